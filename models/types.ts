@@ -1,0 +1,54 @@
+/**
+ * What a GPU does with an LLM: the interface the planner and the kernel use. All times in seconds, sizes in bytes or
+ * tokens, power in watts (per instance, i.e. summed over its `tp` GPUs).
+ */
+
+/** Where a model's figures come from, printed by `predict` and in reports. */
+export interface ModelProvenance {
+  /** 'fitted' from measured rows, 'roofline' from the spec sheet, or 'builtin' coefficients shipped in catalogs/. */
+  readonly kind: 'fitted' | 'roofline' | 'builtin';
+  /** Data file(s) or catalog entry the figures were derived from. */
+  readonly from: string;
+  readonly rows?: number;
+  /** Held-out mean absolute percentage error, as a fraction (0.05 = 5%). */
+  readonly heldOutMape?: number;
+  readonly note?: string;
+}
+
+/** The operating state used for power. */
+export type PowerState = 'idle' | 'prefill' | 'decode';
+
+/** Performance and power of one engine instance: (GPU type, LLM, TP degree, optional power cap). */
+export interface PerfModel {
+  readonly gpu: string;
+  readonly llm: string;
+  readonly tp: number;
+  readonly powerCapWatts?: number;
+  /** Time of one prefill batch of `newTokens` new tokens attending to `cachedTokens` already-resident tokens. */
+  prefillSeconds(newTokens: number, cachedTokens: number, batch?: number): number;
+  /**
+   * Time of one engine iteration decoding `batch` sequences whose contexts sum to `totalContextTokens`, with
+   * `prefillChunkTokens` of chunked prefill riding along. Affine in `totalContextTokens` for fixed batch and chunk:
+   * the kernel's fast path relies on it (see `decodeStepAffine`).
+   */
+  decodeStepSeconds(batch: number, totalContextTokens: number, prefillChunkTokens?: number): number;
+  /** `decodeStepSeconds(batch, c, chunk) = base + perContextToken × c` exactly. */
+  decodeStepAffine(batch: number, prefillChunkTokens?: number): { readonly baseSeconds: number; readonly perContextTokenSeconds: number };
+  readonly weightBytes: number;
+  readonly kvBytesPerToken: number;
+  readonly kvCapacityTokens: number;
+  /** Instance power (all `tp` GPUs) in a state; `batch` shapes decode power between idle and busy. */
+  powerWatts(state: PowerState, batch?: number): number;
+  readonly provenance: ModelProvenance;
+}
+
+/** A link between pools. */
+export interface LinkModel {
+  readonly bandwidthBytesPerSecond: number;
+  readonly latencySeconds: number;
+}
+
+/** `kv_transfer_s(bytes, link)`: latency + bytes / bandwidth. */
+export function kvTransferSeconds(bytes: number, link: LinkModel): number {
+  return link.latencySeconds + bytes / link.bandwidthBytesPerSecond;
+}
