@@ -1,0 +1,123 @@
+/**
+ * Command-line references → typed values: a catalog id or a file path for mixes and SLO sets; fleet and plan files
+ * with every GPU and LLM they name checked against the catalog.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { loadDocumentFile } from './load.js';
+import { suggestId } from './catalog.js';
+import { InputError, describeValue, inputError, type InputIssue } from './issues.js';
+import { toDatacenter, toFleet, toMix, toSloSet } from './convert.js';
+import type { Catalog, Datacenter, Fleet, Mix, SloSet } from './types.js';
+import type { ParsedDocument } from './parse-document.js';
+
+/** True when the text names a file rather than an id. */
+function looksLikePath(ref: string, cwd: string): boolean {
+  return /[\\/]/.test(ref) || /\.(ya?ml|json)$/i.test(ref) || existsSync(resolve(cwd, ref));
+}
+
+function resolveRef<T>(
+  ref: string, flag: string, what: string, table: ReadonlyMap<string, T>, cwd: string, load: (path: string) => T,
+): T {
+  if (table.has(ref) && !/[\\/]/.test(ref)) return table.get(ref)!;
+  if (looksLikePath(ref, cwd)) return load(isAbsolute(ref) ? ref : resolve(cwd, ref));
+  throw inputError('unknown_reference', '', flag, `found ${describeValue(ref)}, expected a ${what} id${suggestId(ref, table.keys())} or a file path`);
+}
+
+/** `--mix coding-agent` or `--mix ./my-mix.yaml`. */
+export function resolveMix(ref: string, catalog: Catalog, options: { cwd?: string; flag?: string } = {}): Mix {
+  const cwd = options.cwd ?? process.cwd();
+  return resolveRef(ref, options.flag ?? '--mix', 'mix', catalog.mixes, cwd, (path) => {
+    const loaded = loadDocumentFile(path, { displayName: ref, expectKinds: ['mix'] });
+    const raw = loaded.raw as { llm?: string };
+    if (raw.llm !== undefined && !catalog.llms.has(raw.llm)) {
+      throw new InputError([referenceIssue(loaded.doc, ['llm'], raw.llm, 'LLM', catalog.llms.keys())]);
+    }
+    return toMix(loaded.raw);
+  });
+}
+
+/** `--slo standard` or `--slo ./slos.yaml`. */
+export function resolveSloSet(ref: string, catalog: Catalog, options: { cwd?: string; flag?: string } = {}): SloSet {
+  const cwd = options.cwd ?? process.cwd();
+  return resolveRef(ref, options.flag ?? '--slo', 'SLO set', catalog.slos, cwd, (path) =>
+    toSloSet(loadDocumentFile(path, { displayName: ref, expectKinds: ['slo'] }).raw),
+  );
+}
+
+function referenceIssue(doc: ParsedDocument, segments: Array<string | number>, found: string, what: string, known: Iterable<string>): InputIssue {
+  const line = doc.lineOf(segments);
+  const path = segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+  return { code: 'unknown_reference', file: doc.file, path, message: `found ${describeValue(found)}, expected a known ${what} id${suggestId(found, known)}`, ...(line !== undefined ? { line } : {}) };
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- schema-valid data */
+function checkFleetReferences(raw: any, doc: ParsedDocument, catalog: Catalog): { issues: InputIssue[]; datacenter?: Datacenter } {
+  const issues: InputIssue[] = [];
+  if (raw.llm !== undefined && !catalog.llms.has(raw.llm)) issues.push(referenceIssue(doc, ['llm'], raw.llm, 'LLM', catalog.llms.keys()));
+  raw.instances.forEach((pool: any, i: number) => {
+    if (!catalog.gpus.has(pool.gpu)) issues.push(referenceIssue(doc, ['instances', i, 'gpu'], pool.gpu, 'GPU', catalog.gpus.keys()));
+    const llm = pool.llm ?? raw.llm;
+    if (llm === undefined) {
+      const line = doc.lineOf(['instances', i]);
+      issues.push({ code: 'invalid_value', file: doc.file, path: `instances[${i}].llm`, message: 'found nothing, expected an LLM id here or a fleet-level `llm`', ...(line !== undefined ? { line } : {}) });
+    } else if (pool.llm !== undefined && !catalog.llms.has(pool.llm)) {
+      issues.push(referenceIssue(doc, ['instances', i, 'llm'], pool.llm, 'LLM', catalog.llms.keys()));
+    }
+    const gpu = catalog.gpus.get(pool.gpu);
+    if (gpu && pool.power_cap_w !== undefined && (pool.power_cap_w < gpu.powerCap.minWatts || pool.power_cap_w > gpu.powerCap.maxWatts)) {
+      const line = doc.lineOf(['instances', i, 'power_cap_w']);
+      issues.push({
+        code: 'invalid_value', file: doc.file, path: `instances[${i}].power_cap_w`,
+        message: `found ${pool.power_cap_w}, expected a cap between ${gpu.powerCap.minWatts} and ${gpu.powerCap.maxWatts} W for ${gpu.id}`,
+        ...(line !== undefined ? { line } : {}),
+      });
+    }
+  });
+  let datacenter: Datacenter | undefined;
+  if (typeof raw.datacenter === 'string') {
+    datacenter = catalog.datacenters.get(raw.datacenter);
+    if (!datacenter) issues.push(referenceIssue(doc, ['datacenter'], raw.datacenter, 'datacenter', catalog.datacenters.keys()));
+  } else if (raw.datacenter !== undefined) {
+    datacenter = toDatacenter(raw.datacenter);
+  } else {
+    datacenter = catalog.datacenters.get('default');
+  }
+  return { issues, ...(datacenter ? { datacenter } : {}) };
+}
+
+/** A fleet file (or a plan file, read as its fleet). */
+export function loadFleetFile(path: string, catalog: Catalog, options: { displayName?: string } = {}): Fleet {
+  const loaded = loadDocumentFile(path, { displayName: options.displayName ?? path, expectKinds: ['fleet', 'plan'] });
+  const { issues, datacenter } = checkFleetReferences(loaded.raw, loaded.doc, catalog);
+  if (issues.length > 0) throw new InputError(issues);
+  return toFleet(loaded.raw, datacenter);
+}
+
+export interface PlanFile {
+  readonly fleet: Fleet;
+  /** Mix and SLO references as written; relative paths resolve against `baseDir`. */
+  readonly mix: string;
+  readonly slo: string;
+  readonly baseDir: string;
+  readonly seed?: number;
+  readonly durationSeconds?: number;
+  readonly objective?: 'tco' | 'energy' | 'gpus';
+}
+
+/** A plan file written by `fleetplan plan --out` (or edited by hand): validated as given. */
+export function loadPlanFile(path: string, catalog: Catalog, options: { displayName?: string } = {}): PlanFile {
+  const loaded = loadDocumentFile(path, { displayName: options.displayName ?? path, expectKinds: ['plan'] });
+  const raw = loaded.raw as any;
+  const { issues, datacenter } = checkFleetReferences(raw, loaded.doc, catalog);
+  if (issues.length > 0) throw new InputError(issues);
+  return {
+    fleet: toFleet(raw, datacenter),
+    mix: raw.mix,
+    slo: raw.slo,
+    baseDir: dirname(path),
+    ...(raw.seed !== undefined ? { seed: raw.seed } : {}),
+    ...(raw.duration_s !== undefined ? { durationSeconds: raw.duration_s } : {}),
+    ...(raw.objective !== undefined ? { objective: raw.objective } : {}),
+  };
+}
