@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/** The process shell: real streams, Ctrl-C → abort signal, exit code from `main`. */
+import { main } from './main.js';
+
+const controller = new AbortController();
+process.once('SIGINT', () => controller.abort());
+
+main(process.argv.slice(2), {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  stdoutIsTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
+  stdinIsTTY: Boolean(process.stdin.isTTY),
+  cwd: process.cwd(),
+  env: process.env,
+  signal: controller.signal,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // A bug, not bad input: show the stack so it can be reported.
+    process.stderr.write(`fleetplan: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

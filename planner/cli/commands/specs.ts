@@ -1,0 +1,165 @@
+/**
+ * The command table of DESIGN.md (CLI contract): every command, its flags, an example that works when pasted, and the
+ * function that runs it. Commands whose issue has not landed parse their flags and answer "not built yet" (exit 2).
+ */
+import { inputError } from '../../../catalogs/index.js';
+import type { CommandContext } from '../context.js';
+import { choiceFlag, collect, listFlag, numberFlag } from '../flags.js';
+import { runCatalog } from './catalog.js';
+
+export interface OptionSpec {
+  readonly flags: string;
+  readonly description: string;
+  readonly parse?: (value: string, previous: never) => unknown;
+  readonly default?: unknown;
+  readonly choices?: readonly string[];
+}
+
+export interface CommandSpec {
+  /** commander usage: name plus positionals, e.g. `validate <plan>`. */
+  readonly usage: string;
+  readonly positionals: number;
+  readonly description: string;
+  readonly example: string;
+  readonly options: readonly OptionSpec[];
+  readonly run: (positional: string[], options: Record<string, unknown>, ctx: CommandContext) => Promise<number>;
+}
+
+const POLICIES = ['conserve', 'per-turn-predict', 'per-turn-disagg', 'colocated'] as const;
+
+const catalogOption: OptionSpec = { flags: '--catalog <file>', description: 'a catalog file (gpu, llm, mix, slo, datacenter) that adds or overrides entries by id; repeatable', parse: collect as never };
+const jsonOption: OptionSpec = { flags: '--json', description: 'print one JSON document on stdout and nothing else there' };
+const seedOption: OptionSpec = { flags: '--seed <n>', description: 'random seed (one seed, separate streams per consumer)', parse: numberFlag({ integer: true, min: 0 }) as never };
+
+function notBuilt(command: string, issue: number) {
+  return async (): Promise<number> => {
+    throw inputError('usage', '', '', `fleetplan ${command}: not built yet (issue #${issue}); its flags are parsed and checked`);
+  };
+}
+
+export const COMMAND_SPECS: readonly CommandSpec[] = [
+  {
+    usage: 'plan', positionals: 0,
+    description: 'size prefill and decode pools per GPU type for a traffic mix under SLOs, then prove the plan in the simulator',
+    example: 'fleetplan plan --mix coding-agent --llm llama-3.1-70b --gpus h100-sxm,h200,l40s --slo standard --out plan-out',
+    options: [
+      { flags: '--mix <id|file>', description: 'traffic mix (catalog id or file)' },
+      { flags: '--llm <id>', description: 'LLM to serve (default: the mix\'s)' },
+      { flags: '--gpus <list>', description: 'candidate GPU type ids, comma separated (default: all in the catalog)', parse: listFlag as never },
+      { flags: '--slo <id|file>', description: 'SLO set (catalog id or file)' },
+      { flags: '--ttfet-p95-s <n>', description: 'p95 TTFET target in seconds (instead of --slo)', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      { flags: '--tbt-p95-ms <n>', description: 'p95 TBT target in milliseconds (instead of --slo)', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      { flags: '--objective <name>', description: 'what to minimise', choices: ['tco', 'energy', 'gpus'], default: 'tco' },
+      { flags: '--power-cap-kw <n>', description: 'facility cap on GPU power, kW', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      { flags: '--budget-usd <n>', description: 'budget over the horizon, USD', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      { flags: '--horizon-years <n>', description: 'TCO horizon in years', parse: numberFlag({ exclusiveMin: 0 }) as never, default: 3 },
+      { flags: '--solver <name>', description: 'LP/MILP backend', choices: ['jslp', 'highs'] },
+      { flags: '--pareto', description: 'also compute the cost–energy Pareto front' },
+      seedOption,
+      { flags: '--out <dir>', description: 'write plan.yaml, plan.json and report.html here' },
+      jsonOption, catalogOption,
+    ],
+    run: notBuilt('plan', 5),
+  },
+  {
+    usage: 'simulate', positionals: 0,
+    description: 'run the conversation-level scheduler kernel on a fleet and a mix or trace under one policy',
+    example: 'fleetplan simulate --fleet examples/fleets/paper-a40.yaml --mix swe-agent-paper --policy conserve --duration-s 600',
+    options: [
+      { flags: '--plan <file>', description: 'a plan file to simulate (its fleet)' },
+      { flags: '--fleet <file>', description: 'a fleet file' },
+      { flags: '--mix <id|file>', description: 'traffic mix (catalog id or file)' },
+      { flags: '--trace <file>', description: 'a conversation trace (fleetplan JSONL, Azure CSV, Mooncake JSONL)' },
+      { flags: '--trace-format <name>', description: 'trace format (default: from the file name)', choices: ['fleetplan-jsonl', 'azure-csv', 'mooncake-jsonl'] },
+      { flags: '--policy <name>', description: 'scheduling policy', parse: choiceFlag(POLICIES) as never, default: 'conserve' },
+      { flags: '--slo <id|file>', description: 'SLO set for attainment (default: standard)' },
+      { flags: '--duration-s <n>', description: 'simulated seconds of arrivals', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      { flags: '--warmup-s <n>', description: 'seconds excluded from statistics', parse: numberFlag({ min: 0 }) as never },
+      { flags: '--mispredict-rate <r>', description: 'per-turn-predict: share of later turns mispredicted', parse: numberFlag({ min: 0, max: 1 }) as never },
+      seedOption, { flags: '--out <dir>', description: 'write result.json and report.html here' }, jsonOption, catalogOption,
+    ],
+    run: notBuilt('simulate', 4),
+  },
+  {
+    usage: 'compare', positionals: 0,
+    description: 'run several policies on the same fleet and stream and tabulate their metrics',
+    example: 'fleetplan compare --mix swe-agent-paper --fleet examples/fleets/paper-a40.yaml --policies conserve,per-turn-predict,per-turn-disagg,colocated',
+    options: [
+      { flags: '--mix <id|file>', description: 'traffic mix (catalog id or file)' },
+      { flags: '--fleet <file>', description: 'a fleet file' },
+      { flags: '--policies <list>', description: 'policies, comma separated', parse: listFlag as never, default: [...POLICIES] },
+      { flags: '--slo <id|file>', description: 'SLO set for attainment' },
+      { flags: '--duration-s <n>', description: 'simulated seconds of arrivals', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      seedOption, { flags: '--out <dir>', description: 'write comparison.json and report.html here' }, jsonOption, catalogOption,
+    ],
+    run: notBuilt('compare', 4),
+  },
+  {
+    usage: 'validate <plan>', positionals: 1,
+    description: 'check that a plan meets its SLOs under simulation (exit 0 holds, 1 fails, 2 bad input)',
+    example: 'fleetplan validate plan-out/plan.yaml --junit results.xml',
+    options: [
+      { flags: '--mix <id|file>', description: 'traffic mix (default: the plan\'s)' },
+      { flags: '--slo <id|file>', description: 'SLO set (default: the plan\'s)' },
+      { flags: '--junit <file>', description: 'write a JUnit XML report (one test case per SLO per class)' },
+      { flags: '--duration-s <n>', description: 'simulated seconds of arrivals', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      seedOption, jsonOption, catalogOption,
+    ],
+    run: notBuilt('validate', 5),
+  },
+  {
+    usage: 'whatif', positionals: 0,
+    description: 'interactive what-if session: change traffic, SLOs, prices or GPU types and re-plan',
+    example: 'fleetplan whatif --mix coding-agent --slo standard',
+    options: [
+      { flags: '--mix <id|file>', description: 'starting traffic mix' },
+      { flags: '--slo <id|file>', description: 'starting SLO set' },
+      { flags: '--plan <file>', description: 'start from a saved plan' },
+      { flags: '--script <file>', description: 'apply the changes in a scenario file without prompting' },
+      seedOption, jsonOption, catalogOption,
+    ],
+    run: notBuilt('whatif', 7),
+  },
+  {
+    usage: 'fit <profile>', positionals: 1,
+    description: 'fit latency and power models to a measured profile and report held-out error',
+    example: 'fleetplan fit ../shared/data/splitwise/perf_model.csv --format splitwise',
+    options: [
+      { flags: '--format <name>', description: 'profile format', choices: ['splitwise', 'vidur', 'aiconfigurator', 'mlenergy', 'fleetplan'] },
+      { flags: '--holdout <share>', description: 'share of rows held out for the error estimate', parse: numberFlag({ min: 0, max: 0.9 }) as never, default: 0.2 },
+      seedOption, jsonOption,
+    ],
+    run: notBuilt('fit', 3),
+  },
+  {
+    usage: 'predict', positionals: 0,
+    description: 'latency, KV capacity and power of one operating point, from the models the planner uses',
+    example: 'fleetplan predict --gpu h100-sxm --llm llama-3.1-70b --tp 4 --batch 32 --input-tokens 4096 --output-tokens 256',
+    options: [
+      { flags: '--gpu <id>', description: 'GPU type id' },
+      { flags: '--llm <id>', description: 'LLM id' },
+      { flags: '--tp <n>', description: 'tensor-parallel degree', parse: numberFlag({ integer: true, min: 1 }) as never, default: 1 },
+      { flags: '--batch <n>', description: 'decode batch size', parse: numberFlag({ integer: true, min: 1 }) as never, default: 1 },
+      { flags: '--input-tokens <n>', description: 'prompt tokens', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--output-tokens <n>', description: 'output tokens', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--power-cap-w <n>', description: 'per-GPU power cap, watts', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      jsonOption, catalogOption,
+    ],
+    run: notBuilt('predict', 3),
+  },
+  {
+    usage: 'catalog [section]', positionals: 1,
+    description: 'list the built-in catalogs: gpus, llms, mixes, slos, datacenters (all when no section is given)',
+    example: 'fleetplan catalog gpus --json',
+    options: [jsonOption, catalogOption],
+    run: (positional, options, ctx) =>
+      runCatalog({ section: positional[0], json: Boolean(options.json), catalogFiles: (options.catalog as string[] | undefined) ?? [] }, ctx),
+  },
+  {
+    usage: 'report <result>', positionals: 1,
+    description: 'write the HTML report of a plan, simulation, comparison or validation result (JSON)',
+    example: 'fleetplan report plan-out/plan.json --out plan-out/report.html',
+    options: [{ flags: '--out <file>', description: 'output HTML file (default: next to the result)' }],
+    run: notBuilt('report', 6),
+  },
+];

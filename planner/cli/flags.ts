@@ -1,0 +1,32 @@
+/** Flag value parsers: each refuses bad text with "found X, expected Y" (commander prints it as a usage error). */
+import { InvalidArgumentError } from 'commander';
+
+export function numberFlag(options: { integer?: boolean; min?: number; exclusiveMin?: number; max?: number } = {}) {
+  return (text: string): number => {
+    const value = Number(text);
+    const kind = options.integer ? 'an integer' : 'a number';
+    const range = options.exclusiveMin !== undefined ? ` > ${options.exclusiveMin}` : options.min !== undefined ? ` ≥ ${options.min}` : '';
+    const expected = `expected ${kind}${range}${options.max !== undefined ? ` and ≤ ${options.max}` : ''}`;
+    if (text.trim() === '' || !Number.isFinite(value) || (options.integer && !Number.isInteger(value))) throw new InvalidArgumentError(`found "${text}", ${expected}`);
+    if (options.exclusiveMin !== undefined && !(value > options.exclusiveMin)) throw new InvalidArgumentError(`found ${value}, ${expected}`);
+    if (options.min !== undefined && value < options.min) throw new InvalidArgumentError(`found ${value}, ${expected}`);
+    if (options.max !== undefined && value > options.max) throw new InvalidArgumentError(`found ${value}, ${expected}`);
+    return value;
+  };
+}
+
+export function listFlag(text: string): string[] {
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** For repeatable flags: `--catalog a.yaml --catalog b.yaml`. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function choiceFlag<T extends string>(choices: readonly T[]) {
+  return (text: string): T => {
+    if (!(choices as readonly string[]).includes(text)) throw new InvalidArgumentError(`found "${text}", expected one of ${choices.join(', ')}`);
+    return text as T;
+  };
+}
