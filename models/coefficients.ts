@@ -1,0 +1,54 @@
+/** The shapes of fitted figures, as stored in catalogs/coefficients/*.json and passed to `createPerfModel`. */
+import type { PowerCoefficients } from './power.js';
+
+/** Latency coefficients of one (gpu, llm, tp[, cap]) in the forms of features.ts (seconds per feature unit). */
+export interface LatencyCoefficients {
+  /** `PREFILL_FEATURE_NAMES` order. */
+  readonly prefill: readonly number[];
+  /** `DECODE_FEATURE_NAMES` order. */
+  readonly decode: readonly number[];
+}
+
+export interface PairFitRecord extends LatencyCoefficients {
+  readonly gpu: string;
+  readonly llm: string;
+  readonly tp: number;
+  /** Per-GPU cap the rows were measured under; absent = uncapped. */
+  readonly powerCapWatts?: number;
+  readonly from: string;
+  readonly rows: number;
+  readonly heldOutMape: { readonly prefill: number; readonly decode: number };
+}
+
+/** Achievable fractions of spec-sheet peaks measured at kernel level (aiconfigurator GEMM tables). */
+export interface GpuEfficiency {
+  readonly computeFraction: number;
+  readonly memoryFraction: number;
+  readonly from: string;
+}
+
+/** Roofline calibration: multipliers on physical seconds, fitted on measured GPUs (see roofline.ts). */
+export interface RooflineCalibration {
+  /** `ROOFLINE_PREFILL_TERMS` order. */
+  readonly prefill: readonly number[];
+  /** `ROOFLINE_DECODE_TERMS` order. */
+  readonly decode: readonly number[];
+  readonly efficiencies: Readonly<Record<string, GpuEfficiency>>;
+  readonly defaultEfficiency: GpuEfficiency;
+  readonly from: string;
+  readonly rows: number;
+  readonly heldOutMape: { readonly prefill: number; readonly decode: number };
+}
+
+export interface PowerCalibration extends PowerCoefficients {
+  readonly from: string;
+  readonly rows: number;
+  readonly heldOutMape?: number;
+}
+
+/** Everything a `createPerfModel` call may use. */
+export interface CoefficientSet {
+  readonly pairs: readonly PairFitRecord[];
+  readonly roofline: RooflineCalibration;
+  readonly power: PowerCalibration;
+}

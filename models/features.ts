@@ -1,0 +1,33 @@
+/**
+ * The regression forms, grounded in the roofline. Prefill: a fixed floor (launch, weight read), a per-token compute
+ * term, an attention term in token pairs, a per-sequence term, and hinges where the GEMMs leave the memory-bound
+ * regime and tile waves stop being free (a convex piecewise-linear roofline, non-negative by construction).
+ * Decode: weights read once per step, per-sequence work, and KV read proportional to total context (so a step is
+ * exactly affine in context, which the kernel's macro-steps rely on).
+ */
+
+/** Knots (total new tokens in the batch) of the prefill hinges. */
+export const PREFILL_KNOTS_TOKENS = [512, 2048, 8192] as const;
+
+export const PREFILL_FEATURE_NAMES = ['fixed_s', 'per_token_s', 'per_attention_pair_s', 'per_sequence_s', 'hinge_512_s', 'hinge_2048_s', 'hinge_8192_s'] as const;
+export const DECODE_FEATURE_NAMES = ['fixed_s', 'per_sequence_s', 'per_context_token_s'] as const;
+
+/** Prefill design row for a batch of `batch` sequences, each with `newTokensPerSequence` new and `cachedTokensPerSequence` cached. */
+export function prefillFeatures(newTokensPerSequence: number, cachedTokensPerSequence: number, batch: number): number[] {
+  const total = newTokensPerSequence * batch;
+  // Causal attention: each new token attends to the cached prefix and to the new tokens before it.
+  const pairs = batch * newTokensPerSequence * (newTokensPerSequence + 2 * cachedTokensPerSequence);
+  return [1, total, pairs, batch, ...PREFILL_KNOTS_TOKENS.map((k) => Math.max(0, total - k))];
+}
+
+/** Decode design row: one step of `batch` sequences whose contexts sum to `totalContextTokens`. */
+export function decodeFeatures(batch: number, totalContextTokens: number): number[] {
+  return [1, batch, totalContextTokens];
+}
+
+/** Dot product of coefficients and a design row. */
+export function evaluateLinear(coefficients: readonly number[], features: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < features.length; i++) s += coefficients[i] * features[i];
+  return s;
+}

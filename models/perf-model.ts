@@ -1,0 +1,71 @@
+/**
+ * A PerfModel from coefficient vectors (fitted or roofline-derived). Prefill and decode share one token-cost curve,
+ * so a chunk of prefill riding along a decode step costs what those tokens add to a prefill of the step's size.
+ */
+import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
+import type { LatencyCoefficients } from './coefficients.js';
+import { decodeFeatures, evaluateLinear, prefillFeatures } from './features.js';
+import { capComputeSlowdown, cappedGpuWatts, type PowerCoefficients } from './power.js';
+import { computeKvCapacity, kvBytesPerToken, weightBytes } from './specs.js';
+import type { ModelProvenance, PerfModel, PowerState } from './types.js';
+
+export interface BuildPerfModelOptions {
+  readonly gpu: GpuSpec;
+  readonly llm: LlmSpec;
+  readonly tp: number;
+  readonly latency: LatencyCoefficients;
+  readonly power: PowerCoefficients;
+  readonly provenance: ModelProvenance;
+  /** Cap in force at run time. */
+  readonly powerCapWatts?: number;
+  /** Cap the latency coefficients were measured under (then no further slowdown applies at that cap). */
+  readonly measuredAtCapWatts?: number;
+}
+
+/** Builds the PerfModel; its prefill compute is stretched when run under a tighter cap than it was measured at. */
+export function buildPerfModel(o: BuildPerfModelOptions): PerfModel {
+  const { gpu, llm, tp, latency, power } = o;
+  const slowdown = o.powerCapWatts === undefined || o.powerCapWatts === o.measuredAtCapWatts
+    ? 1
+    : capComputeSlowdown(gpu, power, o.powerCapWatts) / capComputeSlowdown(gpu, power, o.measuredAtCapWatts);
+  const p = latency.prefill;
+  const d = latency.decode;
+  // Everything but the fixed floor is compute that a cap's ceiling stretches.
+  const prefillSeconds = (newTokens: number, cachedTokens: number, batch = 1): number => {
+    if (newTokens <= 0) return 0;
+    const b = Math.max(1, batch);
+    const f = prefillFeatures(newTokens / b, Math.max(0, cachedTokens) / b, b);
+    return p[0] + slowdown * (evaluateLinear(p, f) - p[0]);
+  };
+  // Token-proportional part (per-token and hinge terms) of a prefill of `tokens` total tokens.
+  const tokenCurve = (tokens: number): number => {
+    const f = prefillFeatures(tokens, 0, 1);
+    return p[1] * f[1] + p[4] * f[4] + p[5] * f[5] + p[6] * f[6];
+  };
+  const chunkSeconds = (batch: number, chunk: number): number =>
+    chunk > 0 ? slowdown * (tokenCurve(batch + chunk) - tokenCurve(batch) + p[3]) : 0;
+  const affine = (batch: number, chunk = 0) => ({
+    baseSeconds: evaluateLinear(d, decodeFeatures(batch, 0)) + chunkSeconds(batch, chunk),
+    perContextTokenSeconds: d[2],
+  });
+  const capacity = computeKvCapacity(gpu, llm, tp);
+  return {
+    gpu: gpu.id,
+    llm: llm.id,
+    tp,
+    ...(o.powerCapWatts !== undefined ? { powerCapWatts: o.powerCapWatts } : {}),
+    prefillSeconds,
+    decodeStepSeconds(batch: number, totalContextTokens: number, prefillChunkTokens = 0): number {
+      const a = affine(batch, prefillChunkTokens);
+      return a.baseSeconds + a.perContextTokenSeconds * totalContextTokens;
+    },
+    decodeStepAffine: affine,
+    weightBytes: weightBytes(llm),
+    kvBytesPerToken: kvBytesPerToken(llm),
+    kvCapacityTokens: capacity.kvCapacityTokens,
+    powerWatts(state: PowerState, batch = 1): number {
+      return tp * cappedGpuWatts(gpu, power, state, batch, o.powerCapWatts);
+    },
+    provenance: capacity.fits ? o.provenance : { ...o.provenance, note: [o.provenance.note, capacity.reason].filter(Boolean).join('; ') },
+  };
+}
