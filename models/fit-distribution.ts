@@ -89,7 +89,8 @@ function countDistinct(sorted: readonly number[]): Array<[number, number]> {
 
 /**
  * An empirical distribution of at most `bins` points by quantile binning: sorted samples are cut into groups of
- * (nearly) equal count, never splitting a run of equal values, and each group becomes one point at its mean with
+ * (nearly) equal count, never splitting a run of equal values (a cut inside a run moves to the run's nearer end),
+ * and each group becomes one point at its mean with
  * its count as weight — so the distribution's mean equals the sample mean exactly. With at most `bins` distinct
  * values the result is exact: one point per value.
  * @example fitEmpirical([1, 1, 2, 9], 4).points // [[1, 2], [2, 1], [9, 1]]
@@ -104,8 +105,16 @@ export function fitEmpirical(samples: readonly number[], bins: number): Distribu
   if (distinct.length <= bins) return { kind: 'empirical', points: distinct };
   let start = 0;
   for (let b = 1; b <= bins && start < n; b++) {
-    let end = b === bins ? n : Math.max(start + 1, Math.round((b * n) / bins));
-    while (end < n && sorted[end] === sorted[end - 1]) end++;
+    // Each bin aims at an equal share of what is left, so an early long run does not starve later bins.
+    let end = b === bins ? n : Math.max(start + 1, start + Math.round((n - start) / (bins - b + 1)));
+    if (end < n && sorted[end] === sorted[end - 1]) {
+      // The cut falls inside a run of equal values: cut at the nearer end of the run, never through it.
+      let runStart = end - 1;
+      while (runStart > start && sorted[runStart - 1] === sorted[end]) runStart--;
+      let runEnd = end;
+      while (runEnd < n && sorted[runEnd] === sorted[end]) runEnd++;
+      end = runStart > start && end - runStart <= runEnd - end ? runStart : runEnd;
+    }
     let sum = 0;
     for (let i = start; i < end; i++) sum += sorted[i];
     points.push([sum / (end - start), end - start]);
