@@ -1,0 +1,173 @@
+/**
+ * The MILP. Integer n[pool] (instances of a (GPU, TP, role, power cap)); continuous x[class, pool] (share of a
+ * class's conversations routed there). Every capacity row is normalised to "instances": Σ_c λ_c·load·x ≤ f·n, so
+ * coefficients stay near 1 for both backends. Row metadata (`meta`) lets explain.ts put each row into words.
+ */
+import { LpBuilder, type LpModel, type LpTerm } from './lp-model.js';
+import type { Demand, DemandEntry } from './demand.js';
+import type { ResolvedOptions } from './options.js';
+import type { CapacityFamily, Pool } from './types.js';
+
+export type RowFamily = 'route-prefill' | 'route-decode' | 'prefill' | 'decode' | 'kv' | 'egress' | 'ingress' | 'time' | 'power' | 'budget' | 'availability';
+
+export interface RowMeta {
+  readonly family: RowFamily;
+  readonly pool?: string;
+  readonly classId?: string;
+  readonly gpu?: string;
+  /** Multiply the row's activity/bound by this to get `unit`. */
+  readonly scale: number;
+  readonly unit: string;
+}
+
+export interface Formulation {
+  readonly model: LpModel;
+  readonly meta: readonly RowMeta[];
+  /** Variable index of n[pool] per pool index (undefined when the pool can serve nothing). */
+  readonly countIndex: readonly (number | undefined)[];
+  /** Variable index of x[class][pool]. */
+  readonly shareIndex: readonly (readonly (number | undefined)[])[];
+  /** Facility energy price: GPU joules × PUE × USD/kWh. */
+  readonly usdPerJoule: number;
+  readonly horizonSeconds: number;
+  readonly excluded: readonly string[];
+}
+
+const SECONDS_PER_YEAR = 365 * 24 * 3600;
+
+function cutFactor(options: ResolvedOptions, pool: string, family: CapacityFamily): number {
+  let f = 1;
+  for (const c of options.cuts) if (c.kind === 'scale-capacity' && c.poolKey === pool && c.family === family) f *= c.factor;
+  return f;
+}
+
+function minCount(options: ResolvedOptions, pool: string): number {
+  let m = 0;
+  for (const c of options.cuts) if (c.kind === 'min-count' && c.poolKey === pool) m = Math.max(m, c.min);
+  return m;
+}
+
+/** Pools' capacity rows: [family, load per conversation (instances·s), capacity factor]. */
+function capacityRows(pool: Pool, options: ResolvedOptions, eta: number, linkBps: number): Array<[RowFamily, (e: DemandEntry) => number, number, string]> {
+  const k = pool.key;
+  if (pool.role === 'prefill') {
+    return [
+      ['prefill', (e) => e.prefillLoad, cutFactor(options, k, 'prefill'), 'instances'],
+      ['egress', (e) => e.transferBytes / (eta * linkBps), 1, 'instances'],
+    ];
+  }
+  if (pool.role === 'decode') {
+    return [
+      ['decode', (e) => e.decodeLoad, cutFactor(options, k, 'decode'), 'instances'],
+      ['kv', (e) => e.kvLoad, cutFactor(options, k, 'kv'), 'instances'],
+      ['ingress', (e) => e.transferBytes / (eta * linkBps), 1, 'instances'],
+    ];
+  }
+  return [
+    ['time', (e) => e.prefillLoad / cutFactor(options, k, 'prefill') + e.decodeLoad / cutFactor(options, k, 'decode'), 1, 'instances'],
+    ['kv', (e) => e.kvLoad, cutFactor(options, k, 'kv'), 'instances'],
+  ];
+}
+
+/** Builds the model for a demand table. */
+export function formulatePlan(demand: Demand, options: ResolvedOptions): Formulation {
+  const b = new LpBuilder();
+  const meta: RowMeta[] = [];
+  const horizonSeconds = options.horizonYears * SECONDS_PER_YEAR;
+  // Facility energy: GPU joules × PUE, priced per kWh (3.6e6 J).
+  const pricePerJoule = (demand.datacenter.pue * demand.datacenter.electricityUsdPerKwh) / 3.6e6;
+  const needsPrice = options.objective === 'tco' || options.budgetUsd !== undefined;
+  const excluded: string[] = [];
+  const { pools, facts, entries, profiles } = demand;
+  const countIndex: (number | undefined)[] = [];
+  const shareIndex: (number | undefined)[][] = profiles.map(() => []);
+  const rowsPerPool: Array<Array<{ family: RowFamily; terms: LpTerm[]; factor: number }>> = [];
+
+  pools.forEach((pool, j) => {
+    const usable = entries.some((row) => row[j].eligible);
+    if (!usable || (needsPrice && facts[j].hardwareUsd === undefined)) {
+      if (usable) excluded.push(`${pool.key}: no price (capex_usd or rent_usd_per_h) for ${pool.gpu.id}`);
+      countIndex.push(undefined);
+      rowsPerPool.push([]);
+      return;
+    }
+    const eta = options.linkUtilisation;
+    const rows = capacityRows(pool, options, eta, facts[j].linkBytesPerSecond);
+    let upper = minCount(options, pool.key);
+    const shares: Array<[number, number]> = [];
+    profiles.forEach((p, c) => {
+      const e = entries[c][j];
+      if (!e.eligible) return;
+      const energyCoef = options.objective === 'tco' ? p.ratePerSecond * e.energyJ * horizonSeconds * pricePerJoule : options.objective === 'energy' ? p.ratePerSecond * e.energyJ : 0;
+      const idx = b.addVariable({ name: `x[${p.id}][${pool.key}]`, lower: 0, upper: 1, integer: false, objective: energyCoef });
+      shareIndex[c][j] = idx;
+      shares.push([c, idx]);
+    });
+    const built = rows.map(([family, load, factor]) => {
+      const terms = shares.map(([c, idx]) => ({ index: idx, coef: profiles[c].ratePerSecond * load(entries[c][j]) }));
+      const total = terms.reduce((a, t) => a + t.coef, 0);
+      upper = Math.max(upper, Math.ceil(total / factor - 1e-9));
+      return { family, terms, factor };
+    });
+    const f = facts[j];
+    const countObjective =
+      options.objective === 'tco' ? f.hardwareUsd! + f.idleWatts * horizonSeconds * pricePerJoule : options.objective === 'energy' ? f.idleWatts : pool.tp;
+    const n = b.addVariable({ name: `n[${pool.key}]`, lower: minCount(options, pool.key), upper: Math.max(upper, minCount(options, pool.key)), integer: true, objective: countObjective });
+    countIndex.push(n);
+    rowsPerPool.push(built.map((r) => ({ ...r, terms: [...r.terms, { index: n, coef: -r.factor }] })));
+  });
+
+  profiles.forEach((p, c) => {
+    const pre: LpTerm[] = [];
+    const dec: LpTerm[] = [];
+    pools.forEach((pool, j) => {
+      const idx = shareIndex[c][j];
+      if (idx === undefined) return;
+      if (pool.role !== 'decode') pre.push({ index: idx, coef: 1 });
+      if (pool.role !== 'prefill') dec.push({ index: idx, coef: 1 });
+    });
+    b.addRow(`route-prefill[${p.id}]`, pre, 1, 1);
+    meta.push({ family: 'route-prefill', classId: p.id, scale: 1, unit: 'share' });
+    b.addRow(`route-decode[${p.id}]`, dec, 1, 1);
+    meta.push({ family: 'route-decode', classId: p.id, scale: 1, unit: 'share' });
+  });
+  pools.forEach((pool, j) => {
+    for (const r of rowsPerPool[j]) {
+      b.addRow(`${r.family}[${pool.key}]`, r.terms, -Infinity, 0);
+      meta.push({ family: r.family, pool: pool.key, scale: 1, unit: 'instances' });
+    }
+  });
+  addFleetRows(b, meta, demand, options, countIndex, shareIndex, horizonSeconds * pricePerJoule);
+  return { model: b.build(), meta, countIndex, shareIndex, usdPerJoule: pricePerJoule, horizonSeconds, excluded };
+}
+
+/** Facility power cap, budget (TCO over the horizon) and per-type availability. */
+function addFleetRows(b: LpBuilder, meta: RowMeta[], demand: Demand, options: ResolvedOptions, countIndex: readonly (number | undefined)[], shareIndex: readonly (readonly (number | undefined)[])[], usdPerWattHorizon: number): void {
+  const { pools, facts, entries, profiles } = demand;
+  if (options.powerCapWatts !== undefined) {
+    const terms = pools.flatMap((_, j) => (countIndex[j] === undefined ? [] : [{ index: countIndex[j]!, coef: facts[j].peakWatts / 1000 }]));
+    b.addRow('power', terms, -Infinity, options.powerCapWatts / 1000);
+    meta.push({ family: 'power', scale: 1000, unit: 'W' });
+  }
+  if (options.budgetUsd !== undefined) {
+    const terms: LpTerm[] = [];
+    pools.forEach((_, j) => {
+      if (countIndex[j] === undefined) return;
+      terms.push({ index: countIndex[j]!, coef: (facts[j].hardwareUsd! + facts[j].idleWatts * usdPerWattHorizon) / 1e6 });
+      profiles.forEach((p, c) => {
+        const idx = shareIndex[c][j];
+        if (idx !== undefined) terms.push({ index: idx, coef: (p.ratePerSecond * entries[c][j].energyJ * usdPerWattHorizon) / 1e6 });
+      });
+    });
+    b.addRow('budget', terms, -Infinity, options.budgetUsd / 1e6);
+    meta.push({ family: 'budget', scale: 1e6, unit: 'USD' });
+  }
+  const gpuIds = [...new Set(pools.map((p) => p.gpu.id))];
+  for (const gpu of gpuIds) {
+    const limit = options.availabilityGpus[gpu];
+    if (limit === undefined) continue;
+    const terms = pools.flatMap((pool, j) => (pool.gpu.id === gpu && countIndex[j] !== undefined ? [{ index: countIndex[j]!, coef: pool.tp }] : []));
+    b.addRow(`availability[${gpu}]`, terms, -Infinity, limit);
+    meta.push({ family: 'availability', gpu, scale: 1, unit: 'GPUs' });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Defaults for PlanOptions in one place, each with the reason for its value.
+ */
+import type { Role } from '../catalogs/types.js';
+import type { LinkModel } from '../models/types.js';
+import type { Objective, PlanCut, PlanOptions } from './types.js';
+import type { SolverName } from './solve.js';
+
+export interface ResolvedOptions {
+  readonly objective: Objective;
+  readonly tpDegrees: readonly number[];
+  readonly roles: readonly Role[];
+  readonly powerCapFractions: Readonly<Record<Role, readonly number[]>>;
+  readonly budgetUsd?: number;
+  readonly powerCapWatts?: number;
+  readonly horizonYears: number;
+  readonly availabilityGpus: Readonly<Record<string, number>>;
+  readonly kvHeadroom: number;
+  readonly decodeUtilisation: number;
+  readonly ttfetPrefillShare: number;
+  readonly linkUtilisation: number;
+  readonly link?: LinkModel;
+  readonly maxBatch: number;
+  readonly solver: SolverName;
+  readonly deadlineMs: number;
+  readonly mipRelGap: number;
+  readonly clockMs?: () => number;
+  readonly cuts: readonly PlanCut[];
+  readonly explain: boolean;
+}
+
+/** Applies defaults. `datacenterPowerCapWatts` is used when the options give none. */
+export function resolveOptions(options: PlanOptions, datacenterPowerCapWatts?: number): ResolvedOptions {
+  return {
+    objective: options.objective ?? 'tco',
+    tpDegrees: options.tpDegrees ?? [1, 2, 4, 8],
+    roles: options.roles ?? ['prefill', 'decode', 'colocated'],
+    // Decoders are offered capped at 70% of TDP as well: the paper's tier (A40 300 W → 200 W) shows decode barely
+    // slows under a cap while long prefills do, so only decoders get the capped candidate by default.
+    powerCapFractions: {
+      prefill: options.powerCapFractions?.prefill ?? [1],
+      decode: options.powerCapFractions?.decode ?? [1, 0.7],
+      colocated: options.powerCapFractions?.colocated ?? [1],
+    },
+    budgetUsd: options.budgetUsd,
+    powerCapWatts: options.powerCapWatts ?? datacenterPowerCapWatts,
+    horizonYears: options.horizonYears ?? 3,
+    availabilityGpus: options.availabilityGpus ?? {},
+    // 10% of KV kept free for bursts and block fragmentation (paged KV wastes < 4% per vLLM; the rest is burst room).
+    kvHeadroom: options.kvHeadroom ?? 0.9,
+    // Decoders at 100% would let the step queue grow without bound; 90% leaves room for arrival variance.
+    decodeUtilisation: options.decodeUtilisation ?? 0.9,
+    ttfetPrefillShare: options.ttfetPrefillShare ?? 0.5,
+    linkUtilisation: options.linkUtilisation ?? 0.8,
+    link: options.link,
+    maxBatch: options.maxBatch ?? 512,
+    solver: options.solver ?? 'jslp',
+    deadlineMs: options.deadlineMs ?? 10_000,
+    mipRelGap: options.mipRelGap ?? 1e-9,
+    clockMs: options.clockMs,
+    cuts: options.cuts ?? [],
+    explain: options.explain ?? true,
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * One planning solve: candidate pools → demand → pre-solve explanations → MILP → verified solution → Plan, or the
+ * reason there is none. No I/O; the caller supplies typed inputs and (optionally) a clock.
+ */
+import { deriveDemand } from './demand.js';
+import { explainBinding, explainUnroutable } from './explain.js';
+import { formulatePlan } from './formulate.js';
+import { explainInfeasible } from './infeasible.js';
+import { relaxModel } from './lp-model.js';
+import { resolveOptions } from './options.js';
+import { buildPlan } from './plan-result.js';
+import { enumeratePools } from './pools.js';
+import { solveModel } from './solve.js';
+import type { PlanOptions, PlanOutcome, PlanRequest } from './types.js';
+
+function gb(bytes: number): string {
+  return `${(bytes / 1e9).toFixed(0)} GB`;
+}
+
+/** Plans the cheapest (or least-energy, or fewest-GPU) fleet for the request. */
+export async function planFleet(request: PlanRequest, planOptions: PlanOptions = {}): Promise<PlanOutcome> {
+  const options = resolveOptions(planOptions, request.datacenter.powerCapWatts);
+  const notes: string[] = [];
+  if (request.gpus.length === 0) return { ok: false, reason: 'the candidate GPU set is empty: name at least one GPU type', binding: [], notes };
+  if (request.mix.classes.length === 0) return { ok: false, reason: `mix ${request.mix.id} has no conversation classes`, binding: [], notes };
+  const { pools, unfit } = enumeratePools(request.gpus, request.llm, request.perfModelFor, options);
+  const maxTp = Math.max(...options.tpDegrees);
+  if (pools.length === 0) {
+    const largest = unfit.reduce((a, b) => (b.memoryBytesAtMaxTp > a.memoryBytesAtMaxTp ? b : a));
+    const weights = request.llm.parameters * request.llm.weightDtypeBytes;
+    return {
+      ok: false,
+      reason: `${request.llm.id} (${gb(weights)} of weights) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp} with ${gb(largest.memoryBytesAtMaxTp)}`,
+      binding: [],
+      notes,
+    };
+  }
+  for (const u of unfit) notes.push(`${u.gpu}: ${request.llm.id} does not fit at any TP ≤ ${maxTp}`);
+  const demand = deriveDemand(request, pools, options);
+  for (let c = 0; c < demand.profiles.length; c++) {
+    const reason = explainUnroutable(demand, c, request.llm.id, maxTp);
+    if (reason) return { ok: false, reason, binding: [], notes };
+  }
+  const form = formulatePlan(demand, options);
+  notes.push(...form.excluded);
+  const solveOptions = { solver: options.solver, deadlineMs: options.deadlineMs, mipRelGap: options.mipRelGap, clockMs: options.clockMs };
+  const solved = await solveModel(form.model, solveOptions);
+  if (!solved.verification?.ok) {
+    const why = solved.solution.status === 'infeasible' ? await explainInfeasible(demand, options) : undefined;
+    const reason = why ?? (solved.solution.status === 'infeasible' ? 'no plan satisfies every constraint (no single fleet limit is the cause)' : `the solver found no verified plan (${solved.solution.status})`);
+    return { ok: false, reason, binding: [], solver: solved.info, notes };
+  }
+  let lpRelaxationObjective: number | undefined;
+  let duals: readonly number[] | undefined;
+  if (options.explain) {
+    const relaxed = await solveModel(relaxModel(form.model), { ...solveOptions, solver: 'highs', relax: true });
+    if (relaxed.verification?.ok) {
+      lpRelaxationObjective = relaxed.solution.objective;
+      duals = relaxed.solution.rowDuals;
+    }
+  }
+  const binding = explainBinding(form, solved.solution.values, duals);
+  const plan = buildPlan(demand, form, solved.solution.values, options, {
+    llmId: request.llm.id,
+    objectiveValue: solved.solution.objective,
+    lpRelaxationObjective,
+    binding,
+    solver: solved.info,
+    notes,
+  });
+  return { ok: true, plan };
+}

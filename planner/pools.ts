@@ -1,0 +1,55 @@
+/**
+ * Candidate pools: every (GPU type, TP degree, role, power cap) the LLM fits on. Power-capped candidates let the
+ * solver find heterogeneous tiers (e.g. decoders capped below TDP next to uncapped prefillers).
+ */
+import type { GpuSpec, LlmSpec, Role } from '../catalogs/types.js';
+import type { ResolvedOptions } from './options.js';
+import type { PerfModelFor, Pool } from './types.js';
+
+/** Why a GPU type yielded no pool at any TP (for explanations). */
+export interface UnfitGpu {
+  readonly gpu: string;
+  readonly maxTp: number;
+  readonly memoryBytesAtMaxTp: number;
+}
+
+export interface PoolSet {
+  readonly pools: readonly Pool[];
+  readonly unfit: readonly UnfitGpu[];
+}
+
+/** The per-GPU cap in watts for a fraction of TDP, clamped into the GPU's allowed range; undefined = TDP. */
+export function capWattsFor(gpu: GpuSpec, fraction: number): number | undefined {
+  if (fraction >= 1) return undefined;
+  return Math.min(gpu.powerCap.maxWatts, Math.max(gpu.powerCap.minWatts, Math.round(gpu.tdpWatts * fraction)));
+}
+
+/** A readable, stable key for a pool. */
+export function poolKey(gpu: string, tp: number, role: Role, powerCapWatts?: number): string {
+  return `${gpu}/tp${tp}/${role}/${powerCapWatts === undefined ? 'tdp' : `${powerCapWatts}w`}`;
+}
+
+/** Enumerates candidate pools in a deterministic order (GPU order as given, then TP, role, cap). */
+export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModelFor: PerfModelFor, options: ResolvedOptions): PoolSet {
+  const pools: Pool[] = [];
+  const unfit: UnfitGpu[] = [];
+  for (const gpu of gpus) {
+    let fitted = false;
+    for (const tp of options.tpDegrees) {
+      for (const role of options.roles) {
+        const caps = new Set<number | undefined>(options.powerCapFractions[role].map((f) => capWattsFor(gpu, f)));
+        for (const cap of caps) {
+          const perf = perfModelFor(gpu, llm, tp, cap);
+          if (!perf || perf.kvCapacityTokens <= 0) continue;
+          fitted = true;
+          pools.push({ key: poolKey(gpu.id, tp, role, cap), gpu, tp, role, powerCapWatts: cap, perf });
+        }
+      }
+    }
+    if (!fitted) {
+      const maxTp = Math.max(...options.tpDegrees);
+      unfit.push({ gpu: gpu.id, maxTp, memoryBytesAtMaxTp: gpu.memoryBytes * maxTp });
+    }
+  }
+  return { pools, unfit };
+}

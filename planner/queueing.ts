@@ -1,0 +1,51 @@
+/**
+ * The prefill utilisation cap from a TTFET percentile.
+ *
+ * Each prefill instance is treated as an M/G/1 queue (Poisson conversation arrivals, general prefill times S).
+ * Its waiting time W is approximated by the standard exponential tail: P(W > 0) = ρ (exact for M/G/1), and given a
+ * wait, W is exponential with the Pollaczek–Khinchine conditional mean m = E[S²] / (2 E[S] (1 − ρ)). That is exact
+ * for M/M/1 and the usual heavy-traffic approximation otherwise:
+ *
+ *     P(W > w) ≈ ρ · exp(−w / m) = ρ · exp(−2 w E[S] (1 − ρ) / E[S²])
+ *
+ * The cap is the largest ρ with P(W > w) ≤ 1 − q, where w is the share of the TTFET target left for queueing and q
+ * the SLO percentile. A pool of n instances behind least-queued routing waits less than n independent M/G/1 queues,
+ * so the per-instance bound is conservative; the kernel check measures the real thing and the loop tightens it.
+ */
+
+/** Utilisation never planned above this even with a generous budget: arrival bursts are not Poisson-smooth. */
+export const MAX_UTILISATION = 0.95;
+
+export interface ServiceMoments {
+  /** E[S] in seconds. */
+  readonly meanSeconds: number;
+  /** E[S²] in seconds². */
+  readonly secondMomentSeconds2: number;
+}
+
+/** P(W > w) under the approximation above. */
+export function waitTailProbability(rho: number, waitBudgetSeconds: number, service: ServiceMoments): number {
+  if (rho <= 0) return 0;
+  if (rho >= 1) return 1;
+  const rate = (2 * service.meanSeconds * (1 - rho)) / service.secondMomentSeconds2;
+  return rho * Math.exp(-waitBudgetSeconds * rate);
+}
+
+/**
+ * The largest utilisation ρ ∈ (0, MAX_UTILISATION] whose wait exceeds `waitBudgetSeconds` with probability at most
+ * `1 − percentile`. Returns 0 when the budget is not positive (the pool cannot meet the target at any load).
+ */
+export function utilisationCap(waitBudgetSeconds: number, percentile: number, service: ServiceMoments): number {
+  if (!(waitBudgetSeconds > 0) || service.meanSeconds <= 0) return waitBudgetSeconds > 0 ? MAX_UTILISATION : 0;
+  const epsilon = 1 - percentile;
+  if (waitTailProbability(MAX_UTILISATION, waitBudgetSeconds, service) <= epsilon) return MAX_UTILISATION;
+  // The tail grows monotonically with ρ (both factors do), so bisection finds the boundary.
+  let lo = 0;
+  let hi = MAX_UTILISATION;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (waitTailProbability(mid, waitBudgetSeconds, service) <= epsilon) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}

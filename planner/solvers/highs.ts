@@ -1,0 +1,93 @@
+/**
+ * HiGHS (WebAssembly, npm `highs`) behind `LpSolver`. The model is passed as CSC arrays through the persistent API,
+ * never as LP text (malformed LP text is silently accepted: LIBS.md). Always `time_limit`, `mip_rel_gap` and
+ * `output_flag: false`; every native model is disposed in `finally`.
+ */
+import * as highsModule from 'highs';
+import type { Highs } from 'highs';
+import type { LpModel, LpSolution, LpSolveOptions, LpSolver, LpStatus } from '../lp-model.js';
+
+type Loader = (options?: object) => Promise<Highs>;
+// The .d.ts masquerades as CJS while the ESM default export is the real loader (LIBS.md): the `(m.default ?? m)` shim.
+const loadHighs: Loader = ((highsModule as unknown as { default?: Loader }).default ?? (highsModule as unknown as Loader));
+
+let runtime: Promise<Highs> | undefined;
+
+/** The shared HiGHS runtime, loaded once per process (~40 ms). */
+export function getHighs(): Promise<Highs> {
+  runtime ??= loadHighs();
+  return runtime;
+}
+
+/** HiGHS model status codes (types.d.ts ModelStatusCode) mapped to ours. */
+function mapStatus(code: number): LpStatus {
+  if (code === 7) return 'optimal';
+  if (code === 8) return 'infeasible';
+  if (code === 9 || code === 10) return 'unbounded';
+  if (code === 13 || code === 14 || code === 17) return 'time-limit';
+  return 'error';
+}
+
+/** Converts the row list into compressed sparse columns. */
+function toCsc(model: LpModel): { starts: number[]; indices: number[]; values: number[] } {
+  const perColumn: Array<Array<[number, number]>> = model.variables.map(() => []);
+  model.rows.forEach((row, r) => {
+    for (const t of row.terms) perColumn[t.index].push([r, t.coef]);
+  });
+  const starts = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (const col of perColumn) {
+    for (const [r, c] of col) {
+      indices.push(r);
+      values.push(c);
+    }
+    starts.push(indices.length);
+  }
+  return { starts, indices, values };
+}
+
+/** Solves with HiGHS; a time-limited MILP still returns its incumbent (status `time-limit`). */
+export async function solveWithHighs(model: LpModel, options: LpSolveOptions): Promise<LpSolution> {
+  const highs = await getHighs();
+  const inf = highs.infinity;
+  const relax = options.relax === true;
+  const hasIntegers = !relax && model.variables.some((v) => v.integer);
+  const native = highs.createModel({
+    numCols: model.variables.length,
+    numRows: model.rows.length,
+    offset: model.objectiveOffset,
+    colCost: model.variables.map((v) => v.objective),
+    colLower: model.variables.map((v) => (Number.isFinite(v.lower) ? v.lower : -inf)),
+    colUpper: model.variables.map((v) => (Number.isFinite(v.upper) ? v.upper : inf)),
+    rowLower: model.rows.map((r) => (Number.isFinite(r.lower) ? r.lower : -inf)),
+    rowUpper: model.rows.map((r) => (Number.isFinite(r.upper) ? r.upper : inf)),
+    matrix: { format: 'csc', numRows: model.rows.length, numCols: model.variables.length, ...toCsc(model) },
+    integrality: hasIntegers ? model.variables.map((v) => (v.integer ? 1 : 0)) : undefined,
+  });
+  const start = options.clockMs?.();
+  try {
+    native.options.set({
+      output_flag: false,
+      time_limit: Math.max(0.001, options.deadlineMs / 1000),
+      mip_rel_gap: options.mipRelGap ?? 1e-9,
+      mip_feasibility_tolerance: 1e-9,
+      primal_feasibility_tolerance: 1e-9,
+    });
+    native.run();
+    const status = mapStatus(native.getModelStatus());
+    const wallSeconds = start !== undefined && options.clockMs ? (options.clockMs() - start) / 1000 : native.getRunTime();
+    const primal = Number(native.info.get('primal_solution_status'));
+    if (primal !== 2 || (status !== 'optimal' && status !== 'time-limit')) {
+      return { status: status === 'optimal' ? 'error' : status, values: [], objective: NaN, solver: 'highs', wallSeconds };
+    }
+    const sol = native.getSolution();
+    const rowDuals = hasIntegers ? undefined : Array.from(sol.rowDual);
+    return { status, values: Array.from(sol.colValue), objective: native.getObjectiveValue(), rowDuals, solver: 'highs', wallSeconds };
+  } finally {
+    native.dispose();
+  }
+}
+
+/** The HiGHS backend. */
+export const highsSolver: LpSolver = { name: 'highs', solve: solveWithHighs };

@@ -1,0 +1,120 @@
+/**
+ * javascript-lp-solver behind `LpSolver`. Its own `timeout` is only checked between branch-and-bound nodes, so a
+ * pure LP (or one slow node) can run far past any deadline (>45 s measured at 1000×500, LIBS.md). Models above a
+ * size bound therefore run in a worker thread that is terminated at the deadline; small ones (where the measured
+ * cold solve is tens of milliseconds) run inline to avoid the ~40 ms worker start. On its time limit the library
+ * returns the fractional relaxation with `feasible: true`; we accept only `isIntegral === true` and leave the
+ * constraint re-check to verify.ts.
+ */
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import * as jslpModule from 'javascript-lp-solver';
+import { evaluateObjective, type LpModel, type LpSolution, type LpSolveOptions, type LpSolver } from '../lp-model.js';
+
+interface JsLpModel {
+  optimize: string;
+  opType: 'min';
+  constraints: Record<string, { min?: number; max?: number }>;
+  variables: Record<string, Record<string, number>>;
+  ints: Record<string, 1>;
+  options: { timeout: number; tolerance: number };
+}
+type JsLpResult = { feasible: boolean; bounded?: boolean; isIntegral?: boolean; result: number } & Record<string, unknown>;
+type JsLpApi = { Solve(model: JsLpModel): unknown };
+
+// The package's .d.ts masquerades as CJS while the ESM default is the real object (LIBS.md): `(m.default ?? m)`.
+const jslp: JsLpApi = ((jslpModule as unknown as { default?: JsLpApi }).default ?? (jslpModule as unknown as JsLpApi));
+
+/** Models with more variables × rows than this run in a killable worker (200×100 measured ≤ 0.5 s inline). */
+export const INLINE_SIZE_LIMIT = 20_000;
+
+/** Translates the neutral model; bounds become rows because the library has no variable bounds. */
+export function toJsLpModel(model: LpModel, options: LpSolveOptions): JsLpModel {
+  const constraints: JsLpModel['constraints'] = {};
+  const variables: JsLpModel['variables'] = {};
+  const ints: JsLpModel['ints'] = {};
+  model.variables.forEach((v, i) => {
+    const coefs: Record<string, number> = { obj: v.objective };
+    if (v.lower > 0) {
+      coefs[`l${i}`] = 1;
+      constraints[`l${i}`] = { min: v.lower };
+    }
+    if (Number.isFinite(v.upper)) {
+      coefs[`u${i}`] = 1;
+      constraints[`u${i}`] = { max: v.upper };
+    }
+    variables[`v${i}`] = coefs;
+    if (v.integer && !options.relax) ints[`v${i}`] = 1;
+  });
+  model.rows.forEach((row, r) => {
+    const bound: { min?: number; max?: number } = {};
+    if (Number.isFinite(row.lower)) bound.min = row.lower;
+    if (Number.isFinite(row.upper)) bound.max = row.upper;
+    constraints[`r${r}`] = bound;
+    for (const t of row.terms) variables[`v${t.index}`][`r${r}`] = t.coef;
+  });
+  return { optimize: 'obj', opType: 'min', constraints, variables, ints, options: { timeout: options.deadlineMs, tolerance: 0 } };
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const m = require(workerData.modulePath);
+const solver = m.default ?? m;
+parentPort.postMessage(solver.Solve(workerData.model));
+`;
+
+/** Runs the solve in a worker, terminated at the deadline (resolves undefined when stopped). */
+function solveInWorker(model: JsLpModel, deadlineMs: number): Promise<JsLpResult | undefined> {
+  const modulePath = createRequire(import.meta.url).resolve('javascript-lp-solver');
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { model, modulePath } });
+    const timer = setTimeout(() => {
+      void worker.terminate();
+      resolve(undefined);
+    }, deadlineMs);
+    worker.once('message', (result: JsLpResult) => {
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(result);
+    });
+    worker.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+export interface JsLpOptions {
+  /** 'auto' (inline below INLINE_SIZE_LIMIT), or force one placement (tests, bench). */
+  readonly isolation?: 'auto' | 'inline' | 'worker';
+}
+
+/** Solves with javascript-lp-solver; see the file comment for where it runs and why. */
+export async function solveWithJsLp(model: LpModel, options: LpSolveOptions, jsOptions: JsLpOptions = {}): Promise<LpSolution> {
+  if (model.variables.some((v) => v.lower < 0)) {
+    // Free or negative variables give wrong answers in this library (LIBS.md): refuse rather than guess.
+    return { status: 'error', values: [], objective: NaN, solver: 'jslp', message: 'negative lower bound not supported' };
+  }
+  const translated = toJsLpModel(model, options);
+  const size = model.variables.length * Math.max(1, model.rows.length);
+  const isolation = jsOptions.isolation ?? 'auto';
+  const useWorker = isolation === 'worker' || (isolation === 'auto' && size > INLINE_SIZE_LIMIT);
+  const start = options.clockMs?.();
+  const raw = useWorker ? await solveInWorker(translated, options.deadlineMs) : (jslp.Solve(translated) as JsLpResult);
+  const wallSeconds = start !== undefined && options.clockMs ? (options.clockMs() - start) / 1000 : undefined;
+  const overran = wallSeconds !== undefined && wallSeconds * 1000 > options.deadlineMs;
+  if (raw === undefined) return { status: 'time-limit', values: [], objective: NaN, solver: 'jslp', wallSeconds, message: 'worker stopped at deadline' };
+  if (!raw.feasible) return { status: 'infeasible', values: [], objective: NaN, solver: 'jslp', wallSeconds };
+  if (raw.bounded === false) return { status: 'unbounded', values: [], objective: NaN, solver: 'jslp', wallSeconds };
+  const values = model.variables.map((_, i) => {
+    const x = raw[`v${i}`];
+    return typeof x === 'number' ? x : 0;
+  });
+  const isMilp = !options.relax && model.variables.some((v) => v.integer);
+  const fractional = isMilp && raw.isIntegral !== true;
+  const status = fractional || overran ? 'time-limit' : 'optimal';
+  return { status, values, objective: evaluateObjective(model, values), solver: 'jslp', wallSeconds, message: fractional ? 'no integral solution reported' : undefined };
+}
+
+/** The javascript-lp-solver backend with automatic placement. */
+export const jsLpSolver: LpSolver = { name: 'jslp', solve: (model, options) => solveWithJsLp(model, options) };

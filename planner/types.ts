@@ -1,0 +1,144 @@
+/**
+ * The planner's own typed values: what a plan request is, the candidate pools, the cuts the loop adds, and the plan
+ * it returns. JSON (snake_case) views of these live in plan-json.ts.
+ */
+import type { Datacenter, GpuSpec, LlmSpec, Mix, Role, SloSet } from '../catalogs/types.js';
+import type { LinkModel, PerfModel } from '../models/types.js';
+import type { SolverInfo, SolverName } from './solve.js';
+
+/** The model factory the planner is given; undefined means the LLM does not fit this GPU at this TP. */
+export type PerfModelFor = (gpu: GpuSpec, llm: LlmSpec, tp: number, powerCapWatts?: number) => PerfModel | undefined;
+
+export type Objective = 'tco' | 'energy' | 'gpus';
+
+/** Everything the planner needs, already validated and typed. */
+export interface PlanRequest {
+  readonly mix: Mix;
+  readonly slo: SloSet;
+  readonly datacenter: Datacenter;
+  readonly gpus: readonly GpuSpec[];
+  readonly llm: LlmSpec;
+  readonly perfModelFor: PerfModelFor;
+}
+
+/** Knobs with defaults; every default is stated where it is applied (options.ts). */
+export interface PlanOptions {
+  readonly objective?: Objective;
+  readonly tpDegrees?: readonly number[];
+  readonly roles?: readonly Role[];
+  /** Per-GPU power caps as fractions of TDP, per role (1 = uncapped); clamped into the GPU's cap range. */
+  readonly powerCapFractions?: Partial<Record<Role, readonly number[]>>;
+  readonly budgetUsd?: number;
+  /** Facility power cap for GPUs in watts; overrides the datacenter's. */
+  readonly powerCapWatts?: number;
+  readonly horizonYears?: number;
+  /** Maximum GPUs (not instances) available per GPU type id. */
+  readonly availabilityGpus?: Readonly<Record<string, number>>;
+  /** Share of a decoder's KV capacity that resident conversations may use. */
+  readonly kvHeadroom?: number;
+  /** Share of a decoder's time that decoding plus later-turn prefill may use. */
+  readonly decodeUtilisation?: number;
+  /** Share of the TTFET slack above the floor given to prefill queueing (the rest to the decoder side). */
+  readonly ttfetPrefillShare?: number;
+  /** Share of a link's bandwidth KV transfers may use. */
+  readonly linkUtilisation?: number;
+  /** Prefill→decode link; default: each GPU's inter-node bandwidth, 10 µs latency. */
+  readonly link?: LinkModel;
+  readonly maxBatch?: number;
+  readonly solver?: SolverName;
+  readonly deadlineMs?: number;
+  readonly mipRelGap?: number;
+  readonly clockMs?: () => number;
+  /** Cuts added by the plan → check → tighten loop. */
+  readonly cuts?: readonly PlanCut[];
+  /** Also solve the LP relaxation with HiGHS for duals and the relaxation bound (default true). */
+  readonly explain?: boolean;
+}
+
+/** A candidate pool: one engine configuration the planner may buy instances of. */
+export interface Pool {
+  /** Stable key, e.g. `h100-sxm/tp4/decode/300w` or `…/tdp`. */
+  readonly key: string;
+  readonly gpu: GpuSpec;
+  readonly tp: number;
+  readonly role: Role;
+  /** Per-GPU cap; undefined runs at TDP. */
+  readonly powerCapWatts?: number;
+  readonly perf: PerfModel;
+}
+
+/** Capacity families a cut can tighten. */
+export type CapacityFamily = 'prefill' | 'decode' | 'kv';
+
+/** A tightening added after a kernel check missed an SLO. */
+export type PlanCut =
+  | { readonly kind: 'scale-capacity'; readonly poolKey: string; readonly family: CapacityFamily; readonly factor: number; readonly why: string }
+  | { readonly kind: 'min-count'; readonly poolKey: string; readonly min: number; readonly why: string };
+
+/** A constraint in words, with how tight it is. */
+export interface BindingConstraint {
+  readonly row: string;
+  readonly family: string;
+  readonly pool?: string;
+  readonly classId?: string;
+  readonly gpu?: string;
+  /** Capacity minus use, in `unit`; ≤ 0 (within tolerance) is binding. */
+  readonly slack: number;
+  readonly activity: number;
+  readonly bound: number;
+  readonly unit: string;
+  /** Shadow price from the LP relaxation (objective unit per row unit), when available. */
+  readonly dual?: number;
+  /** True when the row holds with no slack, or when one instance fewer in its pool would violate it. */
+  readonly binding: boolean;
+  readonly text: string;
+}
+
+export interface PlannedPool {
+  readonly gpu: string;
+  readonly llm: string;
+  readonly tp: number;
+  readonly role: Role;
+  readonly count: number;
+  readonly powerCapWatts?: number;
+  readonly poolKey: string;
+}
+
+export interface PlanCost {
+  readonly capexUsd: number;
+  readonly rentUsdPerHour: number;
+  /** Hardware (capex, or rent over the horizon) plus energy × price × PUE over the horizon. */
+  readonly tcoUsd: number;
+  /** Energy cost over the horizon. */
+  readonly energyUsd: number;
+  readonly horizonYears: number;
+}
+
+export interface PlanEnergy {
+  readonly energyJPerDay: number;
+  readonly jPerOutputToken: number;
+  readonly averagePowerWatts: number;
+}
+
+/** A solved plan (before or after the kernel check). */
+export interface Plan {
+  readonly objective: Objective;
+  readonly objectiveValue: number;
+  /** LP relaxation objective (a lower bound), when computed. */
+  readonly lpRelaxationObjective?: number;
+  readonly instances: readonly PlannedPool[];
+  /** Share of each class's conversations per pool key. */
+  readonly routing: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly cost: PlanCost;
+  /** Provisioned (peak) GPU power in watts, the figure the facility cap bounds. */
+  readonly powerWatts: number;
+  readonly energy: PlanEnergy;
+  readonly binding: readonly BindingConstraint[];
+  readonly solver: SolverInfo;
+  readonly notes: readonly string[];
+}
+
+/** The result of one solve: a plan, or the reason there is none (a normal result, not an exception). */
+export type PlanOutcome =
+  | { readonly ok: true; readonly plan: Plan }
+  | { readonly ok: false; readonly reason: string; readonly binding: readonly BindingConstraint[]; readonly solver?: SolverInfo; readonly notes: readonly string[] };
