@@ -1,0 +1,72 @@
+/** `fleetplan predict --gpu G --llm L [--tp N] [--batch N] --input-tokens N [--output-tokens N] [--power-cap-w N] [--json]`. */
+import { inputError, loadCatalog, suggestId } from '../../../catalogs/index.js';
+import { predictOperatingPoint, type PredictResult } from '../../../models/index.js';
+import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
+import { renderTable } from '../table.js';
+
+export interface PredictArgs {
+  readonly gpu: string;
+  readonly llm: string;
+  readonly tp?: number;
+  readonly batch?: number;
+  readonly inputTokens: number;
+  readonly outputTokens?: number;
+  /** Per-GPU power cap in watts. */
+  readonly powerCapW?: number;
+  readonly json?: boolean;
+  readonly catalogFiles?: readonly string[];
+}
+
+function requireWhole(name: string, value: number | undefined, min: number): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < min) throw inputError('usage', '', name, `found ${value}, expected a whole number ≥ ${min}`);
+}
+
+/** Prints one operating point. Exit 0; exit 1 when the model does not fit on that many GPUs (the reason is printed). */
+export async function runPredict(args: PredictArgs, ctx: CommandContext): Promise<number> {
+  requireWhole('--tp', args.tp, 1);
+  requireWhole('--batch', args.batch, 1);
+  requireWhole('--input-tokens', args.inputTokens, 1);
+  requireWhole('--output-tokens', args.outputTokens, 1);
+  if (args.powerCapW !== undefined && !(args.powerCapW > 0)) throw inputError('usage', '', '--power-cap-w', `found ${args.powerCapW}, expected a positive number of watts`);
+  const catalog = loadCatalog({ userFiles: args.catalogFiles ?? [] });
+  const gpu = catalog.gpus.get(args.gpu);
+  if (!gpu) throw inputError('unknown_reference', '', '--gpu', `found ${JSON.stringify(args.gpu)}, expected a known GPU id${suggestId(args.gpu, catalog.gpus.keys())}`);
+  const llm = catalog.llms.get(args.llm);
+  if (!llm) throw inputError('unknown_reference', '', '--llm', `found ${JSON.stringify(args.llm)}, expected a known LLM id${suggestId(args.llm, catalog.llms.keys())}`);
+  const cap = args.powerCapW;
+  if (cap !== undefined && (cap < gpu.powerCap.minWatts || cap > gpu.powerCap.maxWatts)) {
+    throw inputError('usage', '', '--power-cap-w', `found ${cap}, expected ${gpu.powerCap.minWatts}–${gpu.powerCap.maxWatts} W for ${gpu.id}`);
+  }
+  const tp = args.tp ?? 1;
+  const result = predictOperatingPoint(gpu, llm, tp, {
+    inputTokens: args.inputTokens,
+    ...(args.batch !== undefined ? { batch: args.batch } : {}),
+    ...(args.outputTokens !== undefined ? { outputTokens: args.outputTokens } : {}),
+  }, cap !== undefined ? { powerCapWatts: cap } : {});
+  if (args.json) ctx.stdout(`${JSON.stringify(toJson(result), null, 2)}\n`);
+  else ctx.stdout(renderPrediction(result, ctx.stdoutIsTTY));
+  return result.fits ? EXIT_OK : EXIT_FAILS;
+}
+
+function toJson(r: PredictResult) {
+  if (!r.fits) return { fits: false, reason: r.reason, kv_bytes_per_token: r.kv_bytes_per_token, kv_capacity_tokens: 0 };
+  const { fits: _fits, ...fields } = r;
+  return fields;
+}
+
+function renderPrediction(r: PredictResult, terminal: boolean): string {
+  if (!r.fits) return `does not fit: ${r.reason}\n`;
+  const ms = (s: number) => (s * 1000).toFixed(2);
+  const rows: Array<[string, string]> = [
+    ['prefill_s', `${r.prefill_s.toPrecision(4)} (${ms(r.prefill_s)} ms)`],
+    ['decode_step_s', `${r.decode_step_s.toPrecision(4)} (${ms(r.decode_step_s)} ms)`],
+    ['ttft_s', r.ttft_s.toPrecision(4)],
+    ['tpot_s', `${r.tpot_s.toPrecision(4)} (${ms(r.tpot_s)} ms)`],
+    ['kv_bytes_per_token', String(r.kv_bytes_per_token)],
+    ['kv_capacity_tokens', String(r.kv_capacity_tokens)],
+    ['prefill_power_w', r.prefill_power_w.toFixed(0)],
+    ['decode_power_w', r.decode_power_w.toFixed(0)],
+  ];
+  return renderTable(['field', 'value'], rows, { terminal }) + `source: ${r.source}\n`;
+}
