@@ -1,0 +1,278 @@
+/**
+ * A decode-capable engine (decoder or colocated): iteration-level continuous batching with a per-step token budget
+ * shared by decodes and chunked prefill. In 'fast' mode, iterations with nothing but decodes are advanced in closed
+ * form until the next membership change (a sequence finishes, KV runs out, or work arrives): with batch B fixed the
+ * step time is base + perToken·C and C grows by B per step, so the end of step k is
+ * T_k = t0 + k·base + perToken·(k·C0 + B·k(k−1)/2).
+ */
+import type { PerfModel } from '../../models/types.js';
+import type { ConvState } from './conversation.js';
+import { makeRoom, planAdmission, type MemoryState, type WorkItem } from './engine-memory.js';
+
+/** What an engine reports back to the kernel while it runs. */
+export interface EngineHooks {
+  /** One output token of `conv` at `timeSeconds` (first of a turn or a later one), already counted in its state. */
+  emitToken(conv: ConvState, timeSeconds: number, firstOfTurn: boolean, gapSeconds: number): void;
+  /** Bulk TBT samples: the series first + k·delta, k < n, once per measured sequence (and per last-turn one). */
+  addTbtSeries(first: number, delta: number, n: number, sequences: number, measured: number, measuredLastTurn: number): void;
+  /** A conversation produced its last token of the turn here. */
+  turnEnded(conv: ConvState, timeSeconds: number): void;
+  /** The engine was busy over [start, end] drawing `powerWatts`. */
+  busy(instance: number, startSeconds: number, endSeconds: number, powerWatts: number): void;
+}
+
+interface Macro {
+  t0: number;
+  n: number;
+  base: number;
+  perToken: number;
+  batch: number;
+  context0: number;
+  /** Exact end of a single (non-macro) iteration. */
+  singleEnd: number;
+  chunks: { item: WorkItem; tokens: number }[];
+  powerWatts: number;
+}
+
+export class Engine implements MemoryState {
+  readonly running: ConvState[] = [];
+  readonly waiting: WorkItem[] = [];
+  readonly prefilling: WorkItem[] = [];
+  readonly idle = new Set<ConvState>();
+  usedTokens = 0;
+  reservedTokens = 0;
+  runningContextTokens = 0;
+  preemptions = 0;
+  busyFlag = false;
+  wakePending = false;
+  version = 0;
+  private joinCounter = 0;
+  private macro: Macro | null = null;
+
+  constructor(
+    readonly index: number,
+    readonly poolIndex: number,
+    readonly model: PerfModel,
+    readonly capacityTokens: number,
+    private readonly settings: { fast: boolean; tokenBudget: number; maxBatch: number; preemption: 'recompute' | 'swap'; swapBandwidthBytesPerSecond: number },
+  ) {}
+
+  /** Tokens of KV queued here but not yet allocated (observable load for colocated pinning). */
+  queuedTokens(): number {
+    let total = 0;
+    for (const item of this.waiting) total += item.newTokens + item.conv.contextTokens - item.conv.residentTokens;
+    return total;
+  }
+
+  /** Adds work; returns the time of a needed re-plan (truncating a macro-step), or NaN when none is needed. */
+  enqueue(item: WorkItem, nowSeconds: number, front = false): number {
+    if (front) this.waiting.unshift(item);
+    else this.waiting.push(item);
+    return this.replanTime(nowSeconds);
+  }
+
+  /** When the engine must next re-plan because something changed at `nowSeconds`. NaN: already planned. */
+  private replanTime(nowSeconds: number): number {
+    const m = this.macro;
+    if (!this.busyFlag || m === null) return nowSeconds;
+    if (m.n <= 1) return NaN;
+    const k = this.firstEndAtOrAfter(nowSeconds - m.t0);
+    if (k >= m.n) return NaN;
+    m.n = k;
+    this.version++;
+    return this.endOf(k);
+  }
+
+  /** End time of macro iteration k (1-based). */
+  endOf(k: number): number {
+    const m = this.macro!;
+    if (m.n === 1 && k === 1) return m.singleEnd;
+    return m.t0 + k * m.base + m.perToken * (k * m.context0 + (m.batch * k * (k - 1)) / 2);
+  }
+
+  /** Smallest k ≥ 1 with T_k − t0 ≥ elapsed. */
+  private firstEndAtOrAfter(elapsed: number): number {
+    const m = this.macro!;
+    const a = (m.perToken * m.batch) / 2;
+    const b = m.base + m.perToken * m.context0 - a;
+    let k = a > 0 ? Math.ceil((-b + Math.sqrt(b * b + 4 * a * elapsed)) / (2 * a)) : Math.ceil(elapsed / b);
+    if (!(k >= 1)) k = 1;
+    while (k > 1 && this.endOf(k - 1) - m.t0 >= elapsed) k--;
+    while (this.endOf(k) - m.t0 < elapsed) k++;
+    return k;
+  }
+
+  /** Iterations of the current step completed by `nowSeconds` (for sampling occupancy mid macro-step). */
+  usedTokensAt(nowSeconds: number): number {
+    const m = this.macro;
+    if (!this.busyFlag || m === null || m.n <= 1) return this.usedTokens;
+    const k = this.firstEndAtOrAfter(nowSeconds - m.t0);
+    const done = this.endOf(k) <= nowSeconds ? k : k - 1;
+    return this.usedTokens + Math.min(done, m.n) * m.batch;
+  }
+
+  /** Forms the next iteration at `nowSeconds`; returns its end time, or NaN when there is nothing to do. */
+  startIteration(nowSeconds: number, hooks: EngineHooks): number {
+    if (this.busyFlag) return NaN;
+    const s = this.settings;
+    let budgetLeft = s.tokenBudget - this.running.length;
+    let swapInTokens = 0;
+    const chunks: { item: WorkItem; tokens: number }[] = [];
+    for (const item of this.prefilling) {
+      if (budgetLeft <= 0) break;
+      const take = Math.min(item.needTokens - item.doneTokens, budgetLeft);
+      chunks.push({ item, tokens: take });
+      budgetLeft -= take;
+    }
+    while (this.waiting.length > 0 && this.running.length + this.prefilling.length < s.maxBatch) {
+      const item = this.waiting[0];
+      const conv = item.conv;
+      const missing = conv.contextTokens - conv.residentTokens + item.newTokens;
+      if (!makeRoom(this, s, missing + this.running.length + this.prefilling.length + 1, conv, false)) break;
+      this.waiting.shift();
+      const plan = planAdmission(item);
+      conv.swappedTokens -= plan.swapInTokens;
+      swapInTokens += plan.swapInTokens;
+      this.usedTokens += plan.allocateTokens;
+      conv.residentTokens += plan.allocateTokens;
+      if (item.needTokens === 0) {
+        if (conv.remainingOutputTokens > 0) this.join(conv);
+        else {
+          this.idle.add(conv);
+          hooks.turnEnded(conv, nowSeconds);
+        }
+        budgetLeft--;
+      } else {
+        this.prefilling.push(item);
+        if (budgetLeft > 0) {
+          const take = Math.min(item.needTokens, budgetLeft);
+          chunks.push({ item, tokens: take });
+          budgetLeft -= take;
+        }
+      }
+    }
+    // Every decoding sequence and every completing prefill writes one token of KV this iteration.
+    for (;;) {
+      let growth = this.running.length;
+      for (const c of chunks) if (c.item.doneTokens + c.tokens === c.item.needTokens && c.item.emitsToken) growth++;
+      if (this.usedTokens + growth <= this.capacityTokens) break;
+      const before = this.prefilling.length;
+      if (!makeRoom(this, s, growth, null, true)) throw new Error(`KV accounting: engine ${this.index} cannot fit one step (used ${this.usedTokens}, capacity ${this.capacityTokens})`);
+      if (this.prefilling.length !== before) for (let i = chunks.length - 1; i >= 0; i--) if (!this.prefilling.includes(chunks[i].item)) chunks.splice(i, 1);
+    }
+    const batch = this.running.length;
+    if (batch === 0 && chunks.length === 0 && swapInTokens === 0) return NaN;
+    const stallSeconds = (swapInTokens * this.model.kvBytesPerToken) / s.swapBandwidthBytesPerSecond;
+    const m: Macro = { t0: nowSeconds, n: 1, base: 0, perToken: 0, batch, context0: this.runningContextTokens, singleEnd: 0, chunks, powerWatts: 0 };
+    if (chunks.length > 0 || stallSeconds > 0 || !s.fast || batch === 0) {
+      let dt = stallSeconds;
+      if (batch > 0) {
+        let chunkTokens = 0;
+        let cached = 0;
+        for (const c of chunks) {
+          chunkTokens += c.tokens;
+          cached += c.item.cachedTokens + c.item.doneTokens;
+        }
+        dt += this.model.decodeStepSeconds(batch, this.runningContextTokens + cached, chunkTokens);
+      } else for (const c of chunks) dt += this.model.prefillSeconds(c.tokens, c.item.cachedTokens + c.item.doneTokens);
+      m.singleEnd = nowSeconds + dt;
+      m.powerWatts = batch > 0 ? this.model.powerWatts('decode', batch) : this.model.powerWatts('prefill');
+    } else {
+      const affine = this.model.decodeStepAffine(batch);
+      m.base = affine.baseSeconds;
+      m.perToken = affine.perContextTokenSeconds;
+      let n = Infinity;
+      for (const c of this.running) if (c.remainingOutputTokens < n) n = c.remainingOutputTokens;
+      n = Math.min(n, Math.floor((this.capacityTokens - this.usedTokens) / batch));
+      m.n = Math.max(1, n);
+      m.singleEnd = nowSeconds + m.base + m.perToken * m.context0;
+      m.powerWatts = this.model.powerWatts('decode', batch);
+    }
+    this.macro = m;
+    this.busyFlag = true;
+    this.version++;
+    return this.endOf(m.n);
+  }
+
+  private join(conv: ConvState): void {
+    conv.joinSeq = ++this.joinCounter;
+    this.running.push(conv);
+    this.runningContextTokens += conv.contextTokens;
+  }
+
+  /** Commits the planned iterations at their end `nowSeconds`. */
+  finishIteration(nowSeconds: number, hooks: EngineHooks): void {
+    const m = this.macro!;
+    this.busyFlag = false;
+    this.macro = null;
+    hooks.busy(this.index, m.t0, nowSeconds, m.powerWatts);
+    const n = m.n;
+    const batch = this.running.length;
+    if (batch > 0) {
+      const firstEnd = n === 1 ? nowSeconds : m.t0 + m.base + m.perToken * m.context0;
+      let measured = 0;
+      let measuredLast = 0;
+      for (const conv of this.running) {
+        conv.remainingOutputTokens -= 1;
+        hooks.emitToken(conv, firstEnd, false, firstEnd - conv.lastTokenSeconds);
+        if (n > 1) {
+          const span = nowSeconds - firstEnd;
+          conv.tbtSumSeconds += span;
+          conv.tbtCount += n - 1;
+          if (conv.turn === conv.spec.turns.length - 1) {
+            conv.lastTurnTbtSumSeconds += span;
+            conv.lastTurnTbtCount += n - 1;
+            if (conv.measured) measuredLast++;
+          }
+          if (conv.measured) measured++;
+          conv.remainingOutputTokens -= n - 1;
+          conv.lastTokenSeconds = nowSeconds;
+        }
+        conv.contextTokens += n;
+        conv.residentTokens += n;
+      }
+      if (n > 1) hooks.addTbtSeries(m.base + m.perToken * (m.context0 + batch), m.perToken * batch, n - 1, batch, measured, measuredLast);
+      this.usedTokens += n * batch;
+      this.runningContextTokens += n * batch;
+    }
+    for (const { item, tokens } of m.chunks) {
+      item.doneTokens += tokens;
+      if (item.doneTokens < item.needTokens) continue;
+      this.prefilling.splice(this.prefilling.indexOf(item), 1);
+      const conv = item.conv;
+      conv.contextTokens += item.newTokens;
+      if (item.emitsToken) {
+        const first = conv.remainingOutputTokens === conv.spec.turns[conv.turn].outputTokens;
+        conv.remainingOutputTokens -= 1;
+        conv.contextTokens += 1;
+        conv.residentTokens += 1;
+        this.usedTokens += 1;
+        hooks.emitToken(conv, nowSeconds, first, nowSeconds - conv.lastTokenSeconds);
+      }
+      if (conv.remainingOutputTokens > 0) this.join(conv);
+      else {
+        this.idle.add(conv);
+        hooks.turnEnded(conv, nowSeconds);
+      }
+    }
+    for (let i = this.running.length - 1; i >= 0; i--) {
+      const conv = this.running[i];
+      if (conv.remainingOutputTokens > 0) continue;
+      this.running.splice(i, 1);
+      this.runningContextTokens -= conv.contextTokens;
+      this.idle.add(conv);
+      hooks.turnEnded(conv, nowSeconds);
+    }
+    if (this.usedTokens > this.capacityTokens) throw new Error(`KV accounting: engine ${this.index} holds ${this.usedTokens} > ${this.capacityTokens} tokens`);
+  }
+
+  /** Releases a conversation's KV and reservation (it finished, or its KV is not kept between turns). */
+  release(conv: ConvState): void {
+    this.idle.delete(conv);
+    this.usedTokens -= conv.residentTokens;
+    conv.residentTokens = 0;
+    conv.swappedTokens = 0;
+    this.reservedTokens -= conv.reservedTokens;
+    conv.reservedTokens = 0;
+  }
+}

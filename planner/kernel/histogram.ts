@@ -1,0 +1,130 @@
+/**
+ * A mergeable log-bucket histogram (DDSketch-like) with a fixed bucket ratio of 1.02: every positive value lands in
+ * bucket ⌊log(v)/log(1.02)⌋ and is represented by the bucket's geometric midpoint, so a quantile's relative error is
+ * at most √1.02 − 1 ≈ 0.995 %. Count, sum, min and max are exact. Buckets are dense over [1e-12, 1e12] so two
+ * histograms merge by adding arrays; values outside are kept exactly in min/max and counted in the edge buckets.
+ */
+
+const GAMMA = 1.02;
+const LOG_GAMMA = Math.log(GAMMA);
+const MIN_INDEX = Math.floor(Math.log(1e-12) / LOG_GAMMA);
+const MAX_INDEX = Math.ceil(Math.log(1e12) / LOG_GAMMA);
+const NUM_BUCKETS = MAX_INDEX - MIN_INDEX + 1;
+
+/** The six statistics of the JSON contract. */
+export interface Summary {
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface Histogram {
+  /** Bucket counts (weights), index i ↔ bucket MIN_INDEX + i; zeros and negatives go to `zeroCount`. */
+  readonly buckets: Float64Array;
+  zeroCount: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
+/** An empty histogram. */
+export function createHistogram(): Histogram {
+  return { buckets: new Float64Array(NUM_BUCKETS), zeroCount: 0, count: 0, sum: 0, min: Infinity, max: -Infinity };
+}
+
+function bucketOf(value: number): number {
+  const i = Math.floor(Math.log(value) / LOG_GAMMA) - MIN_INDEX;
+  return i < 0 ? 0 : i >= NUM_BUCKETS ? NUM_BUCKETS - 1 : i;
+}
+
+/** Adds `value` with a weight (default 1). */
+export function addValue(h: Histogram, value: number, weight = 1): void {
+  if (weight <= 0) return;
+  if (value > 0) h.buckets[bucketOf(value)] += weight;
+  else h.zeroCount += weight;
+  h.count += weight;
+  h.sum += value * weight;
+  if (value < h.min) h.min = value;
+  if (value > h.max) h.max = value;
+}
+
+/**
+ * Adds the arithmetic series first, first + delta, …, first + (n − 1)·delta, each `multiplicity` times, in time
+ * proportional to the number of buckets it spans rather than n (the kernel's bulk TBT samples).
+ * Requires delta ≥ 0 and first > 0.
+ */
+export function addArithmetic(h: Histogram, first: number, delta: number, n: number, multiplicity = 1): void {
+  if (n <= 0 || multiplicity <= 0) return;
+  if (n === 1 || delta === 0) {
+    addValue(h, first, n * multiplicity);
+    return;
+  }
+  if (!(first > 0) || delta < 0) throw new RangeError(`addArithmetic needs first > 0 and delta ≥ 0, received ${first}, ${delta}`);
+  const last = first + (n - 1) * delta;
+  let k = 0;
+  let bucket = bucketOf(first);
+  const lastBucket = bucketOf(last);
+  while (k < n) {
+    let kEnd: number;
+    if (bucket >= lastBucket) kEnd = n;
+    else {
+      const upper = Math.exp((bucket + MIN_INDEX + 1) * LOG_GAMMA);
+      kEnd = Math.min(n, Math.max(k + 1, Math.ceil((upper - first) / delta)));
+      // Rounding can put the boundary one term off: re-check against the bucket function itself.
+      while (kEnd > k + 1 && bucketOf(first + (kEnd - 1) * delta) > bucket) kEnd--;
+      while (kEnd < n && bucketOf(first + kEnd * delta) <= bucket) kEnd++;
+    }
+    h.buckets[bucket] += (kEnd - k) * multiplicity;
+    k = kEnd;
+    if (k < n) bucket = bucketOf(first + k * delta);
+  }
+  h.count += n * multiplicity;
+  h.sum += (n * first + (delta * n * (n - 1)) / 2) * multiplicity;
+  if (first < h.min) h.min = first;
+  if (last > h.max) h.max = last;
+}
+
+/** Adds `other` into `into` (histograms are mergeable). */
+export function mergeHistogram(into: Histogram, other: Histogram): void {
+  for (let i = 0; i < NUM_BUCKETS; i++) into.buckets[i] += other.buckets[i];
+  into.zeroCount += other.zeroCount;
+  into.count += other.count;
+  into.sum += other.sum;
+  if (other.min < into.min) into.min = other.min;
+  if (other.max > into.max) into.max = other.max;
+}
+
+/** The value at quantile q ∈ [0, 1]; NaN when empty. Exact at q = 0 and q = 1. */
+export function quantile(h: Histogram, q: number): number {
+  if (h.count === 0) return NaN;
+  if (q <= 0) return h.min;
+  if (q >= 1) return h.max;
+  const rank = q * h.count;
+  let acc = h.zeroCount;
+  if (rank <= acc) return Math.max(h.min, Math.min(0, h.max));
+  for (let i = 0; i < NUM_BUCKETS; i++) {
+    acc += h.buckets[i];
+    if (rank <= acc && h.buckets[i] > 0) {
+      const mid = Math.exp((i + MIN_INDEX + 0.5) * LOG_GAMMA);
+      return Math.min(h.max, Math.max(h.min, mid));
+    }
+  }
+  return h.max;
+}
+
+/** mean/p50/p90/p95/p99/max, each multiplied by `scale` (1000 turns seconds into ms); zeros when empty. */
+export function summarize(h: Histogram, scale = 1): Summary {
+  if (h.count === 0) return { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 };
+  return {
+    mean: (h.sum / h.count) * scale,
+    p50: quantile(h, 0.5) * scale,
+    p90: quantile(h, 0.9) * scale,
+    p95: quantile(h, 0.95) * scale,
+    p99: quantile(h, 0.99) * scale,
+    max: h.max * scale,
+  };
+}

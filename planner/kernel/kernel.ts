@@ -1,0 +1,143 @@
+/**
+ * The conversation-level scheduler kernel: a discrete-event simulation of a fleet serving a conversation stream
+ * under a named policy. The kernel owns the queue and the clock; handlers return the events they cause. It is pure:
+ * no I/O, no clock, no global randomness (the workload and the misprediction stream are seeded).
+ */
+import type { Fleet } from '../../catalogs/types.js';
+import { createConvState, peakKvTokens, type ConvState } from './conversation.js';
+import type { Engine } from './engine.js';
+import { EventQueue, type KernelEvent } from './event-queue.js';
+import { setUpFleet } from './fleet-setup.js';
+import { MetricsCollector, type InstanceAccount } from './metrics.js';
+import { createPolicyFlow } from './policies/index.js';
+import type { Prefiller } from './prefiller.js';
+import { buildResult, type SimulationResult } from './result.js';
+import { Sim } from './sim.js';
+import { addValue } from './histogram.js';
+import { computeStandalone } from './standalone.js';
+import { resolveOptions, type ConversationSpec, type KernelOptions, type PerfModelFor } from './types.js';
+
+/**
+ * Simulates `workload` (conversations in non-decreasing arrival order, pulled lazily) on `fleet` under
+ * `options.policy`; returns the metrics of DESIGN.md (without `wall_s`, which only the caller can measure).
+ * @example simulateConversations(fleet, generateConversations(mix, { seed: 1 }), perfModelFor, { policy: 'conserve', seed: 1 })
+ */
+export function simulateConversations(fleet: Fleet, workload: Iterable<ConversationSpec>, perfModelFor: PerfModelFor, options: KernelOptions): SimulationResult {
+  const o = resolveOptions(options);
+  const setup = setUpFleet(fleet, perfModelFor, o);
+  const accounts: InstanceAccount[] = setup.byInstance.map((inst) => ({ poolIndex: inst.poolIndex, idleWatts: inst.model.powerWatts('idle'), busySeconds: 0, busyJoules: 0 }));
+  const metrics = new MetricsCollector(o.warmupSeconds, accounts, fleet.instances.length);
+  const sim = new Sim(o, setup, metrics, createPolicyFlow(o.policy));
+  const queue = new EventQueue();
+  const iterator = workload[Symbol.iterator]();
+  let lastArrival = -Infinity;
+  let ordinal = 0;
+
+  const pullArrival = (): void => {
+    const next = iterator.next();
+    if (next.done === true) return;
+    const spec = next.value;
+    if (!(spec.arrivalSeconds >= lastArrival)) throw new RangeError(`Workload out of order: conversation "${spec.id}" arrives at ${spec.arrivalSeconds} s after one at ${lastArrival} s`);
+    lastArrival = spec.arrivalSeconds;
+    if (spec.arrivalSeconds >= o.durationSeconds) return;
+    queue.push({ timeSeconds: spec.arrivalSeconds, kind: 'arrival', target: -1, version: 0, payload: spec });
+  };
+
+  const onArrival = (spec: ConversationSpec, now: number): void => {
+    pullArrival();
+    const measured = spec.arrivalSeconds >= o.warmupSeconds;
+    metrics.arrived++;
+    if (measured) metrics.measuredArrived++;
+    if (o.onProgress !== undefined && metrics.arrived % o.progressEveryConversations === 0) o.onProgress(now, metrics.arrived);
+    if (spec.turns.length === 0) throw new RangeError(`Conversation "${spec.id}" has no turns`);
+    if (peakKvTokens(spec) > setup.maxEngineCapacityTokens) {
+      metrics.rejected++;
+      return;
+    }
+    for (const t of spec.turns) metrics.requestedOutputTokens += t.outputTokens;
+    const conv = createConvState(spec, ordinal++, measured, computeStandalone(spec, setup.referenceModel));
+    sim.inFlight++;
+    if (sim.inFlight > metrics.maxInFlight) metrics.maxInFlight = sim.inFlight;
+    if (sim.admissionWaiting > 0 || !sim.policy.tryAdmit(sim, conv, now)) sim.enqueueAdmission(conv);
+  };
+
+  const onWake = (instance: number, now: number): void => {
+    const target = setup.byInstance[instance];
+    target.wakePending = false;
+    if (setup.kindOf[instance] === 'prefiller') {
+      const end = (target as Prefiller).startIteration(now);
+      if (!Number.isNaN(end)) sim.out.push({ timeSeconds: end, kind: 'prefillerIterationEnd', target: instance, version: target.version, payload: null });
+    } else {
+      const end = (target as Engine).startIteration(now, sim);
+      if (!Number.isNaN(end)) sim.out.push({ timeSeconds: end, kind: 'engineIterationEnd', target: instance, version: target.version, payload: null });
+    }
+  };
+
+  let nextSample = o.warmupSeconds;
+  const onSample = (now: number): void => {
+    for (const e of setup.engines) addValue(metrics.occupancy[e.poolIndex], e.usedTokensAt(now) / e.capacityTokens);
+  };
+
+  const handle = (ev: KernelEvent, now: number): void => {
+    switch (ev.kind) {
+      case 'arrival':
+        onArrival(ev.payload as ConversationSpec, now);
+        break;
+      case 'transferDone':
+        sim.policy.transferDone(sim, ev.payload as ConvState, now);
+        break;
+      case 'turnReady':
+        sim.policy.turnReady(sim, ev.payload as ConvState, now);
+        break;
+      case 'prefillerIterationEnd': {
+        const p = setup.byInstance[ev.target] as Prefiller;
+        const { completed, startSeconds, powerWatts } = p.finishIteration();
+        metrics.recordBusy(ev.target, startSeconds, now, powerWatts);
+        for (const job of completed) sim.policy.prefillDone(sim, job.conv, job, now);
+        sim.wake(ev.target, now);
+        break;
+      }
+      case 'engineIterationEnd':
+        (setup.byInstance[ev.target] as Engine).finishIteration(now, sim);
+        sim.wake(ev.target, now);
+        break;
+      case 'wake':
+        onWake(ev.target, now);
+        break;
+      case 'sample':
+        onSample(now);
+        break;
+      case 'prefillerJobDone':
+        throw new Error('prefillerJobDone is not used');
+    }
+  };
+
+  pullArrival();
+  let now = 0;
+  let stoppedAtHorizon = false;
+  for (;;) {
+    // Occupancy samples run on a fixed grid while anything else is pending, so both modes sample the same instants.
+    if (queue.size > 0 && nextSample <= queue.peekTime() && nextSample <= o.horizonSeconds) {
+      queue.push({ timeSeconds: nextSample, kind: 'sample', target: -1, version: 0, payload: null });
+      nextSample += o.sampleIntervalSeconds;
+    }
+    const ev = queue.pop();
+    if (ev === undefined) break;
+    if (ev.timeSeconds > o.horizonSeconds) {
+      stoppedAtHorizon = true;
+      now = o.horizonSeconds;
+      break;
+    }
+    if ((ev.kind === 'engineIterationEnd' || ev.kind === 'prefillerIterationEnd') && setup.byInstance[ev.target].version !== ev.version) continue;
+    now = ev.timeSeconds;
+    metrics.events++;
+    handle(ev, now);
+    const out = sim.out;
+    if (out.length > 0) {
+      sim.out = [];
+      for (const e of out) queue.push(e);
+    }
+  }
+  for (const e of setup.engines) metrics.preemptionsTotal += e.preemptions;
+  return buildResult({ fleet, options: o, setup, metrics, simEndSeconds: now, inFlight: sim.inFlight, admissionWaiting: sim.admissionWaiting, stoppedAtHorizon });
+}

@@ -1,0 +1,108 @@
+/**
+ * What a run measures. Only conversations that arrived after the warm-up are counted in latency statistics;
+ * energy and utilisation are integrated over the measured window [warm-up, end of run].
+ */
+import type { ConvState } from './conversation.js';
+import { addArithmetic, addValue, createHistogram, type Histogram } from './histogram.js';
+
+export interface InstanceAccount {
+  readonly poolIndex: number;
+  readonly idleWatts: number;
+  busySeconds: number;
+  busyJoules: number;
+}
+
+export class MetricsCollector {
+  readonly ttfet = createHistogram();
+  readonly ttft = createHistogram();
+  readonly tbt = createHistogram();
+  readonly lastTurnTbt = createHistogram();
+  readonly slowdownTtfet = createHistogram();
+  readonly slowdownTtft = createHistogram();
+  readonly slowdownTbt = createHistogram();
+  readonly slowdownLastTurnTbt = createHistogram();
+  /** KV occupancy samples (fraction of capacity), per pool. */
+  readonly occupancy: Histogram[];
+  arrived = 0;
+  measuredArrived = 0;
+  rejected = 0;
+  finished = 0;
+  measuredFinished = 0;
+  measuredTurns = 0;
+  measuredOutputTokens = 0;
+  measuredPaperTokens = 0;
+  emittedOutputTokens = 0;
+  requestedOutputTokens = 0;
+  kvTransfers = 0;
+  kvTransferBytes = 0;
+  sloMet = 0;
+  events = 0;
+  maxInFlight = 0;
+  preemptionsTotal = 0;
+
+  constructor(
+    readonly warmupSeconds: number,
+    readonly instances: InstanceAccount[],
+    numPools: number,
+  ) {
+    this.occupancy = Array.from({ length: numPools }, () => createHistogram());
+  }
+
+  /** One output token; first tokens carry TTFT/TTFET, others a TBT gap. */
+  recordToken(conv: ConvState, timeSeconds: number, firstOfTurn: boolean, gapSeconds: number): void {
+    this.emittedOutputTokens++;
+    const last = conv.turn === conv.spec.turns.length - 1;
+    if (firstOfTurn) {
+      if (conv.turn > 0) {
+        const ttft = timeSeconds - conv.turnReadySeconds;
+        const slowdown = ttft / conv.standalone.ttftSeconds[conv.turn];
+        if (ttft > conv.maxTtftSeconds) conv.maxTtftSeconds = ttft;
+        if (slowdown > conv.maxTtftSlowdown) conv.maxTtftSlowdown = slowdown;
+        if (conv.measured) {
+          addValue(this.ttft, ttft);
+          addValue(this.slowdownTtft, slowdown);
+        }
+      }
+      if (last) {
+        conv.ttfetSeconds = timeSeconds - conv.spec.arrivalSeconds;
+        if (conv.measured) {
+          addValue(this.ttfet, conv.ttfetSeconds);
+          addValue(this.slowdownTtfet, conv.ttfetSeconds / conv.standalone.ttfetSeconds);
+        }
+      }
+    } else {
+      conv.tbtSumSeconds += gapSeconds;
+      conv.tbtCount++;
+      if (last) {
+        conv.lastTurnTbtSumSeconds += gapSeconds;
+        conv.lastTurnTbtCount++;
+      }
+      if (conv.measured) {
+        addValue(this.tbt, gapSeconds);
+        if (last) addValue(this.lastTurnTbt, gapSeconds);
+      }
+    }
+    conv.lastTokenSeconds = timeSeconds;
+  }
+
+  /** Bulk decode gaps from a macro-step. */
+  recordTbtSeries(first: number, delta: number, n: number, sequences: number, measured: number, measuredLast: number): void {
+    this.emittedOutputTokens += n * sequences;
+    addArithmetic(this.tbt, first, delta, n, measured);
+    addArithmetic(this.lastTurnTbt, first, delta, n, measuredLast);
+  }
+
+  /** A conversation's mean TBT over its standalone mean (all turns, or the last turn). */
+  recordSlowdownTbt(slowdown: number, lastTurn: boolean): void {
+    addValue(lastTurn ? this.slowdownLastTurnTbt : this.slowdownTbt, slowdown);
+  }
+
+  /** A busy interval of an instance, clipped to the measured window. */
+  recordBusy(instance: number, startSeconds: number, endSeconds: number, powerWatts: number): void {
+    const from = Math.max(startSeconds, this.warmupSeconds);
+    if (endSeconds <= from) return;
+    const account = this.instances[instance];
+    account.busySeconds += endSeconds - from;
+    account.busyJoules += (endSeconds - from) * powerWatts;
+  }
+}

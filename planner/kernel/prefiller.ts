@@ -1,0 +1,113 @@
+/**
+ * A prefiller: a FIFO of prefill jobs served in iterations that pack jobs up to a token budget and a batch size
+ * (a job larger than the budget is chunked across iterations). A mispredicted turn of per-turn-predict arrives as a
+ * composite job (history in, prefill, KV back, KV management) that occupies the prefiller alone for its duration.
+ * Its queued work in seconds (estimated from the perf model, observable) is what conserve routes by.
+ */
+import type { PerfModel } from '../../models/types.js';
+import type { ConvState } from './conversation.js';
+
+export interface PrefillJob {
+  readonly conv: ConvState;
+  /** 'prefill': compute `newTokens` against `cachedTokens`; 'composite': hold the prefiller `serviceSeconds`. */
+  readonly kind: 'prefill' | 'composite';
+  readonly newTokens: number;
+  readonly cachedTokens: number;
+  readonly serviceSeconds: number;
+  doneTokens: number;
+  /** Remaining estimated seconds counted in the prefiller's queued work. */
+  estimateSeconds: number;
+}
+
+export class Prefiller {
+  private readonly queue: PrefillJob[] = [];
+  private head = 0;
+  private queuedWorkSeconds = 0;
+  busyFlag = false;
+  wakePending = false;
+  version = 0;
+  private iterationEnd = 0;
+  private current: { job: PrefillJob; tokens: number; seconds: number }[] = [];
+  private startSeconds = 0;
+  private powerWatts = 0;
+
+  constructor(
+    readonly index: number,
+    readonly poolIndex: number,
+    readonly model: PerfModel,
+    private readonly settings: { tokenBudget: number; maxBatch: number },
+  ) {}
+
+  /** Queued plus in-progress work in seconds at `nowSeconds` (what a scheduler can observe). */
+  queuedWorkAt(nowSeconds: number): number {
+    return Math.max(0, this.queuedWorkSeconds) + (this.busyFlag ? Math.max(0, this.iterationEnd - nowSeconds) : 0);
+  }
+
+  get queuedJobs(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Creates and queues a job; returns true when the prefiller is idle and must be woken. */
+  enqueue(job: Omit<PrefillJob, 'doneTokens' | 'estimateSeconds'>): boolean {
+    const estimate = job.kind === 'composite' ? job.serviceSeconds : this.model.prefillSeconds(job.newTokens, job.cachedTokens);
+    this.queue.push({ ...job, doneTokens: 0, estimateSeconds: estimate });
+    this.queuedWorkSeconds += estimate;
+    return !this.busyFlag;
+  }
+
+  /** Forms the next iteration; returns its end time or NaN when the queue is empty. */
+  startIteration(nowSeconds: number): number {
+    if (this.busyFlag || this.head === this.queue.length) return NaN;
+    const pieces: { job: PrefillJob; tokens: number; seconds: number }[] = [];
+    let dt = 0;
+    const first = this.queue[this.head];
+    if (first.kind === 'composite') {
+      pieces.push({ job: first, tokens: 0, seconds: first.serviceSeconds });
+      dt = first.serviceSeconds;
+      this.powerWatts = this.model.powerWatts('prefill');
+    } else {
+      let budget = this.settings.tokenBudget;
+      for (let i = this.head; i < this.queue.length && budget > 0 && pieces.length < this.settings.maxBatch; i++) {
+        const job = this.queue[i];
+        if (job.kind === 'composite') break;
+        const tokens = Math.min(job.newTokens - job.doneTokens, budget);
+        const seconds = this.model.prefillSeconds(tokens, job.cachedTokens + job.doneTokens);
+        pieces.push({ job, tokens, seconds });
+        budget -= tokens;
+        dt += seconds;
+      }
+      this.powerWatts = this.model.powerWatts('prefill', pieces.length);
+    }
+    // The iteration's work leaves the queue now: from here on it is counted as the iteration's remaining time.
+    for (const p of pieces) {
+      const finishes = p.job.kind === 'composite' || p.job.doneTokens + p.tokens >= p.job.newTokens;
+      const charged = finishes ? p.job.estimateSeconds : Math.min(p.seconds, p.job.estimateSeconds);
+      p.job.estimateSeconds -= charged;
+      this.queuedWorkSeconds -= charged;
+    }
+    this.current = pieces;
+    this.startSeconds = nowSeconds;
+    this.iterationEnd = nowSeconds + dt;
+    this.busyFlag = true;
+    this.version++;
+    return this.iterationEnd;
+  }
+
+  /** Ends the iteration; returns the jobs it completed (in FIFO order) and the busy interval's power. */
+  finishIteration(): { completed: PrefillJob[]; startSeconds: number; powerWatts: number } {
+    const completed: PrefillJob[] = [];
+    for (const p of this.current) {
+      p.job.doneTokens += p.tokens;
+      if (p.job.kind === 'composite' || p.job.doneTokens >= p.job.newTokens) completed.push(p.job);
+    }
+    this.head += completed.length;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.head === this.queue.length) this.queuedWorkSeconds = 0;
+    this.busyFlag = false;
+    this.current = [];
+    return { completed, startSeconds: this.startSeconds, powerWatts: this.powerWatts };
+  }
+}

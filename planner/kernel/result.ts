@@ -1,0 +1,184 @@
+/**
+ * The run's JSON (DESIGN.md's metric names are the contract). Every number is rounded to 9 significant digits so
+ * outputs are stable byte for byte and readable; `wall_s` is added by the caller, which owns the clock.
+ */
+import type { Fleet } from '../../catalogs/types.js';
+import type { FleetSetup } from './fleet-setup.js';
+import { quantile, summarize, type Histogram, type Summary } from './histogram.js';
+import type { MetricsCollector } from './metrics.js';
+import { checkTarget, type SloTargetCheck } from './slo.js';
+import type { ResolvedOptions } from './types.js';
+
+export interface PoolResult {
+  readonly gpu: string;
+  readonly llm: string;
+  readonly tp: number;
+  readonly role: string;
+  /** The role this run gave it ('prefill' or 'decode' for disaggregated policies, 'colocated' otherwise). */
+  readonly served_as: string;
+  readonly count: number;
+  readonly utilization: number;
+  readonly kv_occupancy: { readonly mean: number; readonly p95: number } | null;
+  readonly energy_j: number;
+}
+
+export interface SimulationResult {
+  readonly policy: string;
+  readonly seed: number;
+  readonly mode: 'fast' | 'reference';
+  readonly warmup_s: number;
+  readonly conversations: number;
+  readonly turns: number;
+  readonly output_tokens: number;
+  readonly rejected: number;
+  readonly counts: {
+    readonly arrived: number;
+    readonly measured: number;
+    readonly finished: number;
+    readonly in_flight: number;
+    readonly admission_waiting: number;
+    readonly rejected: number;
+    readonly max_in_flight: number;
+    readonly output_tokens_requested: number;
+    readonly output_tokens_emitted: number;
+  };
+  readonly ttfet_s: Summary;
+  readonly ttft_s: Summary;
+  readonly tbt_ms: Summary;
+  readonly last_turn_tbt_ms: Summary;
+  readonly slowdown: { readonly ttfet: Summary; readonly ttft: Summary; readonly tbt: Summary; readonly last_turn_tbt: Summary };
+  readonly slo_attainment: number | null;
+  readonly slo: { readonly id: string; readonly required_attainment: number; readonly targets: readonly SloTargetCheck[]; readonly met: boolean } | null;
+  readonly energy_j: number;
+  readonly tokens_per_j: number;
+  readonly output_tokens_per_j: number;
+  readonly energy_per_conversation_j: number;
+  readonly kv_transfers: number;
+  readonly kv_transfer_bytes: number;
+  readonly preemptions: number;
+  readonly pools: readonly PoolResult[];
+  readonly events: number;
+  readonly sim_time_s: number;
+  readonly measured_window_s: number;
+  readonly stopped_at_horizon: boolean;
+  wall_s?: number;
+}
+
+/** Rounds to 9 significant digits (stable JSON); non-finite values become 0 so the JSON stays valid. */
+export function roundFigure(x: number): number {
+  if (!Number.isFinite(x)) return 0;
+  return x === 0 ? 0 : Number(x.toPrecision(9));
+}
+
+function roundSummary(s: Summary): Summary {
+  return { mean: roundFigure(s.mean), p50: roundFigure(s.p50), p90: roundFigure(s.p90), p95: roundFigure(s.p95), p99: roundFigure(s.p99), max: roundFigure(s.max) };
+}
+
+function occupancyOf(h: Histogram): { mean: number; p95: number } | null {
+  if (h.count === 0) return null;
+  return { mean: roundFigure(h.sum / h.count), p95: roundFigure(quantile(h, 0.95)) };
+}
+
+export interface ResultInputs {
+  readonly fleet: Fleet;
+  readonly options: ResolvedOptions;
+  readonly setup: FleetSetup;
+  readonly metrics: MetricsCollector;
+  readonly simEndSeconds: number;
+  readonly inFlight: number;
+  readonly admissionWaiting: number;
+  readonly stoppedAtHorizon: boolean;
+}
+
+/** Assembles the result object. */
+export function buildResult(r: ResultInputs): SimulationResult {
+  const { metrics: m, options: o, setup } = r;
+  const window = Math.max(0, r.simEndSeconds - o.warmupSeconds);
+  const poolEnergy = new Float64Array(r.fleet.instances.length);
+  const poolBusy = new Float64Array(r.fleet.instances.length);
+  for (const a of m.instances) {
+    const busy = Math.min(a.busySeconds, window);
+    poolEnergy[a.poolIndex] += a.busyJoules + a.idleWatts * (window - busy);
+    poolBusy[a.poolIndex] += busy;
+  }
+  let energy = 0;
+  for (const e of poolEnergy) energy += e;
+  const pools: PoolResult[] = r.fleet.instances.map((pool, i) => {
+    const servedAs = setup.prefillers.some((p) => p.poolIndex === i) ? 'prefill' : o.policy === 'colocated' ? 'colocated' : 'decode';
+    return {
+      gpu: pool.gpu,
+      llm: pool.llm,
+      tp: pool.tp,
+      role: pool.role,
+      served_as: servedAs,
+      count: pool.count,
+      utilization: roundFigure(window > 0 && pool.count > 0 ? poolBusy[i] / (window * pool.count) : 0),
+      kv_occupancy: servedAs === 'prefill' ? null : occupancyOf(m.occupancy[i]),
+      energy_j: roundFigure(poolEnergy[i]),
+    };
+  });
+  const slo = o.slo;
+  const checks = slo === undefined ? [] : slo.targets.map((t) => {
+    switch (t.metric) {
+      case 'ttfet_s':
+        return checkTarget(t, m.ttfet, m.slowdownTtfet, 1);
+      case 'ttft_s':
+        return checkTarget(t, m.ttft, m.slowdownTtft, 1);
+      case 'tbt_ms':
+        return checkTarget(t, m.tbt, m.slowdownTbt, 1000);
+      case 'last_turn_tbt_ms':
+        return checkTarget(t, m.lastTurnTbt, m.slowdownLastTurnTbt, 1000);
+    }
+  });
+  const attainment = slo === undefined ? null : m.measuredFinished > 0 ? m.sloMet / m.measuredFinished : 0;
+  return {
+    policy: o.policy,
+    seed: o.seed,
+    mode: o.mode,
+    warmup_s: o.warmupSeconds,
+    conversations: m.measuredFinished,
+    turns: m.measuredTurns,
+    output_tokens: m.measuredOutputTokens,
+    rejected: m.rejected,
+    counts: {
+      arrived: m.arrived,
+      measured: m.measuredArrived,
+      finished: m.finished,
+      in_flight: r.inFlight,
+      admission_waiting: r.admissionWaiting,
+      rejected: m.rejected,
+      max_in_flight: m.maxInFlight,
+      output_tokens_requested: m.requestedOutputTokens,
+      output_tokens_emitted: m.emittedOutputTokens,
+    },
+    ttfet_s: roundSummary(summarize(m.ttfet)),
+    ttft_s: roundSummary(summarize(m.ttft)),
+    tbt_ms: roundSummary(summarize(m.tbt, 1000)),
+    last_turn_tbt_ms: roundSummary(summarize(m.lastTurnTbt, 1000)),
+    slowdown: {
+      ttfet: roundSummary(summarize(m.slowdownTtfet)),
+      ttft: roundSummary(summarize(m.slowdownTtft)),
+      tbt: roundSummary(summarize(m.slowdownTbt)),
+      last_turn_tbt: roundSummary(summarize(m.slowdownLastTurnTbt)),
+    },
+    slo_attainment: attainment === null ? null : roundFigure(attainment),
+    slo: slo === undefined ? null : {
+      id: slo.id,
+      required_attainment: slo.attainment,
+      targets: checks.map((c) => ({ ...c, value: roundFigure(c.value) })),
+      met: checks.every((c) => c.met) && (attainment ?? 0) >= slo.attainment,
+    },
+    energy_j: roundFigure(energy),
+    tokens_per_j: roundFigure(energy > 0 ? m.measuredPaperTokens / energy : 0),
+    output_tokens_per_j: roundFigure(energy > 0 ? m.measuredOutputTokens / energy : 0),
+    energy_per_conversation_j: roundFigure(m.measuredFinished > 0 ? energy / m.measuredFinished : 0),
+    kv_transfers: m.kvTransfers,
+    kv_transfer_bytes: roundFigure(m.kvTransferBytes),
+    preemptions: m.preemptionsTotal,
+    pools,
+    events: m.events,
+    sim_time_s: roundFigure(r.simEndSeconds),
+    measured_window_s: roundFigure(window),
+    stopped_at_horizon: r.stoppedAtHorizon,
+  };
+}

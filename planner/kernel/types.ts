@@ -1,0 +1,119 @@
+/**
+ * The kernel's inputs and options. A workload is any iterable of conversations in non-decreasing arrival order, so
+ * mixes and traces stream: the kernel pulls one conversation at a time and never holds the whole stream.
+ */
+import type { InstancePool, SloSet } from '../../catalogs/types.js';
+import type { PerfModel } from '../../models/types.js';
+
+/** One turn as the workload knows it; the policy observes only what a real scheduler could (see policies/). */
+export interface TurnSpec {
+  /** New input tokens: the whole first prompt on turn 1, appended tool output + user text on later turns. */
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Tool latency before this turn starts (0 for the first turn). */
+  readonly toolLatencySeconds: number;
+}
+
+export interface ConversationSpec {
+  readonly id: string;
+  readonly classId: string;
+  readonly arrivalSeconds: number;
+  readonly turns: readonly TurnSpec[];
+  /** Which turns the user sees (TTFET measures to the first token of the last one either way). */
+  readonly userVisibleTurns?: 'last' | 'all';
+}
+
+export type PolicyName = 'conserve' | 'per-turn-predict' | 'per-turn-disagg' | 'colocated';
+export const POLICY_NAMES: readonly PolicyName[] = ['conserve', 'per-turn-predict', 'per-turn-disagg', 'colocated'];
+
+export interface KernelOptions {
+  readonly policy: PolicyName;
+  readonly seed: number;
+  /** 'fast' advances decode iterations in closed form between membership changes; 'reference' one at a time. */
+  readonly mode?: 'fast' | 'reference';
+  /** Conversations arriving before this are served but excluded from every statistic (default 0). */
+  readonly warmupSeconds?: number;
+  /** Arrivals at or after this time are not admitted into the run (default: the whole workload). */
+  readonly durationSeconds?: number;
+  /** Hard stop of simulated time; what is still in flight then is counted as in flight (default: drain). */
+  readonly horizonSeconds?: number;
+  /** conserve's KV reservation: 'grow' (observed, default) or 'peak' (oracle from the trace). */
+  readonly reservation?: 'grow' | 'peak';
+  /** per-turn-predict's share of later turns wrongly sent to a prefiller (default 0.10). */
+  readonly mispredictionRate?: number;
+  /** What a decoder does when it runs out of KV: drop and recompute (default) or swap to host memory. */
+  readonly preemption?: 'recompute' | 'swap';
+  /** Host link used by swap preemption (default 25e9 B/s, PCIe 4.0 x16). */
+  readonly swapBandwidthBytesPerSecond?: number;
+  /** Prefiller per-iteration token budget (default 16384) and sequences per iteration (default 64). */
+  readonly prefillTokenBudget?: number;
+  readonly prefillMaxBatch?: number;
+  /** Decoder/colocated per-iteration token budget shared by decodes and prefill chunks (default 2048). */
+  readonly engineTokenBudget?: number;
+  /** Most sequences decoding at once on one engine (default 256). */
+  readonly maxDecodeBatch?: number;
+  /** KV occupancy sampling period (default 1 s). */
+  readonly sampleIntervalSeconds?: number;
+  /** SLOs to check per conversation (slo_attainment is omitted without one). */
+  readonly slo?: SloSet;
+  /** Called every `progressEveryConversations` arrivals with the simulated time and arrivals so far. */
+  readonly onProgress?: (simSeconds: number, arrived: number) => void;
+  readonly progressEveryConversations?: number;
+}
+
+/** What the caller provides: the perf model of each pool (createPerfModel in production, a synthetic one in tests). */
+export type PerfModelFor = (pool: InstancePool) => PerfModel;
+
+/** The options with defaults applied. */
+export interface ResolvedOptions {
+  readonly policy: PolicyName;
+  readonly seed: number;
+  readonly mode: 'fast' | 'reference';
+  readonly warmupSeconds: number;
+  readonly durationSeconds: number;
+  readonly horizonSeconds: number;
+  readonly reservation: 'grow' | 'peak';
+  readonly mispredictionRate: number;
+  readonly preemption: 'recompute' | 'swap';
+  readonly swapBandwidthBytesPerSecond: number;
+  readonly prefillTokenBudget: number;
+  readonly prefillMaxBatch: number;
+  readonly engineTokenBudget: number;
+  readonly maxDecodeBatch: number;
+  readonly sampleIntervalSeconds: number;
+  readonly slo?: SloSet;
+  readonly onProgress?: (simSeconds: number, arrived: number) => void;
+  readonly progressEveryConversations: number;
+}
+
+/** Applies defaults and checks ranges (a bad option is a bug in the caller: RangeError). */
+export function resolveOptions(o: KernelOptions): ResolvedOptions {
+  const r: ResolvedOptions = {
+    policy: o.policy,
+    seed: o.seed,
+    mode: o.mode ?? 'fast',
+    warmupSeconds: o.warmupSeconds ?? 0,
+    durationSeconds: o.durationSeconds ?? Infinity,
+    horizonSeconds: o.horizonSeconds ?? Infinity,
+    reservation: o.reservation ?? 'grow',
+    mispredictionRate: o.mispredictionRate ?? 0.1,
+    preemption: o.preemption ?? 'recompute',
+    swapBandwidthBytesPerSecond: o.swapBandwidthBytesPerSecond ?? 25e9,
+    prefillTokenBudget: o.prefillTokenBudget ?? 16384,
+    prefillMaxBatch: o.prefillMaxBatch ?? 64,
+    engineTokenBudget: o.engineTokenBudget ?? 2048,
+    maxDecodeBatch: o.maxDecodeBatch ?? 256,
+    sampleIntervalSeconds: o.sampleIntervalSeconds ?? 1,
+    slo: o.slo,
+    onProgress: o.onProgress,
+    progressEveryConversations: o.progressEveryConversations ?? 10_000,
+  };
+  if (!Number.isInteger(r.seed)) throw new RangeError(`seed must be an integer, received ${r.seed}`);
+  if (!(r.mispredictionRate >= 0 && r.mispredictionRate <= 1)) throw new RangeError(`mispredictionRate must be in [0, 1], received ${r.mispredictionRate}`);
+  if (!(r.warmupSeconds >= 0)) throw new RangeError(`warmupSeconds must be ≥ 0, received ${r.warmupSeconds}`);
+  for (const [name, v] of [['prefillTokenBudget', r.prefillTokenBudget], ['prefillMaxBatch', r.prefillMaxBatch], ['engineTokenBudget', r.engineTokenBudget], ['maxDecodeBatch', r.maxDecodeBatch]] as const) {
+    if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`${name} must be an integer ≥ 1, received ${v}`);
+  }
+  if (!(r.sampleIntervalSeconds > 0)) throw new RangeError(`sampleIntervalSeconds must be > 0, received ${r.sampleIntervalSeconds}`);
+  return r;
+}

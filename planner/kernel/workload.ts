@@ -1,0 +1,137 @@
+/**
+ * Workloads as lazy streams of conversations in arrival order: from a mix (each class an arrival process; every
+ * random consumer its own seeded stream, so adding one never shifts another), or from trace conversations that
+ * carry no timestamps (Poisson arrivals laid over them, as the paper replays the SWE-agent trace).
+ */
+import type { ConversationClass, Distribution, Mix } from '../../catalogs/types.js';
+import { sampleDistribution } from '../../models/distribution.js';
+import { createStream, sampleExponential, type Uniform01 } from '../../models/random.js';
+import type { ConversationSpec, TurnSpec } from './types.js';
+
+export interface GenerateOptions {
+  readonly seed: number;
+  /** Stop after this many conversations (default: unbounded, so bound it with the kernel's durationSeconds). */
+  readonly maxConversations?: number;
+  /** Stop at this arrival time (default Infinity). */
+  readonly durationSeconds?: number;
+  /** Counts draws that a distribution bound or the ≥ 1 token floor changed (never cut silently). */
+  readonly cuts?: { count: number };
+}
+
+interface ClassStreams {
+  readonly cls: ConversationClass;
+  readonly arrivals: Uniform01;
+  readonly thinning: Uniform01;
+  readonly turns: Uniform01;
+  readonly firstInput: Uniform01;
+  readonly appended: Uniform01;
+  readonly output: Uniform01;
+  readonly tool: Uniform01;
+  readonly peakFactor: number;
+  next: number;
+  made: number;
+}
+
+function nextArrival(s: ClassStreams, after: number): number {
+  const rate = s.cls.arrivalRatePerSecond;
+  if (!(rate > 0)) return Infinity;
+  const arrival = s.cls.arrival;
+  if (arrival.kind === 'poisson') return after + sampleExponential(s.arrivals, 1 / rate);
+  if (arrival.kind === 'diurnal') {
+    // Thinning (Lewis–Shedler): candidates at the peak rate, each kept with probability factor(hour) / peak.
+    let t = after;
+    for (;;) {
+      t += sampleExponential(s.arrivals, 1 / (rate * s.peakFactor));
+      const hour = Math.floor(t / 3600) % 24;
+      if (s.thinning() * s.peakFactor < arrival.hourlyFactors[hour]) return t;
+    }
+  }
+  throw new RangeError(`Class "${s.cls.id}" replays arrivals from a trace: pass the trace's conversations instead of generating them`);
+}
+
+function drawCount(d: Distribution, u: Uniform01, cuts: { count: number } | undefined, floor: number): number {
+  const s = sampleDistribution(d, u);
+  const rounded = Math.round(s.value);
+  if (s.cut !== null || rounded < floor) if (cuts !== undefined) cuts.count++;
+  return Math.max(floor, rounded);
+}
+
+function drawSeconds(d: Distribution, u: Uniform01, cuts: { count: number } | undefined): number {
+  const s = sampleDistribution(d, u);
+  if ((s.cut !== null || s.value < 0) && cuts !== undefined) cuts.count++;
+  return Math.max(0, s.value);
+}
+
+function makeConversation(s: ClassStreams, arrivalSeconds: number, cuts: { count: number } | undefined): ConversationSpec {
+  const c = s.cls;
+  const numTurns = drawCount(c.turns, s.turns, cuts, 1);
+  const turns: TurnSpec[] = [];
+  for (let i = 0; i < numTurns; i++) {
+    const outputDist = c.outputTokensByTurn !== undefined && c.outputTokensByTurn.length > 0 ? c.outputTokensByTurn[Math.min(i, c.outputTokensByTurn.length - 1)] : c.outputTokens;
+    turns.push({
+      inputTokens: drawCount(i === 0 ? c.firstInputTokens : c.appendedInputTokens, i === 0 ? s.firstInput : s.appended, cuts, 1),
+      outputTokens: drawCount(outputDist, s.output, cuts, 1),
+      toolLatencySeconds: i === 0 ? 0 : drawSeconds(c.toolLatencySeconds, s.tool, cuts),
+    });
+  }
+  return { id: `${c.id}-${s.made++}`, classId: c.id, arrivalSeconds, turns, userVisibleTurns: c.userVisibleTurns };
+}
+
+/**
+ * Conversations of a mix in arrival order (classes merged by arrival time; ties to the earlier class).
+ * @example [...generateConversations(mix, { seed: 1, maxConversations: 3 })].length // 3
+ */
+export function* generateConversations(mix: Mix, options: GenerateOptions): Generator<ConversationSpec> {
+  const streams: ClassStreams[] = mix.classes.map((cls) => {
+    const name = `workload/${cls.id}`;
+    const peakFactor = cls.arrival.kind === 'diurnal' ? Math.max(...cls.arrival.hourlyFactors) : 1;
+    const s: ClassStreams = {
+      cls,
+      arrivals: createStream(options.seed, `${name}/arrivals`),
+      thinning: createStream(options.seed, `${name}/thinning`),
+      turns: createStream(options.seed, `${name}/turns`),
+      firstInput: createStream(options.seed, `${name}/first-input`),
+      appended: createStream(options.seed, `${name}/appended`),
+      output: createStream(options.seed, `${name}/output`),
+      tool: createStream(options.seed, `${name}/tool`),
+      peakFactor,
+      next: 0,
+      made: 0,
+    };
+    s.next = nextArrival(s, 0);
+    return s;
+  });
+  const limit = options.maxConversations ?? Infinity;
+  const until = options.durationSeconds ?? Infinity;
+  for (let made = 0; made < limit; made++) {
+    let best: ClassStreams | undefined;
+    for (const s of streams) if (best === undefined || s.next < best.next) best = s;
+    if (best === undefined || !(best.next < until)) return;
+    const arrival = best.next;
+    best.next = nextArrival(best, arrival);
+    yield makeConversation(best, arrival, options.cuts);
+  }
+}
+
+/** A conversation of a timestamp-free trace: its turns (turn 1's input is the whole first prompt). */
+export interface UntimedConversation {
+  readonly id: string;
+  readonly turns: readonly TurnSpec[];
+}
+
+/**
+ * Lays Poisson arrivals at `ratePerSecond` over trace conversations, cycling the trace when `cycle` is set (so a
+ * 2,294-conversation trace can feed a long run); the stream is lazy either way.
+ */
+export function* withPoissonArrivals(conversations: readonly UntimedConversation[], ratePerSecond: number, options: { seed: number; cycle?: boolean; maxConversations?: number }): Generator<ConversationSpec> {
+  if (!(ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be > 0, received ${ratePerSecond}`);
+  const u = createStream(options.seed, 'workload/trace-arrivals');
+  const limit = options.maxConversations ?? Infinity;
+  let t = 0;
+  for (let i = 0; i < limit; i++) {
+    if (conversations.length === 0 || (!options.cycle && i >= conversations.length)) return;
+    const c = conversations[i % conversations.length];
+    t += sampleExponential(u, 1 / ratePerSecond);
+    yield { id: i < conversations.length ? c.id : `${c.id}#${Math.floor(i / conversations.length)}`, classId: 'trace', arrivalSeconds: t, turns: c.turns, userVisibleTurns: 'last' };
+  }
+}
