@@ -1,0 +1,56 @@
+/** Words and tables for fleets: instance lists in one line, and the bill of GPUs per role and type. Pure. */
+import { formatCount, formatWithUnit } from './format.js';
+import type { PlanInstance } from './result-types.js';
+import { column, numberCell, readArray, readNumber, readRecord, readString, table, tableBlock, textCell } from './view-model-blocks.js';
+import type { Block } from './view-model-types.js';
+
+const ROLE_ORDER: Readonly<Record<string, number>> = { prefill: 0, decode: 1, colocated: 2 };
+
+/** Instances read defensively and sorted prefill → decode → colocated, then by GPU id and TP. */
+export function readInstances(value: unknown): PlanInstance[] {
+  const list = readArray(value).flatMap((raw) => {
+    const r = readRecord(raw);
+    if (!r) return [];
+    const instance: PlanInstance = {
+      gpu: readString(r['gpu']) ?? '—', role: readString(r['role']) ?? '—', count: readNumber(r['count']) ?? 0,
+      ...(readString(r['llm']) ? { llm: readString(r['llm']) } : {}),
+      ...(readNumber(r['tp']) !== undefined ? { tp: readNumber(r['tp']) } : {}),
+      ...(readNumber(r['power_cap_w']) !== undefined ? { power_cap_w: readNumber(r['power_cap_w']) } : {}),
+    };
+    return [instance];
+  });
+  const rank = (i: PlanInstance): number => ROLE_ORDER[i.role] ?? 3;
+  return list.sort((a, b) => rank(a) - rank(b) || (a.gpu < b.gpu ? -1 : a.gpu > b.gpu ? 1 : 0) || (a.tp ?? 1) - (b.tp ?? 1));
+}
+
+/** GPUs an instance list occupies: instances × TP. */
+export function countGpus(instances: readonly PlanInstance[]): number {
+  return instances.reduce((sum, i) => sum + i.count * (i.tp ?? 1), 0);
+}
+
+/**
+ * A fleet in one line.
+ *
+ * @example describeInstances([{ gpu: 'h100-sxm', role: 'prefill', tp: 2, count: 4 }]) // "4 × h100-sxm prefill (TP 2)"
+ */
+export function describeInstances(instances: readonly PlanInstance[]): string {
+  if (instances.length === 0) return 'no instances';
+  return instances
+    .map((i) => `${formatCount(i.count)} × ${i.gpu} ${i.role}${(i.tp ?? 1) > 1 ? ` (TP ${i.tp})` : ''}${i.power_cap_w !== undefined ? ` at ${formatCount(i.power_cap_w)} W` : ''}`)
+    .join(' + ');
+}
+
+/** The bill of GPUs: one row per pool plus a total, so the purchase order can be read off it. */
+export function buildBillTable(instances: readonly PlanInstance[], id: string): Block {
+  const rows = instances.map((i) => [
+    textCell(i.role, { strong: true }), textCell(i.gpu), textCell(i.llm ?? '—'), numberCell(formatCount(i.tp ?? 1)),
+    numberCell(formatCount(i.count)), numberCell(formatCount(i.count * (i.tp ?? 1)), { strong: true }),
+    numberCell(i.power_cap_w === undefined ? 'TDP' : formatWithUnit(i.power_cap_w, 'W')),
+  ]);
+  rows.push([
+    textCell('total', { strong: true }), textCell(''), textCell(''), numberCell(''),
+    numberCell(formatCount(instances.reduce((s, i) => s + i.count, 0))), numberCell(formatCount(countGpus(instances)), { strong: true }), numberCell(''),
+  ]);
+  const columns = [column('role'), column('GPU'), column('LLM'), column('TP', true), column('instances', true), column('GPUs', true), column('power cap per GPU', true)];
+  return tableBlock(table(id, 'Bill of GPUs per role and type', columns, rows, 'An instance is one serving engine on TP GPUs of one type.'));
+}
