@@ -64,6 +64,14 @@ export function explainBinding(form: Formulation, values: readonly number[], dua
       text,
     });
   });
+  // "One fewer instance would violate it" is true of every row of a pool of one; credit only the pool's tightest row.
+  const tightest = new Map<string, number>();
+  for (const c of out) if (c.pool !== undefined && c.bound > 0) tightest.set(c.pool, Math.max(tightest.get(c.pool) ?? 0, c.activity / c.bound));
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i];
+    if (c.pool === undefined || c.slack <= 1e-6 * Math.max(1, Math.abs(c.bound))) continue;
+    if (c.binding && c.activity / c.bound < (tightest.get(c.pool) ?? 0)) out[i] = { ...c, binding: false };
+  }
   out.sort((a, b) => Number(b.binding) - Number(a.binding) || a.slack / Math.max(1e-12, Math.abs(a.bound)) - b.slack / Math.max(1e-12, Math.abs(b.bound)));
   return out;
 }

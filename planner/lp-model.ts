@@ -116,3 +116,15 @@ export function evaluateObjective(model: LpModel, values: readonly number[]): nu
   });
   return sum;
 }
+
+/**
+ * Decides models that need no solver: a row without terms whose bounds exclude 0 is infeasible, and a model
+ * without variables is otherwise optimal at its offset. HiGHS reports such models as errors ("empty model").
+ */
+export function solveTrivially(model: LpModel, solver: 'jslp' | 'highs'): LpSolution | undefined {
+  for (const row of model.rows) {
+    if (row.terms.length === 0 && (row.lower > 0 || row.upper < 0)) return { status: 'infeasible', values: [], objective: NaN, solver, message: `empty row ${row.name}` };
+  }
+  if (model.variables.length === 0) return { status: 'optimal', values: [], objective: model.objectiveOffset, solver };
+  return undefined;
+}

@@ -5,7 +5,7 @@
  */
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
-import type { LpModel, LpSolution, LpSolveOptions, LpSolver, LpStatus } from '../lp-model.js';
+import { solveTrivially, type LpModel, type LpSolution, type LpSolveOptions, type LpSolver, type LpStatus } from '../lp-model.js';
 
 type Loader = (options?: object) => Promise<Highs>;
 // The .d.ts masquerades as CJS while the ESM default export is the real loader (LIBS.md): the `(m.default ?? m)` shim.
@@ -49,6 +49,8 @@ function toCsc(model: LpModel): { starts: number[]; indices: number[]; values: n
 
 /** Solves with HiGHS; a time-limited MILP still returns its incumbent (status `time-limit`). */
 export async function solveWithHighs(model: LpModel, options: LpSolveOptions): Promise<LpSolution> {
+  const trivial = solveTrivially(model, 'highs');
+  if (trivial) return trivial;
   const highs = await getHighs();
   const inf = highs.infinity;
   const relax = options.relax === true;

@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import * as jslpModule from 'javascript-lp-solver';
-import { evaluateObjective, type LpModel, type LpSolution, type LpSolveOptions, type LpSolver } from '../lp-model.js';
+import { evaluateObjective, solveTrivially, type LpModel, type LpSolution, type LpSolveOptions, type LpSolver } from '../lp-model.js';
 
 interface JsLpModel {
   optimize: string;
@@ -95,6 +95,8 @@ export async function solveWithJsLp(model: LpModel, options: LpSolveOptions, jsO
     // Free or negative variables give wrong answers in this library (LIBS.md): refuse rather than guess.
     return { status: 'error', values: [], objective: NaN, solver: 'jslp', message: 'negative lower bound not supported' };
   }
+  const trivial = solveTrivially(model, 'jslp');
+  if (trivial) return trivial;
   const translated = toJsLpModel(model, options);
   const size = model.variables.length * Math.max(1, model.rows.length);
   const isolation = jsOptions.isolation ?? 'auto';

@@ -1,0 +1,84 @@
+/**
+ * The plan's JSON contract (DESIGN.md, snake_case with units): what `plan --json` prints and reports read.
+ */
+import type { LoopResult, Round } from './loop.js';
+import type { BindingConstraint, Plan } from './types.js';
+
+function bindingJson(b: BindingConstraint) {
+  return {
+    row: b.row,
+    family: b.family,
+    ...(b.pool !== undefined ? { pool: b.pool } : {}),
+    ...(b.classId !== undefined ? { class: b.classId } : {}),
+    ...(b.gpu !== undefined ? { gpu: b.gpu } : {}),
+    activity: b.activity,
+    bound: b.bound,
+    slack: b.slack,
+    unit: b.unit,
+    ...(b.dual !== undefined ? { dual: b.dual } : {}),
+    binding: b.binding,
+    text: b.text,
+  };
+}
+
+/** The plan as JSON (without the loop fields). */
+export function planToJson(plan: Plan) {
+  return {
+    objective: plan.objective,
+    objective_value: plan.objectiveValue,
+    ...(plan.lpRelaxationObjective !== undefined ? { lp_relaxation_objective: plan.lpRelaxationObjective } : {}),
+    instances: plan.instances.map((i) => ({
+      gpu: i.gpu,
+      llm: i.llm,
+      tp: i.tp,
+      role: i.role,
+      count: i.count,
+      ...(i.powerCapWatts !== undefined ? { power_cap_w: i.powerCapWatts } : {}),
+    })),
+    routing: plan.routing,
+    cost: {
+      capex_usd: plan.cost.capexUsd,
+      rent_usd_per_h: plan.cost.rentUsdPerHour,
+      tco_usd: plan.cost.tcoUsd,
+      energy_usd: plan.cost.energyUsd,
+      horizon_years: plan.cost.horizonYears,
+    },
+    power_w: plan.powerWatts,
+    energy: {
+      energy_j_per_day: plan.energy.energyJPerDay,
+      j_per_output_token: plan.energy.jPerOutputToken,
+      average_power_w: plan.energy.averagePowerWatts,
+    },
+    binding: plan.binding.filter((b) => b.binding).map(bindingJson),
+    solver: {
+      requested: plan.solver.requested,
+      used: plan.solver.used,
+      status: plan.solver.status,
+      ...(plan.solver.fallbackReason ? { fallback_reason: plan.solver.fallbackReason } : {}),
+      ...(plan.solver.wallSeconds !== undefined ? { wall_s: plan.solver.wallSeconds } : {}),
+      variables: plan.solver.variables,
+      rows: plan.solver.rows,
+    },
+    notes: plan.notes,
+  };
+}
+
+function roundJson(r: Round) {
+  return {
+    round: r.index,
+    cuts: r.cuts.map((c) => (c.kind === 'min-count' ? { kind: c.kind, pool: c.poolKey, min: c.min, why: c.why } : { kind: c.kind, pool: c.poolKey, family: c.family, factor: c.factor, why: c.why })),
+    ...(r.outcome.ok ? { instances: planToJson(r.outcome.plan).instances, objective_value: r.outcome.plan.objectiveValue } : { no_plan: r.outcome.reason }),
+    ...(r.check ? { holds: r.check.holds, slos: r.check.slos } : {}),
+  };
+}
+
+/** The loop's result as JSON: the final plan plus `holds`, `rounds` and, when there is no plan, `reason`. */
+export function loopToJson(result: LoopResult) {
+  return {
+    ...(result.plan ? planToJson(result.plan) : {}),
+    holds: result.holds,
+    stopped_because: result.stoppedBecause,
+    ...(result.reason ? { reason: result.reason } : {}),
+    rounds: result.rounds.map(roundJson),
+  };
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { deriveDemand } from '../../planner/demand.js';
+import { formulatePlan } from '../../planner/formulate.js';
+import { relaxModel, type LpModel } from '../../planner/lp-model.js';
+import { resolveOptions } from '../../planner/options.js';
+import { enumeratePools } from '../../planner/pools.js';
+import { solveWithHighs } from '../../planner/solvers/highs.js';
+import { solveWithJsLp } from '../../planner/solvers/jslp.js';
+import { snapIntegers, verifySolution } from '../../planner/verify.js';
+import { randomInstance } from '../unit/planner/random-instance.js';
+import { boxSize, bruteForce } from './brute-force.js';
+
+const INSTANCES = 200;
+const MAX_BOX = 600;
+
+/** The planner's model for a seed, or undefined when the instance is unroutable or its integer box is too big. */
+function modelFor(seed: number): LpModel | undefined {
+  const { request, options } = randomInstance(seed);
+  const resolved = resolveOptions(options, request.datacenter.powerCapWatts);
+  const { pools } = enumeratePools(request.gpus, request.llm, request.perfModelFor, resolved);
+  if (pools.length === 0) return undefined;
+  const model = formulatePlan(deriveDemand(request, pools, resolved), resolved).model;
+  return boxSize(model) <= MAX_BOX ? model : undefined;
+}
+
+function close(a: number, b: number): boolean {
+  if (a === Infinity || b === Infinity) return a === b;
+  return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+describe('solver oracle on seeded random small planning instances', () => {
+  it(`javascript-lp-solver = HiGHS = brute force on ${INSTANCES} instances, and LP relaxation ≤ MILP`, async () => {
+    const failures: string[] = [];
+    let accepted = 0;
+    let feasible = 0;
+    let nonTrivial = 0;
+    for (let seed = 1; accepted < INSTANCES && seed < 20_000; seed++) {
+      const model = modelFor(seed);
+      if (!model) continue;
+      accepted++;
+      if (boxSize(model) >= 8) nonTrivial++;
+      const highs = await solveWithHighs(model, { deadlineMs: 20_000 });
+      const js = await solveWithJsLp(model, { deadlineMs: 20_000 }, { isolation: 'inline' });
+      const hObj = highs.status === 'optimal' ? highs.objective : highs.status === 'infeasible' ? Infinity : NaN;
+      const jObj = js.status === 'optimal' ? js.objective : js.status === 'infeasible' ? Infinity : NaN;
+      if (js.status === 'optimal' && !verifySolution(model, snapIntegers(model, js.values)).ok) failures.push(`seed ${seed}: jslp point fails verification`);
+      const brute = await bruteForce(model, Number.isFinite(hObj) ? hObj * (1 + 1e-6) + 1e-6 : Infinity);
+      if (!close(hObj, jObj)) failures.push(`seed ${seed}: highs ${hObj} vs jslp ${jObj} (${js.status})`);
+      if (!close(hObj, brute.objective)) failures.push(`seed ${seed}: highs ${hObj} vs brute force ${brute.objective} (${brute.leaves} leaves)`);
+      if (Number.isFinite(hObj)) {
+        feasible++;
+        const lp = await solveWithHighs(relaxModel(model), { deadlineMs: 20_000, relax: true });
+        if (!(lp.status === 'optimal' && lp.objective <= hObj + 1e-6 * Math.max(1, Math.abs(hObj)))) failures.push(`seed ${seed}: LP relaxation ${lp.objective} > MILP ${hObj}`);
+      }
+    }
+    console.log(`oracle: ${accepted} instances, ${feasible} feasible, ${nonTrivial} with ≥ 8 integer assignments`);
+    expect(accepted).toBe(INSTANCES);
+    expect(nonTrivial).toBeGreaterThan(INSTANCES / 4);
+    expect(feasible).toBeGreaterThan(INSTANCES / 2);
+    expect(failures, failures.join('\n')).toEqual([]);
+  });
+});
