@@ -100,15 +100,25 @@ export interface LoadCatalogOptions {
 }
 
 let builtinCache: Catalog | undefined;
+let builtinDocuments: LoadedDocument[] | undefined;
+
+/** The built-in files, read and validated once per process (they are part of the package, not user input). */
+function loadBuiltinDocuments(): LoadedDocument[] {
+  if (builtinDocuments) return builtinDocuments;
+  const issues: InputIssue[] = [];
+  const root = packageRoot();
+  const paths = CATALOG_KINDS.flatMap((kind) => listDataFiles(join(catalogsDir(), DIR_OF[kind])));
+  const loaded = loadMany(paths, (p) => relative(root, p), issues);
+  if (issues.length > 0) throw new InputError(issues);
+  return (builtinDocuments = loaded);
+}
 
 /** Built-in entries plus user files. Every problem in every file is reported together. */
 export function loadCatalog(options: LoadCatalogOptions = {}): Catalog {
   if ((options.userFiles ?? []).length === 0 && builtinCache) return builtinCache;
   const issues: InputIssue[] = [];
   const tables = emptyTables();
-  const root = packageRoot();
-  const builtinPaths = CATALOG_KINDS.flatMap((kind) => listDataFiles(join(catalogsDir(), DIR_OF[kind])));
-  addSource(tables, loadMany(builtinPaths, (p) => relative(root, p), issues), issues);
+  addSource(tables, loadBuiltinDocuments(), issues);
   if (issues.length > 0) throw new InputError(issues);
   const userPaths = options.userFiles ?? [];
   addSource(tables, loadMany(userPaths, options.displayOf ?? ((p) => p), issues), issues);

@@ -15,10 +15,11 @@ export interface ParsedDocument {
 /** Parses YAML or JSON text. Duplicate keys and syntax errors throw an InputError naming every problem. */
 export function parseStructuredText(text: string, file: string): ParsedDocument {
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
   if (doc.errors.length > 0) {
     const issues: InputIssue[] = doc.errors.map((e) => {
       const line = e.linePos?.[0]?.line;
+      // prettyErrors appends " at line L, column C:" and a code frame; the line goes in front instead.
       const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       return { code: 'syntax', file, path: '', message: `found invalid YAML/JSON (${message}), expected well-formed YAML or JSON`, ...(line !== undefined ? { line } : {}) };
     });

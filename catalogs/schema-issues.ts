@@ -70,13 +70,20 @@ function expectedFor(error: ErrorObject, segments: Array<string | number>): { se
     }
     case 'oneOf':
     case 'anyOf': {
-      const description = (error.parentSchema as { description?: string })?.description;
-      return { segments, found: error.data, expected: description ?? 'one of the allowed forms' };
+      const schema = error.parentSchema as { $id?: string; description?: string } | undefined;
+      const short = schema?.$id ? SHORT_FORMS[schema.$id] : undefined;
+      return { segments, found: error.data, expected: short ?? schema?.description ?? 'one of the allowed forms' };
     }
     default:
       return { segments, found: error.data, expected: error.message ?? 'a valid value' };
   }
 }
+
+/** Schemas whose alternatives deserve a shorter statement than their description. */
+const SHORT_FORMS: Record<string, string> = {
+  'https://fleetplan.dev/schemas/distribution.schema.json':
+    'a distribution: {fixed: N}, {uniform: {min, max}}, {exponential: {mean}}, {lognormal: {median, sigma}} or {empirical: [[value, weight], …]}, optionally with min/max',
+};
 
 /** `_bytes` → "bytes", `_per_s` → "per second": the unit a field's name promises, for messages. */
 export function unitOf(field: string): string {
@@ -99,13 +106,32 @@ export function unitOf(field: string): string {
   return '';
 }
 
+/** The branch of a oneOf an error came from: `…/$defs/lognormal` or `…/oneOf/2`. */
+function branchOf(error: ErrorObject): string {
+  return /^(.*?(?:\/(?:oneOf|anyOf)\/\d+|\$defs\/[^/]+))/.exec(error.schemaPath)?.[1] ?? error.schemaPath;
+}
+
+/**
+ * Under a failed oneOf at path P: when exactly one branch recognises the value (its required fields are present),
+ * keep that branch's errors — the user meant that form; otherwise fold everything into one message listing the forms.
+ */
+function foldAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
+  let kept = [...errors];
+  for (const alt of errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')) {
+    const p = alt.instancePath;
+    const under = kept.filter((e) => e !== alt && (e.instancePath === p || e.instancePath.startsWith(p + '/')));
+    const byBranch = new Map<string, ErrorObject[]>();
+    for (const e of under) byBranch.set(branchOf(e), [...(byBranch.get(branchOf(e)) ?? []), e]);
+    const recognised = [...byBranch.values()].filter((list) => !list.some((e) => e.keyword === 'required' && e.instancePath === p));
+    const keep = recognised.length === 1 ? new Set([...recognised[0]]) : new Set<ErrorObject>([alt]);
+    kept = kept.filter((e) => (e !== alt && !under.includes(e)) || keep.has(e));
+  }
+  return kept;
+}
+
 /** Every ajv error as an issue, oneOf branches folded, duplicates removed, in document order. */
 export function schemaErrorsToIssues(errors: readonly ErrorObject[], doc: ParsedDocument): InputIssue[] {
-  const folded = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
-  const kept = errors.filter((e) => {
-    if (e.keyword === 'if') return false;
-    return !folded.some((f) => f !== e && e.schemaPath.startsWith(f.schemaPath.replace(/\/(oneOf|anyOf)$/, '/$1/')));
-  });
+  const kept = foldAlternatives(errors.filter((e) => e.keyword !== 'if'));
   const seen = new Set<string>();
   const issues: InputIssue[] = [];
   for (const error of kept) {

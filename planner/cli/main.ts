@@ -14,20 +14,30 @@ function addOptions(cmd: Command, spec: CommandSpec): void {
     if (o.parse) option.argParser(o.parse as (value: string, previous: unknown) => unknown);
     if (o.default !== undefined) option.default(o.default);
     if (o.choices) option.choices(o.choices);
+    if (o.required) option.makeOptionMandatory();
     cmd.addOption(option);
   }
 }
 
-function buildProgram(ctx: CommandContext, setExit: (code: number) => void): Command {
+/** commander's multi-line error text → one line: `--tp: found "three", expected an integer ≥ 1`. */
+export function oneLineUsageError(text: string): string {
+  const flat = text.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+  const invalid = /^option '(-[^ ']+)[^']*' argument '.*?' is invalid\. (.*)$/.exec(flat);
+  if (invalid) return `${invalid[1]}: ${invalid[2]}`;
+  return flat.replace('(Did you mean', '(did you mean');
+}
+
+function buildProgram(ctx: CommandContext, setExit: (code: number) => void, onUsageError: (text: string) => void): Command {
   const program = new Command('fleetplan')
     .description('Plan and check GPU fleets for LLM agent serving: size prefill and decode tiers under TTFET/TBT SLOs, power and budget, and prove each plan in a conversation-level simulator.')
     .version(packageVersion(), '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr, outputError: (text, write) => write(text) })
+    .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr, outputError: (text) => onUsageError(text) })
     .addHelpText('after', '\nExamples:\n  fleetplan catalog gpus\n  fleetplan plan --mix coding-agent --llm llama-3.1-70b --out plan-out\n  fleetplan validate plan-out/plan.yaml --junit results.xml\n\nExit codes: 0 success or plan holds, 1 plan does not hold or no plan exists, 2 bad input or usage.');
   for (const spec of COMMAND_SPECS) {
-    const cmd = program.command(spec.usage).description(spec.description).exitOverride();
+    const cmd = program.command(spec.usage).description(spec.description).exitOverride()
+      .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr, outputError: (text) => onUsageError(text) });
     addOptions(cmd, spec);
     cmd.addHelpText('after', `\nExample:\n  ${spec.example}\n`);
     cmd.action(async (...args: unknown[]) => {
@@ -42,7 +52,8 @@ function buildProgram(ctx: CommandContext, setExit: (code: number) => void): Com
 /** Runs fleetplan with `argv` (without node and script) and returns the exit code; never calls process.exit. */
 export async function main(argv: readonly string[], ctx: CommandContext): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(ctx, (code) => (exitCode = code));
+  let usageError = '';
+  const program = buildProgram(ctx, (code) => (exitCode = code), (text) => (usageError += text));
   try {
     if (argv.length === 0) {
       ctx.stdout(program.helpInformation());
@@ -53,8 +64,8 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
-      // commander has already printed "error: …"; point to the help once.
-      ctx.stderr(`(run "fleetplan ${argv[0] && !argv[0].startsWith('-') ? `${argv[0]} ` : ''}--help" for usage)\n`);
+      const command = argv[0] && !argv[0].startsWith('-') ? `${argv[0]} ` : '';
+      ctx.stderr(`fleetplan: ${oneLineUsageError(usageError || error.message)} (see "fleetplan ${command}--help")\n`);
       return EXIT_BAD_INPUT;
     }
     if (error instanceof InputError) {

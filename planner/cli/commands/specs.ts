@@ -6,6 +6,12 @@ import { inputError } from '../../../catalogs/index.js';
 import type { CommandContext } from '../context.js';
 import { choiceFlag, collect, listFlag, numberFlag } from '../flags.js';
 import { runCatalog } from './catalog.js';
+import { runFit } from './fit.js';
+import { runPredict } from './predict.js';
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const files = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
 
 export interface OptionSpec {
   readonly flags: string;
@@ -13,6 +19,8 @@ export interface OptionSpec {
   readonly parse?: (value: string, previous: never) => unknown;
   readonly default?: unknown;
   readonly choices?: readonly string[];
+  /** A flag the command cannot run without (commander reports it missing as a usage error). */
+  readonly required?: boolean;
 }
 
 export interface CommandSpec {
@@ -129,23 +137,28 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--holdout <share>', description: 'share of rows held out for the error estimate', parse: numberFlag({ min: 0, max: 0.9 }) as never, default: 0.2 },
       seedOption, jsonOption,
     ],
-    run: notBuilt('fit', 3),
+    run: (positional, o, ctx) =>
+      runFit({ profile: positional[0], format: str(o.format), holdout: num(o.holdout), seed: num(o.seed), json: Boolean(o.json) }, ctx),
   },
   {
     usage: 'predict', positionals: 0,
     description: 'latency, KV capacity and power of one operating point, from the models the planner uses',
     example: 'fleetplan predict --gpu h100-sxm --llm llama-3.1-70b --tp 4 --batch 32 --input-tokens 4096 --output-tokens 256',
     options: [
-      { flags: '--gpu <id>', description: 'GPU type id' },
-      { flags: '--llm <id>', description: 'LLM id' },
+      { flags: '--gpu <id>', description: 'GPU type id', required: true },
+      { flags: '--llm <id>', description: 'LLM id', required: true },
       { flags: '--tp <n>', description: 'tensor-parallel degree', parse: numberFlag({ integer: true, min: 1 }) as never, default: 1 },
       { flags: '--batch <n>', description: 'decode batch size', parse: numberFlag({ integer: true, min: 1 }) as never, default: 1 },
-      { flags: '--input-tokens <n>', description: 'prompt tokens', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--input-tokens <n>', description: 'prompt tokens', parse: numberFlag({ integer: true, min: 1 }) as never, required: true },
       { flags: '--output-tokens <n>', description: 'output tokens', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--power-cap-w <n>', description: 'per-GPU power cap, watts', parse: numberFlag({ exclusiveMin: 0 }) as never },
       jsonOption, catalogOption,
     ],
-    run: notBuilt('predict', 3),
+    run: (_positional, o, ctx) =>
+      runPredict({
+        gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), batch: num(o.batch), inputTokens: o.inputTokens as number,
+        outputTokens: num(o.outputTokens), powerCapW: num(o.powerCapW), json: Boolean(o.json), catalogFiles: files(o.catalog),
+      }, ctx),
   },
   {
     usage: 'catalog [section]', positionals: 1,
@@ -153,7 +166,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     example: 'fleetplan catalog gpus --json',
     options: [jsonOption, catalogOption],
     run: (positional, options, ctx) =>
-      runCatalog({ section: positional[0], json: Boolean(options.json), catalogFiles: (options.catalog as string[] | undefined) ?? [] }, ctx),
+      runCatalog({ section: positional[0], json: Boolean(options.json), catalogFiles: files(options.catalog) }, ctx),
   },
   {
     usage: 'report <result>', positionals: 1,
