@@ -1,7 +1,7 @@
 /** Cumulative distribution charts (TTFET, TBT): one step line per series, with the p95 level marked. */
 import { createFrame } from './frame.js';
 import { findExtent } from './scale.js';
-import { pathThrough, seriesStyle, svgElement, svgText } from './svg.js';
+import { pathThrough, seriesStyle, svgElement, svgText, thinToPixelColumns } from './svg.js';
 import type { CdfChart } from './types.js';
 
 /** Above this ratio of largest to smallest value the x axis turns logarithmic. */
@@ -51,7 +51,7 @@ export function renderCdfChart(spec: CdfChart): string {
     const pixels = [...steps, [x.domain[1], last[1]] as const].map(([vx, vy]) => [x(vx), y(vy)] as const);
     const style = seriesStyle(index);
     body += svgElement('path', {
-      d: pathThrough(pixels),
+      d: pathThrough(thinToPixelColumns(pixels)),
       fill: 'none',
       stroke: style.color,
       'stroke-width': 2,

@@ -1,7 +1,7 @@
 /** Line charts over a continuous x (KV occupancy and utilisation over time, per pool). */
 import { createFrame } from './frame.js';
 import { findExtent } from './scale.js';
-import { pathThrough, seriesStyle, svgElement } from './svg.js';
+import { pathThrough, seriesStyle, svgElement, thinToPixelColumns } from './svg.js';
 import type { LineChart } from './types.js';
 
 /** Renders a line chart as an SVG string; non-finite points break the line rather than being drawn at 0. */
@@ -28,7 +28,7 @@ export function renderLineChart(spec: LineChart): string {
       if (Number.isFinite(vx) && Number.isFinite(vy)) runs[runs.length - 1].push([frame.x(vx), frame.y(vy)]);
       else if (runs[runs.length - 1].length > 0) runs.push([]);
     }
-    const d = runs.filter((r) => r.length > 0).map(pathThrough).join('');
+    const d = runs.filter((r) => r.length > 0).map((r) => pathThrough(thinToPixelColumns(r))).join('');
     if (d === '') return;
     body += svgElement('path', { d, fill: 'none', stroke: style.color, 'stroke-width': 2, 'stroke-dasharray': style.dash, class: 'series', 'data-series': series.name });
   });

@@ -49,3 +49,37 @@ export const SERIES_DASHES = [undefined, '6 3', '2 3', '8 3 2 3', '1 2', '10 4']
 export function seriesStyle(index: number): { readonly color: string; readonly dash: string | undefined } {
   return { color: SERIES_COLORS[index % SERIES_COLORS.length], dash: SERIES_DASHES[index % SERIES_DASHES.length] };
 }
+
+/**
+ * Thins a polyline in pixel space so its size is bounded by the chart's width, not by the data: within each
+ * pixel column it keeps the first, lowest, highest and last point, so the drawn envelope is unchanged (a
+ * 100,000-point series draws the same as the raw one). The data themselves are untouched; only the path is.
+ */
+export function thinToPixelColumns(points: ReadonlyArray<readonly [number, number]>): Array<readonly [number, number]> {
+  if (points.length <= 4) return [...points];
+  const out: Array<readonly [number, number]> = [];
+  let column = Number.NaN;
+  let bucket: Array<readonly [number, number]> = [];
+  const flush = (): void => {
+    if (bucket.length === 0) return;
+    let low = bucket[0];
+    let high = bucket[0];
+    for (const p of bucket) {
+      if (p[1] < low[1]) low = p;
+      if (p[1] > high[1]) high = p;
+    }
+    const keep = new Set([bucket[0], low, high, bucket[bucket.length - 1]]);
+    for (const p of bucket) if (keep.has(p)) out.push(p);
+    bucket = [];
+  };
+  for (const p of points) {
+    const c = Math.round(p[0]);
+    if (c !== column) {
+      flush();
+      column = c;
+    }
+    bucket.push(p);
+  }
+  flush();
+  return out;
+}
