@@ -13,25 +13,37 @@ import { boundSeconds, readTargets, type PlanTargets } from './slo-targets.js';
 import type { Pool } from './types.js';
 import { computeFloors, type ClassFloors } from './floors.js';
 
-/** Per-conversation loads of one class on one pool; loads are in instance-seconds (rows compare λ·x·load ≤ n). */
+/**
+ * One way a pool can serve a class: per-conversation loads in instance-seconds (rows compare Σ λ·x·load ≤ n) at one
+ * decode batch size. Decode-capable pools offer every power-of-two batch up to the SLO-feasible maximum, and the LP
+ * mixes them: the batch is a decision, not a guess. (Powers of two make a looser SLO's set a superset of a tighter
+ * one's, so a looser SLO can never make the plan dearer.)
+ */
+export interface OperatingPoint {
+  /** Decode batch size; undefined for prefill-only pools. */
+  readonly batch?: number;
+  /** Prefill instance-seconds per conversation divided by the utilisation cap (prefill and colocated pools). */
+  readonly prefillLoad: number;
+  /** Decode + later-prefill instance-seconds per conversation divided by the decode utilisation. */
+  readonly decodeLoad: number;
+  /** Resident KV token-seconds per conversation divided by headroom × KV capacity. */
+  readonly kvLoad: number;
+  /** KV bytes sent (prefill) or received (decode) per conversation; 0 on colocated pools. */
+  readonly transferBytes: number;
+  /** Energy above idle per conversation, joules. */
+  readonly energyJ: number;
+  readonly stepSeconds?: number;
+}
+
+/** Whether and how a pool can serve a class. */
 export interface DemandEntry {
   readonly eligible: boolean;
   /** Why not, in words, when not eligible. */
   readonly reason?: string;
-  /** Prefill instance-seconds per conversation divided by the utilisation cap (prefill and colocated pools). */
-  readonly prefillLoad: number;
-  /** Decode + later-prefill instance-seconds per conversation divided by the decode utilisation (decode, colocated). */
-  readonly decodeLoad: number;
-  /** Resident KV token-seconds per conversation divided by headroom × KV capacity (decode, colocated). */
-  readonly kvLoad: number;
-  /** KV bytes sent (prefill) or received (decode) per conversation. */
-  readonly transferBytes: number;
-  /** Energy above idle per conversation, joules. */
-  readonly energyJ: number;
+  readonly points: readonly OperatingPoint[];
   readonly utilisationCap?: number;
+  /** Largest decode batch meeting TBT, later-turn TTFT and the decoder's TTFET share. */
   readonly maxBatch?: number;
-  readonly operatingBatch?: number;
-  readonly stepSeconds?: number;
 }
 
 export interface PoolFacts {
@@ -56,7 +68,7 @@ export interface Demand {
   readonly entries: readonly (readonly DemandEntry[])[];
 }
 
-const NONE: DemandEntry = { eligible: false, prefillLoad: 0, decodeLoad: 0, kvLoad: 0, transferBytes: 0, energyJ: 0 };
+
 
 function factsOf(pool: Pool, options: ResolvedOptions): PoolFacts {
   const hours = options.horizonYears * 365 * 24;
@@ -82,7 +94,7 @@ function largestBatch(limit: number, ok: (b: number) => boolean): number {
   return lo;
 }
 
-function prefillEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolFacts, options: ResolvedOptions): Partial<DemandEntry> & { reason?: string } {
+function prefillEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolFacts): { point?: OperatingPoint; utilisationCap?: number; reason?: string } {
   const perf = pool.perf;
   const times = p.firstInputGrid.map((t) => perf.prefillSeconds(t, 0));
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
@@ -91,10 +103,11 @@ function prefillEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: P
   const rho = utilisationCap(budget, floors.percentile, { meanSeconds: mean, secondMomentSeconds2: second });
   if (!(rho > 0)) return { reason: floors.prefillMissReason(pool) };
   const energyJ = mean * (perf.powerWatts('prefill') - facts.idleWatts);
-  return { prefillLoad: mean / rho, utilisationCap: rho, transferBytes: p.firstInputMeanTokens * perf.kvBytesPerToken, energyJ };
+  const transferBytes = pool.role === 'prefill' ? p.firstInputMeanTokens * perf.kvBytesPerToken : 0;
+  return { point: { prefillLoad: mean / rho, decodeLoad: 0, kvLoad: 0, transferBytes, energyJ }, utilisationCap: rho };
 }
 
-function decodeEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolFacts, options: ResolvedOptions, colocated: boolean): Partial<DemandEntry> & { reason?: string } {
+function decodeEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolFacts, options: ResolvedOptions, colocated: boolean): { points?: OperatingPoint[]; maxBatch?: number; reason?: string } {
   const perf = pool.perf;
   if (peakContextTokens(p) > perf.kvCapacityTokens) {
     return { reason: `a ${p.id} conversation reaches ${Math.round(peakContextTokens(p))} KV tokens, more than the ${Math.round(perf.kvCapacityTokens)} ${pool.key} holds` };
@@ -116,43 +129,34 @@ function decodeEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: Po
   }
   const later = expectedLaterPrefillSeconds(perf, p);
   const capacity = options.kvHeadroom * perf.kvCapacityTokens;
-  // The operating batch: the one (≤ the SLO-feasible maximum) that needs the fewest instances per unit of traffic.
-  let best = { b: 1, need: Infinity, step: standaloneStep };
-  for (let b = 1; b <= maxBatch; b++) {
+  const idle = facts.idleWatts;
+  const prefillPower = perf.powerWatts('prefill');
+  const points: OperatingPoint[] = [];
+  for (let b = 1; b <= maxBatch; b *= 2) {
     const s = stepSeconds(perf, p, b);
-    const need = Math.max((decodeShareSeconds(p, s, b) + later) / options.decodeUtilisation, kvTokenSeconds(perf, p, s, colocated) / capacity);
-    if (need < best.need - 1e-15) best = { b, need, step: s };
+    const decodeSeconds = decodeShareSeconds(p, s, b);
+    points.push({
+      batch: b,
+      prefillLoad: 0,
+      decodeLoad: (decodeSeconds + later) / options.decodeUtilisation,
+      kvLoad: kvTokenSeconds(perf, p, s, colocated) / capacity,
+      transferBytes: colocated ? 0 : p.firstInputMeanTokens * perf.kvBytesPerToken,
+      energyJ: decodeSeconds * (perf.powerWatts('decode', b) - idle) + later * (prefillPower - idle),
+      stepSeconds: s,
+    });
   }
-  const decodeSeconds = decodeShareSeconds(p, best.step, best.b);
-  const energyJ = decodeSeconds * (perf.powerWatts('decode', best.b) - facts.idleWatts) + later * (perf.powerWatts('prefill') - facts.idleWatts);
-  return {
-    decodeLoad: (decodeSeconds + later) / options.decodeUtilisation,
-    kvLoad: kvTokenSeconds(perf, p, best.step, colocated) / capacity,
-    transferBytes: p.firstInputMeanTokens * perf.kvBytesPerToken,
-    energyJ,
-    maxBatch,
-    operatingBatch: best.b,
-    stepSeconds: best.step,
-  };
+  return { points, maxBatch };
 }
 
 function entryFor(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolFacts, options: ResolvedOptions): DemandEntry {
-  const pre = pool.role !== 'decode' ? prefillEntry(pool, p, floors, facts, options) : {};
-  if (pre.reason) return { ...NONE, reason: pre.reason };
-  const dec = pool.role !== 'prefill' ? decodeEntry(pool, p, floors, facts, options, pool.role === 'colocated') : {};
-  if (dec.reason) return { ...NONE, reason: dec.reason };
-  return {
-    eligible: true,
-    prefillLoad: pre.prefillLoad ?? 0,
-    decodeLoad: dec.decodeLoad ?? 0,
-    kvLoad: dec.kvLoad ?? 0,
-    transferBytes: pool.role === 'colocated' ? 0 : (pre.transferBytes ?? dec.transferBytes ?? 0),
-    energyJ: (pre.energyJ ?? 0) + (dec.energyJ ?? 0),
-    utilisationCap: pre.utilisationCap,
-    maxBatch: dec.maxBatch,
-    operatingBatch: dec.operatingBatch,
-    stepSeconds: dec.stepSeconds,
-  };
+  const pre = pool.role !== 'decode' ? prefillEntry(pool, p, floors, facts) : undefined;
+  if (pre?.reason) return { eligible: false, reason: pre.reason, points: [] };
+  if (pool.role === 'prefill') return { eligible: true, points: [pre!.point!], utilisationCap: pre!.utilisationCap };
+  const dec = decodeEntry(pool, p, floors, facts, options, pool.role === 'colocated');
+  if (dec.reason) return { eligible: false, reason: dec.reason, points: [] };
+  const first = pre?.point;
+  const points = dec.points!.map((d) => (first ? { ...d, prefillLoad: first.prefillLoad, energyJ: d.energyJ + first.energyJ } : d));
+  return { eligible: true, points, utilisationCap: pre?.utilisationCap, maxBatch: dec.maxBatch };
 }
 
 /** Derives the demand table for a mix over candidate pools. */

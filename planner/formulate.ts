@@ -4,7 +4,7 @@
  * coefficients stay near 1 for both backends. Row metadata (`meta`) lets explain.ts put each row into words.
  */
 import { LpBuilder, type LpModel, type LpTerm } from './lp-model.js';
-import type { Demand, DemandEntry } from './demand.js';
+import type { Demand, OperatingPoint } from './demand.js';
 import type { ResolvedOptions } from './options.js';
 import type { CapacityFamily, Pool } from './types.js';
 
@@ -25,8 +25,8 @@ export interface Formulation {
   readonly meta: readonly RowMeta[];
   /** Variable index of n[pool] per pool index (undefined when the pool can serve nothing). */
   readonly countIndex: readonly (number | undefined)[];
-  /** Variable index of x[class][pool]. */
-  readonly shareIndex: readonly (readonly (number | undefined)[])[];
+  /** Variable indices of x[class][pool] per operating point (same order as the entry's points; [] if none). */
+  readonly shareIndex: readonly (readonly (readonly number[])[])[];
   /** Facility energy price: GPU joules × PUE × USD/kWh. */
   readonly usdPerJoule: number;
   readonly horizonSeconds: number;
@@ -48,7 +48,7 @@ function minCount(options: ResolvedOptions, pool: string): number {
 }
 
 /** Pools' capacity rows: [family, load per conversation (instances·s), capacity factor]. */
-function capacityRows(pool: Pool, options: ResolvedOptions, eta: number, linkBps: number): Array<[RowFamily, (e: DemandEntry) => number, number, string]> {
+function capacityRows(pool: Pool, options: ResolvedOptions, eta: number, linkBps: number): Array<[RowFamily, (e: OperatingPoint) => number, number, string]> {
   const k = pool.key;
   if (pool.role === 'prefill') {
     return [
@@ -80,7 +80,7 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
   const excluded: string[] = [];
   const { pools, facts, entries, profiles } = demand;
   const countIndex: (number | undefined)[] = [];
-  const shareIndex: (number | undefined)[][] = profiles.map(() => []);
+  const shareIndex: number[][][] = profiles.map(() => pools.map(() => []));
   const rowsPerPool: Array<Array<{ family: RowFamily; terms: LpTerm[]; factor: number }>> = [];
 
   pools.forEach((pool, j) => {
@@ -94,19 +94,27 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
     const eta = options.linkUtilisation;
     const rows = capacityRows(pool, options, eta, facts[j].linkBytesPerSecond);
     let upper = minCount(options, pool.key);
-    const shares: Array<[number, number]> = [];
+    const shares: Array<[number, OperatingPoint, number]> = [];
     profiles.forEach((p, c) => {
       const e = entries[c][j];
       if (!e.eligible) return;
-      const energyCoef = options.objective === 'tco' ? p.ratePerSecond * e.energyJ * horizonSeconds * pricePerJoule : options.objective === 'energy' ? p.ratePerSecond * e.energyJ : 0;
-      const idx = b.addVariable({ name: `x[${p.id}][${pool.key}]`, lower: 0, upper: 1, integer: false, objective: energyCoef });
-      shareIndex[c][j] = idx;
-      shares.push([c, idx]);
+      for (const point of e.points) {
+        const energyCoef = options.objective === 'tco' ? p.ratePerSecond * point.energyJ * horizonSeconds * pricePerJoule : options.objective === 'energy' ? p.ratePerSecond * point.energyJ : 0;
+        const name = `x[${p.id}][${pool.key}]${point.batch !== undefined ? `@b${point.batch}` : ''}`;
+        const idx = b.addVariable({ name, lower: 0, upper: 1, integer: false, objective: energyCoef });
+        shareIndex[c][j].push(idx);
+        shares.push([c, point, idx]);
+      }
     });
     const built = rows.map(([family, load, factor]) => {
-      const terms = shares.map(([c, idx]) => ({ index: idx, coef: profiles[c].ratePerSecond * load(entries[c][j]) }));
-      const total = terms.reduce((a, t) => a + t.coef, 0);
-      upper = Math.max(upper, Math.ceil(total / factor - 1e-9));
+      const terms = shares.map(([c, point, idx]) => ({ index: idx, coef: profiles[c].ratePerSecond * load(point) }));
+      // Upper bound on n: enough for every class routed here at its most demanding operating point.
+      let worst = 0;
+      profiles.forEach((p, c) => {
+        const loads = shares.filter(([cc]) => cc === c).map(([, point]) => p.ratePerSecond * load(point));
+        if (loads.length > 0) worst += Math.max(...loads);
+      });
+      upper = Math.max(upper, Math.ceil(worst / factor - 1e-9));
       return { family, terms, factor };
     });
     const f = facts[j];
@@ -121,10 +129,10 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
     const pre: LpTerm[] = [];
     const dec: LpTerm[] = [];
     pools.forEach((pool, j) => {
-      const idx = shareIndex[c][j];
-      if (idx === undefined) return;
-      if (pool.role !== 'decode') pre.push({ index: idx, coef: 1 });
-      if (pool.role !== 'prefill') dec.push({ index: idx, coef: 1 });
+      for (const idx of shareIndex[c][j]) {
+        if (pool.role !== 'decode') pre.push({ index: idx, coef: 1 });
+        if (pool.role !== 'prefill') dec.push({ index: idx, coef: 1 });
+      }
     });
     b.addRow(`route-prefill[${p.id}]`, pre, 1, 1);
     meta.push({ family: 'route-prefill', classId: p.id, scale: 1, unit: 'share' });
@@ -142,7 +150,7 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
 }
 
 /** Facility power cap, budget (TCO over the horizon) and per-type availability. */
-function addFleetRows(b: LpBuilder, meta: RowMeta[], demand: Demand, options: ResolvedOptions, countIndex: readonly (number | undefined)[], shareIndex: readonly (readonly (number | undefined)[])[], usdPerWattHorizon: number): void {
+function addFleetRows(b: LpBuilder, meta: RowMeta[], demand: Demand, options: ResolvedOptions, countIndex: readonly (number | undefined)[], shareIndex: readonly (readonly (readonly number[])[])[], usdPerWattHorizon: number): void {
   const { pools, facts, entries, profiles } = demand;
   if (options.powerCapWatts !== undefined) {
     const terms = pools.flatMap((_, j) => (countIndex[j] === undefined ? [] : [{ index: countIndex[j]!, coef: facts[j].peakWatts / 1000 }]));
@@ -155,8 +163,7 @@ function addFleetRows(b: LpBuilder, meta: RowMeta[], demand: Demand, options: Re
       if (countIndex[j] === undefined) return;
       terms.push({ index: countIndex[j]!, coef: (facts[j].hardwareUsd! + facts[j].idleWatts * usdPerWattHorizon) / 1e6 });
       profiles.forEach((p, c) => {
-        const idx = shareIndex[c][j];
-        if (idx !== undefined) terms.push({ index: idx, coef: (p.ratePerSecond * entries[c][j].energyJ * usdPerWattHorizon) / 1e6 });
+        shareIndex[c][j].forEach((idx, k) => terms.push({ index: idx, coef: (p.ratePerSecond * entries[c][j].points[k].energyJ * usdPerWattHorizon) / 1e6 }));
       });
     });
     b.addRow('budget', terms, -Infinity, options.budgetUsd / 1e6);

@@ -6,13 +6,14 @@ import type { Demand } from './demand.js';
 import type { Formulation } from './formulate.js';
 import type { ResolvedOptions } from './options.js';
 import type { SolverInfo } from './solve.js';
-import type { BindingConstraint, Plan, PlannedPool } from './types.js';
+import type { BindingConstraint, OperatingShare, Plan, PlannedPool } from './types.js';
 
 const SECONDS_PER_DAY = 86_400;
 
 export interface PlanFigures {
   readonly instances: PlannedPool[];
   readonly routing: Record<string, Record<string, number>>;
+  readonly operatingPoints: OperatingShare[];
   readonly averagePowerWatts: number;
   readonly peakPowerWatts: number;
   readonly capexUsd: number;
@@ -25,6 +26,7 @@ export interface PlanFigures {
 export function computeFigures(demand: Demand, form: Formulation, values: readonly number[], llmId: string): PlanFigures {
   const instances: PlannedPool[] = [];
   const routing: Record<string, Record<string, number>> = {};
+  const operatingPoints: OperatingShare[] = [];
   let averagePowerWatts = 0;
   let peakPowerWatts = 0;
   let capexUsd = 0;
@@ -48,14 +50,17 @@ export function computeFigures(demand: Demand, form: Formulation, values: readon
     outputTokensPerSecond += p.ratePerSecond * p.outputTokensPerConversation;
     const shares: Record<string, number> = {};
     demand.pools.forEach((pool, j) => {
-      const idx = form.shareIndex[c][j];
-      if (idx === undefined || values[idx] <= 1e-9) return;
-      shares[pool.key] = values[idx];
-      averagePowerWatts += p.ratePerSecond * values[idx] * demand.entries[c][j].energyJ;
+      form.shareIndex[c][j].forEach((idx, k) => {
+        if (values[idx] <= 1e-9) return;
+        const point = demand.entries[c][j].points[k];
+        shares[pool.key] = (shares[pool.key] ?? 0) + values[idx];
+        operatingPoints.push({ classId: p.id, poolKey: pool.key, batch: point.batch, share: values[idx] });
+        averagePowerWatts += p.ratePerSecond * values[idx] * point.energyJ;
+      });
     });
     routing[p.id] = shares;
   });
-  return { instances, routing, averagePowerWatts, peakPowerWatts, capexUsd, rentUsdPerHour, hardwareUsd, outputTokensPerSecond };
+  return { instances, routing, operatingPoints, averagePowerWatts, peakPowerWatts, capexUsd, rentUsdPerHour, hardwareUsd, outputTokensPerSecond };
 }
 
 /** Assembles the Plan. */
@@ -74,6 +79,7 @@ export function buildPlan(
     lpRelaxationObjective: extra.lpRelaxationObjective,
     instances: fig.instances,
     routing: fig.routing,
+    operatingPoints: fig.operatingPoints,
     cost: { capexUsd: fig.capexUsd, rentUsdPerHour: fig.rentUsdPerHour, tcoUsd: fig.hardwareUsd + energyUsd, energyUsd, horizonYears: options.horizonYears },
     powerWatts: fig.peakPowerWatts,
     energy: {

@@ -120,6 +120,15 @@ export interface PlanEnergy {
   readonly averagePowerWatts: number;
 }
 
+/** The share of a class served by a pool at one decode batch size (the LP mixes batch sizes). */
+export interface OperatingShare {
+  readonly classId: string;
+  readonly poolKey: string;
+  /** Decode batch size; undefined on prefill pools. */
+  readonly batch?: number;
+  readonly share: number;
+}
+
 /** A solved plan (before or after the kernel check). */
 export interface Plan {
   readonly objective: Objective;
@@ -129,6 +138,7 @@ export interface Plan {
   readonly instances: readonly PlannedPool[];
   /** Share of each class's conversations per pool key. */
   readonly routing: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly operatingPoints: readonly OperatingShare[];
   readonly cost: PlanCost;
   /** Provisioned (peak) GPU power in watts, the figure the facility cap bounds. */
   readonly powerWatts: number;
