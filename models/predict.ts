@@ -25,18 +25,32 @@ export interface OperatingPoint {
 
 export type PredictResult =
   | ({ readonly fits: true } & OperatingPoint)
-  | { readonly fits: false; readonly reason: string; readonly kv_bytes_per_token: number; readonly kv_capacity_tokens: 0 };
+  | {
+      readonly fits: false;
+      readonly reason: string;
+      readonly kv_bytes_per_token: number;
+      /** The instance's real KV capacity (0 only when the weights themselves do not fit). */
+      readonly kv_capacity_tokens: number;
+      /** What does not fit: the weights on the GPUs, or this batch's KV in the capacity left. */
+      readonly misfit: 'weights' | 'batch';
+    };
 
 /** Predicts prefill, decode step, TTFT, TPOT and power for `batch` identical requests on one instance. */
 export function predictOperatingPoint(gpu: GpuSpec, llm: LlmSpec, tp: number, input: OperatingPointInput, options: CreatePerfModelOptions = {}): PredictResult {
   const model = createPerfModel(gpu, llm, tp, options);
   const capacity = computeKvCapacity(gpu, llm, tp);
-  if (!capacity.fits) return { fits: false, reason: capacity.reason, kv_bytes_per_token: model.kvBytesPerToken, kv_capacity_tokens: 0 };
+  if (!capacity.fits) return { fits: false, misfit: 'weights', reason: capacity.reason, kv_bytes_per_token: model.kvBytesPerToken, kv_capacity_tokens: 0 };
   const batch = input.batch ?? 1;
   const output = input.outputTokens ?? 128;
   const needed = batch * (input.inputTokens + output);
   if (needed > capacity.kvCapacityTokens) {
-    return { fits: false, reason: `${batch} × (${input.inputTokens} + ${output}) = ${needed} KV tokens exceed the ${capacity.kvCapacityTokens} that fit on ${tp}× ${gpu.id} with ${llm.id}`, kv_bytes_per_token: model.kvBytesPerToken, kv_capacity_tokens: 0 };
+    return {
+      fits: false,
+      misfit: 'batch',
+      reason: `the batch's KV, ${batch} × (${input.inputTokens} + ${output}) = ${needed} KV tokens exceed the ${capacity.kvCapacityTokens} that fit on ${tp}× ${gpu.id} with ${llm.id}`,
+      kv_bytes_per_token: model.kvBytesPerToken,
+      kv_capacity_tokens: capacity.kvCapacityTokens,
+    };
   }
   const prefill = model.prefillSeconds(batch * input.inputTokens, 0, batch);
   const firstStep = model.decodeStepSeconds(batch, batch * input.inputTokens);

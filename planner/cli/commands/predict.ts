@@ -50,13 +50,16 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
 }
 
 function toJson(r: PredictResult) {
-  if (!r.fits) return { fits: false, reason: r.reason, kv_bytes_per_token: r.kv_bytes_per_token, kv_capacity_tokens: 0 };
+  if (!r.fits) return { fits: false, misfit: r.misfit, reason: r.reason, kv_bytes_per_token: r.kv_bytes_per_token, kv_capacity_tokens: r.kv_capacity_tokens };
   const { fits: _fits, ...fields } = r;
   return fields;
 }
 
 function renderPrediction(r: PredictResult, terminal: boolean): string {
-  if (!r.fits) return `does not fit: ${r.reason}\n`;
+  if (!r.fits) {
+    // The capacity is real even when only this batch overflows it; say which of the two does not fit.
+    return r.misfit === 'batch' ? `does not fit: ${r.reason}\nkv_capacity_tokens: ${r.kv_capacity_tokens}\n` : `does not fit: ${r.reason}\n`;
+  }
   const ms = (s: number) => (s * 1000).toFixed(2);
   const rows: Array<[string, string]> = [
     ['prefill_s', `${r.prefill_s.toPrecision(4)} (${ms(r.prefill_s)} ms)`],

@@ -26,6 +26,20 @@ describe('runPredict()', () => {
     expect(await runPredict({ gpu: 'l4', llm: 'llama-3.1-70b', tp: 1, inputTokens: 100 }, ctx)).toBe(1);
     expect(out()).toMatch(/^does not fit: llama-3.1-70b does not fit on 1× l4/);
   });
+  it('keeps the real KV capacity when only the batch does not fit', async () => {
+    const text = context();
+    expect(await runPredict({ gpu: 'a40', llm: 'qwen3-0.6b', batch: 1000, inputTokens: 1000, outputTokens: 100 }, text.ctx)).toBe(1);
+    const capacity = Number(/kv_capacity_tokens: (\d+)/.exec(text.out())?.[1]);
+    expect(capacity).toBeGreaterThan(100_000);
+    expect(text.out()).toMatch(/^does not fit: the batch's KV, 1000 × \(1000 \+ 100\) = 1100000 KV tokens exceed the \d+ that fit/);
+    const json = context();
+    expect(await runPredict({ gpu: 'a40', llm: 'qwen3-0.6b', batch: 1000, inputTokens: 1000, outputTokens: 100, json: true }, json.ctx)).toBe(1);
+    const doc = JSON.parse(json.out());
+    expect(doc).toMatchObject({ fits: false, misfit: 'batch', kv_capacity_tokens: capacity });
+    const weights = context();
+    await runPredict({ gpu: 'l4', llm: 'llama-3.1-70b', tp: 1, inputTokens: 100, json: true }, weights.ctx);
+    expect(JSON.parse(weights.out())).toMatchObject({ misfit: 'weights', kv_capacity_tokens: 0 });
+  });
   it('rejects an unknown GPU with a suggestion', async () => {
     await expect(runPredict({ gpu: 'h100-sx', llm: 'llama-2-70b', inputTokens: 10 }, context().ctx)).rejects.toThrow(InputError);
   });
