@@ -44,7 +44,7 @@ function dropResident(m: MemoryState, conv: ConvState, swap: boolean): void {
   m.preemptions++;
 }
 
-function evictOne(m: MemoryState, p: MemoryPolicy, protect: ConvState | null, allowRunning: boolean): boolean {
+function evictOne(m: MemoryState, p: MemoryPolicy, protect: ConvState | null, allowActive: boolean): boolean {
   for (const conv of m.idle) {
     m.idle.delete(conv);
     dropResident(m, conv, p.preemption === 'swap');
@@ -57,6 +57,7 @@ function evictOne(m: MemoryState, p: MemoryPolicy, protect: ConvState | null, al
       return true;
     }
   }
+  if (!allowActive) return false;
   for (let i = m.prefilling.length - 1; i >= 0; i--) {
     const item = m.prefilling[i];
     if (item.conv === protect) continue;
@@ -67,7 +68,7 @@ function evictOne(m: MemoryState, p: MemoryPolicy, protect: ConvState | null, al
     m.waiting.unshift(item);
     return true;
   }
-  if (!allowRunning || m.running.length <= 1) return false;
+  if (m.running.length <= 1) return false;
   let victimIndex = -1;
   for (let i = 0; i < m.running.length; i++) {
     const c = m.running[i];
@@ -86,11 +87,12 @@ function evictOne(m: MemoryState, p: MemoryPolicy, protect: ConvState | null, al
 
 /**
  * Frees KV until `tokens` more fit, evicting in the fixed order; false when it cannot (nothing evictable left).
- * `protect` is never evicted; running sequences are evicted only when `allowRunning` (decode growth).
+ * `protect` is never evicted; prefilling and running sequences only when `allowActive` (decode growth), since
+ * admitting queued work must not undo work in progress.
  */
-export function makeRoom(m: MemoryState, p: MemoryPolicy, tokens: number, protect: ConvState | null, allowRunning: boolean): boolean {
+export function makeRoom(m: MemoryState, p: MemoryPolicy, tokens: number, protect: ConvState | null, allowActive: boolean): boolean {
   while (m.capacityTokens - m.usedTokens < tokens) {
-    if (!evictOne(m, p, protect, allowRunning)) return false;
+    if (!evictOne(m, p, protect, allowActive)) return false;
   }
   return true;
 }

@@ -14,7 +14,11 @@ export interface EngineHooks {
   /** One output token of `conv` at `timeSeconds` (first of a turn or a later one), already counted in its state. */
   emitToken(conv: ConvState, timeSeconds: number, firstOfTurn: boolean, gapSeconds: number): void;
   /** Bulk TBT samples: the series first + k·delta, k < n, once per measured sequence (and per last-turn one). */
-  addTbtSeries(first: number, delta: number, n: number, sequences: number, measured: number, measuredLastTurn: number): void;
+  addTbtSeries(first: number, delta: number, n: number, measured: number, measuredLastTurn: number): void;
+  /** One TBT value observed by `measured` measured sequences, `measuredLastTurn` of them on their last turn. */
+  recordGap(gapSeconds: number, measured: number, measuredLastTurn: number): void;
+  /** Output tokens emitted by decode iterations (conservation accounting). */
+  countTokens(tokens: number): void;
   /** A conversation produced its last token of the turn here. */
   turnEnded(conv: ConvState, timeSeconds: number): void;
   /** The engine was busy over [start, end] drawing `powerWatts`. */
@@ -209,36 +213,51 @@ export class Engine implements MemoryState {
     const n = m.n;
     const batch = this.running.length;
     if (batch > 0) {
+      // Every running sequence emits n tokens. Sequences that also emitted in the previous iteration (their last
+      // token at t0) share their first gap; only fresh joiners need one sample each. Later gaps form the series
+      // step_k = base + perToken·(C0 + (k − 1)·B), k = 2..n, shared by all.
       const firstEnd = n === 1 ? nowSeconds : m.t0 + m.base + m.perToken * m.context0;
+      const sharedGap = firstEnd - m.t0;
       let measured = 0;
       let measuredLast = 0;
+      let sharedMeasured = 0;
+      let sharedMeasuredLast = 0;
       for (const conv of this.running) {
-        conv.remainingOutputTokens -= 1;
-        hooks.emitToken(conv, firstEnd, false, firstEnd - conv.lastTokenSeconds);
-        if (n > 1) {
-          const span = nowSeconds - firstEnd;
-          conv.tbtSumSeconds += span;
-          conv.tbtCount += n - 1;
-          if (conv.turn === conv.spec.turns.length - 1) {
-            conv.lastTurnTbtSumSeconds += span;
-            conv.lastTurnTbtCount += n - 1;
-            if (conv.measured) measuredLast++;
+        const last = conv.turn === conv.spec.turns.length - 1;
+        const span = nowSeconds - conv.lastTokenSeconds;
+        if (conv.lastTokenSeconds === m.t0) {
+          if (conv.measured) {
+            sharedMeasured++;
+            if (last) sharedMeasuredLast++;
           }
-          if (conv.measured) measured++;
-          conv.remainingOutputTokens -= n - 1;
-          conv.lastTokenSeconds = nowSeconds;
+        } else if (conv.measured) hooks.recordGap(firstEnd - conv.lastTokenSeconds, 1, last ? 1 : 0);
+        conv.tbtSumSeconds += span;
+        conv.tbtCount += n;
+        if (last) {
+          conv.lastTurnTbtSumSeconds += span;
+          conv.lastTurnTbtCount += n;
         }
+        if (conv.measured) {
+          measured++;
+          if (last) measuredLast++;
+        }
+        conv.remainingOutputTokens -= n;
+        conv.lastTokenSeconds = nowSeconds;
         conv.contextTokens += n;
         conv.residentTokens += n;
       }
-      if (n > 1) hooks.addTbtSeries(m.base + m.perToken * (m.context0 + batch), m.perToken * batch, n - 1, batch, measured, measuredLast);
+      hooks.countTokens(n * batch);
+      if (sharedMeasured > 0) hooks.recordGap(sharedGap, sharedMeasured, sharedMeasuredLast);
+      if (n > 1) hooks.addTbtSeries(m.base + m.perToken * (m.context0 + batch), m.perToken * batch, n - 1, measured, measuredLast);
       this.usedTokens += n * batch;
       this.runningContextTokens += n * batch;
     }
     for (const { item, tokens } of m.chunks) {
       item.doneTokens += tokens;
       if (item.doneTokens < item.needTokens) continue;
-      this.prefilling.splice(this.prefilling.indexOf(item), 1);
+      const at = this.prefilling.indexOf(item);
+      if (at < 0) throw new Error(`Engine ${this.index}: a completed chunk's item is not prefilling`);
+      this.prefilling.splice(at, 1);
       const conv = item.conv;
       conv.contextTokens += item.newTokens;
       if (item.emitsToken) {

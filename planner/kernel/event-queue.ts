@@ -20,6 +20,9 @@ export type EventKind = keyof typeof KIND_RANK;
 
 export interface KernelEvent {
   readonly timeSeconds: number;
+  /** Filled by the queue on push: KIND_RANK[kind] and the per-queue sequence number. */
+  rank: number;
+  seq: number;
   readonly kind: EventKind;
   /** Instance index, conversation slot or unused (-1), depending on kind. */
   readonly target: number;
@@ -29,22 +32,20 @@ export interface KernelEvent {
   readonly payload: unknown;
 }
 
-interface Entry {
-  readonly t: number;
-  readonly r: number;
-  readonly s: number;
-  readonly e: KernelEvent;
+/** A new event (one allocation: the queue keys it in place). */
+export function makeEvent(timeSeconds: number, kind: EventKind, target: number, version: number, payload: unknown): KernelEvent {
+  return { timeSeconds, rank: 0, seq: 0, kind, target, version, payload };
 }
 
 /** Compares two queue keys: negative when `a` runs first. Exported so the order is tested directly. */
-export function compareEventKeys(a: { t: number; r: number; s: number }, b: { t: number; r: number; s: number }): number {
-  if (a.t !== b.t) return a.t < b.t ? -1 : 1;
-  if (a.r !== b.r) return a.r - b.r;
-  return a.s - b.s;
+export function compareEventKeys(a: { timeSeconds: number; rank: number; seq: number }, b: { timeSeconds: number; rank: number; seq: number }): number {
+  if (a.timeSeconds !== b.timeSeconds) return a.timeSeconds < b.timeSeconds ? -1 : 1;
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  return a.seq - b.seq;
 }
 
 export class EventQueue {
-  private readonly heap: Entry[] = [];
+  private readonly heap: KernelEvent[] = [];
   private nextSeq = 0;
 
   get size(): number {
@@ -54,7 +55,9 @@ export class EventQueue {
   /** Adds an event; equal (time, kind) events pop in push order. */
   push(event: KernelEvent): void {
     if (!Number.isFinite(event.timeSeconds)) throw new RangeError(`Event time must be finite, received ${event.timeSeconds} (${event.kind})`);
-    const entry: Entry = { t: event.timeSeconds, r: KIND_RANK[event.kind], s: this.nextSeq++, e: event };
+    event.rank = KIND_RANK[event.kind];
+    event.seq = this.nextSeq++;
+    const entry = event;
     const heap = this.heap;
     let i = heap.length;
     heap.push(entry);
@@ -87,11 +90,11 @@ export class EventQueue {
       }
       heap[i] = last;
     }
-    return top.e;
+    return top;
   }
 
   /** Time of the first event, or Infinity. */
   peekTime(): number {
-    return this.heap.length === 0 ? Infinity : this.heap[0].t;
+    return this.heap.length === 0 ? Infinity : this.heap[0].timeSeconds;
   }
 }

@@ -6,7 +6,7 @@
 import type { Fleet } from '../../catalogs/types.js';
 import { createConvState, peakKvTokens, type ConvState } from './conversation.js';
 import type { Engine } from './engine.js';
-import { EventQueue, type KernelEvent } from './event-queue.js';
+import { EventQueue, makeEvent, type KernelEvent } from './event-queue.js';
 import { setUpFleet } from './fleet-setup.js';
 import { MetricsCollector, type InstanceAccount } from './metrics.js';
 import { createPolicyFlow } from './policies/index.js';
@@ -40,7 +40,7 @@ export function simulateConversations(fleet: Fleet, workload: Iterable<Conversat
     if (!(spec.arrivalSeconds >= lastArrival)) throw new RangeError(`Workload out of order: conversation "${spec.id}" arrives at ${spec.arrivalSeconds} s after one at ${lastArrival} s`);
     lastArrival = spec.arrivalSeconds;
     if (spec.arrivalSeconds >= o.durationSeconds) return;
-    queue.push({ timeSeconds: spec.arrivalSeconds, kind: 'arrival', target: -1, version: 0, payload: spec });
+    queue.push(makeEvent(spec.arrivalSeconds, 'arrival', -1, 0, spec));
   };
 
   const onArrival = (spec: ConversationSpec, now: number): void => {
@@ -61,16 +61,33 @@ export function simulateConversations(fleet: Fleet, workload: Iterable<Conversat
     if (sim.admissionWaiting > 0 || !sim.policy.tryAdmit(sim, conv, now)) sim.enqueueAdmission(conv);
   };
 
-  const onWake = (instance: number, now: number): void => {
+  const startNext = (instance: number, now: number): void => {
     const target = setup.byInstance[instance];
-    target.wakePending = false;
     if (setup.kindOf[instance] === 'prefiller') {
       const end = (target as Prefiller).startIteration(now);
-      if (!Number.isNaN(end)) sim.out.push({ timeSeconds: end, kind: 'prefillerIterationEnd', target: instance, version: target.version, payload: null });
+      if (!Number.isNaN(end)) sim.out.push(makeEvent(end, 'prefillerIterationEnd', instance, target.version, null));
     } else {
       const end = (target as Engine).startIteration(now, sim);
-      if (!Number.isNaN(end)) sim.out.push({ timeSeconds: end, kind: 'engineIterationEnd', target: instance, version: target.version, payload: null });
+      if (!Number.isNaN(end)) sim.out.push(makeEvent(end, 'engineIterationEnd', instance, target.version, null));
     }
+  };
+
+  const onWake = (instance: number, now: number): void => {
+    setup.byInstance[instance].wakePending = false;
+    startNext(instance, now);
+  };
+
+  // After an iteration the instance re-plans at once, unless this handler caused something at the same instant
+  // (a zero-latency tool, a release): then a wake event (ranked last) lets those land first. Both modes do the same.
+  const continueAfterIteration = (instance: number, now: number): void => {
+    if (setup.byInstance[instance].wakePending) return;
+    for (const e of sim.out) {
+      if (e.timeSeconds === now) {
+        sim.wake(instance, now);
+        return;
+      }
+    }
+    startNext(instance, now);
   };
 
   let nextSample = o.warmupSeconds;
@@ -94,12 +111,12 @@ export function simulateConversations(fleet: Fleet, workload: Iterable<Conversat
         const { completed, startSeconds, powerWatts } = p.finishIteration();
         metrics.recordBusy(ev.target, startSeconds, now, powerWatts);
         for (const job of completed) sim.policy.prefillDone(sim, job.conv, job, now);
-        sim.wake(ev.target, now);
+        continueAfterIteration(ev.target, now);
         break;
       }
       case 'engineIterationEnd':
         (setup.byInstance[ev.target] as Engine).finishIteration(now, sim);
-        sim.wake(ev.target, now);
+        continueAfterIteration(ev.target, now);
         break;
       case 'wake':
         onWake(ev.target, now);
@@ -118,7 +135,7 @@ export function simulateConversations(fleet: Fleet, workload: Iterable<Conversat
   for (;;) {
     // Occupancy samples run on a fixed grid while anything else is pending, so both modes sample the same instants.
     if (queue.size > 0 && nextSample <= queue.peekTime() && nextSample <= o.horizonSeconds) {
-      queue.push({ timeSeconds: nextSample, kind: 'sample', target: -1, version: 0, payload: null });
+      queue.push(makeEvent(nextSample, 'sample', -1, 0, null));
       nextSample += o.sampleIntervalSeconds;
     }
     const ev = queue.pop();

@@ -86,10 +86,15 @@ export class MetricsCollector {
   }
 
   /** Bulk decode gaps from a macro-step. */
-  recordTbtSeries(first: number, delta: number, n: number, sequences: number, measured: number, measuredLast: number): void {
-    this.emittedOutputTokens += n * sequences;
+  recordTbtSeries(first: number, delta: number, n: number, measured: number, measuredLast: number): void {
     addArithmetic(this.tbt, first, delta, n, measured);
     addArithmetic(this.lastTurnTbt, first, delta, n, measuredLast);
+  }
+
+  /** One decode gap seen by several measured sequences at once. */
+  recordGap(gapSeconds: number, measured: number, measuredLast: number): void {
+    addValue(this.tbt, gapSeconds, measured);
+    addValue(this.lastTurnTbt, gapSeconds, measuredLast);
   }
 
   /** A conversation's mean TBT over its standalone mean (all turns, or the last turn). */

@@ -8,7 +8,7 @@ import { createStream, type Uniform01 } from '../../models/random.js';
 import { paperTokens, type ConvState } from './conversation.js';
 import type { Engine, EngineHooks } from './engine.js';
 import type { WorkItem } from './engine-memory.js';
-import type { KernelEvent } from './event-queue.js';
+import { makeEvent, type KernelEvent } from './event-queue.js';
 import type { FleetSetup } from './fleet-setup.js';
 import { MetricsCollector } from './metrics.js';
 import type { PrefillJob, Prefiller } from './prefiller.js';
@@ -49,8 +49,16 @@ export class Sim implements EngineHooks {
     this.metrics.recordToken(conv, timeSeconds, firstOfTurn, gapSeconds);
   }
 
-  addTbtSeries(first: number, delta: number, n: number, sequences: number, measured: number, measuredLast: number): void {
-    this.metrics.recordTbtSeries(first, delta, n, sequences, measured, measuredLast);
+  addTbtSeries(first: number, delta: number, n: number, measured: number, measuredLast: number): void {
+    this.metrics.recordTbtSeries(first, delta, n, measured, measuredLast);
+  }
+
+  recordGap(gapSeconds: number, measured: number, measuredLast: number): void {
+    this.metrics.recordGap(gapSeconds, measured, measuredLast);
+  }
+
+  countTokens(tokens: number): void {
+    this.metrics.emittedOutputTokens += tokens;
   }
 
   turnEnded(conv: ConvState, timeSeconds: number): void {
@@ -82,7 +90,7 @@ export class Sim implements EngineHooks {
     const target = this.fleet.byInstance[instance];
     if (target.wakePending) return;
     target.wakePending = true;
-    this.out.push({ timeSeconds: nowSeconds, kind: 'wake', target: instance, version: 0, payload: null });
+    this.out.push(makeEvent(nowSeconds, 'wake', instance, 0, null));
   }
 
   /** Queues a prefill job on a prefiller. */
@@ -96,7 +104,7 @@ export class Sim implements EngineHooks {
     const t = engine.enqueue(item, nowSeconds);
     if (Number.isNaN(t)) return;
     if (!engine.busyFlag) this.wake(engine.index, nowSeconds);
-    else this.out.push({ timeSeconds: t, kind: 'engineIterationEnd', target: engine.index, version: engine.version, payload: null });
+    else this.out.push(makeEvent(t, 'engineIterationEnd', engine.index, engine.version, null));
   }
 
   /** Sends `tokens` of KV over a link; `transferDone` fires on arrival. Returns the transfer time. */
@@ -105,7 +113,7 @@ export class Sim implements EngineHooks {
     this.metrics.kvTransfers++;
     this.metrics.kvTransferBytes += bytes;
     const seconds = kvTransferSeconds(bytes, link);
-    if (notify) this.out.push({ timeSeconds: nowSeconds + seconds, kind: 'transferDone', target: -1, version: 0, payload: conv });
+    if (notify) this.out.push(makeEvent(nowSeconds + seconds, 'transferDone', -1, 0, conv));
     return seconds;
   }
 
@@ -120,7 +128,7 @@ export class Sim implements EngineHooks {
   scheduleNextTurn(conv: ConvState, nowSeconds: number): void {
     const tool = conv.spec.turns[conv.turn + 1].toolLatencySeconds;
     const t = Math.max(nowSeconds, conv.lastTokenSeconds + tool);
-    this.out.push({ timeSeconds: t, kind: 'turnReady', target: -1, version: 0, payload: conv });
+    this.out.push(makeEvent(t, 'turnReady', -1, 0, conv));
   }
 
   /** Moves a conversation to its next turn at `nowSeconds`. */
@@ -132,7 +140,7 @@ export class Sim implements EngineHooks {
 
   /** A conversation's last token is out: free its KV and reservation, count it, admit whoever waits. */
   finish(conv: ConvState, nowSeconds: number): void {
-    if (conv.remainingOutputTokens !== 0 || conv.turn !== conv.spec.turns.length - 1) throw new Error(`Conversation ${conv.spec.id} finished early`);
+    if (conv.remainingOutputTokens !== 0 || conv.turn !== conv.spec.turns.length - 1) throw new Error(`Conversation ${conv.spec.id} finished early (turn ${conv.turn + 1} of ${conv.spec.turns.length}, ${conv.remainingOutputTokens} tokens left)`);
     conv.done = true;
     this.inFlight--;
     if (conv.engineIndex >= 0) {

@@ -4,7 +4,7 @@
  * carry no timestamps (Poisson arrivals laid over them, as the paper replays the SWE-agent trace).
  */
 import type { ConversationClass, Distribution, Mix } from '../../catalogs/types.js';
-import { sampleDistribution } from '../../models/distribution.js';
+import { sampleUnbounded } from '../../models/distribution.js';
 import { createStream, sampleExponential, type Uniform01 } from '../../models/random.js';
 import type { ConversationSpec, TurnSpec } from './types.js';
 
@@ -18,7 +18,55 @@ export interface GenerateOptions {
   readonly cuts?: { count: number };
 }
 
+/** A draw with bounds applied and whether a bound cut it (sampleDistribution's contract). */
+type Sampler = (u: Uniform01) => { value: number; cut: boolean };
+
+/**
+ * A sampler equal draw for draw to models/distribution.ts's sampleDistribution, with empirical distributions
+ * sorted and accumulated once instead of on every draw (the shared helper re-sorts per call).
+ */
+function createSampler(d: Distribution): Sampler {
+  const bound = (raw: number) => {
+    if (d.min !== undefined && raw < d.min) return { value: d.min, cut: true };
+    if (d.max !== undefined && raw > d.max) return { value: d.max, cut: true };
+    return { value: raw, cut: false };
+  };
+  if (d.kind !== 'empirical') return (u) => bound(sampleUnbounded(d, u));
+  const sorted = [...d.points].sort((a, b) => a[0] - b[0]);
+  const values = sorted.map((p) => p[0]);
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const [, w] of sorted) total += w;
+  let acc = 0;
+  for (const [, w] of sorted) {
+    acc += w;
+    cumulative.push(acc);
+  }
+  return (u) => {
+    const target = u() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    if (!(target < cumulative[hi])) return bound(values[hi]);
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (target < cumulative[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    return bound(values[lo]);
+  };
+}
+
+interface ClassSamplers {
+  readonly turns: Sampler;
+  readonly firstInput: Sampler;
+  readonly appended: Sampler;
+  readonly output: Sampler;
+  readonly outputByTurn: readonly Sampler[];
+  readonly tool: Sampler;
+}
+
 interface ClassStreams {
+  readonly samplers: ClassSamplers;
   readonly cls: ConversationClass;
   readonly arrivals: Uniform01;
   readonly thinning: Uniform01;
@@ -49,29 +97,30 @@ function nextArrival(s: ClassStreams, after: number): number {
   throw new RangeError(`Class "${s.cls.id}" replays arrivals from a trace: pass the trace's conversations instead of generating them`);
 }
 
-function drawCount(d: Distribution, u: Uniform01, cuts: { count: number } | undefined, floor: number): number {
-  const s = sampleDistribution(d, u);
+function drawCount(d: Sampler, u: Uniform01, cuts: { count: number } | undefined, floor: number): number {
+  const s = d(u);
   const rounded = Math.round(s.value);
-  if (s.cut !== null || rounded < floor) if (cuts !== undefined) cuts.count++;
+  if ((s.cut || rounded < floor) && cuts !== undefined) cuts.count++;
   return Math.max(floor, rounded);
 }
 
-function drawSeconds(d: Distribution, u: Uniform01, cuts: { count: number } | undefined): number {
-  const s = sampleDistribution(d, u);
-  if ((s.cut !== null || s.value < 0) && cuts !== undefined) cuts.count++;
+function drawSeconds(d: Sampler, u: Uniform01, cuts: { count: number } | undefined): number {
+  const s = d(u);
+  if ((s.cut || s.value < 0) && cuts !== undefined) cuts.count++;
   return Math.max(0, s.value);
 }
 
 function makeConversation(s: ClassStreams, arrivalSeconds: number, cuts: { count: number } | undefined): ConversationSpec {
   const c = s.cls;
-  const numTurns = drawCount(c.turns, s.turns, cuts, 1);
+  const d = s.samplers;
+  const numTurns = drawCount(d.turns, s.turns, cuts, 1);
   const turns: TurnSpec[] = [];
   for (let i = 0; i < numTurns; i++) {
-    const outputDist = c.outputTokensByTurn !== undefined && c.outputTokensByTurn.length > 0 ? c.outputTokensByTurn[Math.min(i, c.outputTokensByTurn.length - 1)] : c.outputTokens;
+    const outputSampler = d.outputByTurn.length > 0 ? d.outputByTurn[Math.min(i, d.outputByTurn.length - 1)] : d.output;
     turns.push({
-      inputTokens: drawCount(i === 0 ? c.firstInputTokens : c.appendedInputTokens, i === 0 ? s.firstInput : s.appended, cuts, 1),
-      outputTokens: drawCount(outputDist, s.output, cuts, 1),
-      toolLatencySeconds: i === 0 ? 0 : drawSeconds(c.toolLatencySeconds, s.tool, cuts),
+      inputTokens: drawCount(i === 0 ? d.firstInput : d.appended, i === 0 ? s.firstInput : s.appended, cuts, 1),
+      outputTokens: drawCount(outputSampler, s.output, cuts, 1),
+      toolLatencySeconds: i === 0 ? 0 : drawSeconds(d.tool, s.tool, cuts),
     });
   }
   return { id: `${c.id}-${s.made++}`, classId: c.id, arrivalSeconds, turns, userVisibleTurns: c.userVisibleTurns };
@@ -86,6 +135,14 @@ export function* generateConversations(mix: Mix, options: GenerateOptions): Gene
     const name = `workload/${cls.id}`;
     const peakFactor = cls.arrival.kind === 'diurnal' ? Math.max(...cls.arrival.hourlyFactors) : 1;
     const s: ClassStreams = {
+      samplers: {
+        turns: createSampler(cls.turns),
+        firstInput: createSampler(cls.firstInputTokens),
+        appended: createSampler(cls.appendedInputTokens),
+        output: createSampler(cls.outputTokens),
+        outputByTurn: (cls.outputTokensByTurn ?? []).map(createSampler),
+        tool: createSampler(cls.toolLatencySeconds),
+      },
       cls,
       arrivals: createStream(options.seed, `${name}/arrivals`),
       thinning: createStream(options.seed, `${name}/thinning`),

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createStream } from '../../../models/random.js';
+import { addArithmetic, addValue, createHistogram, mergeHistogram, quantile, summarize } from '../../../planner/kernel/histogram.js';
+
+function exactQuantile(sorted: number[], q: number): number {
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
+}
+
+describe('histogram', () => {
+  it('quantile() is within 1% relative error of the exact quantile on lognormal samples', () => {
+    const u = createStream(7, 'histogram-test');
+    const h = createHistogram();
+    const values: number[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      const v = Math.exp(3 * (u() - 0.5) * 4) * 0.01;
+      values.push(v);
+      addValue(h, v);
+    }
+    values.sort((a, b) => a - b);
+    for (const q of [0.01, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999]) {
+      const exact = exactQuantile(values, q);
+      expect(Math.abs(quantile(h, q) - exact) / exact).toBeLessThanOrEqual(0.01);
+    }
+    expect(h.count).toBe(50_000);
+    expect(summarize(h).max).toBe(values[values.length - 1]);
+  });
+
+  it('addArithmetic() puts the same counts in the same buckets as adding each term', () => {
+    for (const [first, delta, n, mult] of [[0.0081, 2e-7, 5000, 3], [0.5, 0.013, 900, 1], [1e-3, 0, 17, 2], [0.02, 1e-5, 1, 4]] as const) {
+      const bulk = createHistogram();
+      const single = createHistogram();
+      addArithmetic(bulk, first, delta, n, mult);
+      for (let k = 0; k < n; k++) addValue(single, first + k * delta, mult);
+      expect(Array.from(bulk.buckets)).toEqual(Array.from(single.buckets));
+      expect(bulk.count).toBe(single.count);
+      expect(bulk.sum).toBeCloseTo(single.sum, 9);
+      expect(bulk.max).toBeCloseTo(single.max, 15);
+    }
+  });
+
+  it('mergeHistogram() of two halves equals the histogram of the whole', () => {
+    const a = createHistogram();
+    const b = createHistogram();
+    const whole = createHistogram();
+    for (let i = 1; i <= 1000; i++) {
+      addValue(i % 2 === 0 ? a : b, i / 7);
+      addValue(whole, i / 7);
+    }
+    mergeHistogram(a, b);
+    expect(summarize(a)).toEqual(summarize(whole));
+  });
+
+  it('summarize() of an empty histogram is all zeros and quantile() is NaN', () => {
+    expect(summarize(createHistogram())).toEqual({ mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 });
+    expect(quantile(createHistogram(), 0.5)).toBeNaN();
+  });
+});
