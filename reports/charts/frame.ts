@@ -10,8 +10,8 @@ export const CHART_WIDTH = 640;
 const PLOT_HEIGHT = 240;
 const MARGIN = { left: 64, right: 28, top: 14, bottom: 46 } as const;
 const LEGEND_ROW = 18;
-/** Average glyph width at the chart's 12 px font, for laying out the legend without measuring text. */
-const CHAR_WIDTH = 6.8;
+/** Generous glyph width (12 px font, up to 15 px on phones), for laying out the legend without measuring text. */
+const CHAR_WIDTH = 8.2;
 
 export interface FrameOptions {
   readonly id: string;
