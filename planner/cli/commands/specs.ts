@@ -8,6 +8,7 @@ import { choiceFlag, collect, listFlag, numberFlag } from '../flags.js';
 import { runCatalog } from './catalog.js';
 import { runFit } from './fit.js';
 import { runPredict } from './predict.js';
+import { runReport } from './report.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -172,7 +173,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     usage: 'report <result>', positionals: 1,
     description: 'write the HTML report of a plan, simulation, comparison or validation result (JSON)',
     example: 'fleetplan report plan-out/plan.json --out plan-out/report.html',
-    options: [{ flags: '--out <file>', description: 'output HTML file (default: next to the result)' }],
-    run: notBuilt('report', 6),
+    options: [{ flags: '--out <file>', description: 'output HTML file or directory (default: next to the result)' }],
+    run: (positional, o, ctx) => runReport({ input: positional[0], out: str(o.out) }, ctx),
   },
 ];
