@@ -6,7 +6,7 @@
  */
 import type { Datacenter, Mix, SloSet } from '../catalogs/types.js';
 import { profileClass, type ClassProfile } from './class-profile.js';
-import { decodeShareSeconds, decoderPathSeconds, expectedLaterPrefillSeconds, kvTokenSeconds, laterPrefillSeconds, peakContextTokens, stepSeconds } from './decode-side.js';
+import { decodeShareSeconds, decoderPathSeconds, expectedLaterPrefillSeconds, kvTokenSeconds, peakContextTokens, stepSeconds } from './decode-side.js';
 import type { ResolvedOptions } from './options.js';
 import { utilisationCap } from './queueing.js';
 import { boundSeconds, readTargets, type PlanTargets } from './slo-targets.js';
@@ -81,6 +81,21 @@ function factsOf(pool: Pool, options: ResolvedOptions): PoolFacts {
   return { idleWatts: perf.powerWatts('idle'), peakWatts, capexUsd, rentUsdPerHour, hardwareUsd, linkBytesPerSecond };
 }
 
+/**
+ * Prefill seconds of a later turn for the TTFT bound: the percentile appended input against the mean history of
+ * later turns (weighted by how many conversations reach each turn). Taking the percentile in both dimensions at once
+ * would bound a far rarer event than the SLO's percentile.
+ */
+function laterTurnPrefillAtPercentile(perf: Pool['perf'], p: ClassProfile): number {
+  let weight = 0;
+  let history = 0;
+  for (let i = 1; i < p.survival.length; i++) {
+    weight += p.survival[i];
+    history += p.survival[i] * p.historyTokens[i];
+  }
+  return perf.prefillSeconds(p.appendedAtPercentileTokens, weight > 0 ? history / weight : 0);
+}
+
 /** Largest batch in [1, limit] with ok(b), assuming ok is monotone (true then false); 0 when ok(1) fails. */
 function largestBatch(limit: number, ok: (b: number) => boolean): number {
   if (!ok(1)) return 0;
@@ -114,7 +129,7 @@ function decodeEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: Po
   }
   const standaloneStep = stepSeconds(perf, p, 1);
   const tbtLimit = boundSeconds(floors.targets.tbt, standaloneStep);
-  const ttftPrefill = p.survival.length > 1 ? laterPrefillSeconds(perf, p, Math.min(p.turnsAtPercentile, p.survival.length) - 1, p.appendedAtPercentileTokens) : 0;
+  const ttftPrefill = p.survival.length > 1 ? laterTurnPrefillAtPercentile(perf, p) : 0;
   const ttftLimit = p.survival.length > 1 ? boundSeconds(floors.targets.ttft, ttftPrefill + standaloneStep) : Infinity;
   const pathLimit = floors.decoderPathBudgetSeconds(pool);
   const ok = (b: number): boolean => {

@@ -99,7 +99,21 @@ export function explainUnroutable(demand: Demand, classIndex: number, llmId: str
       return `no GPU in the candidate set reaches a ${(tbt.seconds * 1000).toFixed(0)} ms p95 TBT for ${llmId} at TP ≤ ${maxTp} (${cls}); the best is ${best.gpu} TP${best.tp} at ${(best.step * 1000).toFixed(1)} ms`;
     }
   }
+  const ttft = ttftFloor(demand, classIndex);
+  if (ttft) return `${ttft}`;
   const reasons = pools.map((p, j) => row[j].reason).filter((r): r is string => r !== undefined);
   const missing = !has('prefill') && !has('colocated') ? 'no prefill-capable pool' : 'no decode-capable pool';
   return `${missing} can serve ${cls} within the SLOs: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? `; and ${reasons.length - 3} more` : ''}`;
+}
+
+/** When every decode-capable pool misses the later-turn TTFT target even at batch 1: the best pool and its figure. */
+function ttftFloor(demand: Demand, classIndex: number): string | undefined {
+  const { pools, entries, profiles } = demand;
+  const row = entries[classIndex];
+  const pattern = /^later-turn TTFT at batch 1 is ([0-9.]+) s on (\S+), above the ([0-9.]+) s target/;
+  const misses = pools.map((p, j) => (p.role === 'prefill' ? undefined : pattern.exec(row[j].reason ?? ''))).filter((m) => m !== undefined);
+  const decodeCapable = pools.filter((p) => p.role !== 'prefill').length;
+  if (decodeCapable === 0 || misses.length < decodeCapable || misses.some((m) => m === null)) return undefined;
+  const best = misses.reduce((a, b) => (Number(b![1]) < Number(a![1]) ? b : a))!;
+  return `the p${Math.round(demand.targets.ttftPercentile * 100)} later-turn TTFT target of ${best[3]} s for ${profiles[classIndex].id} is below the physical floor: the fastest candidate, ${best[2]}, needs ${best[1]} s to prefill a p${Math.round(demand.targets.ttftPercentile * 100)} appended input against the resident history`;
 }

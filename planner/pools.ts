@@ -16,6 +16,14 @@ export interface UnfitGpu {
 export interface PoolSet {
   readonly pools: readonly Pool[];
   readonly unfit: readonly UnfitGpu[];
+  /** Pools left out because their model returned a non-finite or non-positive figure (said, never silent). */
+  readonly broken: readonly string[];
+}
+
+/** A model is usable only if its basic figures are finite and positive at a typical operating point. */
+function isSane(perf: NonNullable<ReturnType<PerfModelFor>>): boolean {
+  const figures = [perf.prefillSeconds(1000, 0), perf.prefillSeconds(1000, 10_000), perf.decodeStepSeconds(1, 1000, 0), perf.decodeStepSeconds(64, 64_000, 0), perf.powerWatts('idle'), perf.powerWatts('prefill'), perf.powerWatts('decode', 64), perf.kvBytesPerToken];
+  return figures.every((x) => Number.isFinite(x) && x > 0);
 }
 
 /** The per-GPU cap in watts for a fraction of TDP, clamped into the GPU's allowed range; undefined = TDP. */
@@ -33,6 +41,7 @@ export function poolKey(gpu: string, tp: number, role: Role, powerCapWatts?: num
 export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModelFor: PerfModelFor, options: ResolvedOptions): PoolSet {
   const pools: Pool[] = [];
   const unfit: UnfitGpu[] = [];
+  const broken: string[] = [];
   for (const gpu of gpus) {
     let fitted = false;
     for (const tp of options.tpDegrees) {
@@ -42,7 +51,12 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
           const perf = perfModelFor(gpu, llm, tp, cap);
           if (!perf || perf.kvCapacityTokens <= 0) continue;
           fitted = true;
-          pools.push({ key: poolKey(gpu.id, tp, role, cap), gpu, tp, role, powerCapWatts: cap, perf });
+          const key = poolKey(gpu.id, tp, role, cap);
+          if (!isSane(perf)) {
+            broken.push(key);
+            continue;
+          }
+          pools.push({ key, gpu, tp, role, powerCapWatts: cap, perf });
         }
       }
     }
@@ -51,5 +65,5 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
       unfit.push({ gpu: gpu.id, maxTp, memoryBytesAtMaxTp: gpu.memoryBytes * maxTp });
     }
   }
-  return { pools, unfit };
+  return { pools, unfit, broken };
 }

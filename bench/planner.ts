@@ -1,0 +1,89 @@
+/**
+ * Planner solve benchmark (`npx tsx bench/planner.ts [--quick]`): every catalog GPU type × TP {1,2,4,8} × 2 roles
+ * (prefill, decode) × 4 classes (the first class of four catalog mixes), llama-3.1-70b, SLO `standard`, objective
+ * tco. For each solver: formulation size, wall time of the MILP solve, objective, whether its answer verified, and
+ * whether the default (javascript-lp-solver) had to fall back to HiGHS; the ratio jsLP / HiGHS in the same run.
+ * A second scenario adds colocated pools and 70%-capped decoders (3 roles, 2 caps). Prints one JSON document.
+ */
+import { loadBuiltinCatalog } from '../catalogs/index.js';
+import type { Mix } from '../catalogs/types.js';
+import { deriveDemand } from '../planner/demand.js';
+import { formulatePlan } from '../planner/formulate.js';
+import { resolveOptions } from '../planner/options.js';
+import { createPerfModelFor } from '../planner/perf-adapter.js';
+import { planFleet } from '../planner/plan.js';
+import { enumeratePools } from '../planner/pools.js';
+import { solveModel } from '../planner/solve.js';
+import { solveWithJsLp } from '../planner/solvers/jslp.js';
+import { solveWithHighs } from '../planner/solvers/highs.js';
+import type { PlanOptions, PlanRequest } from '../planner/types.js';
+
+const quick = process.argv.includes('--quick');
+const catalog = loadBuiltinCatalog();
+const mixIds = ['coding-agent', 'research-agent', 'multi-turn-chat', 'long-context-rag'];
+const mix: Mix = {
+  id: 'bench-4-classes',
+  name: 'bench',
+  description: 'first class of four catalog mixes',
+  classes: mixIds.map((id) => ({ ...catalog.mixes.get(id)!.classes[0], id, arrivalRatePerSecond: 2 })),
+  sources: {},
+};
+const request: PlanRequest = {
+  mix,
+  slo: catalog.slos.get('standard')!,
+  datacenter: catalog.datacenters.get('default')!,
+  gpus: [...catalog.gpus.values()],
+  llm: catalog.llms.get('llama-3.1-70b')!,
+  perfModelFor: createPerfModelFor(),
+};
+const clockMs = () => performance.now();
+
+async function scenario(name: string, planOptions: PlanOptions) {
+  const options = resolveOptions(planOptions, request.datacenter.powerCapWatts);
+  const { pools } = enumeratePools(request.gpus, request.llm, request.perfModelFor, options);
+  const t0 = clockMs();
+  const demand = deriveDemand(request, pools, options);
+  const form = formulatePlan(demand, options);
+  const formulateMs = clockMs() - t0;
+  const model = form.model;
+  const size = { pools: pools.length, variables: model.variables.length, integers: model.variables.filter((v) => v.integer).length, rows: model.rows.length };
+  const runs = quick ? 1 : 3;
+  const highsMs: number[] = [];
+  const jslpMs: number[] = [];
+  let highsObjective = NaN;
+  let jslp: { status: string; objective: number; verified: boolean } = { status: 'n/a', objective: NaN, verified: false };
+  await solveWithHighs({ variables: [], rows: [], objectiveOffset: 0 }, { deadlineMs: 1000 }); // load the wasm outside the timing
+  for (let r = 0; r < runs; r++) {
+    const h = await solveWithHighs(model, { deadlineMs: 60_000, mipRelGap: 1e-9, clockMs });
+    highsMs.push(h.wallSeconds! * 1000);
+    highsObjective = h.objective;
+    const j = await solveWithJsLp(model, { deadlineMs: 10_000, clockMs });
+    jslpMs.push(j.wallSeconds! * 1000);
+    const checked = await solveModel(model, { solver: 'jslp', deadlineMs: 1, backends: { jslp: { name: 'jslp', solve: async () => j } } });
+    jslp = { status: j.status, objective: j.objective, verified: checked.info.used === 'jslp' };
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const t1 = clockMs();
+  const full = await planFleet(request, { ...planOptions, clockMs });
+  const planMs = clockMs() - t1;
+  return {
+    scenario: name,
+    ...size,
+    formulate_ms: Math.round(formulateMs),
+    highs_ms: Math.round(median(highsMs)),
+    highs_objective: highsObjective,
+    jslp_ms: Math.round(median(jslpMs)),
+    jslp_status: jslp.status,
+    jslp_verified: jslp.verified,
+    jslp_objective: jslp.objective,
+    jslp_over_highs: +(median(jslpMs) / median(highsMs)).toFixed(2),
+    plan_default_ms: Math.round(planMs),
+    plan_default_solver: full.ok ? full.plan.solver : full.solver,
+    plan_ok: full.ok,
+    ...(full.ok ? { plan_instances: full.plan.instances.map((i) => `${i.count}× ${i.poolKey}`) } : { plan_reason: full.reason }),
+  };
+}
+
+const results = [await scenario('2 roles, TDP', { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] } })];
+if (!quick) results.push(await scenario('3 roles, decoders also at 70% TDP', {}));
+console.log(JSON.stringify({ node: process.version, gpus: request.gpus.length, classes: mix.classes.length, llm: request.llm.id, results }, null, 2));
