@@ -36,8 +36,8 @@ const perfModelFor = (pool: InstancePool): PerfModel => {
   }
   return m;
 };
-// 5 conversations/s keeps the 100 decoders' KV and the 20 prefillers busy without an unbounded queue.
-const ratePerSecond = 5;
+// 3 conversations/s keeps the 100 decoders' KV and the 20 prefillers busy without an unbounded queue.
+const ratePerSecond = 3;
 const benchMix = { ...mix, classes: mix.classes.map((c) => ({ ...c, arrivalRatePerSecond: ratePerSecond })) };
 
 function measure(conversations: number, mode: 'fast' | 'reference') {

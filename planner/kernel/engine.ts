@@ -192,6 +192,8 @@ export class Engine implements MemoryState {
       m.singleEnd = nowSeconds + m.base + m.perToken * m.context0;
       m.powerWatts = this.model.powerWatts('decode', batch);
     }
+    const end = m.n === 1 ? m.singleEnd : nowSeconds + m.n * m.base + m.perToken * (m.n * m.context0 + (batch * m.n * (m.n - 1)) / 2);
+    if (!(end >= nowSeconds && Number.isFinite(end))) throw new Error(`Perf model ${this.model.gpu}/${this.model.llm}/tp${this.model.tp} gave an iteration ending at ${end} s (started ${nowSeconds} s)`);
     this.macro = m;
     this.busyFlag = true;
     this.version++;

@@ -78,6 +78,7 @@ export class Prefiller {
       }
       this.powerWatts = this.model.powerWatts('prefill', pieces.length);
     }
+    if (!(dt >= 0 && Number.isFinite(dt))) throw new Error(`Perf model ${this.model.gpu}/${this.model.llm}/tp${this.model.tp} gave a prefill iteration of ${dt} s`);
     // The iteration's work leaves the queue now: from here on it is counted as the iteration's remaining time.
     for (const p of pieces) {
       const finishes = p.job.kind === 'composite' || p.job.doneTokens + p.tokens >= p.job.newTokens;
