@@ -25,6 +25,8 @@ export interface EngineHooks {
   busy(instance: number, startSeconds: number, endSeconds: number, powerWatts: number): void;
 }
 
+const NO_CHUNKS: { item: WorkItem; tokens: number }[] = [];
+
 interface Macro {
   t0: number;
   n: number;
@@ -121,7 +123,7 @@ export class Engine implements MemoryState {
     const s = this.settings;
     let budgetLeft = s.tokenBudget - this.running.length;
     let swapInTokens = 0;
-    const chunks: { item: WorkItem; tokens: number }[] = [];
+    const chunks = this.prefilling.length > 0 || this.waiting.length > 0 ? [] as { item: WorkItem; tokens: number }[] : NO_CHUNKS;
     for (const item of this.prefilling) {
       if (budgetLeft <= 0) break;
       const take = Math.min(item.needTokens - item.doneTokens, budgetLeft);

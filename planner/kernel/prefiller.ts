@@ -50,7 +50,7 @@ export class Prefiller {
   /** Creates and queues a job; returns true when the prefiller is idle and must be woken. */
   enqueue(job: Omit<PrefillJob, 'doneTokens' | 'estimateSeconds'>): boolean {
     const estimate = job.kind === 'composite' ? job.serviceSeconds : this.model.prefillSeconds(job.newTokens, job.cachedTokens);
-    this.queue.push({ ...job, doneTokens: 0, estimateSeconds: estimate });
+    this.queue.push({ conv: job.conv, kind: job.kind, newTokens: job.newTokens, cachedTokens: job.cachedTokens, serviceSeconds: job.serviceSeconds, doneTokens: 0, estimateSeconds: estimate });
     this.queuedWorkSeconds += estimate;
     return !this.busyFlag;
   }

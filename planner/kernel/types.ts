@@ -52,7 +52,7 @@ export interface KernelOptions {
   readonly engineTokenBudget?: number;
   /** Most sequences decoding at once on one engine (default 256). */
   readonly maxDecodeBatch?: number;
-  /** KV occupancy sampling period (default 1 s). */
+  /** KV occupancy sampling period (default 5 s). */
   readonly sampleIntervalSeconds?: number;
   /** SLOs to check per conversation (slo_attainment is omitted without one). */
   readonly slo?: SloSet;
@@ -103,7 +103,7 @@ export function resolveOptions(o: KernelOptions): ResolvedOptions {
     prefillMaxBatch: o.prefillMaxBatch ?? 64,
     engineTokenBudget: o.engineTokenBudget ?? 2048,
     maxDecodeBatch: o.maxDecodeBatch ?? 256,
-    sampleIntervalSeconds: o.sampleIntervalSeconds ?? 1,
+    sampleIntervalSeconds: o.sampleIntervalSeconds ?? 5,
     slo: o.slo,
     onProgress: o.onProgress,
     progressEveryConversations: o.progressEveryConversations ?? 10_000,
