@@ -73,8 +73,6 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions): P
       output_flag: false,
       time_limit: Math.max(0.001, options.deadlineMs / 1000),
       mip_rel_gap: options.mipRelGap ?? 1e-9,
-      mip_feasibility_tolerance: 1e-9,
-      primal_feasibility_tolerance: 1e-9,
     });
     native.run();
     const status = mapStatus(native.getModelStatus());
