@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadBuiltinCatalog } from '../catalogs/index.js';
-import { AIC_GPU_IDS, fitBuiltinCoefficients } from '../models/builtin-fit.js';
+import { AIC_GPU_IDS, aicNcclPath, fitBuiltinCoefficients } from '../models/builtin-fit.js';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const data = resolve(root, '..', 'shared', 'data');
@@ -13,6 +13,7 @@ const read = (p: string) => readFileSync(resolve(data, p), 'utf8');
 const set = fitBuiltinCoefficients({
   splitwisePerfModel: read('splitwise/perf_model.csv'),
   aicGemm: Object.fromEntries(Object.entries(AIC_GPU_IDS).map(([dir, id]) => [id, read(`aiconfigurator/${dir}/gemm_perf.csv`)])),
+  aicNccl: Object.fromEntries(Object.entries(AIC_GPU_IDS).map(([dir, id]) => [id, read(aicNcclPath(dir))])),
   mlEnergyRuns: read('mlenergy/llm_runs_flat.csv'),
 }, loadBuiltinCatalog());
 const out = (name: string, value: unknown) => writeFileSync(resolve(root, 'catalogs', 'coefficients', name), `${JSON.stringify(value, null, 2)}\n`);

@@ -4,21 +4,25 @@
  */
 import type { Catalog } from '../catalogs/types.js';
 import type { CoefficientSet, GpuEfficiency } from './coefficients.js';
-import { estimateGpuEfficiency, fitPowerCalibration, fitRooflineCalibration, type CapObservation } from './calibrate.js';
+import { estimateGpuEfficiency, fitPowerCalibration, type CapObservation } from './calibrate.js';
+import { fitFallbackCalibration, mlEnergyDecodeRows } from './calibrate-fallback.js';
 import { fitProfile, toPairRecord } from './fit.js';
-import { importAicGemm } from './importers/aiconfigurator.js';
+import { importAicGemm, importAicNccl } from './importers/aiconfigurator.js';
 import { importMlEnergy } from './importers/mlenergy.js';
 import { importSplitwise } from './importers/splitwise.js';
 import { medianOf } from './profile.js';
+import { MLENERGY_LLM_IDS, REFERENCE_LLMS } from './reference-llms.js';
 
 export interface BuiltinInputs {
   readonly splitwisePerfModel: string;
   /** aiconfigurator `gemm_perf.csv` text by catalog GPU id. */
   readonly aicGemm: Readonly<Record<string, string>>;
+  /** aiconfigurator `nccl_perf.csv` text by catalog GPU id. */
+  readonly aicNccl: Readonly<Record<string, string>>;
   readonly mlEnergyRuns: string;
 }
 
-/** aiconfigurator system folder → catalog GPU id. */
+/** aiconfigurator kernel folder → catalog GPU id (its NCCL table is `<gpu>/nccl/nccl_perf.csv`, see `aicNcclPath`). */
 export const AIC_GPU_IDS: Readonly<Record<string, string>> = {
   'a100_sxm/vllm-0.14.0': 'a100-80gb-sxm',
   'h100_sxm/vllm-0.19.0': 'h100-sxm',
@@ -26,6 +30,11 @@ export const AIC_GPU_IDS: Readonly<Record<string, string>> = {
   'b200_sxm/vllm-0.22.0': 'b200',
   'l40s/vllm-0.14.0': 'l40s',
 };
+
+/** The NCCL table path of an `AIC_GPU_IDS` folder. */
+export function aicNcclPath(folder: string): string {
+  return `aiconfigurator/${folder.split('/')[0]}/nccl/nccl_perf.csv`;
+}
 
 /** The paper's A40 microbenchmark (DESIGN.md): 300 → 200 W cap, cold prefill at 64K tokens +45%. */
 const PAPER_A40_CAP = { capWatts: 200, tdpWatts: 300, slowdown: 1.45 };
@@ -43,11 +52,18 @@ export function fitBuiltinCoefficients(inputs: BuiltinInputs, catalog: Catalog):
     const gpu = catalog.gpus.get(gpuId);
     if (!gpu) continue;
     const rows = importAicGemm(text, `aiconfigurator/${gpuId}/gemm_perf.csv`);
-    efficiencies[gpuId] = estimateGpuEfficiency(rows, gpu, `aiconfigurator gemm_perf.csv (${gpuId})`);
+    const nccl = inputs.aicNccl[gpuId];
+    if (nccl === undefined) throw new Error(`no aiconfigurator nccl_perf.csv for ${gpuId}`);
+    efficiencies[gpuId] = estimateGpuEfficiency(rows, importAicNccl(nccl, `aiconfigurator/${gpuId}/nccl_perf.csv`), gpu, `aiconfigurator gemm_perf.csv and nccl_perf.csv (${gpuId})`);
     for (const r of rows) if (r.powerWatts !== undefined && r.dtype === 'bfloat16' && r.m >= 1024 && r.n >= 4096 && r.k >= 4096) gemmPower.push(r.powerWatts / gpu.tdpWatts);
   }
-  const roofline = fitRooflineCalibration(llama, { gpu: (id) => catalog.gpus.get(id), llm: (id) => catalog.llms.get(id) }, efficiencies, {
-    from: 'splitwise/perf_model.csv Llama2-70B on A100/H100 (uncapped), kernel fractions from aiconfigurator GEMM tables',
+  const mlEnergy = importMlEnergy(inputs.mlEnergyRuns, 'mlenergy/llm_runs_flat.csv').filter((r) => r.gpuModel === 'H100');
+  const roofline = fitFallbackCalibration(llama, mlEnergyDecodeRows(mlEnergy, MLENERGY_LLM_IDS, 'h100-sxm'), {
+    gpu: (id) => catalog.gpus.get(id),
+    llm: (id) => catalog.llms.get(id) ?? REFERENCE_LLMS.get(id),
+  }, efficiencies, {
+    from: 'fixed and decode terms: ML.ENERGY vLLM runs on H100 (Llama-3.1/3.3 8B/70B, Qwen3 8B/14B/32B); prefill token terms: ' +
+      'splitwise/perf_model.csv Llama2-70B on A100/H100; kernel fractions and floors from aiconfigurator GEMM tables',
   });
 
   const prefillTdpFraction = gemmPower.length > 0 ? Math.min(1, medianOf(gemmPower)) : 1;
@@ -61,7 +77,7 @@ export function fitBuiltinCoefficients(inputs: BuiltinInputs, catalog: Catalog):
   }
   if (ratios.length > 0) caps.push({ powerRatio: 490 / (prefillTdpFraction * h100.tdpWatts), slowdown: medianOf(ratios), from: `Splitwise H100 power-capped prefill (${ratios.length} configurations ≥ 2048 tokens)` });
   caps.push({ powerRatio: PAPER_A40_CAP.capWatts / (prefillTdpFraction * PAPER_A40_CAP.tdpWatts), slowdown: PAPER_A40_CAP.slowdown, from: 'ConServe paper A40 300→200 W, 64K-token prefill +45%' });
-  const runs = importMlEnergy(inputs.mlEnergyRuns, 'mlenergy/llm_runs_flat.csv').filter((r) => r.gpuModel === 'H100' && r.weightPrecision === 'bfloat16');
+  const runs = mlEnergy.filter((r) => r.weightPrecision === 'bfloat16');
   const power = fitPowerCalibration(runs, h100, prefillTdpFraction, caps, `decode: ML.ENERGY H100 bf16 dense runs; prefill: aiconfigurator H200/B200 GEMM power (${gemmPower.length} readings)`);
   return { pairs, roofline, power };
 }

@@ -5,7 +5,7 @@
  */
 import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
 import type { GpuEfficiency, PowerCalibration, RooflineCalibration } from './coefficients.js';
-import type { GemmRow } from './importers/aiconfigurator.js';
+import type { GemmRow, NcclRow } from './importers/aiconfigurator.js';
 import type { MlEnergyRun } from './importers/mlenergy.js';
 import { evaluateLinear } from './features.js';
 import { meanAbsolutePercentageError, solveLeastSquares } from './least-squares.js';
@@ -13,13 +13,56 @@ import { medianOf, type ProfileRow } from './profile.js';
 import { computePhysicalTimes, rooflineDecodeTerms, rooflinePrefillTerms } from './roofline.js';
 import { splitHoldout } from './split.js';
 
-/** Median achieved fraction of bf16 peak on large GEMMs (m ≥ 1024) and of bandwidth on skinny ones (m ≤ 8). */
-export function estimateGpuEfficiency(rows: readonly GemmRow[], gpu: GpuSpec, from: string): GpuEfficiency {
-  const bf16 = rows.filter((r) => r.dtype === 'bfloat16' && r.n >= 4096 && r.k >= 4096);
-  const compute = bf16.filter((r) => r.m >= 1024).map((r) => (2 * r.m * r.n * r.k) / r.latencySeconds / gpu.bf16FlopsPerSecond);
-  const memory = bf16.filter((r) => r.m <= 8).map((r) => (2 * (r.n * r.k + r.m * r.k + r.m * r.n)) / r.latencySeconds / gpu.memoryBandwidthBytesPerSecond);
+/**
+ * Kernel-level efficiency of a GPU from its aiconfigurator GEMM table: the median achieved fraction of bf16 peak on
+ * large GEMMs (m ≥ 1024), of bandwidth on large skinny ones (m ≤ 8), and the latency floor of a kernel: the intercept
+ * of time = floor + bytes / bandwidth over every skinny bf16 GEMM (relative least squares). The floor is what a small
+ * model's many small GEMMs pay regardless of their size (2–4 µs on A100…B200), so it, not bandwidth, sets their cost.
+ */
+export function estimateGpuEfficiency(rows: readonly GemmRow[], nccl: readonly NcclRow[], gpu: GpuSpec, from: string): GpuEfficiency {
+  const bf16 = rows.filter((r) => r.dtype === 'bfloat16');
+  const large = bf16.filter((r) => r.n >= 4096 && r.k >= 4096);
+  const bytes = (r: GemmRow) => 2 * (r.n * r.k + r.m * r.k + r.m * r.n);
+  const compute = large.filter((r) => r.m >= 1024).map((r) => (2 * r.m * r.n * r.k) / r.latencySeconds / gpu.bf16FlopsPerSecond);
+  const memory = large.filter((r) => r.m <= 8).map((r) => bytes(r) / r.latencySeconds / gpu.memoryBandwidthBytesPerSecond);
   if (compute.length === 0 || memory.length === 0) throw new Error(`no large bf16 GEMMs to calibrate ${gpu.id} from ${from}`);
-  return { computeFraction: Math.min(1, medianOf(compute)), memoryFraction: Math.min(1, medianOf(memory)), from: `${from} (${compute.length} compute-bound, ${memory.length} memory-bound GEMMs)` };
+  const skinny = bf16.filter((r) => r.m <= 8);
+  const [floor] = solveLeastSquares(skinny.map((r) => [1, bytes(r) / gpu.memoryBandwidthBytesPerSecond]), skinny.map((r) => r.latencySeconds));
+  return {
+    computeFraction: Math.min(1, medianOf(compute)),
+    memoryFraction: Math.min(1, medianOf(memory)),
+    kernelFloorSeconds: floor,
+    allReduceFloorSeconds: estimateAllReduceFloor(nccl),
+    from: `${from} (${compute.length} compute-bound, ${memory.length} memory-bound, ${skinny.length} skinny GEMMs; NCCL all-reduce)`,
+  };
+}
+
+/**
+ * Small-message fp16 all-reduce latency by GPU count: the median over the table's smallest message size. Decode's
+ * all-reduces carry a few KB, so this latency, not bandwidth, is what a layer pays twice at TP > 1.
+ */
+export function estimateAllReduceFloor(rows: readonly NcclRow[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const ar = rows.filter((r) => r.op === 'all_reduce' && r.dtype === 'half');
+  for (const gpus of [...new Set(ar.map((r) => r.gpus))].sort((a, b) => a - b)) {
+    const mine = ar.filter((r) => r.gpus === gpus);
+    const smallest = Math.min(...mine.map((r) => r.messageBytes));
+    out[String(gpus)] = medianOf(mine.filter((r) => r.messageBytes === smallest).map((r) => r.latencySeconds));
+  }
+  return out;
+}
+
+/** The efficiency of a GPU without a kernel table: the median of the measured ones, each figure on its own. */
+export function medianEfficiency(efficiencies: Readonly<Record<string, GpuEfficiency>>): GpuEfficiency {
+  const values = Object.values(efficiencies);
+  return {
+    computeFraction: medianOf(values.map((e) => e.computeFraction)),
+    memoryFraction: medianOf(values.map((e) => e.memoryFraction)),
+    kernelFloorSeconds: medianOf(values.map((e) => e.kernelFloorSeconds)),
+    allReduceFloorSeconds: Object.fromEntries([...new Set(values.flatMap((e) => Object.keys(e.allReduceFloorSeconds)))].sort()
+      .map((k) => [k, medianOf(values.flatMap((e) => (e.allReduceFloorSeconds[k] !== undefined ? [e.allReduceFloorSeconds[k]] : [])))])),
+    from: `median of ${Object.keys(efficiencies).sort().join(', ')}`,
+  };
 }
 
 export interface SpecLookup {
@@ -37,12 +80,7 @@ export function fitRooflineCalibration(
   efficiencies: Readonly<Record<string, GpuEfficiency>>,
   options: { holdout?: number; seed?: number; from: string },
 ): RooflineCalibration {
-  const values = Object.values(efficiencies);
-  const defaultEfficiency: GpuEfficiency = {
-    computeFraction: medianOf(values.map((e) => e.computeFraction)),
-    memoryFraction: medianOf(values.map((e) => e.memoryFraction)),
-    from: `median of ${Object.keys(efficiencies).sort().join(', ')}`,
-  };
+  const defaultEfficiency = medianEfficiency(efficiencies);
   const usable = rows.filter((r) => r.powerCapWatts === undefined && specs.gpu(r.gpu) && specs.llm(r.llm));
   const terms = (r: ProfileRow): number[] => {
     const gpu = specs.gpu(r.gpu) as GpuSpec;

@@ -24,6 +24,10 @@ export interface PairFitRecord extends LatencyCoefficients {
 export interface GpuEfficiency {
   readonly computeFraction: number;
   readonly memoryFraction: number;
+  /** Latency of a latency-bound kernel (intercept of skinny GEMM time = floor + bytes / achieved bandwidth), seconds. */
+  readonly kernelFloorSeconds: number;
+  /** Latency of a small (1K-element fp16) all-reduce by GPU count ("2", "4", "8"), from aiconfigurator NCCL tables. */
+  readonly allReduceFloorSeconds: Readonly<Record<string, number>>;
   readonly from: string;
 }
 

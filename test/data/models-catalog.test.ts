@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog } from '../../catalogs/index.js';
 import { BUILTIN_COEFFICIENTS, predictOperatingPoint } from '../../models/index.js';
-import { AIC_GPU_IDS, fitBuiltinCoefficients } from '../../models/builtin-fit.js';
+import { AIC_GPU_IDS, aicNcclPath, fitBuiltinCoefficients } from '../../models/builtin-fit.js';
 
 const catalog = loadBuiltinCatalog();
 
@@ -38,6 +38,7 @@ describe('built-in coefficients', () => {
     const refit = fitBuiltinCoefficients({
       splitwisePerfModel: read('splitwise/perf_model.csv'),
       aicGemm: Object.fromEntries(Object.entries(AIC_GPU_IDS).map(([dir, id]) => [id, read(`aiconfigurator/${dir}/gemm_perf.csv`)])),
+  aicNccl: Object.fromEntries(Object.entries(AIC_GPU_IDS).map(([dir, id]) => [id, read(aicNcclPath(dir))])),
       mlEnergyRuns: read('mlenergy/llm_runs_flat.csv'),
     }, catalog);
     const close = (a: readonly number[], b: readonly number[]) => a.forEach((x, i) => expect(Math.abs(x - b[i])).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b[i]))));
