@@ -1,0 +1,95 @@
+/**
+ * The simulate and compare command modules, driven in-process with a captured context (no process.exit, no real
+ * terminal): the JSON contract, determinism through the shell, bad input as InputError, --out written atomically.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../catalogs/issues.js';
+import type { CommandContext } from '../../../planner/cli/context.js';
+import { runCompare } from '../../../planner/cli/commands/compare.js';
+import { runSimulate } from '../../../planner/cli/commands/simulate.js';
+
+const FLEET = `kind: fleet
+llm: qwen3-0.6b
+instances:
+  - { gpu: a40, tp: 1, role: prefill, count: 1 }
+  - { gpu: a40, tp: 1, role: decode, count: 3 }
+links:
+  - { from: prefill, to: decode, bandwidth_bytes_per_s: 12500000000, latency_s: 0.0001 }
+`;
+
+function makeContext(cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx: CommandContext = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    stdinIsTTY: false,
+    cwd,
+    env: {},
+    signal: new AbortController().signal,
+  };
+  return { ctx, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'fleetplan-kernel-cli-'));
+writeFileSync(join(dir, 'fleet.yaml'), FLEET);
+
+describe('runSimulate()', () => {
+  it('prints one JSON document with the contract fields and wall_s, the same for the same seed', async () => {
+    const args = { fleet: 'fleet.yaml', mix: 'swe-agent-paper', ratePerS: 0.5, durationS: 60, seed: 3, json: true } as const;
+    const a = makeContext(dir);
+    expect(await runSimulate(args, a.ctx)).toBe(0);
+    expect(a.out).toHaveLength(1);
+    const doc = JSON.parse(a.out[0]);
+    for (const key of ['ttfet_s', 'ttft_s', 'tbt_ms', 'last_turn_tbt_ms', 'slo_attainment', 'energy_j', 'tokens_per_j', 'output_tokens_per_j', 'energy_per_conversation_j', 'slowdown', 'kv_transfers', 'kv_transfer_bytes', 'preemptions', 'pools', 'conversations', 'turns', 'output_tokens', 'events', 'sim_time_s', 'wall_s', 'policy', 'seed', 'warmup_s', 'rejected']) {
+      expect(doc).toHaveProperty(key);
+    }
+    expect(Object.keys(doc.ttfet_s)).toEqual(['mean', 'p50', 'p90', 'p95', 'p99', 'max']);
+    expect(doc.policy).toBe('conserve');
+    expect(doc.warmup_s).toBe(6);
+    expect(a.err).toEqual([]);
+    const b = makeContext(dir);
+    await runSimulate(args, b.ctx);
+    const strip = (text: string) => ({ ...JSON.parse(text), wall_s: 0 });
+    expect(strip(b.out[0])).toEqual(strip(a.out[0]));
+  });
+
+  it('replays the ConServe trace with Poisson arrivals', async () => {
+    const trace = join(dir, '..', 'conserve-head.csv');
+    const full = readFileSync(new URL('../../../../shared/data/conserve/swe_agent_trace_profile.csv', import.meta.url), 'utf8').split('\n');
+    writeFileSync(trace, full.slice(0, 201).join('\n') + '\n');
+    const c = makeContext(dir);
+    expect(await runSimulate({ fleet: 'fleet.yaml', trace, ratePerS: 0.5, policy: 'colocated', json: true }, c.ctx)).toBe(0);
+    const doc = JSON.parse(c.out[0]);
+    expect(doc.counts.arrived).toBeGreaterThan(15);
+    expect(doc.counts.finished).toBe(doc.counts.arrived - doc.rejected);
+  });
+
+  it('refuses --plan and --fleet together, and neither', async () => {
+    const c = makeContext(dir);
+    await expect(runSimulate({ fleet: 'fleet.yaml', plan: 'x.yaml', mix: 'coding-agent' }, c.ctx)).rejects.toThrow('--plan/--fleet: found both, expected exactly one of --plan or --fleet');
+    await expect(runSimulate({ mix: 'coding-agent' }, c.ctx)).rejects.toBeInstanceOf(InputError);
+  });
+});
+
+describe('runCompare()', () => {
+  it('runs each policy on the same stream, prints a table, and writes compare.json with --out', async () => {
+    const c = makeContext(dir);
+    const code = await runCompare({ fleet: 'fleet.yaml', mix: 'swe-agent-paper', ratePerS: 0.5, durationS: 60, policies: ['conserve', 'per-turn-disagg'], out: 'out' }, c.ctx);
+    expect(code).toBe(0);
+    expect(c.out.join('')).toMatch(/conserve[\s\S]*per-turn-disagg/);
+    const doc = JSON.parse(readFileSync(join(dir, 'out', 'compare.json'), 'utf8'));
+    expect(doc.results.map((r: { policy: string }) => r.policy)).toEqual(['conserve', 'per-turn-disagg']);
+    expect(doc.results[0].counts.arrived).toBe(doc.results[1].counts.arrived);
+  });
+
+  it('rejects an unknown policy name', async () => {
+    const c = makeContext(dir);
+    await expect(runCompare({ fleet: 'fleet.yaml', mix: 'coding-agent', policies: ['conserve', 'magic'] }, c.ctx)).rejects.toThrow('--policies: found "magic", expected names from conserve, per-turn-predict, per-turn-disagg, colocated');
+  });
+});
