@@ -9,6 +9,8 @@ import { runCatalog } from './catalog.js';
 import { runFit } from './fit.js';
 import { runPredict } from './predict.js';
 import { runReport } from './report.js';
+import { runSimulate, type WorkloadArgs } from './simulate.js';
+import { runCompare } from './compare.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -39,6 +41,25 @@ const POLICIES = ['conserve', 'per-turn-predict', 'per-turn-disagg', 'colocated'
 const catalogOption: OptionSpec = { flags: '--catalog <file>', description: 'a catalog file (gpu, llm, mix, slo, datacenter) that adds or overrides entries by id; repeatable', parse: collect as never };
 const jsonOption: OptionSpec = { flags: '--json', description: 'print one JSON document on stdout and nothing else there' };
 const seedOption: OptionSpec = { flags: '--seed <n>', description: 'random seed (one seed, separate streams per consumer)', parse: numberFlag({ integer: true, min: 0 }) as never };
+
+/** Kernel settings shared by simulate and compare. */
+const kernelOptions: OptionSpec[] = [
+  { flags: '--warmup-s <n>', description: 'seconds excluded from statistics (default: a tenth of the duration)', parse: numberFlag({ min: 0 }) as never },
+  { flags: '--rate-per-s <n>', description: 'override every class\'s arrival rate (conversations/s); Poisson rate for traces without timestamps', parse: numberFlag({ exclusiveMin: 0 }) as never },
+  { flags: '--mispredict-rate <r>', description: 'per-turn-predict: share of later turns mispredicted (default 0.1)', parse: numberFlag({ min: 0, max: 1 }) as never },
+  { flags: '--reservation <kind>', description: 'conserve KV reservation: grow (observed) or peak (oracle)', choices: ['grow', 'peak'] },
+  { flags: '--preemption <kind>', description: 'when a decoder runs out of KV: recompute or swap', choices: ['recompute', 'swap'] },
+  { flags: '--mode <mode>', description: 'fast (closed-form macro-steps) or reference (per iteration)', choices: ['fast', 'reference'] },
+];
+
+function workloadArgs(o: Record<string, unknown>): WorkloadArgs {
+  return {
+    plan: str(o.plan), fleet: str(o.fleet), mix: str(o.mix), trace: str(o.trace), traceFormat: str(o.traceFormat) as WorkloadArgs['traceFormat'],
+    ratePerS: num(o.ratePerS), durationS: num(o.durationS), warmupS: num(o.warmupS), seed: num(o.seed), slo: str(o.slo),
+    mispredictionRate: num(o.mispredictRate), reservation: str(o.reservation) as WorkloadArgs['reservation'],
+    preemption: str(o.preemption) as WorkloadArgs['preemption'], mode: str(o.mode) as WorkloadArgs['mode'], catalogFiles: files(o.catalog),
+  };
+}
 
 function notBuilt(command: string, issue: number) {
   return async (): Promise<number> => {
@@ -79,15 +100,14 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--fleet <file>', description: 'a fleet file' },
       { flags: '--mix <id|file>', description: 'traffic mix (catalog id or file)' },
       { flags: '--trace <file>', description: 'a conversation trace (fleetplan JSONL, Azure CSV, Mooncake JSONL)' },
-      { flags: '--trace-format <name>', description: 'trace format (default: from the file name)', choices: ['fleetplan-jsonl', 'azure-csv', 'mooncake-jsonl'] },
+      { flags: '--trace-format <name>', description: 'trace format (default: from the file)', choices: ['fleetplan-jsonl', 'azure-csv', 'mooncake-jsonl', 'conserve-csv'] },
       { flags: '--policy <name>', description: 'scheduling policy', parse: choiceFlag(POLICIES) as never, default: 'conserve' },
       { flags: '--slo <id|file>', description: 'SLO set for attainment (default: standard)' },
       { flags: '--duration-s <n>', description: 'simulated seconds of arrivals', parse: numberFlag({ exclusiveMin: 0 }) as never },
-      { flags: '--warmup-s <n>', description: 'seconds excluded from statistics', parse: numberFlag({ min: 0 }) as never },
-      { flags: '--mispredict-rate <r>', description: 'per-turn-predict: share of later turns mispredicted', parse: numberFlag({ min: 0, max: 1 }) as never },
-      seedOption, { flags: '--out <dir>', description: 'write result.json and report.html here' }, jsonOption, catalogOption,
+      ...kernelOptions,
+      seedOption, jsonOption, catalogOption,
     ],
-    run: notBuilt('simulate', 4),
+    run: (_p, o, ctx) => runSimulate({ ...workloadArgs(o), policy: str(o.policy) as never, json: Boolean(o.json) }, ctx),
   },
   {
     usage: 'compare', positionals: 0,
@@ -95,13 +115,17 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     example: 'fleetplan compare --mix swe-agent-paper --fleet examples/fleets/paper-a40.yaml --policies conserve,per-turn-predict,per-turn-disagg,colocated',
     options: [
       { flags: '--mix <id|file>', description: 'traffic mix (catalog id or file)' },
+      { flags: '--trace <file>', description: 'a conversation trace instead of a mix' },
+      { flags: '--trace-format <name>', description: 'trace format (default: from the file)', choices: ['fleetplan-jsonl', 'azure-csv', 'mooncake-jsonl', 'conserve-csv'] },
       { flags: '--fleet <file>', description: 'a fleet file' },
+      { flags: '--plan <file>', description: 'a plan file (its fleet)' },
       { flags: '--policies <list>', description: 'policies, comma separated', parse: listFlag as never, default: [...POLICIES] },
       { flags: '--slo <id|file>', description: 'SLO set for attainment' },
       { flags: '--duration-s <n>', description: 'simulated seconds of arrivals', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      ...kernelOptions,
       seedOption, { flags: '--out <dir>', description: 'write comparison.json and report.html here' }, jsonOption, catalogOption,
     ],
-    run: notBuilt('compare', 4),
+    run: (_p, o, ctx) => runCompare({ ...workloadArgs(o), policies: o.policies as string[], out: str(o.out), json: Boolean(o.json) }, ctx),
   },
   {
     usage: 'validate <plan>', positionals: 1,
