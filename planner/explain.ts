@@ -96,7 +96,8 @@ export function explainUnroutable(demand: Demand, classIndex: number, llmId: str
       if (!best || step < best.step) best = { gpu: p.gpu.id, tp: p.tp, step };
     }
     if (best && best.step > tbt.seconds) {
-      return `no GPU in the candidate set reaches a ${(tbt.seconds * 1000).toFixed(0)} ms p95 TBT for ${llmId} at TP ≤ ${maxTp} (${cls}); the best is ${best.gpu} TP${best.tp} at ${(best.step * 1000).toFixed(1)} ms`;
+      const ms = (tbt.seconds * 1000).toFixed(0);
+      return `no GPU in the candidate set reaches ${article(ms)} ${ms} ms p95 TBT for ${llmId} at TP ≤ ${maxTp} (${cls}); the best is ${best.gpu} TP${best.tp} at ${(best.step * 1000).toFixed(1)} ms`;
     }
   }
   const ttft = ttftFloor(demand, classIndex);
@@ -111,9 +112,17 @@ function ttftFloor(demand: Demand, classIndex: number): string | undefined {
   const { pools, entries, profiles } = demand;
   const row = entries[classIndex];
   const pattern = /^later-turn TTFT at batch 1 is ([0-9.]+) s on (\S+), above the ([0-9.]+) s target/;
-  const misses = pools.map((p, j) => (p.role === 'prefill' ? undefined : pattern.exec(row[j].reason ?? ''))).filter((m) => m !== undefined);
-  const decodeCapable = pools.filter((p) => p.role !== 'prefill').length;
-  if (decodeCapable === 0 || misses.length < decodeCapable || misses.some((m) => m === null)) return undefined;
-  const best = misses.reduce((a, b) => (Number(b![1]) < Number(a![1]) ? b : a))!;
-  return `the p${Math.round(demand.targets.ttftPercentile * 100)} later-turn TTFT target of ${best[3]} s for ${profiles[classIndex].id} is below the physical floor: the fastest candidate, ${best[2]}, needs ${best[1]} s to prefill a p${Math.round(demand.targets.ttftPercentile * 100)} appended input against the resident history`;
+  const decodeCapable = pools.map((p, j) => ({ p, j })).filter(({ p }) => p.role !== 'prefill');
+  if (decodeCapable.length === 0 || decodeCapable.some(({ j }) => row[j].eligible)) return undefined;
+  const misses = decodeCapable.map(({ j }) => pattern.exec(row[j].reason ?? '')).filter((m): m is RegExpExecArray => m !== null);
+  if (misses.length === 0) return undefined;
+  const others = decodeCapable.length - misses.length;
+  const best = misses.reduce((a, b) => (Number(b[1]) < Number(a[1]) ? b : a));
+  const rest = others > 0 ? `; ${others} other decode-capable pool(s) fail for other reasons (e.g. ${decodeCapable.map(({ j }) => row[j].reason).find((r) => !pattern.test(r ?? ''))})` : '';
+  return `the p${Math.round(demand.targets.ttftPercentile * 100)} later-turn TTFT target of ${best[3]} s for ${profiles[classIndex].id} is below the physical floor: the fastest candidate, ${best[2]}, needs ${best[1]} s to prefill a p${Math.round(demand.targets.ttftPercentile * 100)} appended input against the resident history${rest}`;
+}
+
+/** "a" or "an" before a number as it is read aloud (an 8, an 11, an 18, an 80…). */
+function article(digits: string): string {
+  return /^8/.test(digits) || /^(11|18)$/.test(digits) || /^(11|18)\d{3}$/.test(digits) ? 'an' : 'a';
 }

@@ -11,6 +11,8 @@ import { resolveOptions } from './options.js';
 import { buildPlan } from './plan-result.js';
 import { enumeratePools } from './pools.js';
 import { solveModel } from './solve.js';
+import { tightenBounds } from './bounds.js';
+import { verifySolution } from './verify.js';
 import type { PlanOptions, PlanOutcome, PlanRequest } from './types.js';
 
 function gb(bytes: number): string {
@@ -48,21 +50,24 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
   const form = formulatePlan(demand, options);
   notes.push(...form.excluded);
   const solveOptions = { solver: options.solver, deadlineMs: options.deadlineMs, mipRelGap: options.mipRelGap, clockMs: options.clockMs };
-  const solved = await solveModel(form.model, solveOptions);
-  if (!solved.verification?.ok) {
+  // The LP relaxation first (always HiGHS: it has duals): it bounds the optimum, feeds the explanation, and its
+  // rounded-up counts tighten the integer bounds before branch-and-bound (bounds.ts).
+  const relaxed = await solveModel(relaxModel(form.model), { ...solveOptions, solver: 'highs', relax: true });
+  if (relaxed.solution.status === 'infeasible') {
+    const why = await explainInfeasible(demand, options);
+    return { ok: false, reason: why ?? 'no plan satisfies every constraint, even with fractional instance counts', binding: [], solver: relaxed.info, notes };
+  }
+  const relaxedOk = relaxed.verification?.ok === true;
+  const lpRelaxationObjective = relaxedOk ? relaxed.solution.objective : undefined;
+  const duals = relaxedOk && options.explain ? relaxed.solution.rowDuals : undefined;
+  const model = relaxedOk ? tightenBounds(form.model, relaxed.solution.values).model : form.model;
+  const solved = await solveModel(model, solveOptions);
+  if (!solved.verification?.ok || !verifySolution(form.model, solved.solution.values).ok) {
     const why = solved.solution.status === 'infeasible' ? await explainInfeasible(demand, options) : undefined;
     const reason = why ?? (solved.solution.status === 'infeasible' ? 'no plan satisfies every constraint (no single fleet limit is the cause)' : `the solver found no verified plan (${solved.solution.status})`);
     return { ok: false, reason, binding: [], solver: solved.info, notes };
   }
-  let lpRelaxationObjective: number | undefined;
-  let duals: readonly number[] | undefined;
-  if (options.explain) {
-    const relaxed = await solveModel(relaxModel(form.model), { ...solveOptions, solver: 'highs', relax: true });
-    if (relaxed.verification?.ok) {
-      lpRelaxationObjective = relaxed.solution.objective;
-      duals = relaxed.solution.rowDuals;
-    }
-  }
+  if (solved.solution.status === 'time-limit') notes.push(`the solver stopped at its ${options.deadlineMs} ms deadline: the plan is verified feasible but may not be optimal`);
   const binding = explainBinding(form, solved.solution.values, duals);
   const plan = buildPlan(demand, form, solved.solution.values, options, {
     llmId: request.llm.id,

@@ -58,7 +58,7 @@ function untrustedReason(sol: LpSolution, check: ReturnType<typeof pointCheck>):
 
 /** Solves, verifies, and falls back to HiGHS when the default backend's answer cannot be trusted. */
 export async function solveModel(model: LpModel, options: SolveModelOptions): Promise<VerifiedSolution> {
-  const requested = options.solver ?? 'jslp';
+  const requested = options.solver ?? 'highs';
   const relax = options.relax === true;
   const backends = { jslp: options.backends?.jslp ?? jsLpSolver, highs: options.backends?.highs ?? highsSolver };
   const size = { variables: model.variables.length, rows: model.rows.length };

@@ -51,7 +51,7 @@ export interface PlanOptions {
   readonly clockMs?: () => number;
   /** Cuts added by the plan → check → tighten loop. */
   readonly cuts?: readonly PlanCut[];
-  /** Also solve the LP relaxation with HiGHS for duals and the relaxation bound (default true). */
+  /** Attach the LP relaxation's duals to the binding constraints (default true; the relaxation is always solved). */
   readonly explain?: boolean;
 }
 

@@ -88,8 +88,8 @@ describe('planner properties', () => {
       fc.asyncProperty(seeds, fc.double({ min: 1, max: 3, noNaN: true }), async (seed, factor) => {
         const base = randomInstance(seed, 1);
         const more = randomInstance(seed, factor);
-        const a = await planFleet(base.request, { ...base.options, solver: 'highs' });
-        const b = await planFleet(more.request, { ...more.options, solver: 'highs' });
+        const a = await planFleet(base.request, { ...base.options, solver: 'highs', mipRelGap: 1e-9 });
+        const b = await planFleet(more.request, { ...more.options, solver: 'highs', mipRelGap: 1e-9 });
         expect(objectiveOf(b)).toBeGreaterThanOrEqual(objectiveOf(a) * (1 - 1e-6));
       }),
       { seed: SEED, numRuns: 40 },
@@ -105,8 +105,8 @@ describe('planner properties', () => {
           ...tight,
           request: { ...tight.request, slo: { ...slo, targets: slo.targets.map((t) => (t.kind === 'absolute' ? { ...t, maxValue: t.maxValue * factor } : t)) } },
         };
-        const a = await planFleet(tight.request, { ...tight.options, solver: 'highs' });
-        const b = await planFleet(loose.request, { ...loose.options, solver: 'highs' });
+        const a = await planFleet(tight.request, { ...tight.options, solver: 'highs', mipRelGap: 1e-9 });
+        const b = await planFleet(loose.request, { ...loose.options, solver: 'highs', mipRelGap: 1e-9 });
         expect(objectiveOf(b)).toBeLessThanOrEqual(objectiveOf(a) * (1 + 1e-6));
       }),
       { seed: SEED, numRuns: 40 },

@@ -62,7 +62,7 @@ describe('planFleet()', () => {
   });
 
   it('explains a TBT target no candidate GPU reaches, naming the best one', async () => {
-    expect(await reason(request({ slo: makeSlo(60, 8) }))).toMatchInlineSnapshot(`"no GPU in the candidate set reaches a 8 ms p95 TBT for llama-3.1-70b at TP ≤ 8 (agent); the best is h100 TP8 at 11.1 ms"`);
+    expect(await reason(request({ slo: makeSlo(60, 8) }))).toMatchInlineSnapshot(`"no GPU in the candidate set reaches an 8 ms p95 TBT for llama-3.1-70b at TP ≤ 8 (agent); the best is h100 TP8 at 11.1 ms"`);
   });
 
   it('explains a TTFET target below the physical floor, naming the floor', async () => {

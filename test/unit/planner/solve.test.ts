@@ -55,22 +55,22 @@ describe('solvers', () => {
   });
 
   it('solveModel() keeps a verified javascript-lp-solver answer', async () => {
-    const res = await solveModel(small, { deadlineMs: 5000 });
+    const res = await solveModel(small, { solver: 'jslp', deadlineMs: 5000 });
     expect(res.info).toMatchObject({ requested: 'jslp', used: 'jslp', status: 'optimal' });
     expect(res.verification?.ok).toBe(true);
   });
 
   it('solveModel() re-solves a fractional "integer" answer with HiGHS and says why', async () => {
-    const res = await solveModel(small, { deadlineMs: 5000, backends: { jslp: fake({ values: [0, 1.5], objective: 4.5 }) } });
+    const res = await solveModel(small, { solver: 'jslp', deadlineMs: 5000, backends: { jslp: fake({ values: [0, 1.5], objective: 4.5 }) } });
     expect(res.info.used).toBe('highs');
     expect(res.info.fallbackReason).toMatch(/^jslp failed verification: integrality b/);
     expect(res.solution.objective).toBeCloseTo(5, 9);
   });
 
   it('solveModel() re-solves after a time limit and confirms an infeasible claim with HiGHS', async () => {
-    const timed = await solveModel(small, { deadlineMs: 5000, backends: { jslp: fake({ status: 'time-limit', values: [3, 0] }) } });
+    const timed = await solveModel(small, { solver: 'jslp', deadlineMs: 5000, backends: { jslp: fake({ status: 'time-limit', values: [3, 0] }) } });
     expect(timed.info).toMatchObject({ used: 'highs', fallbackReason: 'jslp time limit' });
-    const wrong = await solveModel(small, { deadlineMs: 5000, backends: { jslp: fake({ status: 'infeasible' }) } });
+    const wrong = await solveModel(small, { solver: 'jslp', deadlineMs: 5000, backends: { jslp: fake({ status: 'infeasible' }) } });
     expect(wrong.info.used).toBe('highs');
     expect(wrong.solution.status).toBe('optimal');
   });
@@ -79,8 +79,9 @@ describe('solvers', () => {
     const model = bigKnapsackLp(600, 300);
     const stopped = await solveWithJsLp(model, { deadlineMs: 300 }, { isolation: 'worker' });
     expect(stopped.status).toBe('time-limit');
-    const res = await solveModel(model, { deadlineMs: 300, backends: { jslp: { name: 'jslp', solve: (m, o) => solveWithJsLp(m, o, { isolation: 'worker' }) } } });
-    expect(res.info.used).toBe('highs');
+    const jslpStoppedAt300Ms = { name: 'jslp' as const, solve: (m: LpModel, o: { deadlineMs: number }) => solveWithJsLp(m, { ...o, deadlineMs: 300 }, { isolation: 'worker' }) };
+    const res = await solveModel(model, { solver: 'jslp', deadlineMs: 30_000, backends: { jslp: jslpStoppedAt300Ms } });
+    expect(res.info).toMatchObject({ used: 'highs', fallbackReason: 'jslp time limit (worker stopped at deadline)' });
     expect(res.verification?.ok).toBe(true);
   });
 
