@@ -70,17 +70,32 @@ function samePool(p: PlannedPool, o: PoolObservation): boolean {
   return p.gpu === o.gpu && p.tp === o.tp && p.role === o.role && (p.powerCapWatts ?? 0) === (o.powerCapWatts ?? 0);
 }
 
-/** The pools behind a missed metric: the busiest observed pool of the roles that drive it, else all of them. */
-function blamedPools(plan: Plan, metric: SloMetric, check: CheckResult): PlannedPool[] {
-  const roles: Role[] = metric === 'ttfet_s' ? ['prefill', 'colocated', 'decode'] : ['decode', 'colocated'];
-  const candidates = plan.instances.filter((i) => roles.includes(i.role));
-  const observed = candidates.map((p) => ({ p, o: check.pools?.find((o) => samePool(p, o)) })).filter((x) => x.o?.utilization !== undefined);
-  if (observed.length > 0) {
-    observed.sort((a, b) => b.o!.utilization! - a.o!.utilization!);
-    return [observed[0].p];
+function busiest(pools: readonly PlannedPool[], check: CheckResult): { pool: PlannedPool; utilization: number } | undefined {
+  let best: { pool: PlannedPool; utilization: number } | undefined;
+  for (const pool of pools) {
+    const u = check.pools?.find((o) => samePool(pool, o))?.utilization;
+    if (u !== undefined && (!best || u > best.utilization)) best = { pool, utilization: u };
   }
-  const primary = candidates.filter((i) => i.role !== 'decode' || metric !== 'ttfet_s');
-  return primary.length > 0 ? primary : candidates;
+  return best;
+}
+
+/**
+ * The pools behind a missed metric. TBT and later-turn TTFT are decided on decoders (or colocated engines): the
+ * busiest one. TTFET is mostly prefill queueing: the busiest prefill-capable pool, plus the busiest decoder when it
+ * is busier still (the decoder side of TTFET: batched decode steps and later-turn prefills). Without observations,
+ * every pool of those roles.
+ */
+function blamedPools(plan: Plan, metric: SloMetric, check: CheckResult): PlannedPool[] {
+  const decodeSide = plan.instances.filter((i) => i.role !== 'prefill');
+  if (metric !== 'ttfet_s') {
+    const b = busiest(decodeSide, check);
+    return b ? [b.pool] : decodeSide;
+  }
+  const prefillSide = plan.instances.filter((i) => i.role !== 'decode');
+  const p = busiest(prefillSide, check);
+  const d = busiest(plan.instances.filter((i) => i.role === 'decode'), check);
+  if (!p && !d) return prefillSide;
+  return [...(p ? [p.pool] : prefillSide), ...(d && (!p || d.utilization > p.utilization) ? [d.pool] : [])];
 }
 
 /** Cuts for every missed SLO (and for pools that preempted). */

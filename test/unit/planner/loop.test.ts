@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { Fleet } from '../../../catalogs/types.js';
+import { cutsForMisses, planAndCheck, type CheckResult } from '../../../planner/loop.js';
+import { loopToJson } from '../../../planner/plan-json.js';
+import type { PlanOptions, PlanRequest } from '../../../planner/types.js';
+import { DATACENTER, LLAMA_8B, makeClass, makeGpu, makeMix, makeSlo, syntheticPerfFor } from './synthetic.js';
+
+const request: PlanRequest = {
+  mix: makeMix([makeClass('agent', { arrivalRatePerSecond: 4 })]),
+  slo: makeSlo(60, 60),
+  datacenter: DATACENTER,
+  gpus: [makeGpu('h100')],
+  llm: LLAMA_8B,
+  perfModelFor: syntheticPerfFor,
+};
+const options: PlanOptions = { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] }, tpDegrees: [1] };
+
+const count = (fleet: Fleet, role: string) => fleet.instances.filter((i) => i.role === role).reduce((a, i) => a + i.count, 0);
+
+/** A fake kernel: TBT holds only with ≥ `decoders` decoders, TTFET only with ≥ `prefillers` prefillers. */
+function fakeChecker(decoders: number, prefillers: number) {
+  const seen: Fleet[] = [];
+  const check = async (fleet: Fleet): Promise<CheckResult> => {
+    seen.push(fleet);
+    const d = count(fleet, 'decode');
+    const p = count(fleet, 'prefill');
+    const slos = [
+      { metric: 'tbt_ms' as const, percentile: 95, target: 60, observed: d >= decoders ? 50 : 90, holds: d >= decoders },
+      { metric: 'ttfet_s' as const, percentile: 95, target: 60, observed: p >= prefillers ? 40 : 75, holds: p >= prefillers },
+    ];
+    const pools = fleet.instances.map((i) => ({ gpu: i.gpu, tp: i.tp, role: i.role, utilization: i.role === 'decode' ? 0.9 : 0.5 }));
+    return { holds: slos.every((s) => s.holds), slos, pools };
+  };
+  return { check, seen };
+}
+
+describe('planAndCheck()', () => {
+  it('stops after one round when the first plan holds', async () => {
+    const { check } = fakeChecker(0, 0);
+    const result = await planAndCheck(request, check, options);
+    expect(result).toMatchObject({ holds: true, stoppedBecause: 'holds' });
+    expect(result.rounds).toHaveLength(1);
+    expect(result.rounds[0].cuts).toEqual([]);
+  });
+
+  it('tightens the pool behind each miss until the plan holds, recording every round', async () => {
+    const first = await planAndCheck(request, fakeChecker(0, 0).check, options);
+    const base = first.plan!;
+    const decoders0 = base.instances.filter((i) => i.role === 'decode').reduce((a, i) => a + i.count, 0);
+    const prefill0 = base.instances.filter((i) => i.role === 'prefill').reduce((a, i) => a + i.count, 0);
+    const { check, seen } = fakeChecker(decoders0 + 3, prefill0 + 1);
+    const result = await planAndCheck(request, check, { ...options, maxRounds: 12 });
+    expect(result.holds).toBe(true);
+    expect(result.rounds.length).toBeGreaterThan(1);
+    expect(seen).toHaveLength(result.rounds.length);
+    expect(count(seen.at(-1)!, 'decode')).toBeGreaterThanOrEqual(decoders0 + 3);
+    expect(count(seen.at(-1)!, 'prefill')).toBeGreaterThanOrEqual(prefill0 + 1);
+    for (let i = 1; i < result.rounds.length; i++) expect(result.rounds[i].cuts.length).toBeGreaterThan(result.rounds[i - 1].cuts.length);
+    const families = new Set(result.rounds.at(-1)!.cuts.map((c) => (c.kind === 'scale-capacity' ? c.family : 'min-count')));
+    expect(families.has('decode')).toBe(true);
+    expect(families.has('prefill')).toBe(true);
+    const json = loopToJson(result);
+    expect(json.holds).toBe(true);
+    expect(json.rounds).toHaveLength(result.rounds.length);
+  });
+
+  it('stops and says so when nothing can make the plan hold', async () => {
+    const never = async (): Promise<CheckResult> => ({ holds: false, slos: [{ metric: 'tbt_ms', percentile: 95, target: 60, observed: 500, holds: false }] });
+    const result = await planAndCheck(request, never, { ...options, maxRounds: 4, availabilityGpus: { h100: 40 } });
+    expect(result.holds).toBe(false);
+    expect(['no-plan', 'max-rounds']).toContain(result.stoppedBecause);
+    expect(result.reason).toBeDefined();
+    expect(result.plan).toBeDefined();
+  });
+
+  it('does not loop when the check fails without naming an SLO', async () => {
+    const vague = async (): Promise<CheckResult> => ({ holds: false, slos: [] });
+    const result = await planAndCheck(request, vague, options);
+    expect(result).toMatchObject({ holds: false, stoppedBecause: 'no-cut' });
+    expect(result.rounds).toHaveLength(1);
+  });
+
+  it('reports the first solve\'s reason when there is no plan at all', async () => {
+    const { check, seen } = fakeChecker(0, 0);
+    const result = await planAndCheck({ ...request, gpus: [] }, check, options);
+    expect(result).toMatchObject({ holds: false, stoppedBecause: 'no-plan', reason: 'the candidate GPU set is empty: name at least one GPU type' });
+    expect(seen).toHaveLength(0);
+  });
+});
+
+describe('cutsForMisses()', () => {
+  it('cuts the busiest pool of the role behind the metric, scaled by target / observed within [0.5, 0.9]', async () => {
+    const plan = (await planAndCheck(request, fakeChecker(0, 0).check, options)).plan!;
+    const cuts = cutsForMisses(plan, {
+      holds: false,
+      slos: [
+        { metric: 'tbt_ms', percentile: 95, target: 60, observed: 80, holds: false },
+        { metric: 'ttfet_s', percentile: 95, target: 60, observed: 600, holds: false },
+      ],
+    });
+    const decode = cuts.find((c) => c.kind === 'scale-capacity' && c.family === 'decode');
+    const prefill = cuts.find((c) => c.kind === 'scale-capacity' && c.family === 'prefill');
+    expect(decode).toMatchObject({ factor: 0.75 });
+    expect(prefill).toMatchObject({ factor: 0.5 });
+    expect(decode!.poolKey).toMatch(/\/decode\//);
+    expect(prefill!.poolKey).toMatch(/\/prefill\//);
+  });
+});
