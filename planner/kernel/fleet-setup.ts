@@ -19,7 +19,7 @@ export interface FleetSetup {
   readonly models: PerfModel[];
   readonly toDecoder: LinkModel;
   readonly toPrefiller: LinkModel;
-  /** The model standalone latencies are computed on (the first decode-capable pool). */
+  /** The model standalone latencies are computed on: the first decode pool, else colocated, else any (by role). */
   readonly referenceModel: PerfModel;
   readonly maxEngineCapacityTokens: number;
 }
@@ -41,7 +41,6 @@ export function setUpFleet(fleet: Fleet, perfModelFor: PerfModelFor, o: Resolved
     const model = perfModelFor(pool);
     models.push(model);
     const asPrefiller = disaggregated && pool.role === 'prefill';
-    if (!asPrefiller && referenceModel === undefined && pool.count > 0) referenceModel = model;
     for (let i = 0; i < pool.count; i++) {
       const index = byInstance.length;
       if (asPrefiller) {
@@ -63,6 +62,9 @@ export function setUpFleet(fleet: Fleet, perfModelFor: PerfModelFor, o: Resolved
       }
     }
   });
+  // The standalone reference is chosen by role, not by policy, so every policy normalises by the same latencies.
+  const referenceIndex = [fleet.instances.findIndex((p) => p.role === 'decode' && p.count > 0), fleet.instances.findIndex((p) => p.role === 'colocated' && p.count > 0), fleet.instances.findIndex((p) => p.count > 0)].find((i) => i >= 0) ?? 0;
+  referenceModel = models[referenceIndex];
   if (disaggregated && prefillers.length === 0) throw inputError('invalid_value', '', 'instances', `found no instance with role "prefill", expected at least one for policy "${o.policy}"`);
   if (engines.length === 0) {
     const need = disaggregated ? 'role "decode" (or "colocated")' : 'any role';

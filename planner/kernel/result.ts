@@ -1,6 +1,10 @@
 /**
  * The run's JSON (DESIGN.md's metric names are the contract). Every number is rounded to 9 significant digits so
  * outputs are stable byte for byte and readable; `wall_s` is added by the caller, which owns the clock.
+ * Energy and utilisation cover the window [warm-up, end of run] for every instance (idle included); token counts
+ * (tokens_per_j, output_tokens_per_j, energy_per_conversation_j) cover the conversations that arrived after the
+ * warm-up and finished. Conversations still in flight from the warm-up are served in the window too, so short runs
+ * slightly overstate energy per token; run long enough that the warm-up is a small share.
  */
 import type { Fleet } from '../../catalogs/types.js';
 import type { FleetSetup } from './fleet-setup.js';
