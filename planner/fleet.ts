@@ -15,7 +15,7 @@ export interface FleetOptions {
   readonly interNodeBandwidthBytesPerSecond?: Readonly<Record<string, number>>;
 }
 
-/** Converts a plan into a fleet; a prefill→decode link is added when the plan disaggregates. */
+/** Converts a plan into a fleet; links between prefill and decode pools are added when the plan disaggregates. */
 export function planToFleet(plan: Plan, options: FleetOptions = {}): Fleet {
   const instances = plan.instances.map((i) => ({
     gpu: i.gpu,
@@ -31,7 +31,10 @@ export function planToFleet(plan: Plan, options: FleetOptions = {}): Fleet {
     const perInstance = prefill.map((i) => (options.interNodeBandwidthBytesPerSecond?.[i.gpu] ?? 0) * i.tp).filter((b) => b > 0);
     const bandwidth = options.link?.bandwidthBytesPerSecond ?? (perInstance.length > 0 ? Math.min(...perInstance) : undefined);
     if (bandwidth !== undefined) {
-      links.push({ from: 'prefill', to: 'decode', bandwidthBytesPerSecond: bandwidth, latencySeconds: options.link?.latencySeconds ?? DEFAULT_LINK_LATENCY_SECONDS });
+      const latencySeconds = options.link?.latencySeconds ?? DEFAULT_LINK_LATENCY_SECONDS;
+      // Both directions: conserve only sends prefill → decode; per-turn baselines send history back.
+      links.push({ from: 'prefill', to: 'decode', bandwidthBytesPerSecond: bandwidth, latencySeconds });
+      links.push({ from: 'decode', to: 'prefill', bandwidthBytesPerSecond: bandwidth, latencySeconds });
     }
   }
   return { instances, links, ...(options.datacenter ? { datacenter: options.datacenter } : {}) };

@@ -33,6 +33,8 @@ export interface PoolObservation {
 export interface CheckResult {
   readonly holds: boolean;
   readonly slos: readonly SloVerdict[];
+  /** Share of conversations meeting every SLO, when the checker measures it. */
+  readonly attainment?: { readonly observed: number; readonly required: number; readonly holds: boolean };
   readonly pools?: readonly PoolObservation[];
 }
 
@@ -109,6 +111,11 @@ export function cutsForMisses(plan: Plan, check: CheckResult): PlanCut[] {
       cuts.push({ kind: 'scale-capacity', poolKey: pool.poolKey, family: familyFor(slo.metric, pool.role), factor, why });
     }
   }
+  if (cuts.length === 0 && check.attainment && !check.attainment.holds) {
+    // Every percentile met but too few conversations met them all: tighten where TTFET is made, gently.
+    const why = `slo_attainment ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required}`;
+    for (const pool of blamedPools(plan, 'ttfet_s', check)) cuts.push({ kind: 'scale-capacity', poolKey: pool.poolKey, family: familyFor('ttfet_s', pool.role), factor: 0.9, why });
+  }
   for (const o of check.pools ?? []) {
     if (!o.preemptions) continue;
     const pool = plan.instances.find((p) => samePool(p, o));
@@ -125,6 +132,12 @@ function sameInstances(a: Plan, b: Plan): boolean {
 /** Runs the loop. */
 export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, options: LoopOptions = {}): Promise<LoopResult> {
   const maxRounds = options.maxRounds ?? 8;
+  const fleetOptions: FleetOptions = {
+    datacenter: request.datacenter,
+    ...(options.link ? { link: options.link } : {}),
+    interNodeBandwidthBytesPerSecond: Object.fromEntries(request.gpus.map((g) => [g.id, g.interNodeBandwidthBytesPerSecond])),
+    ...options.fleet,
+  };
   const rounds: Round[] = [];
   let cuts: PlanCut[] = [...(options.cuts ?? [])];
   let last: { plan: Plan; check: CheckResult } | undefined;
@@ -150,7 +163,7 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
       }
       plan = again.plan;
     }
-    const check = await checkPlan(planToFleet(plan, options.fleet));
+    const check = await checkPlan(planToFleet(plan, fleetOptions));
     rounds.push({ index, cuts, outcome: { ok: true, plan }, check });
     last = { plan, check };
     if (check.holds) return { holds: true, rounds, plan, check, stoppedBecause: 'holds' };

@@ -2,11 +2,11 @@
  * The plan's JSON contract (DESIGN.md, snake_case with units): what `plan --json` prints and reports read.
  */
 import type { LoopResult, Round } from './loop.js';
-import type { BindingConstraint, Plan } from './types.js';
+import type { BindingConstraint, Plan, PlanCut } from './types.js';
 
 function bindingJson(b: BindingConstraint) {
   return {
-    row: b.row,
+    constraint: b.row,
     family: b.family,
     ...(b.pool !== undefined ? { pool: b.pool } : {}),
     ...(b.classId !== undefined ? { class: b.classId } : {}),
@@ -63,12 +63,19 @@ export function planToJson(plan: Plan) {
   };
 }
 
-function roundJson(r: Round) {
+function cutJson(c: PlanCut) {
+  return c.kind === 'min-count' ? { kind: c.kind, pool: c.poolKey, min: c.min, why: c.why } : { kind: c.kind, pool: c.poolKey, family: c.family, factor: c.factor, why: c.why };
+}
+
+function roundJson(r: Round, next: Round | undefined) {
+  const misses = (r.check?.slos ?? []).filter((v) => !v.holds).map((v) => ({ slo: `p${v.percentile} ${v.metric}`, value: v.observed, target: v.target }));
+  if (r.check?.attainment && !r.check.attainment.holds) misses.push({ slo: 'slo_attainment', value: r.check.attainment.observed, target: r.check.attainment.required });
   return {
     round: r.index,
-    cuts: r.cuts.map((c) => (c.kind === 'min-count' ? { kind: c.kind, pool: c.poolKey, min: c.min, why: c.why } : { kind: c.kind, pool: c.poolKey, family: c.family, factor: c.factor, why: c.why })),
     ...(r.outcome.ok ? { instances: planToJson(r.outcome.plan).instances, objective_value: r.outcome.plan.objectiveValue } : { no_plan: r.outcome.reason }),
-    ...(r.check ? { holds: r.check.holds, slos: r.check.slos } : {}),
+    ...(r.check ? { check: { holds: r.check.holds, misses } } : {}),
+    // The cuts added after this round (the next round's cuts that this one did not have).
+    ...(next ? { cut: next.cuts.slice(r.cuts.length).map(cutJson) } : {}),
   };
 }
 
@@ -79,6 +86,6 @@ export function loopToJson(result: LoopResult) {
     holds: result.holds,
     stopped_because: result.stoppedBecause,
     ...(result.reason ? { reason: result.reason } : {}),
-    rounds: result.rounds.map(roundJson),
+    rounds: result.rounds.map((r, i) => roundJson(r, result.rounds[i + 1])),
   };
 }

@@ -99,7 +99,11 @@ describe('planFleet()', () => {
     if (!out.ok) throw new Error(out.reason);
     const fleet = planToFleet(out.plan, { datacenter: DATACENTER, interNodeBandwidthBytesPerSecond: { h100: 50e9 } });
     expect(fleet.instances.map((i) => i.role).sort()).toEqual(['decode', 'prefill']);
-    expect(fleet.links).toEqual([{ from: 'prefill', to: 'decode', bandwidthBytesPerSecond: 50e9 * out.plan.instances.find((i) => i.role === 'prefill')!.tp, latencySeconds: 10e-6 }]);
+    const bandwidth = 50e9 * out.plan.instances.find((i) => i.role === 'prefill')!.tp;
+    expect(fleet.links).toEqual([
+      { from: 'prefill', to: 'decode', bandwidthBytesPerSecond: bandwidth, latencySeconds: 10e-6 },
+      { from: 'decode', to: 'prefill', bandwidthBytesPerSecond: bandwidth, latencySeconds: 10e-6 },
+    ]);
     const json = planToJson(out.plan);
     expect(Object.keys(json.cost).sort()).toEqual(['capex_usd', 'energy_usd', 'horizon_years', 'rent_usd_per_h', 'tco_usd']);
     expect(Object.keys(json.energy).sort()).toEqual(['average_power_w', 'energy_j_per_day', 'j_per_output_token']);
