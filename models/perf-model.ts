@@ -1,6 +1,6 @@
 /**
- * A PerfModel from coefficient vectors (fitted or roofline-derived). Prefill and decode share one token-cost curve,
- * so a chunk of prefill riding along a decode step costs what those tokens add to a prefill of the step's size.
+ * A PerfModel from coefficient vectors (fitted or roofline-derived). A chunk of prefill riding along a decode step
+ * costs what the same prefill costs alone, less the per-iteration floor the step already pays.
  */
 import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
 import type { LatencyCoefficients } from './coefficients.js';
@@ -37,15 +37,12 @@ export function buildPerfModel(o: BuildPerfModelOptions): PerfModel {
     const f = prefillFeatures(newTokens / b, Math.max(0, cachedTokens) / b, b);
     return p[0] + slowdown * (evaluateLinear(p, f) - p[0]);
   };
-  // Token-proportional part (per-token and hinge terms) of a prefill of `tokens` total tokens.
-  const tokenCurve = (tokens: number): number => {
-    const f = prefillFeatures(tokens, 0, 1);
-    return p[1] * f[1] + p[4] * f[4] + p[5] * f[5] + p[6] * f[6];
-  };
-  const chunkSeconds = (batch: number, chunk: number): number =>
-    chunk > 0 ? slowdown * (tokenCurve(batch + chunk) - tokenCurve(batch) + p[3]) : 0;
+  // A chunk riding a decode step pays everything a standalone prefill of it would (GEMMs, attention against its
+  // prefix) except the per-iteration floor, which the step already pays.
+  const chunkedPrefillSeconds = (newTokens: number, cachedTokens: number): number =>
+    newTokens > 0 ? prefillSeconds(newTokens, cachedTokens, 1) - p[0] : 0;
   const affine = (batch: number, chunk = 0) => ({
-    baseSeconds: evaluateLinear(d, decodeFeatures(batch, 0)) + chunkSeconds(batch, chunk),
+    baseSeconds: evaluateLinear(d, decodeFeatures(batch, 0)) + chunkedPrefillSeconds(chunk, 0),
     perContextTokenSeconds: d[2],
   });
   const capacity = computeKvCapacity(gpu, llm, tp);
@@ -60,6 +57,7 @@ export function buildPerfModel(o: BuildPerfModelOptions): PerfModel {
       return a.baseSeconds + a.perContextTokenSeconds * totalContextTokens;
     },
     decodeStepAffine: affine,
+    chunkedPrefillSeconds,
     weightBytes: weightBytes(llm),
     kvBytesPerToken: kvBytesPerToken(llm),
     kvCapacityTokens: capacity.kvCapacityTokens,

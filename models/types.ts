@@ -34,6 +34,12 @@ export interface PerfModel {
   decodeStepSeconds(batch: number, totalContextTokens: number, prefillChunkTokens?: number): number;
   /** `decodeStepSeconds(batch, c, chunk) = base + perContextToken × c` exactly. */
   decodeStepAffine(batch: number, prefillChunkTokens?: number): { readonly baseSeconds: number; readonly perContextTokenSeconds: number };
+  /**
+   * Extra time a chunk of `newTokens` prefill tokens, attending to `cachedTokens` already-resident tokens, adds to an
+   * engine iteration it rides in (chunked prefill): the prefill's cost without the per-iteration floor the step
+   * already pays. Keeps chunked and standalone prefill consistent: a prompt costs about the same either way.
+   */
+  chunkedPrefillSeconds(newTokens: number, cachedTokens: number): number;
   readonly weightBytes: number;
   readonly kvBytesPerToken: number;
   readonly kvCapacityTokens: number;

@@ -172,15 +172,16 @@ export class Engine implements MemoryState {
     const m: Macro = { t0: nowSeconds, n: 1, base: 0, perToken: 0, batch, context0: this.runningContextTokens, singleEnd: 0, chunks, powerWatts: 0 };
     if (chunks.length > 0 || stallSeconds > 0 || !s.fast || batch === 0) {
       let dt = stallSeconds;
-      if (batch > 0) {
-        let chunkTokens = 0;
-        let cached = 0;
-        for (const c of chunks) {
-          chunkTokens += c.tokens;
-          cached += c.item.cachedTokens + c.item.doneTokens;
-        }
-        dt += this.model.decodeStepSeconds(batch, this.runningContextTokens + cached, chunkTokens);
-      } else for (const c of chunks) dt += this.model.prefillSeconds(c.tokens, c.item.cachedTokens + c.item.doneTokens);
+      // Chunks cost what their prefill costs (attention against their own prefix included); the step's floor is paid
+      // once, by the decode step or, with nothing decoding, by the first chunk.
+      let chunkSeconds = 0;
+      for (const c of chunks) chunkSeconds += this.model.chunkedPrefillSeconds(c.tokens, c.item.cachedTokens + c.item.doneTokens);
+      if (batch > 0) dt += this.model.decodeStepSeconds(batch, this.runningContextTokens) + chunkSeconds;
+      else if (chunks.length > 0) {
+        const first = chunks[0];
+        const cached = first.item.cachedTokens + first.item.doneTokens;
+        dt += this.model.prefillSeconds(first.tokens, cached) - this.model.chunkedPrefillSeconds(first.tokens, cached) + chunkSeconds;
+      }
       m.singleEnd = nowSeconds + dt;
       m.powerWatts = batch > 0 ? this.model.powerWatts('decode', batch) : this.model.powerWatts('prefill');
     } else {

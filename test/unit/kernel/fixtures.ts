@@ -56,6 +56,9 @@ export function createSyntheticPerfModel(pool: InstancePool, overrides: Partial<
     decodeStepAffine(batch: number, prefillChunkTokens = 0) {
       return { baseSeconds: c.decodeBaseSeconds + c.decodePerSequenceSeconds * batch + c.decodePerChunkTokenSeconds * prefillChunkTokens, perContextTokenSeconds: c.decodePerContextTokenSeconds };
     },
+    chunkedPrefillSeconds(newTokens: number, cachedTokens: number): number {
+      return newTokens > 0 ? c.prefillPerTokenSeconds * newTokens + c.prefillAttentionSeconds * newTokens * (cachedTokens + newTokens / 2) : 0;
+    },
     weightBytes: 1.2e9,
     kvBytesPerToken: c.kvBytesPerToken,
     kvCapacityTokens: c.kvCapacityTokens,

@@ -75,6 +75,7 @@ export function syntheticPerf(gpu: GpuSpec, llm: LlmSpec, tp: number, powerCapWa
       return a.baseSeconds + a.perContextTokenSeconds * ctx;
     },
     decodeStepAffine,
+    chunkedPrefillSeconds: (newTokens: number, cachedTokens: number) => (newTokens > 0 ? prefillSeconds(newTokens, cachedTokens) - tpOverhead : 0),
     weightBytes,
     kvBytesPerToken,
     kvCapacityTokens,
