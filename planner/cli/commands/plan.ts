@@ -1,0 +1,177 @@
+/**
+ * `fleetplan plan --mix M [--llm L] [--gpus a,b] [--slo S | --ttfet-p95-s N --tbt-p95-ms N] [--objective …]
+ * [--power-cap-kw N] [--budget-usd N] [--horizon-years N] [--solver jslp|highs] [--seed N] [--out DIR] [--json]`.
+ * The shell around the planner: it reads the catalog and inputs, runs plan → kernel check → tighten, prints the
+ * plan (one JSON document with --json) and writes plan.yaml, plan.json and report.html with --out. Exit 0 when the
+ * plan holds, 1 when it does not or no plan exists, 2 on bad input (InputError, handled by main).
+ */
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { inputError, loadCatalog, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
+import type { Catalog, GpuSpec, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
+import type { PerfModel } from '../../../models/index.js';
+import { renderReport } from '../../../reports/index.js';
+import { createKernelChecker, type KernelCheckResult } from '../../kernel-check.js';
+import { planAndCheck, type LoopResult } from '../../loop.js';
+import { createPerfModelFor } from '../../perf-adapter.js';
+import { loopToJson } from '../../plan-json.js';
+import { planToFleet } from '../../fleet.js';
+import type { SolverName } from '../../solve.js';
+import type { Objective, PerfModelFor } from '../../types.js';
+import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
+import { renderTable } from '../table.js';
+import { writeFileAtomic } from '../write-atomic.js';
+
+export interface PlanArgs {
+  readonly mix?: string;
+  readonly llm?: string;
+  readonly gpus?: readonly string[];
+  readonly slo?: string;
+  readonly ttfetP95S?: number;
+  readonly tbtP95Ms?: number;
+  readonly objective?: Objective;
+  readonly powerCapKw?: number;
+  readonly budgetUsd?: number;
+  readonly horizonYears?: number;
+  readonly solver?: SolverName;
+  readonly seed?: number;
+  /** Simulated seconds of the kernel check (default 1200: the issue's 20 minutes). */
+  readonly durationS?: number;
+  readonly out?: string;
+  readonly json?: boolean;
+  readonly catalogFiles?: readonly string[];
+}
+
+/** The issue's check: 20 simulated minutes. */
+export const DEFAULT_CHECK_SECONDS = 1200;
+
+/** The kernel's perf-model lookup over the catalog, sharing the planner's memoised models. */
+export function kernelPerfModels(catalog: Catalog, perfModelFor: PerfModelFor): (pool: InstancePool) => PerfModel {
+  return (pool) => {
+    const model = perfModelFor(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool.tp, pool.powerCapWatts);
+    if (!model) throw inputError('invalid_value', '', 'instances', `found ${pool.llm} on ${pool.gpu} at TP${pool.tp}, expected an LLM that fits its GPUs`);
+    return model;
+  };
+}
+
+function cliSlo(args: PlanArgs, catalog: Catalog, cwd: string): { slo: SloSet; inline: boolean } {
+  const flags = args.ttfetP95S !== undefined || args.tbtP95Ms !== undefined;
+  if (flags && args.slo !== undefined) throw inputError('usage', '', '--slo', 'found --slo with --ttfet-p95-s/--tbt-p95-ms, expected one or the other');
+  if (!flags) return { slo: resolveSloSet(args.slo ?? 'standard', catalog, { cwd }), inline: false };
+  const targets: SloSet['targets'] = [
+    ...(args.ttfetP95S !== undefined ? [{ metric: 'ttfet_s' as const, percentile: 95, kind: 'absolute' as const, maxValue: args.ttfetP95S }] : []),
+    ...(args.tbtP95Ms !== undefined ? [{ metric: 'tbt_ms' as const, percentile: 95, kind: 'absolute' as const, maxValue: args.tbtP95Ms }] : []),
+  ];
+  return { slo: { id: 'command-line', description: 'SLOs given on the command line', targets, attainment: 0.95, sources: {} }, inline: true };
+}
+
+function candidateGpus(args: PlanArgs, catalog: Catalog): GpuSpec[] {
+  if (args.gpus === undefined) return [...catalog.gpus.values()];
+  return args.gpus.map((id) => {
+    const gpu = catalog.gpus.get(id);
+    if (!gpu) throw inputError('unknown_reference', '', '--gpus', `found "${id}", expected a GPU type id${suggestId(id, catalog.gpus.keys())}`);
+    return gpu;
+  });
+}
+
+/** A reference as plan.yaml should hold it: catalog ids as they are, file paths relative to the plan's folder. */
+function refFrom(ref: string, catalogIds: Iterable<string>, cwd: string, outDir: string): string {
+  if ([...catalogIds].includes(ref)) return ref;
+  const absolute = isAbsolute(ref) ? ref : resolve(cwd, ref);
+  return relative(outDir, absolute) || absolute;
+}
+
+function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, sloRef: string, seed: number, durationS: number, catalog: Catalog, cwd: string, outDir: string): string {
+  const plan = result.plan!;
+  const doc = {
+    $schema: 'https://fleetplan.dev/schemas/plan.schema.json',
+    kind: 'plan',
+    format_version: 1,
+    name: `${mix.id} on ${[...new Set(plan.instances.map((i) => i.gpu))].join(' + ')}`,
+    mix: refFrom(args.mix!, catalog.mixes.keys(), cwd, outDir),
+    slo: sloRef,
+    llm,
+    seed,
+    duration_s: durationS,
+    objective: plan.objective,
+    instances: plan.instances.map((i) => ({ gpu: i.gpu, tp: i.tp, role: i.role, count: i.count, ...(i.powerCapWatts !== undefined ? { power_cap_w: i.powerCapWatts } : {}) })),
+    links: planToFleet(plan, { interNodeBandwidthBytesPerSecond: Object.fromEntries([...catalog.gpus.values()].map((g) => [g.id, g.interNodeBandwidthBytesPerSecond])) }).links.map((l) => ({
+      from: l.from,
+      to: l.to,
+      bandwidth_bytes_per_s: l.bandwidthBytesPerSecond,
+      latency_s: l.latencySeconds,
+    })),
+    datacenter: 'default',
+    summary: { holds: result.holds, tco_usd: plan.cost.tcoUsd, power_w: plan.powerWatts, j_per_output_token: plan.energy.jPerOutputToken, rounds: result.rounds.length },
+  };
+  return stringify(doc, { lineWidth: 0 });
+}
+
+function renderHuman(json: ReturnType<typeof loopToJson>, terminal: boolean): string {
+  const lines: string[] = [];
+  if (json.instances) {
+    lines.push(renderTable(['gpu', 'tp', 'role', 'count', 'power cap W'], json.instances.map((i) => [i.gpu, String(i.tp), i.role, String(i.count), i.power_cap_w === undefined ? 'TDP' : String(i.power_cap_w)]), { terminal }));
+    lines.push(`TCO ${Math.round(json.cost!.tco_usd).toLocaleString('en-US')} USD over ${json.cost!.horizon_years} years (capex ${Math.round(json.cost!.capex_usd).toLocaleString('en-US')}, energy ${Math.round(json.cost!.energy_usd).toLocaleString('en-US')}); peak GPU power ${(json.power_w! / 1000).toFixed(1)} kW; ${json.energy!.j_per_output_token.toFixed(3)} J per output token`);
+    lines.push(`solver: ${json.solver!.used}${json.solver!.fallback_reason ? ` (fallback: ${json.solver!.fallback_reason})` : ''}`);
+    for (const b of (json.binding ?? []).slice(0, 5)) lines.push(`binding: ${b.text}`);
+  }
+  for (const r of json.rounds) {
+    const misses = r.check?.misses.map((m) => `${m.slo} ${m.value.toPrecision(4)} > ${m.target}`).join(', ');
+    const state = 'no_plan' in r ? `no plan: ${r.no_plan}` : r.check?.holds ? 'holds' : `misses ${misses}`;
+    lines.push(`round ${r.round}: ${state}`);
+  }
+  lines.push(json.holds ? 'the plan holds' : `the plan does not hold${json.reason ? `: ${json.reason}` : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `fleetplan plan`. */
+export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<number> {
+  if (args.mix === undefined) throw inputError('usage', '', '--mix', 'found nothing, expected a mix id or file');
+  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
+  const mix = resolveMix(args.mix, catalog, { cwd: ctx.cwd });
+  const llmId = args.llm ?? mix.llm;
+  if (llmId === undefined) throw inputError('usage', '', '--llm', `found nothing, expected an LLM id (mix ${mix.id} names none)`);
+  const llm = catalog.llms.get(llmId);
+  if (!llm) throw inputError('unknown_reference', '', '--llm', `found "${llmId}", expected an LLM id${suggestId(llmId, catalog.llms.keys())}`);
+  const { slo, inline } = cliSlo(args, catalog, ctx.cwd);
+  const datacenter = catalog.datacenters.get('default')!;
+  const seed = args.seed ?? 1;
+  const durationS = args.durationS ?? DEFAULT_CHECK_SECONDS;
+  const perfModelFor = createPerfModelFor();
+  const checker = createKernelChecker({ mix, slo, perfModelFor: kernelPerfModels(catalog, perfModelFor), seed, durationSeconds: durationS });
+  if (ctx.stderrIsTTY && !args.json) ctx.stderr('planning and checking in the simulator…\n');
+  const result = await planAndCheck({ mix, slo, datacenter, gpus: candidateGpus(args, catalog), llm, perfModelFor }, async (fleet) => {
+    if (ctx.signal.aborted) throw inputError('usage', '', '', 'interrupted');
+    return checker(fleet);
+  }, {
+    objective: args.objective ?? 'tco',
+    ...(args.powerCapKw !== undefined ? { powerCapWatts: args.powerCapKw * 1000 } : {}),
+    ...(args.budgetUsd !== undefined ? { budgetUsd: args.budgetUsd } : {}),
+    ...(args.horizonYears !== undefined ? { horizonYears: args.horizonYears } : {}),
+    ...(args.solver !== undefined ? { solver: args.solver } : {}),
+  });
+  const loopJson = loopToJson(result);
+  const simulation = (result.check as KernelCheckResult | undefined)?.simulation;
+  const document = {
+    kind: 'plan' as const,
+    format_version: 1,
+    ...loopJson,
+    ...(simulation ? { check: simulation } : {}),
+    inputs: { mix: mix.id, llm: llm.id, slo: slo.id, gpus: candidateGpus(args, catalog).map((g) => g.id), seed, duration_s: durationS },
+  };
+  if (args.out !== undefined) {
+    const outDir = resolve(ctx.cwd, args.out);
+    let sloRef = refFrom(args.slo ?? 'standard', catalog.slos.keys(), ctx.cwd, outDir);
+    if (inline) {
+      const sloDoc = { kind: 'slo', id: 'command-line', description: slo.description, attainment: slo.attainment, targets: slo.targets.map((t) => ({ metric: t.metric, percentile: t.percentile, max: t.kind === 'absolute' ? t.maxValue : undefined })), sources: { targets: 'fleetplan plan command-line flags' } };
+      writeFileAtomic(join(outDir, 'slo.yaml'), stringify(sloDoc));
+      sloRef = 'slo.yaml';
+    }
+    if (result.plan) writeFileAtomic(join(outDir, 'plan.yaml'), planYaml(args, result, mix, llm.id, sloRef, seed, durationS, catalog, ctx.cwd, outDir));
+    writeFileAtomic(join(outDir, 'plan.json'), `${JSON.stringify(document, null, 2)}\n`);
+    writeFileAtomic(join(outDir, 'report.html'), renderReport(document, join(args.out, 'plan.json')));
+  }
+  if (args.json) ctx.stdout(`${JSON.stringify(document, null, 2)}\n`);
+  else ctx.stdout(renderHuman(loopJson, ctx.stdoutIsTTY));
+  return result.holds ? EXIT_OK : EXIT_FAILS;
+}

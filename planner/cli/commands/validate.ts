@@ -1,0 +1,102 @@
+/**
+ * `fleetplan validate PLAN [--mix M] [--slo S] [--junit FILE] [--duration-s N] [--seed N] [--json]`: runs the plan's
+ * fleet through the kernel under `conserve` on its mix and says, per SLO target, whether it holds and by how much.
+ * Exit 0 when every target and the attainment hold, 1 when one does not, 2 on bad input (InputError, main).
+ */
+import { resolve } from 'node:path';
+import { loadCatalog, loadPlanFile, resolveMix, resolveSloSet } from '../../../catalogs/index.js';
+import type { SimulationResult } from '../../kernel/index.js';
+import { simulateForCheck } from '../../kernel-check.js';
+import { createPerfModelFor } from '../../perf-adapter.js';
+import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
+import { writeFileAtomic } from '../write-atomic.js';
+import { DEFAULT_CHECK_SECONDS, kernelPerfModels } from './plan.js';
+
+export interface ValidateArgs {
+  readonly plan: string;
+  readonly mix?: string;
+  readonly slo?: string;
+  readonly junit?: string;
+  readonly durationS?: number;
+  readonly seed?: number;
+  readonly json?: boolean;
+  readonly catalogFiles?: readonly string[];
+}
+
+/** One SLO's verdict (the reports' ValidationResult shape). */
+export interface Verdict {
+  readonly name: string;
+  readonly metric: string;
+  readonly percentile?: number;
+  readonly value: number;
+  readonly target: number;
+  readonly pass: boolean;
+  /** (target − value) / target: positive is headroom, negative is how far over. */
+  readonly margin: number;
+}
+
+/** Per-target verdicts plus attainment, from a simulation. */
+export function verdictsOf(sim: SimulationResult): Verdict[] {
+  const out: Verdict[] = (sim.slo?.targets ?? []).map((t) => ({
+    name: `p${t.percentile} ${t.metric}${t.kind === 'slowdown' ? ' slowdown' : ''}`,
+    metric: t.metric,
+    percentile: t.percentile,
+    value: t.value,
+    target: t.bound,
+    pass: t.met,
+    margin: (t.bound - t.value) / t.bound,
+  }));
+  if (sim.slo && sim.slo_attainment !== null) {
+    const required = sim.slo.required_attainment;
+    out.push({ name: 'slo_attainment', metric: 'slo_attainment', value: sim.slo_attainment, target: required, pass: sim.slo_attainment >= required, margin: (sim.slo_attainment - required) / required });
+  }
+  return out;
+}
+
+function describe(v: Verdict): string {
+  const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4));
+  if (v.metric === 'slo_attainment') return `${v.pass ? 'PASS' : 'FAIL'} ${v.name} ${fmt(v.value)} ${v.pass ? '≥' : '<'} ${v.target}${v.pass ? '' : ` (${fmt(v.target - v.value)} short)`}`;
+  return `${v.pass ? 'PASS' : 'FAIL'} ${v.name} ${fmt(v.value)} ${v.pass ? '≤' : '>'} ${v.target}${v.pass ? '' : ` (${(-v.margin * 100).toFixed(1)}% over)`}`;
+}
+
+function xml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** JUnit XML: one test case per SLO target (and attainment). */
+export function toJunit(planName: string, verdicts: readonly Verdict[], wallSeconds = 0): string {
+  const failures = verdicts.filter((v) => !v.pass).length;
+  const cases = verdicts.map((v) => {
+    const head = `    <testcase classname="fleetplan.validate.${xml(planName)}" name="${xml(v.name)}" time="0">`;
+    return v.pass ? `${head}</testcase>` : `${head}\n      <failure message="${xml(describe(v))}" type="slo">${xml(describe(v))}</failure>\n    </testcase>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites tests="${verdicts.length}" failures="${failures}">`,
+    `  <testsuite name="fleetplan validate ${xml(planName)}" tests="${verdicts.length}" failures="${failures}" errors="0" time="${wallSeconds}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** `fleetplan validate`. */
+export async function runValidate(args: ValidateArgs, ctx: CommandContext): Promise<number> {
+  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
+  const planPath = resolve(ctx.cwd, args.plan);
+  const plan = loadPlanFile(planPath, catalog, { displayName: args.plan });
+  // The plan's own references resolve against its folder; flags against the working directory.
+  const mix = args.mix !== undefined ? resolveMix(args.mix, catalog, { cwd: ctx.cwd }) : resolveMix(plan.mix, catalog, { cwd: plan.baseDir });
+  const slo = args.slo !== undefined ? resolveSloSet(args.slo, catalog, { cwd: ctx.cwd }) : resolveSloSet(plan.slo, catalog, { cwd: plan.baseDir });
+  const seed = args.seed ?? plan.seed ?? 1;
+  const durationS = args.durationS ?? plan.durationSeconds ?? DEFAULT_CHECK_SECONDS;
+  const simulation = simulateForCheck(plan.fleet, { mix, slo, perfModelFor: kernelPerfModels(catalog, createPerfModelFor()), seed, durationSeconds: durationS });
+  const verdicts = verdictsOf(simulation);
+  const holds = simulation.slo?.met ?? verdicts.every((v) => v.pass);
+  if (args.junit !== undefined) writeFileAtomic(resolve(ctx.cwd, args.junit), toJunit(args.plan, verdicts), { inputs: [planPath] });
+  const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS } };
+  if (args.json) ctx.stdout(`${JSON.stringify(document, null, 2)}\n`);
+  else ctx.stdout(`${verdicts.map(describe).join('\n')}\n${holds ? 'the plan holds' : 'the plan does not hold'}\n`);
+  return holds ? EXIT_OK : EXIT_FAILS;
+}

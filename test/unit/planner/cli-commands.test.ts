@@ -1,0 +1,75 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../../catalogs/index.js';
+import { runPlan, type PlanArgs } from '../../../planner/cli/commands/plan.js';
+import { runValidate } from '../../../planner/cli/commands/validate.js';
+import type { CommandContext } from '../../../planner/cli/context.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fleetplan-plan-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function context(): { ctx: CommandContext; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx: CommandContext = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false, cwd: dir, env: {}, signal: new AbortController().signal };
+  return { ctx, out, err };
+}
+
+const paper: PlanArgs = { mix: 'swe-agent-paper', llm: 'qwen3-0.6b', gpus: ['a40'], slo: 'paper-5x', durationS: 300, seed: 3 };
+
+function withDecoders(yaml: string, count: number): string {
+  return yaml.replace(/(role: decode\n\s+count: )\d+/, `$1${count}`);
+}
+
+describe('fleetplan plan and validate', () => {
+  it('plan --out writes plan.yaml, plan.json and report.html; a plan that holds passes validate with the same seed', async () => {
+    const { ctx, out } = context();
+    expect(await runPlan({ ...paper, out: 'out', json: true }, ctx)).toBe(0);
+    const doc = JSON.parse(out.join(''));
+    expect(doc).toMatchObject({ kind: 'plan', format_version: 1, holds: true, stopped_because: 'holds' });
+    expect(doc.instances.length).toBeGreaterThan(0);
+    expect(doc.check.policy).toBe('conserve');
+    for (const f of ['plan.yaml', 'plan.json', 'report.html']) expect(existsSync(join(dir, 'out', f))).toBe(true);
+    const v = context();
+    expect(await runValidate({ plan: 'out/plan.yaml', json: true }, v.ctx)).toBe(0);
+    const verdict = JSON.parse(v.out.join(''));
+    expect(verdict).toMatchObject({ kind: 'validation', holds: true, inputs: { seed: 3, duration_s: 300 } });
+    expect(verdict.slos.every((s: { pass: boolean }) => s.pass)).toBe(true);
+  });
+
+  it('validate exits 1 and says which SLO failed and by how much when decoders are removed from a plan', async () => {
+    const yaml = readFileSync(join(dir, 'out', 'plan.yaml'), 'utf8');
+    const decoders = Number(/role: decode\n\s+count: (\d+)/.exec(yaml)![1]);
+    let failed: { code: number; text: string; junit: string } | undefined;
+    for (let n = decoders - 1; n >= 1 && !failed; n--) {
+      writeFileSync(join(dir, 'out', 'cut.yaml'), withDecoders(yaml, n));
+      const { ctx, out } = context();
+      const code = await runValidate({ plan: 'out/cut.yaml', junit: 'out/junit.xml' }, ctx);
+      if (code !== 0) failed = { code, text: out.join(''), junit: readFileSync(join(dir, 'out', 'junit.xml'), 'utf8') };
+    }
+    expect(failed, 'removing decoders never broke the plan').toBeDefined();
+    expect(failed!.code).toBe(1);
+    expect(failed!.text).toMatch(/^FAIL p95 \S+( slowdown)? [0-9.]+ > [0-9.]+ \([0-9.]+% over\)$/m);
+    expect(failed!.text).toMatch(/the plan does not hold\n$/);
+    expect(failed!.junit).toMatch(/<failure message="FAIL p95 /);
+  });
+
+  it('plan exits 1 with the reason when no plan exists', async () => {
+    const { ctx, out } = context();
+    expect(await runPlan({ ...paper, slo: undefined, ttfetP95S: 0.001, tbtP95Ms: 50, json: true }, ctx)).toBe(1);
+    const doc = JSON.parse(out.join(''));
+    expect(doc.holds).toBe(false);
+    expect(doc.reason).toMatch(/below the physical floor/);
+  });
+
+  it('bad input is an InputError naming the flag (exit 2 in main)', async () => {
+    const { ctx } = context();
+    await expect(runPlan({ ...paper, gpus: ['a41'] }, ctx)).rejects.toThrow(InputError);
+    await expect(runPlan({ ...paper, gpus: ['a41'] }, ctx)).rejects.toThrow(/--gpus: found "a41", expected a GPU type id \(did you mean "a40"\?\)/);
+    await expect(runPlan({ ...paper, mix: undefined }, ctx)).rejects.toThrow(/--mix/);
+    await expect(runPlan({ ...paper, ttfetP95S: 10 }, ctx)).rejects.toThrow(/--slo/);
+    await expect(runValidate({ plan: 'missing.yaml' }, ctx)).rejects.toThrow(InputError);
+  });
+});
