@@ -8,7 +8,7 @@ import type { Demand, OperatingPoint } from './demand.js';
 import type { ResolvedOptions } from './options.js';
 import type { CapacityFamily, Pool } from './types.js';
 
-export type RowFamily = 'route-prefill' | 'route-decode' | 'prefill' | 'decode' | 'kv' | 'egress' | 'ingress' | 'time' | 'power' | 'budget' | 'availability';
+export type RowFamily = 'route-prefill' | 'route-decode' | 'prefill' | 'decode' | 'kv' | 'egress' | 'ingress' | 'time' | 'power' | 'budget' | 'availability' | 'energy';
 
 export interface RowMeta {
   readonly family: RowFamily;
@@ -168,6 +168,16 @@ function addFleetRows(b: LpBuilder, meta: RowMeta[], demand: Demand, options: Re
     });
     b.addRow('budget', terms, -Infinity, options.budgetUsd / 1e6);
     meta.push({ family: 'budget', scale: 1e6, unit: 'USD' });
+  }
+  if (options.maxAveragePowerWatts !== undefined) {
+    const terms: LpTerm[] = [];
+    pools.forEach((_, j) => {
+      if (countIndex[j] === undefined) return;
+      terms.push({ index: countIndex[j]!, coef: facts[j].idleWatts / 1000 });
+      profiles.forEach((p, c) => shareIndex[c][j].forEach((idx, k) => terms.push({ index: idx, coef: (p.ratePerSecond * entries[c][j].points[k].energyJ) / 1000 })));
+    });
+    b.addRow('energy', terms, -Infinity, options.maxAveragePowerWatts / 1000);
+    meta.push({ family: 'energy', scale: 1000, unit: 'W' });
   }
   const gpuIds = [...new Set(pools.map((p) => p.gpu.id))];
   for (const gpu of gpuIds) {

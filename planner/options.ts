@@ -25,6 +25,7 @@ export interface ResolvedOptions {
   readonly deadlineMs: number;
   readonly mipRelGap: number;
   readonly clockMs?: () => number;
+  readonly maxAveragePowerWatts?: number;
   readonly cuts: readonly PlanCut[];
   readonly explain: boolean;
 }
@@ -61,6 +62,7 @@ export function resolveOptions(options: PlanOptions, datacenterPowerCapWatts?: n
     // 1e-6 of a multi-million-dollar TCO is a few dollars; proving optimality to 1e-9 costs HiGHS seconds.
     mipRelGap: options.mipRelGap ?? 1e-6,
     clockMs: options.clockMs,
+    maxAveragePowerWatts: options.maxAveragePowerWatts,
     cuts: options.cuts ?? [],
     explain: options.explain ?? true,
   };

@@ -49,6 +49,8 @@ export interface PlanOptions {
   readonly deadlineMs?: number;
   readonly mipRelGap?: number;
   readonly clockMs?: () => number;
+  /** Cap on the fleet's average GPU power (idle + busy), watts: the ε-constraint of the cost–energy sweep. */
+  readonly maxAveragePowerWatts?: number;
   /** Cuts added by the plan → check → tighten loop. */
   readonly cuts?: readonly PlanCut[];
   /** Attach the LP relaxation's duals to the binding constraints (default true; the relaxation is always solved). */

@@ -14,10 +14,11 @@ import { renderReport } from '../../../reports/index.js';
 import { createKernelChecker, type KernelCheckResult } from '../../kernel-check.js';
 import { planAndCheck, type LoopResult } from '../../loop.js';
 import { createPerfModelFor } from '../../perf-adapter.js';
-import { loopToJson } from '../../plan-json.js';
+import { loopToJson, planToJson } from '../../plan-json.js';
+import { compareTiers, sweepCostEnergy, type ParetoPoint, type TierComparison } from '../../sweep.js';
 import { planToFleet } from '../../fleet.js';
 import type { SolverName } from '../../solve.js';
-import type { Objective, PerfModelFor } from '../../types.js';
+import type { Objective, PerfModelFor, Plan } from '../../types.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
@@ -34,6 +35,8 @@ export interface PlanArgs {
   readonly budgetUsd?: number;
   readonly horizonYears?: number;
   readonly solver?: SolverName;
+  /** Also compute the cost–energy Pareto front. */
+  readonly pareto?: boolean;
   readonly seed?: number;
   /** Simulated seconds of the kernel check (default 1200: the issue's 20 minutes). */
   readonly durationS?: number;
@@ -124,6 +127,23 @@ function renderHuman(json: ReturnType<typeof loopToJson>, terminal: boolean): st
   return `${lines.join('\n')}\n`;
 }
 
+function tierJson(plan: Plan, label: string) {
+  return { label, instances: planToJson(plan).instances, tco_usd: plan.cost.tcoUsd, energy_j_per_output_token: plan.energy.jPerOutputToken };
+}
+
+/** The homogeneous-vs-heterogeneous block of the plan JSON (solves only, not kernel-checked). */
+function tiersJson(t: TierComparison) {
+  return {
+    best_homogeneous: t.homogeneous ? tierJson(t.homogeneous, `best single GPU type (${t.homogeneousGpu}, uncapped)`) : null,
+    best_heterogeneous: t.heterogeneous ? tierJson(t.heterogeneous, 'best over all candidate pools') : null,
+    ...(t.deltaTcoUsd !== undefined ? { delta_cost_usd: t.deltaTcoUsd, delta_energy_j: t.deltaJPerOutputToken } : {}),
+  };
+}
+
+function paretoJson(p: ParetoPoint, i: number) {
+  return { cost_usd: p.tcoUsd, energy_j_per_output_token: p.jPerOutputToken, label: `${i === 0 ? 'cheapest' : `point ${i}`}: ${p.plan.instances.map((x) => `${x.count}× ${x.poolKey}`).join(', ')}` };
+}
+
 /** `fleetplan plan`. */
 export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<number> {
   if (args.mix === undefined) throw inputError('usage', '', '--mix', 'found nothing, expected a mix id or file');
@@ -140,22 +160,28 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const perfModelFor = createPerfModelFor();
   const checker = createKernelChecker({ mix, slo, perfModelFor: kernelPerfModels(catalog, perfModelFor), seed, durationSeconds: durationS });
   if (ctx.stderrIsTTY && !args.json) ctx.stderr('planning and checking in the simulator…\n');
-  const result = await planAndCheck({ mix, slo, datacenter, gpus: candidateGpus(args, catalog), llm, perfModelFor }, async (fleet) => {
-    if (ctx.signal.aborted) throw inputError('usage', '', '', 'interrupted');
-    return checker(fleet);
-  }, {
+  const request = { mix, slo, datacenter, gpus: candidateGpus(args, catalog), llm, perfModelFor };
+  const planOptions = {
     objective: args.objective ?? 'tco',
     ...(args.powerCapKw !== undefined ? { powerCapWatts: args.powerCapKw * 1000 } : {}),
     ...(args.budgetUsd !== undefined ? { budgetUsd: args.budgetUsd } : {}),
     ...(args.horizonYears !== undefined ? { horizonYears: args.horizonYears } : {}),
     ...(args.solver !== undefined ? { solver: args.solver } : {}),
-  });
+  };
+  const result = await planAndCheck(request, async (fleet) => {
+    if (ctx.signal.aborted) throw inputError('usage', '', '', 'interrupted');
+    return checker(fleet);
+  }, planOptions);
+  const tiers = result.plan ? tiersJson(await compareTiers(request, planOptions)) : {};
+  const pareto = args.pareto && result.plan ? { pareto: (await sweepCostEnergy(request, planOptions)).map(paretoJson) } : {};
   const loopJson = loopToJson(result);
   const simulation = (result.check as KernelCheckResult | undefined)?.simulation;
   const document = {
     kind: 'plan' as const,
     format_version: 1,
     ...loopJson,
+    ...tiers,
+    ...pareto,
     ...(simulation ? { check: simulation } : {}),
     inputs: { mix: mix.id, llm: llm.id, slo: slo.id, gpus: candidateGpus(args, catalog).map((g) => g.id), seed, duration_s: durationS },
   };

@@ -31,6 +31,8 @@ describe('fleetplan plan and validate', () => {
     expect(doc).toMatchObject({ kind: 'plan', format_version: 1, holds: true, stopped_because: 'holds' });
     expect(doc.instances.length).toBeGreaterThan(0);
     expect(doc.check.policy).toBe('conserve');
+    expect(doc.best_homogeneous.label).toMatch(/^best single GPU type \(a40, uncapped\)$/);
+    expect(doc.best_heterogeneous.tco_usd).toBeLessThanOrEqual(doc.best_homogeneous.tco_usd * (1 + 1e-5));
     for (const f of ['plan.yaml', 'plan.json', 'report.html']) expect(existsSync(join(dir, 'out', f))).toBe(true);
     const v = context();
     expect(await runValidate({ plan: 'out/plan.yaml', json: true }, v.ctx)).toBe(0);
@@ -54,6 +56,14 @@ describe('fleetplan plan and validate', () => {
     expect(failed!.text).toMatch(/^FAIL p95 \S+( slowdown)? [0-9.]+ > [0-9.]+ \([0-9.]+% over\)$/m);
     expect(failed!.text).toMatch(/the plan does not hold\n$/);
     expect(failed!.junit).toMatch(/<failure message="FAIL p95 /);
+  });
+
+  it('plan --pareto adds a cost–energy front, cheapest first', async () => {
+    const { ctx, out } = context();
+    await runPlan({ ...paper, pareto: true, json: true }, ctx);
+    const front = JSON.parse(out.join('')).pareto as Array<{ cost_usd: number; energy_j_per_output_token: number }>;
+    expect(front.length).toBeGreaterThanOrEqual(1);
+    for (let i = 1; i < front.length; i++) expect(front[i].energy_j_per_output_token).toBeLessThan(front[i - 1].energy_j_per_output_token);
   });
 
   it('plan exits 1 with the reason when no plan exists', async () => {

@@ -1,0 +1,71 @@
+/**
+ * Sweeps over plans: the cost–energy Pareto front (ε-constraint: minimise TCO with the fleet's average GPU power
+ * capped at evenly spaced levels between the least-energy plan and the cheapest plan — exact for an integer
+ * program, where weighted sums miss the non-convex points) and the best homogeneous plan (one GPU type, no power
+ * caps) beside the best heterogeneous one.
+ */
+import { planFleet } from './plan.js';
+import type { Plan, PlanOptions, PlanRequest } from './types.js';
+
+export interface ParetoPoint {
+  readonly tcoUsd: number;
+  readonly jPerOutputToken: number;
+  readonly averagePowerWatts: number;
+  readonly plan: Plan;
+}
+
+/** The cost–energy front with at most `points` plans, cheapest first; empty when no plan exists. */
+export async function sweepCostEnergy(request: PlanRequest, options: PlanOptions = {}, points = 6): Promise<ParetoPoint[]> {
+  const base = { ...options, explain: false };
+  const cheapest = await planFleet(request, { ...base, objective: 'tco' });
+  const greenest = await planFleet(request, { ...base, objective: 'energy' });
+  if (!cheapest.ok || !greenest.ok) return [];
+  const plans: Plan[] = [cheapest.plan];
+  const high = cheapest.plan.energy.averagePowerWatts;
+  const low = greenest.plan.energy.averagePowerWatts;
+  for (let i = 1; i < points - 1 && high > low; i++) {
+    const cap = high - ((high - low) * i) / (points - 1);
+    const out = await planFleet(request, { ...base, objective: 'tco', maxAveragePowerWatts: cap });
+    if (out.ok) plans.push(out.plan);
+  }
+  // The least-energy end, priced as the cheapest plan at that energy.
+  const end = await planFleet(request, { ...base, objective: 'tco', maxAveragePowerWatts: low * (1 + 1e-9) });
+  plans.push(end.ok ? end.plan : greenest.plan);
+  const front: ParetoPoint[] = [];
+  for (const plan of plans.sort((a, b) => a.cost.tcoUsd - b.cost.tcoUsd)) {
+    const last = front.at(-1);
+    if (last && plan.energy.jPerOutputToken >= last.jPerOutputToken * (1 - 1e-9)) continue; // dominated
+    front.push({ tcoUsd: plan.cost.tcoUsd, jPerOutputToken: plan.energy.jPerOutputToken, averagePowerWatts: plan.energy.averagePowerWatts, plan });
+  }
+  return front;
+}
+
+export interface TierComparison {
+  readonly heterogeneous?: Plan;
+  /** The best plan using one GPU type at TDP, and that type. */
+  readonly homogeneous?: Plan;
+  readonly homogeneousGpu?: string;
+  /** Heterogeneous minus homogeneous (negative: the heterogeneous plan saves). */
+  readonly deltaTcoUsd?: number;
+  readonly deltaJPerOutputToken?: number;
+}
+
+/** Best homogeneous plan (each GPU type alone, uncapped) beside the unrestricted plan, on the same objective. */
+export async function compareTiers(request: PlanRequest, options: PlanOptions = {}): Promise<TierComparison> {
+  const base = { ...options, explain: false };
+  const hetero = await planFleet(request, base);
+  let best: { plan: Plan; gpu: string } | undefined;
+  for (const gpu of request.gpus) {
+    const out = await planFleet({ ...request, gpus: [gpu] }, { ...base, powerCapFractions: { prefill: [1], decode: [1], colocated: [1] } });
+    if (out.ok && (!best || out.plan.objectiveValue < best.plan.objectiveValue)) best = { plan: out.plan, gpu: gpu.id };
+  }
+  const heterogeneous = hetero.ok ? hetero.plan : undefined;
+  return {
+    heterogeneous,
+    homogeneous: best?.plan,
+    homogeneousGpu: best?.gpu,
+    ...(heterogeneous && best
+      ? { deltaTcoUsd: heterogeneous.cost.tcoUsd - best.plan.cost.tcoUsd, deltaJPerOutputToken: heterogeneous.energy.jPerOutputToken - best.plan.energy.jPerOutputToken }
+      : {}),
+  };
+}
