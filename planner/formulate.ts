@@ -35,9 +35,14 @@ export interface Formulation {
 
 const SECONDS_PER_YEAR = 365 * 24 * 3600;
 
-function cutFactor(options: ResolvedOptions, pool: string, family: CapacityFamily): number {
+/** Whether a cut applies to a pool: its key, or its role (`role:decode`). */
+function inScope(scope: string, pool: Pool): boolean {
+  return scope === pool.key || scope === `role:${pool.role}`;
+}
+
+function cutFactor(options: ResolvedOptions, pool: Pool, family: CapacityFamily): number {
   let f = 1;
-  for (const c of options.cuts) if (c.kind === 'scale-capacity' && c.poolKey === pool && c.family === family) f *= c.factor;
+  for (const c of options.cuts) if (c.kind === 'scale-capacity' && inScope(c.poolKey, pool) && c.family === family) f *= c.factor;
   return f;
 }
 
@@ -49,23 +54,22 @@ function minCount(options: ResolvedOptions, pool: string): number {
 
 /** Pools' capacity rows: [family, load per conversation (instances·s), capacity factor]. */
 function capacityRows(pool: Pool, options: ResolvedOptions, eta: number, linkBps: number): Array<[RowFamily, (e: OperatingPoint) => number, number, string]> {
-  const k = pool.key;
   if (pool.role === 'prefill') {
     return [
-      ['prefill', (e) => e.prefillLoad, cutFactor(options, k, 'prefill'), 'instances'],
+      ['prefill', (e) => e.prefillLoad, cutFactor(options, pool, 'prefill'), 'instances'],
       ['egress', (e) => e.transferBytes / (eta * linkBps), 1, 'instances'],
     ];
   }
   if (pool.role === 'decode') {
     return [
-      ['decode', (e) => e.decodeLoad, cutFactor(options, k, 'decode'), 'instances'],
-      ['kv', (e) => e.kvLoad, cutFactor(options, k, 'kv'), 'instances'],
+      ['decode', (e) => e.decodeLoad, cutFactor(options, pool, 'decode'), 'instances'],
+      ['kv', (e) => e.kvLoad, cutFactor(options, pool, 'kv'), 'instances'],
       ['ingress', (e) => e.transferBytes / (eta * linkBps), 1, 'instances'],
     ];
   }
   return [
-    ['time', (e) => e.prefillLoad / cutFactor(options, k, 'prefill') + e.decodeLoad / cutFactor(options, k, 'decode'), 1, 'instances'],
-    ['kv', (e) => e.kvLoad, cutFactor(options, k, 'kv'), 'instances'],
+    ['time', (e) => e.prefillLoad / cutFactor(options, pool, 'prefill') + e.decodeLoad / cutFactor(options, pool, 'decode'), 1, 'instances'],
+    ['kv', (e) => e.kvLoad, cutFactor(options, pool, 'kv'), 'instances'],
   ];
 }
 

@@ -54,7 +54,7 @@ export function toCheckResult(fleet: Fleet, simulation: SimulationResult): Kerne
     kvOccupancyP95: p.kv_occupancy?.p95,
   }));
   const holds = simulation.slo?.met ?? slos.every((s) => s.holds);
-  return { holds, slos, ...(attainment ? { attainment } : {}), pools, simulation };
+  return { holds, slos, ...(attainment ? { attainment } : {}), preemptions: simulation.preemptions, pools, simulation };
 }
 
 /** A CheckPlan backed by the kernel. */

@@ -35,6 +35,8 @@ export interface CheckResult {
   readonly slos: readonly SloVerdict[];
   /** Share of conversations meeting every SLO, when the checker measures it. */
   readonly attainment?: { readonly observed: number; readonly required: number; readonly holds: boolean };
+  /** Conversations preempted for lack of KV memory, fleet-wide. */
+  readonly preemptions?: number;
   readonly pools?: readonly PoolObservation[];
 }
 
@@ -63,65 +65,72 @@ export interface LoopOptions extends PlanOptions {
   readonly fleet?: FleetOptions;
 }
 
-function familyFor(metric: SloMetric, role: Role): CapacityFamily {
-  if (metric === 'ttfet_s') return role === 'decode' ? 'decode' : 'prefill';
-  return 'decode';
-}
-
 function samePool(p: PlannedPool, o: PoolObservation): boolean {
   return p.gpu === o.gpu && p.tp === o.tp && p.role === o.role && (p.powerCapWatts ?? 0) === (o.powerCapWatts ?? 0);
 }
 
-function busiest(pools: readonly PlannedPool[], check: CheckResult): { pool: PlannedPool; utilization: number } | undefined {
-  let best: { pool: PlannedPool; utilization: number } | undefined;
-  for (const pool of pools) {
-    const u = check.pools?.find((o) => samePool(pool, o))?.utilization;
-    if (u !== undefined && (!best || u > best.utilization)) best = { pool, utilization: u };
-  }
-  return best;
+function observed(plan: Plan, check: CheckResult, roles: readonly Role[]): Array<{ pool: PlannedPool; o?: PoolObservation }> {
+  return plan.instances.filter((i) => roles.includes(i.role)).map((pool) => ({ pool, o: check.pools?.find((o) => samePool(pool, o)) }));
 }
+
+/** The role-wide scope of a cut: the model error behind a miss is the same on every pool of a role (see PlanCut). */
+export function roleScope(role: Role): string {
+  return `role:${role}`;
+}
+
+const KV_PRESSURE = 0.85;
 
 /**
- * The pools behind a missed metric. TBT and later-turn TTFT are decided on decoders (or colocated engines): the
- * busiest one. TTFET is mostly prefill queueing: the busiest prefill-capable pool, plus the busiest decoder when it
- * is busier still (the decoder side of TTFET: batched decode steps and later-turn prefills). Without observations,
- * every pool of those roles.
+ * Cuts for every missed SLO. TBT and later-turn TTFT are made on decoders (and colocated engines): their decode
+ * capacity is scaled down. TTFET is made of prefill queueing, KV admission waits and decoder-side time: KV pressure
+ * (p95 occupancy ≥ 85% or any preemption) cuts decoder KV capacity; a busy prefill tier cuts prefill capacity; with
+ * neither observed, both prefill and decode capacity are cut. Each factor is target/observed within [0.5, 0.9].
+ * Cuts apply to a whole role: a cut on one pool alone just moves the plan to an uncut pool of another GPU type.
  */
-function blamedPools(plan: Plan, metric: SloMetric, check: CheckResult): PlannedPool[] {
-  const decodeSide = plan.instances.filter((i) => i.role !== 'prefill');
-  if (metric !== 'ttfet_s') {
-    const b = busiest(decodeSide, check);
-    return b ? [b.pool] : decodeSide;
-  }
-  const prefillSide = plan.instances.filter((i) => i.role !== 'decode');
-  const p = busiest(prefillSide, check);
-  const d = busiest(plan.instances.filter((i) => i.role === 'decode'), check);
-  if (!p && !d) return prefillSide;
-  return [...(p ? [p.pool] : prefillSide), ...(d && (!p || d.utilization > p.utilization) ? [d.pool] : [])];
-}
-
-/** Cuts for every missed SLO (and for pools that preempted). */
 export function cutsForMisses(plan: Plan, check: CheckResult): PlanCut[] {
   const cuts: PlanCut[] = [];
-  for (const slo of check.slos) {
-    if (slo.holds) continue;
-    const factor = Math.min(0.9, Math.max(0.5, slo.target / slo.observed));
-    for (const pool of blamedPools(plan, slo.metric, check)) {
-      const why = `p${slo.percentile} ${slo.metric} ${slo.observed.toPrecision(4)} > ${slo.target}`;
-      cuts.push({ kind: 'scale-capacity', poolKey: pool.poolKey, family: familyFor(slo.metric, pool.role), factor, why });
+  const roles = new Set(plan.instances.map((i) => i.role));
+  const decodeRoles = (['decode', 'colocated'] as const).filter((r) => roles.has(r));
+  const prefillRoles = (['prefill', 'colocated'] as const).filter((r) => roles.has(r));
+  const add = (rolesToCut: readonly Role[], family: CapacityFamily, factor: number, why: string) => {
+    for (const role of rolesToCut) {
+      if (!cuts.some((c) => c.kind === 'scale-capacity' && c.poolKey === roleScope(role) && c.family === family)) cuts.push({ kind: 'scale-capacity', poolKey: roleScope(role), family, factor, why });
+    }
+  };
+  const decoders = observed(plan, check, decodeRoles);
+  const kvPressure = (check.preemptions ?? 0) > 0 || decoders.some(({ o }) => (o?.kvOccupancyP95 ?? 0) >= KV_PRESSURE || (o?.preemptions ?? 0) > 0);
+  const prefillBusy = observed(plan, check, prefillRoles).some(({ o }) => (o?.utilization ?? 0) >= 0.7);
+  const misses = check.slos.filter((v) => !v.holds).map((v) => ({ metric: v.metric, factor: Math.min(0.9, Math.max(0.5, v.target / v.observed)), why: `p${v.percentile} ${v.metric} ${v.observed.toPrecision(4)} > ${v.target}` }));
+  if (misses.length === 0 && check.attainment && !check.attainment.holds) {
+    // Every percentile met but too few conversations met them all: tighten where TTFET is made, gently.
+    misses.push({ metric: 'ttfet_s', factor: 0.9, why: `slo_attainment ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required}` });
+  }
+  for (const m of misses) {
+    if (m.metric !== 'ttfet_s') {
+      add(decodeRoles, 'decode', m.factor, m.why);
+      if (kvPressure) add(decodeRoles, 'kv', m.factor, `${m.why}; KV under pressure`);
+      continue;
+    }
+    if (kvPressure) add(decodeRoles, 'kv', m.factor, `${m.why}; KV under pressure`);
+    if (prefillBusy) add(prefillRoles, 'prefill', m.factor, `${m.why}; prefill tier busy`);
+    if (!kvPressure && !prefillBusy) {
+      add(prefillRoles, 'prefill', m.factor, m.why);
+      add(decodeRoles, 'decode', m.factor, m.why);
     }
   }
-  if (cuts.length === 0 && check.attainment && !check.attainment.holds) {
-    // Every percentile met but too few conversations met them all: tighten where TTFET is made, gently.
-    const why = `slo_attainment ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required}`;
-    for (const pool of blamedPools(plan, 'ttfet_s', check)) cuts.push({ kind: 'scale-capacity', poolKey: pool.poolKey, family: familyFor('ttfet_s', pool.role), factor: 0.9, why });
-  }
-  for (const o of check.pools ?? []) {
-    if (!o.preemptions) continue;
-    const pool = plan.instances.find((p) => samePool(p, o));
-    if (pool) cuts.push({ kind: 'scale-capacity', poolKey: pool.poolKey, family: 'kv', factor: 0.85, why: `${o.preemptions} preemptions` });
-  }
   return cuts;
+}
+
+/** When cuts left the plan unchanged: one more instance in the busiest pool of each cut role. */
+function forcedCounts(plan: Plan, check: CheckResult, cuts: readonly PlanCut[]): PlanCut[] {
+  const forced: PlanCut[] = [];
+  for (const role of new Set(cuts.map((c) => c.poolKey.replace(/^role:/, '') as Role))) {
+    const pools = observed(plan, check, [role]);
+    if (pools.length === 0) continue;
+    const target = pools.reduce((a, b) => ((b.o?.utilization ?? 0) > (a.o?.utilization ?? 0) ? b : a)).pool;
+    forced.push({ kind: 'min-count', poolKey: target.poolKey, min: target.count + 1, why: `capacity cuts on ${role} left the plan unchanged` });
+  }
+  return forced;
 }
 
 function sameInstances(a: Plan, b: Plan): boolean {
@@ -150,11 +159,8 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
     }
     let plan = outcome.plan;
     if (last && sameInstances(plan, last.plan)) {
-      // The cut did not change the plan: force one more instance in each blamed pool.
-      const forced = cutsForMisses(last.plan, last.check).map((c): PlanCut => {
-        const count = last!.plan.instances.find((i) => i.poolKey === c.poolKey)?.count ?? 0;
-        return { kind: 'min-count', poolKey: c.poolKey, min: count + 1, why: `${c.why}; capacity cut alone left the plan unchanged` };
-      });
+      // The cut did not change the plan: force one more instance in the busiest pool of each cut role.
+      const forced = forcedCounts(last.plan, last.check, cutsForMisses(last.plan, last.check));
       cuts = [...cuts, ...forced];
       const again = await planFleet(request, { ...options, cuts });
       if (!again.ok) {

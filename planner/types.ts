@@ -72,7 +72,10 @@ export interface Pool {
 /** Capacity families a cut can tighten. */
 export type CapacityFamily = 'prefill' | 'decode' | 'kv';
 
-/** A tightening added after a kernel check missed an SLO. */
+/**
+ * A tightening added after a kernel check missed an SLO. `poolKey` is a pool's key or a role scope `role:<role>`
+ * (every pool of that role).
+ */
 export type PlanCut =
   | { readonly kind: 'scale-capacity'; readonly poolKey: string; readonly family: CapacityFamily; readonly factor: number; readonly why: string }
   | { readonly kind: 'min-count'; readonly poolKey: string; readonly min: number; readonly why: string };

@@ -59,6 +59,8 @@ describe('planAndCheck()', () => {
     const families = new Set(result.rounds.at(-1)!.cuts.map((c) => (c.kind === 'scale-capacity' ? c.family : 'min-count')));
     expect(families.has('decode')).toBe(true);
     expect(families.has('prefill')).toBe(true);
+    // The kernel's verdict decides: the last round holds, every earlier one missed something.
+    expect(result.rounds.slice(0, -1).every((r) => r.check?.holds === false)).toBe(true);
     const json = loopToJson(result);
     expect(json.holds).toBe(true);
     expect(json.rounds).toHaveLength(result.rounds.length);
@@ -89,20 +91,25 @@ describe('planAndCheck()', () => {
 });
 
 describe('cutsForMisses()', () => {
-  it('cuts the busiest pool of the role behind the metric, scaled by target / observed within [0.5, 0.9]', async () => {
+  it('cuts a whole role, scaled by target / observed within [0.5, 0.9], and KV when it is under pressure', async () => {
     const plan = (await planAndCheck(request, fakeChecker(0, 0).check, options)).plan!;
-    const cuts = cutsForMisses(plan, {
-      holds: false,
-      slos: [
-        { metric: 'tbt_ms', percentile: 95, target: 60, observed: 80, holds: false },
-        { metric: 'ttfet_s', percentile: 95, target: 60, observed: 600, holds: false },
-      ],
-    });
-    const decode = cuts.find((c) => c.kind === 'scale-capacity' && c.family === 'decode');
-    const prefill = cuts.find((c) => c.kind === 'scale-capacity' && c.family === 'prefill');
-    expect(decode).toMatchObject({ factor: 0.75 });
-    expect(prefill).toMatchObject({ factor: 0.5 });
-    expect(decode!.poolKey).toMatch(/\/decode\//);
-    expect(prefill!.poolKey).toMatch(/\/prefill\//);
+    const slos = [
+      { metric: 'tbt_ms' as const, percentile: 95, target: 60, observed: 80, holds: false },
+      { metric: 'ttfet_s' as const, percentile: 95, target: 60, observed: 600, holds: false },
+    ];
+    const calm = cutsForMisses(plan, { holds: false, slos });
+    expect(calm.map((c) => (c.kind === 'scale-capacity' ? [c.poolKey, c.family, c.factor] : c.kind))).toEqual([
+      ['role:decode', 'decode', 0.75],
+      ['role:prefill', 'prefill', 0.5],
+    ]);
+    const pressured = cutsForMisses(plan, { holds: false, slos, preemptions: 12 });
+    expect(pressured.filter((c) => c.kind === 'scale-capacity' && c.family === 'kv').map((c) => c.poolKey)).toEqual(['role:decode']);
+  });
+
+  it('turns an attainment miss with every percentile met into gentle cuts', async () => {
+    const plan = (await planAndCheck(request, fakeChecker(0, 0).check, options)).plan!;
+    const cuts = cutsForMisses(plan, { holds: false, slos: [], attainment: { observed: 0.8, required: 0.9, holds: false } });
+    expect(cuts.length).toBeGreaterThan(0);
+    expect(cuts.every((c) => c.kind === 'scale-capacity' && c.factor === 0.9 && c.why.startsWith('slo_attainment 0.8000 < 0.9'))).toBe(true);
   });
 });
