@@ -3,10 +3,15 @@
  * (prefill, decode) × 4 classes (the first class of four catalog mixes), llama-3.1-70b, SLO `standard`, objective
  * tco, SLO `relaxed` (`--standard` for the standard set). For each solver: formulation size, wall time of the MILP solve, objective, whether its answer verified, and
  * whether the default (javascript-lp-solver) had to fall back to HiGHS; the ratio jsLP / HiGHS in the same run.
- * A second scenario adds colocated pools and 70%-capped decoders (3 roles, 2 caps). Prints one JSON document.
+ * A second scenario adds colocated pools and 70%-capped decoders (3 roles, 2 caps); a third times the whole `plan`
+ * (LP relaxation, bound tightening, MILP, kernel check of 20 simulated minutes, tightening rounds). The raw MILP
+ * timings solve the untightened model at the production gap (1e-6); `plan_default_ms` is what `plan` does (HiGHS,
+ * LP relaxation first, tightened bounds). Prints one JSON document.
  */
 import { loadBuiltinCatalog } from '../catalogs/index.js';
-import type { Mix } from '../catalogs/types.js';
+import type { InstancePool, Mix } from '../catalogs/types.js';
+import { createKernelChecker } from '../planner/kernel-check.js';
+import { planAndCheck } from '../planner/loop.js';
 import { deriveDemand } from '../planner/demand.js';
 import { formulatePlan } from '../planner/formulate.js';
 import { resolveOptions } from '../planner/options.js';
@@ -54,7 +59,7 @@ async function scenario(name: string, planOptions: PlanOptions) {
   let jslp: { status: string; objective: number; verified: boolean } = { status: 'n/a', objective: NaN, verified: false };
   await solveWithHighs({ variables: [], rows: [], objectiveOffset: 0 }, { deadlineMs: 1000 }); // load the wasm outside the timing
   for (let r = 0; r < runs; r++) {
-    const h = await solveWithHighs(model, { deadlineMs: 60_000, mipRelGap: 1e-9, clockMs });
+    const h = await solveWithHighs(model, { deadlineMs: 60_000, mipRelGap: options.mipRelGap, clockMs });
     highsMs.push(h.wallSeconds! * 1000);
     highsObjective = h.objective;
     const j = await solveWithJsLp(model, { deadlineMs: 10_000, clockMs });
@@ -84,6 +89,30 @@ async function scenario(name: string, planOptions: PlanOptions) {
   };
 }
 
-const results = [await scenario('2 roles, TDP', { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] } })];
+/** The whole `plan`: solve → kernel check of 20 simulated minutes (conserve) → tighten, as the CLI runs it. */
+async function wholePlan() {
+  const kernelPerf = (pool: InstancePool) => request.perfModelFor(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool.tp, pool.powerCapWatts)!;
+  const checker = createKernelChecker({ mix, slo: request.slo, perfModelFor: kernelPerf, seed: 1, durationSeconds: 1200 });
+  let kernelMs = 0;
+  const t0 = clockMs();
+  const result = await planAndCheck(request, async (fleet) => {
+    const t = clockMs();
+    const r = await checker(fleet);
+    kernelMs += clockMs() - t;
+    return r;
+  }, { clockMs });
+  return {
+    scenario: 'whole plan: solve + kernel check (1200 simulated s) per round',
+    wall_ms: Math.round(clockMs() - t0),
+    kernel_ms: Math.round(kernelMs),
+    rounds: result.rounds.length,
+    holds: result.holds,
+    stopped_because: result.stoppedBecause,
+    conversations_checked: (result.check as { simulation?: { counts: { arrived: number } } } | undefined)?.simulation?.counts.arrived,
+  };
+}
+
+const results: unknown[] = [await scenario('2 roles, TDP', { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] } })];
 if (!quick) results.push(await scenario('3 roles, decoders also at 70% TDP', {}));
-console.log(JSON.stringify({ node: process.version, gpus: request.gpus.length, classes: mix.classes.length, llm: request.llm.id, results }, null, 2));
+if (!quick) results.push(await wholePlan());
+console.log(JSON.stringify({ node: process.version, gpus: request.gpus.length, classes: mix.classes.length, llm: request.llm.id, slo: request.slo.id, results }, null, 2));
