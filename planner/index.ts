@@ -16,3 +16,7 @@ export { formulatePlan, type Formulation } from './formulate.js';
 export { resolveOptions } from './options.js';
 export { enumeratePools } from './pools.js';
 export type * from './types.js';
+export { createKernelChecker, simulateForCheck, toCheckResult, type KernelCheckOptions, type KernelCheckResult } from './kernel-check.js';
+export { createPerfModelFor } from './perf-adapter.js';
+export { sweepCostEnergy, compareTiers, type ParetoPoint, type TierComparison } from './sweep.js';
+export { tightenBounds } from './bounds.js';
