@@ -11,6 +11,8 @@ import { runPredict } from './predict.js';
 import { runReport } from './report.js';
 import { runSimulate, type WorkloadArgs } from './simulate.js';
 import { runCompare } from './compare.js';
+import { runPlan } from './plan.js';
+import { runValidate } from './validate.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -89,7 +91,12 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--out <dir>', description: 'write plan.yaml, plan.json and report.html here' },
       jsonOption, catalogOption,
     ],
-    run: notBuilt('plan', 5),
+    run: (_p, o, ctx) =>
+      runPlan({
+        mix: str(o.mix), llm: str(o.llm), gpus: o.gpus as string[] | undefined, slo: str(o.slo), ttfetP95S: num(o.ttfetP95S), tbtP95Ms: num(o.tbtP95Ms),
+        objective: str(o.objective) as never, powerCapKw: num(o.powerCapKw), budgetUsd: num(o.budgetUsd), horizonYears: num(o.horizonYears),
+        solver: str(o.solver) as never, pareto: Boolean(o.pareto), seed: num(o.seed), out: str(o.out), json: Boolean(o.json), catalogFiles: files(o.catalog),
+      }, ctx),
   },
   {
     usage: 'simulate', positionals: 0,
@@ -138,7 +145,8 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--duration-s <n>', description: 'simulated seconds of arrivals', parse: numberFlag({ exclusiveMin: 0 }) as never },
       seedOption, jsonOption, catalogOption,
     ],
-    run: notBuilt('validate', 5),
+    run: (p, o, ctx) =>
+      runValidate({ plan: p[0], mix: str(o.mix), slo: str(o.slo), junit: str(o.junit), durationS: num(o.durationS), seed: num(o.seed), json: Boolean(o.json), catalogFiles: files(o.catalog) }, ctx),
   },
   {
     usage: 'whatif', positionals: 0,
