@@ -1,7 +1,7 @@
 /**
  * Planner solve benchmark (`npx tsx bench/planner.ts [--quick]`): every catalog GPU type × TP {1,2,4,8} × 2 roles
  * (prefill, decode) × 4 classes (the first class of four catalog mixes), llama-3.1-70b, SLO `standard`, objective
- * tco, SLO `relaxed` (`--standard` for the standard set). For each solver: formulation size, wall time of the MILP solve, objective, whether its answer verified, and
+ * tco, SLO `relaxed` (`--standard` for the standard set; `--whole` runs only the whole-plan scenario). For each solver: formulation size, wall time of the MILP solve, objective, whether its answer verified, and
  * whether the default (javascript-lp-solver) had to fall back to HiGHS; the ratio jsLP / HiGHS in the same run.
  * A second scenario adds colocated pools and 70%-capped decoders (3 roles, 2 caps); a third times the whole `plan`
  * (LP relaxation, bound tightening, MILP, kernel check of 20 simulated minutes, tightening rounds). The raw MILP
@@ -108,11 +108,21 @@ async function wholePlan() {
     rounds: result.rounds.length,
     holds: result.holds,
     stopped_because: result.stoppedBecause,
+    reason: result.reason,
+    attainment_by_round: result.rounds.map((r) => r.check?.attainment?.observed ?? null),
+    misses_by_round: result.rounds.map((r) => [
+      ...(r.check?.slos ?? []).filter((v) => !v.holds).map((v) => `p${v.percentile} ${v.metric} ${v.observed.toPrecision(4)} > ${v.target}`),
+      ...(r.check?.attainment && !r.check.attainment.holds ? [`slo_attainment ${r.check.attainment.observed.toPrecision(4)} < ${r.check.attainment.required}`] : []),
+    ]),
+    cuts_by_round: result.rounds.map((r, i) => (result.rounds[i + 1]?.cuts.slice(r.cuts.length) ?? []).map((c) => (c.kind === 'min-count' ? `min ${c.poolKey} ≥ ${c.min}` : `${c.poolKey} ${c.family} ×${c.factor.toFixed(3)}: ${c.why}`))),
+    final_instances: result.plan?.instances.map((i) => `${i.count}× ${i.poolKey}`),
     conversations_checked: (result.check as { simulation?: { counts: { arrived: number } } } | undefined)?.simulation?.counts.arrived,
   };
 }
 
-const results: unknown[] = [await scenario('2 roles, TDP', { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] } })];
-if (!quick) results.push(await scenario('3 roles, decoders also at 70% TDP', {}));
-if (!quick) results.push(await wholePlan());
+const wholeOnly = process.argv.includes('--whole');
+const results: unknown[] = [];
+if (!wholeOnly) results.push(await scenario('2 roles, TDP', { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] } }));
+if (!quick && !wholeOnly) results.push(await scenario('3 roles, decoders also at 70% TDP', {}));
+if (!quick || wholeOnly) results.push(await wholePlan());
 console.log(JSON.stringify({ node: process.version, gpus: request.gpus.length, classes: mix.classes.length, llm: request.llm.id, slo: request.slo.id, results }, null, 2));

@@ -6,6 +6,7 @@ import type { Fleet, InstancePool, Mix, SloSet } from '../catalogs/types.js';
 import type { PerfModel } from '../models/types.js';
 import { generateConversations, simulateConversations, type KernelOptions, type SimulationResult } from './kernel/index.js';
 import type { CheckPlan, CheckResult, SloVerdict } from './loop.js';
+import { rankAttainmentContributors, type MetricSummary } from './attainment.js';
 
 export interface KernelCheckOptions {
   readonly mix: Mix;
@@ -38,6 +39,18 @@ export function simulateForCheck(fleet: Fleet, options: KernelCheckOptions): Sim
   });
 }
 
+const SLOWDOWN_KEY = { ttfet_s: 'ttfet', ttft_s: 'ttft', tbt_ms: 'tbt', last_turn_tbt_ms: 'last_turn_tbt' } as const;
+
+/** Each target read at the percentile that joint attainment needs (see attainment.ts), worst first. */
+function attainmentContributors(simulation: SimulationResult, required: number) {
+  const targets = (simulation.slo?.targets ?? []).map((t) => {
+    const summary: MetricSummary = t.kind === 'slowdown' ? simulation.slowdown[SLOWDOWN_KEY[t.metric]] : simulation[t.metric];
+    return { metric: t.metric, percentile: t.percentile, bound: t.bound, summary };
+  });
+  const laterTurns = simulation.conversations > 0 ? simulation.turns / simulation.conversations - 1 : 1;
+  return rankAttainmentContributors(targets, required, laterTurns);
+}
+
 /** The loop's view of a simulation: per-target verdicts, attainment, per-pool utilisation. */
 export function toCheckResult(fleet: Fleet, simulation: SimulationResult): KernelCheckResult {
   const slos: SloVerdict[] = (simulation.slo?.targets ?? []).map((t) => ({ metric: t.metric, percentile: t.percentile, target: t.bound, observed: t.value, holds: t.met }));
@@ -54,7 +67,8 @@ export function toCheckResult(fleet: Fleet, simulation: SimulationResult): Kerne
     kvOccupancyP95: p.kv_occupancy?.p95,
   }));
   const holds = simulation.slo?.met ?? slos.every((s) => s.holds);
-  return { holds, slos, ...(attainment ? { attainment } : {}), preemptions: simulation.preemptions, pools, simulation };
+  const contributors = attainment ? attainmentContributors(simulation, attainment.required) : [];
+  return { holds, slos, ...(attainment ? { attainment: { ...attainment, ...(contributors.length > 0 ? { contributors } : {}) } } : {}), preemptions: simulation.preemptions, pools, simulation };
 }
 
 /** A CheckPlan backed by the kernel. */

@@ -8,6 +8,7 @@
 import type { Fleet, Role, SloMetric } from '../catalogs/types.js';
 import { planToFleet, type FleetOptions } from './fleet.js';
 import { planFleet } from './plan.js';
+import type { AttainmentContributor } from './attainment.js';
 import type { CapacityFamily, Plan, PlanCut, PlanOptions, PlanOutcome, PlanRequest, PlannedPool } from './types.js';
 
 /** One SLO as the checker measured it (values in the metric's unit: s or ms). */
@@ -34,7 +35,13 @@ export interface CheckResult {
   readonly holds: boolean;
   readonly slos: readonly SloVerdict[];
   /** Share of conversations meeting every SLO, when the checker measures it. */
-  readonly attainment?: { readonly observed: number; readonly required: number; readonly holds: boolean };
+  readonly attainment?: {
+    readonly observed: number;
+    readonly required: number;
+    readonly holds: boolean;
+    /** Targets read at the percentile joint attainment needs, worst first (attainment.ts), when measured. */
+    readonly contributors?: readonly AttainmentContributor[];
+  };
   /** Conversations preempted for lack of KV memory, fleet-wide. */
   readonly preemptions?: number;
   readonly pools?: readonly PoolObservation[];
@@ -102,12 +109,20 @@ export function cutsForMisses(plan: Plan, check: CheckResult): PlanCut[] {
   const prefillBusy = observed(plan, check, prefillRoles).some(({ o }) => (o?.utilization ?? 0) >= 0.7);
   const misses = check.slos.filter((v) => !v.holds).map((v) => ({ metric: v.metric, factor: Math.min(0.9, Math.max(0.5, v.target / v.observed)), why: `p${v.percentile} ${v.metric} ${v.observed.toPrecision(4)} > ${v.target}` }));
   if (misses.length === 0 && check.attainment && !check.attainment.holds) {
-    // Every percentile met but too few conversations met them all: tighten where TTFET is made, gently.
-    misses.push({ metric: 'ttfet_s', factor: 0.9, why: `slo_attainment ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required}` });
+    // Every percentile met but too few conversations met them all: cut where the worst contributor is made, read at
+    // the percentile joint attainment needs; without that reading, tighten where TTFET is made, gently.
+    const why = `slo_attainment ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required}`;
+    const worst = check.attainment.contributors?.[0];
+    if (worst) {
+      const factor = Math.min(0.9, Math.max(0.5, worst.ratio > 0 ? 1 / worst.ratio : 0.9));
+      misses.push({ metric: worst.metric, factor, why: `${why}; worst contributor p${worst.percentile} ${worst.metric} ≈ ${worst.value.toPrecision(4)} vs ${worst.bound}` });
+    } else misses.push({ metric: 'ttfet_s', factor: 0.9, why });
   }
   for (const m of misses) {
     if (m.metric !== 'ttfet_s') {
       add(decodeRoles, 'decode', m.factor, m.why);
+      // A later turn on a colocated engine also waits behind first-turn prefills there.
+      if (m.metric === 'ttft_s' && roles.has('colocated')) add(['colocated'], 'prefill', m.factor, `${m.why}; colocated engines also prefill first turns`);
       if (kvPressure) add(decodeRoles, 'kv', m.factor, `${m.why}; KV under pressure`);
       continue;
     }
@@ -133,20 +148,32 @@ function forcedCounts(plan: Plan, check: CheckResult, cuts: readonly PlanCut[]):
   return forced;
 }
 
+function describeMisses(check: CheckResult | undefined): string {
+  if (!check) return 'an SLO';
+  const misses = check.slos.filter((v) => !v.holds).map((v) => `p${v.percentile} ${v.metric} ${v.observed.toPrecision(4)} > ${v.target}`);
+  if (check.attainment && !check.attainment.holds) misses.push(`slo_attainment ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required}`);
+  return misses.length > 0 ? misses.join(', ') : 'an SLO';
+}
+
 function sameInstances(a: Plan, b: Plan): boolean {
   const key = (p: Plan) => p.instances.map((i) => `${i.poolKey}×${i.count}`).sort().join(',');
   return key(a) === key(b);
 }
 
-/** Runs the loop. */
-export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, options: LoopOptions = {}): Promise<LoopResult> {
-  const maxRounds = options.maxRounds ?? 8;
-  const fleetOptions: FleetOptions = {
+/** How the loop turns a plan into the fleet it checks (links from the GPUs' inter-node bandwidth). */
+export function fleetOptionsFor(request: PlanRequest, options: LoopOptions = {}): FleetOptions {
+  return {
     datacenter: request.datacenter,
     ...(options.link ? { link: options.link } : {}),
     interNodeBandwidthBytesPerSecond: Object.fromEntries(request.gpus.map((g) => [g.id, g.interNodeBandwidthBytesPerSecond])),
     ...options.fleet,
   };
+}
+
+/** Runs the loop. */
+export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, options: LoopOptions = {}): Promise<LoopResult> {
+  const maxRounds = options.maxRounds ?? 8;
+  const fleetOptions = fleetOptionsFor(request, options);
   const rounds: Round[] = [];
   let cuts: PlanCut[] = [...(options.cuts ?? [])];
   let last: { plan: Plan; check: CheckResult } | undefined;
@@ -179,5 +206,5 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
     }
     cuts = [...cuts, ...added];
   }
-  return { holds: false, rounds, plan: last?.plan, check: last?.check, stoppedBecause: 'max-rounds', reason: `the plan still misses an SLO after ${maxRounds} rounds` };
+  return { holds: false, rounds, plan: last?.plan, check: last?.check, stoppedBecause: 'max-rounds', reason: `stopped at the round limit (${maxRounds} rounds); the last plan still misses ${describeMisses(last?.check)}` };
 }

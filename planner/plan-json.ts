@@ -1,7 +1,7 @@
 /**
  * The plan's JSON contract (DESIGN.md, snake_case with units): what `plan --json` prints and reports read.
  */
-import type { LoopResult, Round } from './loop.js';
+import type { CheckResult, LoopResult, Round } from './loop.js';
 import type { BindingConstraint, Plan, PlanCut } from './types.js';
 
 function bindingJson(b: BindingConstraint) {
@@ -67,9 +67,15 @@ function cutJson(c: PlanCut) {
   return c.kind === 'min-count' ? { kind: c.kind, pool: c.poolKey, min: c.min, why: c.why } : { kind: c.kind, pool: c.poolKey, family: c.family, factor: c.factor, why: c.why };
 }
 
+/** A check's verdict as JSON: holds, attainment (observed/required) and every missed target with its value. */
+export function checkToJson(check: CheckResult) {
+  const misses = check.slos.filter((v) => !v.holds).map((v) => ({ slo: `p${v.percentile} ${v.metric}`, value: v.observed, target: v.target }));
+  if (check.attainment && !check.attainment.holds) misses.push({ slo: 'slo_attainment', value: check.attainment.observed, target: check.attainment.required });
+  return { holds: check.holds, ...(check.attainment ? { slo_attainment: check.attainment.observed, required_attainment: check.attainment.required } : {}), misses };
+}
+
 function roundJson(r: Round, next: Round | undefined) {
-  const misses = (r.check?.slos ?? []).filter((v) => !v.holds).map((v) => ({ slo: `p${v.percentile} ${v.metric}`, value: v.observed, target: v.target }));
-  if (r.check?.attainment && !r.check.attainment.holds) misses.push({ slo: 'slo_attainment', value: r.check.attainment.observed, target: r.check.attainment.required });
+  const misses = r.check ? checkToJson(r.check).misses : [];
   return {
     round: r.index,
     ...(r.outcome.ok ? { instances: planToJson(r.outcome.plan).instances, objective_value: r.outcome.plan.objectiveValue } : { no_plan: r.outcome.reason }),

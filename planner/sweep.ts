@@ -2,8 +2,10 @@
  * Sweeps over plans: the cost–energy Pareto front (ε-constraint: minimise TCO with the fleet's average GPU power
  * capped at evenly spaced levels between the least-energy plan and the cheapest plan — exact for an integer
  * program, where weighted sums miss the non-convex points) and the best homogeneous plan (one GPU type, no power
- * caps) beside the best heterogeneous one.
+ * caps) beside the best heterogeneous one, each of which can be run through the kernel check (checkTiers).
  */
+import { planToFleet, type FleetOptions } from './fleet.js';
+import type { CheckPlan, CheckResult } from './loop.js';
 import { planFleet } from './plan.js';
 import type { Plan, PlanOptions, PlanRequest } from './types.js';
 
@@ -68,4 +70,20 @@ export async function compareTiers(request: PlanRequest, options: PlanOptions = 
       ? { deltaTcoUsd: heterogeneous.cost.tcoUsd - best.plan.cost.tcoUsd, deltaJPerOutputToken: heterogeneous.energy.jPerOutputToken - best.plan.energy.jPerOutputToken }
       : {}),
   };
+}
+
+/** The tier comparison with each side run through the checker (the kernel in production), as the loop's fleets. */
+export interface CheckedTiers extends TierComparison {
+  readonly homogeneousCheck?: CheckResult;
+  readonly heterogeneousCheck?: CheckResult;
+}
+
+/**
+ * Checks both sides of a tier comparison. The two plans are first-round solves (no loop cuts), so a side that
+ * misses says the model alone would not have held it; the plan the loop returns is the checked, tightened one.
+ */
+export async function checkTiers(tiers: TierComparison, checkPlan: CheckPlan, fleetOptions: FleetOptions): Promise<CheckedTiers> {
+  const homogeneousCheck = tiers.homogeneous ? await checkPlan(planToFleet(tiers.homogeneous, fleetOptions)) : undefined;
+  const heterogeneousCheck = tiers.heterogeneous ? await checkPlan(planToFleet(tiers.heterogeneous, fleetOptions)) : undefined;
+  return { ...tiers, ...(homogeneousCheck ? { homogeneousCheck } : {}), ...(heterogeneousCheck ? { heterogeneousCheck } : {}) };
 }

@@ -12,13 +12,14 @@ import type { Catalog, GpuSpec, InstancePool, Mix, SloSet } from '../../../catal
 import type { PerfModel } from '../../../models/index.js';
 import { renderReport } from '../../../reports/index.js';
 import { createKernelChecker, type KernelCheckResult } from '../../kernel-check.js';
-import { planAndCheck, type LoopResult } from '../../loop.js';
+import { fleetOptionsFor, planAndCheck, type LoopResult } from '../../loop.js';
 import { createPerfModelFor } from '../../perf-adapter.js';
 import { loopToJson, planToJson } from '../../plan-json.js';
-import { compareTiers, sweepCostEnergy, type ParetoPoint, type TierComparison } from '../../sweep.js';
+import { checkTiers, compareTiers, sweepCostEnergy } from '../../sweep.js';
+import { describeTiers, paretoPointToJson, tiersToJson } from '../../tiers-json.js';
 import { planToFleet } from '../../fleet.js';
 import type { SolverName } from '../../solve.js';
-import type { Objective, PerfModelFor, Plan } from '../../types.js';
+import type { Objective, PerfModelFor } from '../../types.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
@@ -123,25 +124,8 @@ function renderHuman(json: ReturnType<typeof loopToJson>, terminal: boolean): st
     const state = 'no_plan' in r ? `no plan: ${r.no_plan}` : r.check?.holds ? 'holds' : `misses ${misses}`;
     lines.push(`round ${r.round}: ${state}`);
   }
-  lines.push(json.holds ? 'the plan holds' : `the plan does not hold${json.reason ? `: ${json.reason}` : ''}`);
+  lines.push(json.holds ? `the plan holds (round ${json.rounds.length - 1})` : `the plan does not hold (stopped: ${json.stopped_because})${json.reason ? `: ${json.reason}` : ''}`);
   return `${lines.join('\n')}\n`;
-}
-
-function tierJson(plan: Plan, label: string) {
-  return { label, instances: planToJson(plan).instances, tco_usd: plan.cost.tcoUsd, energy_j_per_output_token: plan.energy.jPerOutputToken };
-}
-
-/** The homogeneous-vs-heterogeneous block of the plan JSON (solves only, not kernel-checked). */
-function tiersJson(t: TierComparison) {
-  return {
-    best_homogeneous: t.homogeneous ? tierJson(t.homogeneous, `best single GPU type (${t.homogeneousGpu}, uncapped)`) : null,
-    best_heterogeneous: t.heterogeneous ? tierJson(t.heterogeneous, 'best over all candidate pools') : null,
-    ...(t.deltaTcoUsd !== undefined ? { delta_cost_usd: t.deltaTcoUsd, delta_energy_j: t.deltaJPerOutputToken } : {}),
-  };
-}
-
-function paretoJson(p: ParetoPoint, i: number) {
-  return { cost_usd: p.tcoUsd, energy_j_per_output_token: p.jPerOutputToken, label: `${i === 0 ? 'cheapest' : `point ${i}`}: ${p.plan.instances.map((x) => `${x.count}× ${x.poolKey}`).join(', ')}` };
 }
 
 /** `fleetplan plan`. */
@@ -168,19 +152,21 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...(args.horizonYears !== undefined ? { horizonYears: args.horizonYears } : {}),
     ...(args.solver !== undefined ? { solver: args.solver } : {}),
   };
-  const result = await planAndCheck(request, async (fleet) => {
+  const check = async (fleet: Parameters<typeof checker>[0]) => {
     if (ctx.signal.aborted) throw inputError('usage', '', '', 'interrupted');
     return checker(fleet);
-  }, planOptions);
-  const tiers = result.plan ? tiersJson(await compareTiers(request, planOptions)) : {};
-  const pareto = args.pareto && result.plan ? { pareto: (await sweepCostEnergy(request, planOptions)).map(paretoJson) } : {};
+  };
+  const result = await planAndCheck(request, check, planOptions);
+  // Both sides of the tier comparison go through the same kernel check as the plan itself.
+  const tiers = result.plan ? tiersToJson(await checkTiers(await compareTiers(request, planOptions), check, fleetOptionsFor(request, planOptions))) : undefined;
+  const pareto = args.pareto && result.plan ? { pareto: (await sweepCostEnergy(request, planOptions)).map(paretoPointToJson) } : {};
   const loopJson = loopToJson(result);
   const simulation = (result.check as KernelCheckResult | undefined)?.simulation;
   const document = {
     kind: 'plan' as const,
     format_version: 1,
     ...loopJson,
-    ...tiers,
+    ...(tiers ?? {}),
     ...pareto,
     ...(simulation ? { check: simulation } : {}),
     inputs: { mix: mix.id, llm: llm.id, slo: slo.id, gpus: candidateGpus(args, catalog).map((g) => g.id), seed, duration_s: durationS },
@@ -198,6 +184,13 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     writeFileAtomic(join(outDir, 'report.html'), renderReport(document, join(args.out, 'plan.json')));
   }
   if (args.json) ctx.stdout(`${JSON.stringify(document, null, 2)}\n`);
-  else ctx.stdout(renderHuman(loopJson, ctx.stdoutIsTTY));
+  else ctx.stdout(renderHuman(loopJson, ctx.stdoutIsTTY) + (tiers ? describeTiers(tiers).map((l) => `${l}\n`).join('') : ''));
+  if (args.out !== undefined) {
+    // Where the files are and what to try next: stdout in text mode, stderr with --json (stdout holds one document).
+    const say = args.json ? ctx.stderr : ctx.stdout;
+    const at = (name: string) => join(args.out!, name);
+    const next = result.plan ? `fleetplan validate ${at('plan.yaml')}, or fleetplan whatif --plan ${at('plan.yaml')}` : `loosen the SLOs or add GPU types (fleetplan catalog gpus), then plan again`;
+    say(`Report: ${at('report.html')} (plan: ${at('plan.json')}) — next: ${next}\n`);
+  }
   return result.holds ? EXIT_OK : EXIT_FAILS;
 }
