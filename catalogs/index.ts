@@ -8,3 +8,4 @@ export { InputError, formatIssue, inputError, toDotPath, describeValue, type Inp
 export { FILE_KINDS, type FileKind } from './schemas.js';
 export { packageRoot, catalogsDir, packageVersion } from './paths.js';
 export { toDistribution, toFleet, toMix, toSloSet, toGpuSpec, toLlmSpec, toDatacenter } from './convert.js';
+export { catalogFingerprint } from './fingerprint.js';
