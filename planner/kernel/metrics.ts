@@ -21,6 +21,10 @@ export class MetricsCollector {
   readonly slowdownTtft = createHistogram();
   readonly slowdownTbt = createHistogram();
   readonly slowdownLastTurnTbt = createHistogram();
+  readonly e2e = createHistogram();
+  readonly slowdownE2e = createHistogram();
+  /** Sums of ln(slowdown) and their counts, for the geometric means the paper reports beside p95. */
+  readonly logSlowdown = { ttfet: 0, ttfetCount: 0, lastTurnTbt: 0, lastTurnTbtCount: 0, e2e: 0, e2eCount: 0 };
   /** KV occupancy samples (fraction of capacity), per pool. */
   readonly occupancy: Histogram[];
   arrived = 0;
@@ -67,7 +71,12 @@ export class MetricsCollector {
         conv.ttfetSeconds = timeSeconds - conv.spec.arrivalSeconds;
         if (conv.measured) {
           addValue(this.ttfet, conv.ttfetSeconds);
-          addValue(this.slowdownTtfet, conv.ttfetSeconds / conv.standalone.ttfetSeconds);
+          const slowdown = conv.ttfetSeconds / conv.standalone.ttfetSeconds;
+          addValue(this.slowdownTtfet, slowdown);
+          if (slowdown > 0) {
+            this.logSlowdown.ttfet += Math.log(slowdown);
+            this.logSlowdown.ttfetCount++;
+          }
         }
       }
     } else {
@@ -100,6 +109,22 @@ export class MetricsCollector {
   /** A conversation's mean TBT over its standalone mean (all turns, or the last turn). */
   recordSlowdownTbt(slowdown: number, lastTurn: boolean): void {
     addValue(lastTurn ? this.slowdownLastTurnTbt : this.slowdownTbt, slowdown);
+    if (lastTurn && slowdown > 0) {
+      this.logSlowdown.lastTurnTbt += Math.log(slowdown);
+      this.logSlowdown.lastTurnTbtCount++;
+    }
+  }
+
+  /** A measured conversation's end-to-end latency (arrival → last token) and its slowdown over standalone. */
+  recordE2e(e2eSeconds: number, standaloneSeconds: number): void {
+    addValue(this.e2e, e2eSeconds);
+    if (!(standaloneSeconds > 0)) return;
+    const slowdown = e2eSeconds / standaloneSeconds;
+    addValue(this.slowdownE2e, slowdown);
+    if (slowdown > 0) {
+      this.logSlowdown.e2e += Math.log(slowdown);
+      this.logSlowdown.e2eCount++;
+    }
   }
 
   /** A busy interval of an instance, clipped to the measured window. */

@@ -50,7 +50,13 @@ export interface SimulationResult {
   readonly ttft_s: Summary;
   readonly tbt_ms: Summary;
   readonly last_turn_tbt_ms: Summary;
-  readonly slowdown: { readonly ttfet: Summary; readonly ttft: Summary; readonly tbt: Summary; readonly last_turn_tbt: Summary };
+  /** Arrival → last output token of the last turn. */
+  readonly e2e_s: Summary;
+  readonly slowdown: { readonly ttfet: Summary; readonly ttft: Summary; readonly tbt: Summary; readonly last_turn_tbt: Summary; readonly e2e: Summary };
+  /** Geometric means of the per-conversation slowdowns (the paper reports them beside p95); 0 when none. */
+  readonly slowdown_geomean: { readonly ttfet: number; readonly last_turn_tbt: number; readonly e2e: number };
+  /** Empirical CDFs `[value, cumulative share]` at 1% steps (reports draw them). */
+  readonly cdf: { readonly ttfet_s: ReadonlyArray<readonly [number, number]>; readonly tbt_ms: ReadonlyArray<readonly [number, number]> };
   readonly slo_attainment: number | null;
   readonly slo: { readonly id: string; readonly required_attainment: number; readonly targets: readonly SloTargetCheck[]; readonly met: boolean } | null;
   readonly energy_j: number;
@@ -81,6 +87,24 @@ function roundSummary(s: Summary): Summary {
 function occupancyOf(h: Histogram): { mean: number; p95: number } | null {
   if (h.count === 0) return null;
   return { mean: roundFigure(h.sum / h.count), p95: roundFigure(quantile(h, 0.95)) };
+}
+
+function geomean(logSum: number, count: number): number {
+  return count > 0 ? roundFigure(Math.exp(logSum / count)) : 0;
+}
+
+/** 99 quantiles (1%…99%) plus the maximum, deduplicated by value; empty when nothing was recorded. */
+function cdfOf(h: Histogram, scale: number): Array<[number, number]> {
+  if (h.count === 0) return [];
+  const points: Array<[number, number]> = [];
+  for (let i = 1; i <= 100; i++) {
+    const raw = roundFigure((i === 100 ? h.max : quantile(h, i / 100)) * scale);
+    // A bucket midpoint can sit above the exact maximum; the curve must not step back.
+    const v = points.length > 0 ? Math.max(raw, points[points.length - 1][0]) : raw;
+    if (points.length > 0 && points[points.length - 1][0] === v) points[points.length - 1][1] = i / 100;
+    else points.push([v, i / 100]);
+  }
+  return points;
 }
 
 export interface ResultInputs {
@@ -159,12 +183,20 @@ export function buildResult(r: ResultInputs): SimulationResult {
     ttft_s: roundSummary(summarize(m.ttft)),
     tbt_ms: roundSummary(summarize(m.tbt, 1000)),
     last_turn_tbt_ms: roundSummary(summarize(m.lastTurnTbt, 1000)),
+    e2e_s: roundSummary(summarize(m.e2e)),
     slowdown: {
       ttfet: roundSummary(summarize(m.slowdownTtfet)),
       ttft: roundSummary(summarize(m.slowdownTtft)),
       tbt: roundSummary(summarize(m.slowdownTbt)),
       last_turn_tbt: roundSummary(summarize(m.slowdownLastTurnTbt)),
+      e2e: roundSummary(summarize(m.slowdownE2e)),
     },
+    slowdown_geomean: {
+      ttfet: geomean(m.logSlowdown.ttfet, m.logSlowdown.ttfetCount),
+      last_turn_tbt: geomean(m.logSlowdown.lastTurnTbt, m.logSlowdown.lastTurnTbtCount),
+      e2e: geomean(m.logSlowdown.e2e, m.logSlowdown.e2eCount),
+    },
+    cdf: { ttfet_s: cdfOf(m.ttfet, 1), tbt_ms: cdfOf(m.tbt, 1000) },
     slo_attainment: attainment === null ? null : roundFigure(attainment),
     slo: slo === undefined ? null : {
       id: slo.id,

@@ -157,6 +157,7 @@ export class Sim implements EngineHooks {
       m.measuredPaperTokens += paperTokens(conv.spec);
       if (this.options.slo !== undefined && meetsEverySlo(conv, this.options.slo)) m.sloMet++;
       const st = conv.standalone;
+      m.recordE2e(nowSeconds - conv.spec.arrivalSeconds, st.e2eSeconds);
       if (conv.tbtCount > 0 && st.meanTbtSeconds > 0) m.recordSlowdownTbt(conv.tbtSumSeconds / conv.tbtCount / st.meanTbtSeconds, false);
       if (conv.lastTurnTbtCount > 0 && st.lastTurnMeanTbtSeconds > 0) m.recordSlowdownTbt(conv.lastTurnTbtSumSeconds / conv.lastTurnTbtCount / st.lastTurnMeanTbtSeconds, true);
     }

@@ -9,6 +9,8 @@ import type { ConversationSpec } from './types.js';
 
 export interface Standalone {
   readonly ttfetSeconds: number;
+  /** Arrival → last output token of the last turn (the paper's E2E), seconds. */
+  readonly e2eSeconds: number;
   /** Per turn: input ready → first token (index 0 is turn 1). */
   readonly ttftSeconds: readonly number[];
   /** Mean gap between consecutive tokens over all turns, and over the last turn; NaN when there is no gap. */
@@ -43,5 +45,5 @@ export function computeStandalone(spec: ConversationSpec, model: PerfModel): Sta
     if (j === spec.turns.length - 1) lastTurnMean = steps > 0 ? decode / steps : NaN;
     context = prompt + turn.outputTokens;
   }
-  return { ttfetSeconds: ttfet, ttftSeconds: ttft, meanTbtSeconds: gaps > 0 ? decodeSum / gaps : NaN, lastTurnMeanTbtSeconds: lastTurnMean };
+  return { ttfetSeconds: ttfet, e2eSeconds: elapsed, ttftSeconds: ttft, meanTbtSeconds: gaps > 0 ? decodeSum / gaps : NaN, lastTurnMeanTbtSeconds: lastTurnMean };
 }

@@ -2,17 +2,17 @@
  * Parsed traces (catalogs/traces) as kernel workloads. Pure: the CLI reads and parses the file, this maps values.
  * Timestamp-free traces (the ConServe CSV) get Poisson arrivals from workload.ts's withPoissonArrivals.
  */
-import type { AzureRequest, ConserveConversation, FleetplanConversation, ReconstructedConversation } from '../../catalogs/traces/index.js';
+import type { AzureRequest, ConserveConversation, ConserveRow, FleetplanConversation, ReconstructedConversation } from '../../catalogs/traces/index.js';
 import type { ConversationSpec } from './types.js';
 import type { UntimedConversation } from './workload.js';
 
 /** fleetplan conversation JSONL: already conversations with arrivals and tool latencies. */
-export function* fromFleetplanTrace(conversations: readonly FleetplanConversation[]): Generator<ConversationSpec> {
+export function* fromFleetplanTrace(conversations: Iterable<FleetplanConversation>): Generator<ConversationSpec> {
   for (const c of conversations) yield { id: c.id, classId: c.classId ?? 'trace', arrivalSeconds: c.arrivalSeconds, turns: c.turns, userVisibleTurns: 'last' };
 }
 
 /** Azure LLM inference CSV: every request is a single-turn conversation. */
-export function* fromAzureTrace(requests: readonly AzureRequest[]): Generator<ConversationSpec> {
+export function* fromAzureTrace(requests: Iterable<AzureRequest>): Generator<ConversationSpec> {
   let i = 0;
   for (const r of requests) {
     yield { id: `azure-${i++}`, classId: 'azure', arrivalSeconds: r.arrivalSeconds, turns: [{ inputTokens: r.inputTokens, outputTokens: Math.max(1, r.outputTokens), toolLatencySeconds: 0 }], userVisibleTurns: 'last' };
@@ -25,6 +25,22 @@ export function toUntimedConserve(conversations: readonly ConserveConversation[]
     id: c.id,
     turns: c.turns.map((t) => ({ inputTokens: t.appendedInputTokens, outputTokens: Math.max(1, t.outputTokens), toolLatencySeconds: 0 })),
   }));
+}
+
+/**
+ * ConServe CSV rows (in file order, as createConserveReader checks them) grouped into untimed conversations, one at
+ * a time, cut to `maxTurns` turns; turns back to back, as the paper replays them.
+ */
+export function* fromConserveRows(rows: Iterable<ConserveRow>, maxTurns = Infinity): Generator<UntimedConversation> {
+  let current: { id: string; turns: Array<{ inputTokens: number; outputTokens: number; toolLatencySeconds: number }> } | undefined;
+  for (const row of rows) {
+    if (current === undefined || row.turnIndex === 0) {
+      if (current !== undefined) yield current;
+      current = { id: row.conversationId, turns: [] };
+    }
+    if (current.turns.length < maxTurns) current.turns.push({ inputTokens: row.turn.appendedInputTokens, outputTokens: Math.max(1, row.turn.outputTokens), toolLatencySeconds: 0 });
+  }
+  if (current !== undefined) yield current;
 }
 
 /**

@@ -180,15 +180,23 @@ export interface UntimedConversation {
  * Lays Poisson arrivals at `ratePerSecond` over trace conversations, cycling the trace when `cycle` is set (so a
  * 2,294-conversation trace can feed a long run); the stream is lazy either way.
  */
-export function* withPoissonArrivals(conversations: readonly UntimedConversation[], ratePerSecond: number, options: { seed: number; cycle?: boolean; maxConversations?: number }): Generator<ConversationSpec> {
+export function* withPoissonArrivals(conversations: readonly UntimedConversation[] | (() => Iterable<UntimedConversation>), ratePerSecond: number, options: { seed: number; cycle?: boolean; maxConversations?: number }): Generator<ConversationSpec> {
   if (!(ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be > 0, received ${ratePerSecond}`);
   const u = createStream(options.seed, 'workload/trace-arrivals');
   const limit = options.maxConversations ?? Infinity;
+  // A factory is re-opened for every pass, so a streamed trace is never held whole, even when cycled.
+  const open = typeof conversations === 'function' ? conversations : () => conversations;
   let t = 0;
-  for (let i = 0; i < limit; i++) {
-    if (conversations.length === 0 || (!options.cycle && i >= conversations.length)) return;
-    const c = conversations[i % conversations.length];
-    t += sampleExponential(u, 1 / ratePerSecond);
-    yield { id: i < conversations.length ? c.id : `${c.id}#${Math.floor(i / conversations.length)}`, classId: 'trace', arrivalSeconds: t, turns: c.turns, userVisibleTurns: 'last' };
+  let i = 0;
+  for (let pass = 0; i < limit; pass++) {
+    let yielded = 0;
+    for (const c of open()) {
+      if (i >= limit) return;
+      t += sampleExponential(u, 1 / ratePerSecond);
+      yield { id: pass === 0 ? c.id : `${c.id}#${pass}`, classId: 'trace', arrivalSeconds: t, turns: c.turns, userVisibleTurns: 'last' };
+      i++;
+      yielded++;
+    }
+    if (yielded === 0 || !options.cycle) return;
   }
 }

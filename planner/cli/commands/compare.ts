@@ -1,7 +1,8 @@
 /**
  * `fleetplan compare --mix M --fleet F --policies conserve,per-turn-predict,... [--out DIR] [--json]`: the same fleet
- * and the same conversation stream under each policy, as a table of policies × metrics. With --out DIR the JSON is
- * written to DIR/compare.json (atomically).
+ * and the same conversation stream under each policy, as a table of policies × metrics. With --out DIR the result
+ * (`kind: "comparison"`) is written to DIR/comparison.json (atomically) with DIR/report.html beside it.
+ * `--scenario paper` runs the ConServe paper's experiment instead (paper.ts).
  */
 import { join, resolve } from 'node:path';
 import { inputError } from '../../../catalogs/index.js';
@@ -9,19 +10,29 @@ import { POLICY_NAMES, type PolicyName, type SimulationResult } from '../../kern
 import { EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
-import { prepareSimulation, runPrepared, type WorkloadArgs } from './simulate.js';
+import { renderReport } from '../../../reports/index.js';
+import { runPaperScenario } from './paper.js';
+import { inputPaths, inputsOf, prepareSimulation, runPrepared, toSimulationDocument, type WorkloadArgs } from './simulate.js';
 
 export interface CompareArgs extends WorkloadArgs {
   /** Policies to run, in order (default: all four). */
   readonly policies?: readonly string[];
   readonly out?: string;
   readonly json?: boolean;
+  /** A built-in scenario instead of --fleet/--mix: `paper` (the ConServe experiment). */
+  readonly scenario?: string;
+  /** Conversations per run of a scenario. */
+  readonly conversations?: number;
 }
 
+/** The comparison result file: what `fleetplan report` reads (reports/result-types.ts ComparisonResult). */
 export interface CompareResult {
+  readonly kind: 'comparison';
+  readonly format_version: 1;
   readonly workload: string;
   readonly seed: number;
-  readonly results: readonly SimulationResult[];
+  readonly policies: readonly Record<string, unknown>[];
+  readonly inputs: Record<string, unknown>;
 }
 
 function checkPolicies(names: readonly string[]): PolicyName[] {
@@ -53,6 +64,10 @@ export function renderComparison(results: readonly SimulationResult[], terminal:
 
 /** Runs every policy on the same prepared inputs; exit 0. */
 export async function runCompare(args: CompareArgs, ctx: CommandContext): Promise<number> {
+  if (args.scenario !== undefined) {
+    if (args.scenario !== 'paper') throw inputError('usage', '', '--scenario', `found ${JSON.stringify(args.scenario)}, expected paper`);
+    return runPaperScenario({ ...(args.trace !== undefined ? { trace: args.trace } : {}), ...(args.conversations !== undefined ? { conversations: args.conversations } : {}), ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.out !== undefined ? { out: args.out } : {}), json: args.json ?? false, ...(args.catalogFiles !== undefined ? { catalogFiles: args.catalogFiles } : {}) }, ctx);
+  }
   const policies = checkPolicies(args.policies ?? POLICY_NAMES);
   const prepared = prepareSimulation(args, ctx);
   const results: SimulationResult[] = [];
@@ -60,9 +75,14 @@ export async function runCompare(args: CompareArgs, ctx: CommandContext): Promis
     if (ctx.stderrIsTTY && !args.json) ctx.stderr(`running ${policy}…\n`);
     results.push(runPrepared(prepared, policy, ctx, policy));
   }
-  const doc: CompareResult = { workload: prepared.describe, seed: prepared.options.seed, results };
+  const inputs = inputsOf(args, prepared);
+  const doc: CompareResult = { kind: 'comparison', format_version: 1, workload: prepared.describe, seed: prepared.options.seed, policies: results.map((r) => toSimulationDocument(r, inputs)), inputs };
   const json = `${JSON.stringify(doc, null, 2)}\n`;
-  if (args.out !== undefined) writeFileAtomic(join(resolve(ctx.cwd, args.out), 'compare.json'), json, { inputs: [args.plan, args.fleet, args.mix, args.trace].filter((p): p is string => p !== undefined).map((p) => resolve(ctx.cwd, p)) });
+  if (args.out !== undefined) {
+    const dir = resolve(ctx.cwd, args.out);
+    writeFileAtomic(join(dir, 'comparison.json'), json, { inputs: inputPaths(args, ctx) });
+    writeFileAtomic(join(dir, 'report.html'), renderReport(doc, 'comparison.json'));
+  }
   if (args.json) ctx.stdout(json);
   else ctx.stdout(`${prepared.describe}, seed ${prepared.options.seed}\n${renderComparison(results, ctx.stdoutIsTTY)}`);
   return EXIT_OK;

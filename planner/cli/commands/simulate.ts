@@ -3,14 +3,17 @@
  * The shell around the pure kernel: it reads the files, builds the perf models, owns the wall clock and the
  * progress bar (stderr, only on a terminal), and prints the metrics (one JSON document with --json).
  */
-import { extname, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { inputError, loadCatalog, loadFleetFile, loadPlanFile, readTextFile, resolveMix, resolveSloSet } from '../../../catalogs/index.js';
+import { inputError, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet } from '../../../catalogs/index.js';
 import type { Catalog, Fleet, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
-import { parseAzureTrace, parseConserveTrace, parseFleetplanTrace, parseMooncakeTrace, reconstructConversations } from '../../../catalogs/traces/index.js';
+import { createAzureReader, createConserveReader, createFleetplanReader, createMooncakeReader, reconstructConversations, type NumberedLine } from '../../../catalogs/traces/index.js';
 import { createPerfModel, type PerfModel } from '../../../models/index.js';
 import { generateConversations, simulateConversations, withPoissonArrivals, type ConversationSpec, type KernelOptions, type PolicyName, type SimulationResult } from '../../kernel/index.js';
-import { fromAzureTrace, fromFleetplanTrace, fromMooncakeConversations, toUntimedConserve } from '../../kernel/trace-workload.js';
+import { fromAzureTrace, fromConserveRows, fromFleetplanTrace, fromMooncakeConversations } from '../../kernel/trace-workload.js';
+import { renderReport } from '../../../reports/index.js';
+import { writeFileAtomic } from '../write-atomic.js';
 import { EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 
@@ -40,6 +43,8 @@ export interface WorkloadArgs {
 
 export interface SimulateArgs extends WorkloadArgs {
   readonly policy?: PolicyName;
+  /** Directory for result.json (atomically) and report.html. */
+  readonly out?: string;
   readonly json?: boolean;
 }
 
@@ -54,39 +59,123 @@ export interface PreparedSimulation {
   readonly describe: string;
 }
 
-function inferFormat(path: string, text: string): TraceFormatFlag {
-  const firstLine = text.slice(0, text.indexOf('\n') >>> 0).trim();
+/** Reads at most the first `bytes` bytes of a file (to recognise a trace's format without reading it whole). */
+function readHead(path: string, bytes = 4096): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const n = readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The non-blank lines of a file, numbered from 1, read in 1 MiB chunks: a trace of any size streams through in
+ * constant memory (the size guard of readTextFile is for documents read whole, not for traces). Invalid UTF-8 is an
+ * InputError naming the line.
+ */
+export function* readLinesSync(path: string, displayName: string): Generator<NumberedLine> {
+  if (!existsSync(path)) throw inputError('file_not_found', displayName, '', 'found no such file, expected a readable trace file');
+  if (!statSync(path).isFile()) throw inputError('not_a_file', displayName, '', 'found a directory, expected a trace file');
+  const fd = openSync(path, 'r');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const buffer = Buffer.alloc(1 << 20);
+  let carry = '';
+  let lineNumber = 0;
+  try {
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      let text: string;
+      try {
+        text = carry + decoder.decode(buffer.subarray(0, n), { stream: n > 0 });
+      } catch {
+        throw inputError('not_utf8', displayName, '', 'found bytes that are not UTF-8, expected a UTF-8 text trace', lineNumber + 1);
+      }
+      const lines = text.split('\n');
+      carry = n > 0 ? lines.pop()! : '';
+      for (const raw of lines) {
+        lineNumber++;
+        const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        if (line.trim() !== '') yield { text: line, lineNumber };
+      }
+      if (n === 0) return;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function inferFormat(path: string, head: string): TraceFormatFlag {
+  const firstLine = head.slice(0, head.indexOf('\n') >>> 0).replace(/^\uFEFF/, '').trim();
   if (firstLine.startsWith('conv_id,')) return 'conserve-csv';
   if (firstLine.startsWith('TIMESTAMP,')) return 'azure-csv';
   if (firstLine.startsWith('{')) return firstLine.includes('"hash_ids"') ? 'mooncake-jsonl' : 'fleetplan-jsonl';
   throw inputError('syntax', path, '', `found ${extname(path) || 'no extension'} with an unknown header, expected a fleetplan JSONL, ConServe CSV, Azure CSV or Mooncake JSONL trace (or pass --trace-format)`);
 }
 
-function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: number): { workload: () => Iterable<ConversationSpec>; count: number } {
+function* parsedLines<T>(path: string, name: string, read: (line: string, lineNumber: number) => T | undefined): Generator<T> {
+  for (const l of readLinesSync(path, name)) {
+    const value = read(l.text, l.lineNumber);
+    if (value !== undefined) yield value;
+  }
+}
+
+/**
+ * The ConServe CSV as a streamed workload: conversations cut to `maxTurns`, Poisson arrivals at `ratePerS`, the
+ * file re-read for every pass when `maxConversations` asks for more conversations than it holds.
+ */
+export function conserveTraceWorkload(path: string, name: string, o: { ratePerS: number; seed: number; maxTurns?: number; maxConversations?: number; cycle?: boolean }): Iterable<ConversationSpec> {
+  const open = () => fromConserveRows(parsedLines(path, name, createConserveReader(name).read), o.maxTurns);
+  return withPoissonArrivals(open, o.ratePerS, { seed: o.seed, cycle: o.cycle ?? o.maxConversations !== undefined, ...(o.maxConversations !== undefined ? { maxConversations: o.maxConversations } : {}) });
+}
+
+/**
+ * Trace workloads, streamed line by line (a factory: every run re-reads the file). Mooncake is the exception: its
+ * conversations are reconstructed from hash-id prefixes across the whole file, so its requests are held in memory.
+ */
+function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: number): { workload: () => Iterable<ConversationSpec>; count?: number } {
   const path = resolve(ctx.cwd, args.trace!);
-  const text = readTextFile(path);
-  const format = args.traceFormat ?? inferFormat(args.trace!, text);
+  const name = args.trace!;
+  if (!existsSync(path)) throw inputError('file_not_found', name, '', 'found no such file, expected a readable trace file');
+  const format = args.traceFormat ?? inferFormat(name, readHead(path));
   switch (format) {
-    case 'fleetplan-jsonl': {
-      const convs = parseFleetplanTrace(text, args.trace!);
-      return { workload: () => fromFleetplanTrace(convs), count: convs.length };
-    }
-    case 'azure-csv': {
-      const requests = parseAzureTrace(text, args.trace!);
-      return { workload: () => fromAzureTrace(requests), count: requests.length };
-    }
+    case 'fleetplan-jsonl':
+      return { workload: () => fromFleetplanTrace(parsedLines(path, name, createFleetplanReader(name).read)) };
+    case 'azure-csv':
+      return { workload: () => fromAzureTrace(parsedLines(path, name, createAzureReader(name).read)) };
     case 'mooncake-jsonl': {
-      const specs = fromMooncakeConversations(reconstructConversations(parseMooncakeTrace(text, args.trace!)), { count: 0 });
+      const requests = [...parsedLines(path, name, createMooncakeReader(name).read)];
+      const specs = fromMooncakeConversations(reconstructConversations(requests), { count: 0 });
       return { workload: () => specs, count: specs.length };
     }
     case 'conserve-csv': {
-      const untimed = toUntimedConserve(parseConserveTrace(text, args.trace!));
       const rate = args.ratePerS ?? 1;
       // Cycled so a long --duration-s can replay the trace more than once; arrivals stop at the duration.
       const cycle = args.durationS !== undefined;
-      return { workload: () => withPoissonArrivals(untimed, rate, { seed, cycle }), count: cycle ? Math.ceil(rate * args.durationS!) : untimed.length };
+      return { workload: () => conserveTraceWorkload(path, name, { ratePerS: rate, seed, cycle }), ...(cycle ? { count: Math.ceil(rate * args.durationS!) } : {}) };
     }
   }
+}
+
+/** One perf model per (GPU, LLM, TP, power cap), built on first use. */
+export function createPerfModelCache(catalog: Catalog): (pool: InstancePool) => PerfModel {
+  const models = new Map<string, PerfModel>();
+  return (pool: InstancePool): PerfModel => {
+    const key = `${pool.gpu}|${pool.llm}|${pool.tp}|${pool.powerCapWatts ?? ''}`;
+    let model = models.get(key);
+    if (model === undefined) {
+      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool.tp, pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {});
+      models.set(key, model);
+    }
+    return model;
+  };
+}
+
+/** A kernel result as the result file `fleetplan report` reads (`kind: "simulation"`, `format_version: 1`). */
+export function toSimulationDocument(result: SimulationResult, inputs: Record<string, unknown>): Record<string, unknown> {
+  return { kind: 'simulation', format_version: 1, ...result, inputs };
 }
 
 function withRate(mix: Mix, rate: number | undefined): Mix {
@@ -112,16 +201,7 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
   if (mixRef === undefined && args.trace === undefined) throw inputError('usage', '', '--mix/--trace', 'found neither, expected --mix or --trace (or a plan that names its mix)');
   const seed = args.seed ?? 1;
   const slo: SloSet | undefined = sloRef === undefined ? undefined : resolveSloSet(sloRef, catalog, { cwd: ctx.cwd });
-  const models = new Map<string, PerfModel>();
-  const perfModelFor = (pool: InstancePool): PerfModel => {
-    const key = `${pool.gpu}|${pool.llm}|${pool.tp}|${pool.powerCapWatts ?? ''}`;
-    let model = models.get(key);
-    if (model === undefined) {
-      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool.tp, pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {});
-      models.set(key, model);
-    }
-    return model;
-  };
+  const perfModelFor = createPerfModelCache(catalog);
   let workload: () => Iterable<ConversationSpec>;
   let expected: number | undefined;
   let describe: string;
@@ -197,11 +277,37 @@ export function renderResult(r: SimulationResult, terminal: boolean): string {
   return renderTable(['metric', 'value'], rows, { terminal });
 }
 
+/** What a run was given, echoed in result files so a report can show it. */
+export function inputsOf(args: WorkloadArgs, prepared: PreparedSimulation): Record<string, unknown> {
+  return {
+    workload: prepared.describe,
+    ...(args.plan !== undefined ? { plan: args.plan } : {}),
+    ...(args.fleet !== undefined ? { fleet: args.fleet } : {}),
+    ...(args.mix !== undefined ? { mix: args.mix } : {}),
+    ...(args.trace !== undefined ? { trace: args.trace } : {}),
+    ...(args.slo !== undefined ? { slo: args.slo } : {}),
+    seed: prepared.options.seed,
+    ...(args.ratePerS !== undefined ? { rate_per_s: args.ratePerS } : {}),
+    ...(prepared.options.durationSeconds !== undefined ? { duration_s: prepared.options.durationSeconds } : {}),
+  };
+}
+
+/** Input files whose overwrite by --out must be refused. */
+export function inputPaths(args: WorkloadArgs, ctx: CommandContext): string[] {
+  return [args.plan, args.fleet, args.mix, args.trace].filter((p): p is string => p !== undefined).map((p) => resolve(ctx.cwd, p));
+}
+
 /** `fleetplan simulate`: exit 0 after printing; bad input throws InputError (exit 2 in main). */
 export async function runSimulate(args: SimulateArgs, ctx: CommandContext): Promise<number> {
   const prepared = prepareSimulation(args, ctx);
   const policy = args.policy ?? 'conserve';
   const result = runPrepared(prepared, policy, ctx, policy);
+  if (args.out !== undefined) {
+    const doc = toSimulationDocument(result, inputsOf(args, prepared));
+    const dir = resolve(ctx.cwd, args.out);
+    writeFileAtomic(join(dir, 'result.json'), `${JSON.stringify(doc, null, 2)}\n`, { inputs: inputPaths(args, ctx) });
+    writeFileAtomic(join(dir, 'report.html'), renderReport(doc, 'result.json'));
+  }
   if (args.json) ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else ctx.stdout(renderResult(result, ctx.stdoutIsTTY));
   return EXIT_OK;

@@ -10,6 +10,7 @@ import { InputError } from '../../../catalogs/issues.js';
 import type { CommandContext } from '../../../planner/cli/context.js';
 import { runCompare } from '../../../planner/cli/commands/compare.js';
 import { runSimulate } from '../../../planner/cli/commands/simulate.js';
+import { renderReport } from '../../../reports/index.js';
 
 const FLEET = `kind: fleet
 llm: qwen3-0.6b
@@ -70,6 +71,32 @@ describe('runSimulate()', () => {
     expect(doc.counts.finished).toBe(doc.counts.arrived - doc.rejected);
   });
 
+  it('writes result.json (kind simulation, format 1, cdf) and a report with --out', async () => {
+    const c = makeContext(dir);
+    expect(await runSimulate({ fleet: 'fleet.yaml', mix: 'swe-agent-paper', ratePerS: 0.5, durationS: 60, seed: 2, out: 'sim-out' }, c.ctx)).toBe(0);
+    const text = readFileSync(join(dir, 'sim-out', 'result.json'), 'utf8');
+    const doc = JSON.parse(text);
+    expect(doc.kind).toBe('simulation');
+    expect(doc.format_version).toBe(1);
+    expect(doc.inputs.fleet).toBe('fleet.yaml');
+    const cdf = doc.cdf.ttfet_s as Array<[number, number]>;
+    expect(cdf.length).toBeGreaterThan(3);
+    expect(cdf[cdf.length - 1]).toEqual([doc.ttfet_s.max, 1]);
+    for (let i = 1; i < cdf.length; i++) expect(cdf[i][0] >= cdf[i - 1][0] && cdf[i][1] > cdf[i - 1][1]).toBe(true);
+    expect(doc.e2e_s.p50).toBeGreaterThanOrEqual(doc.ttfet_s.p50);
+    expect(readFileSync(join(dir, 'sim-out', 'report.html'), 'utf8')).toBe(renderReport(text, 'result.json'));
+  });
+
+  it('streams a fleetplan JSONL trace and names the line of a bad row', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `c${i}`, arrival_s: i * 2, turns: [{ input_tokens: 500, output_tokens: 20 }, { input_tokens: 50, output_tokens: 30, tool_latency_s: 1 }] }));
+    writeFileSync(join(dir, 'ok.jsonl'), lines.join('\n') + '\n');
+    const c = makeContext(dir);
+    expect(await runSimulate({ fleet: 'fleet.yaml', trace: 'ok.jsonl', policy: 'conserve', json: true }, c.ctx)).toBe(0);
+    expect(JSON.parse(c.out[0]).counts.arrived).toBe(40);
+    writeFileSync(join(dir, 'bad.jsonl'), [...lines.slice(0, 30), JSON.stringify({ id: 'late', arrival_s: 1, turns: [{ input_tokens: 5, output_tokens: 2 }] })].join('\n') + '\n');
+    await expect(runSimulate({ fleet: 'fleet.yaml', trace: 'bad.jsonl', json: true }, makeContext(dir).ctx)).rejects.toThrow("bad.jsonl:31: arrival_s: found 1 after 58 on line 30");
+  });
+
   it('refuses --plan and --fleet together, and neither', async () => {
     const c = makeContext(dir);
     await expect(runSimulate({ fleet: 'fleet.yaml', plan: 'x.yaml', mix: 'coding-agent' }, c.ctx)).rejects.toThrow('--plan/--fleet: found both, expected exactly one of --plan or --fleet');
@@ -78,14 +105,22 @@ describe('runSimulate()', () => {
 });
 
 describe('runCompare()', () => {
-  it('runs each policy on the same stream, prints a table, and writes compare.json with --out', async () => {
+  it('runs each policy on the same stream, prints a table, and writes comparison.json + report.html with --out', async () => {
     const c = makeContext(dir);
     const code = await runCompare({ fleet: 'fleet.yaml', mix: 'swe-agent-paper', ratePerS: 0.5, durationS: 60, policies: ['conserve', 'per-turn-disagg'], out: 'out' }, c.ctx);
     expect(code).toBe(0);
     expect(c.out.join('')).toMatch(/conserve[\s\S]*per-turn-disagg/);
-    const doc = JSON.parse(readFileSync(join(dir, 'out', 'compare.json'), 'utf8'));
-    expect(doc.results.map((r: { policy: string }) => r.policy)).toEqual(['conserve', 'per-turn-disagg']);
-    expect(doc.results[0].counts.arrived).toBe(doc.results[1].counts.arrived);
+    const text = readFileSync(join(dir, 'out', 'comparison.json'), 'utf8');
+    const doc = JSON.parse(text);
+    expect(doc.kind).toBe('comparison');
+    expect(doc.format_version).toBe(1);
+    expect(doc.policies.map((r: { policy: string }) => r.policy)).toEqual(['conserve', 'per-turn-disagg']);
+    expect(doc.policies.every((r: { kind: string }) => r.kind === 'simulation')).toBe(true);
+    expect(doc.policies[0].counts.arrived).toBe(doc.policies[1].counts.arrived);
+    // The report module reads what compare wrote: the policy names appear in the rendered comparison.
+    const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
+    expect(html).toContain('per-turn-disagg');
+    expect(renderReport(text, 'comparison.json')).toBe(html);
   });
 
   it('rejects an unknown policy name', async () => {

@@ -1,0 +1,194 @@
+/**
+ * `fleetplan compare --scenario paper`: the ConServe paper's experiment (DESIGN.md "The paper's experiment") on its
+ * built-in fleets (examples/fleets/paper-a40.yaml and paper-a40-d200.yaml: Qwen3-0.6B, 4× A40 as 1 prefiller + 3
+ * decoders, decoders at 300 W or capped at 200 W) and the SWE-agent trace (ConServe CSV, first 5 turns, back to
+ * back), Poisson arrivals at 0.5 … 1.634 conv/s, per-turn-predict at 10% (and 0% / 50% at 1.634), TTFET SLO at 5×
+ * standalone. Prints the paper's table beside the figures read off the paper. The kernel is not tuned toward them.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inputError, loadCatalog, loadFleetFile } from '../../../catalogs/index.js';
+import type { Fleet, SloSet } from '../../../catalogs/types.js';
+import { simulateConversations, type PolicyName, type SimulationResult } from '../../kernel/index.js';
+import { EXIT_OK, type CommandContext } from '../context.js';
+import { renderTable } from '../table.js';
+import { writeFileAtomic } from '../write-atomic.js';
+import { conserveTraceWorkload, createPerfModelCache, toSimulationDocument } from './simulate.js';
+import { renderReport } from '../../../reports/index.js';
+
+export interface PaperArgs {
+  /** The ConServe SWE-agent CSV (default: the checkout's ../shared/data copy when present). */
+  readonly trace?: string;
+  /** Conversations per run (default 1500). */
+  readonly conversations?: number;
+  readonly seed?: number;
+  /** Arrival rates (default the paper's 0.5, 0.75, 1, 1.25, 1.5, 1.634). */
+  readonly rates?: readonly number[];
+  readonly out?: string;
+  readonly json?: boolean;
+  readonly catalogFiles?: readonly string[];
+}
+
+export const PAPER_RATES = [0.5, 0.75, 1, 1.25, 1.5, 1.634] as const;
+/** The paper's policy order: colocated, full disagg, per-turn-predict (10%), conserve. */
+export const PAPER_POLICIES: readonly PolicyName[] = ['colocated', 'per-turn-disagg', 'per-turn-predict', 'conserve'];
+
+/** Figures read off the paper at 1.634 conv/s (normalised, approximate), in PAPER_POLICIES order. */
+export const PAPER_FIGURES = {
+  note: 'read off the paper at 1.634 conv/s (normalised to standalone, approximate); order colocated / full-disagg / per-turn-predict(10%) / conserve',
+  ttfet_norm_p95: [5.6, 105, 8.3, 4.07],
+  last_turn_tbt_norm_p95: [7.5, 2.0, 4.3, 4.4],
+  tokens_per_j_d300: [61.3, 30.4, 57.7, 62.1],
+  tokens_per_j_d200: [70.7, 30.8, 71.8, 76.2],
+  ttfet_slo_violations: [0.17, 1.0, 0.13, 0],
+  mispredict_sweep_ttfet_norm_p95: { '0': 4.1, '0.1': 8.3, '0.5': 13.7 },
+} as const;
+
+/** The paper's TTFET SLO: p95 TTFET ≤ 5× the conversation's standalone TTFET; violations = 1 − attainment. */
+const TTFET_SLO: SloSet = { id: 'paper-ttfet-5x', description: 'TTFET ≤ 5× standalone', attainment: 0.95, sources: {}, targets: [{ metric: 'ttfet_s', percentile: 95, kind: 'slowdown', maxSlowdown: 5 }] };
+
+export interface PaperRow {
+  readonly policy: PolicyName;
+  readonly rate_per_s: number;
+  readonly decoder_w: 300 | 200;
+  readonly misprediction_rate: number | null;
+  readonly ttfet_norm_p95: number;
+  readonly ttfet_norm_geomean: number;
+  readonly last_turn_tbt_norm_p95: number;
+  readonly last_turn_tbt_norm_geomean: number;
+  readonly e2e_norm_p95: number;
+  readonly e2e_norm_geomean: number;
+  readonly ttfet_slo_violations: number;
+  readonly tokens_per_j: number;
+  readonly max_in_flight: number;
+  readonly preemptions: number;
+  readonly prefill_utilization: number;
+  readonly decode_kv_occupancy_p95: number | null;
+  /** The paper's figure for this cell (1.634 conv/s only), or null. */
+  readonly paper: { readonly ttfet_norm_p95: number; readonly last_turn_tbt_norm_p95: number | null; readonly tokens_per_j: number | null; readonly ttfet_slo_violations: number | null } | null;
+}
+
+const repoFile = (relative: string): string => fileURLToPath(new URL(`../../../${relative}`, import.meta.url));
+
+function paperFigure(policy: PolicyName, rate: number, decoderW: 300 | 200, mispredict: number | null): PaperRow['paper'] {
+  if (rate !== 1.634) return null;
+  const i = PAPER_POLICIES.indexOf(policy);
+  if (policy === 'per-turn-predict' && mispredict !== 0.1) {
+    const key = String(mispredict) as keyof typeof PAPER_FIGURES.mispredict_sweep_ttfet_norm_p95;
+    return decoderW === 300 && key in PAPER_FIGURES.mispredict_sweep_ttfet_norm_p95 ? { ttfet_norm_p95: PAPER_FIGURES.mispredict_sweep_ttfet_norm_p95[key], last_turn_tbt_norm_p95: null, tokens_per_j: null, ttfet_slo_violations: null } : null;
+  }
+  return {
+    ttfet_norm_p95: PAPER_FIGURES.ttfet_norm_p95[i],
+    last_turn_tbt_norm_p95: PAPER_FIGURES.last_turn_tbt_norm_p95[i],
+    tokens_per_j: (decoderW === 300 ? PAPER_FIGURES.tokens_per_j_d300 : PAPER_FIGURES.tokens_per_j_d200)[i],
+    ttfet_slo_violations: PAPER_FIGURES.ttfet_slo_violations[i],
+  };
+}
+
+function toRow(r: SimulationResult, rate: number, decoderW: 300 | 200, mispredict: number | null): PaperRow {
+  const decode = r.pools.find((p) => p.served_as !== 'prefill');
+  return {
+    policy: r.policy as PolicyName,
+    rate_per_s: rate,
+    decoder_w: decoderW,
+    misprediction_rate: mispredict,
+    ttfet_norm_p95: r.slowdown.ttfet.p95,
+    ttfet_norm_geomean: r.slowdown_geomean.ttfet,
+    last_turn_tbt_norm_p95: r.slowdown.last_turn_tbt.p95,
+    last_turn_tbt_norm_geomean: r.slowdown_geomean.last_turn_tbt,
+    e2e_norm_p95: r.slowdown.e2e.p95,
+    e2e_norm_geomean: r.slowdown_geomean.e2e,
+    ttfet_slo_violations: Number((1 - (r.slo_attainment ?? 0)).toFixed(4)),
+    tokens_per_j: r.tokens_per_j,
+    max_in_flight: r.counts.max_in_flight,
+    preemptions: r.preemptions,
+    prefill_utilization: r.pools.find((p) => p.served_as === 'prefill')?.utilization ?? 0,
+    decode_kv_occupancy_p95: decode?.kv_occupancy?.p95 ?? null,
+    paper: paperFigure(r.policy as PolicyName, rate, decoderW, mispredict),
+  };
+}
+
+/** The runs of the scenario, in table order: rates × policies at 300 W, policies at 200 W, then the sweep. */
+function scenarioRuns(rates: readonly number[]): Array<{ policy: PolicyName; rate: number; decoderW: 300 | 200; mispredict: number | null }> {
+  const top = Math.max(...rates);
+  const runs: Array<{ policy: PolicyName; rate: number; decoderW: 300 | 200; mispredict: number | null }> = [];
+  for (const rate of rates) for (const policy of PAPER_POLICIES) runs.push({ policy, rate, decoderW: 300, mispredict: policy === 'per-turn-predict' ? 0.1 : null });
+  for (const policy of PAPER_POLICIES) runs.push({ policy, rate: top, decoderW: 200, mispredict: policy === 'per-turn-predict' ? 0.1 : null });
+  for (const m of [0, 0.5]) runs.push({ policy: 'per-turn-predict', rate: top, decoderW: 300, mispredict: m });
+  return runs;
+}
+
+const f = (x: number | null | undefined, d: number): string => (x === null || x === undefined ? '' : x.toFixed(d));
+
+/** The table people read: ours, then the paper's figure in brackets where it has one. */
+export function renderPaperTable(rows: readonly PaperRow[], terminal: boolean): string {
+  const head = ['policy', 'rate/s', 'dec W', 'mispred', 'TTFET p95×', '(paper)', 'TTFET geo×', 'LT-TBT p95×', '(paper)', 'LT-TBT geo×', 'E2E p95×', 'E2E geo×', 'SLO viol', '(paper)', 'tokens/J', '(paper)', 'in flight', 'preempt', 'prefill util', 'dec KV p95'];
+  const body = rows.map((r) => [
+    r.policy, String(r.rate_per_s), String(r.decoder_w), r.misprediction_rate === null ? '' : `${r.misprediction_rate * 100}%`,
+    f(r.ttfet_norm_p95, 2), f(r.paper?.ttfet_norm_p95, 2), f(r.ttfet_norm_geomean, 2),
+    f(r.last_turn_tbt_norm_p95, 2), f(r.paper?.last_turn_tbt_norm_p95, 1), f(r.last_turn_tbt_norm_geomean, 2),
+    f(r.e2e_norm_p95, 2), f(r.e2e_norm_geomean, 2),
+    f(r.ttfet_slo_violations, 3), f(r.paper?.ttfet_slo_violations, 2),
+    f(r.tokens_per_j, 1), f(r.paper?.tokens_per_j, 1),
+    String(r.max_in_flight), String(r.preemptions), f(r.prefill_utilization, 3), f(r.decode_kv_occupancy_p95, 3),
+  ]);
+  return renderTable(head, body, { terminal, align: head.map((_, i) => (i === 0 ? 'left' : 'right')) });
+}
+
+/** Runs the scenario; prints the table (or one JSON document); with --out writes comparison.json and report.html. */
+export async function runPaperScenario(args: PaperArgs, ctx: CommandContext): Promise<number> {
+  const conversations = args.conversations ?? 1500;
+  const seed = args.seed ?? 7;
+  const rates = args.rates ?? PAPER_RATES;
+  const tracePath = args.trace !== undefined ? resolve(ctx.cwd, args.trace) : repoFile('../shared/data/conserve/swe_agent_trace_profile.csv');
+  if (args.trace === undefined && !existsSync(tracePath)) throw inputError('usage', '', '--trace', 'found no --trace and no shared/data/conserve copy beside the checkout, expected --trace swe_agent_trace_profile.csv (the ConServe artifact\'s trace)');
+  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((p) => resolve(ctx.cwd, p)) });
+  const fleets: Record<300 | 200, Fleet> = {
+    300: loadFleetFile(repoFile('examples/fleets/paper-a40.yaml'), catalog, { displayName: 'examples/fleets/paper-a40.yaml' }),
+    200: loadFleetFile(repoFile('examples/fleets/paper-a40-d200.yaml'), catalog, { displayName: 'examples/fleets/paper-a40-d200.yaml' }),
+  };
+  const perfModelFor = createPerfModelCache(catalog);
+  const rows: PaperRow[] = [];
+  const headline: SimulationResult[] = [];
+  for (const run of scenarioRuns(rates)) {
+    if (ctx.signal.aborted) throw new Error('Simulation aborted');
+    if (ctx.stderrIsTTY && !args.json) ctx.stderr(`${run.policy} at ${run.rate}/s, decoders ${run.decoderW} W${run.mispredict !== null ? `, ${run.mispredict * 100}% mispredicted` : ''}…\n`);
+    const started = performance.now();
+    const workload = conserveTraceWorkload(tracePath, args.trace ?? 'swe_agent_trace_profile.csv', { ratePerS: run.rate, seed, maxTurns: 5, maxConversations: conversations });
+    const result = simulateConversations(fleets[run.decoderW], workload, perfModelFor, {
+      policy: run.policy,
+      seed,
+      warmupSeconds: 60,
+      slo: TTFET_SLO,
+      ...(run.mispredict !== null ? { mispredictionRate: run.mispredict } : {}),
+    });
+    result.wall_s = Number(((performance.now() - started) / 1000).toFixed(3));
+    rows.push(toRow(result, run.rate, run.decoderW, run.mispredict));
+    if (run.rate === Math.max(...rates) && run.decoderW === 300 && (run.mispredict === null || run.mispredict === 0.1)) headline.push(result);
+  }
+  const scenario = { name: 'ConServe paper experiment (arXiv 2606.01839)', fleets: ['examples/fleets/paper-a40.yaml', 'examples/fleets/paper-a40-d200.yaml'], trace: args.trace ?? 'shared/data/conserve/swe_agent_trace_profile.csv', turns: 5, conversations_per_run: conversations, seed, warmup_s: 60, slo: 'TTFET p95 ≤ 5× standalone (violations: share of conversations over 5×)', rows, paper: PAPER_FIGURES };
+  const top = Math.max(...rates);
+  const doc = {
+    kind: 'comparison' as const,
+    format_version: 1,
+    scenario,
+    policies: headline.map((r) => toSimulationDocument(r, { scenario: 'paper', rate_per_s: top })),
+    sweep: {
+      title: 'p95 TTFET slowdown (× standalone) by arrival rate, decoders at 300 W',
+      x: { name: 'arrival rate', unit: 'conv/s', values: [...rates] },
+      y: { name: 'policy', values: [...PAPER_POLICIES] },
+      metric: { name: 'p95 TTFET slowdown', unit: '×', lower_is_better: true },
+      values: PAPER_POLICIES.map((p) => rates.map((rate) => rows.find((r) => r.policy === p && r.rate_per_s === rate && r.decoder_w === 300 && (r.misprediction_rate === null || r.misprediction_rate === 0.1))?.ttfet_norm_p95 ?? null)),
+    },
+  };
+  const json = `${JSON.stringify(doc, null, 2)}\n`;
+  if (args.out !== undefined) {
+    const dir = resolve(ctx.cwd, args.out);
+    writeFileAtomic(join(dir, 'comparison.json'), json, { inputs: [tracePath] });
+    writeFileAtomic(join(dir, 'report.html'), renderReport(doc, 'comparison.json'));
+  }
+  if (args.json) ctx.stdout(json);
+  else ctx.stdout(`ConServe paper scenario: ${conversations} conversations per run, seed ${seed}, warm-up 60 s; × = slowdown over standalone\n${renderPaperTable(rows, ctx.stdoutIsTTY)}`);
+  return EXIT_OK;
+}
