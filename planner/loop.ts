@@ -121,8 +121,6 @@ export function cutsForMisses(plan: Plan, check: CheckResult): PlanCut[] {
   for (const m of misses) {
     if (m.metric !== 'ttfet_s') {
       add(decodeRoles, 'decode', m.factor, m.why);
-      // A later turn on a colocated engine also waits behind first-turn prefills there.
-      if (m.metric === 'ttft_s' && roles.has('colocated')) add(['colocated'], 'prefill', m.factor, `${m.why}; colocated engines also prefill first turns`);
       if (kvPressure) add(decodeRoles, 'kv', m.factor, `${m.why}; KV under pressure`);
       continue;
     }

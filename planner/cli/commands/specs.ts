@@ -13,6 +13,8 @@ import { runSimulate, type WorkloadArgs } from './simulate.js';
 import { runCompare } from './compare.js';
 import { runPlan } from './plan.js';
 import { runValidate } from './validate.js';
+import { runSweep } from './sweep.js';
+import { runMerge } from './merge.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -149,6 +151,25 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     ],
     run: (p, o, ctx) =>
       runValidate({ plan: p[0], mix: str(o.mix), slo: str(o.slo), junit: str(o.junit), durationS: num(o.durationS), seed: num(o.seed), json: Boolean(o.json), catalogFiles: files(o.catalog) }, ctx),
+  },
+  {
+    usage: 'sweep <grid>', positionals: 1,
+    description: 'plan a rate × SLO × price scenario grid on worker threads (exit 0 every cell has a plan that holds)',
+    example: 'fleetplan sweep grid.yaml --shard 1/4 --out shard-1.json',
+    options: [
+      { flags: '--shard <i/n>', description: 'run only shard i of n (cells numbered row-major, cell ≡ i−1 mod n) and write a shard document for merge' },
+      { flags: '--threads <n>', description: 'worker threads (default: the CPU count; 1 runs in-process)', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--out <file>', description: 'write the result (or the shard document) here' },
+      jsonOption, catalogOption,
+    ],
+    run: (p, o, ctx) => runSweep({ grid: p[0], shard: str(o.shard), threads: num(o.threads), out: str(o.out), json: Boolean(o.json), catalogFiles: files(o.catalog) }, ctx),
+  },
+  {
+    usage: 'merge <shards...>', positionals: 1,
+    description: 'merge the shard documents of one sweep grid into one result (the same bytes as the unsharded sweep)',
+    example: 'fleetplan merge shard-*.json --out sweep.json',
+    options: [{ flags: '--out <file>', description: 'write the merged result here' }, jsonOption],
+    run: (p, o, ctx) => runMerge({ shards: ([] as string[]).concat(p[0] as unknown as string[]), out: str(o.out), json: Boolean(o.json) }, ctx),
   },
   {
     usage: 'whatif', positionals: 0,
