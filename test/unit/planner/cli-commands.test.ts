@@ -25,9 +25,14 @@ function withDecoders(yaml: string, count: number): string {
 
 describe('fleetplan plan and validate', () => {
   it('plan --out writes plan.yaml, plan.json and report.html; a plan that holds passes validate with the same seed', async () => {
-    const { ctx, out } = context();
+    const { ctx, out, err } = context();
     expect(await runPlan({ ...paper, out: 'out', json: true }, ctx)).toBe(0);
     const doc = JSON.parse(out.join(''));
+    // --json keeps stdout to one document; where the report is and what to try next goes to stderr.
+    expect(err.join('')).toBe(`Report: ${join('out', 'report.html')} (plan: ${join('out', 'plan.json')}) — next: fleetplan validate ${join('out', 'plan.yaml')}, or fleetplan whatif --plan ${join('out', 'plan.yaml')}\n`);
+    // Both tiers went through the kernel check too.
+    expect(typeof doc.best_homogeneous.check.holds).toBe('boolean');
+    expect(doc.best_heterogeneous.check.slo_attainment).toBeGreaterThan(0);
     expect(doc).toMatchObject({ kind: 'plan', format_version: 1, holds: true, stopped_because: 'holds' });
     expect(doc.instances.length).toBeGreaterThan(0);
     expect(doc.check.policy).toBe('conserve');
