@@ -13,6 +13,7 @@ import { runSimulate, type WorkloadArgs } from './simulate.js';
 import { runCompare } from './compare.js';
 import { runPlan } from './plan.js';
 import { runValidate } from './validate.js';
+import { runWhatIf } from './whatif.js';
 import { runSweep } from './sweep.js';
 import { runMerge } from './merge.js';
 
@@ -173,16 +174,37 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   },
   {
     usage: 'whatif', positionals: 0,
-    description: 'interactive what-if session: change traffic, SLOs, prices or GPU types and re-plan',
-    example: 'fleetplan whatif --mix coding-agent --slo standard',
+    description: 'what-if session: change traffic, SLOs, prices, GPU types, power cap, objective or policy and re-plan (interactive on a terminal; flags or --script replay it without prompting)',
+    example: 'fleetplan whatif --mix swe-agent-paper --llm qwen3-0.6b --gpus a40,l40s --slo relaxed --scale-rate "*=1.5" --remove-gpus l40s',
     options: [
       { flags: '--mix <id|file>', description: 'starting traffic mix' },
-      { flags: '--slo <id|file>', description: 'starting SLO set' },
-      { flags: '--plan <file>', description: 'start from a saved plan' },
-      { flags: '--script <file>', description: 'apply the changes in a scenario file without prompting' },
+      { flags: '--slo <id|file>', description: 'starting SLO set (default: standard)' },
+      { flags: '--llm <id>', description: 'LLM to serve (default: the mix\'s)' },
+      { flags: '--gpus <list>', description: 'starting candidate GPU type ids, comma separated (default: all; fewer re-plan faster)', parse: listFlag as never },
+      { flags: '--plan <file>', description: 'start from a saved plan (its mix, SLO set, LLM, GPU types, objective, seed)' },
+      { flags: '--script <file>', description: 'replay a scenario file (kind: whatif-scenario) without prompting' },
+      { flags: '--scale-rate <class=factor>', description: 'change: multiply a class\'s arrival rate ("*" = every class); repeatable', parse: collect as never },
+      { flags: '--slo-target <metric[:pN]=value>', description: 'change: set an SLO target, e.g. ttfet_s=20, tbt_ms:p99=80, ttfet_s=5x (slowdown); repeatable', parse: collect as never },
+      { flags: '--add-gpus <list>', description: 'change: add candidate GPU types', parse: listFlag as never },
+      { flags: '--remove-gpus <list>', description: 'change: remove candidate GPU types', parse: listFlag as never },
+      { flags: '--price <gpu:capex=usd,rent=usd_per_h>', description: 'change: a GPU type\'s capex and/or rent per GPU-hour; repeatable', parse: collect as never },
+      { flags: '--electricity-usd-per-kwh <n>', description: 'change: electricity price', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      { flags: '--power-cap-kw <n|none>', description: 'change: facility GPU power cap in kW ("none" removes it)' },
+      { flags: '--objective <name>', description: 'change: what to minimise', choices: ['tco', 'energy', 'gpus'] },
+      { flags: '--policy <name>', description: 'change: the policy the check simulates', parse: choiceFlag(POLICIES) as never },
+      { flags: '--check-duration-s <n>', description: 'simulated seconds of the check after each change (default 300)', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      { flags: '--save <file>', description: 'write the scenario (start + changes) as YAML at the end' },
+      { flags: '--report <file>', description: 'write the HTML report of the final state' },
       seedOption, jsonOption, catalogOption,
     ],
-    run: notBuilt('whatif', 7),
+    run: (_p, o, ctx) =>
+      runWhatIf({
+        mix: str(o.mix), slo: str(o.slo), llm: str(o.llm), gpus: o.gpus as string[] | undefined, plan: str(o.plan), script: str(o.script),
+        scaleRate: files(o.scaleRate), sloTarget: files(o.sloTarget), addGpus: o.addGpus as string[] | undefined, removeGpus: o.removeGpus as string[] | undefined,
+        price: files(o.price), electricityUsdPerKwh: num(o.electricityUsdPerKwh), powerCapKw: str(o.powerCapKw), objective: str(o.objective) as never,
+        policy: str(o.policy) as never, checkDurationS: num(o.checkDurationS), save: str(o.save), report: str(o.report), seed: num(o.seed),
+        json: Boolean(o.json), catalogFiles: files(o.catalog),
+      }, ctx),
   },
   {
     usage: 'fit <profile>', positionals: 1,

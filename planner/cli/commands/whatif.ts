@@ -1,0 +1,252 @@
+/**
+ * `fleetplan whatif`: a what-if session. It starts from a mix and SLO set (or a saved plan, or a scenario file's
+ * start), re-plans fast after each change (one solve plus a short kernel check, planner/whatif/replan.ts) and prints a
+ * diff table against the previous and the starting plan. Interactive on a terminal (whatif-prompts.ts); with
+ * `--script FILE` or any change flag it runs without prompting; with neither and no terminal it says so and exits 2,
+ * never waiting for input. Exit 0 when the final plan holds (or the interactive session ends), 1 when it does not.
+ */
+import { performance } from 'node:perf_hooks';
+import { resolve } from 'node:path';
+import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
+import type { Catalog, SloMetric } from '../../../catalogs/types.js';
+import { renderReport } from '../../../reports/index.js';
+import type { PolicyName } from '../../kernel/index.js';
+import { createPerfModelFor } from '../../perf-adapter.js';
+import { loopToJson } from '../../plan-json.js';
+import type { Objective } from '../../types.js';
+import {
+  applyWhatIf, describeChange, DIFF_HEAD, diffRows, materialize, parseScenario, replan, scenarioToYaml, snapshotOf, snapshotToJson, startWhatIf,
+  type ReplanModels, type ReplanResult, type Snapshot, type WhatIfBase, type WhatIfChange, type WhatIfInputs, type WhatIfState,
+} from '../../whatif/index.js';
+import { EXIT_BAD_INPUT, EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
+import { startProgress } from '../progress.js';
+import { renderTable } from '../table.js';
+import { writeFileAtomic } from '../write-atomic.js';
+import { kernelPerfModels } from './plan.js';
+
+export interface WhatIfArgs {
+  readonly mix?: string;
+  readonly slo?: string;
+  readonly llm?: string;
+  readonly gpus?: readonly string[];
+  readonly plan?: string;
+  readonly script?: string;
+  readonly scaleRate?: readonly string[];
+  readonly sloTarget?: readonly string[];
+  readonly addGpus?: readonly string[];
+  readonly removeGpus?: readonly string[];
+  readonly price?: readonly string[];
+  readonly electricityUsdPerKwh?: number;
+  readonly powerCapKw?: string;
+  readonly objective?: Objective;
+  readonly policy?: PolicyName;
+  readonly checkDurationS?: number;
+  readonly save?: string;
+  readonly report?: string;
+  readonly seed?: number;
+  readonly json?: boolean;
+  readonly catalogFiles?: readonly string[];
+}
+
+/** Simulated seconds of the check after each change: long enough for p95s, short enough for about a second. */
+export const DEFAULT_WHATIF_CHECK_SECONDS = 300;
+
+/** An open session: the pure state plus one re-plan result per state on the undo stack. */
+export interface Session {
+  state: WhatIfState;
+  readonly base: WhatIfBase;
+  readonly models: ReplanModels;
+  /** results[0] is the start; results[i] follows state.applied[i - 1]. */
+  readonly results: ReplanResult[];
+  readonly snapshots: Snapshot[];
+  readonly ctx: CommandContext;
+  readonly catalog: Catalog;
+}
+
+function usage(path: string, message: string): never {
+  throw inputError('usage', '', path, message);
+}
+
+/** The flags' changes, in a fixed order (the help says which). */
+export function changesFromFlags(args: WhatIfArgs): WhatIfChange[] {
+  const out: WhatIfChange[] = [];
+  for (const s of args.scaleRate ?? []) {
+    const m = /^([^=]+)=([^=]+)$/.exec(s);
+    const factor = Number(m?.[2]);
+    if (!m || !(factor > 0)) usage('--scale-rate', `found "${s}", expected CLASS=FACTOR, e.g. "*=1.5" or "triage=2"`);
+    out.push({ kind: 'scale-rate', classId: m[1]!.trim(), factor });
+  }
+  for (const s of args.sloTarget ?? []) {
+    const m = /^(ttfet_s|ttft_s|tbt_ms|last_turn_tbt_ms)(?::p(\d+(?:\.\d+)?))?=(\d+(?:\.\d+)?)(x?)$/.exec(s.trim());
+    if (!m) usage('--slo-target', `found "${s}", expected METRIC[:pN]=VALUE or =Nx for a slowdown, e.g. "ttfet_s=20" or "tbt_ms:p99=80" or "ttfet_s=5x"`);
+    const value = Number(m[3]);
+    out.push({ kind: 'set-slo', metric: m[1] as SloMetric, percentile: m[2] ? Number(m[2]) : 95, ...(m[4] === 'x' ? { maxSlowdown: value } : { max: value }) });
+  }
+  if (args.addGpus?.length) out.push({ kind: 'add-gpus', gpus: args.addGpus });
+  if (args.removeGpus?.length) out.push({ kind: 'remove-gpus', gpus: args.removeGpus });
+  for (const s of args.price ?? []) {
+    const m = /^([^:]+):(.+)$/.exec(s);
+    const fields = Object.fromEntries((m?.[2] ?? '').split(',').map((kv) => kv.split('=').map((x) => x.trim())));
+    const capex = fields.capex !== undefined ? Number(fields.capex) : undefined;
+    const rent = fields.rent !== undefined ? Number(fields.rent) : undefined;
+    const bad = (v: number | undefined) => v !== undefined && !(v > 0);
+    if (!m || (capex === undefined && rent === undefined) || bad(capex) || bad(rent) || Object.keys(fields).some((k) => k !== 'capex' && k !== 'rent')) {
+      usage('--price', `found "${s}", expected GPU:capex=USD,rent=USD_PER_H (either or both), e.g. "h100-sxm:capex=25000,rent=2.5"`);
+    }
+    out.push({ kind: 'set-price', gpu: m[1]!.trim(), ...(capex !== undefined ? { capexUsd: capex } : {}), ...(rent !== undefined ? { rentUsdPerHour: rent } : {}) });
+  }
+  if (args.electricityUsdPerKwh !== undefined) out.push({ kind: 'set-electricity', usdPerKwh: args.electricityUsdPerKwh });
+  if (args.powerCapKw !== undefined) {
+    const kw = args.powerCapKw === 'none' ? null : Number(args.powerCapKw);
+    if (kw !== null && !(kw > 0)) usage('--power-cap-kw', `found "${args.powerCapKw}", expected a number > 0 or "none"`);
+    out.push({ kind: 'set-power-cap', kw });
+  }
+  if (args.objective !== undefined) out.push({ kind: 'set-objective', objective: args.objective });
+  if (args.policy !== undefined) out.push({ kind: 'set-policy', policy: args.policy });
+  return out;
+}
+
+/** The starting inputs: flags win over a saved plan, which wins over the scenario file's start. */
+function startInputs(args: WhatIfArgs, fromScript: Partial<WhatIfInputs>, catalog: Catalog, ctx: CommandContext): { inputs: WhatIfInputs; base: WhatIfBase } {
+  const plan = args.plan !== undefined ? loadPlanFile(resolve(ctx.cwd, args.plan), catalog, { displayName: args.plan }) : undefined;
+  const asRef = (ref: string, ids: Iterable<string>, cwd: string) => ([...ids].includes(ref) ? ref : resolve(cwd, ref));
+  const mixRef = args.mix ?? (plan ? asRef(plan.mix, catalog.mixes.keys(), plan.baseDir) : fromScript.mix !== undefined ? asRef(fromScript.mix, catalog.mixes.keys(), ctx.cwd) : undefined);
+  if (mixRef === undefined) usage('--mix', 'found nothing, expected a mix id or file (or --plan, or a --script whose start names one)');
+  const sloRef = args.slo ?? (plan ? asRef(plan.slo, catalog.slos.keys(), plan.baseDir) : fromScript.slo !== undefined ? asRef(fromScript.slo, catalog.slos.keys(), ctx.cwd) : 'standard');
+  const mix = resolveMix(mixRef, catalog, { cwd: ctx.cwd });
+  const slo = resolveSloSet(sloRef, catalog, { cwd: ctx.cwd });
+  const llm = args.llm ?? plan?.fleet.instances[0]?.llm ?? fromScript.llm ?? mix.llm;
+  if (llm === undefined) usage('--llm', `found nothing, expected an LLM id (mix ${mix.id} names none)`);
+  if (!catalog.llms.has(llm)) throw inputError('unknown_reference', '', '--llm', `found "${llm}", expected an LLM id${suggestId(llm, catalog.llms.keys())}`);
+  const gpus = args.gpus ?? (plan ? [...new Set(plan.fleet.instances.map((i) => i.gpu))] : fromScript.gpus ?? [...catalog.gpus.keys()]);
+  for (const g of gpus) if (!catalog.gpus.has(g)) throw inputError('unknown_reference', '', '--gpus', `found "${g}", expected a GPU type id${suggestId(g, catalog.gpus.keys())}`);
+  const inputs: WhatIfInputs = {
+    mix: mixRef, slo: sloRef, llm, gpus, rateScale: {}, sloTargets: [], prices: {},
+    objective: plan?.objective ?? fromScript.objective ?? 'tco',
+    policy: fromScript.policy ?? 'conserve',
+    seed: args.seed ?? plan?.seed ?? fromScript.seed ?? 1,
+    checkDurationS: args.checkDurationS ?? fromScript.checkDurationS ?? DEFAULT_WHATIF_CHECK_SECONDS,
+  };
+  return { inputs, base: { catalog, mix, slo, datacenter: catalog.datacenters.get('default')! } };
+}
+
+async function replanState(session: Pick<Session, 'base' | 'models' | 'ctx'>, inputs: WhatIfInputs): Promise<{ result: ReplanResult; seconds: number }> {
+  const t0 = performance.now();
+  const bar = startProgress(session.ctx, { label: 'checking', total: inputs.checkDurationS, unit: 's simulated' });
+  try {
+    const result = await replan(materialize(inputs, session.base), session.models, { policy: inputs.policy, seed: inputs.seed, checkDurationS: inputs.checkDurationS, onProgress: (t) => bar.update(t) });
+    return { result, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    bar.stop();
+  }
+}
+
+function timing(seconds: number, inputs: WhatIfInputs, result: ReplanResult): string {
+  const policy = result.checkedPolicy !== undefined && result.checkedPolicy !== inputs.policy ? `${result.checkedPolicy}, as the plan has no prefill/decode split` : inputs.policy;
+  return `re-planned in ${seconds.toFixed(1)} s (one solve + ${inputs.checkDurationS} s simulated under ${policy})`;
+}
+
+function verdict(s: Snapshot): string {
+  if (s.tcoUsd === undefined) return `no plan: ${s.reason}`;
+  return s.holds ? 'the plan holds in the short check' : 'the plan misses an SLO in the short check';
+}
+
+/** Opens a session at `inputs` and prints the starting plan. */
+export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScript: Partial<WhatIfInputs> = {}): Promise<Session> {
+  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
+  const { inputs, base } = startInputs(args, fromScript, catalog, ctx);
+  const perfModelFor = createPerfModelFor();
+  const models: ReplanModels = { llm: catalog.llms.get(inputs.llm)!, perfModelFor, kernelPerfModelFor: kernelPerfModels(catalog, perfModelFor) };
+  const state = startWhatIf(inputs, { gpus: [...catalog.gpus.keys()], classes: base.mix.classes.map((c) => c.id) });
+  const session: Session = { state, base, models, results: [], snapshots: [], ctx, catalog };
+  const { result, seconds } = await replanState(session, inputs);
+  session.results.push(result);
+  session.snapshots.push(snapshotOf(result));
+  if (!args.json) {
+    ctx.stdout(`start: ${base.mix.id} (${base.mix.classes.map((c) => `${c.id} ${c.arrivalRatePerSecond} conv/s`).join(', ')}), SLO ${base.slo.id}, ${inputs.llm} on ${inputs.gpus.join(', ')}, objective ${inputs.objective}; ${timing(seconds, inputs, result)}\n`);
+    const s = session.snapshots[0]!;
+    ctx.stdout(renderTable(['', 'start'], diffRows(s, s, s).map((r) => [r[0]!, r[3]!]), { terminal: ctx.stdoutIsTTY }));
+    ctx.stdout(`${verdict(s)}\n`);
+  }
+  return session;
+}
+
+/** Applies one change, re-plans (undo reuses the earlier result) and prints the diff table. */
+export async function stepSession(session: Session, change: WhatIfChange, options: { quiet?: boolean } = {}): Promise<void> {
+  const n = session.state.applied.length;
+  session.state = applyWhatIf(session.state, change);
+  const out = (t: string) => (options.quiet ? undefined : session.ctx.stdout(t));
+  if (change.kind === 'undo') {
+    if (n === 0) return void out('nothing to undo\n');
+    session.results.pop();
+    session.snapshots.pop();
+    out(`undo: back to ${session.state.applied.length === 0 ? 'the start' : `after "${describeChange(session.state.applied[session.state.applied.length - 1]!)}"`}\n`);
+    return;
+  }
+  const { result, seconds } = await replanState(session, session.state.inputs);
+  const previous = session.snapshots[session.snapshots.length - 1]!;
+  session.results.push(result);
+  session.snapshots.push(snapshotOf(result));
+  const now = session.snapshots[session.snapshots.length - 1]!;
+  out(`change ${session.state.applied.length}: ${describeChange(change)}; ${timing(seconds, session.state.inputs, result)}\n`);
+  out(renderTable(DIFF_HEAD, diffRows(session.snapshots[0]!, previous, now), { terminal: session.ctx.stdoutIsTTY }));
+  out(`${verdict(now)}\n`);
+}
+
+/** The current state as a plan result document (the report's input). */
+export function currentDocument(session: Session) {
+  const inputs = session.state.inputs;
+  const result = session.results[session.results.length - 1]!;
+  return {
+    kind: 'plan' as const,
+    format_version: 1,
+    ...loopToJson(result.loop),
+    ...(result.simulation ? { check: result.simulation } : {}),
+    inputs: { mix: session.base.mix.id, llm: inputs.llm, slo: session.base.slo.id, gpus: [...inputs.gpus], seed: inputs.seed, duration_s: inputs.checkDurationS },
+    whatif: { changes: session.state.applied.map(describeChange) },
+  };
+}
+
+export function writeScenario(session: Session, file: string): string {
+  const path = resolve(session.ctx.cwd, file);
+  writeFileAtomic(path, scenarioToYaml(session.state));
+  return path;
+}
+
+export function writeSessionReport(session: Session, file: string): string {
+  const path = resolve(session.ctx.cwd, file);
+  writeFileAtomic(path, renderReport(currentDocument(session), file));
+  return path;
+}
+
+/** `fleetplan whatif`. */
+export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<number> {
+  const flagChanges = changesFromFlags(args);
+  const scenario = args.script !== undefined ? parseScenario(readTextFile(resolve(ctx.cwd, args.script)), args.script) : undefined;
+  const batch = scenario !== undefined || flagChanges.length > 0 || args.save !== undefined || args.report !== undefined || Boolean(args.json);
+  if (!batch) {
+    if (!ctx.stdinIsTTY) {
+      ctx.stderr('fleetplan whatif: no terminal to ask questions on; give the changes as flags (--scale-rate, --slo-target, --add-gpus, --remove-gpus, --price, --electricity-usd-per-kwh, --power-cap-kw, --objective, --policy, --save, --report) or replay a scenario with --script FILE (see "fleetplan whatif --help")\n');
+      return EXIT_BAD_INPUT;
+    }
+    const { runInteractive } = await import('./whatif-prompts.js');
+    return runInteractive(await openSession(args, ctx), args);
+  }
+  const session = await openSession(args, ctx, scenario?.start ?? {});
+  const steps: Array<{ change: string } & ReturnType<typeof snapshotToJson>> = [];
+  for (const change of [...(scenario?.changes ?? []), ...flagChanges]) {
+    if (ctx.signal.aborted) throw inputError('usage', '', '', 'interrupted');
+    await stepSession(session, change, { quiet: Boolean(args.json) });
+    steps.push({ change: describeChange(change), ...snapshotToJson(session.snapshots[session.snapshots.length - 1]!) });
+  }
+  const written: string[] = [];
+  if (args.save !== undefined) written.push(`scenario: ${writeScenario(session, args.save)}`);
+  if (args.report !== undefined) written.push(`report: ${writeSessionReport(session, args.report)}`);
+  const final = session.snapshots[session.snapshots.length - 1]!;
+  if (args.json) {
+    ctx.stdout(`${JSON.stringify({ kind: 'whatif', format_version: 1, start: snapshotToJson(session.snapshots[0]!), steps, final: snapshotToJson(final), plan: currentDocument(session) }, null, 2)}\n`);
+  } else {
+    for (const w of written) ctx.stdout(`wrote ${w}\n`);
+  }
+  return final.holds ? EXIT_OK : EXIT_FAILS;
+}
