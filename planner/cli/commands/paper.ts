@@ -31,6 +31,8 @@ export interface PaperArgs {
 }
 
 export const PAPER_RATES = [0.5, 0.75, 1, 1.25, 1.5, 1.634] as const;
+/** The highest of the paper's rates that the kernel's decoders sustain on this trace (a steady state exists). */
+export const STABLE_RATE = 0.75;
 /** The paper's policy order: colocated, full disagg, per-turn-predict (10%), conserve. */
 export const PAPER_POLICIES: readonly PolicyName[] = ['colocated', 'per-turn-disagg', 'per-turn-predict', 'conserve'];
 
@@ -114,8 +116,13 @@ function scenarioRuns(rates: readonly number[]): Array<{ policy: PolicyName; rat
   const top = Math.max(...rates);
   const runs: Array<{ policy: PolicyName; rate: number; decoderW: 300 | 200; mispredict: number | null }> = [];
   for (const rate of rates) for (const policy of PAPER_POLICIES) runs.push({ policy, rate, decoderW: 300, mispredict: policy === 'per-turn-predict' ? 0.1 : null });
-  for (const policy of PAPER_POLICIES) runs.push({ policy, rate: top, decoderW: 200, mispredict: policy === 'per-turn-predict' ? 0.1 : null });
-  for (const m of [0, 0.5]) runs.push({ policy: 'per-turn-predict', rate: top, decoderW: 300, mispredict: m });
+  // The 200 W tier and the misprediction sweep at the paper's top rate and, when it is in the list, at
+  // STABLE_RATE: above ~1.1 conv/s the kernel's three decoders are past their KV-bandwidth capacity for this trace
+  // (docs/paper-reproduction.md), so the top rate measures a growing queue and the stable rate the policies.
+  for (const rate of [...new Set([top, ...(rates.includes(STABLE_RATE) ? [STABLE_RATE] : [])])]) {
+    for (const policy of PAPER_POLICIES) runs.push({ policy, rate, decoderW: 200, mispredict: policy === 'per-turn-predict' ? 0.1 : null });
+    for (const m of [0, 0.5]) runs.push({ policy: 'per-turn-predict', rate, decoderW: 300, mispredict: m });
+  }
   return runs;
 }
 
@@ -140,7 +147,7 @@ export function renderPaperTable(rows: readonly PaperRow[], terminal: boolean): 
 export async function runPaperScenario(args: PaperArgs, ctx: CommandContext): Promise<number> {
   const conversations = args.conversations ?? 1500;
   const seed = args.seed ?? 7;
-  const rates = args.rates ?? PAPER_RATES;
+  const rates: readonly number[] = args.rates ?? PAPER_RATES;
   const tracePath = args.trace !== undefined ? resolve(ctx.cwd, args.trace) : repoFile('../shared/data/conserve/swe_agent_trace_profile.csv');
   if (args.trace === undefined && !existsSync(tracePath)) throw inputError('usage', '', '--trace', 'found no --trace and no shared/data/conserve copy beside the checkout, expected --trace swe_agent_trace_profile.csv (the ConServe artifact\'s trace)');
   const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((p) => resolve(ctx.cwd, p)) });
@@ -151,6 +158,8 @@ export async function runPaperScenario(args: PaperArgs, ctx: CommandContext): Pr
   const perfModelFor = createPerfModelCache(catalog);
   const rows: PaperRow[] = [];
   const headline: SimulationResult[] = [];
+  // The report's policy comparison is drawn at the stable rate when it is run (a steady state exists there).
+  const headlineRate = rates.includes(STABLE_RATE) ? STABLE_RATE : Math.max(...rates);
   for (const run of scenarioRuns(rates)) {
     if (ctx.signal.aborted) throw new Error('Simulation aborted');
     if (ctx.stderrIsTTY && !args.json) ctx.stderr(`${run.policy} at ${run.rate}/s, decoders ${run.decoderW} W${run.mispredict !== null ? `, ${run.mispredict * 100}% mispredicted` : ''}…\n`);
@@ -165,15 +174,22 @@ export async function runPaperScenario(args: PaperArgs, ctx: CommandContext): Pr
     });
     result.wall_s = Number(((performance.now() - started) / 1000).toFixed(3));
     rows.push(toRow(result, run.rate, run.decoderW, run.mispredict));
-    if (run.rate === Math.max(...rates) && run.decoderW === 300 && (run.mispredict === null || run.mispredict === 0.1)) headline.push(result);
+    if (run.rate === headlineRate && run.decoderW === 300 && (run.mispredict === null || run.mispredict === 0.1)) headline.push(result);
   }
-  const scenario = { name: 'ConServe paper experiment (arXiv 2606.01839)', fleets: ['examples/fleets/paper-a40.yaml', 'examples/fleets/paper-a40-d200.yaml'], trace: args.trace ?? 'shared/data/conserve/swe_agent_trace_profile.csv', turns: 5, conversations_per_run: conversations, seed, warmup_s: 60, slo: 'TTFET p95 ≤ 5× standalone (violations: share of conversations over 5×)', rows, paper: PAPER_FIGURES };
-  const top = Math.max(...rates);
   const doc = {
     kind: 'comparison' as const,
     format_version: 1,
-    scenario,
-    policies: headline.map((r) => toSimulationDocument(r, { scenario: 'paper', rate_per_s: top })),
+    scenario: {
+      name: 'ConServe paper experiment (arXiv 2606.01839)',
+      fleets: 'examples/fleets/paper-a40.yaml (decoders 300 W), examples/fleets/paper-a40-d200.yaml (decoders 200 W)',
+      trace: `${args.trace ?? 'shared/data/conserve/swe_agent_trace_profile.csv'}, first 5 turns, back to back`,
+      conversations_per_run: conversations,
+      seed,
+      warmup_s: 60,
+      slo: 'TTFET ≤ 5× standalone per conversation (violations = share over)',
+      policies_shown_at: `${headlineRate} conv/s, decoders 300 W, per-turn-predict at 10% (the full table is under paper_table)`,
+    },
+    policies: headline.map((r) => toSimulationDocument(r, { scenario: 'paper', rate_per_s: headlineRate })),
     sweep: {
       title: 'p95 TTFET slowdown (× standalone) by arrival rate, decoders at 300 W',
       x: { name: 'arrival rate', unit: 'conv/s', values: [...rates] },
@@ -181,6 +197,8 @@ export async function runPaperScenario(args: PaperArgs, ctx: CommandContext): Pr
       metric: { name: 'p95 TTFET slowdown', unit: '×', lower_is_better: true },
       values: PAPER_POLICIES.map((p) => rates.map((rate) => rows.find((r) => r.policy === p && r.rate_per_s === rate && r.decoder_w === 300 && (r.misprediction_rate === null || r.misprediction_rate === 0.1))?.ttfet_norm_p95 ?? null)),
     },
+    paper_table: rows,
+    paper_figures: PAPER_FIGURES,
   };
   const json = `${JSON.stringify(doc, null, 2)}\n`;
   if (args.out !== undefined) {
