@@ -1,0 +1,140 @@
+/** The what-if session's pure logic: applyWhatIf and undo, the scenario file round trip, the diff table. */
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../catalogs/index.js';
+import {
+  applyWhatIf, diffRows, materialize, overriddenSlo, parseScenario, scenarioToYaml, startWhatIf,
+  type Snapshot, type WhatIfChange, type WhatIfInputs,
+} from '../../planner/whatif/index.js';
+import { loadBuiltinCatalog } from '../../catalogs/index.js';
+
+const START: WhatIfInputs = {
+  mix: 'coding-agent', slo: 'standard', llm: 'llama-3.1-70b', gpus: ['h100-sxm', 'l40s'], rateScale: {}, sloTargets: [], prices: {},
+  objective: 'tco', policy: 'conserve', seed: 1, checkDurationS: 300,
+};
+const KNOWN = { gpus: ['h100-sxm', 'l40s', 'h200', 'a40'], classes: ['triage', 'long'] };
+
+describe('applyWhatIf()', () => {
+  it('compounds rate scaling per class and leaves the previous state untouched', () => {
+    const s0 = startWhatIf(START, KNOWN);
+    const s1 = applyWhatIf(s0, { kind: 'scale-rate', classId: 'triage', factor: 2 });
+    const s2 = applyWhatIf(s1, { kind: 'scale-rate', classId: 'triage', factor: 1.5 });
+    expect(s2.inputs.rateScale).toEqual({ triage: 3 });
+    expect(s1.inputs.rateScale).toEqual({ triage: 2 });
+    expect(s0.inputs.rateScale).toEqual({});
+  });
+
+  it('undo restores the inputs before the last change and drops it from the scenario', () => {
+    let s = startWhatIf(START, KNOWN);
+    s = applyWhatIf(s, { kind: 'add-gpus', gpus: ['h200'] });
+    s = applyWhatIf(s, { kind: 'set-power-cap', kw: 40 });
+    s = applyWhatIf(s, { kind: 'undo' });
+    expect(s.inputs.gpus).toEqual(['h100-sxm', 'l40s', 'h200']);
+    expect(s.inputs.powerCapKw).toBeUndefined();
+    expect(s.applied.map((c) => c.kind)).toEqual(['add-gpus']);
+    s = applyWhatIf(applyWhatIf(s, { kind: 'undo' }), { kind: 'undo' });
+    expect(s.inputs).toBe(START);
+  });
+
+  it('replaces an SLO target of the same metric and percentile, and merges prices', () => {
+    let s = startWhatIf(START, KNOWN);
+    s = applyWhatIf(s, { kind: 'set-slo', metric: 'ttfet_s', percentile: 95, max: 30 });
+    s = applyWhatIf(s, { kind: 'set-slo', metric: 'ttfet_s', percentile: 95, max: 20 });
+    s = applyWhatIf(s, { kind: 'set-price', gpu: 'l40s', capexUsd: 9000 });
+    s = applyWhatIf(s, { kind: 'set-price', gpu: 'l40s', rentUsdPerHour: 1.1 });
+    expect(s.inputs.sloTargets).toEqual([{ metric: 'ttfet_s', percentile: 95, max: 20 }]);
+    expect(s.inputs.prices).toEqual({ l40s: { capexUsd: 9000, rentUsdPerHour: 1.1 } });
+  });
+
+  it('refuses unknown ids, bad factors and removing every candidate with an InputError naming the field', () => {
+    const s = startWhatIf(START, KNOWN);
+    const bad: Array<[WhatIfChange, RegExp]> = [
+      [{ kind: 'add-gpus', gpus: ['h100-sxn'] }, /add_gpus\[0\]: found "h100-sxn", expected a GPU type id \(did you mean "h100-sxm"\?\)/],
+      [{ kind: 'scale-rate', classId: 'nope', factor: 2 }, /scale_rate.class: found "nope"/],
+      [{ kind: 'scale-rate', classId: '*', factor: 0 }, /scale_rate.factor: found 0, expected a rate multiplier > 0/],
+      [{ kind: 'remove-gpus', gpus: ['h100-sxm', 'l40s'] }, /expected at least one left/],
+      [{ kind: 'set-price', gpu: 'a40' }, /expected capex_usd and\/or rent_usd_per_h/],
+    ];
+    for (const [change, message] of bad) {
+      expect(() => applyWhatIf(s, change)).toThrow(InputError);
+      expect(() => applyWhatIf(s, change)).toThrow(message);
+    }
+  });
+});
+
+describe('materialize()', () => {
+  const catalog = loadBuiltinCatalog();
+  const mix = catalog.mixes.get('coding-agent')!;
+  const slo = catalog.slos.get('standard')!;
+  const datacenter = catalog.datacenters.get('default')!;
+
+  it('scales arrival rates, overrides prices, electricity and the power cap', () => {
+    const inputs: WhatIfInputs = { ...START, rateScale: { '*': 2 }, prices: { l40s: { capexUsd: 1234 } }, electricityUsdPerKwh: 0.5, powerCapKw: 12 };
+    const m = materialize(inputs, { catalog, mix, slo, datacenter });
+    m.mix.classes.forEach((c, i) => expect(c.arrivalRatePerSecond).toBeCloseTo(2 * mix.classes[i]!.arrivalRatePerSecond, 12));
+    expect(m.gpus.find((g) => g.id === 'l40s')!.capexUsd).toBe(1234);
+    expect(m.gpus.find((g) => g.id === 'h100-sxm')!.capexUsd).toBe(catalog.gpus.get('h100-sxm')!.capexUsd);
+    expect(m.datacenter.electricityUsdPerKwh).toBe(0.5);
+    expect(m.options.powerCapWatts).toBe(12_000);
+    expect(materialize({ ...START, powerCapKw: null }, { catalog, mix, slo, datacenter }).datacenter.powerCapWatts).toBeUndefined();
+  });
+
+  it('overriddenSlo() keeps the other targets', () => {
+    const o = overriddenSlo(slo, [{ metric: slo.targets[0]!.metric, percentile: slo.targets[0]!.percentile, max: 99 }]);
+    expect(o.targets).toHaveLength(slo.targets.length);
+    expect(o.targets.at(-1)).toMatchObject({ kind: 'absolute', maxValue: 99 });
+  });
+});
+
+describe('scenario file', () => {
+  it('round-trips a session through YAML', () => {
+    let s = startWhatIf(START, KNOWN);
+    const changes: WhatIfChange[] = [
+      { kind: 'scale-rate', classId: '*', factor: 1.5 },
+      { kind: 'set-slo', metric: 'tbt_ms', percentile: 99, maxSlowdown: 5 },
+      { kind: 'add-gpus', gpus: ['h200'] },
+      { kind: 'set-price', gpu: 'h200', capexUsd: 30000, rentUsdPerHour: 3 },
+      { kind: 'set-electricity', usdPerKwh: 0.2 },
+      { kind: 'set-power-cap', kw: null },
+      { kind: 'set-objective', objective: 'energy' },
+      { kind: 'set-policy', policy: 'colocated' },
+    ];
+    for (const c of changes) s = applyWhatIf(s, c);
+    const parsed = parseScenario(scenarioToYaml(s), 'x.yaml');
+    expect(parsed.changes).toEqual(changes);
+    expect(parsed.start).toEqual({ mix: 'coding-agent', slo: 'standard', llm: 'llama-3.1-70b', gpus: ['h100-sxm', 'l40s'], objective: 'tco', policy: 'conserve', seed: 1, checkDurationS: 300 });
+  });
+
+  it('reports every bad entry with file, line, path, found and expected', () => {
+    const text = 'kind: whatif-scenario\nchanges:\n  - scale_rate: { class: "*", factor: -1 }\n  - set_policy: fastest\n  - frobnicate: 1\n  - undo\n';
+    try {
+      parseScenario(text, 's.yaml');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as InputError).message.split('\n')).toEqual([
+        's.yaml:3: changes[0].scale_rate.factor: found -1, expected a number > 0',
+        's.yaml:4: changes[1].set_policy: found "fastest", expected one of conserve, per-turn-predict, per-turn-disagg, colocated',
+        's.yaml:5: changes[2]: found "frobnicate", expected a change: scale_rate, set_slo, add_gpus, remove_gpus, set_price, set_electricity, set_power_cap, set_objective, set_policy or undo',
+      ]);
+    }
+    expect(() => parseScenario('kind: plan\n', 'p.yaml')).toThrow('p.yaml: kind: found "plan", expected "whatif-scenario"');
+  });
+});
+
+describe('diffRows()', () => {
+  const snap = (over: Partial<Snapshot>): Snapshot => ({ holds: true, pools: { 'a/p': 1, 'a/d': 3 }, gpuCount: 4, tcoUsd: 1000, jPerOutputToken: 1, powerKw: 2, margins: { 'p95 ttfet_s': 0.5 }, ...over });
+  it('lists every pool of the three plans and the change against previous and start', () => {
+    const rows = diffRows(snap({}), snap({ pools: { 'a/p': 1, 'a/d': 4 }, gpuCount: 5, tcoUsd: 1250 }), snap({ pools: { 'b/d': 2, 'a/p': 1 }, gpuCount: 3, tcoUsd: 900, holds: false, margins: { 'p95 ttfet_s': -0.1 } }));
+    const byLabel = Object.fromEntries(rows.map((r) => [r[0], r.slice(1)]));
+    expect(byLabel['instances a/d']).toEqual(['3', '4', '0', '−4', '−3']);
+    expect(byLabel['instances b/d']).toEqual(['0', '0', '2', '+2', '+2']);
+    expect(byLabel['TCO USD']).toEqual(['1,000', '1,250', '900', '−350 (−28.0%)', '−100 (−10.0%)']);
+    expect(byLabel['margin p95 ttfet_s']).toEqual(['50.0%', '50.0%', '-10.0%', '−60.0 pt', '−60.0 pt']);
+    expect(byLabel.holds).toEqual(['yes', 'yes', 'no', '', '']);
+  });
+  it('shows a step without a plan as "no plan"', () => {
+    const none: Snapshot = { holds: false, reason: 'power cap', pools: {}, gpuCount: 0, margins: {} };
+    const rows = diffRows(snap({}), snap({}), none);
+    expect(rows.find((r) => r[0] === 'TCO USD')).toEqual(['TCO USD', '1,000', '1,000', '—', 'n/a', 'n/a']);
+    expect(rows.at(-1)).toEqual(['holds', 'yes', 'yes', 'no plan', '', '']);
+  });
+});
