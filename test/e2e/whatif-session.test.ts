@@ -1,0 +1,102 @@
+/**
+ * The interactive what-if session driven by scripted answers (@inquirer/testing screen): menu → scale the arrival
+ * rate → undo → save the scenario → write the report → quit. The transcript (stdout) is pinned. Kept apart from any
+ * render() unit test (LIBS.md: mixing the two made render() time out).
+ */
+import { screen } from '@inquirer/testing/vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../planner/cli/main.js';
+import { scratchDir } from '../helpers/paths.js';
+
+const normalise = (text: string) => text.replace(/re-planned in \d+\.\d s/g, 're-planned in #.# s').replace(/wrote (.*?)\/[^ ;\n]*\/(whatif-[a-z]+\.(?:yaml|html))/g, 'wrote <dir>/$2');
+
+async function waitForPrompt(text: string): Promise<void> {
+  await vi.waitFor(() => expect(screen.getScreen()).toContain(text), { timeout: 30_000, interval: 20 });
+}
+
+/** Picks a menu entry by its 1-based position (select jumps to a typed number). */
+function choose(position: number): void {
+  screen.type(String(position));
+  screen.keypress('enter');
+}
+
+describe('fleetplan whatif (interactive)', () => {
+  it('runs a scripted session and pins its transcript', async () => {
+    const dir = scratchDir('fleetplan-whatif-tty-');
+    let stdout = '';
+    let stderr = '';
+    const done = main(['whatif', '--mix', 'swe-agent-paper', '--llm', 'qwen3-0.6b', '--gpus', 'a40', '--slo', 'relaxed', '--check-duration-s', '120'], {
+      stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t),
+      stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: true, cwd: dir, env: {}, signal: new AbortController().signal,
+    });
+
+    await waitForPrompt('What next?');
+    expect(screen.getScreen()).toContain('Scale a class\'s arrival rate');
+    choose(1); // scale
+    await waitForPrompt('Which class?');
+    choose(1); // every class
+    await waitForPrompt('Multiply its arrival rate by');
+    screen.type('2');
+    screen.keypress('enter');
+
+    await waitForPrompt('What next?');
+    expect(stdout).toContain('change 1: arrival rate of every class × 2');
+    choose(10); // undo
+    await vi.waitFor(() => expect(stdout).toContain('undo: back to the start'), { timeout: 30_000 });
+
+    await waitForPrompt('What next?');
+    choose(11); // save
+    await waitForPrompt('Save the scenario to');
+    screen.keypress('enter'); // default whatif-scenario.yaml
+    await waitForPrompt('What next?');
+    choose(12); // report
+    await waitForPrompt('Write the report to');
+    screen.keypress('enter'); // default whatif-report.html
+    await waitForPrompt('What next?');
+    choose(13); // quit
+
+    expect(await done).toBe(0);
+    expect(stderr).toBe('');
+    expect(readFileSync(join(dir, 'whatif-scenario.yaml'), 'utf8')).toMatch(/kind: whatif-scenario[\s\S]*changes: \[\]/);
+    expect(existsSync(join(dir, 'whatif-report.html'))).toBe(true);
+    expect(normalise(stdout)).toMatchInlineSnapshot(`
+      "start: swe-agent-paper (swe-agent-5-turns 1 conv/s), SLO relaxed, qwen3-0.6b on a40, objective tco; re-planned in #.# s (one solve + 120 s simulated under conserve)
+                                       start
+      instances a40/tp1/colocated/tdp  1
+      instances a40/tp1/decode/210w    4
+      instances a40/tp1/prefill/tdp    1
+      GPUs                             6
+      TCO USD                          39,563
+      J per output token               1.536
+      peak GPU power kW                1.4
+      margin p95 ttfet_s slowdown      56.3%
+      margin p95 ttft_s                99.5%
+      margin p95 last_turn_tbt_ms      94.1%
+      margin slo_attainment            11.1%
+      holds                            yes
+      the plan holds in the short check
+      change 1: arrival rate of every class × 2; re-planned in #.# s (one solve + 120 s simulated under conserve)
+                                       start   previous  now     vs previous       vs start
+      instances a40/tp1/colocated/tdp  1       1         1       =                 =
+      instances a40/tp1/decode/210w    4       4         8       +4                +4
+      instances a40/tp1/prefill/tdp    1       1         2       +1                +1
+      GPUs                             6       6         11      +5                +5
+      TCO USD                          39,563  39,563    72,886  +33,323 (+84.2%)  +33,323 (+84.2%)
+      J per output token               1.536   1.536     1.485   −0.052 (−3.4%)    −0.052 (−3.4%)
+      peak GPU power kW                1.4     1.4       2.6     +1.1 (+79.3%)     +1.1 (+79.3%)
+      margin p95 ttfet_s slowdown      56.3%   56.3%     59.6%   +3.3 pt           +3.3 pt
+      margin p95 ttft_s                99.5%   99.5%     99.3%   −0.1 pt           −0.1 pt
+      margin p95 last_turn_tbt_ms      94.1%   94.1%     92.1%   −2.0 pt           −2.0 pt
+      margin slo_attainment            11.1%   11.1%     11.1%   =                 =
+      holds                            yes     yes       yes
+      the plan holds in the short check
+      undo: back to the start
+      wrote <dir>/whatif-scenario.yaml; replay it with: fleetplan whatif --script whatif-scenario.yaml
+      wrote <dir>/whatif-report.html
+      session ended
+      "
+    `);
+  });
+});
