@@ -20,3 +20,11 @@ export { createKernelChecker, simulateForCheck, toCheckResult, type KernelCheckO
 export { createPerfModelFor } from './perf-adapter.js';
 export { sweepCostEnergy, compareTiers, type ParetoPoint, type TierComparison } from './sweep.js';
 export { tightenBounds } from './bounds.js';
+export { checkTiers, type CheckedTiers } from './sweep.js';
+export { rankAttainmentContributors, jointQuantile, interpolateQuantile, type AttainmentContributor } from './attainment.js';
+export { fleetOptionsFor } from './loop.js';
+export { tiersToJson, paretoPointToJson } from './tiers-json.js';
+export { parseGridSpec, enumerateCells, parseShard, selectShard, type GridSpec, type Cell, type Shard } from './sweep/grid.js';
+export { runCell, scaleScenario, type ScenarioBase, type CellResult } from './sweep/scenario.js';
+export { mergeShards, toShardDocument, type ShardDocument } from './sweep/merge.js';
+export { checkToJson } from './plan-json.js';
