@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
-import { scratchDir } from '../helpers/paths.js';
+import { repoRoot, scratchDir } from '../helpers/paths.js';
 
 const SMALL = ['--mix', 'swe-agent-paper', '--llm', 'qwen3-0.6b', '--gpus', 'a40', '--slo', 'relaxed', '--check-duration-s', '120'];
 /** Wall-clock figures vary by machine; everything else in the transcript is deterministic. */
@@ -137,6 +137,13 @@ describe('fleetplan whatif (no prompts)', () => {
     expect(doc.steps[0].gpus).toBeGreaterThan(doc.start.gpus);
     expect(doc.plan.kind).toBe('plan');
     expect(run.code).toBe(doc.final.holds ? 0 : 1);
+  });
+
+  it('starts from a saved plan\'s inputs (--plan)', async () => {
+    const run = await runCli(['whatif', '--plan', 'examples/ci/plans/passing.yaml', '--check-duration-s', '120', '--objective', 'gpus'], { cwd: repoRoot });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^start: swe-agent-paper .*, SLO relaxed, qwen3-0\.6b on a40, objective tco;/);
+    expect(run.stdout).toContain('change 1: objective gpus;');
   });
 
   it('without a terminal and without changes it says so and exits 2 at once', async () => {

@@ -181,7 +181,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--slo <id|file>', description: 'starting SLO set (default: standard)' },
       { flags: '--llm <id>', description: 'LLM to serve (default: the mix\'s)' },
       { flags: '--gpus <list>', description: 'starting candidate GPU type ids, comma separated (default: all; fewer re-plan faster)', parse: listFlag as never },
-      { flags: '--plan <file>', description: 'start from a saved plan (its mix, SLO set, LLM, GPU types, objective, seed)' },
+      { flags: '--plan <file>', description: 'start from a saved plan\'s inputs (mix, SLO set, LLM, GPU types, objective, seed), re-planned by the fast path' },
       { flags: '--script <file>', description: 'replay a scenario file (kind: whatif-scenario) without prompting' },
       { flags: '--scale-rate <class=factor>', description: 'change: multiply a class\'s arrival rate ("*" = every class); repeatable', parse: collect as never },
       { flags: '--slo-target <metric[:pN]=value>', description: 'change: set an SLO target, e.g. ttfet_s=20, tbt_ms:p99=80, ttfet_s=5x (slowdown); repeatable', parse: collect as never },

@@ -235,7 +235,8 @@ export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<
   const session = await openSession(args, ctx, scenario?.start ?? {});
   const steps: Array<{ change: string } & ReturnType<typeof snapshotToJson>> = [];
   for (const change of [...(scenario?.changes ?? []), ...flagChanges]) {
-    if (ctx.signal.aborted) throw inputError('usage', '', '', 'interrupted');
+    // Ctrl-C between steps: main reports "interrupted; no output was written" (files are written only at the end).
+    if (ctx.signal.aborted) throw Object.assign(new Error('interrupted'), { name: 'AbortError' });
     await stepSession(session, change, { quiet: Boolean(args.json) });
     steps.push({ change: describeChange(change), ...snapshotToJson(session.snapshots[session.snapshots.length - 1]!) });
   }
