@@ -13,7 +13,6 @@ import { createPolicyFlow } from './policies/index.js';
 import type { Prefiller } from './prefiller.js';
 import { buildResult, type SimulationResult } from './result.js';
 import { Sim } from './sim.js';
-import { addValue } from './histogram.js';
 import { computeStandalone } from './standalone.js';
 import { resolveOptions, type ConversationSpec, type KernelOptions, type PerfModelFor } from './types.js';
 
@@ -26,7 +25,7 @@ export function simulateConversations(fleet: Fleet, workload: Iterable<Conversat
   const o = resolveOptions(options);
   const setup = setUpFleet(fleet, perfModelFor, o);
   const accounts: InstanceAccount[] = setup.byInstance.map((inst) => ({ poolIndex: inst.poolIndex, idleWatts: inst.model.powerWatts('idle'), busySeconds: 0, busyJoules: 0 }));
-  const metrics = new MetricsCollector(o.warmupSeconds, accounts, fleet.instances.length);
+  const metrics = new MetricsCollector(o.warmupSeconds, accounts, fleet.instances.length, o.sampleIntervalSeconds);
   const sim = new Sim(o, setup, metrics, createPolicyFlow(o.policy));
   const queue = new EventQueue();
   const iterator = workload[Symbol.iterator]();
@@ -92,7 +91,8 @@ export function simulateConversations(fleet: Fleet, workload: Iterable<Conversat
 
   let nextSample = o.warmupSeconds;
   const onSample = (now: number): void => {
-    for (const e of setup.engines) addValue(metrics.occupancy[e.poolIndex], e.usedTokensAt(now) / e.capacityTokens);
+    const engines = setup.engines;
+    metrics.recordOccupancy(now, engines.length, (i) => engines[i].poolIndex, (i) => engines[i].usedTokensAt(now) / engines[i].capacityTokens);
   };
 
   const handle = (ev: KernelEvent, now: number): void => {

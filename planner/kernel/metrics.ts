@@ -4,6 +4,7 @@
  */
 import type { ConvState } from './conversation.js';
 import { addArithmetic, addValue, createHistogram, type Histogram } from './histogram.js';
+import { addSample, createSeries, type TimeSeries } from './series.js';
 
 export interface InstanceAccount {
   readonly poolIndex: number;
@@ -27,6 +28,10 @@ export class MetricsCollector {
   readonly logSlowdown = { ttfet: 0, ttfetCount: 0, lastTurnTbt: 0, lastTurnTbtCount: 0, e2e: 0, e2eCount: 0 };
   /** KV occupancy samples (fraction of capacity), per pool. */
   readonly occupancy: Histogram[];
+  /** Pool-mean KV occupancy over the measured window, for reports' time charts (bounded size). */
+  readonly occupancySeries: TimeSeries[];
+  private readonly sampleSums: Float64Array;
+  private readonly sampleCounts: Uint32Array;
   arrived = 0;
   measuredArrived = 0;
   rejected = 0;
@@ -48,8 +53,28 @@ export class MetricsCollector {
     readonly warmupSeconds: number,
     readonly instances: InstanceAccount[],
     numPools: number,
+    sampleIntervalSeconds = 5,
   ) {
     this.occupancy = Array.from({ length: numPools }, () => createHistogram());
+    this.occupancySeries = Array.from({ length: numPools }, () => createSeries(warmupSeconds, sampleIntervalSeconds));
+    this.sampleSums = new Float64Array(numPools);
+    this.sampleCounts = new Uint32Array(numPools);
+  }
+
+  /** One occupancy sample of every engine at `timeSeconds`: `occupancyOf(i)` is engine i's share, `poolOf(i)` its pool. */
+  recordOccupancy(timeSeconds: number, engines: number, poolOf: (i: number) => number, occupancyOf: (i: number) => number): void {
+    this.sampleSums.fill(0);
+    this.sampleCounts.fill(0);
+    for (let i = 0; i < engines; i++) {
+      const pool = poolOf(i);
+      const share = occupancyOf(i);
+      addValue(this.occupancy[pool], share);
+      this.sampleSums[pool] += share;
+      this.sampleCounts[pool]++;
+    }
+    for (let p = 0; p < this.sampleSums.length; p++) {
+      if (this.sampleCounts[p] > 0) addSample(this.occupancySeries[p], timeSeconds, this.sampleSums[p] / this.sampleCounts[p]);
+    }
   }
 
   /** One output token; first tokens carry TTFT/TTFET, others a TBT gap. */

@@ -10,6 +10,7 @@ import type { Fleet } from '../../catalogs/types.js';
 import type { FleetSetup } from './fleet-setup.js';
 import { quantile, summarize, type Histogram, type Summary } from './histogram.js';
 import type { MetricsCollector } from './metrics.js';
+import { readSeries } from './series.js';
 import { checkTarget, type SloTargetCheck } from './slo.js';
 import type { ResolvedOptions } from './types.js';
 
@@ -55,6 +56,8 @@ export interface SimulationResult {
   readonly slowdown: { readonly ttfet: Summary; readonly ttft: Summary; readonly tbt: Summary; readonly last_turn_tbt: Summary; readonly e2e: Summary };
   /** Geometric means of the per-conversation slowdowns (the paper reports them beside p95); 0 when none. */
   readonly slowdown_geomean: { readonly ttfet: number; readonly last_turn_tbt: number; readonly e2e: number };
+  /** Pool-mean KV occupancy over the measured window (decode-side pools only), in at most ~400 bins. */
+  readonly series: ReadonlyArray<{ readonly pool: string; readonly t_s: readonly number[]; readonly kv_occupancy: readonly number[] }>;
   /** Empirical CDFs `[value, cumulative share]` at 1% steps (reports draw them). */
   readonly cdf: { readonly ttfet_s: ReadonlyArray<readonly [number, number]>; readonly tbt_ms: ReadonlyArray<readonly [number, number]> };
   readonly slo_attainment: number | null;
@@ -197,6 +200,11 @@ export function buildResult(r: ResultInputs): SimulationResult {
       e2e: geomean(m.logSlowdown.e2e, m.logSlowdown.e2eCount),
     },
     cdf: { ttfet_s: cdfOf(m.ttfet, 1), tbt_ms: cdfOf(m.tbt, 1000) },
+    series: pools.flatMap((p, i) => {
+      if (p.served_as === 'prefill') return [];
+      const s = readSeries(m.occupancySeries[i], roundFigure);
+      return s.t_s.length === 0 ? [] : [{ pool: `${p.gpu} ${p.served_as} ×${p.count} (pool ${i + 1})`, t_s: s.t_s, kv_occupancy: s.values }];
+    }),
     slo_attainment: attainment === null ? null : roundFigure(attainment),
     slo: slo === undefined ? null : {
       id: slo.id,

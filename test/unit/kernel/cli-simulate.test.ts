@@ -84,6 +84,11 @@ describe('runSimulate()', () => {
     expect(cdf[cdf.length - 1]).toEqual([doc.ttfet_s.max, 1]);
     for (let i = 1; i < cdf.length; i++) expect(cdf[i][0] >= cdf[i - 1][0] && cdf[i][1] > cdf[i - 1][1]).toBe(true);
     expect(doc.e2e_s.p50).toBeGreaterThanOrEqual(doc.ttfet_s.p50);
+    expect(doc.series.length).toBe(1);
+    expect(doc.series[0].t_s.length).toBe(doc.series[0].kv_occupancy.length);
+    expect(doc.series[0].t_s[0]).toBeGreaterThanOrEqual(doc.warmup_s);
+    expect(Math.max(...doc.series[0].kv_occupancy)).toBeLessThanOrEqual(1);
+    expect(Math.max(...doc.series[0].kv_occupancy)).toBeGreaterThan(0);
     expect(readFileSync(join(dir, 'sim-out', 'report.html'), 'utf8')).toBe(renderReport(text, 'result.json'));
   });
 
