@@ -277,6 +277,15 @@ export function renderResult(r: SimulationResult, terminal: boolean): string {
   return renderTable(['metric', 'value'], rows, { terminal });
 }
 
+/** An SLO set as result files echo it (snake_case, the targets a report judges the run against). */
+function describeSlo(slo: SloSet): Record<string, unknown> {
+  return {
+    id: slo.id,
+    attainment: slo.attainment,
+    targets: slo.targets.map((t) => ({ metric: t.metric, percentile: t.percentile, ...(t.kind === 'absolute' ? { max_value: t.maxValue } : { max_slowdown: t.maxSlowdown }) })),
+  };
+}
+
 /** What a run was given, echoed in result files so a report can show it. */
 export function inputsOf(args: WorkloadArgs, prepared: PreparedSimulation): Record<string, unknown> {
   return {
@@ -285,7 +294,7 @@ export function inputsOf(args: WorkloadArgs, prepared: PreparedSimulation): Reco
     ...(args.fleet !== undefined ? { fleet: args.fleet } : {}),
     ...(args.mix !== undefined ? { mix: args.mix } : {}),
     ...(args.trace !== undefined ? { trace: args.trace } : {}),
-    ...(args.slo !== undefined ? { slo: args.slo } : {}),
+    ...(prepared.options.slo !== undefined ? { slo: describeSlo(prepared.options.slo) } : {}),
     seed: prepared.options.seed,
     ...(args.ratePerS !== undefined ? { rate_per_s: args.ratePerS } : {}),
     ...(prepared.options.durationSeconds !== undefined ? { duration_s: prepared.options.durationSeconds } : {}),
