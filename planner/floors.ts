@@ -67,7 +67,7 @@ export function computeFloors(p: ClassProfile, pools: readonly Pool[], facts: re
       floorPools = pool.key;
     }
   }
-  const ttfetTargetSeconds = boundSeconds(targets.ttfet, floorSeconds);
+  const ttfetTargetSeconds = boundSeconds(targets.ttfet, options.ttfetFloorSecondsByClass?.[p.id] ?? floorSeconds);
   const beta = options.ttfetPrefillShare;
   const disaggSlack = bestPre && bestDec ? ttfetTargetSeconds - bestPre[1] - bestDec[1] : -Infinity;
   const coloSlack = (pool: Pool): number => ttfetTargetSeconds - pre.get(pool.key)! - dec.get(pool.key)!;

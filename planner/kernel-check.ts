@@ -1,5 +1,6 @@
 /**
- * The production checker for the plan → check → tighten loop: the kernel under `conserve` on the mix, its SLO
+ * The production checker for the plan → check → tighten loop: the kernel under `conserve` on the mix (`colocated` for a
+ * plan with no prefill/decode split), its SLO
  * verdicts turned into the loop's CheckResult. Pure (the kernel is): the caller supplies seed, duration and models.
  */
 import type { Fleet, InstancePool, Mix, SloSet } from '../catalogs/types.js';
@@ -7,6 +8,7 @@ import type { PerfModel } from '../models/types.js';
 import { generateConversations, simulateConversations, type KernelOptions, type SimulationResult } from './kernel/index.js';
 import type { CheckPlan, CheckResult, SloVerdict } from './loop.js';
 import { rankAttainmentContributors, type MetricSummary } from './attainment.js';
+import { effectivePolicy } from './check-policy.js';
 
 export interface KernelCheckOptions {
   readonly mix: Mix;
@@ -31,7 +33,7 @@ export function simulateForCheck(fleet: Fleet, options: KernelCheckOptions): Sim
   const warmupSeconds = options.warmupSeconds ?? Math.min(60, 0.1 * options.durationSeconds);
   return simulateConversations(fleet, generateConversations(options.mix, { seed: options.seed, durationSeconds: options.durationSeconds }), options.perfModelFor, {
     ...options.kernel,
-    policy: 'conserve',
+    policy: effectivePolicy(fleet, 'conserve'),
     seed: options.seed,
     slo: options.slo,
     durationSeconds: options.durationSeconds,

@@ -18,6 +18,7 @@ export interface ResolvedOptions {
   readonly kvHeadroom: number;
   readonly decodeUtilisation: number;
   readonly ttfetPrefillShare: number;
+  readonly ttfetFloorSecondsByClass?: Readonly<Record<string, number>>;
   readonly linkUtilisation: number;
   readonly link?: LinkModel;
   readonly maxBatch: number;
@@ -53,6 +54,7 @@ export function resolveOptions(options: PlanOptions, datacenterPowerCapWatts?: n
     decodeUtilisation: options.decodeUtilisation ?? 0.9,
     ttfetPrefillShare: options.ttfetPrefillShare ?? 0.5,
     linkUtilisation: options.linkUtilisation ?? 0.8,
+    ttfetFloorSecondsByClass: options.ttfetFloorSecondsByClass,
     link: options.link,
     maxBatch: options.maxBatch ?? 512,
     // HiGHS by default: on the catalog-wide benchmark (bench/planner.ts) javascript-lp-solver needs 6 s for what HiGHS

@@ -7,6 +7,9 @@
 import { planToFleet, type FleetOptions } from './fleet.js';
 import type { CheckPlan, CheckResult } from './loop.js';
 import { planFleet } from './plan.js';
+import { deriveDemand } from './demand.js';
+import { resolveOptions } from './options.js';
+import { enumeratePools } from './pools.js';
 import type { Plan, PlanOptions, PlanRequest } from './types.js';
 
 export interface ParetoPoint {
@@ -52,13 +55,26 @@ export interface TierComparison {
   readonly deltaJPerOutputToken?: number;
 }
 
-/** Best homogeneous plan (each GPU type alone, uncapped) beside the unrestricted plan, on the same objective. */
+/** Each class's TTFET floor (fastest standalone path) over every candidate pool of the request. */
+function ttfetFloorsOf(request: PlanRequest, options: PlanOptions): Record<string, number> {
+  const resolved = resolveOptions(options, request.datacenter.powerCapWatts);
+  const { pools } = enumeratePools(request.gpus, request.llm, request.perfModelFor, resolved);
+  const demand = deriveDemand(request, pools, resolved);
+  return Object.fromEntries(demand.floors.map((f) => [f.classId, f.floorSeconds]));
+}
+
+/**
+ * Best homogeneous plan (each GPU type alone, uncapped) beside the unrestricted plan, on the same objective and
+ * against the same targets: a slowdown SLO multiplies the full candidate set's floor on both sides (otherwise a slow
+ * GPU type alone would answer to a looser target than the mixed plan and look cheaper).
+ */
 export async function compareTiers(request: PlanRequest, options: PlanOptions = {}): Promise<TierComparison> {
   const base = { ...options, explain: false };
   const hetero = await planFleet(request, base);
+  const sameTargets = { ...base, ttfetFloorSecondsByClass: options.ttfetFloorSecondsByClass ?? ttfetFloorsOf(request, base) };
   let best: { plan: Plan; gpu: string } | undefined;
   for (const gpu of request.gpus) {
-    const out = await planFleet({ ...request, gpus: [gpu] }, { ...base, powerCapFractions: { prefill: [1], decode: [1], colocated: [1] } });
+    const out = await planFleet({ ...request, gpus: [gpu] }, { ...sameTargets, powerCapFractions: { prefill: [1], decode: [1], colocated: [1] } });
     if (out.ok && (!best || out.plan.objectiveValue < best.plan.objectiveValue)) best = { plan: out.plan, gpu: gpu.id };
   }
   const heterogeneous = hetero.ok ? hetero.plan : undefined;

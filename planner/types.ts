@@ -42,6 +42,12 @@ export interface PlanOptions {
   readonly ttfetPrefillShare?: number;
   /** Share of a link's bandwidth KV transfers may use. */
   readonly linkUtilisation?: number;
+  /**
+   * TTFET floor (standalone seconds) per class id that a slowdown target multiplies, instead of the fastest path over
+   * this request's own pools. Comparisons between candidate sets (best homogeneous vs heterogeneous) pass the floor of
+   * the full set, so both sides answer to the same target.
+   */
+  readonly ttfetFloorSecondsByClass?: Readonly<Record<string, number>>;
   /** Prefill→decode link; default: each GPU's inter-node bandwidth, 10 µs latency. */
   readonly link?: LinkModel;
   readonly maxBatch?: number;

@@ -3,13 +3,14 @@
  * under the session's policy. About a second on small candidate sets; the full `fleetplan plan` loop with its
  * 20-minute check is what a user runs once the scenario is settled.
  */
-import type { Fleet, InstancePool, LlmSpec, Role } from '../../catalogs/types.js';
+import type { Fleet, InstancePool, LlmSpec } from '../../catalogs/types.js';
 import type { PerfModel } from '../../models/types.js';
 import { generateConversations, simulateConversations, type PolicyName, type SimulationResult } from '../kernel/index.js';
 import { toCheckResult, type KernelCheckResult } from '../kernel-check.js';
 import { planAndCheck, type LoopResult } from '../loop.js';
 import type { PerfModelFor } from '../types.js';
 import type { Materialized } from './materialize.js';
+import { effectivePolicy } from '../check-policy.js';
 
 export interface ReplanModels {
   readonly llm: LlmSpec;
@@ -27,18 +28,14 @@ export interface ReplanSettings {
   readonly onProgress?: (simSeconds: number) => void;
 }
 
+export { effectivePolicy };
+
 export interface ReplanResult {
   readonly loop: LoopResult;
   /** The check's simulation; undefined when no plan exists. */
   readonly simulation?: SimulationResult;
   /** The policy the check ran (colocated when the plan has no prefill or no decode pool to disaggregate over). */
   readonly checkedPolicy?: PolicyName;
-}
-
-/** A disaggregated policy needs prefillers and decoders; a colocated-only plan is checked as colocated. */
-export function effectivePolicy(fleet: Fleet, policy: PolicyName): PolicyName {
-  const has = (role: Role) => fleet.instances.some((i) => i.role === role && i.count > 0);
-  return policy !== 'colocated' && !(has('prefill') && has('decode')) ? 'colocated' : policy;
 }
 
 /** Solves once and checks the plan in the kernel for `checkDurationS` simulated seconds under `policy`. */
