@@ -91,7 +91,7 @@ export function* readLinesSync(path: string, displayName: string): Generator<Num
       try {
         text = carry + decoder.decode(buffer.subarray(0, n), { stream: n > 0 });
       } catch {
-        throw inputError('not_utf8', displayName, '', 'found bytes that are not UTF-8, expected a UTF-8 text trace', lineNumber + 1);
+        throw inputError('not_utf8', displayName, '', 'found bytes that are not UTF-8, expected a UTF-8 text trace', lineNumber + 1 + badLineOffset(buffer.subarray(0, n)));
       }
       const lines = text.split('\n');
       carry = n > 0 ? lines.pop()! : '';
@@ -104,6 +104,24 @@ export function* readLinesSync(path: string, displayName: string): Generator<Num
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/** How many line breaks precede the first line of `bytes` that is not valid UTF-8 (0 when none is found whole). */
+function badLineOffset(bytes: Uint8Array): number {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  // Continuation bytes at the very start finish a character begun in the previous chunk.
+  let start = 0;
+  while (start < 3 && start < bytes.length && (bytes[start] & 0xc0) === 0x80) start++;
+  for (let line = 0; ; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    if (end < 0) return line; // the last, unfinished line (or a sequence begun in the previous chunk)
+    try {
+      strict.decode(bytes.subarray(start, end));
+    } catch {
+      return line;
+    }
+    start = end + 1;
   }
 }
 
