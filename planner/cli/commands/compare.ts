@@ -66,6 +66,8 @@ export function renderComparison(results: readonly SimulationResult[], terminal:
 export async function runCompare(args: CompareArgs, ctx: CommandContext): Promise<number> {
   if (args.scenario !== undefined) {
     if (args.scenario !== 'paper') throw inputError('usage', '', '--scenario', `found ${JSON.stringify(args.scenario)}, expected paper`);
+    const clash = (['fleet', 'plan', 'mix'] as const).filter((k) => args[k] !== undefined);
+    if (clash.length > 0) throw inputError('usage', '', '--scenario', `found --${clash.join(', --')} with it, expected the scenario alone (it brings its fleets and workload; --trace, --conversations, --seed, --out, --json apply)`);
     return runPaperScenario({ ...(args.trace !== undefined ? { trace: args.trace } : {}), ...(args.conversations !== undefined ? { conversations: args.conversations } : {}), ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.out !== undefined ? { out: args.out } : {}), json: args.json ?? false, ...(args.catalogFiles !== undefined ? { catalogFiles: args.catalogFiles } : {}) }, ctx);
   }
   const policies = checkPolicies(args.policies ?? POLICY_NAMES);

@@ -128,6 +128,10 @@ describe('runCompare()', () => {
     expect(renderReport(text, 'comparison.json')).toBe(html);
   });
 
+  it('refuses a scenario mixed with a fleet', async () => {
+    await expect(runCompare({ scenario: 'paper', fleet: 'fleet.yaml' }, makeContext(dir).ctx)).rejects.toThrow('--scenario: found --fleet with it, expected the scenario alone');
+  });
+
   it('rejects an unknown policy name', async () => {
     const c = makeContext(dir);
     await expect(runCompare({ fleet: 'fleet.yaml', mix: 'coding-agent', policies: ['conserve', 'magic'] }, c.ctx)).rejects.toThrow('--policies: found "magic", expected names from conserve, per-turn-predict, per-turn-disagg, colocated');
