@@ -1,7 +1,8 @@
 /** planner/kernel/: the conversation-level scheduler kernel (see DESIGN.md). Other folders import from here only. */
-export { simulateConversations } from './kernel.js';
+export { simulateConversations, startSimulation, type KernelRun } from './kernel.js';
+export { simulateConversationsSliced, type SliceOptions } from './run-sliced.js';
 export { generateConversations, withPoissonArrivals, type GenerateOptions, type UntimedConversation } from './workload.js';
-export { POLICY_NAMES, resolveOptions, type ConversationSpec, type KernelOptions, type PerfModelFor, type PolicyName, type TurnSpec } from './types.js';
+export { KernelStoppedError, POLICY_NAMES, resolveOptions, type ConversationSpec, type KernelOptions, type PerfModelFor, type PolicyName, type TurnSpec } from './types.js';
 export { roundFigure, type PoolResult, type SimulationResult } from './result.js';
 export { computeStandalone, type Standalone } from './standalone.js';
 export { createHistogram, addValue, addArithmetic, mergeHistogram, quantile, summarize, type Histogram, type Summary } from './histogram.js';

@@ -14,14 +14,35 @@ import type { Prefiller } from './prefiller.js';
 import { buildResult, type SimulationResult } from './result.js';
 import { Sim } from './sim.js';
 import { computeStandalone } from './standalone.js';
-import { resolveOptions, type ConversationSpec, type KernelOptions, type PerfModelFor } from './types.js';
+import { KernelStoppedError, resolveOptions, type ConversationSpec, type KernelOptions, type PerfModelFor } from './types.js';
 
 /**
  * Simulates `workload` (conversations in non-decreasing arrival order, pulled lazily) on `fleet` under
  * `options.policy`; returns the metrics of DESIGN.md (without `wall_s`, which only the caller can measure).
+ * Throws KernelStoppedError when `options.shouldStop` answers true (checked every `stopCheckEveryEvents` events).
  * @example simulateConversations(fleet, generateConversations(mix, { seed: 1 }), perfModelFor, { policy: 'conserve', seed: 1 })
  */
 export function simulateConversations(fleet: Fleet, workload: Iterable<ConversationSpec>, perfModelFor: PerfModelFor, options: KernelOptions): SimulationResult {
+  const run = startSimulation(fleet, workload, perfModelFor, options);
+  while (!run.advance(Infinity));
+  return run.finish();
+}
+
+/** A run in progress: advanced in slices by a caller that must yield between them (the CLI, for Ctrl-C). */
+export interface KernelRun {
+  /** Processes up to `maxEvents` queued events; true once the run is over (then call `finish`). */
+  advance(maxEvents: number): boolean;
+  /** The metrics of the finished run (only after `advance` returned true). */
+  finish(): SimulationResult;
+  /** Throws this run's KernelStoppedError at the point reached (a caller saw its stop request between slices). */
+  stop(): never;
+}
+
+/**
+ * Sets up a run without processing any event: `simulateConversations` is `advance(Infinity)` then `finish()`, so a
+ * run advanced in slices gives the same result byte for byte.
+ */
+export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpec>, perfModelFor: PerfModelFor, options: KernelOptions): KernelRun {
   const o = resolveOptions(options);
   const setup = setUpFleet(fleet, perfModelFor, o);
   const accounts: InstanceAccount[] = setup.byInstance.map((inst) => ({ poolIndex: inst.poolIndex, idleWatts: inst.model.powerWatts('idle'), busySeconds: 0, busyJoules: 0 }));
@@ -132,29 +153,54 @@ export function simulateConversations(fleet: Fleet, workload: Iterable<Conversat
   pullArrival();
   let now = 0;
   let stoppedAtHorizon = false;
-  for (;;) {
-    // Occupancy samples run on a fixed grid while anything else is pending, so both modes sample the same instants.
-    if (queue.size > 0 && nextSample <= queue.peekTime() && nextSample <= o.horizonSeconds) {
-      queue.push(makeEvent(nextSample, 'sample', -1, 0, null));
-      nextSample += o.sampleIntervalSeconds;
+  let done = false;
+  let sinceStopCheck = 0;
+  const shouldStop = o.shouldStop;
+  const advance = (maxEvents: number): boolean => {
+    for (let processed = 0; !done && processed < maxEvents; processed++) {
+      // A cooperative stop, counted in popped events (no clock in the kernel): cheap enough to leave always on.
+      if (shouldStop !== undefined && ++sinceStopCheck >= o.stopCheckEveryEvents) {
+        sinceStopCheck = 0;
+        if (shouldStop()) throw new KernelStoppedError(now, metrics.events);
+      }
+      // Occupancy samples run on a fixed grid while anything else is pending, so both modes sample the same instants.
+      if (queue.size > 0 && nextSample <= queue.peekTime() && nextSample <= o.horizonSeconds) {
+        queue.push(makeEvent(nextSample, 'sample', -1, 0, null));
+        nextSample += o.sampleIntervalSeconds;
+      }
+      const ev = queue.pop();
+      if (ev === undefined) {
+        done = true;
+        break;
+      }
+      if (ev.timeSeconds > o.horizonSeconds) {
+        stoppedAtHorizon = true;
+        now = o.horizonSeconds;
+        done = true;
+        break;
+      }
+      if ((ev.kind === 'engineIterationEnd' || ev.kind === 'prefillerIterationEnd') && setup.byInstance[ev.target].version !== ev.version) continue;
+      now = ev.timeSeconds;
+      metrics.events++;
+      handle(ev, now);
+      const out = sim.out;
+      if (out.length > 0) {
+        sim.out = [];
+        for (const e of out) queue.push(e);
+      }
     }
-    const ev = queue.pop();
-    if (ev === undefined) break;
-    if (ev.timeSeconds > o.horizonSeconds) {
-      stoppedAtHorizon = true;
-      now = o.horizonSeconds;
-      break;
-    }
-    if ((ev.kind === 'engineIterationEnd' || ev.kind === 'prefillerIterationEnd') && setup.byInstance[ev.target].version !== ev.version) continue;
-    now = ev.timeSeconds;
-    metrics.events++;
-    handle(ev, now);
-    const out = sim.out;
-    if (out.length > 0) {
-      sim.out = [];
-      for (const e of out) queue.push(e);
-    }
-  }
-  for (const e of setup.engines) metrics.preemptionsTotal += e.preemptions;
-  return buildResult({ fleet, options: o, setup, metrics, simEndSeconds: now, inFlight: sim.inFlight, admissionWaiting: sim.admissionWaiting, stoppedAtHorizon });
+    return done;
+  };
+  let finished = false;
+  const finish = (): SimulationResult => {
+    if (!done) throw new Error('finish() before the run is over: advance() until it returns true');
+    if (finished) throw new Error('finish() called twice');
+    finished = true;
+    for (const e of setup.engines) metrics.preemptionsTotal += e.preemptions;
+    return buildResult({ fleet, options: o, setup, metrics, simEndSeconds: now, inFlight: sim.inFlight, admissionWaiting: sim.admissionWaiting, stoppedAtHorizon });
+  };
+  const stop = (): never => {
+    throw new KernelStoppedError(now, metrics.events);
+  };
+  return { advance, finish, stop };
 }

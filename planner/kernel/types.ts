@@ -59,6 +59,12 @@ export interface KernelOptions {
   /** Called every `progressEveryConversations` arrivals with the simulated time and arrivals so far. */
   readonly onProgress?: (simSeconds: number, arrived: number) => void;
   readonly progressEveryConversations?: number;
+  /**
+   * Asked every `stopCheckEveryEvents` queue pops (default 10,000; stale iteration ends count too); true stops the run with a KernelStoppedError. The
+   * kernel keeps no clock, so a caller that wants Ctrl-C to work passes e.g. `() => signal.aborted`.
+   */
+  readonly shouldStop?: () => boolean;
+  readonly stopCheckEveryEvents?: number;
 }
 
 /** What the caller provides: the perf model of each pool (createPerfModel in production, a synthetic one in tests). */
@@ -84,6 +90,24 @@ export interface ResolvedOptions {
   readonly slo?: SloSet;
   readonly onProgress?: (simSeconds: number, arrived: number) => void;
   readonly progressEveryConversations: number;
+  readonly shouldStop?: () => boolean;
+  readonly stopCheckEveryEvents: number;
+}
+
+/**
+ * A run stopped by `shouldStop`: a distinct outcome, not a failure. Its name is 'AbortError', the name the CLI maps
+ * to "interrupted" (exit 130), like a DOM AbortError.
+ */
+export class KernelStoppedError extends Error {
+  override readonly name = 'AbortError';
+  constructor(
+    /** Simulated time reached when the stop was seen. */
+    readonly simSeconds: number,
+    /** Events processed by then. */
+    readonly events: number,
+  ) {
+    super(`Simulation stopped at ${simSeconds} s of simulated time after ${events} events`);
+  }
 }
 
 /** Applies defaults and checks ranges (a bad option is a bug in the caller: RangeError). */
@@ -107,11 +131,13 @@ export function resolveOptions(o: KernelOptions): ResolvedOptions {
     slo: o.slo,
     onProgress: o.onProgress,
     progressEveryConversations: o.progressEveryConversations ?? 10_000,
+    shouldStop: o.shouldStop,
+    stopCheckEveryEvents: o.stopCheckEveryEvents ?? 10_000,
   };
   if (!Number.isInteger(r.seed)) throw new RangeError(`seed must be an integer, received ${r.seed}`);
   if (!(r.mispredictionRate >= 0 && r.mispredictionRate <= 1)) throw new RangeError(`mispredictionRate must be in [0, 1], received ${r.mispredictionRate}`);
   if (!(r.warmupSeconds >= 0)) throw new RangeError(`warmupSeconds must be ≥ 0, received ${r.warmupSeconds}`);
-  for (const [name, v] of [['prefillTokenBudget', r.prefillTokenBudget], ['prefillMaxBatch', r.prefillMaxBatch], ['engineTokenBudget', r.engineTokenBudget], ['maxDecodeBatch', r.maxDecodeBatch]] as const) {
+  for (const [name, v] of [['stopCheckEveryEvents', r.stopCheckEveryEvents], ['prefillTokenBudget', r.prefillTokenBudget], ['prefillMaxBatch', r.prefillMaxBatch], ['engineTokenBudget', r.engineTokenBudget], ['maxDecodeBatch', r.maxDecodeBatch]] as const) {
     if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`${name} must be an integer ≥ 1, received ${v}`);
   }
   if (!(r.sampleIntervalSeconds > 0)) throw new RangeError(`sampleIntervalSeconds must be > 0, received ${r.sampleIntervalSeconds}`);

@@ -75,7 +75,7 @@ export async function runCompare(args: CompareArgs, ctx: CommandContext): Promis
   const results: SimulationResult[] = [];
   for (const policy of policies) {
     if (ctx.stderrIsTTY && !args.json) ctx.stderr(`running ${policy}…\n`);
-    results.push(runPrepared(prepared, policy, ctx, policy));
+    results.push(await runPrepared(prepared, policy, ctx, policy));
   }
   const inputs = inputsOf(args, prepared);
   const doc: CompareResult = { kind: 'comparison', format_version: 1, workload: prepared.describe, seed: prepared.options.seed, policies: results.map((r) => toSimulationDocument(r, inputs)), inputs };

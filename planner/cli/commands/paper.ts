@@ -10,11 +10,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inputError, loadCatalog, loadFleetFile } from '../../../catalogs/index.js';
 import type { Fleet, SloSet } from '../../../catalogs/types.js';
-import { simulateConversations, type PolicyName, type SimulationResult } from '../../kernel/index.js';
+import { KernelStoppedError, simulateConversationsSliced, type PolicyName, type SimulationResult } from '../../kernel/index.js';
 import { EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
-import { conserveTraceWorkload, createPerfModelCache, toSimulationDocument } from './simulate.js';
+import { conserveTraceWorkload, createPerfModelCache, toSimulationDocument, yieldToEventLoop } from './simulate.js';
 import { renderReport } from '../../../reports/index.js';
 
 export interface PaperArgs {
@@ -161,17 +161,25 @@ export async function runPaperScenario(args: PaperArgs, ctx: CommandContext): Pr
   // The report's policy comparison is drawn at the stable rate when it is run (a steady state exists there).
   const headlineRate = rates.includes(STABLE_RATE) ? STABLE_RATE : Math.max(...rates);
   for (const run of scenarioRuns(rates)) {
-    if (ctx.signal.aborted) throw new Error('Simulation aborted');
+    // Ctrl-C between runs or inside one (the kernel runs in slices): main prints "interrupted" and exits 130.
+    if (ctx.signal.aborted) throw new KernelStoppedError(0, 0);
     if (ctx.stderrIsTTY && !args.json) ctx.stderr(`${run.policy} at ${run.rate}/s, decoders ${run.decoderW} W${run.mispredict !== null ? `, ${run.mispredict * 100}% mispredicted` : ''}…\n`);
     const started = performance.now();
     const workload = conserveTraceWorkload(tracePath, args.trace ?? 'swe_agent_trace_profile.csv', { ratePerS: run.rate, seed, maxTurns: 5, maxConversations: conversations });
-    const result = simulateConversations(fleets[run.decoderW], workload, perfModelFor, {
-      policy: run.policy,
-      seed,
-      warmupSeconds: 60,
-      slo: TTFET_SLO,
-      ...(run.mispredict !== null ? { mispredictionRate: run.mispredict } : {}),
-    });
+    const result = await simulateConversationsSliced(
+      fleets[run.decoderW],
+      workload,
+      perfModelFor,
+      {
+        policy: run.policy,
+        seed,
+        warmupSeconds: 60,
+        slo: TTFET_SLO,
+        shouldStop: () => ctx.signal.aborted,
+        ...(run.mispredict !== null ? { mispredictionRate: run.mispredict } : {}),
+      },
+      { yieldNow: yieldToEventLoop },
+    );
     result.wall_s = Number(((performance.now() - started) / 1000).toFixed(3));
     rows.push(toRow(result, run.rate, run.decoderW, run.mispredict));
     if (run.rate === headlineRate && run.decoderW === 300 && (run.mispredict === null || run.mispredict === 0.1)) headline.push(result);

@@ -5,14 +5,14 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import cliProgress from 'cli-progress';
 import { inputError, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet } from '../../../catalogs/index.js';
 import type { Catalog, Fleet, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
 import { createAzureReader, createConserveReader, createFleetplanReader, createMooncakeReader, reconstructConversations, type NumberedLine } from '../../../catalogs/traces/index.js';
 import { createPerfModel, type PerfModel } from '../../../models/index.js';
-import { generateConversations, simulateConversations, withPoissonArrivals, type ConversationSpec, type KernelOptions, type PolicyName, type SimulationResult } from '../../kernel/index.js';
+import { generateConversations, simulateConversationsSliced, withPoissonArrivals, type ConversationSpec, type KernelOptions, type PolicyName, type SimulationResult } from '../../kernel/index.js';
 import { fromAzureTrace, fromConserveRows, fromFleetplanTrace, fromMooncakeConversations } from '../../kernel/trace-workload.js';
 import { renderReport } from '../../../reports/index.js';
+import { startProgress } from '../progress.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
@@ -251,21 +251,31 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
   return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe };
 }
 
-/** Runs one policy with the wall clock and progress outside the kernel; stops when the context aborts. */
-export function runPrepared(prepared: PreparedSimulation, policy: PolicyName, ctx: CommandContext, label: string): SimulationResult {
-  const bar = ctx.stderrIsTTY && prepared.expectedConversations !== undefined ? new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total} conversations`, stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
-  bar?.start(prepared.expectedConversations!, 0);
+/** Lets the event loop turn (a SIGINT handler, a progress redraw) between kernel slices. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((done) => setImmediate(done));
+
+/**
+ * Runs one policy with the wall clock and progress outside the kernel. The kernel runs in slices with the event loop
+ * turning between them, so Ctrl-C (ctx.signal) is seen mid-run: the run rejects with KernelStoppedError (an
+ * AbortError: main prints "interrupted; no output was written" and exits 130). Nothing is written before the end.
+ */
+export async function runPrepared(prepared: PreparedSimulation, policy: PolicyName, ctx: CommandContext, label: string): Promise<SimulationResult> {
+  const expected = prepared.expectedConversations;
+  const bar = expected !== undefined ? startProgress(ctx, { label, total: expected, unit: 'conversations' }) : undefined;
   const started = performance.now();
   try {
-    const result = simulateConversations(prepared.fleet, prepared.workload(), prepared.perfModelFor, {
-      ...prepared.options,
-      policy,
-      progressEveryConversations: 500,
-      onProgress: (_t, arrived) => {
-        if (ctx.signal.aborted) throw new Error('Simulation aborted');
-        bar?.update(Math.min(arrived, prepared.expectedConversations ?? arrived));
+    const result = await simulateConversationsSliced(
+      prepared.fleet,
+      prepared.workload(),
+      prepared.perfModelFor,
+      {
+        ...prepared.options,
+        policy,
+        shouldStop: () => ctx.signal.aborted,
+        ...(bar !== undefined ? { progressEveryConversations: 500, onProgress: (_t: number, arrived: number) => bar.update(arrived) } : {}),
       },
-    });
+      { yieldNow: yieldToEventLoop },
+    );
     result.wall_s = Number(((performance.now() - started) / 1000).toFixed(3));
     return result;
   } finally {
@@ -328,7 +338,7 @@ export function inputPaths(args: WorkloadArgs, ctx: CommandContext): string[] {
 export async function runSimulate(args: SimulateArgs, ctx: CommandContext): Promise<number> {
   const prepared = prepareSimulation(args, ctx);
   const policy = args.policy ?? 'conserve';
-  const result = runPrepared(prepared, policy, ctx, policy);
+  const result = await runPrepared(prepared, policy, ctx, policy);
   if (args.out !== undefined) {
     const doc = toSimulationDocument(result, inputsOf(args, prepared));
     const dir = resolve(ctx.cwd, args.out);
