@@ -7,7 +7,7 @@ import type { PairFitRecord } from './coefficients.js';
 import { DECODE_FEATURE_NAMES, PREFILL_FEATURE_NAMES, decodeFeatures, evaluateLinear, prefillFeatures } from './features.js';
 import { meanAbsolutePercentageError, solveLeastSquares } from './least-squares.js';
 import type { Phase, ProfileRow } from './profile.js';
-import { splitHoldout } from './split.js';
+import { splitHoldout, splitHoldoutInterior } from './split.js';
 
 export interface FitOptions {
   /** Share of rows held out per instance and phase (default 0.2; 0 fits on everything). */
@@ -15,7 +15,15 @@ export interface FitOptions {
   readonly seed?: number;
   /** Named in provenance and messages. */
   readonly source?: string;
+  /**
+   * 'interior' (default): held-out rows never take away a group's last row at the smallest or largest batch, new
+   * tokens, cached/context tokens or batch tokens, so the error measures interpolation inside the profiled range
+   * (models/split.ts). 'random': any rows, so end points are extrapolated too.
+   */
+  readonly split?: HoldoutSplit;
 }
+
+export type HoldoutSplit = 'interior' | 'random';
 
 export interface PhaseFit {
   readonly featureNames: readonly string[];
@@ -42,6 +50,7 @@ export interface FitResult {
   readonly source: string;
   readonly holdout: number;
   readonly seed: number;
+  readonly split: HoldoutSplit;
   readonly instances: readonly InstanceFit[];
 }
 
@@ -63,8 +72,13 @@ function baselineOf(r: ProfileRow): number[] {
   return r.phase === 'prefill' ? [1, r.batch * r.inputTokens] : [1, r.batch * r.contextTokens];
 }
 
-function fitPhase(rows: readonly ProfileRow[], phase: Phase, holdout: number, seed: number, key: string): PhaseFit {
-  const { train, test } = splitHoldout(rows, holdout, seed, key);
+/** The design variables whose end points an interior split keeps in training. */
+function extentOf(r: ProfileRow): number[] {
+  return r.phase === 'prefill' ? [r.batch, r.inputTokens, r.contextTokens, r.batch * r.inputTokens] : [r.batch, r.contextTokens, r.batch * r.contextTokens];
+}
+
+function fitPhase(rows: readonly ProfileRow[], phase: Phase, holdout: number, seed: number, key: string, split: HoldoutSplit): PhaseFit {
+  const { train, test } = split === 'random' ? splitHoldout(rows, holdout, seed, key) : splitHoldoutInterior(rows, holdout, seed, key, extentOf);
   const y = train.map((r) => r.latencySeconds);
   const coefficients = solveLeastSquares(train.map(featuresOf), y, { ridge: PREFILL_RIDGE });
   const base = solveLeastSquares(train.map(baselineOf), y);
@@ -86,6 +100,7 @@ export function fitProfile(rows: readonly ProfileRow[], options: FitOptions = {}
   const holdout = options.holdout ?? 0.2;
   const seed = options.seed ?? 1;
   const source = options.source ?? 'profile';
+  const split = options.split ?? 'interior';
   if (!(holdout >= 0 && holdout < 0.9)) throw inputError('usage', '', 'holdout', `found ${holdout}, expected a share from 0 to 0.9`);
   const groups = new Map<string, ProfileRow[]>();
   for (const r of rows) {
@@ -110,11 +125,11 @@ export function fitProfile(rows: readonly ProfileRow[], options: FitOptions = {}
     instances.push({
       gpu: first.gpu, llm: first.llm, tp: first.tp,
       ...(first.powerCapWatts !== undefined ? { powerCapWatts: first.powerCapWatts } : {}),
-      prefill: fitPhase(byPhase('prefill'), 'prefill', holdout, seed, key),
-      decode: fitPhase(byPhase('decode'), 'decode', holdout, seed, key),
+      prefill: fitPhase(byPhase('prefill'), 'prefill', holdout, seed, key, split),
+      decode: fitPhase(byPhase('decode'), 'decode', holdout, seed, key, split),
     });
   }
-  return { source, holdout, seed, instances };
+  return { source, holdout, seed, split, instances };
 }
 
 /** A fit as a built-in coefficient record (what catalogs/coefficients stores). */

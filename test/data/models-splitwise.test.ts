@@ -17,24 +17,49 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 describe('Splitwise Llama2-70B, 20% hold-out by configuration', () => {
+  // Interior split (the default): held-out rows never take a group's last row at a sweep end, so the score is
+  // interpolation inside the profiled range. The random split is kept beside it: it also extrapolates to end points.
   const fits = SEEDS.map((seed) => fitProfile(rows, { holdout: 0.2, seed }));
+  const randomFits = SEEDS.map((seed) => fitProfile(rows, { holdout: 0.2, seed, split: 'random' }));
   const keys = fits[0].instances.map((i) => `${i.gpu} tp${i.tp}${i.powerCapWatts ? ` cap${i.powerCapWatts}` : ''}`);
+  // A100 TP8 prefill is not a smooth function of the batch: 512×4 292 ms, 512×8 768 ms (2.6× for 2× tokens), 512×16
+  // 2084 ms but 8192×1 1550 ms at the same tokens, and 512×32 spans 3153–4171 ms over its 5 runs. A held-out 512×16,
+  // or 512×2/4/8 held out together, cannot be interpolated by any convex form: seeds 1, 3, 4 reach 10–19% there.
+  const ROUGH = 'a100-80gb-sxm tp8';
 
-  it('prefill and decode MAPE ≤ 8% per hardware & TP (mean over 10 seeds) and beat the plain linear fit', () => {
+  it('interior split: every seed 1–10 within 8% per hardware & TP (A100 TP8 prefill: mean ≤ 8%, each ≤ 20%)', () => {
     const table: string[] = [];
     keys.forEach((key, k) => {
-      const p = mean(fits.map((f) => f.instances[k].prefill.heldOutMape));
-      const d = mean(fits.map((f) => f.instances[k].decode.heldOutMape));
-      const base = mean(fits.map((f) => f.instances[k].prefill.baselineHeldOutMape));
-      const seed1 = fits[0].instances[k];
-      table.push(`${key.padEnd(22)} prefill ${pct(p)} (seed 1 ${pct(seed1.prefill.heldOutMape)}, linear ${pct(base)})  decode ${pct(d)} (seed 1 ${pct(seed1.decode.heldOutMape)})`);
+      const p = fits.map((f) => f.instances[k].prefill.heldOutMape);
+      const d = fits.map((f) => f.instances[k].decode.heldOutMape);
+      table.push(`${key.padEnd(22)} prefill worst ${pct(Math.max(...p))} mean ${pct(mean(p))}  decode worst ${pct(Math.max(...d))} mean ${pct(mean(d))}`);
+      expect(Math.max(...d), `${key} decode`).toBeLessThanOrEqual(0.08);
+      if (key === ROUGH) {
+        expect(mean(p), `${key} prefill mean`).toBeLessThanOrEqual(0.08);
+        expect(Math.max(...p), `${key} prefill worst`).toBeLessThanOrEqual(0.2);
+      } else {
+        expect(Math.max(...p), `${key} prefill`).toBeLessThanOrEqual(0.08);
+      }
+      for (const f of fits) expect(f.instances[k].prefill.testRows, key).toBe(randomFits[0].instances[k].prefill.testRows);
+    });
+    console.log(`interior split, seeds 1–10:\n${table.join('\n')}`);
+  });
+
+  it('random split: prefill and decode MAPE ≤ 8% per hardware & TP (mean over 10 seeds) and beat the plain linear fit', () => {
+    const table: string[] = [];
+    keys.forEach((key, k) => {
+      const p = mean(randomFits.map((f) => f.instances[k].prefill.heldOutMape));
+      const d = mean(randomFits.map((f) => f.instances[k].decode.heldOutMape));
+      const base = mean(randomFits.map((f) => f.instances[k].prefill.baselineHeldOutMape));
+      const worst = Math.max(...randomFits.map((f) => f.instances[k].prefill.heldOutMape));
+      table.push(`${key.padEnd(22)} prefill ${pct(p)} (worst seed ${pct(worst)}, linear ${pct(base)})  decode ${pct(d)}`);
       expect(p, key).toBeLessThanOrEqual(0.08);
       expect(d, key).toBeLessThanOrEqual(0.08);
     });
-    const allP = mean(fits.flatMap((f) => f.instances.map((i) => i.prefill.heldOutMape)));
-    const allBase = mean(fits.flatMap((f) => f.instances.map((i) => i.prefill.baselineHeldOutMape)));
+    const allP = mean(randomFits.flatMap((f) => f.instances.map((i) => i.prefill.heldOutMape)));
+    const allBase = mean(randomFits.flatMap((f) => f.instances.map((i) => i.prefill.baselineHeldOutMape)));
     table.push(`all prefill ${pct(allP)} vs plain linear ${pct(allBase)}`);
-    console.log(table.join('\n'));
+    console.log(`random split, seeds 1–10:\n${table.join('\n')}`);
     expect(allP).toBeLessThan(allBase);
   });
 });
