@@ -9,6 +9,7 @@ import type { Fleet, Role, SloMetric } from '../catalogs/types.js';
 import { planToFleet, type FleetOptions } from './fleet.js';
 import { planFleet } from './plan.js';
 import type { AttainmentContributor } from './attainment.js';
+import { trimPlan } from './trim.js';
 import type { CapacityFamily, Plan, PlanCut, PlanOptions, PlanOutcome, PlanRequest, PlannedPool } from './types.js';
 
 /** One SLO as the checker measured it (values in the metric's unit: s or ms). */
@@ -55,6 +56,19 @@ export interface Round {
   readonly cuts: readonly PlanCut[];
   readonly outcome: PlanOutcome;
   readonly check?: CheckResult;
+  /** Set on TRIM rounds: the pool that lost one instance, and whether the smaller plan held (and was kept). */
+  readonly trim?: { readonly poolKey: string; readonly kept: boolean };
+}
+
+/** What TRIM did after the plan held. */
+export interface TrimSummary {
+  readonly attempts: number;
+  readonly removed: readonly string[];
+  readonly maxChecks: number;
+  /** True when the budget of kernel checks stopped TRIM with untried removals left. */
+  readonly budgetExhausted: boolean;
+  /** Objective saved by the removals (objective unit). */
+  readonly objectiveSaved: number;
 }
 
 export interface LoopResult {
@@ -65,10 +79,14 @@ export interface LoopResult {
   readonly check?: CheckResult;
   readonly stoppedBecause: 'holds' | 'no-plan' | 'no-cut' | 'max-rounds';
   readonly reason?: string;
+  /** Present when TRIM ran (the plan held and trimming was asked for). */
+  readonly trim?: TrimSummary;
 }
 
 export interface LoopOptions extends PlanOptions {
   readonly maxRounds?: number;
+  /** After the plan holds, remove instances one at a time while it still holds, with at most `maxChecks` kernel checks. Off when absent. */
+  readonly trim?: { readonly maxChecks: number };
   readonly fleet?: FleetOptions;
 }
 
@@ -197,7 +215,13 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
     const check = await checkPlan(planToFleet(plan, fleetOptions));
     rounds.push({ index, cuts, outcome: { ok: true, plan }, check });
     last = { plan, check };
-    if (check.holds) return { holds: true, rounds, plan, check, stoppedBecause: 'holds' };
+    if (check.holds) {
+      if (!options.trim || options.trim.maxChecks <= 0) return { holds: true, rounds, plan, check, stoppedBecause: 'holds' };
+      const trimmed = await trimPlan(request, plan, check, (p) => checkPlan(planToFleet(p, fleetOptions)), options.trim.maxChecks);
+      for (const a of trimmed.attempts) rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan: a.plan }, check: a.check, trim: { poolKey: a.poolKey, kept: a.kept } });
+      const trim = { attempts: trimmed.attempts.length, removed: trimmed.removed, maxChecks: options.trim.maxChecks, budgetExhausted: trimmed.budgetExhausted, objectiveSaved: trimmed.objectiveSaved };
+      return { holds: true, rounds, plan: trimmed.plan, check: trimmed.check, stoppedBecause: 'holds', trim };
+    }
     const added = cutsForMisses(plan, check);
     if (added.length === 0) {
       return { holds: false, rounds, plan, check, stoppedBecause: 'no-cut', reason: 'the check failed without naming a missed SLO or a preempting pool, so there is nothing to tighten' };

@@ -80,8 +80,10 @@ function roundJson(r: Round, next: Round | undefined) {
     round: r.index,
     ...(r.outcome.ok ? { instances: planToJson(r.outcome.plan).instances, objective_value: r.outcome.plan.objectiveValue } : { no_plan: r.outcome.reason }),
     ...(r.check ? { check: { holds: r.check.holds, misses } } : {}),
+    // TRIM rounds: one instance removed from `pool` after the plan held; kept when the smaller plan still held.
+    ...(r.trim ? { trim: { pool: r.trim.poolKey, removed: 1, kept: r.trim.kept } } : {}),
     // The cuts added after this round (the next round's cuts that this one did not have).
-    ...(next ? { cut: next.cuts.slice(r.cuts.length).map(cutJson) } : {}),
+    ...(next && !next.trim ? { cut: next.cuts.slice(r.cuts.length).map(cutJson) } : {}),
   };
 }
 
@@ -92,6 +94,17 @@ export function loopToJson(result: LoopResult) {
     holds: result.holds,
     stopped_because: result.stoppedBecause,
     ...(result.reason ? { reason: result.reason } : {}),
+    ...(result.trim
+      ? {
+          trim: {
+            attempts: result.trim.attempts,
+            removed: result.trim.removed,
+            max_checks: result.trim.maxChecks,
+            budget_exhausted: result.trim.budgetExhausted,
+            objective_saved: result.trim.objectiveSaved,
+          },
+        }
+      : {}),
     rounds: result.rounds.map((r, i) => roundJson(r, result.rounds[i + 1])),
   };
 }

@@ -38,6 +38,8 @@ export interface PlanArgs {
   readonly solver?: SolverName;
   /** Also compute the cost–energy Pareto front. */
   readonly pareto?: boolean;
+  /** Skip TRIM (removing instances one at a time while the plan still holds); default: trim. */
+  readonly noTrim?: boolean;
   readonly seed?: number;
   /** Simulated seconds of the kernel check (default 1200: the issue's 20 minutes). */
   readonly durationS?: number;
@@ -45,6 +47,9 @@ export interface PlanArgs {
   readonly json?: boolean;
   readonly catalogFiles?: readonly string[];
 }
+
+/** TRIM's budget of kernel checks (each ~1–3 s at 20 simulated minutes; the whole `plan` must stay ≤ 30 s). */
+export const DEFAULT_TRIM_CHECKS = 6;
 
 /** The issue's check: 20 simulated minutes. */
 export const DEFAULT_CHECK_SECONDS = 1200;
@@ -120,11 +125,19 @@ function renderHuman(json: ReturnType<typeof loopToJson>, terminal: boolean): st
     for (const b of (json.binding ?? []).slice(0, 5)) lines.push(`binding: ${b.text}`);
   }
   for (const r of json.rounds) {
-    const misses = r.check?.misses.map((m) => `${m.slo} ${m.value.toPrecision(4)} > ${m.target}`).join(', ');
+    const misses = r.check?.misses.map((m) => `${m.slo} ${m.value.toPrecision(4)} ${m.slo === 'slo_attainment' ? '<' : '>'} ${m.target}`).join(', ');
     const state = 'no_plan' in r ? `no plan: ${r.no_plan}` : r.check?.holds ? 'holds' : `misses ${misses}`;
-    lines.push(`round ${r.round}: ${state}`);
+    const trim = 'trim' in r && r.trim ? `trim 1× ${r.trim.pool}: ` : '';
+    const verdict = 'trim' in r && r.trim ? (r.trim.kept ? ' (kept)' : ' (put back)') : '';
+    lines.push(`round ${r.round}: ${trim}${state}${verdict}`);
   }
-  lines.push(json.holds ? `the plan holds (round ${json.rounds.length - 1})` : `the plan does not hold (stopped: ${json.stopped_because})${json.reason ? `: ${json.reason}` : ''}`);
+  if (json.trim) {
+    const t = json.trim;
+    const saved = t.removed.length > 0 ? `removed ${t.removed.length} instance(s), objective −${t.objective_saved.toPrecision(4)}` : 'no instance could be removed';
+    lines.push(`trim: ${t.attempts} kernel check(s), ${saved}${t.budget_exhausted ? `; stopped at its budget of ${t.max_checks} checks (the plan may not be tight)` : '; no single removal holds (the plan is tight)'}`);
+  }
+  const heldAt = json.rounds.filter((r) => r.check?.holds).at(-1)?.round ?? json.rounds.length - 1;
+  lines.push(json.holds ? `the plan holds (round ${heldAt})` : `the plan does not hold (stopped: ${json.stopped_because})${json.reason ? `: ${json.reason}` : ''}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -156,7 +169,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     if (ctx.signal.aborted) throw inputError('usage', '', '', 'interrupted');
     return checker(fleet);
   };
-  const result = await planAndCheck(request, check, planOptions);
+  const result = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) });
   // Both sides of the tier comparison go through the same kernel check as the plan itself.
   const tiers = result.plan ? tiersToJson(await checkTiers(await compareTiers(request, planOptions), check, fleetOptionsFor(request, planOptions))) : undefined;
   const pareto = args.pareto && result.plan ? { pareto: (await sweepCostEnergy(request, planOptions)).map(paretoPointToJson) } : {};

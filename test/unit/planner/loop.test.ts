@@ -90,6 +90,52 @@ describe('planAndCheck()', () => {
   });
 });
 
+describe('planAndCheck() with TRIM', () => {
+  const busy: PlanRequest = { ...request, mix: makeMix([makeClass('agent', { arrivalRatePerSecond: 16 })]) };
+  it('removes instances while the plan holds, records every attempt as a round, and ends tight', async () => {
+    const base = (await planAndCheck(busy, fakeChecker(0, 0).check, options)).plan!;
+    const decoders0 = base.instances.filter((i) => i.role === 'decode').reduce((a, i) => a + i.count, 0);
+    expect(decoders0).toBeGreaterThan(2);
+    // The kernel needs two decoders fewer than the model bought.
+    const { check, seen } = fakeChecker(decoders0 - 2, 1);
+    const result = await planAndCheck(busy, check, { ...options, trim: { maxChecks: 10 } });
+    expect(result).toMatchObject({ holds: true, stoppedBecause: 'holds' });
+    expect(count(seen.at(-1)!, 'decode') >= decoders0 - 3).toBe(true);
+    const final = result.plan!.instances.filter((i) => i.role === 'decode').reduce((a, i) => a + i.count, 0);
+    expect(final).toBe(decoders0 - 2);
+    expect(result.trim).toMatchObject({ removed: expect.arrayContaining([expect.stringContaining('/decode/')]), budgetExhausted: false });
+    expect(result.trim!.removed.filter((k) => k.includes('/decode/'))).toHaveLength(2);
+    // Every attempt is a round; the kept ones held, the others did not; the final check is a passing one.
+    const trims = result.rounds.filter((r) => r.trim);
+    expect(trims).toHaveLength(result.trim!.attempts);
+    expect(seen).toHaveLength(result.rounds.length);
+    for (const r of trims) expect(r.check!.holds).toBe(r.trim!.kept);
+    expect(result.check!.holds).toBe(true);
+    // Cheaper by exactly what the removals saved, and the JSON says "trim".
+    expect(result.plan!.objectiveValue).toBeCloseTo(base.objectiveValue - result.trim!.objectiveSaved, 6);
+    expect(result.trim!.objectiveSaved).toBeGreaterThan(0);
+    expect(result.plan!.cost.tcoUsd).toBeLessThan(base.cost.tcoUsd);
+    const json = loopToJson(result);
+    expect(json.trim).toMatchObject({ attempts: trims.length, budget_exhausted: false });
+    expect(json.rounds.filter((r) => 'trim' in r && r.trim)).toHaveLength(trims.length);
+    // Tight: the last prefiller is never removed, and one decoder fewer misses.
+    expect(trims.some((r) => r.trim!.poolKey.includes('/decode/') && !r.trim!.kept)).toBe(true);
+  });
+
+  it('stops at its budget of kernel checks and says so', async () => {
+    const { check } = fakeChecker(0, 0);
+    const result = await planAndCheck(busy, check, { ...options, trim: { maxChecks: 1 } });
+    expect(result.trim).toMatchObject({ attempts: 1, maxChecks: 1, budgetExhausted: true });
+    expect(result.rounds.filter((r) => r.trim)).toHaveLength(1);
+  });
+
+  it('does not trim unless asked', async () => {
+    const result = await planAndCheck(busy, fakeChecker(0, 0).check, options);
+    expect(result.trim).toBeUndefined();
+    expect(result.rounds).toHaveLength(1);
+  });
+});
+
 describe('cutsForMisses()', () => {
   it('cuts a whole role, scaled by target / observed within [0.5, 0.9], and KV when it is under pressure', async () => {
     const plan = (await planAndCheck(request, fakeChecker(0, 0).check, options)).plan!;
