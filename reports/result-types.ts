@@ -77,6 +77,16 @@ export interface SimulationResult {
   readonly ttft_s?: LatencySummary;
   readonly tbt_ms?: LatencySummary;
   readonly last_turn_tbt_ms?: LatencySummary;
+  readonly e2e_s?: LatencySummary;
+  /** Each conversation's latency over its standalone latency (same GPU, empty system), per metric without unit. */
+  readonly slowdown?: Readonly<Record<string, LatencySummary>>;
+  readonly slowdown_geomean?: Readonly<Record<string, number>>;
+  /** The kernel's verdicts on the SLO set it was given. */
+  readonly slo?: SimulationSloVerdicts;
+  readonly counts?: Readonly<Record<string, number>>;
+  readonly measured_window_s?: number;
+  readonly stopped_at_horizon?: boolean;
+  readonly mode?: string;
   readonly slo_attainment?: number;
   readonly energy_j?: number;
   readonly tokens_per_j?: number;
@@ -97,11 +107,31 @@ export interface SimulationResult {
   readonly inputs?: ResultInputs;
 }
 
+/** One SLO target judged by the kernel: `bound` is seconds/ms for absolute targets, a factor for slowdown ones. */
+export interface SimulationSloTarget {
+  readonly metric?: string;
+  readonly percentile?: number;
+  readonly kind?: 'slowdown' | 'absolute' | string;
+  readonly bound?: number;
+  readonly value?: number;
+  readonly met?: boolean;
+}
+
+export interface SimulationSloVerdicts {
+  readonly id?: string;
+  readonly required_attainment?: number;
+  readonly targets?: readonly SimulationSloTarget[];
+  /** Every target met and attainment reached. */
+  readonly met?: boolean;
+}
+
 export interface ComparisonResult {
   readonly kind: 'comparison';
   readonly format_version: number;
   readonly policies?: readonly SimulationResult[];
   readonly scenario?: unknown;
+  readonly workload?: string;
+  readonly seed?: number;
   readonly sweep?: SweepGrid;
   readonly inputs?: ResultInputs;
 }

@@ -1,7 +1,8 @@
 /** The view model of a policy comparison: same fleet, same stream, different scheduling decisions. Pure. */
 import type { BarChart } from './charts/types.js';
 import { formatBytes, formatChange, formatCount, formatJoules, formatNumber, formatSeconds, formatShare, formatWithUnit } from './format.js';
-import type { ComparisonResult, SimulationResult } from './result-types.js';
+import type { ComparisonResult, ResultInputs, SimulationResult } from './result-types.js';
+import { buildPaperSection } from './view-model-paper.js';
 import { chartBlock, column, fact, factsBlock, numberCell, paragraphsBlock, readArray, readNumber, readRecord, readString, section, table, tableBlock, textCell } from './view-model-blocks.js';
 import { buildInputsSection, describeReference } from './view-model-inputs.js';
 import { buildCdfCharts, buildPoolTable } from './view-model-simulation.js';
@@ -26,6 +27,7 @@ const COLUMNS = [
   { label: 'KV transfers', read: (s: SimulationResult) => s.kv_transfers, show: formatCount, lowerIsBetter: true },
   { label: 'KV bytes moved', read: (s: SimulationResult) => s.kv_transfer_bytes, show: formatBytes, lowerIsBetter: true },
   { label: 'preemptions', read: (s: SimulationResult) => s.preemptions, show: formatCount, lowerIsBetter: true },
+  { label: 'p95 TTFET slowdown', read: (s: SimulationResult) => readNumber(readRecord(readRecord(s.slowdown)?.['ttfet'])?.['p95']), show: (v: unknown) => (readNumber(v) === undefined ? '—' : `${formatNumber(v)}×`), lowerIsBetter: true },
 ] as const;
 
 function readRuns(result: ComparisonResult): Run[] {
@@ -48,9 +50,13 @@ function findBest(runs: readonly Run[], read: (s: SimulationResult) => number | 
 }
 
 function buildPolicyTable(runs: readonly Run[]): Block {
-  const best = COLUMNS.map((c) => findBest(runs, c.read, c.lowerIsBetter));
-  const rows = runs.map((run, r) => [textCell(run.name, { strong: true }), ...COLUMNS.map((c, k) => numberCell(c.show(c.read(run.sim)), { strong: best[k] === r, status: best[k] === r ? 'pass' : null }))]);
-  return tableBlock(table('policies', 'Policies side by side (best in each column marked)', [column('policy'), ...COLUMNS.map((c) => column(c.label, true))], rows));
+  // A figure no run carries (say SLO attainment when no SLO set was given) would be a column of dashes.
+  const shown = COLUMNS.filter((c) => runs.some((run) => readNumber(c.read(run.sim)) !== undefined));
+  const best = shown.map((c) => findBest(runs, c.read, c.lowerIsBetter));
+  const rows = runs.map((run, r) => [textCell(run.name, { strong: true }), ...shown.map((c, k) => numberCell(c.show(c.read(run.sim)), { strong: best[k] === r, status: best[k] === r ? 'pass' : null }))]);
+  const hidden = COLUMNS.length - shown.length;
+  const note = hidden === 0 ? null : `Not shown, because no run carries them: ${COLUMNS.filter((c) => !shown.includes(c)).map((c) => c.label).join(', ')}${COLUMNS[4] && !shown.includes(COLUMNS[4]) ? ' (give --slo to judge SLO attainment)' : ''}.`;
+  return tableBlock(table('policies', 'Policies side by side (best in each column marked)', [column('policy'), ...shown.map((c) => column(c.label, true))], rows, note));
 }
 
 function buildBars(runs: readonly Run[]): BarChart[] {
@@ -86,7 +92,8 @@ function buildScenarioFacts(scenario: unknown): Fact[] {
   if (!record) return [];
   return Object.keys(record).map((key) => {
     const v = record[key];
-    return fact(key, typeof v === 'string' ? v : typeof v === 'number' ? formatNumber(v) : JSON.stringify(v));
+    const label = key.replace(/_/g, ' ').replace(/ s$/, ' (s)').replace(/^./, (c) => c.toUpperCase());
+    return fact(label, typeof v === 'string' ? v : typeof v === 'number' ? formatNumber(v) : JSON.stringify(v));
   });
 }
 
@@ -105,7 +112,11 @@ export function buildComparisonViewModel(result: ComparisonResult): Omit<ReportV
     points,
   };
   const sections: Section[] = [];
-  const scenario = buildScenarioFacts(result.scenario);
+  const scenario = [
+    ...buildScenarioFacts(result.scenario),
+    ...(readString(result.workload) ? [fact('Workload', readString(result.workload) ?? '')] : []),
+    ...(readNumber(result.seed) !== undefined ? [fact('Seed', formatCount(result.seed), 'the same conversation stream for every policy')] : []),
+  ];
   if (scenario.length > 0) sections.push(section('scenario', 'Scenario', [factsBlock(scenario)]));
   if (runs.length > 0) {
     sections.push(section('policies', 'Policies compared', [paragraphsBlock(['Every policy served the same fleet and the same conversation stream (same seed).']), buildPolicyTable(runs), ...buildBars(runs).map(chartBlock)]));
@@ -119,7 +130,10 @@ export function buildComparisonViewModel(result: ComparisonResult): Omit<ReportV
   }
   const heatmap = buildSweepHeatmap(result.sweep, 'sweep');
   if (heatmap) sections.push(section('sweep', 'Scenario sweep', [chartBlock(heatmap)]));
-  sections.push(buildInputsSection(result.inputs));
+  const record = result as unknown as Record<string, unknown>;
+  const paper = buildPaperSection(record['paper_table'], record['paper_figures']);
+  if (paper) sections.push(paper);
+  sections.push(buildInputsSection(result.inputs ?? readRecord(runs[0]?.sim.inputs) as ResultInputs | undefined));
   const mix = describeReference(result.inputs?.mix);
   const keyFacts = [fact('Policies', formatCount(runs.length)), ...(bestTtfet >= 0 ? [fact('Lowest p95 TTFET', `${runs[bestTtfet].name}: ${formatSeconds(runs[bestTtfet].sim.ttfet_s?.p95)}`)] : []), ...(bestEnergy >= 0 ? [fact('Most tokens per joule', `${runs[bestEnergy].name}: ${formatNumber(runs[bestEnergy].sim.tokens_per_j)}`)] : [])];
   return { kind: 'comparison', title: `Policy comparison${mix ? ` on ${mix}` : ''}`, subtitle: '', verdict, keyFacts, sections };

@@ -109,6 +109,24 @@ function buildPriceFacts(inputs: ResultInputs): Fact[] {
   return facts;
 }
 
+const LABELS: Readonly<Record<string, string>> = { llm: 'LLM', gpus: 'GPU types', duration_s: 'Simulated arrivals (s)', rate_per_s: 'Arrival rate (conversations/s)' };
+
+const SHOWN_ELSEWHERE = new Set(['mix', 'slo', 'seed', 'version', 'catalog_hash', 'prices', 'datacenter']);
+
+/** Words for the other inputs producers echo (fleet, workload, llm, gpus, duration_s, plan, …), in their order. */
+function buildOtherFacts(inputs: ResultInputs): Fact[] {
+  return Object.keys(inputs).filter((key) => !SHOWN_ELSEWHERE.has(key)).flatMap((key) => {
+    const value = inputs[key];
+    const label = LABELS[key] ?? key.replace(/_/g, ' ').replace(/ s$/, ' (s)').replace(/^./, (c) => c.toUpperCase());
+    if (typeof value === 'string') return [fact(label, value)];
+    if (typeof value === 'number') return [fact(label, formatNumber(value))];
+    if (typeof value === 'boolean') return [fact(label, value ? 'yes' : 'no')];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return [fact(label, value.join(', '))];
+    const reference = describeReference(value);
+    return reference ? [fact(label, reference)] : [];
+  });
+}
+
 /** The inputs section; says so plainly when the result carries no inputs. */
 export function buildInputsSection(inputs: ResultInputs | undefined): Section {
   if (!inputs) return section('inputs', 'Inputs as given', [factsBlock([fact('Inputs', 'not recorded in this result')])]);
@@ -118,8 +136,9 @@ export function buildInputsSection(inputs: ResultInputs | undefined): Section {
     fact('Mix', describeReference(inputs.mix) ?? '—'),
     fact('SLO set', describeReference(inputs.slo) ?? '—'),
     fact('Seed', readNumber(inputs.seed) === undefined ? '—' : String(inputs.seed)),
-    fact('fleetplan version', readString(inputs.version) ?? '—'),
-    fact('Catalog hash', readString(inputs.catalog_hash) ?? '—', 'content hash of the catalogs and traces used'),
+    fact('fleetplan version', readString(inputs.version) ?? 'not recorded'),
+    fact('Catalog hash', readString(inputs.catalog_hash) ?? 'not recorded', 'content hash of the catalogs and traces used'),
+    ...buildOtherFacts(inputs),
     ...buildPriceFacts(inputs),
   ];
   const blocks: Block[] = [factsBlock(facts)];

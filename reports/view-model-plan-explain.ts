@@ -37,31 +37,47 @@ function readTierEnergy(tier: TierPlan): number | undefined {
 export function buildTiersSection(tiers: TierComparison): Section {
   const sides = [['best homogeneous (one GPU type)', readRecord(tiers.best_homogeneous)], ['best heterogeneous (mixed tiers)', readRecord(tiers.best_heterogeneous)]] as const;
   const rows = sides.map(([label, tier]) => {
-    if (!tier) return [textCell(label, { strong: true }), textCell('none found'), numberCell('—'), numberCell('—'), numberCell('—')];
+    if (!tier) return [textCell(label, { strong: true }), textCell('none found'), numberCell('—'), numberCell('—'), numberCell('—'), verdictCell(undefined), numberCell('—')];
     const instances = readInstances(tier['instances']);
+    const check = readRecord(tier['check']);
+    const holds = check?.['holds'];
     return [
       textCell(readString(tier['label']) ?? label, { strong: true }), textCell(describeInstances(instances)), numberCell(formatCount(countGpus(instances))),
       numberCell(formatUsd(readTierCost(tier as TierPlan))), numberCell(readTierEnergy(tier as TierPlan) === undefined ? '—' : `${formatNumber(readTierEnergy(tier as TierPlan))} J`),
+      verdictCell(typeof holds === 'boolean' ? holds : undefined), numberCell(formatShare(check?.['slo_attainment'])),
     ];
   });
   const homogeneous = readRecord(tiers.best_homogeneous) as TierPlan | undefined;
   const deltaCost = readNumber(tiers.delta_cost_usd) ?? (homogeneous && tiers.best_heterogeneous ? difference(readTierCost(tiers.best_heterogeneous), readTierCost(homogeneous)) : undefined);
   const deltaEnergy = readNumber(tiers.delta_energy_j) ?? (homogeneous && tiers.best_heterogeneous ? difference(readTierEnergy(tiers.best_heterogeneous), readTierEnergy(homogeneous)) : undefined);
   const words: string[] = [];
-  if (deltaCost !== undefined) {
+  const sameFleet = homogeneous && tiers.best_heterogeneous && describeInstances(readInstances(homogeneous.instances)) === describeInstances(readInstances(readRecord(tiers.best_heterogeneous)?.['instances']));
+  if (sameFleet) {
+    words.push('The cheapest fleet over all candidate GPU types uses a single type, so mixing tiers gains nothing for this workload.');
+  } else if (deltaCost !== undefined) {
     const base = homogeneous ? readTierCost(homogeneous) : undefined;
     const share = base ? ` (${formatChange(deltaCost / base)})` : '';
     words.push(deltaCost < 0 ? `Mixing GPU types saves ${formatUsd(-deltaCost)}${share} against the best single-type fleet.` : deltaCost > 0 ? `Mixing GPU types costs ${formatUsd(deltaCost)}${share} more than the best single-type fleet.` : 'Mixing GPU types costs the same as the best single-type fleet.');
   }
-  if (deltaEnergy !== undefined) {
+  if (deltaEnergy !== undefined && !sameFleet) {
     words.push(deltaEnergy < 0 ? `It uses ${formatNumber(-deltaEnergy)} J less per output token.` : deltaEnergy > 0 ? `It uses ${formatNumber(deltaEnergy)} J more per output token.` : 'Energy per output token is the same.');
   }
-  const columns = [column('plan'), column('fleet'), column('GPUs', true), column('cost', true), column('energy per output token', true)];
+  const columns = [column('plan'), column('fleet'), column('GPUs', true), column('cost', true), column('energy per output token', true), column('kernel check'), column('SLO attainment', true)];
   return section('tiers', 'Heterogeneous against homogeneous', [...(words.length > 0 ? [paragraphsBlock([words.join(' ')])] : []), tableBlock(table('tiers', 'Best plan with one GPU type against the best with mixed tiers', columns, rows))]);
 }
 
 function difference(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined ? undefined : a - b;
+}
+
+/** "3.7 of 4 instances": the constraint's activity against its bound, when the producer records them. */
+function describeUse(b: BindingConstraint): string {
+  const record = b as unknown as Record<string, unknown>;
+  const activity = readNumber(record['activity']);
+  const bound = readNumber(record['bound']);
+  if (activity === undefined || bound === undefined) return '—';
+  const unit = readString(record['unit']);
+  return `${formatNumber(activity)} of ${formatNumber(bound)}${unit ? ` ${unit}` : ''}`;
 }
 
 /** Binding constraints: their sentences first, then the numbers (slack, dual value) for engineers. */
@@ -71,19 +87,23 @@ export function buildBindingSection(binding: readonly BindingConstraint[] | unde
   const sentences = list.map((b) => readString(b.text) ?? `${readString(b.constraint) ?? 'A constraint'} binds${b.pool ? ` on pool ${b.pool}` : ''}${b.class ? ` for class ${b.class}` : ''}.`);
   const rows = list.map((b) => [
     textCell(readString(b.constraint) ?? '—', { strong: true }), textCell(readString(b.pool) ?? '—'), textCell(readString(b.class) ?? '—'),
-    numberCell(formatNumber(b.slack)), numberCell(formatNumber(b.dual)),
+    numberCell(describeUse(b)), numberCell(formatNumber(b.slack)), numberCell(formatNumber(b.dual)),
   ]);
   const note = 'Slack is how far the constraint is from its limit (0 = at the limit); the dual value is how much the objective would improve per unit of relaxation.';
   return section('binding', 'What limits the plan', [
     paragraphsBlock(sentences),
-    tableBlock(table('binding', 'Binding constraints', [column('constraint'), column('pool'), column('class'), column('slack', true), column('dual value', true)], rows, note)),
+    tableBlock(table('binding', 'Binding constraints', [column('constraint'), column('pool'), column('class'), column('used of limit', true), column('slack', true), column('dual value', true)], rows, note)),
   ]);
 }
 
 function describeCut(cut: unknown): string {
   if (cut === undefined || cut === null) return '—';
   if (typeof cut === 'string') return cut;
+  // The planner writes the cuts added after a round as a list of {kind, pool, why}.
+  if (Array.isArray(cut)) return cut.length === 0 ? '—' : cut.map(describeCut).join('; ');
   const record = readRecord(cut);
+  const why = readString(record?.['why']);
+  if (why) return `${why}${readString(record?.['pool']) ? ` (pool ${record?.['pool']})` : ''}`;
   const text = readString(record?.['text']);
   return text ?? JSON.stringify(cut);
 }
@@ -96,11 +116,20 @@ export function buildRoundsSection(rounds: readonly PlanRound[] | undefined): Se
     const instances = readInstances(r.instances);
     const misses = readArray(r.check?.misses).map((m) => {
       const miss = readRecord(m) ?? {};
-      return `${readString(miss['slo']) ?? 'SLO'}${readString(miss['class']) ? ` (${miss['class']})` : ''}: ${formatNumber(miss['value'])} > ${formatNumber(miss['target'])}`;
+      const name = readString(miss['slo']) ?? 'SLO';
+      const where = readString(miss['class']) ? ` (${miss['class']})` : '';
+      // Attainment misses by falling short; every other target by going over.
+      if (name === 'slo_attainment') return `SLO attainment${where}: ${formatShare(miss['value'])} < ${formatShare(miss['target'])}`;
+      return `${name}${where}: ${formatNumber(miss['value'])} > ${formatNumber(miss['target'])}`;
     });
+    const record = r as unknown as Record<string, unknown>;
+    const noPlan = readString(record['no_plan']);
+    const trim = readRecord(record['trim']);
+    const fleet = noPlan ? `no plan: ${noPlan}` : describeInstances(instances);
+    const cut = trim ? `trim: one instance removed from ${readString(trim['pool']) ?? 'a pool'}, ${trim['kept'] === true ? 'kept (still held)' : 'put back (the smaller plan missed)'}` : describeCut(r.cut);
     return [
-      numberCell(formatCount(readNumber(r.round) ?? i + 1)), textCell(describeInstances(instances)), numberCell(formatCount(countGpus(instances))),
-      verdictCell(typeof r.check?.holds === 'boolean' ? r.check.holds : undefined), textCell(misses.length > 0 ? misses.join('; ') : '—'), textCell(describeCut(r.cut)),
+      numberCell(formatCount(readNumber(r.round) ?? i + 1)), textCell(fleet), numberCell(formatCount(countGpus(instances))),
+      verdictCell(typeof r.check?.holds === 'boolean' ? r.check.holds : undefined), textCell(misses.length > 0 ? misses.join('; ') : '—'), textCell(cut),
     ];
   });
   const columns = [column('round', true), column('fleet'), column('GPUs', true), column('kernel check'), column('missed SLOs'), column('cut added')];

@@ -1,7 +1,7 @@
 /** The view model of a plan report. Pure. */
-import { formatJoules, formatKilowatts, formatKwh, formatNumber, formatSeconds, formatShare, formatUsd } from './format.js';
+import { formatCount, formatJoules, formatKilowatts, formatKwh, formatNumber, formatSeconds, formatShare, formatUsd } from './format.js';
 import type { PlanResult } from './result-types.js';
-import { chartBlock, fact, factsBlock, paragraphsBlock, readNumber, readRecord, readString, section } from './view-model-blocks.js';
+import { chartBlock, fact, factsBlock, paragraphsBlock, readArray, readNumber, readRecord, readString, section } from './view-model-blocks.js';
 import { buildBillTable, countGpus, describeInstances, readInstances } from './view-model-fleet.js';
 import { describeReference, buildInputsSection } from './view-model-inputs.js';
 import { buildBindingSection, buildProvenanceSection, buildRoundsSection, buildTiersSection, findTierComparison } from './view-model-plan-explain.js';
@@ -50,6 +50,35 @@ function buildCostFacts(plan: PlanResult): Fact[] {
   ];
 }
 
+const STOP_REASONS: Readonly<Record<string, string>> = {
+  holds: 'the kernel confirmed the plan meets its SLOs',
+  'max-rounds': 'the round limit was reached before the kernel confirmed the plan',
+  'no-plan': 'the LP found no fleet that meets the constraints',
+  'no-cut': 'the check failed without naming a pool to enlarge',
+};
+
+/** How the LP was solved and why the loop stopped; null when the result records none of it. */
+function buildSolverSection(plan: PlanResult): ReturnType<typeof section> | null {
+  const record = plan as unknown as Record<string, unknown>;
+  const solver = readRecord(record['solver']);
+  const objective = readString(plan.objective);
+  const value = readNumber(record['objective_value']);
+  const relaxation = readNumber(record['lp_relaxation_objective']);
+  const stopped = readString(record['stopped_because']);
+  const notes = readArray(record['notes']).filter((n): n is string => typeof n === 'string');
+  if (!solver && objective === undefined && stopped === undefined && notes.length === 0) return null;
+  const money = objective === 'tco' || objective === 'capex' || objective === 'rent';
+  const show = (v: unknown): string => (money ? formatUsd(v) : formatNumber(v));
+  const facts = [
+    fact('Objective', objective ?? '—', objective === 'tco' ? 'total cost of ownership, minimised' : null),
+    fact('Objective value', show(value), relaxation === undefined ? null : `LP relaxation (fractional instances): ${show(relaxation)}; the gap is the price of whole GPUs`),
+    ...(solver ? [fact('Solver', `${readString(solver['used']) ?? '—'}: ${readString(solver['status']) ?? '—'}`, `${formatCount(solver['variables'])} variables, ${formatCount(solver['rows'])} constraints, solved in ${formatSeconds(solver['wall_s'])}${readString(solver['requested']) && solver['requested'] !== solver['used'] ? `; ${String(solver['requested'])} was asked for` : ''}`)] : []),
+    ...(stopped === undefined ? [] : [fact('Stopped because', STOP_REASONS[stopped] ?? stopped, readString(record['reason']) ?? null)]),
+    ...(readString(solver?.['fallback_reason']) ? [fact('Solver fallback', readString(solver?.['fallback_reason']) ?? '')] : []),
+  ];
+  return section('solver', 'How the plan was solved', [factsBlock(facts), ...(notes.length > 0 ? [paragraphsBlock(notes)] : [])]);
+}
+
 /** Builds the plan report's view model from a plan result. */
 export function buildPlanViewModel(plan: PlanResult): Omit<ReportViewModel, 'footer'> {
   const instances = readInstances(plan.instances);
@@ -70,6 +99,8 @@ export function buildPlanViewModel(plan: PlanResult): Omit<ReportViewModel, 'foo
   if (pareto.length > 0) sections.push(section('pareto', 'Cost against energy', [paragraphsBlock(['Cheaper plans use more energy per token along the front; plans off the front are beaten on both by another.']), ...pareto]));
   const heatmap = buildSweepHeatmap(plan.sweep, 'sweep');
   if (heatmap) sections.push(section('sweep', 'Scenario sweep', [chartBlock(heatmap)]));
+  const solver = buildSolverSection(plan);
+  if (solver) sections.push(solver);
   const provenance = buildProvenanceSection(plan.model_provenance);
   if (provenance) sections.push(provenance);
   sections.push(buildInputsSection(plan.inputs));

@@ -4,7 +4,7 @@ import type { SimulationResult, SloVerdict, ValidationResult } from './result-ty
 import { fact, readArray, readRecord, readString, section } from './view-model-blocks.js';
 import { buildInputsSection, describeReference } from './view-model-inputs.js';
 import { buildSimulationSections } from './view-model-simulation.js';
-import { buildSloComparisonTable, buildSloVerdictTable, compareSloTargets, computeHeadroom, formatSloValue } from './view-model-slo.js';
+import { buildSloComparisonTable, buildSloVerdictTable, compareSloTargets, computeHeadroom, formatSloValue, describeMetric, type SloComparison } from './view-model-slo.js';
 import type { Fact, ReportViewModel, Section, Verdict } from './view-model-types.js';
 
 type Body = Omit<ReportViewModel, 'footer'>;
@@ -18,6 +18,10 @@ function buildRunKeyFacts(sim: SimulationResult | undefined): Fact[] {
   ];
 }
 
+function undecidedCount(comparisons: readonly SloComparison[]): number {
+  return comparisons.filter((c) => c.pass === undefined).length;
+}
+
 /** Builds the simulation report's view model. */
 export function buildSimulationViewModel(sim: SimulationResult): Body {
   const policy = readString(sim.policy) ?? 'unnamed policy';
@@ -25,13 +29,15 @@ export function buildSimulationViewModel(sim: SimulationResult): Body {
   const comparisons = compareSloTargets(sim, sim.inputs?.slo);
   const decided = comparisons.filter((c) => c.pass !== undefined);
   const failed = decided.filter((c) => c.pass === false);
+  const sloId = readString(readRecord(sim.slo)?.['id']) ?? describeReference(sim.inputs?.slo);
   const run = `${formatNumber(sim.conversations)} conversations under ${policy}`;
+  const against = sloId ? ` of SLO set ${sloId}` : '';
   let verdict: Verdict;
-  if (failed.length > 0) {
-    verdict = { status: 'fail', label: 'MISSES SLOs', headline: `${run}: ${failed.length} of ${comparisons.length} SLO targets missed.`, points: failed.map((c) => `${c.metric}${c.percentile === undefined ? '' : ` p${c.percentile}`}: ${c.measured}, target ${c.target}.`) };
+  if (failed.length > 0 || readRecord(sim.slo)?.['met'] === false) {
+    verdict = { status: 'fail', label: 'MISSES SLOs', headline: `${run}: ${failed.length} of ${comparisons.length} SLO targets${against} missed.`, points: failed.map((c) => `${describeMetric(c.metric)}${c.percentile === undefined ? '' : ` p${c.percentile}`}: ${c.measured}, target ${c.target}.`) };
   } else if (decided.length > 0) {
-    const undecided = comparisons.length - decided.length;
-    verdict = { status: 'pass', label: 'MEETS SLOs', headline: `${run}: every SLO target that can be checked here is met.`, points: undecided > 0 ? [`${undecided} slowdown target${undecided === 1 ? '' : 's'} need standalone latencies: run fleetplan validate.`] : [] };
+    const undecided = undecidedCount(comparisons);
+    verdict = { status: 'pass', label: 'MEETS SLOs', headline: undecidedCount(comparisons) > 0 ? `${run}: every SLO target${against} that can be checked here is met.` : `${run}: every SLO target${against} is met.`, points: undecided > 0 ? [`${undecided} target${undecided === 1 ? '' : 's'} could not be decided from this result: run fleetplan validate.`] : [] };
   } else {
     verdict = { status: 'info', label: 'SIMULATION', headline: `${run}: SLO attainment ${formatShare(sim.slo_attainment)}.`, points: ['The result carries no SLO targets to judge against.'] };
   }

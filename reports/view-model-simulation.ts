@@ -39,6 +39,33 @@ export function buildLatencyTable(sim: SimulationResult, id: string): Block {
   return tableBlock(table(id, 'Latency over all measured conversations', [column('metric'), column('what it measures'), ...STATS.map((s) => column(s, true))], rows));
 }
 
+const SLOWDOWN_METRICS = [
+  { key: 'ttfet', label: 'TTFET' }, { key: 'ttft', label: 'TTFT (turns ≥ 2)' }, { key: 'tbt', label: 'TBT' },
+  { key: 'last_turn_tbt', label: 'Last-turn TBT' }, { key: 'e2e', label: 'End to end' },
+] as const;
+
+/**
+ * The slowdown table: each conversation's latency over its standalone latency (alone on the same GPU), the
+ * normalisation the paper's SLOs use; null when the result carries no slowdown summaries.
+ */
+export function buildSlowdownTable(sim: SimulationResult, id: string): Block | null {
+  const slowdown = readRecord(sim.slowdown);
+  const geomean = readRecord(sim.slowdown_geomean);
+  if (!slowdown) return null;
+  const present = SLOWDOWN_METRICS.filter((m) => readRecord(slowdown[m.key]) !== undefined);
+  if (present.length === 0) return null;
+  const rows = present.map((m) => {
+    const summary = readRecord(slowdown[m.key]);
+    return [textCell(m.label, { strong: true }), numberCell(formatFactor(geomean?.[m.key])), ...STATS.map((st) => numberCell(formatFactor(summary?.[st])))];
+  });
+  const note = '1× is as fast as running alone on the same GPU; slowdown SLOs (such as paper-5x) bound a percentile of it.';
+  return tableBlock(table(id, 'Slowdown against standalone latency (×)', [column('metric'), column('geomean', true), ...STATS.map((st) => column(st, true))], rows, note));
+}
+
+function formatFactor(value: unknown): string {
+  return readNumber(value) === undefined ? '—' : `${formatNumber(value)}×`;
+}
+
 /**
  * CDF points for one metric: the result's own `cdf` points when present, else the summary percentiles (a coarse
  * step curve, and the caller says so).
@@ -111,9 +138,10 @@ export function buildRunFacts(sim: SimulationResult): Fact[] {
     fact('Energy per conversation', formatJoules(sim.energy_per_conversation_j), null),
     fact('KV transfers', formatCount(sim.kv_transfers), formatBytes(sim.kv_transfer_bytes)),
     fact('Preemptions', formatCount(sim.preemptions), null),
-    fact('Conversations', formatCount(sim.conversations), `${formatCount(sim.turns)} turns, ${formatCount(sim.output_tokens)} output tokens`),
-    fact('Simulated time', formatSeconds(sim.sim_time_s), `warm-up of ${formatSeconds(sim.warmup_s)} excluded from all statistics`),
-    fact('Kernel events', formatCount(sim.events), `simulated in ${formatSeconds(sim.wall_s)} wall time`),
+    fact('Conversations measured', formatCount(sim.conversations), `${formatCount(sim.turns)} turns, ${formatCount(sim.output_tokens)} output tokens`),
+    fact('Conversations arrived', formatCount(readRecord(sim.counts)?.['arrived']), readRecord(sim.counts) ? `${formatCount(readRecord(sim.counts)?.['finished'])} finished, ${formatCount(readRecord(sim.counts)?.['rejected'])} rejected, at most ${formatCount(readRecord(sim.counts)?.['max_in_flight'])} in flight` : null),
+    fact('Simulated time', formatSeconds(sim.sim_time_s), `warm-up of ${formatSeconds(sim.warmup_s)} excluded from all statistics${readNumber(sim.measured_window_s) === undefined ? '' : `; measured window ${formatSeconds(sim.measured_window_s)}`}${sim.stopped_at_horizon === true ? '; stopped at the horizon with conversations still in flight' : ''}`),
+    fact('Kernel events', formatCount(sim.events), readNumber(sim.wall_s) === undefined ? null : `simulated in ${formatSeconds(sim.wall_s)} wall time`),
   ];
 }
 
@@ -121,16 +149,21 @@ export function buildRunFacts(sim: SimulationResult): Fact[] {
 export function buildPoolTable(sim: SimulationResult, id: string): Block | null {
   const pools = readArray(sim.pools).map((p) => readRecord(p) ?? {});
   if (pools.length === 0) return null;
-  const rows = pools.map((p) => {
+  const rows = pools.map((p, i) => {
     const kv = readRecord(p['kv_occupancy']);
+    const role = readString(p['role']) ?? '—';
+    const servedAs = readString(p['served_as']);
+    // Prefill pools hold KV only until it is sent to a decoder, so the producer records no occupancy for them.
+    const noKv = kv === undefined && role === 'prefill' ? 'not held' : '—';
     return [
-      textCell(readString(p['name']) ?? '—', { strong: true }), textCell(readString(p['gpu']) ?? '—'), textCell(readString(p['role']) ?? '—'),
-      numberCell(formatCount(p['tp'])), numberCell(formatCount(p['count'])), numberCell(formatShare(p['utilization'])),
-      numberCell(formatShare(kv?.['mean'])), numberCell(formatShare(kv?.['p95'])),
+      textCell(readString(p['name']) ?? `pool ${i + 1}`, { strong: true }), textCell(readString(p['gpu']) ?? '—'),
+      textCell(servedAs !== undefined && servedAs !== role ? `${role} (served as ${servedAs})` : role),
+      numberCell(formatCount(p['tp'] ?? 1)), numberCell(formatCount(p['count'])), numberCell(formatShare(p['utilization'])),
+      numberCell(kv ? formatShare(kv['mean']) : noKv), numberCell(kv ? formatShare(kv['p95']) : noKv), numberCell(formatJoules(p['energy_j'])),
     ];
   });
-  const columns = [column('pool'), column('GPU'), column('role'), column('TP', true), column('instances', true), column('utilisation', true), column('KV mean', true), column('KV p95', true)];
-  return tableBlock(table(id, 'Pools: busy share and KV occupancy (share of KV capacity)', columns, rows));
+  const columns = [column('pool'), column('GPU'), column('role'), column('TP', true), column('instances', true), column('utilisation', true), column('KV mean', true), column('KV p95', true), column('energy', true)];
+  return tableBlock(table(id, 'Pools: busy share, KV occupancy (share of KV capacity) and energy over the measured window', columns, rows));
 }
 
 /**
@@ -143,7 +176,8 @@ export function buildSimulationSections(sim: SimulationResult, idPrefix: string,
   const policy = readString(sim.policy) ?? 'an unnamed policy';
   const seed = readNumber(sim.seed ?? sim.inputs?.seed);
   const intro = `Policy ${policy}${seed === undefined ? '' : `, seed ${seed}`}; statistics exclude a warm-up of ${formatSeconds(sim.warmup_s)}.`;
-  const latency: Block[] = [paragraphsBlock([intro]), buildLatencyTable(sim, `${idPrefix}-latency`), ...buildCdfCharts([{ name: policy, sim }], idPrefix).map(chartBlock)];
+  const slowdown = buildSlowdownTable(sim, `${idPrefix}-slowdown`);
+  const latency: Block[] = [paragraphsBlock([intro]), buildLatencyTable(sim, `${idPrefix}-latency`), ...(slowdown ? [slowdown] : []), ...buildCdfCharts([{ name: policy, sim }], idPrefix).map(chartBlock)];
   const pools = buildPoolTable(sim, `${idPrefix}-pools`);
   const poolBlocks = [...(pools ? [pools] : []), ...buildSeriesCharts(sim, idPrefix).map(chartBlock)];
   return [

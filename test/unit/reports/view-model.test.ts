@@ -33,7 +33,7 @@ describe('buildViewModel()', () => {
 
   it('explains the plan: tiers, binding constraints, rounds, provenance, Pareto front and inputs', () => {
     const vm = buildViewModel(fixture('plan'));
-    expect(vm.sections.map((s) => s.id)).toEqual(['bill', 'tiers', 'binding', 'rounds', 'slo', 'check-latency', 'check-energy', 'check-pools', 'pareto', 'provenance', 'inputs']);
+    expect(vm.sections.map((s) => s.id)).toEqual(['bill', 'tiers', 'binding', 'rounds', 'slo', 'check-latency', 'check-energy', 'check-pools', 'pareto', 'solver', 'provenance', 'inputs']);
     expect(allText(vm)).toContain('Mixing GPU types saves $36,667 (−4.5%) against the best single-type fleet.');
     const rounds = findTable(vm, 'rounds');
     expect(rounds.rows[0].cells[3]).toMatchObject({ text: '✘ fail', status: 'fail' });
@@ -49,11 +49,11 @@ describe('buildViewModel()', () => {
     expect(vm.verdict.status).toBe('pass');
     const slo = findTable(vm, 'slo-targets');
     expect(slo.rows.map((r) => [r.cells[0].text, r.cells[2].text, r.cells[3].text, r.cells[4].text])).toEqual([
-      ['ttfet_s', '7.66 s', '≤ 8 s', '✔ pass'],
-      ['ttft_s', '1.127 s', '≤ 1.5 s', '✔ pass'],
-      ['tbt_ms', '46.77 ms', '≤ 60 ms', '✔ pass'],
-      ['last_turn_tbt_ms', '41.64 ms', '≤ 50 ms', '✔ pass'],
-      ['slo_attainment', '97.3%', '≥ 95.0%', '✔ pass'],
+      ['TTFET (ttfet_s)', '7.66 s', '≤ 8 s', '✔ pass'],
+      ['TTFT (turns ≥ 2) (ttft_s)', '1.127 s', '≤ 1.5 s', '✔ pass'],
+      ['TBT (tbt_ms)', '46.77 ms', '≤ 60 ms', '✔ pass'],
+      ['Last-turn TBT (last_turn_tbt_ms)', '41.64 ms', '≤ 50 ms', '✔ pass'],
+      ['SLO attainment', '97.3%', '≥ 95.0%', '✔ pass'],
     ]);
   });
 
@@ -61,7 +61,7 @@ describe('buildViewModel()', () => {
     const sim = fixture('simulation');
     const vm = buildViewModel({ ...sim, ttfet_s: { ...(sim['ttfet_s'] as object), p95: 9.5 } });
     expect(vm.verdict.status).toBe('fail');
-    expect(vm.verdict.points).toEqual(['ttfet_s p95: 9.5 s, target ≤ 8 s.']);
+    expect(vm.verdict.points).toEqual(['TTFET (ttfet_s) p95: 9.5 s, target ≤ 8 s.']);
   });
 
   it('lists every failed SLO of a validation with how much it missed by', () => {
