@@ -1,8 +1,13 @@
 /**
  * Energy per output token of a steady decode, E = P_instance(batch) × step(batch) / batch, and its leave-one-model-out
  * check on ML.ENERGY runs: both the power curve and the step-time roofline are refitted without the held-out model.
- * Runs carry no layer shapes, so the step form uses what they do carry: bytes of weights streamed per step, FLOPs per
- * step, and a KV-read proxy (batch × mean output length × active parameters, since KV width grows with model width).
+ * Runs carry no layer shapes, so the step form uses what they do carry: bytes of weights streamed per step (for MoE
+ * only the experts the batch touches), FLOPs per step (active parameters), a KV-read proxy (batch × mean output
+ * length × active parameters, since KV width grows with model width), and a per-sequence cost that does not scale
+ * with the model (sampling, scheduling, detokenisation: small models at large batch ran 1.5–3× slower than the
+ * weight/FLOP/KV terms alone predicted).
+ * The step fitted is the throughput-mean one, batch / output tokens per second, not the median inter-token latency:
+ * energy per token is power / throughput, so the step that matters includes the prefills interleaved with decode.
  */
 import type { GpuSpec } from '../catalogs/types.js';
 import type { MlEnergyRun } from './importers/mlenergy.js';
@@ -16,15 +21,35 @@ export function precisionBytes(run: MlEnergyRun): number {
   return PRECISION_BYTES[run.weightPrecision] ?? 2;
 }
 
+/**
+ * Share of the weights a decode step of `batch` sequences reads: 1 for a dense model; for an MoE, each token routes
+ * to an `activeParameters / totalParameters` share of the weights, so a batch touches 1 − (1 − share)^batch of them
+ * (independent routing; attention and shared experts are within the active share and always touched at batch ≥ 1).
+ */
+export function weightShareRead(activeParameters: number, totalParameters: number, batch: number): number {
+  const share = Math.min(1, activeParameters / totalParameters);
+  return share >= 1 ? 1 : 1 - Math.pow(1 - share, Math.max(1, batch));
+}
+
+/** Names of the step-form coefficients (seconds per unit of each term). */
+export const ENERGY_STEP_TERMS = ['fixed_s', 'weight_read_s', 'compute_s', 'kv_read_proxy_s', 'per_sequence_s'] as const;
+
 function stepTerms(run: MlEnergyRun, gpu: GpuSpec): number[] {
   const bw = run.gpus * gpu.memoryBandwidthBytesPerSecond;
   const flops = run.gpus * gpu.bf16FlopsPerSecond;
+  const weightShare = weightShareRead(run.activeParameters, run.totalParameters, run.meanBatch);
   return [
     1,
-    (run.totalParameters * precisionBytes(run)) / bw,
+    (run.totalParameters * weightShare * precisionBytes(run)) / bw,
     (2 * run.activeParameters * run.meanBatch) / flops,
     (run.meanBatch * run.meanOutputTokens * run.activeParameters * 1e-6) / bw,
+    run.meanBatch,
   ];
+}
+
+/** Mean engine step of a run (s): batch over output throughput, so power × step / batch is its energy per token. */
+export function meanStepSeconds(run: MlEnergyRun): number {
+  return run.meanBatch / run.outputTokensPerSecond;
 }
 
 export interface EnergyModel {
@@ -32,9 +57,9 @@ export interface EnergyModel {
   readonly power: readonly [number, number];
 }
 
-/** Fits step time (median ITL) and per-GPU power share on runs. */
+/** Fits the mean step time (`meanStepSeconds`, terms `ENERGY_STEP_TERMS`, all ≥ 0) and per-GPU power share on runs. */
 export function fitEnergyModel(runs: readonly MlEnergyRun[], gpu: GpuSpec): EnergyModel {
-  const step = solveLeastSquares(runs.map((r) => stepTerms(r, gpu)), runs.map((r) => r.medianItlSeconds));
+  const step = solveLeastSquares(runs.map((r) => stepTerms(r, gpu)), runs.map(meanStepSeconds));
   const share = runs.map((r) => (r.perGpuPowerWatts - gpu.idleWatts) / (gpu.tdpWatts - gpu.idleWatts));
   const [a, b] = solveLeastSquares(runs.map((r) => [1, Math.log(Math.max(1, r.meanBatch))]), share, { relative: false, nonNegative: [1] });
   return { step, power: [a, b] };
