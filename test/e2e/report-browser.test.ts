@@ -12,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReport } from '../../reports/index.js';
 import { repoRoot } from '../helpers/paths.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const executablePath = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -129,6 +130,56 @@ describe.skipIf(!executablePath)('reports in a real browser', () => {
     expect(await cellText(v.page, 'slo-verdicts', 0, 6)).toContain('fail');
     expect(await v.page.locator('#table-slo-verdicts td.status-fail').count()).toBeGreaterThan(0);
     await finish(v, 'report-validation');
+  });
+
+  /** A result written by the real producer, in process, with the built-in example's fleet and mix. */
+  async function produce(argv: readonly string[], file: string): Promise<unknown> {
+    const out = join(pagesDir, `produced-${file}`);
+    const run = await runCli([...argv, '--out', out], { cwd: repoRoot });
+    expect(run.code === 0 || run.code === 1, run.stderr).toBe(true);
+    return JSON.parse(readFileSync(join(out, file), 'utf8'));
+  }
+
+  const PAPER_RUN = ['--fleet', 'examples/fleets/paper-a40.yaml', '--mix', 'swe-agent-paper', '--duration-s', '300', '--slo', 'paper-5x', '--seed', '1'];
+
+  it('real simulation (paper fleet, paper-5x): slowdown SLOs judged, tables filled, charts drawn', async () => {
+    const v = await visit('real-simulation', await produce(['simulate', ...PAPER_RUN], 'result.json'));
+    const { page } = v;
+    expect(await page.locator('.verdict-label').innerText()).toBe('MISSES SLOs');
+    expect(await page.locator('.verdict-headline').innerText()).toContain('SLO set paper-5x');
+    // The kernel's slowdown verdicts are shown, not "needs standalone latencies".
+    expect(await cellText(page, 'slo-targets', 0, 0)).toBe('TTFET (ttfet_s)');
+    expect(await cellText(page, 'slo-targets', 0, 2)).toMatch(/^\d+(\.\d+)? × standalone$/);
+    expect(await cellText(page, 'slo-targets', 0, 3)).toBe('≤ 5 × standalone');
+    expect(await page.locator('#table-slo-targets td', { hasText: 'standalone latencies' }).count()).toBe(0);
+    expect(await page.locator('#table-slo-targets tbody tr').count()).toBe(3);
+    expect(await cellText(page, 'run-slowdown', 0, 0)).toBe('TTFET');
+    expect(await cellText(page, 'run-pools', 1, 2)).toBe('decode');
+    expect(await cellText(page, 'run-pools', 0, 6)).toBe('not held');
+    // No table cell of the real report is left empty for want of a field read under another name.
+    for (const id of ['run-latency', 'run-slowdown', 'run-pools']) {
+      const texts = await page.locator(`#table-${id} tbody td`).allInnerTexts();
+      expect(texts.filter((t) => t.trim() === '' || t === '—').length, id).toBeLessThanOrEqual(id === 'run-slowdown' ? 2 : 0);
+    }
+    const charts = await page.locator('svg.chart').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart-type')));
+    expect(charts).toEqual(['cdf', 'cdf', 'line']);
+    expect(await page.locator('#chart-run-ttfet-s-cdf path.series').count()).toBe(1);
+    await finish(v, 'report-real-simulation');
+  });
+
+  it('real comparison (paper fleet, four policies): policies table, bars and CDFs', async () => {
+    const v = await visit('real-comparison', await produce(['compare', ...PAPER_RUN], 'comparison.json'));
+    const { page } = v;
+    expect(await page.locator('.verdict-headline').innerText()).toMatch(/^4 policies compared; lowest p95 TTFET: /);
+    expect(await page.locator('#table-policies tbody tr td:first-child').allInnerTexts()).toEqual(['conserve', 'per-turn-predict', 'per-turn-disagg', 'colocated']);
+    const headers = await page.locator('#table-policies thead th').allInnerTexts();
+    expect(headers).toContain('SLO attainment');
+    expect(headers).toContain('p95 TTFET slowdown');
+    expect(await cellText(page, 'policies', 0, 1)).toMatch(/ s$/);
+    expect(await page.locator('svg.chart[data-chart-type="bars"]').count()).toBe(4);
+    expect(await page.locator('#chart-compare-ttfet-s-cdf path.series').count()).toBe(4);
+    expect(await page.locator('#table-pools-1 tbody tr').count()).toBe(2);
+    await finish(v, 'report-real-comparison');
   });
 
   it('a GPU, mix and class named <script>alert(1)</script> show as text and run nothing', async () => {
