@@ -4,7 +4,7 @@
  * tco, SLO `relaxed` (`--standard` for the standard set; `--whole` runs only the whole-plan scenario). For each solver: formulation size, wall time of the MILP solve, objective, whether its answer verified, and
  * whether the default (javascript-lp-solver) had to fall back to HiGHS; the ratio jsLP / HiGHS in the same run.
  * A second scenario adds colocated pools and 70%-capped decoders (3 roles, 2 caps); a third times the whole `plan`
- * (LP relaxation, bound tightening, MILP, kernel check of 20 simulated minutes, tightening rounds). The raw MILP
+ * (LP relaxation, bound tightening, MILP, kernel check of 20 simulated minutes, tightening rounds, TRIM). The raw MILP
  * timings solve the untightened model at the production gap (1e-6); `plan_default_ms` is what `plan` does (HiGHS,
  * LP relaxation first, tightened bounds). Prints one JSON document.
  */
@@ -89,7 +89,7 @@ async function scenario(name: string, planOptions: PlanOptions) {
   };
 }
 
-/** The whole `plan`: solve → kernel check of 20 simulated minutes (conserve) → tighten, as the CLI runs it. */
+/** The whole `plan`: solve → kernel check of 20 simulated minutes (conserve) → tighten → TRIM (6 checks; `--no-trim` skips), as the CLI runs it. */
 async function wholePlan() {
   const kernelPerf = (pool: InstancePool) => request.perfModelFor(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool.tp, pool.powerCapWatts)!;
   const checker = createKernelChecker({ mix, slo: request.slo, perfModelFor: kernelPerf, seed: 1, durationSeconds: 1200 });
@@ -100,7 +100,7 @@ async function wholePlan() {
     const r = await checker(fleet);
     kernelMs += clockMs() - t;
     return r;
-  }, { clockMs });
+  }, { clockMs, ...(noTrim ? {} : { trim: { maxChecks: 6 } }) });
   return {
     scenario: 'whole plan: solve + kernel check (1200 simulated s) per round',
     wall_ms: Math.round(clockMs() - t0),
@@ -116,11 +116,14 @@ async function wholePlan() {
     ]),
     cuts_by_round: result.rounds.map((r, i) => (result.rounds[i + 1]?.cuts.slice(r.cuts.length) ?? []).map((c) => (c.kind === 'min-count' ? `min ${c.poolKey} ≥ ${c.min}` : `${c.poolKey} ${c.family} ×${c.factor.toFixed(3)}: ${c.why}`))),
     final_instances: result.plan?.instances.map((i) => `${i.count}× ${i.poolKey}`),
+    trim: result.trim ? { attempts: result.trim.attempts, removed: result.trim.removed, budget_exhausted: result.trim.budgetExhausted, objective_saved: result.trim.objectiveSaved } : null,
+    tco_usd: result.plan?.cost.tcoUsd,
     conversations_checked: (result.check as { simulation?: { counts: { arrived: number } } } | undefined)?.simulation?.counts.arrived,
   };
 }
 
 const wholeOnly = process.argv.includes('--whole');
+const noTrim = process.argv.includes('--no-trim');
 const results: unknown[] = [];
 if (!wholeOnly) results.push(await scenario('2 roles, TDP', { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] } }));
 if (!quick && !wholeOnly) results.push(await scenario('3 roles, decoders also at 70% TDP', {}));

@@ -5,6 +5,7 @@
  */
 import type { ConversationClass, Distribution } from '../catalogs/types.js';
 import { meanOf, quantileOf } from '../models/distribution.js';
+import { jointQuantile } from './attainment.js';
 
 /** Quantile grid size for expectations of nonlinear functions of a distribution (midpoint rule). */
 const GRID = 256;
@@ -23,6 +24,13 @@ export interface ClassProfile {
   readonly firstInputAtPercentileTokens: number;
   readonly appendedMeanTokens: number;
   readonly appendedAtPercentileTokens: number;
+  /**
+   * Appended input at the per-turn quantile later-turn TTFT needs (see profileClass's `ttft`): a conversation meets
+   * TTFT only when every later turn does, so with m later turns a per-conversation quantile q needs q^(1/m) per turn.
+   */
+  readonly appendedForTtftTokens: number;
+  /** The per-turn quantile (0–1) `appendedForTtftTokens` was read at. */
+  readonly ttftTurnQuantile: number;
   /** Mean output tokens of turn i (0-based), i = 0 … maxTurns − 1. */
   readonly outputMeanTokens: readonly number[];
   readonly toolMeanSeconds: number;
@@ -55,8 +63,19 @@ function outputDistribution(c: ConversationClass, turn: number): Distribution {
   return byTurn[Math.min(turn, byTurn.length - 1)];
 }
 
-/** Builds the profile of one class; `percentile` is the TTFET percentile as a fraction. */
-export function profileClass(c: ConversationClass, percentile: number): ClassProfile {
+/** How later-turn TTFT is judged: its own percentile, and the joint attainment over all targets (fractions). */
+export interface TtftQuantileInputs {
+  readonly percentile: number;
+  readonly requiredAttainment: number;
+  readonly targets: number;
+}
+
+/**
+ * Builds the profile of one class; `percentile` is the TTFET percentile as a fraction. With `ttft`, the appended input
+ * the TTFT bound is checked at is read at the per-turn quantile joint attainment needs (attainment.ts): the kernel
+ * judges a conversation on its worst later turn, so a p95 per turn leaves a many-turn class far short of attainment.
+ */
+export function profileClass(c: ConversationClass, percentile: number, ttft?: TtftQuantileInputs): ClassProfile {
   const survival = turnSurvival(c.turns);
   const maxTurns = survival.length;
   const firstInputMeanTokens = meanOf(c.firstInputTokens);
@@ -77,17 +96,21 @@ export function profileClass(c: ConversationClass, percentile: number): ClassPro
     tokens += survival[i] * outputMeanTokens[i];
     weightedContext += survival[i] * outputMeanTokens[i] * (decodeStartTokens[i] + outputMeanTokens[i] / 2);
   }
+  const meanTurns = survival.reduce((a, b) => a + b, 0);
+  const ttftTurnQuantile = ttft ? Math.max(ttft.percentile, jointQuantile(ttft.requiredAttainment, ttft.targets, meanTurns - 1)) : percentile;
   return {
     id: c.id,
     ratePerSecond: c.arrivalRatePerSecond,
     survival,
-    meanTurns: survival.reduce((a, b) => a + b, 0),
+    meanTurns,
     turnsAtPercentile: Math.min(maxTurns, Math.max(1, Math.round(quantileOf(c.turns, percentile)))),
     firstInputGrid: quantileGrid(c.firstInputTokens),
     firstInputMeanTokens,
     firstInputAtPercentileTokens: quantileOf(c.firstInputTokens, percentile),
     appendedMeanTokens,
     appendedAtPercentileTokens: quantileOf(c.appendedInputTokens, percentile),
+    appendedForTtftTokens: quantileOf(c.appendedInputTokens, ttftTurnQuantile),
+    ttftTurnQuantile,
     outputMeanTokens,
     toolMeanSeconds: meanOf(c.toolLatencySeconds),
     historyTokens,

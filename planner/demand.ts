@@ -82,7 +82,9 @@ function factsOf(pool: Pool, options: ResolvedOptions): PoolFacts {
 }
 
 /**
- * Prefill seconds of a later turn for the TTFT bound: the percentile appended input against the mean history of
+ * Prefill seconds of a later turn for the TTFT bound: the appended input at the per-turn quantile joint attainment
+ * needs (ClassProfile.appendedForTtftTokens; the kernel's worst later-turn TTFT was p99 5.8 s vs 3 s on the catalog-wide
+ * bench when this was read at p95, and more decode capacity could not fix it) against the mean history of
  * later turns (weighted by how many conversations reach each turn). Taking the percentile in both dimensions at once
  * would bound a far rarer event than the SLO's percentile.
  */
@@ -93,7 +95,7 @@ function laterTurnPrefillAtPercentile(perf: Pool['perf'], p: ClassProfile): numb
     weight += p.survival[i];
     history += p.survival[i] * p.historyTokens[i];
   }
-  return perf.prefillSeconds(p.appendedAtPercentileTokens, weight > 0 ? history / weight : 0);
+  return perf.prefillSeconds(p.appendedForTtftTokens, weight > 0 ? history / weight : 0);
 }
 
 /** Largest batch in [1, limit] with ok(b), assuming ok is monotone (true then false); 0 when ok(1) fails. */
@@ -178,7 +180,9 @@ function entryFor(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolF
 export function deriveDemand(inputs: { readonly mix: Mix; readonly slo: SloSet; readonly datacenter: Datacenter }, pools: readonly Pool[], options: ResolvedOptions): Demand {
   const { mix, slo, datacenter } = inputs;
   const targets = readTargets(slo);
-  const profiles = mix.classes.map((c) => profileClass(c, targets.ttfetPercentile));
+  // Later-turn TTFT is read at the per-turn quantile joint attainment needs (class-profile.ts), when the set bounds TTFT.
+  const ttft = targets.ttft ? { percentile: targets.ttftPercentile, requiredAttainment: slo.attainment, targets: slo.targets.length } : undefined;
+  const profiles = mix.classes.map((c) => profileClass(c, targets.ttfetPercentile, ttft));
   const facts = pools.map((pool) => factsOf(pool, options));
   const floors = profiles.map((p) => computeFloors(p, pools, facts, targets, options));
   const entries = profiles.map((p, c) => pools.map((pool, j) => entryFor(pool, p, floors[c], facts[j], options)));
