@@ -43,6 +43,7 @@ const benchMix = { ...mix, classes: mix.classes.map((c) => ({ ...c, arrivalRateP
 
 function measure(conversations: number, mode: 'fast' | 'reference') {
   let peakRss = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const result = simulateConversations(fleet, generateConversations(benchMix, { seed: 1, maxConversations: conversations }), perfModelFor, {
     policy: 'conserve',
@@ -54,11 +55,14 @@ function measure(conversations: number, mode: 'fast' | 'reference') {
     progressEveryConversations: 2000,
   });
   const wallSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   return {
     conversations,
     mode,
     wall_s: Number(wallSeconds.toFixed(3)),
+    // CPU time of this process: on a shared machine it moves far less than wall time when others load the cores.
+    cpu_s: Number(((cpu.user + cpu.system) / 1e6).toFixed(3)),
     events: result.events,
     events_per_s: Math.round(result.events / wallSeconds),
     conversations_per_s: Math.round(conversations / wallSeconds),
@@ -84,6 +88,7 @@ fastRuns.push(measure(diffSize, 'fast'));
 if (!quick) referenceRuns.push(measure(diffSize, 'reference'));
 fastRuns.push(measure(diffSize, 'fast'));
 const fastest = <T extends { wall_s: number }>(runs: T[]): T => runs.reduce((a, b) => (b.wall_s < a.wall_s ? b : a));
+const leastCpu = (runs: { cpu_s: number }[]): number => Math.min(...runs.map((r) => r.cpu_s));
 const fastSmall = fastest(fastRuns);
 const reference = fastest(referenceRuns);
 const main = measure(100_000, 'fast');
@@ -99,6 +104,9 @@ const out = {
     fast_wall_s: fastSmall.wall_s,
     reference_wall_s: reference.wall_s,
     speedup: Number((reference.wall_s / fastSmall.wall_s).toFixed(1)),
+    speedup_cpu: Number((leastCpu(referenceRuns) / leastCpu(fastRuns)).toFixed(1)),
+    fast_runs_cpu_s: fastRuns.map((r) => r.cpu_s),
+    reference_runs_cpu_s: referenceRuns.map((r) => r.cpu_s),
     fast_runs_wall_s: fastRuns.map((r) => r.wall_s),
     reference_runs_wall_s: referenceRuns.map((r) => r.wall_s),
     reference_events: reference.events,
