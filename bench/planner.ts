@@ -12,6 +12,7 @@ import { loadBuiltinCatalog } from '../catalogs/index.js';
 import type { InstancePool, Mix } from '../catalogs/types.js';
 import { createKernelChecker } from '../planner/kernel-check.js';
 import { planAndCheck } from '../planner/loop.js';
+import { DEFAULT_TRIM_CHECKS } from '../planner/cli/commands/plan.js';
 import { deriveDemand } from '../planner/demand.js';
 import { formulatePlan } from '../planner/formulate.js';
 import { resolveOptions } from '../planner/options.js';
@@ -89,7 +90,7 @@ async function scenario(name: string, planOptions: PlanOptions) {
   };
 }
 
-/** The whole `plan`: solve → kernel check of 20 simulated minutes (conserve) → tighten → TRIM (6 checks; `--no-trim` skips), as the CLI runs it. */
+/** The whole `plan`: solve → kernel check of 20 simulated minutes (conserve) → tighten → TRIM (plan's default budget of checks; `--no-trim` skips), as the CLI runs it. */
 async function wholePlan() {
   const kernelPerf = (pool: InstancePool) => request.perfModelFor(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool.tp, pool.powerCapWatts)!;
   const checker = createKernelChecker({ mix, slo: request.slo, perfModelFor: kernelPerf, seed: 1, durationSeconds: 1200 });
@@ -100,7 +101,7 @@ async function wholePlan() {
     const r = await checker(fleet);
     kernelMs += clockMs() - t;
     return r;
-  }, { clockMs, ...(noTrim ? {} : { trim: { maxChecks: 6 } }) });
+  }, { clockMs, ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) });
   return {
     scenario: 'whole plan: solve + kernel check (1200 simulated s) per round',
     wall_ms: Math.round(clockMs() - t0),
