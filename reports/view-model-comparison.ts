@@ -16,19 +16,23 @@ interface Run {
 
 /** The compared figures: how to read each from a run, how to show it, and which direction is better. */
 const COLUMNS = [
-  { label: 'p95 TTFET', read: (s: SimulationResult) => s.ttfet_s?.p95, show: formatSeconds, lowerIsBetter: true },
-  { label: 'p95 TTFT (turns ≥ 2)', read: (s: SimulationResult) => s.ttft_s?.p95, show: formatSeconds, lowerIsBetter: true },
-  { label: 'p95 TBT', read: (s: SimulationResult) => s.tbt_ms?.p95, show: (v: unknown) => formatWithUnit(v, 'ms'), lowerIsBetter: true },
-  { label: 'last-turn p95 TBT', read: (s: SimulationResult) => s.last_turn_tbt_ms?.p95, show: (v: unknown) => formatWithUnit(v, 'ms'), lowerIsBetter: true },
-  { label: 'SLO attainment', read: (s: SimulationResult) => s.slo_attainment, show: (v: unknown) => formatShare(v), lowerIsBetter: false },
-  { label: 'tokens per J', read: (s: SimulationResult) => s.tokens_per_j, show: formatNumber, lowerIsBetter: false },
-  { label: 'output tokens per J', read: (s: SimulationResult) => s.output_tokens_per_j, show: formatNumber, lowerIsBetter: false },
-  { label: 'energy per conversation', read: (s: SimulationResult) => s.energy_per_conversation_j, show: formatJoules, lowerIsBetter: true },
-  { label: 'KV transfers', read: (s: SimulationResult) => s.kv_transfers, show: formatCount, lowerIsBetter: true },
-  { label: 'KV bytes moved', read: (s: SimulationResult) => s.kv_transfer_bytes, show: formatBytes, lowerIsBetter: true },
-  { label: 'preemptions', read: (s: SimulationResult) => s.preemptions, show: formatCount, lowerIsBetter: true },
-  { label: 'p95 TTFET slowdown', read: (s: SimulationResult) => readNumber(readRecord(readRecord(s.slowdown)?.['ttfet'])?.['p95']), show: (v: unknown) => (readNumber(v) === undefined ? '—' : `${formatNumber(v)}×`), lowerIsBetter: true },
+  { group: 'latency', label: 'p95 TTFET', read: (s: SimulationResult) => s.ttfet_s?.p95, show: formatSeconds, lowerIsBetter: true },
+  { group: 'latency', label: 'p95 TTFET slowdown', read: (s: SimulationResult) => readNumber(readRecord(readRecord(s.slowdown)?.['ttfet'])?.['p95']), show: (v: unknown) => (readNumber(v) === undefined ? '—' : `${formatNumber(v)}×`), lowerIsBetter: true },
+  { group: 'latency', label: 'p95 TTFT (turns ≥ 2)', read: (s: SimulationResult) => s.ttft_s?.p95, show: formatSeconds, lowerIsBetter: true },
+  { group: 'latency', label: 'p95 TBT', read: (s: SimulationResult) => s.tbt_ms?.p95, show: (v: unknown) => formatWithUnit(v, 'ms'), lowerIsBetter: true },
+  { group: 'latency', label: 'last-turn p95 TBT', read: (s: SimulationResult) => s.last_turn_tbt_ms?.p95, show: (v: unknown) => formatWithUnit(v, 'ms'), lowerIsBetter: true },
+  { group: 'latency', label: 'SLO attainment', read: (s: SimulationResult) => s.slo_attainment, show: (v: unknown) => formatShare(v), lowerIsBetter: false },
+  { group: 'energy', label: 'tokens per J', read: (s: SimulationResult) => s.tokens_per_j, show: formatNumber, lowerIsBetter: false },
+  { group: 'energy', label: 'output tokens per J', read: (s: SimulationResult) => s.output_tokens_per_j, show: formatNumber, lowerIsBetter: false },
+  { group: 'energy', label: 'energy per conversation', read: (s: SimulationResult) => s.energy_per_conversation_j, show: formatJoules, lowerIsBetter: true },
+  { group: 'energy', label: 'KV transfers', read: (s: SimulationResult) => s.kv_transfers, show: formatCount, lowerIsBetter: true },
+  { group: 'energy', label: 'KV bytes moved', read: (s: SimulationResult) => s.kv_transfer_bytes, show: formatBytes, lowerIsBetter: true },
+  { group: 'energy', label: 'preemptions', read: (s: SimulationResult) => s.preemptions, show: formatCount, lowerIsBetter: true },
 ] as const;
+
+function findColumn(label: (typeof COLUMNS)[number]['label']): (typeof COLUMNS)[number] {
+  return COLUMNS.find((c) => c.label === label) ?? COLUMNS[0];
+}
 
 function readRuns(result: ComparisonResult): Run[] {
   return readArray(result.policies).map((raw, i) => {
@@ -49,27 +53,41 @@ function findBest(runs: readonly Run[], read: (s: SimulationResult) => number | 
   return best;
 }
 
-function buildPolicyTable(runs: readonly Run[]): Block {
+function buildPolicyTable(runs: readonly Run[], group: 'latency' | 'energy'): Block {
   // A figure no run carries (say SLO attainment when no SLO set was given) would be a column of dashes.
-  const shown = COLUMNS.filter((c) => runs.some((run) => readNumber(c.read(run.sim)) !== undefined));
+  const inGroup = COLUMNS.filter((c) => c.group === group);
+  const shown = inGroup.filter((c) => runs.some((run) => readNumber(c.read(run.sim)) !== undefined));
   const best = shown.map((c) => findBest(runs, c.read, c.lowerIsBetter));
   const rows = runs.map((run, r) => [textCell(run.name, { strong: true }), ...shown.map((c, k) => numberCell(c.show(c.read(run.sim)), { strong: best[k] === r, status: best[k] === r ? 'pass' : null }))]);
-  const hidden = COLUMNS.length - shown.length;
-  const note = hidden === 0 ? null : `Not shown, because no run carries them: ${COLUMNS.filter((c) => !shown.includes(c)).map((c) => c.label).join(', ')}${COLUMNS[4] && !shown.includes(COLUMNS[4]) ? ' (give --slo to judge SLO attainment)' : ''}.`;
-  return tableBlock(table('policies', 'Policies side by side (best in each column marked)', [column('policy'), ...shown.map((c) => column(c.label, true))], rows, note));
+  const hidden = inGroup.filter((c) => !shown.includes(c));
+  const note = hidden.length === 0 ? null : `Not shown, because no run carries them: ${hidden.map((c) => c.label).join(', ')}${hidden.includes(findColumn('SLO attainment')) ? ' (give --slo to judge SLO attainment)' : ''}.`;
+  const [id, caption] = group === 'latency' ? ['policies', 'Latency and SLOs by policy (best in each column marked)'] : ['policies-energy', 'Energy and KV traffic by policy (best in each column marked)'];
+  return tableBlock(table(id, caption, [column('policy'), ...shown.map((c) => column(c.label, true))], rows, note));
 }
 
 function buildBars(runs: readonly Run[]): BarChart[] {
-  const picks = [[0, 'p95-ttfet', 'p95 TTFET by policy', 'p95 TTFET (s)'], [3, 'last-turn-tbt', 'Last-turn p95 TBT by policy', 'last-turn p95 TBT (ms)'], [5, 'tokens-per-j', 'Tokens per joule by policy', 'tokens per joule'], [4, 'attainment', 'SLO attainment by policy', 'SLO attainment (%)']] as const;
-  return picks.flatMap(([k, id, title, yLabel]) => {
-    const c = COLUMNS[k];
+  const picks = [['p95 TTFET', 'p95-ttfet', 'p95 TTFET by policy', 'p95 TTFET (s)'], ['last-turn p95 TBT', 'last-turn-tbt', 'Last-turn p95 TBT by policy', 'last-turn p95 TBT (ms)'], ['tokens per J', 'tokens-per-j', 'Tokens per joule by policy', 'tokens per joule'], ['SLO attainment', 'attainment', 'SLO attainment by policy', 'SLO attainment (%)']] as const;
+  return picks.flatMap(([label, id, title, yLabel]) => {
+    const c = findColumn(label);
     const present = runs.filter((run) => readNumber(c.read(run.sim)) !== undefined);
     if (present.length === 0) return [];
     const best = findBest(present, c.read, c.lowerIsBetter);
-    const scale = k === 4 ? 100 : 1;
+    const scale = label === 'SLO attainment' ? 100 : 1;
     const bars = present.map((run, i) => ({ label: run.name, value: (c.read(run.sim) as number) * scale, text: c.show(c.read(run.sim)), highlight: i === best }));
     return [{ type: 'bars', id: `bars-${id}`, title, description: `${c.lowerIsBetter ? 'Lower' : 'Higher'} is better; the best policy is highlighted.`, yLabel, bars } satisfies BarChart];
   });
+}
+
+/** Which policies meet the SLO set every run was judged against (the kernel's `slo.met`), when there is one. */
+function describeSloOutcome(runs: readonly Run[]): string[] {
+  const judged = runs.filter((r) => typeof readRecord(r.sim.slo)?.['met'] === 'boolean');
+  if (judged.length === 0) return [];
+  const id = readString(readRecord(judged[0]?.sim.slo)?.['id']);
+  const met = judged.filter((r) => readRecord(r.sim.slo)?.['met'] === true).map((r) => r.name);
+  const set = id ? `SLO set ${id}` : 'The SLO set';
+  if (met.length === 0) return [`${set}: no policy meets it on this fleet.`];
+  if (met.length === judged.length) return [`${set}: every policy meets it.`];
+  return [`${set}: met only by ${met.join(', ')}.`];
 }
 
 /** Sentences comparing the reference policy (conserve when present) with each other policy. */
@@ -100,9 +118,10 @@ function buildScenarioFacts(scenario: unknown): Fact[] {
 /** Builds the comparison report's view model. */
 export function buildComparisonViewModel(result: ComparisonResult): Omit<ReportViewModel, 'footer'> {
   const runs = readRuns(result);
-  const bestTtfet = findBest(runs, COLUMNS[0].read, true);
-  const bestEnergy = findBest(runs, COLUMNS[5].read, false);
+  const bestTtfet = findBest(runs, findColumn('p95 TTFET').read, true);
+  const bestEnergy = findBest(runs, findColumn('tokens per J').read, false);
   const points = [
+    ...describeSloOutcome(runs),
     ...(bestEnergy >= 0 ? [`Most tokens per joule: ${runs[bestEnergy].name} (${formatNumber(runs[bestEnergy].sim.tokens_per_j)}).`] : []),
     ...describeAgainstReference(runs),
   ];
@@ -119,7 +138,7 @@ export function buildComparisonViewModel(result: ComparisonResult): Omit<ReportV
   ];
   if (scenario.length > 0) sections.push(section('scenario', 'Scenario', [factsBlock(scenario)]));
   if (runs.length > 0) {
-    sections.push(section('policies', 'Policies compared', [paragraphsBlock(['Every policy served the same fleet and the same conversation stream (same seed).']), buildPolicyTable(runs), ...buildBars(runs).map(chartBlock)]));
+    sections.push(section('policies', 'Policies compared', [paragraphsBlock(['Every policy served the same fleet and the same conversation stream (same seed).']), buildPolicyTable(runs, 'latency'), buildPolicyTable(runs, 'energy'), ...buildBars(runs).map(chartBlock)]));
     const cdfs = buildCdfCharts(runs, 'compare');
     if (cdfs.length > 0) sections.push(section('distributions', 'Latency distributions by policy', cdfs.map(chartBlock)));
     const pools = runs.flatMap((run, i) => {

@@ -115,7 +115,7 @@ describe.skipIf(!executablePath)('reports in a real browser', () => {
     const v = await visit('comparison', fixture('comparison'));
     expect(await v.page.locator('.verdict-headline').innerText()).toContain('lowest p95 TTFET: conserve');
     expect(await cellText(v.page, 'policies', 0, 0)).toBe('conserve');
-    expect(await cellText(v.page, 'policies', 1, 6)).toBe('57.7');
+    expect(await cellText(v.page, 'policies-energy', 1, 1)).toBe('57.7');
     expect(await v.page.locator('svg.chart[data-chart-type="bars"]').count()).toBe(4);
     expect(await v.page.locator('svg.chart[data-chart-type="heatmap"] rect.cell').count()).toBe(24);
     expect(await v.page.locator('#chart-compare-ttfet-s-cdf path.series').count()).toBe(4);
