@@ -7,6 +7,7 @@ import type { AnyResult, ComparisonResult, PlanResult, SimulationResult, Validat
 import { readNumber, readString } from './view-model-blocks.js';
 import { buildComparisonViewModel } from './view-model-comparison.js';
 import { buildPlanViewModel } from './view-model-plan.js';
+import { buildSweepPlanViewModel, isSweepDocument } from './view-model-sweep-plan.js';
 import { buildSimulationViewModel, buildValidationViewModel } from './view-model-runs.js';
 import type { ReportViewModel } from './view-model-types.js';
 
@@ -33,7 +34,7 @@ export function buildViewModel(result: unknown, file = ''): ReportViewModel {
   const typed = result as AnyResult;
   const body =
     kind === 'plan'
-      ? buildPlanViewModel(typed as PlanResult)
+      ? isSweepDocument(typed as PlanResult) ? buildSweepPlanViewModel(typed as PlanResult) : buildPlanViewModel(typed as PlanResult)
       : kind === 'simulation'
         ? buildSimulationViewModel(typed as SimulationResult)
         : kind === 'comparison'
