@@ -55,9 +55,12 @@ export function buildTiersSection(tiers: TierComparison): Section {
   if (sameFleet) {
     words.push('The cheapest fleet over all candidate GPU types uses a single type, so mixing tiers gains nothing for this workload.');
   } else if (deltaCost !== undefined) {
+    // One GPU type in both plans: the difference comes from mixing roles and power caps, not GPU types.
+    const types = new Set(readInstances(readRecord(tiers.best_heterogeneous)?.['instances']).map((i) => i.gpu));
+    const subject = types.size > 1 ? 'Mixing GPU types' : 'Mixing roles and power caps on one GPU type';
     const base = homogeneous ? readTierCost(homogeneous) : undefined;
     const share = base ? ` (${formatChange(deltaCost / base)})` : '';
-    words.push(deltaCost < 0 ? `Mixing GPU types saves ${formatUsd(-deltaCost)}${share} against the best single-type fleet.` : deltaCost > 0 ? `Mixing GPU types costs ${formatUsd(deltaCost)}${share} more than the best single-type fleet.` : 'Mixing GPU types costs the same as the best single-type fleet.');
+    words.push(deltaCost < 0 ? `${subject} saves ${formatUsd(-deltaCost)}${share} against the best single-type fleet.` : deltaCost > 0 ? `${subject} costs ${formatUsd(deltaCost)}${share} more than the best single-type fleet.` : `${subject} costs the same as the best single-type fleet.`);
   }
   if (deltaEnergy !== undefined && !sameFleet) {
     words.push(deltaEnergy < 0 ? `It uses ${formatNumber(-deltaEnergy)} J less per output token.` : deltaEnergy > 0 ? `It uses ${formatNumber(deltaEnergy)} J more per output token.` : 'Energy per output token is the same.');
@@ -68,6 +71,12 @@ export function buildTiersSection(tiers: TierComparison): Section {
 
 function difference(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined ? undefined : a - b;
+}
+
+/** Solver noise (|x| < 1e-6) shown as the 0 it stands for. */
+function roundTiny(value: unknown): unknown {
+  const n = readNumber(value);
+  return n !== undefined && Math.abs(n) < 1e-6 ? 0 : value;
 }
 
 /** "3.7 of 4 instances": the constraint's activity against its bound, when the producer records them. */
@@ -87,7 +96,7 @@ export function buildBindingSection(binding: readonly BindingConstraint[] | unde
   const sentences = list.map((b) => readString(b.text) ?? `${readString(b.constraint) ?? 'A constraint'} binds${b.pool ? ` on pool ${b.pool}` : ''}${b.class ? ` for class ${b.class}` : ''}.`);
   const rows = list.map((b) => [
     textCell(readString(b.constraint) ?? '—', { strong: true }), textCell(readString(b.pool) ?? '—'), textCell(readString(b.class) ?? '—'),
-    numberCell(describeUse(b)), numberCell(formatNumber(b.slack)), numberCell(formatNumber(b.dual)),
+    numberCell(describeUse(b)), numberCell(formatNumber(roundTiny(b.slack))), numberCell(formatNumber(b.dual)),
   ]);
   const note = 'Slack is how far the constraint is from its limit (0 = at the limit); the dual value is how much the objective would improve per unit of relaxation.';
   return section('binding', 'What limits the plan', [

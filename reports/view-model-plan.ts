@@ -24,7 +24,10 @@ function buildPlanVerdict(plan: PlanResult): Verdict {
   const checkLine = check
     ? `Checked by simulation under ${readString(check.policy) ?? 'conserve'}${readNumber(check.seed) === undefined ? '' : ` (seed ${check.seed})`}: p95 TTFET ${formatSeconds(check.ttfet_s?.p95)}, SLO attainment ${formatShare(check.slo_attainment)}.`
     : 'No simulation check is recorded in this result.';
-  const roundsLine = rounds === undefined ? null : `Found in ${rounds} plan → kernel round${rounds === 1 ? '' : 's'}.`;
+  // Trim rounds (one instance removed after the plan held) are checks of a smaller plan, not search rounds.
+  const trims = (plan.rounds ?? []).filter((r) => readRecord((r as unknown as Record<string, unknown>)['trim']) !== undefined).length;
+  const search = rounds === undefined ? undefined : rounds - trims;
+  const roundsLine = search === undefined ? null : `Found in ${search} plan → kernel round${search === 1 ? '' : 's'}${trims > 0 ? `, then ${trims} trim check${trims === 1 ? '' : 's'} (removing one instance at a time while it still holds)` : ''}.`;
   if (plan.holds === true) {
     return { status: 'pass', label: 'HOLDS', headline: `This plan meets its SLOs with ${fleet}.`, points: [checkLine, ...(roundsLine ? [roundsLine] : [])] };
   }

@@ -4,7 +4,7 @@ import type { SimulationResult, SloVerdict, ValidationResult } from './result-ty
 import { fact, readArray, readRecord, readString, section } from './view-model-blocks.js';
 import { buildInputsSection, describeReference } from './view-model-inputs.js';
 import { buildSimulationSections } from './view-model-simulation.js';
-import { buildSloComparisonTable, buildSloVerdictTable, compareSloTargets, computeHeadroom, formatSloValue, describeMetric, type SloComparison } from './view-model-slo.js';
+import { buildSloComparisonTable, buildSloVerdictTable, compareSloTargets, computeHeadroom, formatSloValue, describeMetric, isSlowdownVerdict, type SloComparison } from './view-model-slo.js';
 import type { Fact, ReportViewModel, Section, Verdict } from './view-model-types.js';
 
 type Body = Omit<ReportViewModel, 'footer'>;
@@ -50,7 +50,7 @@ export function buildSimulationViewModel(sim: SimulationResult): Body {
 function describeFailure(s: SloVerdict): string {
   const headroom = computeHeadroom(s);
   const by = headroom === undefined ? '' : ` (missed by ${formatShare(-headroom)})`;
-  return `${readString(s.name) ?? readString(s.metric) ?? 'SLO'}${readString(s.class) ? ` for class ${s.class}` : ''}: ${formatSloValue(s.metric, s.value)} against a target of ${formatSloValue(s.metric, s.target)}${by}.`;
+  return `${readString(s.name) ?? readString(s.metric) ?? 'SLO'}${readString(s.class) ? ` for class ${s.class}` : ''}: ${formatSloValue(s.metric, s.value, isSlowdownVerdict(s))} against a target of ${formatSloValue(s.metric, s.target, isSlowdownVerdict(s))}${by}.`;
 }
 
 /** Builds the validation report's view model: the verdict CI acted on, and why. */

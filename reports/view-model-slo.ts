@@ -116,8 +116,15 @@ export function computeHeadroom(verdict: SloVerdict): number | undefined {
   return verdict.metric === 'slo_attainment' ? (value - target) / target : (target - value) / target;
 }
 
+/** A validator verdict on a slowdown target (value and target are factors of standalone latency, not seconds). */
+export function isSlowdownVerdict(verdict: SloVerdict): boolean {
+  const record = verdict as unknown as Record<string, unknown>;
+  return record['kind'] === 'slowdown' || /slowdown/.test(readString(verdict.name) ?? '');
+}
+
 /** A validated SLO's value or target in its metric's unit. */
-export function formatSloValue(metric: string | undefined, value: unknown): string {
+export function formatSloValue(metric: string | undefined, value: unknown, slowdown = false): string {
+  if (slowdown) return readNumber(value) === undefined ? '—' : `${formatNumber(value)}× standalone`;
   if (metric === 'slo_attainment') return formatShare(value);
   if (metric?.endsWith('_ms') || metric?.endsWith('_s')) return formatLatency(unitOf(metric), value);
   return formatNumber(value);
@@ -128,7 +135,7 @@ export function buildSloVerdictTable(slos: readonly SloVerdict[], id: string): B
   const rows = slos.map((s) => [
     textCell(readString(s.name) ?? readString(s.metric) ?? '—', { strong: true }), textCell(readString(s.class) ?? 'all'),
     numberCell(readNumber(s.percentile) === undefined ? '—' : `p${formatNumber(s.percentile)}`),
-    numberCell(formatSloValue(s.metric, s.value)), numberCell(formatSloValue(s.metric, s.target)),
+    numberCell(formatSloValue(s.metric, s.value, isSlowdownVerdict(s))), numberCell(formatSloValue(s.metric, s.target, isSlowdownVerdict(s))),
     numberCell(formatChange(computeHeadroom(s)), { status: s.pass === false ? 'fail' : null }), verdictCell(typeof s.pass === 'boolean' ? s.pass : undefined),
   ]);
   const columns = [column('SLO'), column('class'), column('percentile', true), column('measured', true), column('target', true), column('headroom', true), column('verdict')];

@@ -85,4 +85,13 @@ describe('reports on the real producers’ shapes', () => {
     expect(cells[0]).toEqual(['1', 'rate ×0.5, price ×1', '3 × a40/tp1/decode/tdp', '3', '$100', '1.2 J', 'not checked']);
     expect(cells[1][2]).toBe('no plan: budget too small');
   });
+
+  it('shows a validator verdict on a slowdown target as a factor of standalone latency, not seconds', () => {
+    const vm = buildViewModel({
+      kind: 'validation', format_version: 1, holds: false,
+      slos: [{ name: 'p95 ttfet_s slowdown', metric: 'ttfet_s', percentile: 95, value: 6, target: 5, pass: false, margin: -0.2 }],
+    });
+    expect(findTable(vm, 'slo-verdicts').rows[0].cells.map((c) => c.text).slice(3, 5)).toEqual(['6× standalone', '5× standalone']);
+    expect(vm.verdict.points[0]).toBe('p95 ttfet_s slowdown: 6× standalone against a target of 5× standalone (missed by 20.0%).');
+  });
 });
