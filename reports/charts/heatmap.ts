@@ -52,7 +52,8 @@ export function renderHeatmapChart(spec: HeatmapChart): string {
   });
   body += svgText(LEFT + width / 2, gridBottom + 36, spec.xLabel, { 'text-anchor': 'middle', class: 'axis-label' });
   // The y label sits above the row names, not rotated: a grid of a few rows is too short for a turned label.
-  body += svgText(LEFT - 8, TOP - 10, `${spec.yLabel} ↓`, { 'text-anchor': 'end', class: 'axis-label' });
+  // Anchored at the left edge above the row names: a long axis name anchored at the grid's edge ran off the picture.
+  body += svgText(4, TOP - 10, `${spec.yLabel} ↓`, { 'text-anchor': 'start', class: 'axis-label' });
   const legendY = gridBottom + 50;
   const better = spec.lowerIsBetter ? formatNumber(lo) : formatNumber(hi);
   const worse = spec.lowerIsBetter ? formatNumber(hi) : formatNumber(lo);
