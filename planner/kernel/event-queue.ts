@@ -44,97 +44,57 @@ export function compareEventKeys(a: { timeSeconds: number; rank: number; seq: nu
   return a.seq - b.seq;
 }
 
-/** rank·2^40 + seq: one float64 tie-break key, exact while seq < 2^40 (a trillion pushes) and rank ≤ 7. */
-const SEQ_SPAN = 2 ** 40;
-
-/**
- * A binary min-heap whose keys live in two typed arrays (time, tie-break) beside the event references: sifting reads
- * contiguous float64s instead of chasing an object per comparison, which was the kernel's largest single cost.
- */
 export class EventQueue {
-  private times = new Float64Array(1024);
-  private ties = new Float64Array(1024);
-  private readonly events: (KernelEvent | null)[] = [];
-  private count = 0;
+  private readonly heap: KernelEvent[] = [];
   private nextSeq = 0;
 
   get size(): number {
-    return this.count;
+    return this.heap.length;
   }
 
   /** Adds an event; equal (time, kind) events pop in push order. */
   push(event: KernelEvent): void {
-    const t = event.timeSeconds;
-    if (!Number.isFinite(t)) throw new RangeError(`Event time must be finite, received ${t} (${event.kind})`);
-    if (this.nextSeq >= SEQ_SPAN) throw new RangeError('Event queue: more than 2^40 events pushed');
+    if (!Number.isFinite(event.timeSeconds)) throw new RangeError(`Event time must be finite, received ${event.timeSeconds} (${event.kind})`);
     event.rank = KIND_RANK[event.kind];
     event.seq = this.nextSeq++;
-    const tie = event.rank * SEQ_SPAN + event.seq;
-    if (this.count === this.times.length) this.grow();
-    const times = this.times;
-    const ties = this.ties;
-    const events = this.events;
-    let i = this.count++;
-    if (i === events.length) events.push(null);
+    const entry = event;
+    const heap = this.heap;
+    let i = heap.length;
+    heap.push(entry);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const pt = times[parent];
-      if (pt < t || (pt === t && ties[parent] < tie)) break;
-      times[i] = pt;
-      ties[i] = ties[parent];
-      events[i] = events[parent];
+      if (compareEventKeys(heap[parent], entry) <= 0) break;
+      heap[i] = heap[parent];
       i = parent;
     }
-    times[i] = t;
-    ties[i] = tie;
-    events[i] = event;
+    heap[i] = entry;
   }
 
   /** Removes and returns the first event, or undefined when empty. */
   pop(): KernelEvent | undefined {
-    if (this.count === 0) return undefined;
-    const times = this.times;
-    const ties = this.ties;
-    const events = this.events;
-    const top = events[0]!;
-    const n = --this.count;
-    if (n > 0) {
-      const lastTime = times[n];
-      const lastTie = ties[n];
-      const last = events[n];
+    const heap = this.heap;
+    if (heap.length === 0) return undefined;
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (heap.length > 0) {
       let i = 0;
+      const n = heap.length;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= n) break;
         const r = l + 1;
-        let c = l;
-        if (r < n && (times[r] < times[l] || (times[r] === times[l] && ties[r] < ties[l]))) c = r;
-        const ct = times[c];
-        if (ct > lastTime || (ct === lastTime && ties[c] > lastTie)) break;
-        times[i] = ct;
-        ties[i] = ties[c];
-        events[i] = events[c];
+        const c = r < n && compareEventKeys(heap[r], heap[l]) < 0 ? r : l;
+        if (compareEventKeys(heap[c], last) >= 0) break;
+        heap[i] = heap[c];
         i = c;
       }
-      times[i] = lastTime;
-      ties[i] = lastTie;
-      events[i] = last;
+      heap[i] = last;
     }
-    events[n] = null; // no reference kept to a popped event
     return top;
   }
 
   /** Time of the first event, or Infinity. */
   peekTime(): number {
-    return this.count === 0 ? Infinity : this.times[0];
-  }
-
-  private grow(): void {
-    const times = new Float64Array(this.times.length * 2);
-    times.set(this.times);
-    this.times = times;
-    const ties = new Float64Array(this.ties.length * 2);
-    ties.set(this.ties);
-    this.ties = ties;
+    return this.heap.length === 0 ? Infinity : this.heap[0].timeSeconds;
   }
 }
