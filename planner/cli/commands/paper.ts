@@ -16,6 +16,7 @@ import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { conserveTraceWorkload, createPerfModelCache, toSimulationDocument, yieldToEventLoop } from './simulate.js';
 import { renderReport } from '../../../reports/index.js';
+import { runProvenance } from '../provenance.js';
 
 export interface PaperArgs {
   /** The ConServe SWE-agent CSV (default: the checkout's ../shared/data copy when present). */
@@ -184,6 +185,7 @@ export async function runPaperScenario(args: PaperArgs, ctx: CommandContext): Pr
     rows.push(toRow(result, run.rate, run.decoderW, run.mispredict));
     if (run.rate === headlineRate && run.decoderW === 300 && (run.mispredict === null || run.mispredict === 0.1)) headline.push(result);
   }
+  const provenance = runProvenance(catalog);
   const doc = {
     kind: 'comparison' as const,
     format_version: 1,
@@ -197,7 +199,8 @@ export async function runPaperScenario(args: PaperArgs, ctx: CommandContext): Pr
       slo: 'TTFET ≤ 5× standalone per conversation (violations = share over)',
       policies_shown_at: `${headlineRate} conv/s, decoders 300 W, per-turn-predict at 10% (the full table is under paper_table)`,
     },
-    policies: headline.map((r) => toSimulationDocument(r, { scenario: 'paper', rate_per_s: headlineRate })),
+    policies: headline.map((r) => toSimulationDocument(r, { scenario: 'paper', rate_per_s: headlineRate, seed, ...provenance })),
+    inputs: { scenario: 'paper', conversations_per_run: conversations, seed, ...provenance },
     sweep: {
       title: 'p95 TTFET slowdown (× standalone) by arrival rate, decoders at 300 W',
       x: { name: 'arrival rate', unit: 'conv/s', values: [...rates] },

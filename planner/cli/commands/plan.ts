@@ -23,6 +23,7 @@ import type { Objective, PerfModelFor } from '../../types.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
+import { runProvenance } from '../provenance.js';
 
 export interface PlanArgs {
   readonly mix?: string;
@@ -182,7 +183,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...(tiers ?? {}),
     ...pareto,
     ...(simulation ? { check: simulation } : {}),
-    inputs: { mix: mix.id, llm: llm.id, slo: slo.id, gpus: candidateGpus(args, catalog).map((g) => g.id), seed, duration_s: durationS },
+    inputs: { mix: mix.id, llm: llm.id, slo: slo.id, gpus: candidateGpus(args, catalog).map((g) => g.id), seed, duration_s: durationS, ...runProvenance(catalog) },
   };
   if (args.out !== undefined) {
     const outDir = resolve(ctx.cwd, args.out);

@@ -16,6 +16,7 @@ import { startProgress } from '../progress.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
+import { runProvenance, type RunProvenance } from '../provenance.js';
 
 export type TraceFormatFlag = 'fleetplan-jsonl' | 'conserve-csv' | 'azure-csv' | 'mooncake-jsonl';
 
@@ -57,6 +58,8 @@ export interface PreparedSimulation {
   /** Expected number of conversations (for progress), when known. */
   readonly expectedConversations?: number;
   readonly describe: string;
+  /** Version and catalog hash, echoed in the result's inputs. */
+  readonly provenance: RunProvenance;
 }
 
 /** Reads at most the first `bytes` bytes of a file (to recognise a trace's format without reading it whole). */
@@ -248,7 +251,7 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
     ...(args.preemption !== undefined ? { preemption: args.preemption } : {}),
     ...(args.mode !== undefined ? { mode: args.mode } : {}),
   };
-  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe };
+  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog) };
 }
 
 /** Lets the event loop turn (a SIGINT handler, a progress redraw) between kernel slices. */
@@ -326,6 +329,7 @@ export function inputsOf(args: WorkloadArgs, prepared: PreparedSimulation): Reco
     seed: prepared.options.seed,
     ...(args.ratePerS !== undefined ? { rate_per_s: args.ratePerS } : {}),
     ...(prepared.options.durationSeconds !== undefined ? { duration_s: prepared.options.durationSeconds } : {}),
+    ...prepared.provenance,
   };
 }
 

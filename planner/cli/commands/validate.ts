@@ -11,6 +11,7 @@ import { createPerfModelFor } from '../../perf-adapter.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { DEFAULT_CHECK_SECONDS, kernelPerfModels } from './plan.js';
+import { runProvenance } from '../provenance.js';
 
 export interface ValidateArgs {
   readonly plan: string;
@@ -95,7 +96,7 @@ export async function runValidate(args: ValidateArgs, ctx: CommandContext): Prom
   const verdicts = verdictsOf(simulation);
   const holds = simulation.slo?.met ?? verdicts.every((v) => v.pass);
   if (args.junit !== undefined) writeFileAtomic(resolve(ctx.cwd, args.junit), toJunit(args.plan, verdicts), { inputs: [planPath] });
-  const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS } };
+  const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS, ...runProvenance(catalog) } };
   if (args.json) ctx.stdout(`${JSON.stringify(document, null, 2)}\n`);
   else ctx.stdout(`${verdicts.map(describe).join('\n')}\n${holds ? 'the plan holds' : 'the plan does not hold'}\n`);
   return holds ? EXIT_OK : EXIT_FAILS;

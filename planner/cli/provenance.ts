@@ -1,0 +1,15 @@
+/**
+ * What every result records about where it came from, beside the seed: fleetplan's version and a content hash of the
+ * catalogs (and traces) it read. Two results agreeing on these and the seed came from the same inputs.
+ */
+import { catalogFingerprint, packageVersion, type Catalog } from '../../catalogs/index.js';
+
+export interface RunProvenance {
+  readonly version: string;
+  readonly catalog_hash: string;
+}
+
+/** `extraInputs`: text of other inputs read (a trace's content, a user file) that should change the hash. */
+export function runProvenance(catalog: Catalog, extraInputs: readonly string[] = []): RunProvenance {
+  return { version: packageVersion(), catalog_hash: catalogFingerprint(catalog, extraInputs) };
+}
