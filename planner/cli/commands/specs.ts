@@ -1,8 +1,7 @@
 /**
  * The command table of DESIGN.md (CLI contract): every command, its flags, an example that works when pasted, and the
- * function that runs it. Commands whose issue has not landed parse their flags and answer "not built yet" (exit 2).
+ * function that runs it.
  */
-import { inputError } from '../../../catalogs/index.js';
 import type { CommandContext } from '../context.js';
 import { choiceFlag, collect, listFlag, numberFlag } from '../flags.js';
 import { runCatalog } from './catalog.js';
@@ -63,12 +62,6 @@ function workloadArgs(o: Record<string, unknown>): WorkloadArgs {
     ratePerS: num(o.ratePerS), durationS: num(o.durationS), warmupS: num(o.warmupS), seed: num(o.seed), slo: str(o.slo),
     mispredictionRate: num(o.mispredictRate), reservation: str(o.reservation) as WorkloadArgs['reservation'],
     preemption: str(o.preemption) as WorkloadArgs['preemption'], mode: str(o.mode) as WorkloadArgs['mode'], catalogFiles: files(o.catalog),
-  };
-}
-
-function notBuilt(command: string, issue: number) {
-  return async (): Promise<number> => {
-    throw inputError('usage', '', '', `fleetplan ${command}: not built yet (issue #${issue}); its flags are parsed and checked`);
   };
 }
 
