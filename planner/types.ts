@@ -2,7 +2,7 @@
  * The planner's own typed values: what a plan request is, the candidate pools, the cuts the loop adds, and the plan
  * it returns. JSON (snake_case) views of these live in plan-json.ts.
  */
-import type { Datacenter, GpuSpec, LlmSpec, Mix, Role, SloSet } from '../catalogs/types.js';
+import type { Datacenter, GpuSpec, InstancePool, LlmSpec, Mix, Role, SloSet } from '../catalogs/types.js';
 import type { LinkModel, PerfModel } from '../models/types.js';
 import type { SolverInfo, SolverName } from './solve.js';
 
@@ -105,13 +105,8 @@ export interface BindingConstraint {
   readonly text: string;
 }
 
-export interface PlannedPool {
-  readonly gpu: string;
-  readonly llm: string;
-  readonly tp: number;
-  readonly role: Role;
-  readonly count: number;
-  readonly powerCapWatts?: number;
+/** A pool of the plan: the fleet's pool plus the key that names its candidate in the formulation. */
+export interface PlannedPool extends InstancePool {
   readonly poolKey: string;
 }
 

@@ -1,5 +1,6 @@
 /** `fleetplan catalog [gpus|llms|mixes|slos|datacenters]`: what is built in (plus user files), as a table or JSON. */
 import { meanOf } from '../../../models/distribution.js';
+import { kvBytesPerToken } from '../../../models/index.js';
 import { loadCatalog, inputError, suggestId } from '../../../catalogs/index.js';
 import type { Catalog, Datacenter, GpuSpec, LlmSpec, Mix, SloSet } from '../../../catalogs/index.js';
 import type { CommandContext } from '../context.js';
@@ -25,10 +26,6 @@ function gpuJson(g: GpuSpec) {
     price: { ...(g.capexUsd !== undefined ? { capex_usd: g.capexUsd } : {}), ...(g.rentUsdPerHour !== undefined ? { rent_usd_per_h: g.rentUsdPerHour } : {}) },
     sources: g.sources,
   };
-}
-
-function kvBytesPerToken(l: LlmSpec): number {
-  return 2 * l.layers * l.kvHeads * l.headDim * l.kvDtypeBytes;
 }
 
 function llmJson(l: LlmSpec) {

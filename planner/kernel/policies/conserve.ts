@@ -10,7 +10,8 @@ import { isLastTurn, peakKvTokens, type ConvState } from '../conversation.js';
 import type { Engine } from '../engine.js';
 import type { PrefillJob } from '../prefiller.js';
 import type { PolicyFlow, Sim } from '../sim.js';
-import { chooseLeastQueuedPrefiller, chooseMostFreeReservation } from './choose.js';
+import { admitToDecoderAndPrefill } from './admit.js';
+import { chooseLeastQueuedPrefiller } from './choose.js';
 
 function engineOf(sim: Sim, conv: ConvState): Engine {
   return sim.fleet.byInstance[conv.engineIndex] as Engine;
@@ -32,16 +33,7 @@ function kvManagementSeconds(engine: Engine, historyTokens: number): number {
 export function createConserveFlow(mispredict: boolean): PolicyFlow {
   return {
     tryAdmit(sim, conv, now) {
-      const reservation = firstReservation(sim, conv);
-      const engine = chooseMostFreeReservation(sim.fleet.engines, reservation, peakKvTokens(conv.spec));
-      if (engine === undefined) return false;
-      conv.engineIndex = engine.index;
-      conv.reservedTokens = reservation;
-      engine.reservedTokens += reservation;
-      const p = chooseLeastQueuedPrefiller(sim.fleet.prefillers, now);
-      conv.prefillerIndex = p.index;
-      sim.submitPrefill(p, { conv, kind: 'prefill', newTokens: conv.spec.turns[0].inputTokens, cachedTokens: 0, serviceSeconds: 0 }, now);
-      return true;
+      return admitToDecoderAndPrefill(sim, conv, firstReservation(sim, conv), conv.spec.turns[0].inputTokens, now);
     },
 
     prefillDone(sim, conv, job: PrefillJob, now) {

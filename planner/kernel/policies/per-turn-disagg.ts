@@ -3,11 +3,11 @@
  * full context (no cross-turn KV reuse) and its KV transferred to the decoder with the most unreserved KV that can
  * hold the turn; the decoder frees it when the turn ends.
  */
-import { isLastTurn, peakKvTokens, type ConvState } from '../conversation.js';
+import { isLastTurn, type ConvState } from '../conversation.js';
 import type { Engine } from '../engine.js';
 import type { PrefillJob } from '../prefiller.js';
 import type { PolicyFlow, Sim } from '../sim.js';
-import { chooseLeastQueuedPrefiller, chooseMostFreeReservation } from './choose.js';
+import { admitToDecoderAndPrefill } from './admit.js';
 
 function endTurn(sim: Sim, conv: ConvState, now: number): void {
   if (conv.engineIndex >= 0) {
@@ -29,15 +29,7 @@ export function createPerTurnDisaggFlow(): PolicyFlow {
     tryAdmit(sim, conv, now) {
       const turn = conv.spec.turns[conv.turn];
       const reservation = conv.contextTokens + turn.inputTokens + turn.outputTokens;
-      const engine = chooseMostFreeReservation(sim.fleet.engines, reservation, peakKvTokens(conv.spec));
-      if (engine === undefined) return false;
-      conv.engineIndex = engine.index;
-      conv.reservedTokens = reservation;
-      engine.reservedTokens += reservation;
-      const p = chooseLeastQueuedPrefiller(sim.fleet.prefillers, now);
-      conv.prefillerIndex = p.index;
-      sim.submitPrefill(p, { conv, kind: 'prefill', newTokens: conv.contextTokens + turn.inputTokens, cachedTokens: 0, serviceSeconds: 0 }, now);
-      return true;
+      return admitToDecoderAndPrefill(sim, conv, reservation, conv.contextTokens + turn.inputTokens, now);
     },
 
     prefillDone(sim, conv, _job: PrefillJob, now) {
