@@ -51,3 +51,38 @@ export function importVidurCollectives(text: string, file = 'all_reduce.csv'): V
     };
   });
 }
+
+/** One (model, TP, batch) row of Vidur's measured per-iteration CPU overheads of its vLLM-based stack. */
+export interface VidurCpuOverheadRow {
+  readonly model: string;
+  readonly tp: number;
+  readonly batch: number;
+  /** Seconds per iteration by component: schedule, sampler_e2e, prepare_inputs_e2e, process_model_outputs, ray_comm_time. */
+  readonly componentSeconds: Readonly<Record<(typeof VIDUR_CPU_OVERHEADS)[number], number>>;
+}
+
+/** The CPU components Vidur adds to a step (vidur/entities/execution_time.py `_get_cpu_overhead`). */
+export const VIDUR_CPU_OVERHEADS = ['schedule', 'sampler_e2e', 'prepare_inputs_e2e', 'process_model_outputs', 'ray_comm_time'] as const;
+
+/**
+ * Parses Vidur's `cpu_overheads.csv` (ms per iteration; header case varies between Vidur versions). Vidur reads the
+ * median of each component except `ray_comm_time`, whose mean it uses; a file with only its median falls back to that.
+ */
+export function importVidurCpuOverheads(text: string, file = 'cpu_overheads.csv'): VidurCpuOverheadRow[] {
+  const t = parseCsvTable(text, file);
+  const byLower = new Map(t.header.map((h) => [h.toLowerCase(), h]));
+  const column = (name: string) => byLower.get(name);
+  const rayColumn = column('ray_comm_time_mean') ?? column('ray_comm_time_median') ?? 'ray_comm_time_mean';
+  const needed = ['model_name', 'batch_size', 'tensor_parallel_degree', ...VIDUR_CPU_OVERHEADS.slice(0, 4).map((c) => `${c}_median`)];
+  requireColumns(t, [...needed.map((c) => column(c) ?? c), rayColumn], file);
+  return t.records.map(({ line, cells }) => {
+    const ms = (c: string) => readNumber(cells, column(c) ?? c, file, line);
+    const componentSeconds = Object.fromEntries(VIDUR_CPU_OVERHEADS.map((c) => [c, (c === 'ray_comm_time' ? readNumber(cells, rayColumn, file, line) : ms(`${c}_median`)) / 1000])) as VidurCpuOverheadRow['componentSeconds'];
+    return {
+      model: cells[column('model_name')!],
+      tp: readPositive(cells, column('tensor_parallel_degree')!, file, line),
+      batch: readPositive(cells, column('batch_size')!, file, line),
+      componentSeconds,
+    };
+  });
+}
