@@ -58,7 +58,7 @@ describe('runFit()', () => {
     const doc = JSON.parse(out());
     expect(doc.instances[0].prefill.test_rows).toBe(2);
     expect(doc.instances[0].prefill.held_out_mape).toBeLessThan(0.01);
-    await expect(runFit({ profile: 'small.csv' }, context(dir).ctx)).rejects.toThrow(/found 3 prefill rows, expected at least 10/);
+    await expect(runFit({ profile: 'small.csv' }, context(dir).ctx)).rejects.toThrow(/found 3 prefill rows, expected at least 9/);
     await expect(runFit({ profile: 'missing.csv' }, context(dir).ctx)).rejects.toThrow(InputError);
   });
 });

@@ -31,7 +31,7 @@ describe('importFleetplanProfile()', () => {
 describe('fitProfile()', () => {
   it('says how many rows are needed when a profile is too small', () => {
     const rows = importFleetplanProfile(`${HEADER}\nh,l,1,prefill,1,512,,60\nh,l,1,decode,1,,600,30\n`, 'p.csv').rows;
-    expect(message(() => fitProfile(rows, { source: 'p.csv' }))).toBe(`p.csv: h/l/tp1: found 1 prefill rows, expected at least ${requiredRows('prefill', 0.2)} to fit 7 coefficients with hold-out 0.2`);
+    expect(message(() => fitProfile(rows, { source: 'p.csv' }))).toBe(`p.csv: h/l/tp1: found 1 prefill rows, expected at least ${requiredRows('prefill', 0.2)} to fit 6 coefficients with hold-out 0.2`);
   });
   it('recovers a synthetic affine decode exactly and reports zero held-out error', () => {
     const lines = [HEADER];
