@@ -1,12 +1,14 @@
 /**
- * Planner solve benchmark (`npx tsx bench/planner.ts [--quick]`): every catalog GPU type × TP {1,2,4,8} × 2 roles
- * (prefill, decode) × 4 classes (the first class of four catalog mixes), llama-3.1-70b, SLO `standard`, objective
- * tco, SLO `relaxed` (`--standard` for the standard set; `--whole` runs only the whole-plan scenario). For each solver: formulation size, wall time of the MILP solve, objective, whether its answer verified, and
- * whether the default (javascript-lp-solver) had to fall back to HiGHS; the ratio jsLP / HiGHS in the same run.
- * A second scenario adds colocated pools and 70%-capped decoders (3 roles, 2 caps); a third times the whole `plan`
- * (LP relaxation, bound tightening, MILP, kernel check of 20 simulated minutes, tightening rounds, TRIM). The raw MILP
- * timings solve the untightened model at the production gap (1e-6); `plan_default_ms` is what `plan` does (HiGHS,
- * LP relaxation first, tightened bounds). Prints one JSON document.
+ * Planner solve benchmark (`npx tsx bench/planner.ts [--quick] [--standard] [--whole] [--no-trim]`): every catalog GPU
+ * type × TP {1,2,4,8} × 2 roles (prefill, decode) × 4 classes (the first class of four catalog mixes), llama-3.1-70b,
+ * objective tco, SLO `relaxed` (`--standard` for the standard set). Per scenario: formulation size; the default solve
+ * exactly as `plan` calls it (javascript-lp-solver block by block, verified, HiGHS past its size rule) and whether it
+ * fell back; HiGHS through the same split and on the whole model, with the ratio default / HiGHS in the same run;
+ * javascript-lp-solver on the unsplit model once (what the split saves). Medians of 3 runs (1 with --quick). A second
+ * scenario adds colocated pools and 70%-capped decoders (3 roles, 2 caps); a third (`--whole` alone) times the whole
+ * `plan` (LP relaxation, bound tightening, MILP, kernel check of 20 simulated minutes, tightening rounds, TRIM).
+ * `plan_default_ms` is one `planFleet` call (HiGHS LP relaxation for bounds and duals, then the default MILP solve).
+ * Prints one JSON document.
  */
 import { loadBuiltinCatalog } from '../catalogs/index.js';
 import type { InstancePool, Mix } from '../catalogs/types.js';
@@ -54,19 +56,28 @@ async function scenario(name: string, planOptions: PlanOptions) {
   const model = form.model;
   const size = { pools: pools.length, variables: model.variables.length, integers: model.variables.filter((v) => v.integer).length, rows: model.rows.length };
   const runs = quick ? 1 : 3;
-  const highsMs: number[] = [];
-  const jslpMs: number[] = [];
+  const timings = { default: [] as number[], highs: [] as number[], highsWhole: [] as number[], jslpWhole: [] as number[] };
+  let defaultRun: Awaited<ReturnType<typeof solveModel>> | undefined;
   let highsObjective = NaN;
-  let jslp: { status: string; objective: number; verified: boolean } = { status: 'n/a', objective: NaN, verified: false };
+  let jslpWhole = { status: 'n/a', objective: NaN };
   await solveWithHighs({ variables: [], rows: [], objectiveOffset: 0 }, { deadlineMs: 1000 }); // load the wasm outside the timing
+  const timed = async <T>(into: number[], f: () => Promise<T>): Promise<T> => {
+    const t = clockMs();
+    const out = await f();
+    into.push(clockMs() - t);
+    return out;
+  };
   for (let r = 0; r < runs; r++) {
-    const h = await solveWithHighs(model, { deadlineMs: 60_000, mipRelGap: options.mipRelGap, clockMs });
-    highsMs.push(h.wallSeconds! * 1000);
-    highsObjective = h.objective;
-    const j = await solveWithJsLp(model, { deadlineMs: 10_000, clockMs });
-    jslpMs.push(j.wallSeconds! * 1000);
-    const checked = await solveModel(model, { solver: 'jslp', deadlineMs: 1, backends: { jslp: { name: 'jslp', solve: async () => j } } });
-    jslp = { status: j.status, objective: j.objective, verified: checked.info.used === 'jslp' };
+    // The default solve exactly as `plan` calls it (javascript-lp-solver, block by block, verified, size rule).
+    defaultRun = await timed(timings.default, () => solveModel(model, { solver: options.solver, deadlineMs: 60_000, mipRelGap: options.mipRelGap, clockMs }));
+    // HiGHS through the same path (same blocks), and on the whole model at once.
+    await timed(timings.highs, () => solveModel(model, { solver: 'highs', deadlineMs: 60_000, mipRelGap: options.mipRelGap, clockMs }));
+    highsObjective = (await timed(timings.highsWhole, () => solveWithHighs(model, { deadlineMs: 60_000, mipRelGap: options.mipRelGap, clockMs }))).objective;
+    // javascript-lp-solver on the whole model (no split), once: what the split saves.
+    if (r === 0 && !quick) {
+      const j = await timed(timings.jslpWhole, () => solveWithJsLp(model, { deadlineMs: 30_000, clockMs }));
+      jslpWhole = { status: j.status, objective: j.objective };
+    }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const t1 = clockMs();
@@ -76,13 +87,15 @@ async function scenario(name: string, planOptions: PlanOptions) {
     scenario: name,
     ...size,
     formulate_ms: Math.round(formulateMs),
-    highs_ms: Math.round(median(highsMs)),
-    highs_objective: highsObjective,
-    jslp_ms: Math.round(median(jslpMs)),
-    jslp_status: jslp.status,
-    jslp_verified: jslp.verified,
-    jslp_objective: jslp.objective,
-    jslp_over_highs: +(median(jslpMs) / median(highsMs)).toFixed(2),
+    default_solver: options.solver,
+    default_solve_ms: Math.round(median(timings.default)),
+    default_solve_info: defaultRun?.info,
+    default_objective: defaultRun?.solution.objective,
+    highs_ms: Math.round(median(timings.highs)),
+    default_over_highs: +(median(timings.default) / median(timings.highs)).toFixed(2),
+    highs_whole_model_ms: Math.round(median(timings.highsWhole)),
+    highs_whole_model_objective: highsObjective,
+    ...(timings.jslpWhole.length > 0 ? { jslp_whole_model_ms: Math.round(timings.jslpWhole[0]), jslp_whole_model: jslpWhole } : {}),
     plan_default_ms: Math.round(planMs),
     plan_default_solver: full.ok ? full.plan.solver : full.solver,
     plan_ok: full.ok,
@@ -101,7 +114,7 @@ async function wholePlan() {
     const r = await checker(fleet);
     kernelMs += clockMs() - t;
     return r;
-  }, { clockMs, ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) });
+  }, { clockMs, ...(solverArg ? { solver: solverArg } : {}), ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) });
   return {
     scenario: 'whole plan: solve + kernel check (1200 simulated s) per round',
     wall_ms: Math.round(clockMs() - t0),
@@ -125,6 +138,7 @@ async function wholePlan() {
 
 const wholeOnly = process.argv.includes('--whole');
 const noTrim = process.argv.includes('--no-trim');
+const solverArg = process.argv.find((a) => a.startsWith('--solver='))?.slice('--solver='.length) as 'jslp' | 'highs' | undefined;
 const results: unknown[] = [];
 if (!wholeOnly) results.push(await scenario('2 roles, TDP', { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] } }));
 if (!quick && !wholeOnly) results.push(await scenario('3 roles, decoders also at 70% TDP', {}));

@@ -57,9 +57,9 @@ export function resolveOptions(options: PlanOptions, datacenterPowerCapWatts?: n
     ttfetFloorSecondsByClass: options.ttfetFloorSecondsByClass,
     link: options.link,
     maxBatch: options.maxBatch ?? 512,
-    // HiGHS by default: on the catalog-wide benchmark (bench/planner.ts) javascript-lp-solver needs 6 s for what HiGHS
-    // solves in 0.5 s, and stops without an integral answer on the larger formulation. jsLP stays selectable.
-    solver: options.solver ?? 'highs',
+    // javascript-lp-solver by default (DESIGN.md): solved block by block it takes 0.5–0.6 s on the catalog-wide
+    // benchmark where HiGHS takes 2.2 s (bench/planner.ts); blocks above JSLP_BLOCK_SIZE_LIMIT go to HiGHS (solve.ts).
+    solver: options.solver ?? 'jslp',
     deadlineMs: options.deadlineMs ?? 10_000,
     // 1e-6 of a multi-million-dollar TCO is a few dollars; proving optimality to 1e-9 costs HiGHS seconds.
     mipRelGap: options.mipRelGap ?? 1e-6,

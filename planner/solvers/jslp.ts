@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import * as jslpModule from 'javascript-lp-solver';
 import { evaluateObjective, solveTrivially, type LpModel, type LpSolution, type LpSolveOptions, type LpSolver } from '../lp-model.js';
+import { findImpliedUpperBounds } from './implied-bounds.js';
 
 interface JsLpModel {
   optimize: string;
@@ -28,18 +29,19 @@ const jslp: JsLpApi = ((jslpModule as unknown as { default?: JsLpApi }).default 
 /** Models with more variables × rows than this run in a killable worker (200×100 measured ≤ 0.5 s inline). */
 export const INLINE_SIZE_LIMIT = 20_000;
 
-/** Translates the neutral model; bounds become rows because the library has no variable bounds. */
+/** Translates the neutral model; bounds become rows (the library has no variable bounds) unless a row implies them. */
 export function toJsLpModel(model: LpModel, options: LpSolveOptions): JsLpModel {
   const constraints: JsLpModel['constraints'] = {};
   const variables: JsLpModel['variables'] = {};
   const ints: JsLpModel['ints'] = {};
+  const implied = findImpliedUpperBounds(model);
   model.variables.forEach((v, i) => {
     const coefs: Record<string, number> = { obj: v.objective };
     if (v.lower > 0) {
       coefs[`l${i}`] = 1;
       constraints[`l${i}`] = { min: v.lower };
     }
-    if (Number.isFinite(v.upper)) {
+    if (Number.isFinite(v.upper) && !implied[i]) {
       coefs[`u${i}`] = 1;
       constraints[`u${i}`] = { max: v.upper };
     }

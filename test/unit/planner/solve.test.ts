@@ -41,6 +41,27 @@ describe('solvers', () => {
     expect(j.objective).toBeCloseTo(h.objective, 9);
   });
 
+  it('solveModel() sends a block above the size limit straight to HiGHS and says so', async () => {
+    const never: LpSolver = { name: 'jslp', solve: async () => { throw new Error('jslp must not be asked'); } };
+    const res = await solveModel(small, { solver: 'jslp', deadlineMs: 5000, jslpSizeLimit: 1, backends: { jslp: never } });
+    expect(res.info).toMatchObject({ used: 'highs', fallbackReason: 'jslp skipped: 2 variables × 1 rows is above its size limit (1)' });
+    expect(res.solution.objective).toBeCloseTo(5, 9);
+  });
+
+  it('toJsLpModel() leaves out upper bounds a row already implies (x ≤ 1 under Σx = 1)', () => {
+    const shares: LpModel = {
+      objectiveOffset: 0,
+      variables: [
+        { name: 'x0', lower: 0, upper: 1, integer: false, objective: 1 },
+        { name: 'x1', lower: 0, upper: 1, integer: false, objective: 2 },
+        { name: 'x2', lower: 0, upper: 0.5, integer: false, objective: 3 }, // tighter than the row: kept
+      ],
+      rows: [{ name: 'route', terms: [{ index: 0, coef: 1 }, { index: 1, coef: 1 }, { index: 2, coef: 1 }], lower: 1, upper: 1 }],
+    };
+    const m = toJsLpModel(shares, { deadlineMs: 100 });
+    expect(Object.keys(m.constraints).sort()).toEqual(['r0', 'u2']);
+  });
+
   it('toJsLpModel() turns variable bounds into rows and integrality into ints', () => {
     const m = toJsLpModel({ ...small, variables: [{ ...small.variables[0], lower: 1 }, small.variables[1]] }, { deadlineMs: 100 });
     expect(m.constraints.l0).toEqual({ min: 1 });
@@ -80,7 +101,7 @@ describe('solvers', () => {
     const stopped = await solveWithJsLp(model, { deadlineMs: 300 }, { isolation: 'worker' });
     expect(stopped.status).toBe('time-limit');
     const jslpStoppedAt300Ms = { name: 'jslp' as const, solve: (m: LpModel, o: { deadlineMs: number }) => solveWithJsLp(m, { ...o, deadlineMs: 300 }, { isolation: 'worker' }) };
-    const res = await solveModel(model, { solver: 'jslp', deadlineMs: 30_000, backends: { jslp: jslpStoppedAt300Ms } });
+    const res = await solveModel(model, { solver: 'jslp', deadlineMs: 30_000, jslpSizeLimit: Infinity, backends: { jslp: jslpStoppedAt300Ms } });
     expect(res.info).toMatchObject({ used: 'highs', fallbackReason: 'jslp time limit (worker stopped at deadline)' });
     expect(res.verification?.ok).toBe(true);
   });
