@@ -5,6 +5,7 @@ import type { Role } from '../catalogs/types.js';
 import type { LinkModel } from '../models/types.js';
 import type { Objective, PlanCut, PlanOptions } from './types.js';
 import type { SolverName } from './solve.js';
+import { DEFAULT_MAX_DECODE_BATCH } from './kernel/types.js';
 
 export interface ResolvedOptions {
   readonly objective: Objective;
@@ -56,7 +57,8 @@ export function resolveOptions(options: PlanOptions, datacenterPowerCapWatts?: n
     linkUtilisation: options.linkUtilisation ?? 0.8,
     ttfetFloorSecondsByClass: options.ttfetFloorSecondsByClass,
     link: options.link,
-    maxBatch: options.maxBatch ?? 512,
+    // The kernel's engine cap, so the plan never counts on a batch the check (and vLLM's default) will not run.
+    maxBatch: options.maxBatch ?? DEFAULT_MAX_DECODE_BATCH,
     // javascript-lp-solver by default (DESIGN.md): solved block by block it takes 0.5–0.6 s on the catalog-wide
     // benchmark where HiGHS takes 2.2 s (bench/planner.ts); blocks above JSLP_BLOCK_SIZE_LIMIT go to HiGHS (solve.ts).
     solver: options.solver ?? 'jslp',

@@ -26,6 +26,13 @@ export interface ConversationSpec {
 export type PolicyName = 'conserve' | 'per-turn-predict' | 'per-turn-disagg' | 'colocated';
 export const POLICY_NAMES: readonly PolicyName[] = ['conserve', 'per-turn-predict', 'per-turn-disagg', 'colocated'];
 
+/**
+ * Most sequences one engine decodes at once unless told otherwise (vLLM's default max_num_seqs is 256). The planner
+ * sizes decode batches against this same figure (options.ts): it used to offer batch 512, which the kernel would
+ * never run (the catalog-wide bench plan chose 512 for multi-turn-chat on gaudi3 TP8).
+ */
+export const DEFAULT_MAX_DECODE_BATCH = 256;
+
 export interface KernelOptions {
   readonly policy: PolicyName;
   readonly seed: number;
@@ -126,7 +133,7 @@ export function resolveOptions(o: KernelOptions): ResolvedOptions {
     prefillTokenBudget: o.prefillTokenBudget ?? 16384,
     prefillMaxBatch: o.prefillMaxBatch ?? 64,
     engineTokenBudget: o.engineTokenBudget ?? 2048,
-    maxDecodeBatch: o.maxDecodeBatch ?? 256,
+    maxDecodeBatch: o.maxDecodeBatch ?? DEFAULT_MAX_DECODE_BATCH,
     sampleIntervalSeconds: o.sampleIntervalSeconds ?? 5,
     slo: o.slo,
     onProgress: o.onProgress,

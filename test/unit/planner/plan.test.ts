@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planFleet } from '../../../planner/plan.js';
 import { planToFleet } from '../../../planner/fleet.js';
 import { planToJson } from '../../../planner/plan-json.js';
+import { DEFAULT_MAX_DECODE_BATCH } from '../../../planner/kernel/types.js';
 import type { PlanRequest } from '../../../planner/types.js';
 import { DATACENTER, LLAMA_70B, LLAMA_8B, makeClass, makeGpu, makeMix, makeSlo, syntheticPerfFor } from './synthetic.js';
 
@@ -33,6 +34,16 @@ describe('planFleet()', () => {
     for (const shares of Object.values(p.routing)) expect(Object.values(shares).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1 - 1e-6);
     expect(p.binding.some((b) => b.binding && b.pool !== undefined)).toBe(true);
     expect(p.energy.jPerOutputToken).toBeGreaterThan(0);
+  });
+
+  it('never counts on a decode batch the kernel will not run (its engine cap, 256)', async () => {
+    const loose = request({ slo: makeSlo(600, 600) });
+    const capped = await planFleet(loose);
+    const uncapped = await planFleet(loose, { maxBatch: 4096 });
+    if (!capped.ok || !uncapped.ok) throw new Error('expected plans');
+    const largest = (p: typeof capped.plan) => Math.max(...p.operatingPoints.map((o) => o.batch ?? 0));
+    expect(largest(uncapped.plan)).toBeGreaterThan(DEFAULT_MAX_DECODE_BATCH); // the loose SLO would use more
+    expect(largest(capped.plan)).toBeLessThanOrEqual(DEFAULT_MAX_DECODE_BATCH);
   });
 
   it('the gpus objective never buys more GPUs than the tco plan', async () => {
