@@ -57,7 +57,8 @@ export interface Round {
   readonly outcome: PlanOutcome;
   readonly check?: CheckResult;
   /** Set on TRIM rounds: the pool that lost one instance, and whether the smaller plan held (and was kept). */
-  readonly trim?: { readonly poolKey: string; readonly kept: boolean };
+  /** A TRIM attempt: `count` instances taken from `poolKey`, and whether the smaller plan held. */
+  readonly trim?: { readonly poolKey: string; readonly count: number; readonly kept: boolean };
 }
 
 /** What TRIM did after the plan held. */
@@ -218,7 +219,7 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
     if (check.holds) {
       if (!options.trim || options.trim.maxChecks <= 0) return { holds: true, rounds, plan, check, stoppedBecause: 'holds' };
       const trimmed = await trimPlan(request, plan, check, (p) => checkPlan(planToFleet(p, fleetOptions)), options.trim.maxChecks);
-      for (const a of trimmed.attempts) rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan: a.plan }, check: a.check, trim: { poolKey: a.poolKey, kept: a.kept } });
+      for (const a of trimmed.attempts) rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan: a.plan }, check: a.check, trim: { poolKey: a.poolKey, count: a.count, kept: a.kept } });
       const trim = { attempts: trimmed.attempts.length, removed: trimmed.removed, maxChecks: options.trim.maxChecks, budgetExhausted: trimmed.budgetExhausted, objectiveSaved: trimmed.objectiveSaved };
       return { holds: true, rounds, plan: trimmed.plan, check: trimmed.check, stoppedBecause: 'holds', trim };
     }

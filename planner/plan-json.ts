@@ -81,7 +81,7 @@ function roundJson(r: Round, next: Round | undefined) {
     ...(r.outcome.ok ? { instances: planToJson(r.outcome.plan).instances, objective_value: r.outcome.plan.objectiveValue } : { no_plan: r.outcome.reason }),
     ...(r.check ? { check: { holds: r.check.holds, misses } } : {}),
     // TRIM rounds: one instance removed from `pool` after the plan held; kept when the smaller plan still held.
-    ...(r.trim ? { trim: { pool: r.trim.poolKey, removed: 1, kept: r.trim.kept } } : {}),
+    ...(r.trim ? { trim: { pool: r.trim.poolKey, removed: r.trim.count, kept: r.trim.kept } } : {}),
     // The cuts added after this round (the next round's cuts that this one did not have).
     ...(next && !next.trim ? { cut: next.cuts.slice(r.cuts.length).map(cutJson) } : {}),
   };

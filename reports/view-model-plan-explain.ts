@@ -135,7 +135,9 @@ export function buildRoundsSection(rounds: readonly PlanRound[] | undefined): Se
     const noPlan = readString(record['no_plan']);
     const trim = readRecord(record['trim']);
     const fleet = noPlan ? `no plan: ${noPlan}` : describeInstances(instances);
-    const cut = trim ? `trim: one instance removed from ${readString(trim['pool']) ?? 'a pool'}, ${trim['kept'] === true ? 'kept (still held)' : 'put back (the smaller plan missed)'}` : describeCut(r.cut);
+    const removedCount = typeof trim?.['removed'] === 'number' ? trim['removed'] : 1;
+    const what = removedCount === 1 ? 'one instance' : `${removedCount} instances`;
+    const cut = trim ? `trim: ${what} removed from ${readString(trim['pool']) ?? 'a pool'}, ${trim['kept'] === true ? 'kept (still held)' : 'put back (the smaller plan missed)'}` : describeCut(r.cut);
     return [
       numberCell(formatCount(readNumber(r.round) ?? i + 1)), textCell(fleet), numberCell(formatCount(countGpus(instances))),
       verdictCell(typeof r.check?.holds === 'boolean' ? r.check.holds : undefined), textCell(misses.length > 0 ? misses.join('; ') : '—'), textCell(cut),

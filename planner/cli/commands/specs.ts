@@ -83,7 +83,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--horizon-years <n>', description: 'TCO horizon in years', parse: numberFlag({ exclusiveMin: 0 }) as never, default: 3 },
       { flags: '--solver <name>', description: 'LP/MILP backend', choices: ['jslp', 'highs'] },
       { flags: '--pareto', description: 'also compute the cost–energy Pareto front' },
-      { flags: '--no-trim', description: 'keep the first plan that holds (default: remove instances one at a time while it still holds, up to 4 kernel checks)' },
+      { flags: '--no-trim', description: 'keep the first plan that holds (default: remove instances while it still holds, half a pool first, halving on a miss, up to 8 kernel checks)' },
       seedOption,
       { flags: '--out <dir>', description: 'write plan.yaml, plan.json and report.html here' },
       jsonOption, catalogOption,

@@ -122,6 +122,29 @@ describe('planAndCheck() with TRIM', () => {
     expect(trims.some((r) => r.trim!.poolKey.includes('/decode/') && !r.trim!.kept)).toBe(true);
   });
 
+  it('halves its step on a miss, so a large surplus goes in about log2(count) checks', async () => {
+    const busier: PlanRequest = { ...request, mix: makeMix([makeClass('agent', { arrivalRatePerSecond: 64 })]) };
+    const base = (await planAndCheck(busier, fakeChecker(0, 0).check, options)).plan!;
+    const decoders0 = count({ instances: base.instances, links: [] } as unknown as Fleet, 'decode');
+    expect(decoders0).toBeGreaterThanOrEqual(16);
+    const needed = Math.ceil(decoders0 * 0.6); // the kernel needs 60% of what the model bought
+    const { check } = fakeChecker(needed, 1);
+    const result = await planAndCheck(busier, check, { ...options, trim: { maxChecks: 30 } });
+    const final = result.plan!.instances.filter((i) => i.role === 'decode').reduce((a, i) => a + i.count, 0);
+    expect(final).toBe(needed); // tight, as one-at-a-time would end
+    const decodeAttempts = result.rounds.filter((r) => r.trim?.poolKey.includes('/decode/'));
+    // One instance at a time would take decoders0 − needed + 1 checks on the decoders.
+    expect(decodeAttempts.length).toBeLessThan(decoders0 - needed + 1);
+    expect(decodeAttempts.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(decoders0)) + 1);
+    expect(decodeAttempts[0].trim!.count).toBe(Math.floor(decoders0 / 2));
+    // Every removal is recorded instance by instance; the JSON round says how many went at once.
+    expect(result.trim!.removed.filter((k) => k.includes('/decode/'))).toHaveLength(decoders0 - needed);
+    const json = loopToJson(result);
+    expect(json.rounds.filter((r) => 'trim' in r && r.trim).map((r) => (r as { trim: { removed: number } }).trim.removed)).toEqual(
+      result.rounds.filter((r) => r.trim).map((r) => r.trim!.count),
+    );
+  });
+
   it('stops at its budget of kernel checks and says so', async () => {
     const { check } = fakeChecker(0, 0);
     const result = await planAndCheck(busy, check, { ...options, trim: { maxChecks: 1 } });
