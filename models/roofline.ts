@@ -7,6 +7,7 @@
 import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
 import type { GpuEfficiency, LatencyCoefficients, RooflineCalibration } from './coefficients.js';
 import { activeParameters, kvBytesPerToken, weightBytes } from './specs.js';
+import { PREFILL_FEATURE_NAMES } from './features.js';
 
 export const ROOFLINE_PREFILL_TERMS = ['step_overhead', 'layer_kernels', 'weight_read', 'linear_compute', 'attention_compute', 'all_reduce_bytes', 'all_reduce_latency'] as const;
 export const ROOFLINE_DECODE_TERMS = ['step_overhead', 'layer_kernels', 'weight_read', 'kv_read', 'linear_compute', 'all_reduce_latency'] as const;
@@ -82,13 +83,16 @@ export function efficiencyFor(calibration: RooflineCalibration, gpuId: string): 
   return calibration.efficiencies[gpuId] ?? calibration.defaultEfficiency;
 }
 
+// The roofline has no per-sequence or hinge terms: zeros for the rest of the fitted prefill form.
+const UNUSED_PREFILL_TERMS: readonly number[] = new Array(PREFILL_FEATURE_NAMES.length - 3).fill(0);
+
 /** A roofline model in the fitted forms: prefill/decode coefficient vectors of features.ts. */
 export function deriveRooflineCoefficients(gpu: GpuSpec, llm: LlmSpec, tp: number, calibration: RooflineCalibration): LatencyCoefficients {
   const p = computePhysicalTimes(gpu, llm, tp, efficiencyFor(calibration, gpu.id));
   const [xs, xl, xw, xc, xa, xr, xn] = calibration.prefill;
   const [zs, zl, zw, zk, zc, zn] = calibration.decode;
   return {
-    prefill: [xs * p.stepSeconds + xl * p.layerKernelSeconds + xw * p.weightReadSeconds + xn * p.allReduceLatencySeconds, xc * p.prefillComputeSecondsPerToken + xr * p.allReduceSecondsPerToken, xa * p.attentionSecondsPerPair, 0, 0, 0, 0],
+    prefill: [xs * p.stepSeconds + xl * p.layerKernelSeconds + xw * p.weightReadSeconds + xn * p.allReduceLatencySeconds, xc * p.prefillComputeSecondsPerToken + xr * p.allReduceSecondsPerToken, xa * p.attentionSecondsPerPair, ...UNUSED_PREFILL_TERMS],
     decode: [zs * p.stepSeconds + zl * p.layerKernelSeconds + zw * p.weightReadSeconds + zn * p.allReduceLatencySeconds, zc * p.computeSecondsPerToken, zk * p.kvReadSecondsPerContextToken],
   };
 }
