@@ -27,7 +27,7 @@ function buildPlanVerdict(plan: PlanResult): Verdict {
   // Trim rounds (one instance removed after the plan held) are checks of a smaller plan, not search rounds.
   const trims = (plan.rounds ?? []).filter((r) => readRecord((r as unknown as Record<string, unknown>)['trim']) !== undefined).length;
   const search = rounds === undefined ? undefined : rounds - trims;
-  const roundsLine = search === undefined ? null : `Found in ${search} plan → kernel round${search === 1 ? '' : 's'}${trims > 0 ? `, then ${trims} trim check${trims === 1 ? '' : 's'} (removing one instance at a time while it still holds)` : ''}.`;
+  const roundsLine = search === undefined ? null : `Found in ${search} plan → kernel round${search === 1 ? '' : 's'}${trims > 0 ? `, then ${trims} trim check${trims === 1 ? '' : 's'} (taking instances away while it still holds: half a pool first, fewer after a miss)` : ''}.`;
   if (plan.holds === true) {
     return { status: 'pass', label: 'HOLDS', headline: `This plan meets its SLOs with ${fleet}.`, points: [checkLine, ...(roundsLine ? [roundsLine] : [])] };
   }
