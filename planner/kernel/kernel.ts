@@ -45,8 +45,8 @@ export interface KernelRun {
 export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpec>, perfModelFor: PerfModelFor, options: KernelOptions): KernelRun {
   const o = resolveOptions(options);
   const setup = setUpFleet(fleet, perfModelFor, o);
-  const accounts: InstanceAccount[] = setup.byInstance.map((inst) => ({ poolIndex: inst.poolIndex, idleWatts: inst.model.powerWatts('idle'), busySeconds: 0, busyJoules: 0 }));
-  const metrics = new MetricsCollector(o.warmupSeconds, accounts, fleet.instances.length, o.sampleIntervalSeconds);
+  const accounts: InstanceAccount[] = setup.byInstance.map((inst) => ({ poolIndex: inst.poolIndex, idleWatts: inst.model.powerWatts('idle'), busySeconds: 0, busyJoules: 0, loadedBusySeconds: 0 }));
+  const metrics = new MetricsCollector(o.warmupSeconds, accounts, fleet.instances.length, o.sampleIntervalSeconds, o.durationSeconds);
   const sim = new Sim(o, setup, metrics, createPolicyFlow(o.policy));
   const queue = new EventQueue();
   const iterator = workload[Symbol.iterator]();

@@ -1,6 +1,10 @@
 /**
  * What a run measures. Only conversations that arrived after the warm-up are counted in latency statistics;
- * energy and utilisation are integrated over the measured window [warm-up, end of run].
+ * energy is integrated over the measured window [warm-up, end of run]. Utilisation and the KV occupancy
+ * distribution cover the loaded window [warm-up, end of arrivals] when the run has an arrival duration: after the
+ * last arrival the load drains to zero, and on a 20-minute check whose longest conversations run for an hour that
+ * drain diluted a prefill tier busy ~90% of the loaded time to a reported 22% (so the loop could not see which tier
+ * was short).
  */
 import type { ConvState } from './conversation.js';
 import { addArithmetic, addValue, createHistogram, type Histogram } from './histogram.js';
@@ -11,6 +15,8 @@ export interface InstanceAccount {
   readonly idleWatts: number;
   busySeconds: number;
   busyJoules: number;
+  /** Busy seconds inside the loaded window [warm-up, end of arrivals]. */
+  loadedBusySeconds: number;
 }
 
 export class MetricsCollector {
@@ -54,6 +60,8 @@ export class MetricsCollector {
     readonly instances: InstanceAccount[],
     numPools: number,
     sampleIntervalSeconds = 5,
+    /** End of the loaded window: the arrival duration, Infinity when the run has none (the whole run). */
+    readonly loadEndSeconds = Infinity,
   ) {
     this.occupancy = Array.from({ length: numPools }, () => createHistogram());
     this.occupancySeries = Array.from({ length: numPools }, () => createSeries(warmupSeconds, sampleIntervalSeconds));
@@ -68,7 +76,7 @@ export class MetricsCollector {
     for (let i = 0; i < engines; i++) {
       const pool = poolOf(i);
       const share = occupancyOf(i);
-      addValue(this.occupancy[pool], share);
+      if (timeSeconds <= this.loadEndSeconds) addValue(this.occupancy[pool], share);
       this.sampleSums[pool] += share;
       this.sampleCounts[pool]++;
     }
@@ -159,5 +167,7 @@ export class MetricsCollector {
     const account = this.instances[instance];
     account.busySeconds += endSeconds - from;
     account.busyJoules += (endSeconds - from) * powerWatts;
+    const loadedEnd = Math.min(endSeconds, this.loadEndSeconds);
+    if (loadedEnd > from) account.loadedBusySeconds += loadedEnd - from;
   }
 }

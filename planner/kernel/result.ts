@@ -1,7 +1,8 @@
 /**
  * The run's JSON (DESIGN.md's metric names are the contract). Every number is rounded to 9 significant digits so
  * outputs are stable byte for byte and readable; `wall_s` is added by the caller, which owns the clock.
- * Energy and utilisation cover the window [warm-up, end of run] for every instance (idle included); token counts
+ * Energy covers the window [warm-up, end of run] for every instance (idle included); utilisation and KV occupancy the
+ * loaded window [warm-up, end of arrivals] (metrics.ts says why); token counts
  * (tokens_per_j, output_tokens_per_j, energy_per_conversation_j) cover the conversations that arrived after the
  * warm-up and finished. Conversations still in flight from the warm-up are served in the window too, so short runs
  * slightly overstate energy per token; run long enough that the warm-up is a small share.
@@ -22,6 +23,7 @@ export interface PoolResult {
   /** The role this run gave it ('prefill' or 'decode' for disaggregated policies, 'colocated' otherwise). */
   readonly served_as: string;
   readonly count: number;
+  /** Busy share of the pool's instances over the loaded window [warm-up, end of arrivals]. */
   readonly utilization: number;
   readonly kv_occupancy: { readonly mean: number; readonly p95: number } | null;
   readonly energy_j: number;
@@ -127,10 +129,12 @@ export function buildResult(r: ResultInputs): SimulationResult {
   const window = Math.max(0, r.simEndSeconds - o.warmupSeconds);
   const poolEnergy = new Float64Array(r.fleet.instances.length);
   const poolBusy = new Float64Array(r.fleet.instances.length);
+  // Utilisation is read over the loaded window (metrics.ts): from the warm-up to the end of arrivals or of the run.
+  const loadedWindow = Math.max(0, Math.min(r.simEndSeconds, m.loadEndSeconds) - o.warmupSeconds);
   for (const a of m.instances) {
     const busy = Math.min(a.busySeconds, window);
     poolEnergy[a.poolIndex] += a.busyJoules + a.idleWatts * (window - busy);
-    poolBusy[a.poolIndex] += busy;
+    poolBusy[a.poolIndex] += Math.min(a.loadedBusySeconds, loadedWindow);
   }
   let energy = 0;
   for (const e of poolEnergy) energy += e;
@@ -143,7 +147,7 @@ export function buildResult(r: ResultInputs): SimulationResult {
       role: pool.role,
       served_as: servedAs,
       count: pool.count,
-      utilization: roundFigure(window > 0 && pool.count > 0 ? poolBusy[i] / (window * pool.count) : 0),
+      utilization: roundFigure(loadedWindow > 0 && pool.count > 0 ? poolBusy[i] / (loadedWindow * pool.count) : 0),
       kv_occupancy: servedAs === 'prefill' ? null : occupancyOf(m.occupancy[i]),
       energy_j: roundFigure(poolEnergy[i]),
     };

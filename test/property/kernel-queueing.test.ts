@@ -68,4 +68,30 @@ describe('kernel queueing', () => {
     const wq = erlangC * meanService / (c * (1 - rho));
     expect(Math.abs(simulatedWait - wq) / wq).toBeLessThan(0.03);
   });
+
+  it('utilisation is read over the loaded window: a long drain after the last arrival does not dilute it', () => {
+    // One prefiller at offered load λ·E[S] ≈ 0.5 for 2,000 s; every conversation then waits 3,000 s on a tool, so the
+    // run lasts more than twice as long as its arrivals. Utilisation must still match the offered load.
+    const rate = 4;
+    const durationSeconds = 2000;
+    const mix = buildMix(rate, {
+      turns: { kind: 'fixed', value: 2 },
+      firstInputTokens: { kind: 'uniform', min: 500, max: 4000 },
+      appendedInputTokens: { kind: 'fixed', value: 10 },
+      outputTokens: oneToken,
+      toolLatencySeconds: { kind: 'fixed', value: 3000 },
+    });
+    const fleet = buildFleet({ prefill: 1, decode: 1 });
+    const perf = (p: Parameters<typeof createSyntheticPerfModel>[0]) => createSyntheticPerfModel(p, { kvCapacityTokens: 1e12 });
+    const workload = () => generateConversations(mix, { seed: 7, durationSeconds });
+    const r = simulateConversations(fleet, workload(), perf, { policy: 'conserve', seed: 7, durationSeconds, prefillMaxBatch: 1, prefillTokenBudget: 1 << 20 });
+    const model = perf(fleet.instances[0]);
+    let work = 0;
+    for (const c of workload()) work += model.prefillSeconds(c.turns[0].inputTokens, 0);
+    const offered = work / durationSeconds;
+    expect(r.sim_time_s).toBeGreaterThan(2 * durationSeconds);
+    expect(offered).toBeGreaterThan(0.3);
+    const prefill = r.pools.find((p) => p.served_as === 'prefill')!;
+    expect(Math.abs(prefill.utilization - offered) / offered).toBeLessThan(0.05);
+  });
 });
