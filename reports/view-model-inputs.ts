@@ -137,7 +137,7 @@ export function buildInputsSection(inputs: ResultInputs | undefined): Section {
     fact('SLO set', describeReference(inputs.slo) ?? '—'),
     fact('Seed', readNumber(inputs.seed) === undefined ? '—' : String(inputs.seed)),
     fact('fleetplan version', readString(inputs.version) ?? 'not recorded'),
-    fact('Catalog hash', readString(inputs.catalog_hash) ?? 'not recorded', 'content hash of the catalogs and traces used'),
+    fact('Catalog hash', readString(inputs.catalog_hash) ?? 'not recorded', 'content hash of the catalogs, coefficients, mix, SLO set and trace used'),
     ...buildOtherFacts(inputs),
     ...buildPriceFacts(inputs),
   ];

@@ -1,6 +1,7 @@
 /**
  * What every result records about where it came from, beside the seed: fleetplan's version and a content hash of the
- * catalogs (and traces) it read. Two results agreeing on these and the seed came from the same inputs.
+ * catalogs and shipped coefficients plus what the run read beside them (its mix and SLO set, which may come from a
+ * user file; a trace's bytes). Two results agreeing on these and the seed came from the same inputs.
  */
 import { catalogFingerprint, packageVersion, type Catalog } from '../../catalogs/index.js';
 

@@ -16,6 +16,7 @@ import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { conserveTraceWorkload, createPerfModelCache, toSimulationDocument, yieldToEventLoop } from './simulate.js';
 import { renderReport } from '../../../reports/index.js';
+import { digestFile } from '../file-digest.js';
 import { runProvenance } from '../provenance.js';
 
 export interface PaperArgs {
@@ -185,7 +186,7 @@ export async function runPaperScenario(args: PaperArgs, ctx: CommandContext): Pr
     rows.push(toRow(result, run.rate, run.decoderW, run.mispredict));
     if (run.rate === headlineRate && run.decoderW === 300 && (run.mispredict === null || run.mispredict === 0.1)) headline.push(result);
   }
-  const provenance = runProvenance(catalog);
+  const provenance = runProvenance(catalog, [`trace ${digestFile(tracePath)}`]);
   const doc = {
     kind: 'comparison' as const,
     format_version: 1,

@@ -187,7 +187,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...(tiers ?? {}),
     ...pareto,
     ...(simulation ? { check: simulation } : {}),
-    inputs: { mix: mix.id, llm: llm.id, slo: slo.id, gpus: candidateGpus(args, catalog).map((g) => g.id), seed, duration_s: durationS, ...runProvenance(catalog) },
+    inputs: { mix: mix.id, llm: llm.id, slo: slo.id, gpus: candidateGpus(args, catalog).map((g) => g.id), seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)]) },
   };
   if (args.out !== undefined) {
     const outDir = resolve(ctx.cwd, args.out);

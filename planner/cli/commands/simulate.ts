@@ -7,6 +7,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { inputError, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet } from '../../../catalogs/index.js';
 import type { Catalog, Fleet, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
+import { digestFile } from '../file-digest.js';
 import { createAzureReader, createConserveReader, createFleetplanReader, createMooncakeReader, reconstructConversations, type NumberedLine } from '../../../catalogs/traces/index.js';
 import { createPerfModel, type PerfModel } from '../../../models/index.js';
 import { generateConversations, simulateConversationsSliced, withPoissonArrivals, type ConversationSpec, type KernelOptions, type PolicyName, type SimulationResult } from '../../kernel/index.js';
@@ -222,6 +223,7 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
   if (mixRef === undefined && args.trace === undefined) throw inputError('usage', '', '--mix/--trace', 'found neither, expected --mix or --trace (or a plan that names its mix)');
   const seed = args.seed ?? 1;
   const slo: SloSet | undefined = sloRef === undefined ? undefined : resolveSloSet(sloRef, catalog, { cwd: ctx.cwd });
+  const extraInputs: string[] = slo !== undefined ? [JSON.stringify(slo)] : [];
   const perfModelFor = createPerfModelCache(catalog);
   let workload: () => Iterable<ConversationSpec>;
   let expected: number | undefined;
@@ -229,11 +231,13 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
   let durationSeconds = args.durationS;
   if (args.trace !== undefined) {
     const t = buildTraceWorkload(args, ctx, seed);
+    extraInputs.push(`trace ${digestFile(resolve(ctx.cwd, args.trace))}`);
     workload = t.workload;
     expected = t.count;
     describe = `trace ${args.trace}`;
   } else {
     const mix = withRate(resolveMix(mixRef!, catalog, { cwd: ctx.cwd }), args.ratePerS);
+    extraInputs.push(JSON.stringify(mix));
     durationSeconds ??= 600;
     const until = durationSeconds;
     workload = () => generateConversations(mix, { seed, durationSeconds: until });
@@ -251,7 +255,7 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
     ...(args.preemption !== undefined ? { preemption: args.preemption } : {}),
     ...(args.mode !== undefined ? { mode: args.mode } : {}),
   };
-  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog) };
+  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog, extraInputs) };
 }
 
 /** Lets the event loop turn (a SIGINT handler, a progress redraw) between kernel slices. */

@@ -96,7 +96,7 @@ export async function runValidate(args: ValidateArgs, ctx: CommandContext): Prom
   const verdicts = verdictsOf(simulation);
   const holds = simulation.slo?.met ?? verdicts.every((v) => v.pass);
   if (args.junit !== undefined) writeFileAtomic(resolve(ctx.cwd, args.junit), toJunit(args.plan, verdicts), { inputs: [planPath] });
-  const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS, ...runProvenance(catalog) } };
+  const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)]) } };
   if (args.json) ctx.stdout(`${JSON.stringify(document, null, 2)}\n`);
   else ctx.stdout(`${verdicts.map(describe).join('\n')}\n${holds ? 'the plan holds' : 'the plan does not hold'}\n`);
   return holds ? EXIT_OK : EXIT_FAILS;

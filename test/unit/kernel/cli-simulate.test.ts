@@ -69,6 +69,16 @@ describe('runSimulate()', () => {
     const doc = JSON.parse(c.out[0]);
     expect(doc.counts.arrived).toBeGreaterThan(15);
     expect(doc.counts.finished).toBe(doc.counts.arrived - doc.rejected);
+    // The trace's bytes are part of the recorded input hash: a different trace is a different input.
+    const other = join(dir, '..', 'conserve-head-2.csv');
+    writeFileSync(other, full.slice(0, 151).join('\n') + '\n');
+    const hashOf = async (t: string, out: string) => {
+      expect(await runSimulate({ fleet: 'fleet.yaml', trace: t, ratePerS: 0.5, policy: 'colocated', out }, makeContext(dir).ctx)).toBe(0);
+      return JSON.parse(readFileSync(join(dir, out, 'result.json'), 'utf8')).inputs.catalog_hash as string;
+    };
+    const first = await hashOf(trace, 'trace-a');
+    expect(await hashOf(other, 'trace-b')).not.toBe(first);
+    expect(await hashOf(trace, 'trace-c')).toBe(first);
   });
 
   it('writes result.json (kind simulation, format 1, cdf) and a report with --out', async () => {
