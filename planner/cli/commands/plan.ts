@@ -51,8 +51,8 @@ export interface PlanArgs {
 
 /**
  * TRIM's budget of kernel checks. On the catalog-wide bench (`npx tsx bench/planner.ts --whole`) each check is ~1 s at
- * 20 simulated minutes and the whole `plan` must stay ≤ 30 s: 8 checks measured 20.7 s (4: 19.0 s) on a loaded machine,
- * TCO $4.00M vs $4.31M with 4 (and $5.39M when TRIM removed one instance per check).
+ * 20 simulated minutes and the whole `plan` must stay ≤ 30 s: with 8 checks it measured 20.6 s (4 plan → kernel
+ * rounds + 8 trim checks), TCO $4.38M; TRIM taking one instance per check had left $5.39M.
  */
 export const DEFAULT_TRIM_CHECKS = 8;
 
