@@ -353,7 +353,8 @@ export async function runSimulate(args: SimulateArgs, ctx: CommandContext): Prom
     writeFileAtomic(join(dir, 'result.json'), `${JSON.stringify(doc, null, 2)}\n`, { inputs: inputPaths(args, ctx) });
     writeFileAtomic(join(dir, 'report.html'), renderReport(doc, 'result.json'));
   }
-  if (args.json) ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  // The metrics object DESIGN.md names, plus what it was run on (version and input hash, like every other result).
+  if (args.json) ctx.stdout(`${JSON.stringify({ ...result, inputs: inputsOf(args, prepared) }, null, 2)}\n`);
   else ctx.stdout(renderResult(result, ctx.stdoutIsTTY));
   return EXIT_OK;
 }

@@ -52,6 +52,7 @@ describe('runSimulate()', () => {
     }
     expect(Object.keys(doc.ttfet_s)).toEqual(['mean', 'p50', 'p90', 'p95', 'p99', 'max']);
     expect(doc.policy).toBe('conserve');
+    expect(doc.inputs).toMatchObject({ seed: expect.any(Number), version: expect.any(String), catalog_hash: expect.stringMatching(/^sha256:/) });
     expect(doc.warmup_s).toBe(6);
     expect(a.err).toEqual([]);
     const b = makeContext(dir);
