@@ -58,6 +58,7 @@ export function planToJson(plan: Plan) {
       ...(plan.solver.wallSeconds !== undefined ? { wall_s: plan.solver.wallSeconds } : {}),
       variables: plan.solver.variables,
       rows: plan.solver.rows,
+      blocks: plan.solver.blocks,
     },
     notes: plan.notes,
   };

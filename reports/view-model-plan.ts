@@ -75,7 +75,7 @@ function buildSolverSection(plan: PlanResult): ReturnType<typeof section> | null
   const facts = [
     fact('Objective', objective ?? '—', objective === 'tco' ? 'total cost of ownership, minimised' : null),
     fact('Objective value', show(value), relaxation === undefined ? null : `LP relaxation (fractional instances): ${show(relaxation)}; the gap is the price of whole GPUs`),
-    ...(solver ? [fact('Solver', `${readString(solver['used']) ?? '—'}: ${readString(solver['status']) ?? '—'}`, `${formatCount(solver['variables'])} variables, ${formatCount(solver['rows'])} constraints, solved in ${formatSeconds(solver['wall_s'])}${readString(solver['requested']) && solver['requested'] !== solver['used'] ? `; ${String(solver['requested'])} was asked for` : ''}`)] : []),
+    ...(solver ? [fact('Solver', `${readString(solver['used']) ?? '—'}: ${readString(solver['status']) ?? '—'}`, `${formatCount(solver['variables'])} variables, ${formatCount(solver['rows'])} constraints${typeof solver['blocks'] === 'number' && solver['blocks'] > 1 ? ` in ${formatCount(solver['blocks'])} independent blocks` : ''}, solved in ${formatSeconds(solver['wall_s'])}${readString(solver['requested']) && solver['requested'] !== solver['used'] ? `; ${String(solver['requested'])} was asked for` : ''}`)] : []),
     ...(stopped === undefined ? [] : [fact('Stopped because', STOP_REASONS[stopped] ?? stopped, readString(record['reason']) ?? null)]),
     ...(readString(solver?.['fallback_reason']) ? [fact('Solver fallback', readString(solver?.['fallback_reason']) ?? '')] : []),
   ];

@@ -120,5 +120,7 @@ describe('planFleet()', () => {
     expect(Object.keys(json.energy).sort()).toEqual(['average_power_w', 'energy_j_per_day', 'j_per_output_token']);
     expect(json.power_w).toBe(out.plan.powerWatts);
     expect(json.instances[0]).not.toHaveProperty('poolKey');
+    expect(json.solver).toMatchObject({ requested: 'jslp', blocks: out.plan.solver.blocks });
+    expect(json.solver.blocks).toBeGreaterThanOrEqual(1);
   });
 });
