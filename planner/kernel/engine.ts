@@ -70,6 +70,11 @@ export class Engine implements MemoryState {
     return total;
   }
 
+  /** The iteration in progress (a run stopped mid-iteration counts it busy up to the stop), or null when idle. */
+  inProgress(): { startSeconds: number; powerWatts: number } | null {
+    return this.busyFlag && this.macro !== null ? { startSeconds: this.macro.t0, powerWatts: this.macro.powerWatts } : null;
+  }
+
   /** Adds work; returns the time of a needed re-plan (truncating a macro-step), or NaN when none is needed. */
   enqueue(item: WorkItem, nowSeconds: number, front = false): number {
     if (front) this.waiting.unshift(item);
