@@ -136,7 +136,7 @@ export class BenchmarkClient implements ReactiveWorkload {
           control.endWarmup();
           this.warmupEndSeconds = now;
           this.warmupRequests = this.completions;
-          this.batchSize = this.rule.batchRequests ?? Math.max(RUN_LENGTH_DEFAULTS.minBatchRequests, control.inFlight + 1);
+          this.batchSize = this.rule.batchRequests ?? Math.max(RUN_LENGTH_DEFAULTS.minBatchRequests, this.maxInFlightSeen);
           this.phase = 'measure';
         }
         break;

@@ -23,7 +23,7 @@ export const RUN_LENGTH_DEFAULTS = {
 export interface ResolvedRunLength {
   readonly minWarmupRequests: number;
   readonly maxWarmupRequests: number;
-  /** Undefined: max(minBatchRequests, in flight when the warm-up ends). */
+  /** Undefined: max(minBatchRequests, the most requests in flight during the warm-up). */
   readonly batchRequests: number | undefined;
   readonly minBatches: number;
   readonly maxBatches: number;

@@ -79,7 +79,7 @@ export interface RunLengthOptions {
   readonly minWarmupRequests?: number;
   /** Hard bound on the warm-up (an overloaded open loop never settles). */
   readonly maxWarmupRequests?: number;
-  /** Requests per batch of the batch-means error estimate (default max(64, requests in flight when the warm-up ends)). */
+  /** Requests per batch of the batch-means error estimate (default max(64, the most requests in flight during the warm-up)). */
   readonly batchRequests?: number;
   readonly minBatches?: number;
   readonly maxBatches?: number;
