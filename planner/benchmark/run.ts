@@ -11,20 +11,22 @@ import { BenchmarkClient } from './client.js';
 import { describeRule, resolveRunLength } from './run-length.js';
 import type { BenchmarkOptions, BenchmarkResult, BenchmarkSpec, EngineLimits, LatencySummary, OperatingPoint } from './types.js';
 
-function gpusOf(layout: { tp: number; ep?: number }): number {
-  return Math.max(layout.tp, layout.ep ?? 1);
-}
-
-function pool(spec: BenchmarkSpec, role: InstancePool['role'], count: number, tp: number): InstancePool {
-  return { gpu: spec.gpu, llm: spec.llm, tp, role, count, ...(spec.powerCapWatts !== undefined ? { powerCapWatts: spec.powerCapWatts } : {}) };
+function pool(spec: BenchmarkSpec, role: InstancePool['role'], count: number, layout: { tp: number; ep?: number }): InstancePool {
+  return {
+    gpu: spec.gpu, llm: spec.llm, tp: layout.tp, role, count,
+    ...(layout.ep !== undefined ? { ep: layout.ep } : {}),
+    ...(spec.precision !== undefined ? { precision: spec.precision } : {}),
+    ...(spec.kvDtype !== undefined ? { kvDtype: spec.kvDtype } : {}),
+    ...(spec.powerCapWatts !== undefined ? { powerCapWatts: spec.powerCapWatts } : {}),
+  };
 }
 
 /** The fleet the benchmark runs on: one colocated instance, or the prefill and decode sets with their link. */
 export function benchmarkFleet(spec: BenchmarkSpec): Fleet {
-  if (spec.mode === 'agg') return { instances: [pool(spec, 'colocated', 1, spec.tp)], links: [] };
+  if (spec.mode === 'agg') return { instances: [pool(spec, 'colocated', 1, spec)], links: [] };
   const link = (from: Link['from'], to: Link['to']): Link => ({ from, to, bandwidthBytesPerSecond: spec.link.bandwidthBytesPerSecond, latencySeconds: spec.link.latencySeconds });
   return {
-    instances: [pool(spec, 'prefill', spec.prefill.count, spec.prefill.tp), pool(spec, 'decode', spec.decode.count, spec.decode.tp)],
+    instances: [pool(spec, 'prefill', spec.prefill.count, spec.prefill), pool(spec, 'decode', spec.decode.count, spec.decode)],
     links: [link('prefill', 'decode'), link('decode', 'prefill')],
   };
 }
@@ -77,6 +79,7 @@ function operatingPoint(spec: BenchmarkSpec, options: BenchmarkOptions, gpus: nu
     gpu: spec.gpu,
     llm: spec.llm,
     precision: spec.precision ?? null,
+    kv_dtype: spec.kvDtype ?? null,
     power_cap_w: spec.powerCapWatts ?? null,
     tp: agg ? spec.tp : null,
     ep: agg ? spec.ep ?? 1 : null,
@@ -108,7 +111,9 @@ export function runServingBenchmark(spec: BenchmarkSpec, perfModelFor: PerfModel
   const capacityTokens = Math.floor(perfModelFor(decodePool).kvCapacityTokens);
   const client = new BenchmarkClient(spec.load, spec.isl, spec.osl, options.seed, capacityTokens, rule);
   const sim: SimulationResult = simulateConversations(fleet, client, perfModelFor, kernelOptions(spec, options));
-  const gpus = spec.mode === 'agg' ? gpusOf(spec) : spec.prefill.count * gpusOf(spec.prefill) + spec.decode.count * gpusOf(spec.decode);
+  // GPUs per instance come from the model (max(tp, ep) for the layout), so the per-GPU figures follow the layout.
+  let gpus = 0;
+  for (const p of fleet.instances) gpus += p.count * perfModelFor(p).gpus;
   const window = client.stopSeconds - client.warmupEnd;
   const perSecond = (x: number) => roundFigure(window > 0 ? x / window : 0);
   const energy = sim.energy_j;

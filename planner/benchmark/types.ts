@@ -3,12 +3,12 @@
  * what is benchmarked (one aggregated instance or an xPyD disaggregated set), how it is loaded (a closed loop of
  * `concurrency` clients or open-loop Poisson arrivals) and what it reports (DESIGN.md, CLI contract).
  */
-import type { Distribution } from '../../catalogs/types.js';
+import type { Distribution, KvDtype, Precision } from '../../catalogs/types.js';
 import type { LinkModel } from '../../models/types.js';
 import type { PolicyName } from '../kernel/index.js';
 
-/** Weight/GEMM format of the benchmarked instances (catalogs' Precision once the precision branch lands). */
-export type BenchmarkPrecision = 'bf16' | 'fp8' | 'fp4';
+/** Weight/GEMM format of the benchmarked instances (the catalogs' Precision). */
+export type BenchmarkPrecision = Precision;
 
 /** One instance layout: `tp` attention tensor-parallel GPUs, `ep` expert-parallel (absent = 1). */
 export interface BenchmarkLayout {
@@ -38,7 +38,10 @@ export type BenchmarkLoad =
 interface CommonSpec {
   readonly gpu: string;
   readonly llm: string;
-  readonly precision?: BenchmarkPrecision;
+  /** Weight/GEMM format (absent: the LLM's native one). */
+  readonly precision?: Precision;
+  /** KV cache format (absent: the LLM's native one). */
+  readonly kvDtype?: KvDtype;
   /** Per-GPU power cap in watts (absent: TDP). */
   readonly powerCapWatts?: number;
   readonly load: BenchmarkLoad;
@@ -121,7 +124,8 @@ export interface OperatingPoint {
   readonly mode: 'agg' | 'disagg';
   readonly gpu: string;
   readonly llm: string;
-  readonly precision: BenchmarkPrecision | null;
+  readonly precision: Precision | null;
+  readonly kv_dtype: KvDtype | null;
   readonly power_cap_w: number | null;
   readonly tp: number | null;
   readonly ep: number | null;

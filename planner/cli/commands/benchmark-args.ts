@@ -5,8 +5,9 @@
  */
 import { parse } from 'yaml';
 import { distributionValidator, inputError, suggestId, toDistribution } from '../../../catalogs/index.js';
-import type { Catalog, Distribution, GpuSpec } from '../../../catalogs/types.js';
-import { defaultDisaggLink, vllmDefaultLimits, type BenchmarkLoad, type BenchmarkPrecision, type BenchmarkSpec, type EngineLimits, type InstanceSet } from '../../benchmark/index.js';
+import { gpuPrecisions, layoutProblem, unsupportedPrecisionMessage } from '../../../catalogs/precision.js';
+import type { Catalog, Distribution, KvDtype, LlmSpec, Precision } from '../../../catalogs/types.js';
+import { defaultDisaggLink, vllmDefaultLimits, type BenchmarkLoad, type BenchmarkSpec, type EngineLimits, type InstanceSet } from '../../benchmark/index.js';
 
 export interface BenchmarkArgs {
   readonly gpu: string;
@@ -14,6 +15,7 @@ export interface BenchmarkArgs {
   readonly tp?: number;
   readonly ep?: number;
   readonly precision?: string;
+  readonly kvDtype?: string;
   readonly concurrency?: number;
   readonly rate?: number;
   readonly isl?: string;
@@ -66,12 +68,14 @@ function parseSet(flag: string, text: string, ep: number | undefined): InstanceS
   return { count, tp, ...(ep !== undefined ? { ep } : {}) };
 }
 
-/** The formats a GPU has tensor paths for (bf16 always; fp8 and fp4 where the catalog gives their rate). */
-export function gpuFormats(gpu: GpuSpec): BenchmarkPrecision[] {
-  const formats: BenchmarkPrecision[] = ['bf16'];
-  if (gpu.fp8FlopsPerSecond !== undefined) formats.push('fp8');
-  if ((gpu as { fp4FlopsPerSecond?: number }).fp4FlopsPerSecond !== undefined) formats.push('fp4');
-  return formats;
+
+/** tp and ep must nest; ep > 1 only on an MoE LLM, dividing its experts. */
+function checkLayout(flag: string, llm: LlmSpec, tp: number, ep: number | undefined): void {
+  if (ep === undefined || ep === 1) return;
+  const problem = layoutProblem(tp, ep);
+  if (problem !== undefined) throw inputError('usage', '', flag, problem);
+  if (!llm.moe) throw inputError('usage', '', '--ep', `found ${ep}, expected 1 or no --ep: ${llm.id} is a dense LLM (no experts to spread)`);
+  if (llm.moe.experts % ep !== 0) throw inputError('usage', '', '--ep', `found ${ep}, expected a divisor of ${llm.id}'s ${llm.moe.experts} experts`);
 }
 
 function limits(maxNumSeqs: number | undefined, maxNumBatchedTokens: number | undefined, defaults: EngineLimits): EngineLimits {
@@ -83,12 +87,12 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
   const gpu = catalog.gpus.get(args.gpu);
   if (!gpu) throw inputError('unknown_reference', '', '--gpu', `found ${JSON.stringify(args.gpu)}, expected a known GPU id${suggestId(args.gpu, catalog.gpus.keys())}`);
   if (!catalog.llms.has(args.llm)) throw inputError('unknown_reference', '', '--llm', `found ${JSON.stringify(args.llm)}, expected a known LLM id${suggestId(args.llm, catalog.llms.keys())}`);
-  let precision: BenchmarkPrecision | undefined;
-  if (args.precision !== undefined) {
-    const formats = gpuFormats(gpu);
-    if (!(formats as string[]).includes(args.precision)) throw inputError('invalid_value', '--precision', 'precision', `found ${JSON.stringify(args.precision)}, expected one of the formats ${gpu.id} has (${formats.join(', ')})`);
-    precision = args.precision as BenchmarkPrecision;
+  const llm = catalog.llms.get(args.llm)!;
+  if (args.precision !== undefined && !(gpuPrecisions(gpu) as string[]).includes(args.precision)) {
+    throw inputError('invalid_value', '--precision', 'precision', unsupportedPrecisionMessage(gpu, args.precision));
   }
+  const precision = args.precision as Precision | undefined;
+  const kvDtype = args.kvDtype as KvDtype | undefined;
   if ((args.concurrency === undefined) === (args.rate === undefined)) {
     throw inputError('usage', '', '--concurrency/--rate', `found ${args.concurrency === undefined ? 'neither' : 'both'}, expected exactly one: --concurrency N (closed loop) or --rate R (Poisson requests/s)`);
   }
@@ -104,6 +108,7 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
     isl: parseTokenLengths('--isl', args.isl),
     osl: parseTokenLengths('--osl', args.osl),
     ...(precision !== undefined ? { precision } : {}),
+    ...(kvDtype !== undefined ? { kvDtype } : {}),
     ...(cap !== undefined ? { powerCapWatts: cap } : {}),
   };
   const defaults = vllmDefaultLimits(gpu);
@@ -112,7 +117,9 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
     for (const flag of ['prefill', 'decode', 'prefillMaxNumSeqs', 'prefillMaxNumBatchedTokens'] as const) {
       if (args[flag] !== undefined) throw inputError('usage', '', `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, 'found a disaggregated-mode flag, expected it only with --mode disagg');
     }
-    return { ...common, mode: 'agg', tp: args.tp ?? 1, ...(args.ep !== undefined ? { ep: args.ep } : {}), limits: limits(args.maxNumSeqs, args.maxNumBatchedTokens, defaults) };
+    const tp = args.tp ?? 1;
+    checkLayout('--tp/--ep', llm, tp, args.ep);
+    return { ...common, mode: 'agg', tp, ...(args.ep !== undefined ? { ep: args.ep } : {}), limits: limits(args.maxNumSeqs, args.maxNumBatchedTokens, defaults) };
   }
   if (args.prefill === undefined || args.decode === undefined) {
     throw inputError('usage', '', args.prefill === undefined ? '--prefill' : '--decode', 'found nothing, expected --prefill COUNTxTP and --decode COUNTxTP with --mode disagg (e.g. --prefill 1x4 --decode 1x4)');
@@ -120,6 +127,8 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
   if (args.tp !== undefined) throw inputError('usage', '', '--tp', 'found --tp with --mode disagg, expected the TP of each set in --prefill COUNTxTP and --decode COUNTxTP');
   const prefill = parseSet('--prefill', args.prefill, args.ep);
   const decode = parseSet('--decode', args.decode, args.ep);
+  checkLayout('--prefill/--ep', llm, prefill.tp, args.ep);
+  checkLayout('--decode/--ep', llm, decode.tp, args.ep);
   return {
     ...common,
     mode: 'disagg',

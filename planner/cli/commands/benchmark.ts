@@ -4,7 +4,7 @@
  * catalogs, builds the perf models, measures the wall time, and prints what a serving benchmark would report.
  */
 import { loadCatalog } from '../../../catalogs/index.js';
-import { runServingBenchmark, VLLM_DEFAULTS_SOURCE, type BenchmarkResult, type BenchmarkSpec, type LatencySummary } from '../../benchmark/index.js';
+import { benchmarkFleet, runServingBenchmark, VLLM_DEFAULTS_SOURCE, type BenchmarkResult, type BenchmarkSpec, type LatencySummary } from '../../benchmark/index.js';
 import type { Distribution } from '../../../catalogs/types.js';
 import type { ModelProvenance } from '../../../models/types.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
@@ -33,8 +33,7 @@ export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Pr
   const catalog = loadCatalog({ userFiles: args.catalogFiles ?? [] });
   const spec = benchmarkSpecFromArgs(args, catalog);
   const perfModelFor = createPerfModelCache(catalog);
-  const fleetPools = spec.mode === 'agg' ? [{ role: 'colocated', tp: spec.tp }] : [{ role: 'prefill', tp: spec.prefill.tp }, { role: 'decode', tp: spec.decode.tp }];
-  const models = fleetPools.map((p) => perfModelFor({ gpu: spec.gpu, llm: spec.llm, tp: p.tp, role: p.role as 'colocated', count: 1, ...(spec.powerCapWatts !== undefined ? { powerCapWatts: spec.powerCapWatts } : {}) }));
+  const models = benchmarkFleet(spec).instances.map(perfModelFor);
   for (const m of models) {
     if (!(m.kvCapacityTokens >= 1)) {
       ctx.stderr(`fleetplan: does not fit: ${spec.llm} on ${spec.gpu} TP${m.tp}: ${m.provenance.note ?? 'no room for KV after the weights'}\n`);
@@ -71,7 +70,7 @@ function renderBenchmark(r: BenchmarkResult, spec: BenchmarkSpec, model: ModelPr
   const set = op.mode === 'agg' ? `1 instance TP${op.tp}${op.ep !== null && op.ep > 1 ? ` EP${op.ep}` : ''}` : `${op.prefill!.count}x TP${op.prefill!.tp} prefill + ${op.decode!.count}x TP${op.decode!.tp} decode`;
   const load = op.concurrency !== null ? `concurrency ${op.concurrency} (closed loop)` : `rate ${op.rate_per_s} requests/s (open loop, Poisson)`;
   const lines = [
-    `${op.llm} on ${op.gpu}${op.precision !== null ? ` ${op.precision}` : ''}, ${op.mode} (${set}, ${op.gpus} GPUs), ${load}, ISL ${describeLengths(spec.isl)} / OSL ${describeLengths(spec.osl)}`,
+    `${op.llm} on ${op.gpu}${op.precision !== null ? ` ${op.precision}` : ''}${op.kv_dtype !== null ? ` (KV ${op.kv_dtype})` : ''}, ${op.mode} (${set}, ${op.gpus} GPUs), ${load}, ISL ${describeLengths(spec.isl)} / OSL ${describeLengths(spec.osl)}`,
     `engine: max_num_seqs ${op.max_num_seqs}, max_num_batched_tokens ${op.max_num_batched_tokens}${op.prefill_max_num_seqs !== null ? `; prefill instances ${op.prefill_max_num_seqs} / ${op.prefill_max_num_batched_tokens}` : ''}; seed ${op.seed}`,
     '',
     renderTable(['latency (ms)', 'mean', 'p50', 'p90', 'p99'], [row('ttft', r.ttft_ms), row('tpot', r.tpot_ms), row('itl', r.itl_ms), row('e2e', r.e2e_ms)], { terminal, align: ['left', 'right', 'right', 'right', 'right'] }).trimEnd(),

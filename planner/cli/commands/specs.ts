@@ -245,6 +245,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--tp <n>', description: 'tensor-parallel degree of the aggregated instance (default 1)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--ep <n>', description: 'expert-parallel degree (MoE LLMs; every instance)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--precision <format>', description: 'weight/GEMM format (default: the LLM\'s native one); the GPU must have it', parse: choiceFlag(['bf16', 'fp8', 'fp4'] as const) as never },
+      { flags: '--kv-dtype <format>', description: 'KV cache format (default: the LLM\'s native one)', parse: choiceFlag(['bf16', 'fp8'] as const) as never },
       { flags: '--concurrency <n>', description: 'closed loop: N clients, each sends its next request when the last one\'s final token arrives', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--rate <r>', description: 'open loop: Poisson requests per second (seeded)', parse: numberFlag({ exclusiveMin: 0 }) as never },
       { flags: '--isl <n|distribution>', description: 'input tokens per request: N, or a distribution, e.g. "{lognormal: {median: 1024, sigma: 0.5}, max: 8192}"', required: true },
@@ -261,7 +262,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     ],
     run: (_p, o, ctx) =>
       runBenchmark({
-        gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), ep: num(o.ep), precision: str(o.precision), concurrency: num(o.concurrency), rate: num(o.rate),
+        gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), ep: num(o.ep), precision: str(o.precision), kvDtype: str(o.kvDtype), concurrency: num(o.concurrency), rate: num(o.rate),
         isl: str(o.isl), osl: str(o.osl), mode: str(o.mode), prefill: str(o.prefill), decode: str(o.decode), maxNumSeqs: num(o.maxNumSeqs),
         maxNumBatchedTokens: num(o.maxNumBatchedTokens), prefillMaxNumSeqs: num(o.prefillMaxNumSeqs), prefillMaxNumBatchedTokens: num(o.prefillMaxNumBatchedTokens),
         powerCapW: num(o.powerCapW), seed: num(o.seed), json: Boolean(o.json), catalogFiles: files(o.catalog),
