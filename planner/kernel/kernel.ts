@@ -224,9 +224,10 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
         for (const e of out) queue.push(e);
       }
       if (stopRequested) {
-        // The workload ended the run: iterations under way count as busy up to now, like any measured interval.
+        // The workload ended the run: macro-steps commit the iterations done by now (as the reference mode has), and
+        // iterations under way count as busy up to now, like any measured interval.
         for (let i = 0; i < setup.byInstance.length; i++) {
-          const busy = setup.byInstance[i].inProgress();
+          const busy = setup.kindOf[i] === 'engine' ? (setup.byInstance[i] as Engine).settleAt(now, sim) : (setup.byInstance[i] as Prefiller).inProgress();
           if (busy !== null) metrics.recordBusy(i, busy.startSeconds, now, busy.powerWatts);
         }
         done = true;
