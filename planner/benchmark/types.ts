@@ -82,6 +82,8 @@ export interface RunLengthOptions {
   readonly minWarmupRequests?: number;
   /** Hard bound on the warm-up (an overloaded open loop never settles). */
   readonly maxWarmupRequests?: number;
+  /** An open loop with more requests than this in flight is overloaded (no steady state): the run ends there. */
+  readonly maxInFlight?: number;
   /** Requests per batch of the batch-means error estimate (default max(64, the most requests in flight during the warm-up)). */
   readonly batchRequests?: number;
   readonly minBatches?: number;
@@ -150,10 +152,12 @@ export interface RunFacts {
   readonly measured_requests: number;
   readonly batches: number;
   readonly batch_requests: number;
-  /** Largest standard error of the mean (TTFT, TPOT, E2E) over batch means, as a share of the mean. */
-  readonly relative_standard_error: number;
+  /** Largest standard error of the mean (TTFT, TPOT, E2E) over batch means, as a share of the mean; null under 2 batches. */
+  readonly relative_standard_error: number | null;
   /** True when the stopping rule was met; false when maxBatches (or the warm-up bound) ended the run first. */
   readonly converged: boolean;
+  /** An open loop offered more than the set serves: requests in flight passed maxInFlight and the run ended there. */
+  readonly overloaded: boolean;
   readonly warmup_s: number;
   readonly window_s: number;
   readonly max_in_flight: number;
