@@ -21,7 +21,11 @@ export interface InstanceSet extends BenchmarkLayout {
   readonly count: number;
 }
 
-/** The engine limits a vLLM user sets on the command line, per instance. */
+/**
+ * The engine limits a vLLM user sets on the command line, per instance. An instance with attention data parallelism
+ * (max(tp, ep) / tp ranks) is one engine here: its maxNumSeqs counts every rank's sequences (a measured row's
+ * per-rank batch × attention-DP degree).
+ */
 export interface EngineLimits {
   /** `--max-num-seqs`: most sequences running at once on one instance. */
   readonly maxNumSeqs: number;
