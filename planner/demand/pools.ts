@@ -3,10 +3,10 @@
  * candidates let the solver find heterogeneous tiers (e.g. decoders capped below TDP next to uncapped prefillers);
  * precision is searched the same way (every format the GPU has, unless restricted), and so is ep on an MoE LLM.
  */
-import { gpuPrecisions, layoutLabel, layoutProblem, nativeKvDtype } from '../catalogs/precision.js';
-import type { GpuSpec, LlmSpec, Precision, Role } from '../catalogs/types.js';
-import type { ResolvedOptions } from './options.js';
-import type { PerfModelFor, Pool } from './types.js';
+import { gpuPrecisions, layoutLabel, layoutProblem, nativeKvDtype } from '../../catalogs/precision.js';
+import type { GpuSpec, LlmSpec, Precision, Role } from '../../catalogs/types.js';
+import type { ResolvedOptions } from '../options.js';
+import type { PerfModelFor, Pool } from '../types.js';
 
 /** Why a GPU type yielded no pool at any TP (for explanations). */
 export interface UnfitGpu {
