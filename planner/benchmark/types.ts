@@ -146,6 +146,8 @@ export interface OperatingPoint {
   readonly max_num_batched_tokens: number;
   readonly prefill_max_num_seqs: number | null;
   readonly prefill_max_num_batched_tokens: number | null;
+  /** Disaggregated: the prefill → decode KV link the run assumed. */
+  readonly kv_link: { readonly bandwidth_bytes_per_s: number; readonly latency_s: number } | null;
   readonly policy: PolicyName;
   readonly seed: number;
 }
