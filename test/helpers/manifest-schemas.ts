@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Container } from 'kubernetes-models/v1/Container';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { PodSpec } from 'kubernetes-models/v1/PodSpec';
@@ -42,6 +43,7 @@ export function objectErrors(obj: Obj): string[] {
     case 'apps/v1 Deployment': return modelErrors(where, () => new Deployment(obj as never));
     case 'v1 Service': return modelErrors(where, () => new Service(obj as never));
     case 'batch/v1 Job': return modelErrors(where, () => new Job(obj as never));
+    case 'v1 ConfigMap': return modelErrors(where, () => new ConfigMap(obj as never));
     case 'v1 PersistentVolumeClaim': return modelErrors(where, () => new PersistentVolumeClaim(obj as never));
     case 'leaderworkerset.x-k8s.io/v1 LeaderWorkerSet': {
       const t = obj.spec?.leaderWorkerTemplate ?? {};
