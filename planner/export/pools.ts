@@ -3,10 +3,11 @@
  * instance), precision, the engine limits the plan was checked with, the model repository and the node label.
  * Unknown labels or models become placeholders with a warning naming them — never a silent guess.
  */
-import type { GpuSpec, LlmSpec, Role } from '../../catalogs/types.js';
+import { layoutLabel, nodesSpanned, resolveLayout } from '../../catalogs/precision.js';
+import type { GpuSpec, KvDtype, LlmSpec, Precision, Role } from '../../catalogs/types.js';
 import { resolveOptions } from '../kernel/types.js';
 import { GPU_NODE_FACTS, HF_MODELS, LABEL_PLACEHOLDER, MODEL_PLACEHOLDER, resourceForVendor } from './mappings.js';
-import type { ExportInput, ExportOptions, ExportPool, KvDtype, Precision } from './types.js';
+import type { ExportInput, ExportOptions, ExportPool } from './types.js';
 
 export interface DeployPool {
   /** DNS-1123 name, unique in the plan: `<role>-<gpu>-tp<tp>[ep<ep>]-<precision>[-<cap>w]`. */
@@ -39,16 +40,6 @@ export interface DeployPool {
 export function dnsLabel(text: string, max = 63): string {
   const cleaned = text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-');
   return cleaned.slice(0, max).replace(/^-+|-+$/g, '') || 'fleet';
-}
-
-/** The LLM's native precision (notes/contract.md): weight bytes 2 → bf16, 1 → fp8, ≤ 0.5625 → fp4. */
-export function nativePrecision(llm: LlmSpec): Precision {
-  if (llm.weightDtypeBytes <= 0.5625) return 'fp4';
-  return llm.weightDtypeBytes <= 1 ? 'fp8' : 'bf16';
-}
-
-function nativeKvDtype(llm: LlmSpec): KvDtype {
-  return llm.kvDtypeBytes <= 1 ? 'fp8' : 'bf16';
 }
 
 const ROLE_ORDER: Record<Role, number> = { prefill: 0, colocated: 1, decode: 2 };
@@ -85,34 +76,32 @@ function toDeployPool(
 ): DeployPool {
   const gpu = input.gpus.get(p.gpu)!;
   const llm = input.llms.get(p.llm)!;
-  const ep = p.ep ?? 1;
-  const gpus = Math.max(p.tp, ep);
-  const nodes = Math.ceil(gpus / gpu.gpusPerNode);
+  // The loader has checked the layout (tp/ep nesting); resolveLayout fills the LLM's native formats and ep 1.
+  const layout = resolveLayout(llm, p);
+  const nodes = nodesSpanned(gpu, layout.gpus);
   const facts = GPU_NODE_FACTS[gpu.id];
   const labelValue = options.nodeLabels?.[gpu.id] ?? facts?.labelValue;
   if (labelValue === undefined) missingLabels.add(gpu.id);
   const hfRepo = options.hfModels?.[llm.id] ?? HF_MODELS[llm.id]?.repo;
   if (hfRepo === undefined) missingModels.add(llm.id);
-  const precision = p.precision ?? nativePrecision(llm);
-  const layout = `tp${p.tp}${ep > 1 ? `ep${ep}` : ''}`;
   const cap = p.powerCapWatts !== undefined ? `-${Math.round(p.powerCapWatts)}w` : '';
   const prefill = p.role === 'prefill';
   return {
     // Names carry what the pool is, not the plan: re-exporting a changed plan updates the same objects in place.
-    name: dnsLabel(`${p.role}-${gpu.id}-${layout}-${precision}${cap}`),
+    name: dnsLabel(`${p.role}-${gpu.id}-${layoutLabel(layout.tp, layout.ep)}-${layout.precision}${cap}`),
     role: p.role,
     gpu,
     llm,
     hfRepo: hfRepo ?? MODEL_PLACEHOLDER,
     count: p.count,
     tp: p.tp,
-    ep,
-    gpus,
-    dataParallel: gpus / p.tp,
+    ep: layout.ep,
+    gpus: layout.gpus,
+    dataParallel: layout.attentionDp,
     nodes,
-    gpusPerPod: gpus / nodes,
-    precision,
-    kvDtype: p.kvDtype ?? nativeKvDtype(llm),
+    gpusPerPod: layout.gpus / nodes,
+    precision: layout.precision,
+    kvDtype: layout.kvDtype,
     ...(p.powerCapWatts !== undefined ? { powerCapWatts: p.powerCapWatts } : {}),
     resourceName: facts?.resourceName ?? resourceForVendor(gpu.vendor),
     labelKey: facts?.labelKey ?? 'nvidia.com/gpu.product',

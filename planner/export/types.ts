@@ -4,17 +4,13 @@
  */
 import type { GpuSpec, InstancePool, LlmSpec } from '../../catalogs/types.js';
 
+export type { KvDtype, Precision } from '../../catalogs/types.js';
+
 export type ExportTarget = 'kubernetes' | 'llm-d' | 'dynamo';
 export const EXPORT_TARGETS: readonly ExportTarget[] = ['kubernetes', 'llm-d', 'dynamo'];
 
-export type Precision = 'bf16' | 'fp8' | 'fp4';
-export type KvDtype = 'bf16' | 'fp8';
-
-/**
- * A plan pool as export reads it. `precision`, `kvDtype` and `ep` are the `precision` branch's pool dimensions
- * (notes/contract.md): optional here, so plans written before them export as BF16, TP-only pools.
- */
-export type ExportPool = InstancePool & { readonly precision?: Precision; readonly kvDtype?: KvDtype; readonly ep?: number };
+/** A plan pool as export reads it: GPU, LLM, role, count, cap, and the layout (tp, ep, precision, kv dtype). */
+export type ExportPool = InstancePool;
 
 /** Where a plan came from, stamped on every object so the running cluster can be tied back to it. */
 export interface PlanIdentity {

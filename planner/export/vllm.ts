@@ -7,6 +7,7 @@
  * "NixlConnector", `kv_role` kv_producer on prefill and kv_consumer on decode instances; `kv_load_failure_policy`
  * "fail" so a lost transfer is an error, not a silent re-prefill on the decoder the plan did not size for.
  */
+import { nativePrecision } from '../../catalogs/precision.js';
 import type { DeployPool } from './pools.js';
 
 /** vLLM's OpenAI server image the kubernetes and llm-d exports run (vLLM v0.16.0, the engine of Dynamo 1.0.0). */
@@ -36,8 +37,8 @@ export function engineFlags(pool: DeployPool, warnings: string[], options: { par
   flags.push('--max-num-seqs', String(pool.maxNumSeqs), '--max-num-batched-tokens', String(pool.maxNumBatchedTokens));
   // Checkpoints published in FP8/FP4 carry their quantisation config; a BF16 checkpoint served at FP8 is quantised
   // on load with `--quantization fp8`. FP4 needs a pre-quantised (ModelOpt NVFP4) checkpoint: say so.
-  if (pool.precision === 'fp8' && pool.llm.weightDtypeBytes > 1) flags.push('--quantization', 'fp8');
-  if (pool.precision === 'fp4' && pool.llm.weightDtypeBytes > 0.5625) {
+  if (pool.precision === 'fp8' && nativePrecision(pool.llm) === 'bf16') flags.push('--quantization', 'fp8');
+  if (pool.precision === 'fp4' && nativePrecision(pool.llm) !== 'fp4') {
     warnings.push(`pool ${pool.name}: FP4 needs an NVFP4-quantised checkpoint of ${pool.llm.id}; set its repository with --mapping (hf_models) — vLLM cannot quantise BF16 weights to FP4 on load`);
   }
   if (pool.kvDtype === 'fp8') flags.push('--kv-cache-dtype', 'fp8');

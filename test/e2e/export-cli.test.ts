@@ -19,6 +19,7 @@ const PLANS = {
   readme: 'examples/plans/coding-agent-h100-h200.plan.yaml',
   readmeJson: 'test/fixtures/export/coding-agent-h100-h200.plan.json',
   edge: 'test/fixtures/export/multinode-amd.plan.yaml',
+  formats: 'test/fixtures/export/precision.plan.yaml',
   ciPassing: 'examples/ci/plans/passing.yaml',
   ciFailing: 'examples/ci/plans/failing.yaml',
 } as const;
@@ -147,6 +148,16 @@ describe('what the manifests say', () => {
     const run = await exportTo(PLANS.edge, 'kubernetes', ['--mapping', mapping, '--image', 'rocm/vllm:latest']);
     expect(run.run.stderr).toBe('');
     expect(Object.values(run.texts).join('')).not.toMatch(/FILL-ME/);
+  });
+
+  it('a plan\'s precision and kv_dtype become vLLM flags; FP4 from a BF16 checkpoint is a warning naming the pool', async () => {
+    const formats = await exportTo(PLANS.formats, 'kubernetes');
+    expect(formats.run.code).toBe(0);
+    const [prefill, decode] = formats.docs.filter((d) => d.kind === 'Deployment');
+    expect(decode.metadata.name).toBe('decode-h200-tp4-fp8');
+    expect(container(decode).args).toEqual(expect.arrayContaining(['--quantization', 'fp8', '--kv-cache-dtype', 'fp8']));
+    expect(container(prefill).args).not.toContain('--quantization');
+    expect(formats.run.stderr).toMatch(/pool prefill-b200-tp2-fp4: FP4 needs an NVFP4-quantised checkpoint of llama-3\.1-70b/);
   });
 
   it('precision, KV dtype and expert parallelism become vLLM flags (the precision branch\'s pool fields)', () => {
