@@ -104,6 +104,8 @@ export interface PlanFile {
   readonly fleet: Fleet;
   /** The plan's `name`, for people. */
   readonly name?: string;
+  /** What `plan` recorded about its own check (`summary.holds`; plan.json `holds`), when present. */
+  readonly summaryHolds?: boolean;
   /** Mix and SLO references as written; relative paths resolve against `baseDir`. */
   readonly mix: string;
   readonly slo: string;
@@ -135,6 +137,7 @@ function planResultAsPlanFile(value: unknown): object | undefined {
     ...(inputs.seed !== undefined ? { seed: inputs.seed } : {}),
     ...(inputs.duration_s !== undefined ? { duration_s: inputs.duration_s } : {}),
     ...(v.objective !== undefined ? { objective: v.objective } : {}),
+    ...(typeof v.holds === 'boolean' ? { summary: { holds: v.holds } } : {}),
     // A result without a plan (no instances) fails the schema's `required: instances` below, with its reason.
     ...(v.instances !== undefined ? { instances: v.instances } : {}),
   };
@@ -167,6 +170,7 @@ export function loadPlanFile(path: string, catalog: Catalog, options: { displayN
   return {
     fleet: toFleet(raw, datacenter),
     ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
+    ...(typeof raw.summary?.holds === 'boolean' ? { summaryHolds: raw.summary.holds } : {}),
     mix: raw.mix,
     slo: raw.slo,
     baseDir: dirname(path),

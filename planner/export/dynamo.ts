@@ -35,7 +35,8 @@ function workerService(pool: DeployPool, input: ExportInput, image: string, capp
     name: 'main',
     image,
     command: ['python3', '-m', 'dynamo.vllm'],
-    args: ['--model', pool.hfRepo, ...mode, ...engineFlags(pool, warnings)],
+    // As examples/backends/vllm/deploy/disagg.yaml: --disaggregation-mode alone; the worker configures NIXL itself.
+    args: ['--model', pool.hfRepo, ...mode, ...engineFlags(pool, warnings, { kvTransfer: false })],
     env: servingEnv(pool).filter((e) => e.name !== 'HF_TOKEN'),
   };
   const init = powerCapInitContainer(pool, capped, image, warnings);

@@ -3,6 +3,7 @@
  * (planner/cli/commands/export.ts) reads the plan and writes the files.
  */
 import { stringify } from 'yaml';
+import { inputError } from '../../catalogs/issues.js';
 import { dynamoFiles } from './dynamo.js';
 import { kubernetesFiles } from './kubernetes.js';
 import { llmdFiles } from './llmd.js';
@@ -22,6 +23,7 @@ export { LLMD_FORMAT } from './llmd.js';
 export function exportPlan(input: ExportInput, target: ExportTarget, options: ExportOptions = {}): ExportResult {
   const warnings: string[] = [];
   const pools = deployPools(input, options, warnings);
+  if (pools.length === 0) throw inputError('invalid_value', input.identity.planFile, 'instances', 'found no pool with count > 0, expected at least one instance to deploy');
   const foreign = [...new Set(pools.filter((p) => p.resourceName !== 'nvidia.com/gpu').map((p) => p.gpu.id))];
   if (foreign.length > 0 && options.image === undefined) {
     warnings.push(`the default image is a CUDA build; ${foreign.join(', ')} need the vendor's vLLM build: pass --image (e.g. a ROCm image for AMD GPUs)`);

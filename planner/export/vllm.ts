@@ -24,8 +24,9 @@ export function kvTransferConfig(pool: DeployPool): string | undefined {
 }
 
 /** Engine flags shared by every target (no model, port or launcher: each target adds its own). */
-export function engineFlags(pool: DeployPool, warnings: string[], options: { parallelSizes?: boolean } = {}): string[] {
-  // llm-d's modelservice writes the parallel sizes itself from `parallelism` (parallelSizes: false there).
+export function engineFlags(pool: DeployPool, warnings: string[], options: { parallelSizes?: boolean; kvTransfer?: boolean } = {}): string[] {
+  // llm-d's modelservice writes the parallel sizes itself from `parallelism` (parallelSizes: false there); Dynamo's
+  // vLLM worker sets up the NIXL connector itself from --disaggregation-mode (kvTransfer: false there).
   const sizes = options.parallelSizes ?? true;
   const flags = sizes ? ['--tensor-parallel-size', String(pool.tp)] : [];
   if (pool.ep > 1) {
@@ -42,7 +43,7 @@ export function engineFlags(pool: DeployPool, warnings: string[], options: { par
     warnings.push(`pool ${pool.name}: FP4 needs an NVFP4-quantised checkpoint of ${pool.llm.id}; set its repository with --mapping (hf_models) — vLLM cannot quantise BF16 weights to FP4 on load`);
   }
   if (pool.kvDtype === 'fp8') flags.push('--kv-cache-dtype', 'fp8');
-  const kv = kvTransferConfig(pool);
+  const kv = (options.kvTransfer ?? true) ? kvTransferConfig(pool) : undefined;
   if (kv !== undefined) flags.push('--kv-transfer-config', kv);
   return flags;
 }

@@ -221,6 +221,15 @@ describe('reruns, plan.json, and bad input', () => {
     expect(readdirSync(foreign)).toEqual(['notes.txt']);
   });
 
+  it('a plan that recorded a failed check still exports, with a warning saying so', async () => {
+    const plan = join(scratch, 'misses.plan.yaml');
+    writeFileSync(plan, 'kind: plan\nformat_version: 1\nmix: coding-agent\nslo: standard\nllm: llama-3.1-8b\ninstances:\n  - {gpu: l4, tp: 1, role: colocated, count: 1}\nsummary: {holds: false}\n');
+    const run = await runCli(['export', plan, '--to', 'kubernetes'], { cwd: repoRoot });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/did not hold its SLOs in the simulator check/);
+    expect(run.stdout).toMatch(/kind: Deployment/);
+  });
+
   it('a bad mapping file: exit 2 naming the file, line and key', async () => {
     const mapping = join(scratch, 'bad-mapping.yaml');
     writeFileSync(mapping, 'node_labels:\n  mi300x: "has spaces"\nhf_model: {}\n');
