@@ -13,6 +13,7 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 
 /** Dynamo's ExtraPodSpec: a PodSpec inline (its containers optional) plus the main container. */
 type ExtraPodSpec = Partial<IPodSpec> & { mainContainer: IContainer };
+import { inputError } from '../../catalogs/issues.js';
 import { identityAnnotations, identityLabels } from './identity.js';
 import { HF_SECRET, servingEnv } from './kubernetes.js';
 import { cappedGpuTypes, powerCapInitContainer } from './power.js';
@@ -61,8 +62,11 @@ function workerService(pool: DeployPool, input: ExportInput, image: string, capp
 
 export function dynamoFiles(pools: readonly DeployPool[], input: ExportInput, options: ExportOptions, image: string, warnings: string[]): ManifestFile[] {
   if (pools.length + 1 > MAX_SERVICES) {
-    warnings.push(`${pools.length} pools exceed one DynamoGraphDeployment's ${MAX_SERVICES - 1} worker services: split the plan (the CRD rejects more)`);
+    throw inputError('invalid_value', input.identity.planFile, 'instances', `found ${pools.length} pools, expected at most ${MAX_SERVICES - 1}: one DynamoGraphDeployment holds ${MAX_SERVICES} services (the Frontend and the workers); split the plan`);
   }
+  // The operator names each service's objects `<graph>-<service>`: past 63 characters a label or Service name breaks.
+  const long = pools.filter((p) => `${input.name}-${p.name}`.length > 63).map((p) => p.name);
+  if (long.length > 0) warnings.push(`DynamoGraphDeployment ${input.name}: "${input.name}-<service>" exceeds 63 characters for ${long.join(', ')}; shorten the plan's name`);
   const capped = cappedGpuTypes(pools);
   const services: Record<string, unknown> = {
     Frontend: {

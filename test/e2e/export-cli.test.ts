@@ -82,9 +82,10 @@ describe('golden files', () => {
     it(`${name} → ${target}`, async () => {
       const { run, texts } = await exportTo(plan, target);
       expect(run.code, run.stderr).toBe(0);
-      for (const [file, text] of Object.entries(texts)) {
-        await expect(text).toMatchFileSnapshot(join(repoRoot, 'test', 'golden', 'export', name, target, file));
-      }
+      const golden = join(repoRoot, 'test', 'golden', 'export', name, target);
+      for (const [file, text] of Object.entries(texts)) await expect(text).toMatchFileSnapshot(join(golden, file));
+      // No stale golden file left behind by a renamed output.
+      expect(readdirSync(golden).sort()).toEqual(Object.keys(texts).sort());
     });
   }
 });
