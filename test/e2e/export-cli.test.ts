@@ -143,12 +143,15 @@ describe('what the manifests say', () => {
     expect(l40s.map((d) => d.spec.template.spec.initContainers[0].command[2]).sort()).toEqual(['250', '350']);
   });
 
-  it('a mapping file fills the label: no placeholder, no warning', async () => {
+  it('a mapping file fills the label, --image and --namespace apply to every object: no placeholder, no warning', async () => {
     const mapping = join(scratch, 'mapping.yaml');
     writeFileSync(mapping, 'node_labels:\n  mi300x: AMD-Instinct-MI300X\n');
-    const run = await exportTo(PLANS.edge, 'kubernetes', ['--mapping', mapping, '--image', 'rocm/vllm:latest']);
+    const run = await exportTo(PLANS.edge, 'kubernetes', ['--mapping', mapping, '--image', 'rocm/vllm:latest', '--namespace', 'serving']);
     expect(run.run.stderr).toBe('');
     expect(Object.values(run.texts).join('')).not.toMatch(/FILL-ME/);
+    expect(run.docs.find((d) => d.metadata.labels['fleetplan.dev/gpu'] === 'mi300x')!.spec.template.spec.nodeSelector).toEqual({ 'amd.com/gpu.product-name': 'AMD-Instinct-MI300X' });
+    expect(run.docs.every((d) => d.metadata.namespace === 'serving')).toBe(true);
+    expect(run.docs.every((d) => JSON.stringify(d).includes('rocm/vllm:latest') || d.kind === 'Service')).toBe(true);
   });
 
   it('a plan\'s precision and kv_dtype become vLLM flags; FP4 from a BF16 checkpoint is a warning naming the pool', async () => {
