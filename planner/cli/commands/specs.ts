@@ -17,6 +17,8 @@ import { runWhatIf } from './whatif.js';
 import { runSweep } from './sweep.js';
 import { runMerge } from './merge.js';
 import { runBenchmark } from './benchmark.js';
+import { runExport } from './export.js';
+import { EXPORT_TARGETS } from '../../export/types.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -169,6 +171,20 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     example: 'fleetplan merge shard-*.json --out sweep.json',
     options: [{ flags: '--out <file>', description: 'write the merged result here' }, jsonOption],
     run: (p, o, ctx) => runMerge({ shards: ([] as string[]).concat(p[0] as unknown as string[]), out: str(o.out), json: Boolean(o.json) }, ctx),
+  },
+  {
+    usage: 'export <plan>', positionals: 1,
+    description: 'write the deployment of a plan: Kubernetes manifests (vLLM), llm-d Helm values or a Dynamo DynamoGraphDeployment',
+    example: 'fleetplan export plan-out/plan.yaml --to kubernetes --out deploy',
+    options: [
+      { flags: '--to <target>', description: 'what to write: kubernetes (Deployments / LeaderWorkerSets + Services running vLLM), llm-d (ModelService Helm values) or dynamo (a DynamoGraphDeployment)', parse: choiceFlag(EXPORT_TARGETS) as never, required: true },
+      { flags: '--out <dir>', description: 'write the files into this directory (atomically); default: print them on stdout' },
+      { flags: '--mapping <file>', description: 'YAML overriding node labels by GPU id (node_labels) and Hugging Face repositories by LLM id (hf_models)' },
+      { flags: '--image <ref>', description: 'serving image (default: vllm/vllm-openai:v0.16.0; dynamo: nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.0.0)' },
+      { flags: '--namespace <ns>', description: 'Kubernetes namespace written on every object (default: none, kubectl -n decides)' },
+      catalogOption,
+    ],
+    run: (p, o, ctx) => runExport({ plan: p[0], to: o.to as never, out: str(o.out), mapping: str(o.mapping), image: str(o.image), namespace: str(o.namespace), catalogFiles: files(o.catalog) }, ctx),
   },
   {
     usage: 'whatif', positionals: 0,
