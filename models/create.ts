@@ -8,12 +8,19 @@ import type { CoefficientSet, PairFitRecord } from './coefficients.js';
 import { buildPerfModel } from './perf-model.js';
 import { deriveRooflineCoefficients, efficiencyFor } from './roofline.js';
 import type { PerfModel } from './types.js';
+import type { ServingCalibration } from './serving/calibration-file.js';
+import { buildCalibratedPerfModel } from './serving/calibrated-model.js';
+import type { Backend } from './serving/runs.js';
 
 export interface CreatePerfModelOptions {
   /** Per-GPU power cap; undefined runs at TDP. */
   readonly powerCapWatts?: number;
   /** Coefficients to use instead of the built-in ones (e.g. from `fleetplan fit`). */
   readonly coefficients?: CoefficientSet;
+  /** A serving calibration (`--calibration FILE`): step times from measured serving runs instead of the fitted pairs. */
+  readonly calibration?: ServingCalibration;
+  /** Which serving stack's fitted overheads apply (default: the calibration's `default_backend`). */
+  readonly backend?: Backend;
 }
 
 /** Finds the fitted record for a pair: one measured at exactly this cap, else the uncapped one. */
@@ -26,6 +33,14 @@ export function findPairRecord(set: CoefficientSet, gpu: string, llm: string, tp
 export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, tp: number, options: CreatePerfModelOptions = {}): PerfModel {
   if (!Number.isInteger(tp) || tp < 1) throw new RangeError(`tp must be a positive whole number, found ${tp}`);
   const set = options.coefficients ?? BUILTIN_COEFFICIENTS;
+  if (options.calibration) {
+    const calibrated = buildCalibratedPerfModel(gpu, llm, tp, {
+      calibration: options.calibration, efficiency: efficiencyFor(set.roofline, gpu.id), power: set.power,
+      ...(options.backend ? { backend: options.backend } : {}),
+      ...(options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {}),
+    });
+    if (calibrated) return calibrated;
+  }
   const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
   const record = findPairRecord(set, gpu.id, llm.id, tp, options.powerCapWatts);
   const cap = options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {};

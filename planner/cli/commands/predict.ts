@@ -3,6 +3,8 @@ import { inputError, loadCatalog, suggestId } from '../../../catalogs/index.js';
 import { predictOperatingPoint, type PredictResult } from '../../../models/index.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
+import { loadCalibrationFile } from '../calibration.js';
+import type { Backend } from '../../../models/serving/runs.js';
 
 export interface PredictArgs {
   readonly gpu: string;
@@ -15,6 +17,9 @@ export interface PredictArgs {
   readonly powerCapW?: number;
   readonly json?: boolean;
   readonly catalogFiles?: readonly string[];
+  /** A serving calibration file (`--calibration`). */
+  readonly calibration?: string;
+  readonly backend?: Backend;
 }
 
 function requireWhole(name: string, value: number | undefined, min: number): void {
@@ -39,12 +44,17 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
     throw inputError('usage', '', '--power-cap-w', `found ${cap}, expected ${gpu.powerCap.minWatts}–${gpu.powerCap.maxWatts} W for ${gpu.id}`);
   }
   const tp = args.tp ?? 1;
+  const loaded = args.calibration !== undefined ? loadCalibrationFile(args.calibration, ctx.cwd, catalog) : undefined;
   const result = predictOperatingPoint(gpu, llm, tp, {
     inputTokens: args.inputTokens,
     ...(args.batch !== undefined ? { batch: args.batch } : {}),
     ...(args.outputTokens !== undefined ? { outputTokens: args.outputTokens } : {}),
-  }, cap !== undefined ? { powerCapWatts: cap } : {});
-  if (args.json) ctx.stdout(`${JSON.stringify(toJson(result), null, 2)}\n`);
+  }, {
+    ...(cap !== undefined ? { powerCapWatts: cap } : {}),
+    ...(loaded ? { calibration: loaded.calibration } : {}),
+    ...(args.backend !== undefined ? { backend: args.backend } : {}),
+  });
+  if (args.json) ctx.stdout(`${JSON.stringify({ ...toJson(result), ...(loaded ? { inputs: { calibration: loaded.record } } : {}) }, null, 2)}\n`);
   else ctx.stdout(renderPrediction(result, ctx.stdoutIsTTY));
   return result.fits ? EXIT_OK : EXIT_FAILS;
 }

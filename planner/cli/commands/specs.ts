@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.js';
 import { choiceFlag, collect, listFlag, numberFlag } from '../flags.js';
 import { runCatalog } from './catalog.js';
 import { runFit } from './fit.js';
+import { runCalibrate } from './calibrate.js';
 import { runPredict } from './predict.js';
 import { runReport } from './report.js';
 import { runSimulate, type WorkloadArgs } from './simulate.js';
@@ -43,6 +44,8 @@ export interface CommandSpec {
 const POLICIES = ['conserve', 'per-turn-predict', 'per-turn-disagg', 'colocated'] as const;
 
 const catalogOption: OptionSpec = { flags: '--catalog <file>', description: 'a catalog file (gpu, llm, mix, slo, datacenter) that adds or overrides entries by id; repeatable', parse: collect as never };
+const calibrationOption: OptionSpec = { flags: '--calibration <file>', description: 'a serving calibration written by fleetplan calibrate: step times from measured serving runs (recorded in the result\'s inputs and hash)' };
+const backendOption: OptionSpec = { flags: '--backend <name>', description: 'serving engine whose calibrated overheads apply (default: the calibration\'s default_backend)', choices: ['vllm', 'sglang', 'trtllm'] };
 const jsonOption: OptionSpec = { flags: '--json', description: 'print one JSON document on stdout and nothing else there' };
 const seedOption: OptionSpec = { flags: '--seed <n>', description: 'random seed (one seed, separate streams per consumer)', parse: numberFlag({ integer: true, min: 0 }) as never };
 
@@ -213,6 +216,25 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       runFit({ profile: positional[0], format: str(o.format), holdout: num(o.holdout), seed: num(o.seed), json: Boolean(o.json) }, ctx),
   },
   {
+    usage: 'calibrate <runs...>', positionals: 1,
+    description: 'fit serving overheads and achieved efficiency to measured serving runs; print held-out error (leave-one-model-out, leave-one-GPU-out) and write a calibration file for --calibration',
+    example: 'fleetplan calibrate ../shared/data/aiconfigurator/silicon/silicon_runs_h100_b200.csv --out calibration.json',
+    options: [
+      { flags: '--format <name>', description: 'runs format (default: detected from the content)', choices: ['aiconfigurator', 'vllm-bench', 'aiperf', 'genai-perf'] },
+      { flags: '--gpu <id>', description: 'GPU the runs used, for formats that do not say (vllm-bench, aiperf, genai-perf)' },
+      { flags: '--tp <n>', description: 'tensor-parallel degree of the runs, for formats that do not say', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--backend <name>', description: 'serving engine of the runs, for formats that do not say: vllm, sglang or trtllm' },
+      { flags: '--precision <p>', description: 'weight precision of the runs, for formats that do not say (default bf16)' },
+      { flags: '--out <file>', description: 'where to write the calibration (default calibration.json)' },
+      jsonOption, catalogOption,
+    ],
+    run: (positional, o, ctx) =>
+      runCalibrate({
+        runs: (positional[0] as unknown as string[]) ?? [], format: str(o.format), gpu: str(o.gpu), tp: num(o.tp), backend: str(o.backend),
+        precision: str(o.precision), out: str(o.out), json: Boolean(o.json), catalogFiles: files(o.catalog),
+      }, ctx),
+  },
+  {
     usage: 'predict', positionals: 0,
     description: 'latency, KV capacity and power of one operating point, from the models the planner uses',
     example: 'fleetplan predict --gpu h100-sxm --llm llama-3.1-70b --tp 4 --batch 32 --input-tokens 4096 --output-tokens 256',
@@ -224,12 +246,14 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--input-tokens <n>', description: 'prompt tokens', parse: numberFlag({ integer: true, min: 1 }) as never, required: true },
       { flags: '--output-tokens <n>', description: 'output tokens', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--power-cap-w <n>', description: 'per-GPU power cap, watts', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      calibrationOption, backendOption,
       jsonOption, catalogOption,
     ],
     run: (_positional, o, ctx) =>
       runPredict({
         gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), batch: num(o.batch), inputTokens: o.inputTokens as number,
-        outputTokens: num(o.outputTokens), powerCapW: num(o.powerCapW), json: Boolean(o.json), catalogFiles: files(o.catalog),
+        outputTokens: num(o.outputTokens), powerCapW: num(o.powerCapW), calibration: str(o.calibration), backend: str(o.backend) as never,
+        json: Boolean(o.json), catalogFiles: files(o.catalog),
       }, ctx),
   },
   {
