@@ -3,6 +3,7 @@
  * scope for backend × GPU × precision, applied to the step terms), so that plan, simulate, predict and validate run on
  * what measured serving runs say a step costs. Power and KV capacity are the built-in ones.
  */
+import type { ResolvedLayout } from '../../catalogs/precision.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { GpuEfficiency } from '../coefficients.js';
 import { cappedGpuWatts, capComputeSlowdown, type PowerCoefficients } from '../power.js';
@@ -10,13 +11,12 @@ import { computeKvCapacity } from '../specs.js';
 import type { PerfModel, PowerState } from '../types.js';
 import type { ServingCalibration } from './calibration-file.js';
 import { scopeFor } from './fit.js';
-import type { Backend, RunPrecision } from './runs.js';
-import { instanceUnits, PRECISION_WEIGHT_BYTES, stepTerms, type StepComposition } from './step-terms.js';
+import type { Backend } from './runs.js';
+import { instanceUnits, stepTerms, type StepComposition } from './step-terms.js';
 
 export interface CalibratedModelOptions {
   readonly calibration: ServingCalibration;
   readonly backend?: Backend;
-  readonly precision?: RunPrecision;
   readonly efficiency: GpuEfficiency;
   readonly power: PowerCoefficients;
   readonly powerCapWatts?: number;
@@ -24,11 +24,15 @@ export interface CalibratedModelOptions {
 
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 
-/** The calibrated model, or undefined when the GPU has no tensor path for the precision. */
-export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, tp: number, o: CalibratedModelOptions): PerfModel | undefined {
-  const precision = o.precision ?? 'bf16';
+/**
+ * The calibrated model, or undefined when it does not apply: the GPU has no tensor path for the precision, or the
+ * layout is expert-parallel (the staged runs calibrate dense models only).
+ */
+export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, o: CalibratedModelOptions): PerfModel | undefined {
+  if (layout.ep > 1 || llm.moe) return undefined;
+  const { tp, precision } = layout;
   const backend = o.backend ?? o.calibration.defaultBackend;
-  const u = instanceUnits(gpu, llm, tp, precision, o.calibration.gpuEfficiencies[gpu.id] ?? o.efficiency);
+  const u = instanceUnits(gpu, llm, tp, precision, o.calibration.gpuEfficiencies[gpu.id] ?? o.efficiency, layout.kvDtype);
   if (!u) return undefined;
   const scope = scopeFor(o.calibration.scopes, { backend, gpu: gpu.id, precision });
   const c = scope.tpot;
@@ -54,12 +58,11 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, tp: number,
     const base = step(batch, 0, chunk);
     return { baseSeconds: base, perContextTokenSeconds: step(batch, 1, chunk) - base };
   };
-  const sized = { ...llm, weightDtypeBytes: PRECISION_WEIGHT_BYTES[precision] };
-  const capacity = computeKvCapacity(gpu, sized, tp);
+  const capacity = computeKvCapacity(gpu, llm, layout);
   const lomo = o.calibration.heldOut.lomo;
   const logo = o.calibration.heldOut.logo;
   return {
-    gpu: gpu.id, llm: llm.id, tp,
+    gpu: gpu.id, llm: llm.id, tp, ep: layout.ep, gpus: layout.gpus, precision, kvDtype: layout.kvDtype,
     ...(o.powerCapWatts !== undefined ? { powerCapWatts: o.powerCapWatts } : {}),
     prefillSeconds,
     decodeStepSeconds: (batch, totalContextTokens, prefillChunkTokens = 0) => {
@@ -71,7 +74,7 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, tp: number,
     weightBytes: u.weightBytes,
     kvBytesPerToken: u.kvBytesPerToken,
     kvCapacityTokens: capacity.kvCapacityTokens,
-    powerWatts: (state: PowerState, batch = 1) => tp * cappedGpuWatts(gpu, o.power, state, batch, o.powerCapWatts),
+    powerWatts: (state: PowerState, batch = 1) => layout.gpus * cappedGpuWatts(gpu, o.power, state, batch, o.powerCapWatts),
     provenance: {
       kind: 'fitted',
       from: `serving calibration ${o.calibration.file ?? '(built in)'} (source ${o.calibration.sourceHash.slice(0, 12)}), scope ${scope.scope} (${scope.runs} runs), ${backend} ${precision}`,

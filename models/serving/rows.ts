@@ -7,7 +7,7 @@ import { BACKEND_POLICIES } from './backend-policy.js';
 import { closedLoopTerms, type ClosedLoopOptions } from './closed-loop.js';
 import type { CalibrationRow } from './fit.js';
 import type { MeasuredRun } from './runs.js';
-import { instanceUnits, PRECISION_WEIGHT_BYTES } from './step-terms.js';
+import { instanceUnits } from './step-terms.js';
 
 export interface SpecSource {
   readonly gpu: (id: string) => GpuSpec | undefined;
@@ -47,7 +47,7 @@ export function calibrationRows(runs: readonly MeasuredRun[], specs: SpecSource,
       skip(`${run.precision} on ${gpu.id}: the catalog gives no ${run.precision} tensor rate`);
       continue;
     }
-    const kv = computeKvCapacity(gpu, { ...llm, weightDtypeBytes: PRECISION_WEIGHT_BYTES[run.precision] }, run.tp);
+    const kv = computeKvCapacity(gpu, llm, { tp: run.tp, precision: run.precision });
     if (!kv.fits || kv.kvCapacityTokens < run.inputTokens + run.outputTokens) {
       skip('the model or one request does not fit the instance\'s memory');
       continue;

@@ -10,10 +10,11 @@
  * decoder in it: the mixed-batch interference. The rest are the prefill attention FLOPs, the all-reduces, a
  * per-layer kernel floor, and CPU-side costs per step and per scheduled sequence, which no kernel table sees.
  */
-import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
+import { BYTES_PER_WEIGHT, peakFlopsPerSecond } from '../../catalogs/precision.js';
+import type { GpuSpec, KvDtype, LlmSpec } from '../../catalogs/types.js';
 import type { GpuEfficiency } from '../coefficients.js';
-import { allReduceFloorAt } from '../roofline.js';
-import { activeParameters } from '../specs.js';
+import { allReduceFloorAt, computeFractionFor } from '../roofline.js';
+import { activeParameters, kvBytesPerToken, weightBytes } from '../specs.js';
 import type { RunPrecision } from './runs.js';
 
 /** Term names in coefficient order (a calibration file stores its coefficients under these names). */
@@ -25,15 +26,8 @@ export const STEP_CPU_UNIT_SECONDS = 1e-3;
 export const SEQUENCE_CPU_UNIT_SECONDS = 1e-6;
 export const REQUEST_OVERHEAD_UNIT_SECONDS = 1e-3;
 
-/** Bytes per weight at a precision. fp4: 4 bits + one fp8 scale per 16 weights (NVFP4 block) = 0.5625. */
-export const PRECISION_WEIGHT_BYTES: Readonly<Record<RunPrecision, number>> = { bf16: 2, fp8: 1, fp4: 0.5625 };
-
-/** Dense GEMM peak of a GPU at a precision, or undefined when it has no such tensor path in the catalog. */
-export function gemmFlopsPerSecond(gpu: GpuSpec, precision: RunPrecision): number | undefined {
-  if (precision === 'bf16') return gpu.bf16FlopsPerSecond;
-  if (precision === 'fp8') return gpu.fp8FlopsPerSecond;
-  return (gpu as GpuSpec & { fp4FlopsPerSecond?: number }).fp4FlopsPerSecond;
-}
+/** Bytes per weight at a precision (catalogs/precision.ts: fp4 is NVFP4, 4 bits + one fp8 scale per 16 weights). */
+export const PRECISION_WEIGHT_BYTES: Readonly<Record<RunPrecision, number>> = BYTES_PER_WEIGHT;
 
 /** Instance-level unit costs that do not depend on the step's composition. */
 export interface InstanceUnits {
@@ -50,22 +44,23 @@ export interface InstanceUnits {
 }
 
 /**
- * Unit costs of an instance. Weight bytes follow the precision; the KV cache stays in the checkpoint's KV dtype (the
+ * Unit costs of an instance. Weight bytes follow the precision; the KV cache its dtype (default: the checkpoint's; the
  * staged runs do not record an fp8 KV cache). Attention runs in bf16 at every precision (aiconfigurator's tables:
- * attn_dtype bfloat16). The GEMM rate at fp8/fp4 is the format's peak × the bf16 kernel fraction.
+ * attn_dtype bfloat16). The GEMM rate at fp8/fp4 is the format's peak × the fraction measured in aiconfigurator's
+ * fp8/nvfp4 GEMM tables (roofline.ts `computeFractionFor`; the bf16 fraction where none was measured).
  */
-export function instanceUnits(gpu: GpuSpec, llm: LlmSpec, tp: number, precision: RunPrecision, eff: GpuEfficiency): InstanceUnits | undefined {
-  const flops = gemmFlopsPerSecond(gpu, precision);
+export function instanceUnits(gpu: GpuSpec, llm: LlmSpec, tp: number, precision: RunPrecision, eff: GpuEfficiency, kvDtype?: KvDtype): InstanceUnits | undefined {
+  const flops = peakFlopsPerSecond(gpu, precision);
   if (flops === undefined) return undefined;
   const memory = tp * gpu.memoryBandwidthBytesPerSecond * eff.memoryFraction;
-  const gemm = tp * flops * eff.computeFraction;
+  const gemm = tp * flops * computeFractionFor(eff, precision).fraction;
   const bf16 = tp * gpu.bf16FlopsPerSecond * eff.computeFraction;
   const ring = tp > 1 ? (2 * (tp - 1)) / tp : 0;
   const active = activeParameters(llm);
   return {
     memoryBytesPerSecond: memory,
-    weightBytes: llm.parameters * PRECISION_WEIGHT_BYTES[precision],
-    kvBytesPerToken: 2 * llm.layers * llm.kvHeads * llm.headDim * llm.kvDtypeBytes,
+    weightBytes: weightBytes(llm, precision),
+    kvBytesPerToken: kvBytesPerToken(llm, kvDtype),
     gemmSecondsPerToken: (2 * active) / gemm,
     prefillGemmSecondsPerToken: (2 * Math.max(0, active - llm.vocabSize * llm.hiddenSize)) / gemm,
     attentionSecondsPerPair: (2 * llm.layers * llm.attentionHeads * llm.headDim) / bf16,

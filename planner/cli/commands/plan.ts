@@ -11,14 +11,14 @@ import { inputError, loadCatalog, resolveMix, resolveSloSet, suggestId } from '.
 import type { Catalog, GpuSpec, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
 import type { PerfModel } from '../../../models/index.js';
 import { renderReport } from '../../../reports/index.js';
-import { createKernelChecker, type KernelCheckResult } from '../../kernel-check.js';
-import { fleetOptionsFor, planAndCheck, type LoopResult } from '../../loop.js';
-import { createPerfModelFor } from '../../perf-adapter.js';
-import { loopToJson, planToJson } from '../../plan-json.js';
-import { checkTiers, compareTiers, sweepCostEnergy } from '../../sweep.js';
-import { describeTiers, paretoPointToJson, tiersToJson } from '../../tiers-json.js';
-import { planToFleet } from '../../fleet.js';
-import type { SolverName } from '../../solve.js';
+import { createKernelChecker, type KernelCheckResult } from '../../check/kernel-check.js';
+import { fleetOptionsFor, planAndCheck, type LoopResult } from '../../check/loop.js';
+import { createPerfModelFor } from '../../demand/perf-adapter.js';
+import { loopToJson, planToJson } from '../../result/plan-json.js';
+import { checkTiers, compareTiers, sweepCostEnergy } from '../../sweep/tiers.js';
+import { describeTiers, paretoPointToJson, tiersToJson } from '../../result/tiers-json.js';
+import { planToFleet } from '../../check/fleet.js';
+import type { SolverName } from '../../milp/solve.js';
 import type { Objective, PerfModelFor } from '../../types.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
@@ -62,7 +62,7 @@ export const DEFAULT_CHECK_SECONDS = 1200;
 /** The kernel's perf-model lookup over the catalog, sharing the planner's memoised models. */
 export function kernelPerfModels(catalog: Catalog, perfModelFor: PerfModelFor): (pool: InstancePool) => PerfModel {
   return (pool) => {
-    const model = perfModelFor(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool.tp, pool.powerCapWatts);
+    const model = perfModelFor(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, pool.powerCapWatts);
     if (!model) throw inputError('invalid_value', '', 'instances', `found ${pool.llm} on ${pool.gpu} at TP${pool.tp}, expected an LLM that fits its GPUs`);
     return model;
   };
