@@ -12,11 +12,13 @@ export interface BackendPolicy {
   readonly stepTokenBudget: number;
   /** Sequences one step may hold (vLLM `max_num_seqs`, TRT-LLM `max_batch_size`, SGLang `max_running_requests`). */
   readonly maxSequences: number;
+  /** Admission reserves a request's whole ISL + OSL (TRT-LLM GUARANTEED_NO_EVICT), or only what it holds now (vLLM, SGLang allocate as they go). */
+  readonly reservesWholeRequest: boolean;
   readonly from: string;
 }
 
 export const BACKEND_POLICIES: Readonly<Record<Backend, BackendPolicy>> = {
-  vllm: { mixesPrefillIntoDecode: true, stepTokenBudget: 8192, maxSequences: 256, from: 'vLLM V1: chunked prefill always on; vllm serve defaults max_num_batched_tokens 8192, max_num_seqs 256' },
-  trtllm: { mixesPrefillIntoDecode: true, stepTokenBudget: 8192, maxSequences: 2048, from: 'TensorRT-LLM in-flight batching with chunked context; trtllm-serve defaults max_num_tokens 8192, max_batch_size 2048' },
-  sglang: { mixesPrefillIntoDecode: false, stepTokenBudget: 8192, maxSequences: 4096, from: 'SGLang: prefill steps pause decoding (--enable-mixed-chunk is off by default); chunked_prefill_size 8192' },
+  vllm: { mixesPrefillIntoDecode: true, stepTokenBudget: 8192, maxSequences: 256, reservesWholeRequest: false, from: 'vLLM V1: chunked prefill always on; vllm serve defaults max_num_batched_tokens 8192, max_num_seqs 256' },
+  trtllm: { mixesPrefillIntoDecode: true, stepTokenBudget: 8192, maxSequences: 2048, reservesWholeRequest: true, from: 'TensorRT-LLM in-flight batching with chunked context; trtllm-serve defaults max_num_tokens 8192, max_batch_size 2048, capacity scheduler GUARANTEED_NO_EVICT' },
+  sglang: { mixesPrefillIntoDecode: false, stepTokenBudget: 8192, maxSequences: 4096, reservesWholeRequest: false, from: 'SGLang: prefill steps pause decoding (--enable-mixed-chunk is off by default); chunked_prefill_size 8192' },
 };

@@ -6,8 +6,9 @@
  * exactly linear in the fitted coefficients. The mean TTFT and TPOT of the run are then `coefficients · terms`.
  *
  * Scheduling follows the backend policy: admission in arrival order while `maxSequences` and the KV cache allow (a
- * request reserves its whole ISL + OSL at admission, TRT-LLM's guaranteed-no-evict; vLLM allocates as it goes and
- * preempts instead, which this does not model); then either decoders plus prompt chunks up to the token budget in one
+ * request reserves its whole ISL + OSL at admission under TRT-LLM's guaranteed-no-evict; under vLLM and SGLang, which
+ * allocate as they go, a request is admitted when its prompt fits beside what the running ones hold now, and the
+ * preemptions that can follow when decoding fills the cache are not modelled); then either decoders plus prompt chunks up to the token budget in one
  * step, or a prompt-only step whenever prompts wait. A finished request's client sends the next one, which joins from
  * the step after the one already in flight. Every client sends `requestsPerClient` requests; all are counted (a
  * benchmark's first burst included, as the tools report it).
@@ -79,17 +80,20 @@ export function closedLoopTerms(u: InstanceUnits, point: ClosedLoopPoint, policy
   };
   // Every client starts at once, as the benchmark tools launch them; the engine's admission staggers them (or not).
   for (let c = 0; c < point.concurrency; c++) send(0, true);
+  // KV held: the whole reservation, or the tokens a request holds now (prompt admitted + tokens decoded).
+  const whole = policy.reservesWholeRequest;
   const finish = (r: Request) => {
     if (osl > 1) for (let j = 0; j < n; j++) tpotSum[j] += (total[j] - (r.firstTokenTerms as Float64Array)[j]) / (osl - 1);
-    kvUsed -= isl + osl;
+    kvUsed -= whole ? isl + osl : isl + r.decoded;
     done++;
     send(step + 2, true);
   };
   while (done < target) {
     for (const r of waiting) if (r.arrivalTerms === undefined && r.eligibleStep <= step) r.arrivalTerms = total.slice();
-    while (waiting.length > 0 && waiting[0].eligibleStep <= step && running.length < policy.maxSequences && kvUsed + isl + osl <= kvCap) {
+    const admit = whole ? isl + osl : isl;
+    while (waiting.length > 0 && waiting[0].eligibleStep <= step && running.length < policy.maxSequences && kvUsed + admit <= kvCap) {
       running.push(waiting.shift() as Request);
-      kvUsed += isl + osl;
+      kvUsed += admit;
     }
     peakRunning = Math.max(peakRunning, running.length);
     const prefilling = running.filter((r) => r.prefilled < isl);
@@ -122,6 +126,7 @@ export function closedLoopTerms(u: InstanceUnits, point: ClosedLoopPoint, policy
     const finished: Request[] = [];
     for (const r of decodeNow) {
       r.decoded++;
+      if (!whole) kvUsed++;
       if (r.decoded >= osl - 1) finished.push(r);
     }
     for (const [r, chunk] of chunks) {

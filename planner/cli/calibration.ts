@@ -10,6 +10,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { catalogsDir, InputError, packageVersion, readTextFile, type Catalog } from '../../catalogs/index.js';
 import { readCalibrationDocument, type ServingCalibration } from '../../models/serving/calibration-file.js';
+import type { Backend } from '../../models/serving/runs.js';
+import type { ServingChoice } from '../demand/perf-adapter.js';
 
 let validator: ValidateFunction | undefined;
 
@@ -41,4 +43,11 @@ export function loadCalibrationFile(file: string, cwd: string, catalog: Catalog)
   if (!calibration) throw new InputError(issues);
   const sha256 = createHash('sha256').update(text).digest('hex');
   return { calibration, text, record: { file, sha256, fleetplan_version: calibration.fleetplanVersion, source_hash: calibration.sourceHash } };
+}
+
+/** `--calibration FILE [--backend B]` of a command: the choice for the models, and what provenance records (none without a file). */
+export function servingFromFlags(file: string | undefined, backend: Backend | undefined, cwd: string, catalog: Catalog): { serving?: ServingChoice; loaded?: LoadedCalibration } {
+  if (file === undefined) return {};
+  const loaded = loadCalibrationFile(file, cwd, catalog);
+  return { loaded, serving: { calibration: loaded.calibration, ...(backend ? { backend } : {}) } };
 }

@@ -65,7 +65,7 @@ function workloadArgs(o: Record<string, unknown>): WorkloadArgs {
     plan: str(o.plan), fleet: str(o.fleet), mix: str(o.mix), trace: str(o.trace), traceFormat: str(o.traceFormat) as WorkloadArgs['traceFormat'],
     ratePerS: num(o.ratePerS), durationS: num(o.durationS), warmupS: num(o.warmupS), seed: num(o.seed), slo: str(o.slo),
     mispredictionRate: num(o.mispredictRate), reservation: str(o.reservation) as WorkloadArgs['reservation'],
-    preemption: str(o.preemption) as WorkloadArgs['preemption'], mode: str(o.mode) as WorkloadArgs['mode'], catalogFiles: files(o.catalog),
+    preemption: str(o.preemption) as WorkloadArgs['preemption'], mode: str(o.mode) as WorkloadArgs['mode'], catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never,
   };
 }
 
@@ -90,13 +90,13 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--no-trim', description: 'keep the first plan that holds (default: remove instances while it still holds, half a pool first, halving on a miss, up to 8 kernel checks)' },
       seedOption,
       { flags: '--out <dir>', description: 'write plan.yaml, plan.json and report.html here' },
-      jsonOption, catalogOption,
+      calibrationOption, backendOption, jsonOption, catalogOption,
     ],
     run: (_p, o, ctx) =>
       runPlan({
         mix: str(o.mix), llm: str(o.llm), gpus: o.gpus as string[] | undefined, slo: str(o.slo), ttfetP95S: num(o.ttfetP95S), tbtP95Ms: num(o.tbtP95Ms),
         objective: str(o.objective) as never, powerCapKw: num(o.powerCapKw), budgetUsd: num(o.budgetUsd), horizonYears: num(o.horizonYears),
-        solver: str(o.solver) as never, pareto: Boolean(o.pareto), noTrim: o.trim === false, seed: num(o.seed), out: str(o.out), json: Boolean(o.json), catalogFiles: files(o.catalog),
+        solver: str(o.solver) as never, pareto: Boolean(o.pareto), noTrim: o.trim === false, seed: num(o.seed), out: str(o.out), json: Boolean(o.json), catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never,
       }, ctx),
   },
   {
@@ -113,7 +113,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--slo <id|file>', description: 'SLO set for attainment (default: standard)' },
       { flags: '--duration-s <n>', description: 'simulated seconds of arrivals', parse: numberFlag({ exclusiveMin: 0 }) as never },
       ...kernelOptions,
-      seedOption, { flags: '--out <dir>', description: 'write result.json and report.html here' }, jsonOption, catalogOption,
+      seedOption, { flags: '--out <dir>', description: 'write result.json and report.html here' }, calibrationOption, backendOption, jsonOption, catalogOption,
     ],
     run: (_p, o, ctx) => runSimulate({ ...workloadArgs(o), policy: str(o.policy) as never, out: str(o.out), json: Boolean(o.json) }, ctx),
   },
@@ -146,10 +146,10 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--slo <id|file>', description: 'SLO set (default: the plan\'s)' },
       { flags: '--junit <file>', description: 'write a JUnit XML report (one test case per SLO per class)' },
       { flags: '--duration-s <n>', description: 'simulated seconds of arrivals', parse: numberFlag({ exclusiveMin: 0 }) as never },
-      seedOption, jsonOption, catalogOption,
+      seedOption, calibrationOption, backendOption, jsonOption, catalogOption,
     ],
     run: (p, o, ctx) =>
-      runValidate({ plan: p[0], mix: str(o.mix), slo: str(o.slo), junit: str(o.junit), durationS: num(o.durationS), seed: num(o.seed), json: Boolean(o.json), catalogFiles: files(o.catalog) }, ctx),
+      runValidate({ plan: p[0], mix: str(o.mix), slo: str(o.slo), junit: str(o.junit), durationS: num(o.durationS), seed: num(o.seed), json: Boolean(o.json), catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never }, ctx),
   },
   {
     usage: 'sweep <grid>', positionals: 1,
@@ -193,7 +193,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--check-duration-s <n>', description: 'simulated seconds of the check after each change (default 300)', parse: numberFlag({ exclusiveMin: 0 }) as never },
       { flags: '--save <file>', description: 'write the scenario (start + changes) as YAML at the end' },
       { flags: '--report <file>', description: 'write the HTML report of the final state' },
-      seedOption, jsonOption, catalogOption,
+      seedOption, calibrationOption, backendOption, jsonOption, catalogOption,
     ],
     run: (_p, o, ctx) =>
       runWhatIf({
@@ -201,7 +201,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
         scaleRate: files(o.scaleRate), sloTarget: files(o.sloTarget), addGpus: o.addGpus as string[] | undefined, removeGpus: o.removeGpus as string[] | undefined,
         price: files(o.price), electricityUsdPerKwh: num(o.electricityUsdPerKwh), powerCapKw: str(o.powerCapKw), objective: str(o.objective) as never,
         policy: str(o.policy) as never, checkDurationS: num(o.checkDurationS), save: str(o.save), report: str(o.report), seed: num(o.seed),
-        json: Boolean(o.json), catalogFiles: files(o.catalog),
+        json: Boolean(o.json), catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never,
       }, ctx),
   },
   {
