@@ -72,14 +72,15 @@ export function renderAccuracyDoc({ result, dataFile, skipped }: AccuracyDocInpu
     md += `\nGroups above the target median (TTFT ≤ ${pct(t.ttft)}, TPOT ≤ ${pct(t.tpot)}):\n\n${misses.length === 0 ? '- none\n' : misses.map((m) => `- ${m}`).join('\n')}\n\n`;
   }
   md += '## Why the misses miss (read with the signed medians)\n\n';
-  md += '- **TTFT** carries the queueing of the benchmark, which the step-unit replay only approximates: clients that start together, a step budget that splits the first burst, KV admission. Negative signed medians (predicted too fast) on SGLang and TensorRT-LLM Qwen3-32B runs say their queues are longer than the replay\'s: SGLang runs whole waves of prompts before decoding resumes, and the replay\'s scheduler defaults (8192-token budget, whole-request KV reservation) are assumptions, not read from the runs, which do not record them.\n';
-  md += '- **TPOT** of small-batch B200 and Llama-3.1-8B runs: B200 has Llama-3.1-70B fp8 runs only, so leaving a model out leaves B200 with no dense model of its own; per-step CPU time the roofline cannot see is a larger share of a small model\'s step.\n';
-  md += '- Groups with n = 3 (vLLM Qwen3-32B fp8) are too few to say more than their sign.\n';
-  md += '- No coefficient was tuned toward an evaluated row: the protocols refit from scratch for every held-out model or GPU (models/serving/holdout.ts).\n\n';
+  md += '- **TTFT** is mostly queueing, and the queue is what the step-unit replay approximates least: the runs do not record how many requests each benchmark sent, its warm-up, or the engines\' actual limits (token budget, max sequences, KV cache size and reservation policy), so the replay uses documented defaults. The signs differ by model and backend (SGLang and vLLM Qwen3-32B predicted too fast; Llama-3.1-70B runs predicted too slow), which is the signature of a queue model error, not of a step-time error: the same step coefficients give TPOT within its targets.\n';
+  md += '- **TPOT** misses concentrate on B200 (its only dense model is Llama-3.1-70B, so leaving it out leaves B200 to the backend-level scopes fitted on H100) and on TensorRT-LLM fp8 runs at the highest concurrency.\n';
+  md += '- Groups with n ≤ 3 (vLLM Qwen3-32B fp8, TensorRT-LLM Qwen3-32B fp4) are too few to say more than their sign.\n';
+  md += '- No coefficient was tuned toward an evaluated row: the protocols refit from scratch for every held-out model or GPU (models/serving/holdout.ts; test/unit/serving/calibration.test.ts corrupts held-out rows and checks their predictions do not move).\n';
+  md += '- These predictions come from the replay (models/serving/closed-loop.ts) with the calibrated step model. `fleetplan benchmark --calibration FILE` runs the same step model on the kernel\'s engines, whose scheduler differs (warm-up discarded, vLLM\'s limits for every backend), so its figures are not the ones scored here.\n\n';
   md += '## Not yet expressible (counted, never dropped)\n\n| runs | reason |\n|---:|---|\n';
   for (const s of skipped) md += `| ${s.count} | ${s.reason} |\n`;
   for (const u of c.unexpressible) md += `| ${u.count} | ${u.reason} |\n`;
   md += '\nModels not in the catalog are the mixture-of-experts and MLA models (DeepSeek-R1/V3, Kimi-K2.5, Qwen3-235B-A22B, Qwen3.5-397B-A17B, MiniMax-M2.5, GLM-5, gpt-oss-120b): their rows join when the `moe` branch adds them. ';
-  md += 'Disaggregated rows join when the benchmark simulates xPyD sets (branch `bench`); fp4 rows when the catalog carries the B200\'s fp4 rate (branch `precision`).\n';
+  md += 'Disaggregated rows join when the calibration replays xPyD sets (the kernel benchmark already runs them: `fleetplan benchmark --mode disagg`).\n';
   return md;
 }

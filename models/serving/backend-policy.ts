@@ -18,7 +18,7 @@ export interface BackendPolicy {
 }
 
 export const BACKEND_POLICIES: Readonly<Record<Backend, BackendPolicy>> = {
-  vllm: { mixesPrefillIntoDecode: true, stepTokenBudget: 8192, maxSequences: 256, reservesWholeRequest: false, from: 'vLLM V1: chunked prefill always on; vllm serve defaults max_num_batched_tokens 8192, max_num_seqs 256' },
+  vllm: { mixesPrefillIntoDecode: true, stepTokenBudget: 8192, maxSequences: 1024, reservesWholeRequest: false, from: 'vLLM V1: chunked prefill always on; vllm serve defaults on ≥ 70 GiB GPUs max_num_batched_tokens 8192, max_num_seqs 1024 (planner/benchmark/defaults.ts)' },
   trtllm: { mixesPrefillIntoDecode: true, stepTokenBudget: 8192, maxSequences: 2048, reservesWholeRequest: true, from: 'TensorRT-LLM in-flight batching with chunked context; trtllm-serve defaults max_num_tokens 8192, max_batch_size 2048, capacity scheduler GUARANTEED_NO_EVICT' },
   sglang: { mixesPrefillIntoDecode: false, stepTokenBudget: 8192, maxSequences: 4096, reservesWholeRequest: false, from: 'SGLang: prefill steps pause decoding (--enable-mixed-chunk is off by default); chunked_prefill_size 8192' },
 };

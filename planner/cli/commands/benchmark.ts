@@ -9,6 +9,7 @@ import type { Distribution } from '../../../catalogs/types.js';
 import type { ModelProvenance } from '../../../models/types.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { runProvenance } from '../provenance.js';
+import { servingFromFlags } from '../calibration.js';
 import { renderTable } from '../table.js';
 import { benchmarkSpecFromArgs, type BenchmarkArgs } from './benchmark-args.js';
 import { createPerfModelCache } from './simulate.js';
@@ -32,7 +33,8 @@ function largestLength(d: Distribution): number {
 export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Promise<number> {
   const catalog = loadCatalog({ userFiles: args.catalogFiles ?? [] });
   const spec = benchmarkSpecFromArgs(args, catalog);
-  const perfModelFor = createPerfModelCache(catalog);
+  const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
+  const perfModelFor = createPerfModelCache(catalog, serving);
   const models = benchmarkFleet(spec).instances.map(perfModelFor);
   for (const m of models) {
     if (!(m.kvCapacityTokens >= 1)) {
@@ -52,7 +54,7 @@ export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Pr
   const model = decodeModel.provenance;
   if (args.json) {
     // Wall time is left out of --json so that the same seed gives byte-identical output; the text shows it.
-    ctx.stdout(`${JSON.stringify({ ...result, model: describeModel(model), limits_source: VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog) }, null, 2)}\n`);
+    ctx.stdout(`${JSON.stringify({ ...result, model: describeModel(model), limits_source: VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog, [], loaded) }, null, 2)}\n`);
   } else {
     ctx.stdout(renderBenchmark(result, spec, model, wallSeconds, ctx.stdoutIsTTY));
   }

@@ -287,14 +287,14 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--prefill-max-num-seqs <n>', description: 'disagg: prompts one prefill iteration may take (default as --max-num-seqs)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--prefill-max-num-batched-tokens <n>', description: 'disagg: tokens one prefill iteration may take (default as --max-num-batched-tokens)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--power-cap-w <n>', description: 'per-GPU power cap, watts', parse: numberFlag({ exclusiveMin: 0 }) as never },
-      seedOption, jsonOption, catalogOption,
+      seedOption, calibrationOption, backendOption, jsonOption, catalogOption,
     ],
     run: (_p, o, ctx) =>
       runBenchmark({
         gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), ep: num(o.ep), precision: str(o.precision), kvDtype: str(o.kvDtype), concurrency: num(o.concurrency), rate: num(o.rate),
         isl: str(o.isl), osl: str(o.osl), mode: str(o.mode), prefill: str(o.prefill), decode: str(o.decode), maxNumSeqs: num(o.maxNumSeqs),
         maxNumBatchedTokens: num(o.maxNumBatchedTokens), prefillMaxNumSeqs: num(o.prefillMaxNumSeqs), prefillMaxNumBatchedTokens: num(o.prefillMaxNumBatchedTokens),
-        powerCapW: num(o.powerCapW), seed: num(o.seed), json: Boolean(o.json), catalogFiles: files(o.catalog),
+        powerCapW: num(o.powerCapW), seed: num(o.seed), json: Boolean(o.json), catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never,
       }, ctx),
   },
   {
