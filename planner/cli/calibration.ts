@@ -27,8 +27,16 @@ export interface LoadedCalibration {
   readonly text: string;
 }
 
+/** `--calibration builtin`: the calibration shipped with fleetplan, fitted on the staged silicon runs by `npm run accuracy`. */
+export const BUILTIN_CALIBRATION = 'builtin';
+
+export function builtinCalibrationPath(): string {
+  return join(catalogsDir(), 'coefficients', 'serving-calibration.json');
+}
+
 export function loadCalibrationFile(file: string, cwd: string, catalog: Catalog): LoadedCalibration {
-  const text = readTextFile(resolve(cwd, file), { displayName: file });
+  const path = file === BUILTIN_CALIBRATION ? builtinCalibrationPath() : resolve(cwd, file);
+  const text = readTextFile(path, { displayName: file });
   let doc: unknown;
   try {
     doc = JSON.parse(text);

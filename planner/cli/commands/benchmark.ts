@@ -86,7 +86,9 @@ function renderBenchmark(r: BenchmarkResult, spec: BenchmarkSpec, model: ModelPr
     ], { terminal, align: ['left', 'right'] }).trimEnd(),
     '',
     `run: ${r.run.measured_requests} requests measured in ${r.run.batches} batches of ${r.run.batch_requests} after ${r.run.warmup_requests} warm-up completions; ${f(r.run.window_s, 1)} s simulated window; relative standard error ${f(r.run.relative_standard_error * 100, 2)}%${r.run.converged ? '' : ' — NOT converged: the run hit its bound first (an overloaded open loop never settles)'}; ${r.run.refused_requests} requests refused (longer than an instance's KV), ${r.run.clipped_draws} length draws clipped; wall ${wallSeconds} s`,
-    `model: ${model.kind} from ${model.from}${model.heldOutMape !== undefined ? ` (held-out MAPE ${f(model.heldOutMape * 100, 1)}%)` : ''}; not calibrated against serving runs: serving overheads (CPU scheduling, mixed-batch interference) are not in it`,
+    model.from.startsWith('serving calibration')
+      ? `model: ${model.kind} from ${model.from}${model.note ? ` (${model.note})` : ''}`
+      : `model: ${model.kind} from ${model.from}${model.heldOutMape !== undefined ? ` (held-out MAPE ${f(model.heldOutMape * 100, 1)}%)` : ''}; not calibrated against serving runs: serving overheads (CPU scheduling, mixed-batch interference) are not in it (--calibration builtin applies the fit on the staged runs; docs/accuracy.md)`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -70,7 +70,7 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
     ...(args.backend !== undefined ? { backend: args.backend } : {}),
   });
   if (args.json) ctx.stdout(`${JSON.stringify({ ...toJson(result), ...(loaded ? { inputs: { calibration: loaded.record } } : {}) }, null, 2)}\n`);
-  else ctx.stdout(renderPrediction(result, ctx.stdoutIsTTY));
+  else ctx.stdout(renderPrediction(result, ctx.stdoutIsTTY, loaded !== undefined));
   return result.fits ? EXIT_OK : EXIT_FAILS;
 }
 
@@ -80,7 +80,10 @@ function toJson(r: PredictResult) {
   return fields;
 }
 
-function renderPrediction(r: PredictResult, terminal: boolean): string {
+/** Said under every uncalibrated prediction: how the same models fare against measured serving runs, and how to use them. */
+const SERVING_NOTE = 'serving runs: these figures are not calibrated against measured serving benchmarks; --calibration builtin applies the one fitted on the staged vLLM/SGLang/TensorRT-LLM runs (held-out error: docs/accuracy.md)';
+
+function renderPrediction(r: PredictResult, terminal: boolean, calibrated = false): string {
   if (!r.fits) {
     // The capacity is real even when only this batch overflows it; say which of the two does not fit.
     return r.misfit === 'batch' ? `does not fit: ${r.reason}\nkv_capacity_tokens: ${r.kv_capacity_tokens}\n` : `does not fit: ${r.reason}\n`;
@@ -96,5 +99,5 @@ function renderPrediction(r: PredictResult, terminal: boolean): string {
     ['prefill_power_w', r.prefill_power_w.toFixed(0)],
     ['decode_power_w', r.decode_power_w.toFixed(0)],
   ];
-  return renderTable(['field', 'value'], rows, { terminal }) + `source: ${r.source}\n`;
+  return renderTable(['field', 'value'], rows, { terminal }) + `source: ${r.source}\n` + (calibrated ? '' : `${SERVING_NOTE}\n`);
 }

@@ -46,7 +46,7 @@ export interface CommandSpec {
 const POLICIES = ['conserve', 'per-turn-predict', 'per-turn-disagg', 'colocated'] as const;
 
 const catalogOption: OptionSpec = { flags: '--catalog <file>', description: 'a catalog file (gpu, llm, mix, slo, datacenter) that adds or overrides entries by id; repeatable', parse: collect as never };
-const calibrationOption: OptionSpec = { flags: '--calibration <file>', description: 'a serving calibration written by fleetplan calibrate: step times from measured serving runs (recorded in the result\'s inputs and hash)' };
+const calibrationOption: OptionSpec = { flags: '--calibration <file>', description: 'a serving calibration written by fleetplan calibrate, or "builtin" (fitted on the staged silicon runs, docs/accuracy.md): step times from measured serving runs (recorded in the result\'s inputs and hash)' };
 const backendOption: OptionSpec = { flags: '--backend <name>', description: 'serving engine whose calibrated overheads apply (default: the calibration\'s default_backend)', choices: ['vllm', 'sglang', 'trtllm'] };
 const jsonOption: OptionSpec = { flags: '--json', description: 'print one JSON document on stdout and nothing else there' };
 const seedOption: OptionSpec = { flags: '--seed <n>', description: 'random seed (one seed, separate streams per consumer)', parse: numberFlag({ integer: true, min: 0 }) as never };
