@@ -30,10 +30,15 @@ describe('closed-loop replay', () => {
   it('a KV cache smaller than the clients need queues them: TTFT grows by whole request lifetimes', () => {
     const u = units('h100-sxm', 'qwen3-32b', 2);
     const point = { concurrency: 64, inputTokens: 4096, outputTokens: 512 };
-    const roomy = closedLoopTerms(u, point, BACKEND_POLICIES.vllm);
-    const tight = closedLoopTerms(u, point, BACKEND_POLICIES.vllm, { kvCapacityTokens: 16 * (4096 + 512) });
+    const kv = { kvCapacityTokens: 16 * (4096 + 512) };
+    // TRT-LLM reserves whole requests: exactly 16 fit. vLLM admits on what is held now: more start, fewer than all.
+    const roomy = closedLoopTerms(u, point, BACKEND_POLICIES.trtllm);
+    const tight = closedLoopTerms(u, point, BACKEND_POLICIES.trtllm, kv);
     expect(tight.peakRunning).toBe(16);
     expect(tight.ttft[0]).toBeGreaterThan(5 * roomy.ttft[0]);
+    const asYouGo = closedLoopTerms(u, point, BACKEND_POLICIES.vllm, kv);
+    expect(asYouGo.peakRunning).toBeGreaterThan(16);
+    expect(asYouGo.peakRunning).toBeLessThanOrEqual(kv.kvCapacityTokens / 4096);
   });
 
   it('SGLang-style prompt steps pause decoding, so prompt work shows up in TPOT; mixed steps carry it as excess compute', () => {
