@@ -37,6 +37,7 @@ export class BenchmarkClient implements ReactiveWorkload {
   warmupRequests = 0;
   measuredRequests = 0;
   converged = false;
+  overloaded = false;
   stopSeconds = NaN;
   /** Completions (any request) after the warm-up ended, and their output tokens: the window's throughput. */
   windowCompletions = 0;
@@ -136,7 +137,7 @@ export class BenchmarkClient implements ReactiveWorkload {
           control.endWarmup();
           this.warmupEndSeconds = now;
           this.warmupRequests = this.completions;
-          this.batchSize = this.rule.batchRequests ?? Math.max(RUN_LENGTH_DEFAULTS.minBatchRequests, this.maxInFlightSeen);
+          this.batchSize = this.rule.batchRequests ?? Math.max(RUN_LENGTH_DEFAULTS.minBatchRequests, Math.min(this.maxInFlightSeen, RUN_LENGTH_DEFAULTS.maxBatchRequests));
           this.phase = 'measure';
         }
         break;
@@ -152,6 +153,20 @@ export class BenchmarkClient implements ReactiveWorkload {
         break;
       case 'stopped':
         break;
+    }
+    if (this.load.kind === 'rate' && this.phase !== 'stopped' && control.inFlight > this.rule.maxInFlight) {
+      // Arrivals outrun completions: latencies grow without bound, so there is no steady state to measure.
+      this.overloaded = true;
+      this.converged = false;
+      if (Number.isNaN(this.warmupEndSeconds)) {
+        control.endWarmup();
+        this.warmupEndSeconds = now;
+        this.warmupRequests = this.completions;
+      }
+      this.phase = 'stopped';
+      this.stopSeconds = now;
+      control.stop();
+      return undefined;
     }
     if (this.phase === 'closing' && this.outstandingMeasured === 0) {
       this.phase = 'stopped';

@@ -94,6 +94,7 @@ function operatingPoint(spec: BenchmarkSpec, options: BenchmarkOptions, gpus: nu
     max_num_batched_tokens: decodeLimits.maxNumBatchedTokens,
     prefill_max_num_seqs: agg ? null : spec.prefillLimits.maxNumSeqs,
     prefill_max_num_batched_tokens: agg ? null : spec.prefillLimits.maxNumBatchedTokens,
+    kv_link: agg ? null : { bandwidth_bytes_per_s: spec.link.bandwidthBytesPerSecond, latency_s: spec.link.latencySeconds },
     policy: agg ? 'colocated' : 'conserve',
     seed: options.seed,
   };
@@ -134,8 +135,9 @@ export function runServingBenchmark(spec: BenchmarkSpec, perfModelFor: PerfModel
       measured_requests: client.measuredRequests,
       batches: client.batches,
       batch_requests: client.batchRequests,
-      relative_standard_error: roundFigure(client.relativeStandardError()),
+      relative_standard_error: Number.isFinite(client.relativeStandardError()) ? roundFigure(client.relativeStandardError()) : null,
       converged: client.converged,
+      overloaded: client.overloaded,
       warmup_s: roundFigure(client.warmupEnd),
       window_s: roundFigure(window),
       max_in_flight: client.maxInFlight,

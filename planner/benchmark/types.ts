@@ -21,7 +21,11 @@ export interface InstanceSet extends BenchmarkLayout {
   readonly count: number;
 }
 
-/** The engine limits a vLLM user sets on the command line, per instance. */
+/**
+ * The engine limits a vLLM user sets on the command line, per instance. An instance with attention data parallelism
+ * (max(tp, ep) / tp ranks) is one engine here: its maxNumSeqs counts every rank's sequences (a measured row's
+ * per-rank batch × attention-DP degree).
+ */
 export interface EngineLimits {
   /** `--max-num-seqs`: most sequences running at once on one instance. */
   readonly maxNumSeqs: number;
@@ -60,7 +64,10 @@ export interface AggregatedSpec extends CommonSpec, BenchmarkLayout {
 /**
  * xPyD: prompts prefilled on the prefill set (each prompt on the least-loaded prefiller), the KV moved once over
  * `link` to the decoder with the most free KV, decoded there. This is the kernel's `conserve` policy on single-turn
- * conversations.
+ * conversations. The first token counts when the prefiller produces it (TTFT excludes the KV transfer; the transfer
+ * and the decoder's admission fall in the first inter-token gap). Setups whose proxy streams every token from the
+ * decoder (vLLM's P/D proxy, SGLang's router) report that wait inside TTFT instead: their TTFT is higher and their
+ * TPOT lower by about one transfer per request over OSL − 1.
  */
 export interface DisaggregatedSpec extends CommonSpec {
   readonly mode: 'disagg';
@@ -82,6 +89,8 @@ export interface RunLengthOptions {
   readonly minWarmupRequests?: number;
   /** Hard bound on the warm-up (an overloaded open loop never settles). */
   readonly maxWarmupRequests?: number;
+  /** An open loop with more requests than this in flight is overloaded (no steady state): the run ends there. */
+  readonly maxInFlight?: number;
   /** Requests per batch of the batch-means error estimate (default max(64, the most requests in flight during the warm-up)). */
   readonly batchRequests?: number;
   readonly minBatches?: number;
@@ -140,6 +149,8 @@ export interface OperatingPoint {
   readonly max_num_batched_tokens: number;
   readonly prefill_max_num_seqs: number | null;
   readonly prefill_max_num_batched_tokens: number | null;
+  /** Disaggregated: the prefill → decode KV link the run assumed. */
+  readonly kv_link: { readonly bandwidth_bytes_per_s: number; readonly latency_s: number } | null;
   readonly policy: PolicyName;
   readonly seed: number;
 }
@@ -150,10 +161,12 @@ export interface RunFacts {
   readonly measured_requests: number;
   readonly batches: number;
   readonly batch_requests: number;
-  /** Largest standard error of the mean (TTFT, TPOT, E2E) over batch means, as a share of the mean. */
-  readonly relative_standard_error: number;
+  /** Largest standard error of the mean (TTFT, TPOT, E2E) over batch means, as a share of the mean; null under 2 batches. */
+  readonly relative_standard_error: number | null;
   /** True when the stopping rule was met; false when maxBatches (or the warm-up bound) ended the run first. */
   readonly converged: boolean;
+  /** An open loop offered more than the set serves: requests in flight passed maxInFlight and the run ended there. */
+  readonly overloaded: boolean;
   readonly warmup_s: number;
   readonly window_s: number;
   readonly max_in_flight: number;

@@ -49,12 +49,12 @@ describe('fleetplan benchmark', () => {
     ['isl 0', [...BASE, '--concurrency', '8', '--isl', '0', '--osl', '128'], /--isl: found 0, expected a whole number of tokens ≥ 1/],
     ['a malformed distribution', [...BASE, '--concurrency', '8', '--isl', '{lognormal: {median: 1024}}', '--osl', '128'], /--isl: found .*expected a whole number of tokens ≥ 1 or a distribution/],
     ['disagg without its sets', [...BASE, '--mode', 'disagg', '--concurrency', '8', '--isl', '1024', '--osl', '128'], /--prefill: found nothing, expected --prefill COUNTxTP and --decode COUNTxTP/],
-    ['a malformed set', [...BASE, '--mode', 'disagg', '--prefill', '1by4', '--decode', '1x4', '--concurrency', '8', '--isl', '1024', '--osl', '128'], /--prefill: found "1by4", expected COUNTxTP/],
+    ['a malformed set', [...BASE, '--mode', 'disagg', '--prefill', '1by4', '--decode', '1x4', '--concurrency', '8', '--isl', '1024', '--osl', '128'], /--prefill: found "1by4", expected COUNTxTP or COUNTxTPepEP/],
     ['an unknown precision', [...BASE, '--precision', 'fp6', '--concurrency', '8', '--isl', '1024', '--osl', '128'], /--precision: found "fp6", expected one of bf16, fp8, fp4/],
     ['a precision the GPU lacks', [...BASE, '--precision', 'fp4', '--concurrency', '8', '--isl', '1024', '--osl', '128'], /^fleetplan: --precision: precision: found "fp4", expected one of the formats h100-sxm has \(bf16, fp8\)$/],
     ['both loads', [...BASE, '--concurrency', '8', '--rate', '2', '--isl', '1024', '--osl', '128'], /found both, expected exactly one/],
     ['no load', [...BASE, '--isl', '1024', '--osl', '128'], /found neither, expected exactly one/],
-    ['ep on a dense LLM', [...BASE, '--tp', '4', '--ep', '2', '--concurrency', '8', '--isl', '1024', '--osl', '128'], /--ep: found 2, expected 1 or no --ep: qwen3-32b is a dense LLM/],
+    ['ep on a dense LLM', [...BASE, '--tp', '4', '--ep', '2', '--concurrency', '8', '--isl', '1024', '--osl', '128'], /--ep: found ep 2, expected ep 1 \(or none\): qwen3-32b is a dense LLM/],
     ['an unknown GPU', ['benchmark', '--gpu', 'h1000', '--llm', 'qwen3-32b', '--concurrency', '8', '--isl', '1024', '--osl', '128'], /--gpu: found "h1000", expected a known GPU id/],
   ];
   for (const [name, argv, message] of BAD) {

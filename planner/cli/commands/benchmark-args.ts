@@ -62,23 +62,23 @@ export function parseTokenLengths(flag: string, text: string | undefined): Distr
   return toDistribution(raw as Record<string, unknown>);
 }
 
-/** `--prefill 2x4`: 2 instances of TP4. */
+/** `--prefill 2x4`: 2 instances of TP4; `--decode 2x1ep8`: 2 instances of TP1 × EP8 (8 GPUs, attention data-parallel). */
 function parseSet(flag: string, text: string, ep: number | undefined): InstanceSet {
-  const m = /^(\d+)x(\d+)$/i.exec(text.trim());
+  const m = /^(\d+)x(\d+)(?:ep(\d+))?$/i.exec(text.trim());
   const count = m ? Number(m[1]) : NaN;
   const tp = m ? Number(m[2]) : NaN;
-  if (!(count >= 1 && tp >= 1)) throw inputError('usage', '', flag, `found ${JSON.stringify(text)}, expected COUNTxTP with whole numbers ≥ 1, e.g. 2x4 (two instances of TP4)`);
-  return { count, tp, ...(ep !== undefined ? { ep } : {}) };
+  const setEp = m?.[3] !== undefined ? Number(m[3]) : ep;
+  if (!(count >= 1 && tp >= 1 && (setEp === undefined || setEp >= 1))) throw inputError('usage', '', flag, `found ${JSON.stringify(text)}, expected COUNTxTP or COUNTxTPepEP with whole numbers ≥ 1, e.g. 2x4 (two instances of TP4) or 2x1ep8`);
+  return { count, tp, ...(setEp !== undefined ? { ep: setEp } : {}) };
 }
-
 
 /** tp and ep must nest; ep > 1 only on an MoE LLM, dividing its experts. */
 function checkLayout(flag: string, llm: LlmSpec, tp: number, ep: number | undefined): void {
   if (ep === undefined || ep === 1) return;
   const problem = layoutProblem(tp, ep);
   if (problem !== undefined) throw inputError('usage', '', flag, problem);
-  if (!llm.moe) throw inputError('usage', '', '--ep', `found ${ep}, expected 1 or no --ep: ${llm.id} is a dense LLM (no experts to spread)`);
-  if (llm.moe.experts % ep !== 0) throw inputError('usage', '', '--ep', `found ${ep}, expected a divisor of ${llm.id}'s ${llm.moe.experts} experts`);
+  if (!llm.moe) throw inputError('usage', '', flag, `found ep ${ep}, expected ep 1 (or none): ${llm.id} is a dense LLM (no experts to spread)`);
+  if (llm.moe.experts % ep !== 0) throw inputError('usage', '', flag, `found ep ${ep}, expected a divisor of ${llm.id}'s ${llm.moe.experts} experts`);
 }
 
 function limits(maxNumSeqs: number | undefined, maxNumBatchedTokens: number | undefined, defaults: EngineLimits): EngineLimits {
@@ -121,7 +121,7 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
       if (args[flag] !== undefined) throw inputError('usage', '', `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, 'found a disaggregated-mode flag, expected it only with --mode disagg');
     }
     const tp = args.tp ?? 1;
-    checkLayout('--tp/--ep', llm, tp, args.ep);
+    checkLayout('--ep', llm, tp, args.ep);
     return { ...common, mode: 'agg', tp, ...(args.ep !== undefined ? { ep: args.ep } : {}), limits: limits(args.maxNumSeqs, args.maxNumBatchedTokens, defaults) };
   }
   if (args.prefill === undefined || args.decode === undefined) {
@@ -130,8 +130,8 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
   if (args.tp !== undefined) throw inputError('usage', '', '--tp', 'found --tp with --mode disagg, expected the TP of each set in --prefill COUNTxTP and --decode COUNTxTP');
   const prefill = parseSet('--prefill', args.prefill, args.ep);
   const decode = parseSet('--decode', args.decode, args.ep);
-  checkLayout('--prefill/--ep', llm, prefill.tp, args.ep);
-  checkLayout('--decode/--ep', llm, decode.tp, args.ep);
+  checkLayout('--prefill', llm, prefill.tp, prefill.ep);
+  checkLayout('--decode', llm, decode.tp, decode.ep);
   return {
     ...common,
     mode: 'disagg',

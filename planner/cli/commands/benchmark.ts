@@ -73,7 +73,7 @@ function renderBenchmark(r: BenchmarkResult, spec: BenchmarkSpec, model: ModelPr
   const load = op.concurrency !== null ? `concurrency ${op.concurrency} (closed loop)` : `rate ${op.rate_per_s} requests/s (open loop, Poisson)`;
   const lines = [
     `${op.llm} on ${op.gpu}${op.precision !== null ? ` ${op.precision}` : ''}${op.kv_dtype !== null ? ` (KV ${op.kv_dtype})` : ''}, ${op.mode} (${set}, ${op.gpus} GPUs), ${load}, ISL ${describeLengths(spec.isl)} / OSL ${describeLengths(spec.osl)}`,
-    `engine: max_num_seqs ${op.max_num_seqs}, max_num_batched_tokens ${op.max_num_batched_tokens}${op.prefill_max_num_seqs !== null ? `; prefill instances ${op.prefill_max_num_seqs} / ${op.prefill_max_num_batched_tokens}` : ''}; seed ${op.seed}`,
+    `engine: max_num_seqs ${op.max_num_seqs}, max_num_batched_tokens ${op.max_num_batched_tokens}${op.prefill_max_num_seqs !== null ? `; prefill instances ${op.prefill_max_num_seqs} / ${op.prefill_max_num_batched_tokens}` : ''}${op.kv_link !== null ? `; KV link ${f(op.kv_link.bandwidth_bytes_per_s / 1e9, 1)} GB/s, ${f(op.kv_link.latency_s * 1e6, 0)} µs` : ''}; seed ${op.seed}`,
     '',
     renderTable(['latency (ms)', 'mean', 'p50', 'p90', 'p99'], [row('ttft', r.ttft_ms), row('tpot', r.tpot_ms), row('itl', r.itl_ms), row('e2e', r.e2e_ms)], { terminal, align: ['left', 'right', 'right', 'right', 'right'] }).trimEnd(),
     '',
@@ -85,7 +85,7 @@ function renderBenchmark(r: BenchmarkResult, spec: BenchmarkSpec, model: ModelPr
       ['output tokens/J', f(r.tokens_per_j, 3)],
     ], { terminal, align: ['left', 'right'] }).trimEnd(),
     '',
-    `run: ${r.run.measured_requests} requests measured in ${r.run.batches} batches of ${r.run.batch_requests} after ${r.run.warmup_requests} warm-up completions; ${f(r.run.window_s, 1)} s simulated window; relative standard error ${f(r.run.relative_standard_error * 100, 2)}%${r.run.converged ? '' : ' — NOT converged: the run hit its bound first (an overloaded open loop never settles)'}; ${r.run.refused_requests} requests refused (longer than an instance's KV), ${r.run.clipped_draws} length draws clipped; wall ${wallSeconds} s`,
+    `run: ${r.run.measured_requests} requests measured in ${r.run.batches} batches of ${r.run.batch_requests} after ${r.run.warmup_requests} warm-up completions; ${f(r.run.window_s, 1)} s simulated window; relative standard error ${r.run.relative_standard_error === null ? 'not estimated (under 2 batches)' : `${f(r.run.relative_standard_error * 100, 2)}%`}${r.run.overloaded ? ` — OVERLOADED: ${r.run.max_in_flight} requests in flight at once, the offered rate exceeds what this set serves; there is no steady state, so the figures above are not one` : r.run.converged ? '' : ' — NOT converged: the run hit its bound before the means settled'}; ${r.run.refused_requests} requests refused (longer than an instance's KV), ${r.run.clipped_draws} length draws clipped; wall ${wallSeconds} s`,
     model.from.startsWith('serving calibration')
       ? `model: ${model.kind} from ${model.from}${model.note ? ` (${model.note})` : ''}`
       : `model: ${model.kind} from ${model.from}${model.heldOutMape !== undefined ? ` (held-out MAPE ${f(model.heldOutMape * 100, 1)}%)` : ''}; not calibrated against serving runs: serving overheads (CPU scheduling, mixed-batch interference) are not in it (--calibration builtin applies the fit on the staged runs; docs/accuracy.md)`,

@@ -62,6 +62,15 @@ describe('runServingBenchmark', () => {
     expect(r.operating_point.concurrency).toBeNull();
   });
 
+  it('open loop above what the instance serves: ends as overloaded instead of running without a steady state', () => {
+    const r = runServingBenchmark(agg({ kind: 'rate', ratePerSecond: 200 }), perfModelFor, { seed: 5, maxInFlight: 500 });
+    expect(r.run.overloaded).toBe(true);
+    expect(r.run.converged).toBe(false);
+    expect(r.run.max_in_flight).toBeGreaterThan(500);
+    // Below capacity the same instance is not overloaded.
+    expect(runServingBenchmark(agg({ kind: 'rate', ratePerSecond: 2 }), perfModelFor, { seed: 5, maxInFlight: 500 }).run.overloaded).toBe(false);
+  });
+
   it('disaggregated: KV moved once per request, decodes free of prefill interference (lower TPOT than agg at load)', () => {
     const load = { kind: 'concurrency', concurrency: 32 } as const;
     const a = runServingBenchmark(agg(load, 4096, 64), perfModelFor, { seed: 3 });
