@@ -100,6 +100,15 @@ describe('calibration file round trip (CLI)', () => {
     expect(out.tpot_s).not.toBe(plain.tpot_s);
   });
 
+  it('simulate --calibration builtin records the calibration in its inputs and changes the input hash', async () => {
+    const argv = ['simulate', '--fleet', join(repoRoot, 'examples', 'fleets', 'paper-a40.yaml'), '--mix', 'coding-agent', '--duration-s', '30', '--json'];
+    const plain = JSON.parse((await runCli(argv)).stdout) as { inputs: { catalog_hash: string; calibration?: unknown } };
+    const calibrated = JSON.parse((await runCli([...argv, '--calibration', 'builtin', '--backend', 'sglang'])).stdout) as { inputs: { catalog_hash: string; calibration: { file: string; sha256: string } } };
+    expect(plain.inputs.calibration).toBeUndefined();
+    expect(calibrated.inputs.calibration.file).toBe('builtin');
+    expect(calibrated.inputs.catalog_hash).not.toBe(plain.inputs.catalog_hash);
+  }, 120_000);
+
   it('refuses a calibration from another fleetplan version or for a GPU the catalog lacks, one line each, exit 2', async () => {
     const dir = scratchDir();
     const doc = JSON.parse(readFileSync(staged, 'utf8')) as { fleetplan_version: string; scopes: Array<{ scope: string }> };
