@@ -24,6 +24,8 @@ import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { runProvenance } from '../provenance.js';
+import { servingFromFlags } from '../calibration.js';
+import type { Backend } from '../../../models/serving/runs.js';
 
 export interface PlanArgs {
   readonly mix?: string;
@@ -51,6 +53,9 @@ export interface PlanArgs {
   readonly out?: string;
   readonly json?: boolean;
   readonly catalogFiles?: readonly string[];
+  /** `--calibration FILE` and `--backend B`. */
+  readonly calibration?: string;
+  readonly backend?: Backend;
 }
 
 /**
@@ -200,7 +205,8 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const datacenter = catalog.datacenters.get('default')!;
   const seed = args.seed ?? 1;
   const durationS = args.durationS ?? DEFAULT_CHECK_SECONDS;
-  const perfModelFor = createPerfModelFor();
+  const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
+  const perfModelFor = createPerfModelFor(undefined, serving);
   const checker = createKernelChecker({ mix, slo, perfModelFor: kernelPerfModels(catalog, perfModelFor), seed, durationSeconds: durationS });
   if (ctx.stderrIsTTY && !args.json) ctx.stderr('planning and checking in the simulator…\n');
   const gpus = candidateGpus(args, catalog);
@@ -234,7 +240,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...pareto,
     ...(simulation ? { check: simulation } : {}),
     inputs: {
-      mix: mix.id, llm: llm.id, slo: slo.id, gpus: gpus.map((g) => g.id), ...(precisions !== undefined ? { precisions } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}), seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)]) },
+      mix: mix.id, llm: llm.id, slo: slo.id, gpus: gpus.map((g) => g.id), ...(precisions !== undefined ? { precisions } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}), seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded) },
   };
   if (args.out !== undefined) {
     const outDir = resolve(ctx.cwd, args.out);
