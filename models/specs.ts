@@ -8,8 +8,12 @@ export const DEFAULT_USABLE_MEMORY_FRACTION = 0.9;
 /** Per-GPU reserve for activations, CUDA graphs and NCCL buffers (aiconfigurator's `other_mem` is 3.5 GiB). */
 export const DEFAULT_ACTIVATION_RESERVE_BYTES = 2 * 1024 ** 3;
 
-/** KV bytes per token = 2 (K and V) × layers × kv_heads × head_dim × kv dtype bytes (DESIGN.md). */
+/**
+ * KV bytes per token = 2 (K and V) × layers × kv_heads × head_dim × kv dtype bytes (DESIGN.md); with multi-head latent
+ * attention, one compressed latent and the rotary key part per layer: layers × (kv_lora_rank + qk_rope_head_dim) × bytes.
+ */
 export function kvBytesPerToken(llm: LlmSpec): number {
+  if (llm.attention?.kind === 'mla') return llm.layers * (llm.attention.kvLoraRank + llm.attention.qkRopeHeadDim) * llm.kvDtypeBytes;
   return 2 * llm.layers * llm.kvHeads * llm.headDim * llm.kvDtypeBytes;
 }
 
