@@ -84,7 +84,7 @@ export function fitRooflineCalibration(
   const usable = rows.filter((r) => r.powerCapWatts === undefined && specs.gpu(r.gpu) && specs.llm(r.llm));
   const terms = (r: ProfileRow): number[] => {
     const gpu = specs.gpu(r.gpu) as GpuSpec;
-    const p = computePhysicalTimes(gpu, specs.llm(r.llm) as LlmSpec, r.tp, efficiencies[gpu.id] ?? defaultEfficiency);
+    const p = computePhysicalTimes(gpu, specs.llm(r.llm) as LlmSpec, { tp: r.tp }, efficiencies[gpu.id] ?? defaultEfficiency);
     return r.phase === 'prefill' ? rooflinePrefillTerms(p, r.inputTokens, r.contextTokens, r.batch) : rooflineDecodeTerms(p, r.batch, r.batch * r.contextTokens);
   };
   const fitPhase = (phase: 'prefill' | 'decode') => {
@@ -105,7 +105,7 @@ export function fitRooflineCalibration(
 
 /** Predicts a row with a calibration (the cross-GPU check uses it on a GPU the calibration never saw). */
 export function predictWithRoofline(calibration: RooflineCalibration, r: ProfileRow, gpu: GpuSpec, llm: LlmSpec): number {
-  const p = computePhysicalTimes(gpu, llm, r.tp, calibration.efficiencies[gpu.id] ?? calibration.defaultEfficiency);
+  const p = computePhysicalTimes(gpu, llm, { tp: r.tp }, calibration.efficiencies[gpu.id] ?? calibration.defaultEfficiency);
   return r.phase === 'prefill'
     ? evaluateLinear(calibration.prefill, rooflinePrefillTerms(p, r.inputTokens, r.contextTokens, r.batch))
     : evaluateLinear(calibration.decode, rooflineDecodeTerms(p, r.batch, r.batch * r.contextTokens));

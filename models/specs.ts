@@ -1,7 +1,10 @@
 /**
  * Memory arithmetic from the spec sheets: weight bytes, KV bytes per token and how many KV tokens fit on an instance.
  */
-import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
+import {
+  BYTES_PER_KV_ELEMENT, BYTES_PER_WEIGHT, nativeKvDtype, nativePrecision, resolveLayout, type ResolvedLayout,
+} from '../catalogs/precision.js';
+import type { GpuSpec, InstanceLayout, KvDtype, LlmSpec, Precision } from '../catalogs/types.js';
 
 /** Share of HBM a serving engine may use (vLLM's default `gpu_memory_utilization`). */
 export const DEFAULT_USABLE_MEMORY_FRACTION = 0.9;
@@ -9,17 +12,55 @@ export const DEFAULT_USABLE_MEMORY_FRACTION = 0.9;
 export const DEFAULT_ACTIVATION_RESERVE_BYTES = 2 * 1024 ** 3;
 
 /**
- * KV bytes per token = 2 (K and V) × layers × kv_heads × head_dim × kv dtype bytes (DESIGN.md); with multi-head latent
- * attention, one compressed latent and the rotary key part per layer: layers × (kv_lora_rank + qk_rope_head_dim) × bytes.
+ * KV bytes per token = 2 (K and V) × layers × kv_heads × head_dim × KV element bytes (DESIGN.md); with multi-head
+ * latent attention, one compressed latent and the rotary key part per layer: layers × (kv_lora_rank +
+ * qk_rope_head_dim) × element bytes. The element bytes follow `kvDtype` (bf16 2, fp8 1), else the LLM's published
+ * kv_dtype_bytes.
  */
-export function kvBytesPerToken(llm: LlmSpec): number {
-  if (llm.attention?.kind === 'mla') return llm.layers * (llm.attention.kvLoraRank + llm.attention.qkRopeHeadDim) * llm.kvDtypeBytes;
-  return 2 * llm.layers * llm.kvHeads * llm.headDim * llm.kvDtypeBytes;
+export function kvBytesPerToken(llm: LlmSpec, kvDtype?: KvDtype): number {
+  const elementBytes = kvDtype === undefined || kvDtype === nativeKvDtype(llm) ? llm.kvDtypeBytes : BYTES_PER_KV_ELEMENT[kvDtype];
+  if (llm.attention?.kind === 'mla') return llm.layers * (llm.attention.kvLoraRank + llm.attention.qkRopeHeadDim) * elementBytes;
+  return 2 * llm.layers * llm.kvHeads * llm.headDim * elementBytes;
 }
 
-/** Bytes of weights of the whole model (all parameters, also for MoE: every expert is resident). */
-export function weightBytes(llm: LlmSpec): number {
-  return llm.parameters * llm.weightDtypeBytes;
+/**
+ * How many copies of a token's KV the `tp` GPUs of one attention group hold: MLA's latent is replicated on every TP
+ * rank (tp copies); GQA's KV heads are split, and replicated once tp exceeds them (tp / kv_heads copies).
+ */
+export function kvReplication(llm: LlmSpec, tp: number): number {
+  if (llm.attention?.kind === 'mla') return tp;
+  return (Math.ceil(llm.kvHeads / tp) * tp) / llm.kvHeads;
+}
+
+/**
+ * Bytes of weights of the whole model (all parameters, also for MoE: every expert is resident), at `precision`
+ * (bf16 2, fp8 1, fp4 0.5625 = 4 bits + one fp8 scale per 16: see BYTES_PER_WEIGHT), else at the LLM's published
+ * weight_dtype_bytes. Its own format keeps its published figure (a native fp8 checkpoint may keep a few layers in bf16).
+ */
+export function weightBytes(llm: LlmSpec, precision?: Precision): number {
+  const perWeight = precision === undefined || precision === nativePrecision(llm) ? llm.weightDtypeBytes : BYTES_PER_WEIGHT[precision];
+  return llm.parameters * perWeight;
+}
+
+/**
+ * Parameters of the routed experts (0 on a dense LLM): every MoE layer's E experts, each a SwiGLU MLP of
+ * 3 × hidden × expert width (biases, under 0.1%, left out).
+ */
+export function routedExpertParameters(llm: LlmSpec): number {
+  const m = llm.moe;
+  if (!m) return 0;
+  return (llm.layers - m.denseLayers) * m.experts * 3 * llm.hiddenSize * m.expertIntermediateSize;
+}
+
+/**
+ * Weight bytes resident on one instance's GPUs together: experts are spread over `ep` ranks (one copy), everything
+ * else is replicated once per attention data-parallel group (gpus / tp copies). Equals weightBytes on a dense LLM.
+ */
+export function residentWeightBytes(llm: LlmSpec, layout: ResolvedLayout): number {
+  const total = weightBytes(llm, layout.precision);
+  if (layout.attentionDp === 1) return total;
+  const expertShare = routedExpertParameters(llm) / llm.parameters;
+  return total * expertShare + total * (1 - expertShare) * layout.attentionDp;
 }
 
 /** Parameters read (and multiplied) per token: the active ones for MoE. */
@@ -38,14 +79,18 @@ export type KvCapacity =
   | { readonly fits: false; readonly kvCapacityTokens: 0; readonly reason: string; readonly shortfallBytes: number };
 
 /**
- * (memory × usable fraction − weights − activation reserve) / KV bytes per token, over all `tp` GPUs. A pair whose
- * weights do not fit is a result saying so, never a negative capacity.
+ * (memory × usable fraction − resident weights − activation reserve) / KV bytes per token, over all max(tp, ep) GPUs
+ * of the instance, with the layout's weight and KV formats. A pair whose weights do not fit is a result saying so,
+ * never a negative capacity.
  */
-export function computeKvCapacity(gpu: GpuSpec, llm: LlmSpec, tp: number, options: KvCapacityOptions = {}): KvCapacity {
-  const usable = (options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION) * gpu.memoryBytes * tp;
-  const reserve = (options.activationReserveBytes ?? DEFAULT_ACTIVATION_RESERVE_BYTES) * tp;
-  const free = usable - weightBytes(llm) - reserve;
-  const perToken = kvBytesPerToken(llm);
+export function computeKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, options: KvCapacityOptions = {}): KvCapacity {
+  const l = resolveLayout(llm, layout);
+  const usable = (options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION) * gpu.memoryBytes * l.gpus;
+  const reserve = (options.activationReserveBytes ?? DEFAULT_ACTIVATION_RESERVE_BYTES) * l.gpus;
+  const weights = residentWeightBytes(llm, l);
+  const free = usable - weights - reserve;
+  // Per token over the instance's GPUs: the copies one attention group keeps (MLA on every TP rank).
+  const perToken = kvBytesPerToken(llm, l.kvDtype) * kvReplication(llm, l.tp);
   // A pool must at least hold one maximal-length sequence is too strict for planning; one block of 16 tokens is not.
   if (free < perToken * 16) {
     const gib = (x: number) => (x / 1024 ** 3).toFixed(1);
@@ -53,13 +98,13 @@ export function computeKvCapacity(gpu: GpuSpec, llm: LlmSpec, tp: number, option
       fits: false,
       kvCapacityTokens: 0,
       shortfallBytes: perToken * 16 - free,
-      reason: `${llm.id} does not fit on ${tp}× ${gpu.id}: weights ${gib(weightBytes(llm))} GiB + reserve ${gib(reserve)} GiB exceed ${gib(usable)} GiB usable`,
+      reason: `${llm.id} does not fit on ${l.gpus}× ${gpu.id}${l.precision === nativePrecision(llm) ? '' : ` in ${l.precision}`}: weights ${gib(weights)} GiB + reserve ${gib(reserve)} GiB exceed ${gib(usable)} GiB usable`,
     };
   }
   return { fits: true, kvCapacityTokens: Math.floor(free / perToken), freeBytes: free };
 }
 
 /** KV capacity in tokens (0 when the weights do not fit; use `computeKvCapacity` for the reason). */
-export function kvCapacityTokens(gpu: GpuSpec, llm: LlmSpec, tp: number, options: KvCapacityOptions = {}): number {
-  return computeKvCapacity(gpu, llm, tp, options).kvCapacityTokens;
+export function kvCapacityTokens(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, options: KvCapacityOptions = {}): number {
+  return computeKvCapacity(gpu, llm, layout, options).kvCapacityTokens;
 }

@@ -6,14 +6,9 @@
  * tp exceeds them); MLA's one latent per token is replicated on every TP rank.
  */
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
-import { DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, kvBytesPerToken } from '../specs.js';
+import { DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, kvBytesPerToken, kvReplication, routedExpertParameters } from '../specs.js';
 
-/** Parameters of the routed experts of every MoE layer (0 for a dense LLM). */
-export function routedExpertParameters(llm: LlmSpec): number {
-  const m = llm.moe;
-  if (!m) return 0;
-  return (llm.layers - m.denseLayers) * m.experts * 3 * llm.hiddenSize * m.expertIntermediateSize;
-}
+export { routedExpertParameters };
 
 export interface MemoryLayout {
   readonly tp: number;
@@ -41,8 +36,7 @@ export function residentWeightBytesPerGpu(llm: LlmSpec, layout: MemoryLayout, op
 /** KV bytes one token costs on each GPU of its data-parallel group. */
 export function kvBytesPerTokenPerGpu(llm: LlmSpec, tp: number, options: MemoryOptions = {}): number {
   const perToken = options.kvBytesPerToken ?? kvBytesPerToken(llm);
-  if (llm.attention?.kind === 'mla') return perToken;
-  return (perToken * Math.ceil(llm.kvHeads / tp)) / llm.kvHeads;
+  return (perToken * kvReplication(llm, tp)) / tp;
 }
 
 export type LayoutCapacity =

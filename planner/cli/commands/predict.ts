@@ -39,7 +39,7 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
     throw inputError('usage', '', '--power-cap-w', `found ${cap}, expected ${gpu.powerCap.minWatts}–${gpu.powerCap.maxWatts} W for ${gpu.id}`);
   }
   const tp = args.tp ?? 1;
-  const result = predictOperatingPoint(gpu, llm, tp, {
+  const result = predictOperatingPoint(gpu, llm, { tp }, {
     inputTokens: args.inputTokens,
     ...(args.batch !== undefined ? { batch: args.batch } : {}),
     ...(args.outputTokens !== undefined ? { outputTokens: args.outputTokens } : {}),

@@ -42,7 +42,7 @@ describe('layout enumeration', () => {
     const layouts = enumerateLayouts(gpu('h100-sxm'), llm('llama-3.1-70b'));
     expect(layouts.every((l) => l.ep === 1 && l.gpus === l.tp)).toBe(true);
     const tp4 = layouts.find((l) => l.tp === 4)!;
-    expect(tp4.kvCapacityTokens).toBe(computeKvCapacity(gpu('h100-sxm'), llm('llama-3.1-70b'), 4).kvCapacityTokens);
+    expect(tp4.kvCapacityTokens).toBe(computeKvCapacity(gpu('h100-sxm'), llm('llama-3.1-70b'), { tp: 4 }).kvCapacityTokens);
   });
 
   it('rejects shapes the model cannot take: ep not dividing the experts, tp not dividing the heads, ep on a dense LLM', () => {
@@ -78,5 +78,14 @@ describe('KV capacity under expert parallelism', () => {
       // Four DP groups each cache their own sequences, but each GPU holds more attention weights.
       expect(tp2.kvCapacityTokens).toBeGreaterThan(tp8.kvCapacityTokens);
     }
+  });
+});
+
+describe('the per-GPU view agrees with computeKvCapacity (the planner\'s) on MoE layouts', () => {
+  it.each([['h200', 8, 8], ['h200', 2, 8], ['h200', 1, 8], ['b200', 8, 1], ['gb200', 8, 32]] as const)('%s tp %i ep %i', (g, tp, ep) => {
+    const mine = layoutKvCapacity(gpu(g), dsv3, { tp, ep });
+    const planner = computeKvCapacity(gpu(g), dsv3, { tp, ep });
+    expect(mine.kvCapacityTokens).toBeGreaterThan(0);
+    expect(Math.abs(mine.kvCapacityTokens - planner.kvCapacityTokens) / planner.kvCapacityTokens).toBeLessThan(1e-6 * tp * ep + 1e-4);
   });
 });
