@@ -5,8 +5,8 @@
  */
 import type { InputIssue } from './issues.js';
 import type { ParsedDocument } from './parse-document.js';
-import { gpuPrecisions, unsupportedPrecisionMessage } from './precision.js';
-import type { Catalog } from './types.js';
+import { gpuPrecisions, layoutProblem, unsupportedPrecisionMessage } from './precision.js';
+import type { Catalog, GpuSpec, InstanceLayout, LlmSpec } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the input has passed its JSON Schema */
 type Raw = any;
@@ -26,6 +26,21 @@ export function checkPoolLayouts(raw: Raw, doc: ParsedDocument): InputIssue[] {
     out.push(issueAt(doc, ['instances', i, 'ep'], `instances[${i}].ep`,
       `found ep ${ep} with tp ${tp}, expected an ep that divides tp or that tp divides (an instance is max(tp, ep) GPUs)`));
   });
+  return out;
+}
+
+/**
+ * The same rules for a layout given on the command line (`--tp`, `--ep`, `--precision`): issues with the flag as
+ * their path, for commands that take one instance (predict, benchmark).
+ */
+export function checkLayoutFlags(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout): InputIssue[] {
+  const out: InputIssue[] = [];
+  const flag = (path: string, message: string): InputIssue => ({ code: 'usage', file: '', path, message });
+  if (layout.precision !== undefined && !gpuPrecisions(gpu).includes(layout.precision)) out.push(flag('--precision', unsupportedPrecisionMessage(gpu, layout.precision)));
+  const ep = layout.ep ?? 1;
+  if (ep !== 1 && !llm.moe) out.push(flag('--ep', `found ${ep}, expected 1: ${llm.id} is a dense LLM (no experts to spread)`));
+  else if (llm.moe && llm.moe.experts % ep !== 0) out.push(flag('--ep', `found ${ep}, expected a divisor of ${llm.id}'s ${llm.moe.experts} experts`));
+  else if (layoutProblem(layout.tp, ep)) out.push(flag('--ep', `found ep ${ep} with tp ${layout.tp}, expected an ep that divides tp or that tp divides (an instance is max(tp, ep) GPUs)`));
   return out;
 }
 

@@ -9,6 +9,7 @@ export { FILE_KINDS, type FileKind } from './schemas.js';
 export { packageRoot, catalogsDir, packageVersion } from './paths.js';
 export { toDistribution, toFleet, toMix, toSloSet, toGpuSpec, toLlmSpec, toDatacenter } from './convert.js';
 export { catalogFingerprint } from './fingerprint.js';
+export { checkLayoutFlags } from './check-pools.js';
 export {
   PRECISIONS, KV_DTYPES, BYTES_PER_WEIGHT, BYTES_PER_KV_ELEMENT, nativePrecision, nativeKvDtype, gpuPrecisions, peakFlopsPerSecond,
   unsupportedPrecisionMessage, layoutProblem, resolveLayout, nodesSpanned, layoutLabel, instanceGpus, layoutCacheKey, type ResolvedLayout,

@@ -29,6 +29,8 @@ export interface GpuEfficiency {
    * nvfp4), where the GPU's table has them; a format without one uses `computeFraction` (said in provenance).
    */
   readonly precisionComputeFractions?: { readonly fp8?: number; readonly fp4?: number };
+  /** Which table rows the fp8/fp4 fractions come from. */
+  readonly precisionFrom?: string;
   readonly memoryFraction: number;
   /** Latency of a latency-bound kernel (intercept of skinny GEMM time = floor + bytes / achieved bandwidth), seconds. */
   readonly kernelFloorSeconds: number;

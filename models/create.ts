@@ -42,7 +42,7 @@ function layoutNotes(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, eff: Gp
   if (layout.precision !== 'bf16') {
     const f = computeFractionFor(eff, layout.precision);
     notes.push(f.measured
-      ? `${layout.precision} GEMMs at ${f.fraction.toFixed(2)} of the ${layout.precision} peak (measured ${layout.precision === 'fp4' ? 'nvfp4' : 'fp8'} GEMMs)`
+      ? `${layout.precision} GEMMs at ${f.fraction.toFixed(2)} of the ${layout.precision} peak (${eff.precisionFrom ?? eff.from})`
       : `${layout.precision} GEMMs at the bf16 fraction ${f.fraction.toFixed(2)} of the ${layout.precision} peak (no measured ${layout.precision} GEMMs for ${gpu.id})`);
     notes.push(`framework multipliers fitted on bf16 runs`);
   }

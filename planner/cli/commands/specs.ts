@@ -2,6 +2,7 @@
  * The command table of DESIGN.md (CLI contract): every command, its flags, an example that works when pasted, and the
  * function that runs it.
  */
+import type { KvDtype, Precision } from '../../../catalogs/types.js';
 import type { CommandContext } from '../context.js';
 import { choiceFlag, collect, listFlag, numberFlag } from '../flags.js';
 import { runCatalog } from './catalog.js';
@@ -220,6 +221,9 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--gpu <id>', description: 'GPU type id', required: true },
       { flags: '--llm <id>', description: 'LLM id', required: true },
       { flags: '--tp <n>', description: 'tensor-parallel degree', parse: numberFlag({ integer: true, min: 1 }) as never, default: 1 },
+      { flags: '--ep <n>', description: 'expert-parallel degree (mixture-of-experts LLMs; the instance is max(tp, ep) GPUs)', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--precision <format>', description: 'weight/GEMM format (default: the LLM\'s own); the GPU must have it', choices: ['bf16', 'fp8', 'fp4'] },
+      { flags: '--kv-dtype <format>', description: 'KV-cache format (default: the LLM\'s own)', choices: ['bf16', 'fp8'] },
       { flags: '--batch <n>', description: 'decode batch size', parse: numberFlag({ integer: true, min: 1 }) as never, default: 1 },
       { flags: '--input-tokens <n>', description: 'prompt tokens', parse: numberFlag({ integer: true, min: 1 }) as never, required: true },
       { flags: '--output-tokens <n>', description: 'output tokens', parse: numberFlag({ integer: true, min: 1 }) as never },
@@ -228,7 +232,8 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     ],
     run: (_positional, o, ctx) =>
       runPredict({
-        gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), batch: num(o.batch), inputTokens: o.inputTokens as number,
+        gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), ep: num(o.ep), precision: str(o.precision) as Precision | undefined,
+        kvDtype: str(o.kvDtype) as KvDtype | undefined, batch: num(o.batch), inputTokens: o.inputTokens as number,
         outputTokens: num(o.outputTokens), powerCapW: num(o.powerCapW), json: Boolean(o.json), catalogFiles: files(o.catalog),
       }, ctx),
   },

@@ -2,10 +2,10 @@
  * The production `perfModelFor`: models/ createPerfModel, memoised per (GPU, LLM, layout, cap), with "does not fit"
  * (no KV room left after the weights) reported as undefined, which is what the planner's pool enumeration expects.
  */
-import { layoutCacheKey } from '../catalogs/precision.js';
-import type { GpuSpec, InstanceLayout, LlmSpec } from '../catalogs/types.js';
-import { createPerfModel, type CoefficientSet, type PerfModel } from '../models/index.js';
-import type { PerfModelFor } from './types.js';
+import { layoutCacheKey } from '../../catalogs/precision.js';
+import type { GpuSpec, InstanceLayout, LlmSpec } from '../../catalogs/types.js';
+import { createPerfModel, type CoefficientSet, type PerfModel } from '../../models/index.js';
+import type { PerfModelFor } from '../types.js';
 
 /** A memoising PerfModelFor over createPerfModel (optionally with user-fitted coefficients). */
 export function createPerfModelFor(coefficients?: CoefficientSet): PerfModelFor {
