@@ -79,8 +79,17 @@ export function buildMoeStepModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   const dp = layout.attentionDp;
   const isMla = llm.attention?.kind === 'mla';
   const base = computePhysicalTimes(gpu, denseRemainder(llm), layout, efficiencyFor(roofline, gpu.id));
+  // Under expert parallelism an MoE layer's second all-reduce (after the MLP) is replaced by dispatch and combine,
+  // priced below: the TP group all-reduces once per MoE layer (attention) and twice per dense layer.
+  const denseLayers = llm.moe?.denseLayers ?? llm.layers;
+  const allReduces = layout.ep > 1 && llm.moe ? (llm.layers + denseLayers) / (2 * llm.layers) : 1;
   // MLA's attention and its latent cache are priced by the module fit, not by the dense roofline.
-  const p: PhysicalTimes = isMla ? { ...base, attentionSecondsPerPair: 0, kvReadSecondsPerContextToken: 0 } : base;
+  const p: PhysicalTimes = {
+    ...base,
+    allReduceSecondsPerToken: base.allReduceSecondsPerToken * allReduces,
+    allReduceLatencySeconds: base.allReduceLatencySeconds * allReduces,
+    ...(isMla ? { attentionSecondsPerPair: 0, kvReadSecondsPerContextToken: 0 } : {}),
+  };
   const imbalance = (sequences: number) => (sequences <= 0 ? 1 : (dp * Math.ceil(sequences / dp)) / sequences);
 
   const moe = llm.moe;
