@@ -25,7 +25,8 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
   const notes: string[] = [];
   if (request.gpus.length === 0) return { ok: false, reason: 'the candidate GPU set is empty: name at least one GPU type', binding: [], notes };
   if (request.mix.classes.length === 0) return { ok: false, reason: `mix ${request.mix.id} has no conversation classes`, binding: [], notes };
-  const { pools, unfit, broken } = enumeratePools(request.gpus, request.llm, request.perfModelFor, options);
+  const { pools, unfit, broken, multiNode } = enumeratePools(request.gpus, request.llm, request.perfModelFor, options);
+  notes.push(...multiNode);
   if (broken.length > 0) notes.push(`left out ${broken.length} pool(s) whose performance model returned a non-finite or non-positive figure: ${broken.join(', ')}`);
   const maxTp = Math.max(...options.tpDegrees);
   if (pools.length === 0 && broken.length > 0) {
