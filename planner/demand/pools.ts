@@ -64,8 +64,9 @@ export const MAX_MULTI_NODE_DOMAINS = 4;
  */
 export function multiNodeLayouts(gpu: GpuSpec, llm: LlmSpec, precision: Precision, options: Pick<ResolvedOptions, 'tpDegrees'>): Array<{ tp: number; ep: number }> {
   const weightBytesPerParameter = precision === nativePrecision(llm) ? llm.weightDtypeBytes : BYTES_PER_WEIGHT[precision];
-  const found = enumerateLayouts(gpu, llm, { weightBytesPerParameter, maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...options.tpDegrees) })
-    .filter((l) => l.nodes > 1 && options.tpDegrees.includes(l.tp));
+  const all = enumerateLayouts(gpu, llm, { weightBytesPerParameter, maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...options.tpDegrees) });
+  if (all.some((l) => l.nodes === 1)) return [];
+  const found = all.filter((l) => options.tpDegrees.includes(l.tp));
   if (found.length === 0) return [];
   const smallest = found[0].gpus;
   return found.filter((l) => l.gpus === smallest).map(({ tp, ep }) => ({ tp, ep }));
