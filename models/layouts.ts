@@ -74,17 +74,24 @@ export function enumerateLayouts(gpu: GpuSpec, llm: LlmSpec, options: EnumerateL
 }
 
 /**
- * When nothing fits: the smallest layout searched and what it lacks per GPU (the message for an exit-1 "fits no
- * candidate layout"), or undefined when something fits.
+ * When nothing fits within `maxGpus`: the smallest layout that would (searching up to 1,024 GPUs, attention TP at
+ * most the largest searched) and what the largest searched layout lacks per GPU — the message for a plan that finds
+ * no candidate (exit 1). Undefined when something fits.
  */
 export function explainNoLayout(gpu: GpuSpec, llm: LlmSpec, options: EnumerateLayoutsOptions = {}): string | undefined {
   if (enumerateLayouts(gpu, llm, options).length > 0) return undefined;
-  const maxGpus = options.maxGpus ?? Math.max(16, 2 * gpu.gpusPerNode);
-  const tp = powersOfTwoUpTo(maxGpus).filter((t) => llm.attentionHeads % t === 0).pop() ?? 1;
-  const ep = llm.moe ? powersOfTwoUpTo(maxGpus).filter((e) => llm.moe!.experts % e === 0).pop() ?? 1 : 1;
-  const cap: LayoutCapacity = layoutKvCapacity(gpu, llm, { tp, ep }, options);
-  const need = residentWeightBytesPerGpu(llm, { tp, ep }, options);
+  const multiNode = options.multiNode ?? gpu.interNodeBandwidthBytesPerSecond > 0;
+  const maxGpus = Math.min(options.maxGpus ?? Math.max(16, 2 * gpu.gpusPerNode), multiNode ? Number.POSITIVE_INFINITY : gpu.gpusPerNode);
+  const widest = (limit: number, n: number) => powersOfTwoUpTo(limit).filter((d) => n % d === 0).pop() ?? 1;
+  const tp = widest(Math.min(maxGpus, Math.max(...(options.tps ?? [maxGpus]))), llm.attentionHeads);
+  const ep = llm.moe ? widest(maxGpus, llm.moe.experts) : 1;
+  const cap = layoutKvCapacity(gpu, llm, { tp: Math.min(tp, Math.max(tp, ep)), ep }, options);
   const gib = (x: number) => (x / 1024 ** 3).toFixed(1);
-  const lacks = cap.fits ? '' : `; short by ${gib(cap.shortfallBytesPerGpu)} GiB per GPU`;
-  return `${llm.id} fits no layout of up to ${maxGpus}× ${gpu.id}: the largest searched (tp ${tp}, ep ${ep}) holds ${gib(need)} GiB of weights per GPU${lacks}`;
+  const lacks = cap.fits ? '' : `, short by ${gib(cap.shortfallBytesPerGpu)} GiB per GPU`;
+  const searched = `the largest searched, tp ${tp}${ep > 1 ? ` ep ${ep}` : ''} (${Math.max(tp, ep)} GPUs), holds ${gib(cap.weightBytesPerGpu)} GiB of weights per GPU${lacks}`;
+  const bigger = enumerateLayouts(gpu, llm, { ...options, maxGpus: 1024, multiNode: true, tps: (options.tps ?? powersOfTwoUpTo(1024)).filter((t) => t <= tp) })[0];
+  const would = bigger
+    ? `; the smallest layout that would fit is tp ${bigger.tp}${bigger.ep > 1 ? ` ep ${bigger.ep}` : ''}: ${bigger.gpus} GPUs over ${bigger.nodes} node(s)${multiNode ? '' : `, which needs an inter-node link ${gpu.id} lacks`}`
+    : '; no layout of up to 1,024 GPUs fits it';
+  return `${llm.id} fits no layout of up to ${maxGpus}× ${gpu.id}: ${searched}${would}`;
 }

@@ -9,7 +9,9 @@ import { explainInfeasible } from './infeasible.js';
 import { relaxModel } from './lp-model.js';
 import { resolveOptions } from '../options.js';
 import { buildPlan } from './plan-result.js';
-import { enumeratePools } from '../demand/pools.js';
+import { enumeratePools, MAX_MULTI_NODE_DOMAINS } from '../demand/pools.js';
+import { explainNoLayout } from '../../models/layouts.js';
+import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import { solveModel } from './solve.js';
 import { tightenBounds } from './bounds.js';
 import { verifySolution } from './verify.js';
@@ -37,7 +39,8 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     const weights = request.llm.parameters * request.llm.weightDtypeBytes;
     return {
       ok: false,
-      reason: `${request.llm.id} (${gb(weights)} of weights) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp} with ${gb(largest.memoryBytesAtMaxTp)}`,
+      reason: `${request.llm.id} (${gb(weights)} of weights) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp} with ${gb(largest.memoryBytesAtMaxTp)}` +
+        noLayoutDetail(request.gpus.find((g) => g.id === largest.gpu), request.llm, options.tpDegrees),
       binding: [],
       notes,
     };
@@ -79,4 +82,11 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     notes,
   });
   return { ok: true, plan };
+}
+
+/** What the largest candidate GPU would need (models/layouts.ts), within the multi-node search's reach. */
+function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, tpDegrees: readonly number[]): string {
+  if (!gpu) return '';
+  const why = explainNoLayout(gpu, llm, { maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...tpDegrees), tps: tpDegrees });
+  return why ? `; ${why}` : '';
 }

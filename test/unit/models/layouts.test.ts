@@ -25,7 +25,8 @@ describe('layout enumeration', () => {
     expect(enumerateLayouts(gpu('h200'), dsv3, bf16)[0].gpus).toBe(16);
     expect(enumerateLayouts(gpu('h100-sxm'), dsv3, { ...bf16, maxGpus: 32 })[0]).toMatchObject({ gpus: 32, nodes: 4 });
     expect(enumerateLayouts(gpu('h100-sxm'), dsv3, bf16)).toEqual([]);
-    expect(explainNoLayout(gpu('h100-sxm'), dsv3, bf16)).toMatch(/deepseek-v3 fits no layout of up to 16× h100-sxm.*short by \d+\.\d GiB per GPU/);
+    expect(explainNoLayout(gpu('h100-sxm'), dsv3, bf16)).toMatch(/deepseek-v3 fits no layout of up to 16× h100-sxm: the largest searched, tp 16 ep 16 \(16 GPUs\), holds \d+\.\d GiB of weights per GPU, short by \d+\.\d GiB per GPU; the smallest layout that would fit is tp 2 ep 32: 32 GPUs over 4 node\(s\)/);
+    expect(explainNoLayout(gpu('h200'), dsv3)).toBeUndefined();
   });
 
   it('stays in one NVL72 domain on GB200 and spans nodes only where allowed', () => {
