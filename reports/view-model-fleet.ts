@@ -61,22 +61,24 @@ export function describeInstances(instances: readonly PlanInstance[]): string {
 
 /** The bill of GPUs: one row per pool plus a total, so the purchase order can be read off it. */
 export function buildBillTable(instances: readonly PlanInstance[], id: string): Block {
-  // The EP column appears only when some pool spreads experts (a dense LLM's fleets never do).
+  // The EP column appears only when some pool spreads experts (a dense LLM's fleets never do), the precision column
+  // when the result records formats (results written before precision was a pool dimension do not).
   const withEp = instances.some((i) => (i.ep ?? 1) > 1);
+  const withPrecision = instances.some((i) => i.precision !== undefined || i.kv_dtype !== undefined);
   const rows = instances.map((i) => [
     textCell(i.role, { strong: true }), textCell(i.gpu), textCell(i.llm ?? '—'), numberCell(formatCount(i.tp ?? 1)),
-    ...(withEp ? [numberCell(formatCount(i.ep ?? 1))] : []), textCell(describePrecision(i)),
+    ...(withEp ? [numberCell(formatCount(i.ep ?? 1))] : []), ...(withPrecision ? [textCell(describePrecision(i))] : []),
     numberCell(formatCount(i.count)), numberCell(formatCount(i.count * instanceGpuCount(i)), { strong: true }),
     numberCell(i.power_cap_w === undefined ? 'TDP' : formatWithUnit(i.power_cap_w, 'W')),
   ]);
   rows.push([
-    textCell('total', { strong: true }), textCell(''), textCell(''), numberCell(''), ...(withEp ? [numberCell('')] : []), textCell(''),
+    textCell('total', { strong: true }), textCell(''), textCell(''), numberCell(''), ...(withEp ? [numberCell('')] : []), ...(withPrecision ? [textCell('')] : []),
     numberCell(formatCount(instances.reduce((s, i) => s + i.count, 0))), numberCell(formatCount(countGpus(instances)), { strong: true }), numberCell(''),
   ]);
   const columns = [
-    column('role'), column('GPU'), column('LLM'), column('TP', true), ...(withEp ? [column('EP', true)] : []), column('precision'),
+    column('role'), column('GPU'), column('LLM'), column('TP', true), ...(withEp ? [column('EP', true)] : []), ...(withPrecision ? [column('precision')] : []),
     column('instances', true), column('GPUs', true), column('power cap per GPU', true),
   ];
   const note = withEp ? 'An instance is one serving engine on max(TP, EP) GPUs of one type.' : 'An instance is one serving engine on TP GPUs of one type.';
-  return tableBlock(table(id, 'Bill of GPUs per role and type', columns, rows, `${note} Precision is the weight format (and the KV cache's when it differs).`));
+  return tableBlock(table(id, 'Bill of GPUs per role and type', columns, rows, withPrecision ? `${note} Precision is the weight format (and the KV cache's when it differs).` : note));
 }

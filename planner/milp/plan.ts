@@ -2,6 +2,7 @@
  * One planning solve: candidate pools → demand → pre-solve explanations → MILP → verified solution → Plan, or the
  * reason there is none. No I/O; the caller supplies typed inputs and (optionally) a clock.
  */
+import { dropDominatedPools } from './dominance.js';
 import { deriveDemand } from '../demand/demand.js';
 import { explainBinding, explainUnroutable } from './explain.js';
 import { formulatePlan } from './formulate.js';
@@ -46,11 +47,13 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     };
   }
   for (const u of unfit) notes.push(`${u.gpu}: ${request.llm.id} does not fit at any TP ≤ ${maxTp}`);
-  const demand = deriveDemand(request, pools, options);
-  for (let c = 0; c < demand.profiles.length; c++) {
-    const reason = explainUnroutable(demand, c, request.llm.id, maxTp);
+  const allDemand = deriveDemand(request, pools, options);
+  for (let c = 0; c < allDemand.profiles.length; c++) {
+    const reason = explainUnroutable(allDemand, c, request.llm.id, maxTp);
     if (reason) return { ok: false, reason, binding: [], notes };
   }
+  const { demand, dropped } = dropDominatedPools(allDemand, options);
+  if (dropped.length > 0) notes.push(`${dropped.length} of ${pools.length} candidate pools left out as dominated: another pool of the same GPUs and role costs the same and needs no more time, KV, transfer, power or energy for any class (milp/dominance.ts)`);
   const form = formulatePlan(demand, options);
   notes.push(...form.excluded);
   const solveOptions = { solver: options.solver, deadlineMs: options.deadlineMs, mipRelGap: options.mipRelGap, clockMs: options.clockMs };
