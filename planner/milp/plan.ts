@@ -89,7 +89,7 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
 
 /** What the largest candidate GPU would need (models/layouts.ts), within the multi-node search's reach. */
 function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, tpDegrees: readonly number[]): string {
-  if (!gpu) return '';
+  if (!gpu || !llm.moe) return '';
   const why = explainNoLayout(gpu, llm, { maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...tpDegrees), tps: tpDegrees });
   return why ? `; ${why}` : '';
 }
