@@ -2,6 +2,8 @@
  * One planning solve: candidate pools → demand → pre-solve explanations → MILP → verified solution → Plan, or the
  * reason there is none. No I/O; the caller supplies typed inputs and (optionally) a clock.
  */
+import { BYTES_PER_WEIGHT, nativePrecision, PRECISIONS } from '../../catalogs/precision.js';
+import { weightBytes } from '../../models/specs.js';
 import { dropDominatedPools } from './dominance.js';
 import { deriveDemand } from '../demand/demand.js';
 import { explainBinding, explainUnroutable } from './explain.js';
@@ -10,7 +12,7 @@ import { explainInfeasible } from './infeasible.js';
 import { relaxModel } from './lp-model.js';
 import { resolveOptions } from '../options.js';
 import { buildPlan } from './plan-result.js';
-import { enumeratePools, MAX_MULTI_NODE_DOMAINS } from '../demand/pools.js';
+import { candidatePrecisions, enumeratePools, MAX_MULTI_NODE_DOMAINS } from '../demand/pools.js';
 import { explainNoLayout } from '../../models/layouts.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import { solveModel } from './solve.js';
@@ -37,11 +39,15 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
   }
   if (pools.length === 0) {
     const largest = unfit.reduce((a, b) => (b.memoryBytesAtMaxTp > a.memoryBytesAtMaxTp ? b : a));
-    const weights = request.llm.parameters * request.llm.weightDtypeBytes;
+    // The weights in the narrowest format any candidate GPU was tried in: what would have had to fit.
+    const tried = PRECISIONS.filter((p) => request.gpus.some((g) => candidatePrecisions(g, options.precisions).includes(p)));
+    const narrowest = tried.reduce((a, b) => (BYTES_PER_WEIGHT[b] < BYTES_PER_WEIGHT[a] ? b : a), nativePrecision(request.llm));
+    const weights = weightBytes(request.llm, narrowest);
+    const inFormat = narrowest === nativePrecision(request.llm) ? '' : ` in ${narrowest}`;
     return {
       ok: false,
-      reason: `${request.llm.id} (${gb(weights)} of weights) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp} with ${gb(largest.memoryBytesAtMaxTp)}` +
-        noLayoutDetail(request.gpus.find((g) => g.id === largest.gpu), request.llm, options.tpDegrees),
+      reason: `${request.llm.id} (${gb(weights)} of weights${inFormat}) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp} with ${gb(largest.memoryBytesAtMaxTp)}` +
+        noLayoutDetail(request.gpus.find((g) => g.id === largest.gpu), request.llm, options.tpDegrees, BYTES_PER_WEIGHT[narrowest]),
       binding: [],
       notes,
     };
@@ -88,8 +94,8 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
 }
 
 /** What the largest candidate GPU would need (models/layouts.ts), within the multi-node search's reach. */
-function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, tpDegrees: readonly number[]): string {
+function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, tpDegrees: readonly number[], weightBytesPerParameter: number): string {
   if (!gpu || !llm.moe) return '';
-  const why = explainNoLayout(gpu, llm, { maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...tpDegrees), tps: tpDegrees });
+  const why = explainNoLayout(gpu, llm, { maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...tpDegrees), tps: tpDegrees, weightBytesPerParameter });
   return why ? `; ${why}` : '';
 }
