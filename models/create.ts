@@ -7,6 +7,9 @@ import type { GpuSpec, InstanceLayout, LlmSpec } from '../catalogs/types.js';
 import { BUILTIN_COEFFICIENTS } from './builtin.js';
 import type { CoefficientSet, GpuEfficiency, PairFitRecord } from './coefficients.js';
 import { buildPerfModel } from './perf-model.js';
+import { BUILTIN_MOE_CALIBRATION } from './moe/builtin.js';
+import type { MoeCalibration } from './moe/calibration.js';
+import { buildMoePerfModel } from './moe/perf-model.js';
 import { computeFractionFor, deriveRooflineCoefficients, efficiencyFor } from './roofline.js';
 import type { PerfModel } from './types.js';
 import type { ServingCalibration } from './serving/calibration-file.js';
@@ -22,6 +25,8 @@ export interface CreatePerfModelOptions {
   readonly calibration?: ServingCalibration;
   /** Which serving stack's fitted overheads apply (default: the calibration's `default_backend`). */
   readonly backend?: Backend;
+  /** MoE/MLA kernel fits to use instead of the built-in ones (catalogs/coefficients/moe.json). */
+  readonly moeCalibration?: MoeCalibration;
 }
 
 /** Finds the fitted record for a pair: one measured at exactly this cap, else the uncapped one. */
@@ -71,6 +76,10 @@ export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayo
       ...(options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {}),
     });
     if (calibrated) return calibrated;
+  }
+  // MoE and MLA models: per-layer composition of the kernel fits (models/moe/) and the dense roofline for the rest.
+  if (llm.moe || llm.attention?.kind === 'mla') {
+    return buildMoePerfModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.powerCapWatts);
   }
   const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
   const record = fittedPairApplies(l) ? findPairRecord(set, gpu.id, llm.id, l.tp, options.powerCapWatts) : undefined;
