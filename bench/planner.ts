@@ -128,7 +128,7 @@ async function wholePlan() {
       ...(r.check?.slos ?? []).filter((v) => !v.holds).map((v) => `p${v.percentile} ${v.metric} ${v.observed.toPrecision(4)} > ${v.target}`),
       ...(r.check?.attainment && !r.check.attainment.holds ? [`slo_attainment ${r.check.attainment.observed.toPrecision(4)} < ${r.check.attainment.required}`] : []),
     ]),
-    cuts_by_round: result.rounds.map((r, i) => (result.rounds[i + 1]?.cuts.slice(r.cuts.length) ?? []).map((c) => (c.kind === 'min-count' ? `min ${c.poolKey} ≥ ${c.min}` : `${c.poolKey} ${c.family} ×${c.factor.toFixed(3)}: ${c.why}`))),
+    cuts_by_round: result.rounds.map((r, i) => (result.rounds[i + 1]?.cuts.slice(r.cuts.length) ?? []).map((c) => (c.kind === 'refuted-fleet' ? `refuted ${Object.entries(c.counts).map(([k, n]) => `${n}× ${k}`).join(' + ')}` : `${c.poolKey} ${c.family} ×${c.factor.toFixed(3)}: ${c.why}`))),
     final_instances: result.plan?.instances.map((i) => `${i.count}× ${i.poolKey}`),
     trim: result.trim ? { attempts: result.trim.attempts, removed: result.trim.removed, budget_exhausted: result.trim.budgetExhausted, objective_saved: result.trim.objectiveSaved } : null,
     tco_usd: result.plan?.cost.tcoUsd,
