@@ -34,6 +34,7 @@ export interface ResolvedOptions {
   readonly cuts: readonly PlanCut[];
   /** Only plans whose objective is below this (the loop's search for a fleet cheaper than one it proved). */
   readonly objectiveBelow?: number;
+  readonly fixedCounts?: Readonly<Record<string, number>>;
   readonly explain: boolean;
 }
 
@@ -74,6 +75,7 @@ export function resolveOptions(options: PlanOptions, datacenterPowerCapWatts?: n
     maxAveragePowerWatts: options.maxAveragePowerWatts,
     cuts: options.cuts ?? [],
     ...(options.objectiveBelow !== undefined ? { objectiveBelow: options.objectiveBelow } : {}),
+    ...(options.fixedCounts !== undefined ? { fixedCounts: options.fixedCounts } : {}),
     explain: options.explain ?? true,
   };
 }

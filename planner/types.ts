@@ -61,6 +61,8 @@ export interface PlanOptions {
   readonly cuts?: readonly PlanCut[];
   /** Only plans whose objective is strictly below this (objective unit; the loop's cheaper-fleet search). */
   readonly objectiveBelow?: number;
+  /** Instances per pool key, fixed (every other pool at 0): costs a known fleet under this request (routing re-solved). */
+  readonly fixedCounts?: Readonly<Record<string, number>>;
   /** Attach the LP relaxation's duals to the binding constraints (default true; the relaxation is always solved). */
   readonly explain?: boolean;
 }

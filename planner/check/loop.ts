@@ -17,13 +17,15 @@ import { planToFleet, type FleetOptions } from './fleet.js';
 import { planFleet } from '../milp/plan.js';
 import { trimPlan } from './trim.js';
 import { cutsForMisses } from './cuts.js';
+import { candidatePools, cheaperSwaps } from './swap.js';
+import { isDominatedBy } from '../milp/fleet-shape-rows.js';
 import type { CheckPlan, CheckResult } from './check-result.js';
 import type { Plan, PlanCut, PlanOptions, PlanOutcome, PlanRequest } from '../types.js';
 
 export type { CheckPlan, CheckResult, PoolObservation, SloVerdict } from './check-result.js';
 export { cutsForMisses, roleScope } from './cuts.js';
 
-export type RoundPhase = 'candidate' | 'search' | 'trim' | 'cheaper';
+export type RoundPhase = 'candidate' | 'search' | 'trim' | 'cheaper' | 'swap';
 
 export interface Round {
   readonly index: number;
@@ -72,6 +74,8 @@ export interface LoopOptions extends PlanOptions {
   readonly trim?: { readonly maxChecks: number };
   /** Solves for a fleet cheaper than the cheapest proved one (default 3; 0 turns the search off). */
   readonly cheaperRounds?: number;
+  /** Kernel checks for single-pool swaps when the MILP has no cheaper fleet (default 4; swap.ts). */
+  readonly swapChecks?: number;
   /** A plan known from elsewhere (the previous plan, a neighbouring scenario's): checked first. */
   readonly candidate?: Plan;
   readonly fleet?: FleetOptions;
@@ -93,6 +97,24 @@ export function fleetCounts(plan: Plan): Record<string, number> {
 
 function refutedCut(plan: Plan, check: CheckResult): PlanCut {
   return { kind: 'refuted-fleet', counts: fleetCounts(plan), why: `the kernel refuted ${plan.instances.map((i) => `${i.count}× ${i.poolKey}`).join(' + ')}: ${describeMisses(check)}` };
+}
+
+function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+}
+
+/**
+ * A known plan's figures under this request (a cheaper GPU, less traffic, a looser SLO): the same fleet, its routing
+ * and objective re-solved with the counts fixed. Undefined when the planner's formulation cannot serve the request
+ * with that fleet (more traffic, a tighter SLO, a pool no longer offered): then it is no candidate — its objective
+ * would be the old scenario's, and those are the directions in which the answer may rightly get dearer.
+ */
+async function recost(request: PlanRequest, plan: Plan, options: LoopOptions): Promise<Plan | undefined> {
+  const counts = fleetCounts(plan);
+  const outcome = await planFleet(request, { ...options, cuts: [], fixedCounts: counts });
+  if (outcome.ok && sameCounts(fleetCounts(outcome.plan), counts)) return { ...outcome.plan, notes: [...outcome.plan.notes, 'the previous plan, re-costed for this scenario'] };
+  return undefined;
 }
 
 /** How the loop turns a plan into the fleet it checks (links from the GPUs' inter-node bandwidth). */
@@ -139,11 +161,12 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
     trimBudgetExhausted ||= trimmed.budgetExhausted;
   };
 
-  if (options.candidate) {
-    const c = await check(options.candidate);
-    rounds.push({ index: rounds.length, cuts: [], outcome: { ok: true, plan: options.candidate }, check: c, phase: 'candidate' });
-    if (c.holds) proved.push({ plan: options.candidate, check: c });
-    else refuted.push(refutedCut(options.candidate, c));
+  const candidate = options.candidate ? await recost(request, options.candidate, options) : undefined;
+  if (candidate) {
+    const c = await check(candidate);
+    rounds.push({ index: rounds.length, cuts: [], outcome: { ok: true, plan: candidate }, check: c, phase: 'candidate' });
+    if (c.holds) proved.push({ plan: candidate, check: c });
+    else refuted.push(refutedCut(candidate, c));
   }
 
   // 1. Search for a fleet that holds (skipped when the candidate held: step 3 looks below it).
@@ -175,24 +198,48 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
   // 2. TRIM the fleet that held.
   await trimAndKeep(cheapest()!, [...steering, ...refuted]);
 
-  // 3. Cheaper fleets, with only what the kernel refuted cut away.
+  // 3. Cheaper fleets, with only what the kernel refuted cut away; when the MILP has none, single-pool swaps (swap.ts).
   const cheaperRounds = options.cheaperRounds ?? 3;
+  let swapChecks = cheaperRounds > 0 ? (options.swapChecks ?? 4) : 0;
+  const candidates = swapChecks > 0 ? candidatePools(request, options) : [];
+  const refutedCounts = () => refuted.flatMap((c) => (c.kind === 'refuted-fleet' ? [c.counts] : []));
   let used = 0;
   let exhausted = false;
-  for (; used < cheaperRounds; used++) {
+  while (used < cheaperRounds) {
     const best = cheapest()!;
     const cuts = [...(options.cuts ?? []), ...refuted];
     const outcome = await planFleet(request, { ...options, cuts, objectiveBelow: best.plan.objectiveValue });
-    if (!outcome.ok) break;
-    const plan = outcome.plan;
-    const result = await check(plan);
-    rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan }, check: result, phase: 'cheaper' });
-    if (!result.holds) {
-      refuted.push(refutedCut(plan, result));
+    used++;
+    let next: Plan | undefined = outcome.ok ? outcome.plan : undefined;
+    let phase: RoundPhase = 'cheaper';
+    let result: CheckResult | undefined;
+    if (next) result = await check(next);
+    else {
+      // No cheaper fleet in the formulation: try the kernel on single-pool swaps of the cheapest proved fleet.
+      const known = refutedCounts();
+      for (const swap of cheaperSwaps(request, best.plan, candidates)) {
+        if (swapChecks <= 0) break;
+        if (known.some((r) => isDominatedBy(fleetCounts(swap), r))) continue;
+        swapChecks--;
+        const r = await check(swap);
+        rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan: swap }, check: r, phase: 'swap' });
+        if (r.holds) {
+          next = swap;
+          result = r;
+          phase = 'swap';
+          break;
+        }
+        refuted.push(refutedCut(swap, r));
+      }
+      if (!next || !result) break;
+    }
+    if (phase === 'cheaper') rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan: next }, check: result, phase });
+    if (!result!.holds) {
+      refuted.push(refutedCut(next, result!));
       continue;
     }
-    proved.push({ plan, check: result });
-    await trimAndKeep({ plan, check: result }, cuts);
+    proved.push({ plan: next, check: result! });
+    await trimAndKeep({ plan: next, check: result! }, cuts);
   }
   if (used >= cheaperRounds && cheaperRounds > 0) exhausted = true;
 

@@ -121,9 +121,10 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
     const f = facts[j];
     const countObjective =
       options.objective === 'tco' ? f.hardwareUsd! + f.idleWatts * horizonSeconds * pricePerJoule : options.objective === 'energy' ? f.idleWatts : pool.tp;
-    const n = b.addVariable({ name: `n[${pool.key}]`, lower: 0, upper, integer: true, objective: countObjective });
+    const fixed = options.fixedCounts ? (options.fixedCounts[pool.key] ?? 0) : undefined;
+    const n = b.addVariable({ name: `n[${pool.key}]`, lower: fixed ?? 0, upper: fixed ?? upper, integer: true, objective: countObjective });
     countIndex.push(n);
-    countUpper.set(n, upper);
+    countUpper.set(n, Math.max(upper, fixed ?? 0));
     rowsPerPool.push(built.map((r) => ({ ...r, terms: [...r.terms, { index: n, coef: -r.factor }] })));
   });
 

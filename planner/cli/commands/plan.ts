@@ -13,10 +13,11 @@ import type { PerfModel } from '../../../models/index.js';
 import { renderReport } from '../../../reports/index.js';
 import { createKernelChecker, type KernelCheckResult } from '../../check/kernel-check.js';
 import { checkSeeds, createRobustChecker } from '../../check/robust-check.js';
-import { fleetOptionsFor, planAndCheck, type LoopResult } from '../../check/loop.js';
+import { planAndCheck, type LoopResult } from '../../check/loop.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
 import { loopToJson, planToJson } from '../../result/plan-json.js';
-import { checkTiers, compareTiers, sweepCostEnergy } from '../../sweep/tiers.js';
+import { sweepCostEnergy } from '../../sweep/tiers.js';
+import { finalTiers } from '../../sweep/final-tiers.js';
 import { describeTiers, paretoPointToJson, tiersToJson } from '../../result/tiers-json.js';
 import { planToFleet } from '../../check/fleet.js';
 import type { SolverName } from '../../milp/solve.js';
@@ -185,8 +186,9 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     return checker(fleet);
   };
   const result = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}) });
-  // Both sides of the tier comparison go through the same kernel check as the plan itself.
-  const tiers = result.plan ? tiersToJson(await checkTiers(await compareTiers(request, planOptions), check, fleetOptionsFor(request, planOptions))) : undefined;
+  // Heterogeneous vs homogeneous between final plans: the homogeneous side runs the same loop (check seeds, TRIM).
+  const loopOptions = { ...planOptions, ...(args.noTrim ? { cheaperRounds: 0 } : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) };
+  const tiers = result.plan ? tiersToJson(await finalTiers(request, result, check, loopOptions)) : undefined;
   const pareto = args.pareto && result.plan ? { pareto: (await sweepCostEnergy(request, planOptions)).map(paretoPointToJson) } : {};
   const loopJson = loopToJson(result);
   const simulation = (result.check as KernelCheckResult | undefined)?.simulation;
