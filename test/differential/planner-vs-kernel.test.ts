@@ -64,7 +64,7 @@ function instance(seed: number): { request: PlanRequest; options: PlanOptions } 
 
 function kernelChecker(request: PlanRequest) {
   const byId = new Map(request.gpus.map((g) => [g.id, g]));
-  const perfModelFor = (pool: InstancePool) => syntheticPerf(byId.get(pool.gpu)!, request.llm, pool.tp, pool.powerCapWatts)!;
+  const perfModelFor = (pool: InstancePool) => syntheticPerf(byId.get(pool.gpu)!, request.llm, pool, pool.powerCapWatts)!;
   return (fleet: Fleet, seed: number) => createKernelChecker({ mix: request.mix, slo: request.slo, perfModelFor, seed, durationSeconds: CHECK_SECONDS })(fleet);
 }
 
