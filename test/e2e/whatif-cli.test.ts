@@ -116,7 +116,7 @@ describe('fleetplan whatif (no prompts)', () => {
     const again = await runCli(['whatif', '--script', 'saved.yaml', '--json'], { cwd: dir });
     const first = await runCli(['whatif', '--script', 'scenario.yaml', '--json'], { cwd: dir });
     expect(JSON.parse(again.stdout).final).toEqual(JSON.parse(first.stdout).final);
-  });
+  }, 180_000);
 
   it('takes every change as a flag and prints one JSON document with --json', async () => {
     const run = await runCli(['whatif', ...SMALL, '--scale-rate', '*=2', '--slo-target', 'ttfet_s=5x', '--price', 'a40:capex=4000,rent=0.5', '--electricity-usd-per-kwh', '0.3', '--power-cap-kw', 'none', '--objective', 'gpus', '--policy', 'colocated', '--json']);
