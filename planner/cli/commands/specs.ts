@@ -92,7 +92,8 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--horizon-years <n>', description: 'TCO horizon in years', parse: numberFlag({ exclusiveMin: 0 }) as never, default: 3 },
       { flags: '--solver <name>', description: 'LP/MILP backend', choices: ['jslp', 'highs'] },
       { flags: '--pareto', description: 'also compute the cost–energy Pareto front' },
-      { flags: '--no-trim', description: 'keep the first plan that holds (default: remove instances while it still holds, half a pool first, halving on a miss, up to 8 kernel checks)' },
+      { flags: '--no-trim', description: 'keep the first plan that holds (default: remove instances while it still holds, half a pool first, halving on a miss, up to 8 kernel checks, then look for a cheaper fleet)' },
+      { flags: '--check-seeds <n>', description: 'a plan holds only if it holds at this many check seeds (--seed, --seed+1, …)', parse: numberFlag({ integer: true, min: 1 }) as never, default: 3 },
       seedOption,
       { flags: '--out <dir>', description: 'write plan.yaml, plan.json and report.html here' },
       calibrationOption, backendOption, jsonOption, catalogOption,
@@ -101,7 +102,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       runPlan({
         mix: str(o.mix), llm: str(o.llm), gpus: o.gpus as string[] | undefined, precisions: o.precisions as string[] | undefined, ep: o.ep as string[] | undefined, slo: str(o.slo), ttfetP95S: num(o.ttfetP95S), tbtP95Ms: num(o.tbtP95Ms),
         objective: str(o.objective) as never, powerCapKw: num(o.powerCapKw), budgetUsd: num(o.budgetUsd), horizonYears: num(o.horizonYears),
-        solver: str(o.solver) as never, pareto: Boolean(o.pareto), noTrim: o.trim === false, seed: num(o.seed), out: str(o.out), json: Boolean(o.json), catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never,
+        solver: str(o.solver) as never, pareto: Boolean(o.pareto), noTrim: o.trim === false, checkSeeds: num(o.checkSeeds), seed: num(o.seed), out: str(o.out), json: Boolean(o.json), catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never,
       }, ctx),
   },
   {
