@@ -68,5 +68,5 @@ describe('solver oracle on seeded random small planning instances', () => {
     expect(feasible).toBeGreaterThan(INSTANCES / 2);
     expect(split).toBeGreaterThanOrEqual(20); // 27 of 200 split (most random instances carry a fleet-wide power or budget row)
     expect(failures, failures.join('\n')).toEqual([]);
-  });
+  }, 240_000);
 });
