@@ -5,7 +5,8 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { inputError, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet } from '../../../catalogs/index.js';
+import { inputError, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet, type ReferencedFrom } from '../../../catalogs/index.js';
+import { referenceRoots, referencedFrom } from '../input-roots.js';
 import type { Catalog, Fleet, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
 import { digestFile } from '../file-digest.js';
 import { createAzureReader, createConserveReader, createFleetplanReader, createMooncakeReader, reconstructConversations, type NumberedLine } from '../../../catalogs/traces/index.js';
@@ -214,15 +215,25 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
   let fleet: Fleet;
   let mixRef = args.mix;
   let sloRef = args.slo;
+  // A plan's own references resolve against its folder and stay under the directories named here; flags use the cwd.
+  let mixFrom: { cwd: string; from?: ReferencedFrom } = { cwd: ctx.cwd };
+  let sloFrom: { cwd: string; from?: ReferencedFrom } = { cwd: ctx.cwd };
   if (args.plan !== undefined) {
     const plan = loadPlanFile(resolve(ctx.cwd, args.plan), catalog, { displayName: args.plan });
+    const roots = referenceRoots(ctx, [args.plan, args.fleet, args.trace, ...(args.catalogFiles ?? [])]);
     fleet = plan.fleet;
-    mixRef ??= args.trace === undefined ? plan.mix : undefined;
-    sloRef ??= plan.slo;
+    if (mixRef === undefined && args.trace === undefined) {
+      mixRef = plan.mix;
+      mixFrom = { cwd: plan.baseDir, from: referencedFrom(plan.file, 'mix', plan.refLines.mix, roots) };
+    }
+    if (sloRef === undefined) {
+      sloRef = plan.slo;
+      sloFrom = { cwd: plan.baseDir, from: referencedFrom(plan.file, 'slo', plan.refLines.slo, roots) };
+    }
   } else fleet = loadFleetFile(resolve(ctx.cwd, args.fleet!), catalog, { displayName: args.fleet });
   if (mixRef === undefined && args.trace === undefined) throw inputError('usage', '', '--mix/--trace', 'found neither, expected --mix or --trace (or a plan that names its mix)');
   const seed = args.seed ?? 1;
-  const slo: SloSet | undefined = sloRef === undefined ? undefined : resolveSloSet(sloRef, catalog, { cwd: ctx.cwd });
+  const slo: SloSet | undefined = sloRef === undefined ? undefined : resolveSloSet(sloRef, catalog, sloFrom);
   const extraInputs: string[] = slo !== undefined ? [JSON.stringify(slo)] : [];
   const perfModelFor = createPerfModelCache(catalog);
   let workload: () => Iterable<ConversationSpec>;
@@ -236,7 +247,7 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
     expected = t.count;
     describe = `trace ${args.trace}`;
   } else {
-    const mix = withRate(resolveMix(mixRef!, catalog, { cwd: ctx.cwd }), args.ratePerS);
+    const mix = withRate(resolveMix(mixRef!, catalog, mixFrom), args.ratePerS);
     extraInputs.push(JSON.stringify(mix));
     durationSeconds ??= 600;
     const until = durationSeconds;

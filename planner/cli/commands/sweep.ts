@@ -7,8 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { inputError, loadCatalog, readTextFile, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
+import { inputError, loadCatalog, parseStructuredText, readTextFile, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
 import { enumerateCells, parseGridSpec, parseShard, selectShard, type GridSpec } from '../../sweep/grid.js';
 import { mergeShards, toShardDocument } from '../../sweep/merge.js';
 import type { ScenarioBase } from '../../sweep/scenario.js';
@@ -16,6 +15,7 @@ import { runCells } from '../../sweep/threads.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
+import { referenceRoots, referencedFrom } from '../input-roots.js';
 
 export interface SweepArgs {
   readonly grid: string;
@@ -26,10 +26,11 @@ export interface SweepArgs {
   readonly catalogFiles?: readonly string[];
 }
 
-function baseFor(spec: GridSpec, gridPath: string, args: SweepArgs, cwd: string): ScenarioBase {
-  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(cwd, f)) });
+function baseFor(spec: GridSpec, lines: { mix?: number; slo?: number }, gridPath: string, args: SweepArgs, ctx: CommandContext): ScenarioBase {
+  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
   const gridDir = dirname(gridPath);
-  const mix = resolveMix(spec.mix, catalog, { cwd: gridDir, flag: 'mix' });
+  const roots = referenceRoots(ctx, [args.grid, ...(args.catalogFiles ?? [])]);
+  const mix = resolveMix(spec.mix, catalog, { cwd: gridDir, flag: 'mix', from: referencedFrom(args.grid, 'mix', lines.mix, roots) });
   const llmId = spec.llm ?? mix.llm;
   const llm = llmId === undefined ? undefined : catalog.llms.get(llmId);
   if (!llm) throw inputError('unknown_reference', gridPath, 'llm', `found ${JSON.stringify(llmId)}, expected an LLM id${llmId ? suggestId(llmId, catalog.llms.keys()) : ''}`);
@@ -40,7 +41,7 @@ function baseFor(spec: GridSpec, gridPath: string, args: SweepArgs, cwd: string)
   });
   return {
     mix,
-    slo: resolveSloSet(spec.slo, catalog, { cwd: gridDir, flag: 'slo' }),
+    slo: resolveSloSet(spec.slo, catalog, { cwd: gridDir, flag: 'slo', from: referencedFrom(args.grid, 'slo', lines.slo, roots) }),
     datacenter: catalog.datacenters.get('default')!,
     gpus,
     llm,
@@ -56,15 +57,11 @@ function baseFor(spec: GridSpec, gridPath: string, args: SweepArgs, cwd: string)
 export async function runSweep(args: SweepArgs, ctx: CommandContext): Promise<number> {
   const gridPath = resolve(ctx.cwd, args.grid);
   const text = readTextFile(gridPath, { displayName: args.grid });
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (error) {
-    throw inputError('invalid_value', args.grid, '', `found invalid YAML (${(error as Error).message.split('\n')[0]}), expected a sweep grid`);
-  }
-  const spec = parseGridSpec(doc, args.grid);
+  const parsed = parseStructuredText(text, args.grid);
+  const spec = parseGridSpec(parsed.value, args.grid);
+  const lines = { mix: parsed.lineOf(['mix']), slo: parsed.lineOf(['slo']) };
   const shard = args.shard !== undefined ? parseShard(args.shard) : { index: 1, count: 1 };
-  const base = baseFor(spec, gridPath, args, ctx.cwd);
+  const base = baseFor(spec, lines, gridPath, args, ctx);
   const cells = selectShard(enumerateCells(spec), shard);
   const threads = args.threads ?? Math.max(1, Math.min(availableParallelism(), cells.length));
   const progress = ctx.stderrIsTTY ? (done: number, total: number) => ctx.stderr(`\rcells ${done}/${total}`) : undefined;

@@ -12,6 +12,7 @@ import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { DEFAULT_CHECK_SECONDS, kernelPerfModels } from './plan.js';
 import { runProvenance } from '../provenance.js';
+import { referenceRoots, referencedFrom } from '../input-roots.js';
 
 export interface ValidateArgs {
   readonly plan: string;
@@ -88,8 +89,9 @@ export async function runValidate(args: ValidateArgs, ctx: CommandContext): Prom
   const planPath = resolve(ctx.cwd, args.plan);
   const plan = loadPlanFile(planPath, catalog, { displayName: args.plan });
   // The plan's own references resolve against its folder; flags against the working directory.
-  const mix = args.mix !== undefined ? resolveMix(args.mix, catalog, { cwd: ctx.cwd }) : resolveMix(plan.mix, catalog, { cwd: plan.baseDir });
-  const slo = args.slo !== undefined ? resolveSloSet(args.slo, catalog, { cwd: ctx.cwd }) : resolveSloSet(plan.slo, catalog, { cwd: plan.baseDir });
+  const roots = referenceRoots(ctx, [args.plan, ...(args.catalogFiles ?? [])]);
+  const mix = args.mix !== undefined ? resolveMix(args.mix, catalog, { cwd: ctx.cwd }) : resolveMix(plan.mix, catalog, { cwd: plan.baseDir, from: referencedFrom(plan.file, 'mix', plan.refLines.mix, roots) });
+  const slo = args.slo !== undefined ? resolveSloSet(args.slo, catalog, { cwd: ctx.cwd }) : resolveSloSet(plan.slo, catalog, { cwd: plan.baseDir, from: referencedFrom(plan.file, 'slo', plan.refLines.slo, roots) });
   const seed = args.seed ?? plan.seed ?? 1;
   const durationS = args.durationS ?? plan.durationSeconds ?? DEFAULT_CHECK_SECONDS;
   const simulation = simulateForCheck(plan.fleet, { mix, slo, perfModelFor: kernelPerfModels(catalog, createPerfModelFor()), seed, durationSeconds: durationS });

@@ -6,8 +6,9 @@
  * never waiting for input. Exit 0 when the final plan holds (or the interactive session ends), 1 when it does not.
  */
 import { performance } from 'node:perf_hooks';
-import { resolve } from 'node:path';
-import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type ReferencedFrom } from '../../../catalogs/index.js';
+import { referenceRoots, referencedFrom } from '../input-roots.js';
 import type { Catalog, SloMetric } from '../../../catalogs/types.js';
 import { renderReport } from '../../../reports/index.js';
 import type { PolicyName } from '../../kernel/index.js';
@@ -109,12 +110,26 @@ export function changesFromFlags(args: WhatIfArgs): WhatIfChange[] {
 /** The starting inputs: flags win over a saved plan, which wins over the scenario file's start. */
 function startInputs(args: WhatIfArgs, fromScript: Partial<WhatIfInputs>, catalog: Catalog, ctx: CommandContext): { inputs: WhatIfInputs; base: WhatIfBase } {
   const plan = args.plan !== undefined ? loadPlanFile(resolve(ctx.cwd, args.plan), catalog, { displayName: args.plan }) : undefined;
-  const asRef = (ref: string, ids: Iterable<string>, cwd: string) => ([...ids].includes(ref) ? ref : resolve(cwd, ref));
-  const mixRef = args.mix ?? (plan ? asRef(plan.mix, catalog.mixes.keys(), plan.baseDir) : fromScript.mix !== undefined ? asRef(fromScript.mix, catalog.mixes.keys(), ctx.cwd) : undefined);
-  if (mixRef === undefined) usage('--mix', 'found nothing, expected a mix id or file (or --plan, or a --script whose start names one)');
-  const sloRef = args.slo ?? (plan ? asRef(plan.slo, catalog.slos.keys(), plan.baseDir) : fromScript.slo !== undefined ? asRef(fromScript.slo, catalog.slos.keys(), ctx.cwd) : 'standard');
-  const mix = resolveMix(mixRef, catalog, { cwd: ctx.cwd });
-  const slo = resolveSloSet(sloRef, catalog, { cwd: ctx.cwd });
+  // References resolve against the file that holds them (the plan's or the script's folder) and stay under the
+  // directories named on the command line; flags resolve against the working directory. File references are kept
+  // absolute in the session and written relative to the saved scenario's folder (writeScenario).
+  const roots = referenceRoots(ctx, [args.plan, args.script, ...(args.catalogFiles ?? [])]);
+  const scriptDir = args.script !== undefined ? dirname(resolve(ctx.cwd, args.script)) : ctx.cwd;
+  const pick = (field: 'mix' | 'slo', flag: string | undefined, ids: Iterable<string>, fallback?: string): { ref: string; from?: ReferencedFrom } | undefined => {
+    const asRef = (ref: string, cwd: string) => ([...ids].includes(ref) || !/[\\/]|\.(ya?ml|json)$/i.test(ref) ? ref : resolve(cwd, ref));
+    if (flag !== undefined) return { ref: asRef(flag, ctx.cwd) };
+    if (plan) return { ref: asRef(plan[field], plan.baseDir), from: referencedFrom(plan.file, field, plan.refLines[field], roots) };
+    const scripted = fromScript[field];
+    if (scripted !== undefined) return { ref: asRef(scripted, scriptDir), from: referencedFrom(args.script ?? '', `start.${field}`, undefined, roots) };
+    return fallback === undefined ? undefined : { ref: fallback };
+  };
+  const mixPick = pick('mix', args.mix, catalog.mixes.keys());
+  if (mixPick === undefined) usage('--mix', 'found nothing, expected a mix id or file (or --plan, or a --script whose start names one)');
+  const sloPick = pick('slo', args.slo, catalog.slos.keys(), 'standard')!;
+  const mixRef = mixPick.ref;
+  const sloRef = sloPick.ref;
+  const mix = resolveMix(mixRef, catalog, { cwd: ctx.cwd, ...(mixPick.from ? { from: mixPick.from } : {}) });
+  const slo = resolveSloSet(sloRef, catalog, { cwd: ctx.cwd, ...(sloPick.from ? { from: sloPick.from } : {}) });
   const llm = args.llm ?? plan?.fleet.instances[0]?.llm ?? fromScript.llm ?? mix.llm;
   if (llm === undefined) usage('--llm', `found nothing, expected an LLM id (mix ${mix.id} names none)`);
   if (!catalog.llms.has(llm)) throw inputError('unknown_reference', '', '--llm', `found "${llm}", expected an LLM id${suggestId(llm, catalog.llms.keys())}`);
@@ -209,7 +224,10 @@ export function currentDocument(session: Session) {
 
 export function writeScenario(session: Session, file: string): string {
   const path = resolve(session.ctx.cwd, file);
-  writeFileAtomic(path, scenarioToYaml(session.state));
+  // File references are absolute in the session; the scenario holds them relative to its own folder.
+  const rel = (ref: string) => (isAbsolute(ref) ? relative(dirname(path), ref) || ref : ref);
+  const inputs = session.state.inputs;
+  writeFileAtomic(path, scenarioToYaml({ ...session.state, inputs: { ...inputs, mix: rel(inputs.mix), slo: rel(inputs.slo) } }));
   return path;
 }
 
