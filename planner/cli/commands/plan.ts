@@ -24,6 +24,7 @@ import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { runProvenance } from '../provenance.js';
+import { checkFleetInstances, checkMixConversations } from '../work-bounds.js';
 
 export interface PlanArgs {
   readonly mix?: string;
@@ -159,6 +160,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const datacenter = catalog.datacenters.get('default')!;
   const seed = args.seed ?? 1;
   const durationS = args.durationS ?? DEFAULT_CHECK_SECONDS;
+  checkMixConversations(mix, durationS, `mix ${mix.id} rates × the check's ${durationS} s`);
   const perfModelFor = createPerfModelFor();
   const checker = createKernelChecker({ mix, slo, perfModelFor: kernelPerfModels(catalog, perfModelFor), seed, durationSeconds: durationS });
   if (ctx.stderrIsTTY && !args.json) ctx.stderr('planning and checking in the simulator…\n');
@@ -171,7 +173,8 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...(args.solver !== undefined ? { solver: args.solver } : {}),
   };
   const check = async (fleet: Parameters<typeof checker>[0]) => {
-    if (ctx.signal.aborted) throw inputError('usage', '', '', 'interrupted');
+    // A plan's size follows the traffic: bound the fleet the kernel would build before building it.
+    checkFleetInstances(fleet, 'the planned fleet');
     return checker(fleet);
   };
   const result = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) });

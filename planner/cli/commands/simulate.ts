@@ -5,8 +5,9 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { inputError, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet, type ReferencedFrom } from '../../../catalogs/index.js';
+import { checkLimit, inputError, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
+import { boundedWorkload, checkFleetInstances, checkMixConversations, checkSimulatedSeconds } from '../work-bounds.js';
 import type { Catalog, Fleet, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
 import { digestFile } from '../file-digest.js';
 import { createAzureReader, createConserveReader, createFleetplanReader, createMooncakeReader, reconstructConversations, type NumberedLine } from '../../../catalogs/traces/index.js';
@@ -64,6 +65,22 @@ export interface PreparedSimulation {
   readonly provenance: RunProvenance;
 }
 
+/**
+ * A trace must be a regular file: /dev/zero would be read (and hashed) forever, a FIFO blocks the open until a writer
+ * comes, and a directory fails inside the reader. Checked before anything opens it.
+ */
+export function checkTraceFile(path: string, name: string): void {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw inputError('file_not_found', name, '', code === 'EACCES' ? 'found a file this user may not read, expected a readable trace file' : 'found no such file, expected a readable trace file');
+  }
+  if (stat.isDirectory()) throw inputError('not_a_file', name, '', 'found a directory, expected a trace file');
+  if (!stat.isFile()) throw inputError('not_a_file', name, '', 'found a special file (a device, FIFO or socket), expected a regular trace file');
+}
+
 /** Reads at most the first `bytes` bytes of a file (to recognise a trace's format without reading it whole). */
 function readHead(path: string, bytes = 4096): string {
   const fd = openSync(path, 'r');
@@ -82,8 +99,7 @@ function readHead(path: string, bytes = 4096): string {
  * InputError naming the line.
  */
 export function* readLinesSync(path: string, displayName: string): Generator<NumberedLine> {
-  if (!existsSync(path)) throw inputError('file_not_found', displayName, '', 'found no such file, expected a readable trace file');
-  if (!statSync(path).isFile()) throw inputError('not_a_file', displayName, '', 'found a directory, expected a trace file');
+  checkTraceFile(path, displayName);
   const fd = openSync(path, 'r');
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const buffer = Buffer.alloc(1 << 20);
@@ -161,7 +177,7 @@ export function conserveTraceWorkload(path: string, name: string, o: { ratePerS:
 function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: number): { workload: () => Iterable<ConversationSpec>; count?: number } {
   const path = resolve(ctx.cwd, args.trace!);
   const name = args.trace!;
-  if (!existsSync(path)) throw inputError('file_not_found', name, '', 'found no such file, expected a readable trace file');
+  checkTraceFile(path, name);
   const format = args.traceFormat ?? inferFormat(name, readHead(path));
   switch (format) {
     case 'fleetplan-jsonl':
@@ -177,6 +193,7 @@ function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: numbe
       const rate = args.ratePerS ?? 1;
       // Cycled so a long --duration-s can replay the trace more than once; arrivals stop at the duration.
       const cycle = args.durationS !== undefined;
+      if (cycle) checkLimit('conversations', rate * args.durationS!, { path: '--rate-per-s × --duration-s', describe: (v) => `${rate} conv/s × ${args.durationS} s = ${v < 1e15 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3)} conversations` });
       return { workload: () => conserveTraceWorkload(path, name, { ratePerS: rate, seed, cycle }), ...(cycle ? { count: Math.ceil(rate * args.durationS!) } : {}) };
     }
   }
@@ -235,21 +252,25 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
   const seed = args.seed ?? 1;
   const slo: SloSet | undefined = sloRef === undefined ? undefined : resolveSloSet(sloRef, catalog, sloFrom);
   const extraInputs: string[] = slo !== undefined ? [JSON.stringify(slo)] : [];
+  checkFleetInstances(fleet, args.plan ?? args.fleet ?? '');
   const perfModelFor = createPerfModelCache(catalog);
   let workload: () => Iterable<ConversationSpec>;
   let expected: number | undefined;
   let describe: string;
   let durationSeconds = args.durationS;
+  if (durationSeconds !== undefined) checkSimulatedSeconds(durationSeconds, '--duration-s');
   if (args.trace !== undefined) {
     const t = buildTraceWorkload(args, ctx, seed);
     extraInputs.push(`trace ${digestFile(resolve(ctx.cwd, args.trace))}`);
-    workload = t.workload;
+    const traceName = args.trace;
+    workload = () => boundedWorkload(t.workload(), traceName);
     expected = t.count;
     describe = `trace ${args.trace}`;
   } else {
     const mix = withRate(resolveMix(mixRef!, catalog, mixFrom), args.ratePerS);
     extraInputs.push(JSON.stringify(mix));
     durationSeconds ??= 600;
+    checkMixConversations(mix, durationSeconds, args.ratePerS !== undefined ? '--rate-per-s × --duration-s' : `mix ${mix.id} rates × --duration-s`);
     const until = durationSeconds;
     workload = () => generateConversations(mix, { seed, durationSeconds: until });
     expected = Math.ceil(mix.classes.reduce((s, c) => s + c.arrivalRatePerSecond, 0) * until);

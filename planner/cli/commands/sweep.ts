@@ -16,6 +16,7 @@ import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
+import { checkMixConversations } from '../work-bounds.js';
 
 export interface SweepArgs {
   readonly grid: string;
@@ -63,6 +64,10 @@ export async function runSweep(args: SweepArgs, ctx: CommandContext): Promise<nu
   const shard = args.shard !== undefined ? parseShard(args.shard) : { index: 1, count: 1 };
   const base = baseFor(spec, lines, gridPath, args, ctx);
   const cells = selectShard(enumerateCells(spec), shard);
+  if (spec.check) {
+    const maxRate = Math.max(...cells.map((c) => c.scales.rate_scale), 1);
+    checkMixConversations({ ...base.mix, classes: base.mix.classes.map((c) => ({ ...c, arrivalRatePerSecond: c.arrivalRatePerSecond * maxRate })) }, spec.durationS, `${args.grid}: the largest rate_scale × mix rates × duration_s`);
+  }
   const threads = args.threads ?? Math.max(1, Math.min(availableParallelism(), cells.length));
   const progress = ctx.stderrIsTTY ? (done: number, total: number) => ctx.stderr(`\rcells ${done}/${total}`) : undefined;
   const results = await runCells(base, cells, threads, progress);

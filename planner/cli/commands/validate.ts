@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../write-atomic.js';
 import { DEFAULT_CHECK_SECONDS, kernelPerfModels } from './plan.js';
 import { runProvenance } from '../provenance.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
+import { checkFleetInstances, checkMixConversations } from '../work-bounds.js';
 
 export interface ValidateArgs {
   readonly plan: string;
@@ -94,6 +95,8 @@ export async function runValidate(args: ValidateArgs, ctx: CommandContext): Prom
   const slo = args.slo !== undefined ? resolveSloSet(args.slo, catalog, { cwd: ctx.cwd }) : resolveSloSet(plan.slo, catalog, { cwd: plan.baseDir, from: referencedFrom(plan.file, 'slo', plan.refLines.slo, roots) });
   const seed = args.seed ?? plan.seed ?? 1;
   const durationS = args.durationS ?? plan.durationSeconds ?? DEFAULT_CHECK_SECONDS;
+  checkMixConversations(mix, durationS, `mix ${mix.id} rates × ${args.durationS !== undefined ? '--duration-s' : 'the plan\'s duration_s'}`);
+  checkFleetInstances(plan.fleet, args.plan);
   const simulation = simulateForCheck(plan.fleet, { mix, slo, perfModelFor: kernelPerfModels(catalog, createPerfModelFor()), seed, durationSeconds: durationS });
   const verdicts = verdictsOf(simulation);
   const holds = simulation.slo?.met ?? verdicts.every((v) => v.pass);

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
+import { checkMixConversations } from '../work-bounds.js';
 import type { Catalog, SloMetric } from '../../../catalogs/types.js';
 import { renderReport } from '../../../reports/index.js';
 import type { PolicyName } from '../../kernel/index.js';
@@ -149,7 +150,9 @@ async function replanState(session: Pick<Session, 'base' | 'models' | 'ctx'>, in
   const t0 = performance.now();
   const bar = startProgress(session.ctx, { label: 'checking', total: inputs.checkDurationS, unit: 's simulated' });
   try {
-    const result = await replan(materialize(inputs, session.base), session.models, { policy: inputs.policy, seed: inputs.seed, checkDurationS: inputs.checkDurationS, onProgress: (t) => bar.update(t) });
+    const materialized = materialize(inputs, session.base);
+    checkMixConversations(materialized.mix, inputs.checkDurationS, 'the scaled mix rates × check_duration_s');
+    const result = await replan(materialized, session.models, { policy: inputs.policy, seed: inputs.seed, checkDurationS: inputs.checkDurationS, onProgress: (t) => bar.update(t) });
     return { result, seconds: (performance.now() - t0) / 1000 };
   } finally {
     bar.stop();
