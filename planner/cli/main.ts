@@ -101,6 +101,12 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
       for (const issue of error.issues) ctx.stderr(`fleetplan: ${formatIssue(issue)}\n`);
       return EXIT_BAD_INPUT;
     }
+    const sys = error as NodeJS.ErrnoException;
+    if (error instanceof Error && typeof sys.code === 'string' && typeof sys.path === 'string' && /^E[A-Z]+$/.test(sys.code)) {
+      // The file system refused something a command did not foresee: still the user's environment, not a bug.
+      ctx.stderr(`fleetplan: ${sys.path}: found ${sys.code} (${sys.syscall ?? 'file access'} failed), expected a readable input or a writable output path\n`);
+      return EXIT_BAD_INPUT;
+    }
     if (error instanceof Error && error.name === 'AbortError') {
       ctx.stderr('fleetplan: interrupted; no output was written\n');
       return 130;

@@ -5,7 +5,7 @@
  */
 import type { Fleet, InstancePool, LlmSpec } from '../../catalogs/types.js';
 import type { PerfModel } from '../../models/types.js';
-import { generateConversations, simulateConversations, type PolicyName, type SimulationResult } from '../kernel/index.js';
+import { generateConversations, simulateConversations, type ConversationSpec, type KernelOptions, type PolicyName, type SimulationResult } from '../kernel/index.js';
 import { toCheckResult, type KernelCheckResult } from '../kernel-check.js';
 import { planAndCheck, type LoopResult } from '../loop.js';
 import type { PerfModelFor } from '../types.js';
@@ -26,6 +26,11 @@ export interface ReplanSettings {
   readonly checkDurationS: number;
   /** Simulated seconds so far of the check (for a progress bar). */
   readonly onProgress?: (simSeconds: number) => void;
+  /**
+   * Runs the kernel (default: in one synchronous call). The CLI passes a sliced run that yields to the event loop
+   * and stops on Ctrl-C; the core stays free of signals and clocks.
+   */
+  readonly simulate?: (fleet: Fleet, conversations: Iterable<ConversationSpec>, perfModelFor: (pool: InstancePool) => PerfModel, options: KernelOptions) => SimulationResult | Promise<SimulationResult>;
 }
 
 export { effectivePolicy };
@@ -46,7 +51,7 @@ export async function replan(m: Materialized, models: ReplanModels, settings: Re
   const loop = await planAndCheck(request, async (fleet): Promise<KernelCheckResult> => {
     const conversations = generateConversations(m.mix, { seed: settings.seed, durationSeconds: settings.checkDurationS });
     checkedPolicy = effectivePolicy(fleet, settings.policy);
-    simulation = simulateConversations(fleet, conversations, models.kernelPerfModelFor, {
+    simulation = await (settings.simulate ?? simulateConversations)(fleet, conversations, models.kernelPerfModelFor, {
       policy: checkedPolicy,
       seed: settings.seed,
       slo: m.slo,

@@ -11,7 +11,8 @@ import { inputError, loadCatalog, resolveMix, resolveSloSet, suggestId } from '.
 import type { Catalog, GpuSpec, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
 import type { PerfModel } from '../../../models/index.js';
 import { renderReport } from '../../../reports/index.js';
-import { createKernelChecker, type KernelCheckResult } from '../../kernel-check.js';
+import type { KernelCheckResult } from '../../kernel-check.js';
+import { createInterruptibleChecker, throwIfInterrupted } from '../interruptible.js';
 import { fleetOptionsFor, planAndCheck, type LoopResult } from '../../loop.js';
 import { createPerfModelFor } from '../../perf-adapter.js';
 import { loopToJson, planToJson } from '../../plan-json.js';
@@ -22,7 +23,7 @@ import type { SolverName } from '../../solve.js';
 import type { Objective, PerfModelFor } from '../../types.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { prepareOutputDir, type OutputFile } from '../output-set.js';
 import { runProvenance } from '../provenance.js';
 import { checkFleetInstances, checkMixConversations } from '../work-bounds.js';
 
@@ -57,6 +58,9 @@ export interface PlanArgs {
  */
 export const DEFAULT_TRIM_CHECKS = 8;
 
+/** Every file `plan --out DIR` may write: the directory's set (output-set.ts removes those a run did not produce). */
+export const PLAN_OUTPUTS = ['plan.yaml', 'plan.json', 'report.html', 'slo.yaml'] as const;
+
 /** The issue's check: 20 simulated minutes. */
 export const DEFAULT_CHECK_SECONDS = 1200;
 
@@ -82,11 +86,22 @@ function cliSlo(args: PlanArgs, catalog: Catalog, cwd: string): { slo: SloSet; i
 
 function candidateGpus(args: PlanArgs, catalog: Catalog): GpuSpec[] {
   if (args.gpus === undefined) return [...catalog.gpus.values()];
+  checkGpuList(args.gpus, '--gpus');
   return args.gpus.map((id) => {
     const gpu = catalog.gpus.get(id);
     if (!gpu) throw inputError('unknown_reference', '', '--gpus', `found "${id}", expected a GPU type id${suggestId(id, catalog.gpus.keys())}`);
     return gpu;
   });
+}
+
+/** A GPU list flag: at least one id, each once (a repeated id became a duplicate LP variable and a stack trace). */
+export function checkGpuList(ids: readonly string[], flag: string): void {
+  if (ids.length === 0) throw inputError('usage', '', flag, 'found an empty list, expected one or more GPU type ids, comma separated');
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw inputError('usage', '', flag, `found "${id}" twice, expected each GPU type once`);
+    seen.add(id);
+  }
 }
 
 /** A reference as plan.yaml should hold it: catalog ids as they are, file paths relative to the plan's folder. */
@@ -160,9 +175,12 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const datacenter = catalog.datacenters.get('default')!;
   const seed = args.seed ?? 1;
   const durationS = args.durationS ?? DEFAULT_CHECK_SECONDS;
+  // Outputs are checked before the solve (not found unwritable after minutes of work) and never name an input.
+  const inputs = [args.mix, args.slo, ...(args.catalogFiles ?? [])].filter((f): f is string => f !== undefined).map((f) => resolve(ctx.cwd, f));
+  const outDir = args.out !== undefined ? prepareOutputDir(args.out, { cwd: ctx.cwd, names: PLAN_OUTPUTS, inputs }) : undefined;
   checkMixConversations(mix, durationS, `mix ${mix.id} rates × the check's ${durationS} s`);
   const perfModelFor = createPerfModelFor();
-  const checker = createKernelChecker({ mix, slo, perfModelFor: kernelPerfModels(catalog, perfModelFor), seed, durationSeconds: durationS });
+  const checker = createInterruptibleChecker({ mix, slo, perfModelFor: kernelPerfModels(catalog, perfModelFor), seed, durationSeconds: durationS }, ctx);
   if (ctx.stderrIsTTY && !args.json) ctx.stderr('planning and checking in the simulator…\n');
   const request = { mix, slo, datacenter, gpus: candidateGpus(args, catalog), llm, perfModelFor };
   const planOptions = {
@@ -192,17 +210,20 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...(simulation ? { check: simulation } : {}),
     inputs: { mix: mix.id, llm: llm.id, slo: slo.id, gpus: candidateGpus(args, catalog).map((g) => g.id), seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)]) },
   };
-  if (args.out !== undefined) {
-    const outDir = resolve(ctx.cwd, args.out);
-    let sloRef = refFrom(args.slo ?? 'standard', catalog.slos.keys(), ctx.cwd, outDir);
+  throwIfInterrupted(ctx);
+  if (outDir !== undefined) {
+    const files: OutputFile[] = [];
+    let sloRef = refFrom(args.slo ?? 'standard', catalog.slos.keys(), ctx.cwd, outDir.path);
     if (inline) {
       const sloDoc = { kind: 'slo', id: 'command-line', description: slo.description, attainment: slo.attainment, targets: slo.targets.map((t) => ({ metric: t.metric, percentile: t.percentile, max: t.kind === 'absolute' ? t.maxValue : undefined })), sources: { targets: 'fleetplan plan command-line flags' } };
-      writeFileAtomic(join(outDir, 'slo.yaml'), stringify(sloDoc));
+      files.push({ name: 'slo.yaml', content: stringify(sloDoc) });
       sloRef = 'slo.yaml';
     }
-    if (result.plan) writeFileAtomic(join(outDir, 'plan.yaml'), planYaml(args, result, mix, llm.id, sloRef, seed, durationS, catalog, ctx.cwd, outDir));
-    writeFileAtomic(join(outDir, 'plan.json'), `${JSON.stringify(document, null, 2)}\n`);
-    writeFileAtomic(join(outDir, 'report.html'), renderReport(document, join(args.out, 'plan.json')));
+    // No plan → no plan.yaml: the previous run's is removed with the rest of its set (a stale one would pass validate).
+    if (result.plan) files.push({ name: 'plan.yaml', content: planYaml(args, result, mix, llm.id, sloRef, seed, durationS, catalog, ctx.cwd, outDir.path) });
+    files.push({ name: 'plan.json', content: `${JSON.stringify(document, null, 2)}\n` });
+    files.push({ name: 'report.html', content: renderReport(document, join(args.out!, 'plan.json')) });
+    outDir.write(files);
   }
   if (args.json) ctx.stdout(`${JSON.stringify(document, null, 2)}\n`);
   else ctx.stdout(renderHuman(loopJson, ctx.stdoutIsTTY) + (tiers ? describeTiers(tiers).map((l) => `${l}\n`).join('') : ''));

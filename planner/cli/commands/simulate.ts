@@ -16,7 +16,7 @@ import { generateConversations, simulateConversationsSliced, withPoissonArrivals
 import { fromAzureTrace, fromConserveRows, fromFleetplanTrace, fromMooncakeConversations } from '../../kernel/trace-workload.js';
 import { renderReport } from '../../../reports/index.js';
 import { startProgress } from '../progress.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { prepareOutputDir } from '../output-set.js';
 import { EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { runProvenance, type RunProvenance } from '../provenance.js';
@@ -371,19 +371,18 @@ export function inputsOf(args: WorkloadArgs, prepared: PreparedSimulation): Reco
 
 /** Input files whose overwrite by --out must be refused. */
 export function inputPaths(args: WorkloadArgs, ctx: CommandContext): string[] {
-  return [args.plan, args.fleet, args.mix, args.trace].filter((p): p is string => p !== undefined).map((p) => resolve(ctx.cwd, p));
+  return [args.plan, args.fleet, args.mix, args.trace, args.slo, ...(args.catalogFiles ?? [])].filter((p): p is string => p !== undefined).map((p) => resolve(ctx.cwd, p));
 }
 
 /** `fleetplan simulate`: exit 0 after printing; bad input throws InputError (exit 2 in main). */
 export async function runSimulate(args: SimulateArgs, ctx: CommandContext): Promise<number> {
+  const outDir = args.out !== undefined ? prepareOutputDir(args.out, { cwd: ctx.cwd, names: ['result.json', 'report.html'], inputs: inputPaths(args, ctx) }) : undefined;
   const prepared = prepareSimulation(args, ctx);
   const policy = args.policy ?? 'conserve';
   const result = await runPrepared(prepared, policy, ctx, policy);
-  if (args.out !== undefined) {
+  if (outDir !== undefined) {
     const doc = toSimulationDocument(result, inputsOf(args, prepared));
-    const dir = resolve(ctx.cwd, args.out);
-    writeFileAtomic(join(dir, 'result.json'), `${JSON.stringify(doc, null, 2)}\n`, { inputs: inputPaths(args, ctx) });
-    writeFileAtomic(join(dir, 'report.html'), renderReport(doc, 'result.json'));
+    outDir.write([{ name: 'result.json', content: `${JSON.stringify(doc, null, 2)}\n` }, { name: 'report.html', content: renderReport(doc, 'result.json') }]);
   }
   // The metrics object DESIGN.md names, plus what it was run on (version and input hash, like every other result).
   if (args.json) ctx.stdout(`${JSON.stringify({ ...result, inputs: inputsOf(args, prepared) }, null, 2)}\n`);

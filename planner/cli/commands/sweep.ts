@@ -15,8 +15,10 @@ import { runCells } from '../../sweep/threads.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
+import { prepareOutputFile } from '../output-set.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { checkMixConversations } from '../work-bounds.js';
+import { throwIfInterrupted } from '../interruptible.js';
 
 export interface SweepArgs {
   readonly grid: string;
@@ -57,6 +59,8 @@ function baseFor(spec: GridSpec, lines: { mix?: number; slo?: number }, gridPath
 /** `fleetplan sweep`. */
 export async function runSweep(args: SweepArgs, ctx: CommandContext): Promise<number> {
   const gridPath = resolve(ctx.cwd, args.grid);
+  const inputs = [gridPath, ...(args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f))];
+  const outPath = args.out !== undefined ? prepareOutputFile(args.out, { cwd: ctx.cwd, inputs, flag: '--out' }) : undefined;
   const text = readTextFile(gridPath, { displayName: args.grid });
   const parsed = parseStructuredText(text, args.grid);
   const spec = parseGridSpec(parsed.value, args.grid);
@@ -68,14 +72,16 @@ export async function runSweep(args: SweepArgs, ctx: CommandContext): Promise<nu
     const maxRate = Math.max(...cells.map((c) => c.scales.rate_scale), 1);
     checkMixConversations({ ...base.mix, classes: base.mix.classes.map((c) => ({ ...c, arrivalRatePerSecond: c.arrivalRatePerSecond * maxRate })) }, spec.durationS, `${args.grid}: the largest rate_scale × mix rates × duration_s`);
   }
-  const threads = args.threads ?? Math.max(1, Math.min(availableParallelism(), cells.length));
+  // Worker threads by default even for one cell: a worker can be stopped mid-cell by Ctrl-C (--threads 1 stops between cells).
+  const threads = args.threads ?? Math.max(2, Math.min(availableParallelism(), cells.length));
   const progress = ctx.stderrIsTTY ? (done: number, total: number) => ctx.stderr(`\rcells ${done}/${total}`) : undefined;
-  const results = await runCells(base, cells, threads, progress);
+  const results = await runCells(base, cells, threads, progress, ctx.signal);
+  throwIfInterrupted(ctx);
   if (progress) ctx.stderr('\n');
   const shardDoc = toShardDocument(spec, shard, results);
   const document = args.shard !== undefined ? shardDoc : mergeShards([{ file: args.grid, doc: shardDoc }]);
   const body = `${JSON.stringify(document, null, 2)}\n`;
-  if (args.out !== undefined) writeFileAtomic(resolve(ctx.cwd, args.out), body, { inputs: [gridPath] });
+  if (outPath !== undefined) writeFileAtomic(outPath, body, { inputs, shown: args.out });
   if (args.json) ctx.stdout(body);
   else {
     const rows = results.map((r) => [String(r.index), ...Object.values(r.scales).map(String), r.ok ? Math.round(r.tco_usd!).toLocaleString('en-US') : '—', r.ok ? r.j_per_output_token!.toFixed(3) : '—', r.ok ? String(r.gpus) : '—', r.holds === null ? (r.ok ? 'unchecked' : 'no plan') : r.holds ? 'holds' : 'misses']);

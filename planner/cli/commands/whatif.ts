@@ -10,6 +10,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { checkMixConversations } from '../work-bounds.js';
+import { interruptibleSimulate, throwIfInterrupted } from '../interruptible.js';
 import type { Catalog, SloMetric } from '../../../catalogs/types.js';
 import { renderReport } from '../../../reports/index.js';
 import type { PolicyName } from '../../kernel/index.js';
@@ -24,7 +25,8 @@ import { EXIT_BAD_INPUT, EXIT_FAILS, EXIT_OK, type CommandContext } from '../con
 import { startProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
-import { kernelPerfModels } from './plan.js';
+import { prepareOutputFile } from '../output-set.js';
+import { checkGpuList, kernelPerfModels } from './plan.js';
 
 export interface WhatIfArgs {
   readonly mix?: string;
@@ -135,6 +137,7 @@ function startInputs(args: WhatIfArgs, fromScript: Partial<WhatIfInputs>, catalo
   if (llm === undefined) usage('--llm', `found nothing, expected an LLM id (mix ${mix.id} names none)`);
   if (!catalog.llms.has(llm)) throw inputError('unknown_reference', '', '--llm', `found "${llm}", expected an LLM id${suggestId(llm, catalog.llms.keys())}`);
   const gpus = args.gpus ?? (plan ? [...new Set(plan.fleet.instances.map((i) => i.gpu))] : fromScript.gpus ?? [...catalog.gpus.keys()]);
+  if (args.gpus !== undefined) checkGpuList(args.gpus, '--gpus');
   for (const g of gpus) if (!catalog.gpus.has(g)) throw inputError('unknown_reference', '', '--gpus', `found "${g}", expected a GPU type id${suggestId(g, catalog.gpus.keys())}`);
   const inputs: WhatIfInputs = {
     mix: mixRef, slo: sloRef, llm, gpus, rateScale: {}, sloTargets: [], prices: {},
@@ -152,7 +155,7 @@ async function replanState(session: Pick<Session, 'base' | 'models' | 'ctx'>, in
   try {
     const materialized = materialize(inputs, session.base);
     checkMixConversations(materialized.mix, inputs.checkDurationS, 'the scaled mix rates × check_duration_s');
-    const result = await replan(materialized, session.models, { policy: inputs.policy, seed: inputs.seed, checkDurationS: inputs.checkDurationS, onProgress: (t) => bar.update(t) });
+    const result = await replan(materialized, session.models, { policy: inputs.policy, seed: inputs.seed, checkDurationS: inputs.checkDurationS, onProgress: (t) => bar.update(t), simulate: interruptibleSimulate(session.ctx) });
     return { result, seconds: (performance.now() - t0) / 1000 };
   } finally {
     bar.stop();
@@ -225,24 +228,28 @@ export function currentDocument(session: Session) {
   };
 }
 
-export function writeScenario(session: Session, file: string): string {
+export function writeScenario(session: Session, file: string, inputs: readonly string[] = []): string {
   const path = resolve(session.ctx.cwd, file);
   // File references are absolute in the session; the scenario holds them relative to its own folder.
   const rel = (ref: string) => (isAbsolute(ref) ? relative(dirname(path), ref) || ref : ref);
-  const inputs = session.state.inputs;
-  writeFileAtomic(path, scenarioToYaml({ ...session.state, inputs: { ...inputs, mix: rel(inputs.mix), slo: rel(inputs.slo) } }));
+  const state = session.state.inputs;
+  writeFileAtomic(path, scenarioToYaml({ ...session.state, inputs: { ...state, mix: rel(state.mix), slo: rel(state.slo) } }), { inputs, shown: file });
   return path;
 }
 
-export function writeSessionReport(session: Session, file: string): string {
+export function writeSessionReport(session: Session, file: string, inputs: readonly string[] = []): string {
   const path = resolve(session.ctx.cwd, file);
-  writeFileAtomic(path, renderReport(currentDocument(session), file));
+  writeFileAtomic(path, renderReport(currentDocument(session), file), { inputs, shown: file });
   return path;
 }
 
 /** `fleetplan whatif`. */
 export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<number> {
   const flagChanges = changesFromFlags(args);
+  // --save never overwrites --script (or any input); both outputs are checked before the first re-plan.
+  const inputs = [args.script, args.plan, args.mix, args.slo, ...(args.catalogFiles ?? [])].filter((f): f is string => f !== undefined).map((f) => resolve(ctx.cwd, f));
+  if (args.save !== undefined) prepareOutputFile(args.save, { cwd: ctx.cwd, inputs, flag: '--save' });
+  if (args.report !== undefined) prepareOutputFile(args.report, { cwd: ctx.cwd, inputs: args.save !== undefined ? [...inputs, resolve(ctx.cwd, args.save)] : inputs, flag: '--report' });
   const scenario = args.script !== undefined ? parseScenario(readTextFile(resolve(ctx.cwd, args.script)), args.script) : undefined;
   const batch = scenario !== undefined || flagChanges.length > 0 || args.save !== undefined || args.report !== undefined || Boolean(args.json);
   if (!batch) {
@@ -257,13 +264,14 @@ export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<
   const steps: Array<{ change: string } & ReturnType<typeof snapshotToJson>> = [];
   for (const change of [...(scenario?.changes ?? []), ...flagChanges]) {
     // Ctrl-C between steps: main reports "interrupted; no output was written" (files are written only at the end).
-    if (ctx.signal.aborted) throw Object.assign(new Error('interrupted'), { name: 'AbortError' });
+    throwIfInterrupted(ctx);
     await stepSession(session, change, { quiet: Boolean(args.json) });
     steps.push({ change: describeChange(change), ...snapshotToJson(session.snapshots[session.snapshots.length - 1]!) });
   }
+  throwIfInterrupted(ctx);
   const written: string[] = [];
-  if (args.save !== undefined) written.push(`scenario: ${writeScenario(session, args.save)}`);
-  if (args.report !== undefined) written.push(`report: ${writeSessionReport(session, args.report)}`);
+  if (args.save !== undefined) written.push(`scenario: ${writeScenario(session, args.save, inputs)}`);
+  if (args.report !== undefined) written.push(`report: ${writeSessionReport(session, args.report, inputs)}`);
   const final = session.snapshots[session.snapshots.length - 1]!;
   if (args.json) {
     ctx.stdout(`${JSON.stringify({ kind: 'whatif', format_version: 1, start: snapshotToJson(session.snapshots[0]!), steps, final: snapshotToJson(final), plan: currentDocument(session) }, null, 2)}\n`);
