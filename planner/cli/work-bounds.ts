@@ -3,7 +3,7 @@
  * conversations (arrival rate × duration) and instances. Each breach is one line naming the limit and the flag that
  * raises it. Shared by every command that simulates (simulate, compare, plan, validate, whatif, sweep, and new ones).
  */
-import { checkLimit, currentLimits, limitError } from '../../catalogs/index.js';
+import { checkLimit, currentLimits, inputError, limitError } from '../../catalogs/index.js';
 import type { Fleet, Mix } from '../../catalogs/types.js';
 import type { ConversationSpec } from '../kernel/index.js';
 
@@ -40,4 +40,17 @@ export function* boundedWorkload(conversations: Iterable<ConversationSpec>, file
     }
     yield c;
   }
+}
+
+/**
+ * Every pool's LLM must fit its GPUs with room for KV cache: an LLM whose weights fill the memory rejects every
+ * conversation, and the run used to print zeros with exit 0. `file` is the fleet or plan as the user named it.
+ */
+export function checkPoolsFit(fleet: Fleet, modelFor: (pool: Fleet['instances'][number]) => { readonly weightBytes: number; readonly kvCapacityTokens: number }, memoryBytesOf: (gpu: string) => number, file: string): void {
+  fleet.instances.forEach((pool, i) => {
+    const model = modelFor(pool);
+    if (model.kvCapacityTokens >= 1) return;
+    const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
+    throw inputError('invalid_value', file, `instances[${i}]`, `found ${pool.llm} on ${pool.gpu} at TP${pool.tp}: ${gb(model.weightBytes)} of weights for ${gb(memoryBytesOf(pool.gpu) * pool.tp)} of memory leaves no room for KV cache, expected an LLM that fits its GPUs (raise tp or pick a larger GPU)`);
+  });
 }

@@ -39,6 +39,8 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
     throw inputError('usage', '', '--power-cap-w', `found ${cap}, expected ${gpu.powerCap.minWatts}–${gpu.powerCap.maxWatts} W for ${gpu.id}`);
   }
   const tp = args.tp ?? 1;
+  // Tensor parallelism splits the attention heads: a degree that does not divide them is no layout (TP 1024 printed 303 kW).
+  if (llm.attentionHeads % tp !== 0 || tp > llm.attentionHeads) throw inputError('usage', '', '--tp', `found ${tp}, expected a degree that divides ${llm.id}'s ${llm.attentionHeads} attention heads`);
   const result = predictOperatingPoint(gpu, llm, tp, {
     inputTokens: args.inputTokens,
     ...(args.batch !== undefined ? { batch: args.batch } : {}),

@@ -7,7 +7,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { checkLimit, inputError, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
-import { boundedWorkload, checkFleetInstances, checkMixConversations, checkSimulatedSeconds } from '../work-bounds.js';
+import { boundedWorkload, checkFleetInstances, checkPoolsFit, checkMixConversations, checkSimulatedSeconds } from '../work-bounds.js';
 import type { Catalog, Fleet, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
 import { digestFile } from '../file-digest.js';
 import { createAzureReader, createConserveReader, createFleetplanReader, createMooncakeReader, reconstructConversations, type NumberedLine } from '../../../catalogs/traces/index.js';
@@ -17,7 +17,8 @@ import { fromAzureTrace, fromConserveRows, fromFleetplanTrace, fromMooncakeConve
 import { renderReport } from '../../../reports/index.js';
 import { startProgress } from '../progress.js';
 import { prepareOutputDir } from '../output-set.js';
-import { EXIT_OK, type CommandContext } from '../context.js';
+import { withFleetFile } from '../setup-errors.js';
+import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { runProvenance, type RunProvenance } from '../provenance.js';
 
@@ -63,6 +64,8 @@ export interface PreparedSimulation {
   readonly describe: string;
   /** Version and catalog hash, echoed in the result's inputs. */
   readonly provenance: RunProvenance;
+  /** The fleet or plan file (as named and resolved), so kernel setup errors can name it and the line. */
+  readonly fleetFile?: { readonly shown: string; readonly path: string };
 }
 
 /**
@@ -254,6 +257,7 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
   const extraInputs: string[] = slo !== undefined ? [JSON.stringify(slo)] : [];
   checkFleetInstances(fleet, args.plan ?? args.fleet ?? '');
   const perfModelFor = createPerfModelCache(catalog);
+  checkPoolsFit(fleet, perfModelFor, (gpu) => catalog.gpus.get(gpu)!.memoryBytes, args.plan ?? args.fleet ?? '');
   let workload: () => Iterable<ConversationSpec>;
   let expected: number | undefined;
   let describe: string;
@@ -287,7 +291,8 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
     ...(args.preemption !== undefined ? { preemption: args.preemption } : {}),
     ...(args.mode !== undefined ? { mode: args.mode } : {}),
   };
-  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog, extraInputs) };
+  const fleetShown = args.plan ?? args.fleet!;
+  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog, extraInputs), fleetFile: { shown: fleetShown, path: resolve(ctx.cwd, fleetShown) } };
 }
 
 /** Lets the event loop turn (a SIGINT handler, a progress redraw) between kernel slices. */
@@ -303,7 +308,7 @@ export async function runPrepared(prepared: PreparedSimulation, policy: PolicyNa
   const bar = expected !== undefined ? startProgress(ctx, { label, total: expected, unit: 'conversations' }) : undefined;
   const started = performance.now();
   try {
-    const result = await simulateConversationsSliced(
+    const result = await withFleetFile(prepared.fleetFile?.shown, prepared.fleetFile?.path, () => simulateConversationsSliced(
       prepared.fleet,
       prepared.workload(),
       prepared.perfModelFor,
@@ -314,7 +319,7 @@ export async function runPrepared(prepared: PreparedSimulation, policy: PolicyNa
         ...(bar !== undefined ? { progressEveryConversations: 500, onProgress: (_t: number, arrived: number) => bar.update(arrived) } : {}),
       },
       { yieldNow: yieldToEventLoop },
-    );
+    ));
     result.wall_s = Number(((performance.now() - started) / 1000).toFixed(3));
     return result;
   } finally {
@@ -387,5 +392,10 @@ export async function runSimulate(args: SimulateArgs, ctx: CommandContext): Prom
   // The metrics object DESIGN.md names, plus what it was run on (version and input hash, like every other result).
   if (args.json) ctx.stdout(`${JSON.stringify({ ...result, inputs: inputsOf(args, prepared) }, null, 2)}\n`);
   else ctx.stdout(renderResult(result, ctx.stdoutIsTTY));
+  // Every conversation rejected (each needs more KV than any engine holds): the zeros above measure nothing.
+  if (result.counts.arrived > 0 && result.rejected >= result.counts.arrived) {
+    ctx.stderr(`fleetplan: every one of the ${result.counts.arrived} conversations was rejected (each needs more KV cache than any engine of the fleet holds); the latencies above measure nothing\n`);
+    return EXIT_FAILS;
+  }
   return EXIT_OK;
 }
