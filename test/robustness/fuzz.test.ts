@@ -58,7 +58,8 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.double(),
   fc.string({ maxLength: 12 }),
   fc.array(fc.oneof(fc.integer(), fc.string({ maxLength: 3 })), { maxLength: 6 }),
-  fc.constant({ __proto__: { polluted: true }, constructor: { prototype: { x: 1 } } }),
+  // Prototype-pollution keys as a parser would produce them (own properties), fresh each time.
+  fc.constant(null).map(() => JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}') as unknown),
   fc.integer({ min: 1, max: 60 }).map((depth) => Array.from({ length: depth }).reduce<unknown>((inner) => [inner], 1)),
   fc.integer({ min: 1, max: 5000 }).map((n) => 'x'.repeat(n)),
   fc.integer({ min: 1, max: 2000 }).map((n) => Array.from({ length: n }, (_, i) => i)),
@@ -101,7 +102,7 @@ function build(kind: string, edits: Edit[], text: TextEdit): string {
       const all = slots(data);
       const [container, key] = all[e.pick % all.length]!;
       if (e.op === 'delete') delete container[key];
-      else container[key] = e.value;
+      else container[key] = structuredClone(e.value); // a copy: the same value set twice must not nest into a cycle
     }
   }
   const yaml = stringify(data, { aliasDuplicateObjects: false });

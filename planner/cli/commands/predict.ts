@@ -1,4 +1,5 @@
 /** `fleetplan predict --gpu G --llm L [--tp N] [--batch N] --input-tokens N [--output-tokens N] [--power-cap-w N] [--json]`. */
+import { resolve } from 'node:path';
 import { inputError, loadCatalog, suggestId } from '../../../catalogs/index.js';
 import { predictOperatingPoint, type PredictResult } from '../../../models/index.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
@@ -29,7 +30,7 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
   requireWhole('--input-tokens', args.inputTokens, 1);
   requireWhole('--output-tokens', args.outputTokens, 1);
   if (args.powerCapW !== undefined && !(args.powerCapW > 0)) throw inputError('usage', '', '--power-cap-w', `found ${args.powerCapW}, expected a positive number of watts`);
-  const catalog = loadCatalog({ userFiles: args.catalogFiles ?? [] });
+  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
   const gpu = catalog.gpus.get(args.gpu);
   if (!gpu) throw inputError('unknown_reference', '', '--gpu', `found ${JSON.stringify(args.gpu)}, expected a known GPU id${suggestId(args.gpu, catalog.gpus.keys())}`);
   const llm = catalog.llms.get(args.llm);
