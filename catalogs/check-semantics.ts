@@ -5,6 +5,7 @@
 import { describeValue, toDotPath, type InputIssue } from './issues.js';
 import { currentLimits } from './limits.js';
 import type { ParsedDocument } from './parse-document.js';
+import { checkPoolLayouts } from './check-pools.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the input has passed its JSON Schema */
 type Raw = any;
@@ -159,7 +160,10 @@ export function checkSemantics(kind: string, raw: Raw, doc: ParsedDocument): Inp
   if (kind === 'mix') checkMix(raw, doc, out);
   else if (kind === 'slo') checkSlo(raw, doc, out);
   else if (kind === 'gpu') checkGpu(raw, doc, out);
-  else if (kind === 'fleet' || kind === 'plan') checkFleet(raw, doc, out);
+  else if (kind === 'fleet' || kind === 'plan') {
+    checkFleet(raw, doc, out);
+    out.push(...checkPoolLayouts(raw, doc));
+  }
   // The generic magnitude rule last, and only where no specific rule has spoken already (one line per problem).
   const magnitudes: InputIssue[] = [];
   checkMagnitudes(raw, [], doc, magnitudes);

@@ -6,8 +6,8 @@
 import type { Fleet, InstancePool } from '../../catalogs/types.js';
 import type { PerfModel } from '../../models/index.js';
 import { generateConversations, simulateConversationsSliced, type ConversationSpec, type KernelOptions, type SimulationResult } from '../kernel/index.js';
-import { toCheckResult, type KernelCheckOptions, type KernelCheckResult } from '../kernel-check.js';
-import { effectivePolicy } from '../check-policy.js';
+import { toCheckResult, type KernelCheckOptions, type KernelCheckResult } from '../check/kernel-check.js';
+import { effectivePolicy } from '../check/check-policy.js';
 import type { CommandContext } from './context.js';
 
 /** Lets the event loop turn (a SIGINT handler, a progress redraw) between kernel slices. */

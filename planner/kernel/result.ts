@@ -19,6 +19,11 @@ export interface PoolResult {
   readonly gpu: string;
   readonly llm: string;
   readonly tp: number;
+  /** Expert-parallel degree; present only when > 1 (a dense LLM's instances are ep 1). */
+  readonly ep?: number;
+  /** Weight/GEMM and KV formats the pool ran in (the LLM's own unless the fleet says otherwise). */
+  readonly precision: string;
+  readonly kv_dtype: string;
   readonly role: string;
   /** The role this run gave it ('prefill' or 'decode' for disaggregated policies, 'colocated' otherwise). */
   readonly served_as: string;
@@ -126,11 +131,11 @@ export interface ResultInputs {
 /** Assembles the result object. */
 export function buildResult(r: ResultInputs): SimulationResult {
   const { metrics: m, options: o, setup } = r;
-  const window = Math.max(0, r.simEndSeconds - o.warmupSeconds);
+  const window = Math.max(0, r.simEndSeconds - m.warmupSeconds);
   const poolEnergy = new Float64Array(r.fleet.instances.length);
   const poolBusy = new Float64Array(r.fleet.instances.length);
   // Utilisation is read over the loaded window (metrics.ts): from the warm-up to the end of arrivals or of the run.
-  const loadedWindow = Math.max(0, Math.min(r.simEndSeconds, m.loadEndSeconds) - o.warmupSeconds);
+  const loadedWindow = Math.max(0, Math.min(r.simEndSeconds, m.loadEndSeconds) - m.warmupSeconds);
   for (const a of m.instances) {
     const busy = Math.min(a.busySeconds, window);
     poolEnergy[a.poolIndex] += a.busyJoules + a.idleWatts * (window - busy);
@@ -144,6 +149,9 @@ export function buildResult(r: ResultInputs): SimulationResult {
       gpu: pool.gpu,
       llm: pool.llm,
       tp: pool.tp,
+      ...(setup.models[i].ep > 1 ? { ep: setup.models[i].ep } : {}),
+      precision: setup.models[i].precision,
+      kv_dtype: setup.models[i].kvDtype,
       role: pool.role,
       served_as: servedAs,
       count: pool.count,
@@ -170,7 +178,7 @@ export function buildResult(r: ResultInputs): SimulationResult {
     policy: o.policy,
     seed: o.seed,
     mode: o.mode,
-    warmup_s: o.warmupSeconds,
+    warmup_s: m.warmupSeconds,
     conversations: m.measuredFinished,
     turns: m.measuredTurns,
     output_tokens: m.measuredOutputTokens,

@@ -3,11 +3,12 @@
  * through the plan → kernel check → tighten loop). Pure and deterministic: the same base and cell give the same
  * result on any thread, which is what makes sharded runs merge into the unsharded one byte for byte.
  */
-import type { Datacenter, GpuSpec, InstancePool, LlmSpec, Mix, SloSet } from '../../catalogs/types.js';
-import { createKernelChecker } from '../kernel-check.js';
-import { planAndCheck } from '../loop.js';
-import { createPerfModelFor } from '../perf-adapter.js';
-import { planFleet } from '../plan.js';
+import { instanceGpus } from '../../catalogs/precision.js';
+import type { Datacenter, GpuSpec, InstancePool, LlmSpec, Mix, Precision, SloSet } from '../../catalogs/types.js';
+import { createKernelChecker } from '../check/kernel-check.js';
+import { planAndCheck } from '../check/loop.js';
+import { createPerfModelFor } from '../demand/perf-adapter.js';
+import { planFleet } from '../milp/plan.js';
 import type { Objective, Plan, PlanRequest } from '../types.js';
 import type { AxisName, Cell, SweepMetric } from './grid.js';
 
@@ -18,6 +19,8 @@ export interface ScenarioBase {
   readonly datacenter: Datacenter;
   readonly gpus: readonly GpuSpec[];
   readonly llm: LlmSpec;
+  /** Weight formats the planner may use (default: every format each GPU has). */
+  readonly precisions?: readonly Precision[];
   readonly objective: Objective;
   readonly metric: SweepMetric;
   readonly check: boolean;
@@ -62,7 +65,7 @@ export function scaleScenario(base: ScenarioBase, scales: Record<AxisName, numbe
 const perfModelFor = createPerfModelFor();
 
 function gpuCount(plan: Plan): number {
-  return plan.instances.reduce((a, i) => a + i.count * i.tp, 0);
+  return plan.instances.reduce((a, i) => a + i.count * instanceGpus(i), 0);
 }
 
 /** The metric's value for a cell (null when there is no plan). */
@@ -76,7 +79,7 @@ export function metricOf(result: CellResult, metric: SweepMetric): number | null
 export async function runCell(base: ScenarioBase, cell: Cell): Promise<CellResult> {
   const s = scaleScenario(base, cell.scales);
   const request: PlanRequest = { mix: s.mix, slo: s.slo, datacenter: s.datacenter, gpus: s.gpus, llm: s.llm, perfModelFor };
-  const options = { objective: s.objective, explain: false };
+  const options = { objective: s.objective, explain: false, ...(s.precisions !== undefined ? { precisions: s.precisions } : {}) };
   const head = { index: cell.index, row: cell.row, col: cell.col, scales: cell.scales };
   let plan: Plan | undefined;
   let holds: boolean | null = null;
@@ -84,7 +87,7 @@ export async function runCell(base: ScenarioBase, cell: Cell): Promise<CellResul
   let tail: { stopped_because?: string; reason?: string } = {};
   if (s.check) {
     const gpuById = new Map(s.gpus.map((g) => [g.id, g]));
-    const kernelPerf = (pool: InstancePool) => perfModelFor(gpuById.get(pool.gpu)!, s.llm, pool.tp, pool.powerCapWatts)!;
+    const kernelPerf = (pool: InstancePool) => perfModelFor(gpuById.get(pool.gpu)!, s.llm, pool, pool.powerCapWatts)!;
     const checker = createKernelChecker({ mix: s.mix, slo: s.slo, perfModelFor: kernelPerf, seed: s.seed, durationSeconds: s.durationS });
     const loop = await planAndCheck(request, checker, options);
     plan = loop.plan;

@@ -1,6 +1,9 @@
-/** `fleetplan predict --gpu G --llm L [--tp N] [--batch N] --input-tokens N [--output-tokens N] [--power-cap-w N] [--json]`. */
+/**
+ * `fleetplan predict --gpu G --llm L [--tp N] [--ep N] [--precision P] [--kv-dtype D] [--batch N] --input-tokens N
+ * [--output-tokens N] [--power-cap-w N] [--json]`.
+ */
+import { checkLayoutFlags, InputError, inputError, loadCatalog, suggestId, type InstanceLayout, type KvDtype, type Precision } from '../../../catalogs/index.js';
 import { resolve } from 'node:path';
-import { inputError, loadCatalog, suggestId } from '../../../catalogs/index.js';
 import { predictOperatingPoint, type PredictResult } from '../../../models/index.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
@@ -9,6 +12,10 @@ export interface PredictArgs {
   readonly gpu: string;
   readonly llm: string;
   readonly tp?: number;
+  /** Expert-parallel degree (MoE LLMs). */
+  readonly ep?: number;
+  readonly precision?: Precision;
+  readonly kvDtype?: KvDtype;
   readonly batch?: number;
   readonly inputTokens: number;
   readonly outputTokens?: number;
@@ -26,6 +33,7 @@ function requireWhole(name: string, value: number | undefined, min: number): voi
 /** Prints one operating point. Exit 0; exit 1 when the model does not fit on that many GPUs (the reason is printed). */
 export async function runPredict(args: PredictArgs, ctx: CommandContext): Promise<number> {
   requireWhole('--tp', args.tp, 1);
+  requireWhole('--ep', args.ep, 1);
   requireWhole('--batch', args.batch, 1);
   requireWhole('--input-tokens', args.inputTokens, 1);
   requireWhole('--output-tokens', args.outputTokens, 1);
@@ -39,10 +47,17 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
   if (cap !== undefined && (cap < gpu.powerCap.minWatts || cap > gpu.powerCap.maxWatts)) {
     throw inputError('usage', '', '--power-cap-w', `found ${cap}, expected ${gpu.powerCap.minWatts}–${gpu.powerCap.maxWatts} W for ${gpu.id}`);
   }
-  const tp = args.tp ?? 1;
+  const layout: InstanceLayout = {
+    tp: args.tp ?? 1,
+    ...(args.ep !== undefined ? { ep: args.ep } : {}),
+    ...(args.precision !== undefined ? { precision: args.precision } : {}),
+    ...(args.kvDtype !== undefined ? { kvDtype: args.kvDtype } : {}),
+  };
   // Tensor parallelism splits the attention heads: a degree that does not divide them is no layout (TP 1024 printed 303 kW).
-  if (llm.attentionHeads % tp !== 0 || tp > llm.attentionHeads) throw inputError('usage', '', '--tp', `found ${tp}, expected a degree that divides ${llm.id}'s ${llm.attentionHeads} attention heads`);
-  const result = predictOperatingPoint(gpu, llm, tp, {
+  if (llm.attentionHeads % layout.tp !== 0) throw inputError('usage', '', '--tp', `found ${layout.tp}, expected a degree that divides ${llm.id}'s ${llm.attentionHeads} attention heads`);
+  const layoutIssues = checkLayoutFlags(gpu, llm, layout);
+  if (layoutIssues.length > 0) throw new InputError(layoutIssues);
+  const result = predictOperatingPoint(gpu, llm, layout, {
     inputTokens: args.inputTokens,
     ...(args.batch !== undefined ? { batch: args.batch } : {}),
     ...(args.outputTokens !== undefined ? { outputTokens: args.outputTokens } : {}),

@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { checkLimit, inputError, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet, type ReferencedFrom } from '../../../catalogs/index.js';
+import { checkLimit, inputError, layoutCacheKey, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { boundedWorkload, checkFleetInstances, checkPoolsFit, checkMixConversations, checkSimulatedSeconds } from '../work-bounds.js';
 import type { Catalog, Fleet, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
@@ -202,14 +202,14 @@ function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: numbe
   }
 }
 
-/** One perf model per (GPU, LLM, TP, power cap), built on first use. */
+/** One perf model per (GPU, LLM, layout, power cap), built on first use. */
 export function createPerfModelCache(catalog: Catalog): (pool: InstancePool) => PerfModel {
   const models = new Map<string, PerfModel>();
   return (pool: InstancePool): PerfModel => {
-    const key = `${pool.gpu}|${pool.llm}|${pool.tp}|${pool.powerCapWatts ?? ''}`;
+    const key = `${pool.gpu}|${pool.llm}|${layoutCacheKey(pool)}|${pool.powerCapWatts ?? ''}`;
     let model = models.get(key);
     if (model === undefined) {
-      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool.tp, pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {});
+      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {});
       models.set(key, model);
     }
     return model;

@@ -48,6 +48,7 @@ function baseFor(spec: GridSpec, lines: { mix?: number; slo?: number }, gridPath
     datacenter: catalog.datacenters.get('default')!,
     gpus,
     llm,
+    ...(spec.precisions !== undefined ? { precisions: spec.precisions } : {}),
     objective: spec.objective,
     metric: spec.metric,
     check: spec.check,

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { loadCatalog, loadPlanFile, resolveMix, resolveSloSet } from '../../../catalogs/index.js';
 import type { SimulationResult } from '../../kernel/index.js';
 import { simulateForCheckInterruptible, throwIfInterrupted } from '../interruptible.js';
-import { createPerfModelFor } from '../../perf-adapter.js';
+import { createPerfModelFor } from '../../demand/perf-adapter.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { prepareOutputFile } from '../output-set.js';

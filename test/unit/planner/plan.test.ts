@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { planFleet } from '../../../planner/plan.js';
-import { planToFleet } from '../../../planner/fleet.js';
-import { planToJson } from '../../../planner/plan-json.js';
+import { planFleet } from '../../../planner/milp/plan.js';
+import { planToFleet } from '../../../planner/check/fleet.js';
+import { planToJson } from '../../../planner/result/plan-json.js';
 import { DEFAULT_MAX_DECODE_BATCH } from '../../../planner/kernel/types.js';
 import type { PlanRequest } from '../../../planner/types.js';
 import { DATACENTER, LLAMA_70B, LLAMA_8B, makeClass, makeGpu, makeMix, makeSlo, syntheticPerfFor } from './synthetic.js';
@@ -77,7 +77,7 @@ describe('planFleet()', () => {
   });
 
   it('explains a TTFET target below the physical floor, naming the floor', async () => {
-    expect(await reason(request({ slo: makeSlo(1, 60) }))).toMatchInlineSnapshot(`"the p95 TTFET target of 1.000 s for agent is below the physical floor of 11.342 s (h100/tp8/colocated/tdp, nothing else running)"`);
+    expect(await reason(request({ slo: makeSlo(1, 60) }))).toMatchInlineSnapshot(`"the p95 TTFET target of 1.000 s for agent is below the physical floor of 11.342 s (h100/tp8/bf16/colocated/tdp, nothing else running)"`);
   });
 
   it('says the minimum budget, and that budget then suffices', async () => {

@@ -1,0 +1,105 @@
+/**
+ * Sweeps over plans: the cost–energy Pareto front (ε-constraint: minimise TCO with the fleet's average GPU power
+ * capped at evenly spaced levels between the least-energy plan and the cheapest plan — exact for an integer
+ * program, where weighted sums miss the non-convex points) and the best homogeneous plan (one GPU type, no power
+ * caps) beside the best heterogeneous one, each of which can be run through the kernel check (checkTiers).
+ */
+import { planToFleet, type FleetOptions } from '../check/fleet.js';
+import type { CheckPlan, CheckResult } from '../check/loop.js';
+import { planFleet } from '../milp/plan.js';
+import { deriveDemand } from '../demand/demand.js';
+import { resolveOptions } from '../options.js';
+import { enumeratePools } from '../demand/pools.js';
+import type { Plan, PlanOptions, PlanRequest } from '../types.js';
+
+export interface ParetoPoint {
+  readonly tcoUsd: number;
+  readonly jPerOutputToken: number;
+  readonly averagePowerWatts: number;
+  readonly plan: Plan;
+}
+
+/** The cost–energy front with at most `points` plans, cheapest first; empty when no plan exists. */
+export async function sweepCostEnergy(request: PlanRequest, options: PlanOptions = {}, points = 6): Promise<ParetoPoint[]> {
+  const base = { ...options, explain: false };
+  const cheapest = await planFleet(request, { ...base, objective: 'tco' });
+  const greenest = await planFleet(request, { ...base, objective: 'energy' });
+  if (!cheapest.ok || !greenest.ok) return [];
+  const plans: Plan[] = [cheapest.plan];
+  const high = cheapest.plan.energy.averagePowerWatts;
+  const low = greenest.plan.energy.averagePowerWatts;
+  for (let i = 1; i < points - 1 && high > low; i++) {
+    const cap = high - ((high - low) * i) / (points - 1);
+    const out = await planFleet(request, { ...base, objective: 'tco', maxAveragePowerWatts: cap });
+    if (out.ok) plans.push(out.plan);
+  }
+  // The least-energy end, priced as the cheapest plan at that energy.
+  const end = await planFleet(request, { ...base, objective: 'tco', maxAveragePowerWatts: low * (1 + 1e-9) });
+  plans.push(end.ok ? end.plan : greenest.plan);
+  const front: ParetoPoint[] = [];
+  for (const plan of plans.sort((a, b) => a.cost.tcoUsd - b.cost.tcoUsd)) {
+    const last = front.at(-1);
+    if (last && plan.energy.jPerOutputToken >= last.jPerOutputToken * (1 - 1e-9)) continue; // dominated
+    front.push({ tcoUsd: plan.cost.tcoUsd, jPerOutputToken: plan.energy.jPerOutputToken, averagePowerWatts: plan.energy.averagePowerWatts, plan });
+  }
+  return front;
+}
+
+export interface TierComparison {
+  readonly heterogeneous?: Plan;
+  /** The best plan using one GPU type at TDP, and that type. */
+  readonly homogeneous?: Plan;
+  readonly homogeneousGpu?: string;
+  /** Heterogeneous minus homogeneous (negative: the heterogeneous plan saves). */
+  readonly deltaTcoUsd?: number;
+  readonly deltaJPerOutputToken?: number;
+}
+
+/** Each class's TTFET floor (fastest standalone path) over every candidate pool of the request. */
+function ttfetFloorsOf(request: PlanRequest, options: PlanOptions): Record<string, number> {
+  const resolved = resolveOptions(options, request.datacenter.powerCapWatts);
+  const { pools } = enumeratePools(request.gpus, request.llm, request.perfModelFor, resolved);
+  const demand = deriveDemand(request, pools, resolved);
+  return Object.fromEntries(demand.floors.map((f) => [f.classId, f.floorSeconds]));
+}
+
+/**
+ * Best homogeneous plan (each GPU type alone, uncapped) beside the unrestricted plan, on the same objective and
+ * against the same targets: a slowdown SLO multiplies the full candidate set's floor on both sides (otherwise a slow
+ * GPU type alone would answer to a looser target than the mixed plan and look cheaper).
+ */
+export async function compareTiers(request: PlanRequest, options: PlanOptions = {}): Promise<TierComparison> {
+  const base = { ...options, explain: false };
+  const hetero = await planFleet(request, base);
+  const sameTargets = { ...base, ttfetFloorSecondsByClass: options.ttfetFloorSecondsByClass ?? ttfetFloorsOf(request, base) };
+  let best: { plan: Plan; gpu: string } | undefined;
+  for (const gpu of request.gpus) {
+    const out = await planFleet({ ...request, gpus: [gpu] }, { ...sameTargets, powerCapFractions: { prefill: [1], decode: [1], colocated: [1] } });
+    if (out.ok && (!best || out.plan.objectiveValue < best.plan.objectiveValue)) best = { plan: out.plan, gpu: gpu.id };
+  }
+  const heterogeneous = hetero.ok ? hetero.plan : undefined;
+  return {
+    heterogeneous,
+    homogeneous: best?.plan,
+    homogeneousGpu: best?.gpu,
+    ...(heterogeneous && best
+      ? { deltaTcoUsd: heterogeneous.cost.tcoUsd - best.plan.cost.tcoUsd, deltaJPerOutputToken: heterogeneous.energy.jPerOutputToken - best.plan.energy.jPerOutputToken }
+      : {}),
+  };
+}
+
+/** The tier comparison with each side run through the checker (the kernel in production), as the loop's fleets. */
+export interface CheckedTiers extends TierComparison {
+  readonly homogeneousCheck?: CheckResult;
+  readonly heterogeneousCheck?: CheckResult;
+}
+
+/**
+ * Checks both sides of a tier comparison. The two plans are first-round solves (no loop cuts), so a side that
+ * misses says the model alone would not have held it; the plan the loop returns is the checked, tightened one.
+ */
+export async function checkTiers(tiers: TierComparison, checkPlan: CheckPlan, fleetOptions: FleetOptions): Promise<CheckedTiers> {
+  const homogeneousCheck = tiers.homogeneous ? await checkPlan(planToFleet(tiers.homogeneous, fleetOptions)) : undefined;
+  const heterogeneousCheck = tiers.heterogeneous ? await checkPlan(planToFleet(tiers.heterogeneous, fleetOptions)) : undefined;
+  return { ...tiers, ...(homogeneousCheck ? { homogeneousCheck } : {}), ...(heterogeneousCheck ? { heterogeneousCheck } : {}) };
+}
