@@ -9,12 +9,19 @@ import type { CoefficientSet, GpuEfficiency, PairFitRecord } from './coefficient
 import { buildPerfModel } from './perf-model.js';
 import { computeFractionFor, deriveRooflineCoefficients, efficiencyFor } from './roofline.js';
 import type { PerfModel } from './types.js';
+import type { ServingCalibration } from './serving/calibration-file.js';
+import { buildCalibratedPerfModel } from './serving/calibrated-model.js';
+import type { Backend } from './serving/runs.js';
 
 export interface CreatePerfModelOptions {
   /** Per-GPU power cap; undefined runs at TDP. */
   readonly powerCapWatts?: number;
   /** Coefficients to use instead of the built-in ones (e.g. from `fleetplan fit`). */
   readonly coefficients?: CoefficientSet;
+  /** A serving calibration (`--calibration FILE`): step times from measured serving runs instead of the fitted pairs. */
+  readonly calibration?: ServingCalibration;
+  /** Which serving stack's fitted overheads apply (default: the calibration's `default_backend`). */
+  readonly backend?: Backend;
 }
 
 /** Finds the fitted record for a pair: one measured at exactly this cap, else the uncapped one. */
@@ -57,6 +64,14 @@ function layoutNotes(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, eff: Gp
 export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, options: CreatePerfModelOptions = {}): PerfModel {
   const l = resolveLayout(llm, layout);
   const set = options.coefficients ?? BUILTIN_COEFFICIENTS;
+  if (options.calibration) {
+    const calibrated = buildCalibratedPerfModel(gpu, llm, l, {
+      calibration: options.calibration, efficiency: efficiencyFor(set.roofline, gpu.id), power: set.power,
+      ...(options.backend ? { backend: options.backend } : {}),
+      ...(options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {}),
+    });
+    if (calibrated) return calibrated;
+  }
   const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
   const record = fittedPairApplies(l) ? findPairRecord(set, gpu.id, llm.id, l.tp, options.powerCapWatts) : undefined;
   const cap = options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {};

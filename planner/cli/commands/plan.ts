@@ -26,6 +26,8 @@ import { renderTable } from '../table.js';
 import { prepareOutputDir, type OutputFile } from '../output-set.js';
 import { runProvenance } from '../provenance.js';
 import { checkFleetInstances, checkMixConversations } from '../work-bounds.js';
+import { servingFromFlags } from '../calibration.js';
+import type { Backend } from '../../../models/serving/runs.js';
 
 export interface PlanArgs {
   readonly mix?: string;
@@ -53,6 +55,9 @@ export interface PlanArgs {
   readonly out?: string;
   readonly json?: boolean;
   readonly catalogFiles?: readonly string[];
+  /** `--calibration FILE` and `--backend B`. */
+  readonly calibration?: string;
+  readonly backend?: Backend;
 }
 
 /**
@@ -216,11 +221,12 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const datacenter = catalog.datacenters.get('default')!;
   const seed = args.seed ?? 1;
   const durationS = args.durationS ?? DEFAULT_CHECK_SECONDS;
+  const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
   // Outputs are checked before the solve (not found unwritable after minutes of work) and never name an input.
-  const inputs = [args.mix, args.slo, ...(args.catalogFiles ?? [])].filter((f): f is string => f !== undefined).map((f) => resolve(ctx.cwd, f));
+  const inputs = [args.mix, args.slo, args.calibration, ...(args.catalogFiles ?? [])].filter((f): f is string => f !== undefined).map((f) => resolve(ctx.cwd, f));
   const outDir = args.out !== undefined ? prepareOutputDir(args.out, { cwd: ctx.cwd, names: PLAN_OUTPUTS, inputs }) : undefined;
   checkMixConversations(mix, durationS, `mix ${mix.id} rates × the check's ${durationS} s`);
-  const perfModelFor = createPerfModelFor();
+  const perfModelFor = createPerfModelFor(undefined, serving);
   const checker = createInterruptibleChecker({ mix, slo, perfModelFor: kernelPerfModels(catalog, perfModelFor), seed, durationSeconds: durationS }, ctx);
   if (ctx.stderrIsTTY && !args.json) ctx.stderr('planning and checking in the simulator…\n');
   const gpus = candidateGpus(args, catalog);
@@ -255,7 +261,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...pareto,
     ...(simulation ? { check: simulation } : {}),
     inputs: {
-      mix: mix.id, llm: llm.id, slo: slo.id, gpus: gpus.map((g) => g.id), ...(precisions !== undefined ? { precisions } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}), seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)]) },
+      mix: mix.id, llm: llm.id, slo: slo.id, gpus: gpus.map((g) => g.id), ...(precisions !== undefined ? { precisions } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}), seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded) },
   };
   throwIfInterrupted(ctx);
   if (outDir !== undefined) {

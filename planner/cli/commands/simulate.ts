@@ -21,6 +21,9 @@ import { withFleetFile } from '../setup-errors.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { runProvenance, type RunProvenance } from '../provenance.js';
+import { servingFromFlags } from '../calibration.js';
+import { servingOptions, type ServingChoice } from '../../demand/perf-adapter.js';
+import type { Backend } from '../../../models/serving/runs.js';
 
 export type TraceFormatFlag = 'fleetplan-jsonl' | 'conserve-csv' | 'azure-csv' | 'mooncake-jsonl';
 
@@ -44,6 +47,9 @@ export interface WorkloadArgs {
   readonly preemption?: 'recompute' | 'swap';
   readonly mode?: 'fast' | 'reference';
   readonly catalogFiles?: readonly string[];
+  /** `--calibration FILE` and `--backend B`. */
+  readonly calibration?: string;
+  readonly backend?: Backend;
 }
 
 export interface SimulateArgs extends WorkloadArgs {
@@ -203,13 +209,13 @@ function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: numbe
 }
 
 /** One perf model per (GPU, LLM, layout, power cap), built on first use. */
-export function createPerfModelCache(catalog: Catalog): (pool: InstancePool) => PerfModel {
+export function createPerfModelCache(catalog: Catalog, serving?: ServingChoice): (pool: InstancePool) => PerfModel {
   const models = new Map<string, PerfModel>();
   return (pool: InstancePool): PerfModel => {
     const key = `${pool.gpu}|${pool.llm}|${layoutCacheKey(pool)}|${pool.powerCapWatts ?? ''}`;
     let model = models.get(key);
     if (model === undefined) {
-      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {});
+      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { ...(pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {}), ...servingOptions(serving) });
       models.set(key, model);
     }
     return model;
@@ -256,7 +262,8 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
   const slo: SloSet | undefined = sloRef === undefined ? undefined : resolveSloSet(sloRef, catalog, sloFrom);
   const extraInputs: string[] = slo !== undefined ? [JSON.stringify(slo)] : [];
   checkFleetInstances(fleet, args.plan ?? args.fleet ?? '');
-  const perfModelFor = createPerfModelCache(catalog);
+  const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
+  const perfModelFor = createPerfModelCache(catalog, serving);
   checkPoolsFit(fleet, perfModelFor, (gpu) => catalog.gpus.get(gpu)!.memoryBytes, args.plan ?? args.fleet ?? '');
   let workload: () => Iterable<ConversationSpec>;
   let expected: number | undefined;
@@ -292,7 +299,7 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
     ...(args.mode !== undefined ? { mode: args.mode } : {}),
   };
   const fleetShown = args.plan ?? args.fleet!;
-  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog, extraInputs), fleetFile: { shown: fleetShown, path: resolve(ctx.cwd, fleetShown) } };
+  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog, extraInputs, loaded), fleetFile: { shown: fleetShown, path: resolve(ctx.cwd, fleetShown) } };
 }
 
 /** Lets the event loop turn (a SIGINT handler, a progress redraw) between kernel slices. */
@@ -376,7 +383,7 @@ export function inputsOf(args: WorkloadArgs, prepared: PreparedSimulation): Reco
 
 /** Input files whose overwrite by --out must be refused. */
 export function inputPaths(args: WorkloadArgs, ctx: CommandContext): string[] {
-  return [args.plan, args.fleet, args.mix, args.trace, args.slo, ...(args.catalogFiles ?? [])].filter((p): p is string => p !== undefined).map((p) => resolve(ctx.cwd, p));
+  return [args.plan, args.fleet, args.mix, args.trace, args.slo, args.calibration, ...(args.catalogFiles ?? [])].filter((p): p is string => p !== undefined).map((p) => resolve(ctx.cwd, p));
 }
 
 /** `fleetplan simulate`: exit 0 after printing; bad input throws InputError (exit 2 in main). */

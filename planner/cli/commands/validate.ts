@@ -16,6 +16,8 @@ import { DEFAULT_CHECK_SECONDS, kernelPerfModels } from './plan.js';
 import { runProvenance } from '../provenance.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { checkFleetInstances, checkMixConversations } from '../work-bounds.js';
+import { servingFromFlags } from '../calibration.js';
+import type { Backend } from '../../../models/serving/runs.js';
 
 export interface ValidateArgs {
   readonly plan: string;
@@ -26,6 +28,9 @@ export interface ValidateArgs {
   readonly seed?: number;
   readonly json?: boolean;
   readonly catalogFiles?: readonly string[];
+  /** `--calibration FILE` and `--backend B`. */
+  readonly calibration?: string;
+  readonly backend?: Backend;
 }
 
 /** One SLO's verdict (the reports' ValidationResult shape). */
@@ -101,12 +106,13 @@ export async function runValidate(args: ValidateArgs, ctx: CommandContext): Prom
   const durationS = args.durationS ?? plan.durationSeconds ?? DEFAULT_CHECK_SECONDS;
   checkMixConversations(mix, durationS, `mix ${mix.id} rates × ${args.durationS !== undefined ? '--duration-s' : 'the plan\'s duration_s'}`);
   checkFleetInstances(plan.fleet, args.plan);
-  const simulation = await withFleetFile(args.plan, planPath, () => simulateForCheckInterruptible(plan.fleet, { mix, slo, perfModelFor: kernelPerfModels(catalog, createPerfModelFor()), seed, durationSeconds: durationS }, ctx));
+  const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
+  const simulation = await withFleetFile(args.plan, planPath, () => simulateForCheckInterruptible(plan.fleet, { mix, slo, perfModelFor: kernelPerfModels(catalog, createPerfModelFor(undefined, serving)), seed, durationSeconds: durationS }, ctx));
   throwIfInterrupted(ctx);
   const verdicts = verdictsOf(simulation);
   const holds = simulation.slo?.met ?? verdicts.every((v) => v.pass);
   if (junitPath !== undefined) writeFileAtomic(junitPath, toJunit(args.plan, verdicts), { inputs, shown: args.junit });
-  const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)]) } };
+  const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded) } };
   if (args.json) ctx.stdout(`${JSON.stringify(document, null, 2)}\n`);
   else ctx.stdout(`${verdicts.map(describe).join('\n')}\n${holds ? 'the plan holds' : 'the plan does not hold'}\n`);
   return holds ? EXIT_OK : EXIT_FAILS;

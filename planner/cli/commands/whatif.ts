@@ -15,6 +15,8 @@ import type { Catalog, SloMetric } from '../../../catalogs/types.js';
 import { renderReport } from '../../../reports/index.js';
 import type { PolicyName } from '../../kernel/index.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
+import { servingFromFlags } from '../calibration.js';
+import type { Backend } from '../../../models/serving/runs.js';
 import { loopToJson } from '../../result/plan-json.js';
 import type { Objective } from '../../types.js';
 import {
@@ -50,6 +52,9 @@ export interface WhatIfArgs {
   readonly seed?: number;
   readonly json?: boolean;
   readonly catalogFiles?: readonly string[];
+  /** `--calibration FILE` and `--backend B`. */
+  readonly calibration?: string;
+  readonly backend?: Backend;
 }
 
 /** Simulated seconds of the check after each change: long enough for p95s, short enough for about a second. */
@@ -176,7 +181,8 @@ function verdict(s: Snapshot): string {
 export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScript: Partial<WhatIfInputs> = {}): Promise<Session> {
   const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
   const { inputs, base } = startInputs(args, fromScript, catalog, ctx);
-  const perfModelFor = createPerfModelFor();
+  const { serving } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
+  const perfModelFor = createPerfModelFor(undefined, serving);
   const models: ReplanModels = { llm: catalog.llms.get(inputs.llm)!, perfModelFor, kernelPerfModelFor: kernelPerfModels(catalog, perfModelFor) };
   const state = startWhatIf(inputs, { gpus: [...catalog.gpus.keys()], classes: base.mix.classes.map((c) => c.id) });
   const session: Session = { state, base, models, results: [], snapshots: [], ctx, catalog };
