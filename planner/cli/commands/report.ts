@@ -77,7 +77,7 @@ export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<
   }
   if (ctx.signal.aborted) throw Object.assign(new Error('interrupted'), { name: 'AbortError' });
   try {
-    writeFileAtomic(outPath, html, { inputs: [inputPath] });
+    writeFileAtomic(outPath, html, { inputs: [inputPath], shown });
   } catch (error) {
     if (error instanceof Error && error.name === 'InputError') throw error;
     explainWriteError(error, shown);
