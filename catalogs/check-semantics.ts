@@ -3,6 +3,7 @@
  * Each broken rule is one issue with the field's path and line.
  */
 import { describeValue, toDotPath, type InputIssue } from './issues.js';
+import { currentLimits } from './limits.js';
 import type { ParsedDocument } from './parse-document.js';
 import { checkPoolLayouts } from './check-pools.js';
 
@@ -43,14 +44,56 @@ function checkUniqueIds(items: Raw[], segments: Segments, what: string, doc: Par
   });
 }
 
+/**
+ * What each mix field's draws may be. The kernel floors a draw below `min` (and counts it), but a distribution whose
+ * stated values are below it is a mistake, not noise: `turns: {fixed: 0}` ran with exit 0 and printed zeros. `max`
+ * bounds a distribution's scale (its fixed value, uniform max, mean, median or largest point): a million turns or a
+ * 1e308 s tool latency is no workload, and simulated time near 1e308 never advances.
+ */
+const FIELD_RANGE: Record<(typeof DISTRIBUTION_FIELDS)[number], { min: number; max: () => number; unit: string; limit?: 'sim-seconds' }> = {
+  turns: { min: 1, max: () => 10_000, unit: 'turns' },
+  first_input_tokens: { min: 1, max: () => 10_000_000, unit: 'tokens' },
+  appended_input_tokens: { min: 0, max: () => 10_000_000, unit: 'tokens' },
+  output_tokens: { min: 1, max: () => 10_000_000, unit: 'tokens' },
+  tool_latency_s: { min: 0, max: () => currentLimits()['sim-seconds'], unit: 'seconds', limit: 'sim-seconds' },
+};
+
+/** The values a distribution states (not its draws): fixed, the uniform bounds, the scale, the empirical points. */
+function statedValues(raw: Raw): { segments: Segments; value: number }[] {
+  if (raw === null || typeof raw !== 'object') return [];
+  if (typeof raw.fixed === 'number') return [{ segments: ['fixed'], value: raw.fixed }];
+  if (raw.uniform) return [{ segments: ['uniform', 'min'], value: raw.uniform.min }, { segments: ['uniform', 'max'], value: raw.uniform.max }];
+  if (raw.exponential) return [{ segments: ['exponential', 'mean'], value: raw.exponential.mean }];
+  if (raw.lognormal) return [{ segments: ['lognormal', 'median'], value: raw.lognormal.median }];
+  if (Array.isArray(raw.empirical)) return raw.empirical.map((p: Raw, i: number) => ({ segments: ['empirical', i, 0], value: Array.isArray(p) ? p[0] : NaN }));
+  return [];
+}
+
+function checkFieldRange(raw: Raw, field: (typeof DISTRIBUTION_FIELDS)[number], segments: Segments, doc: ParsedDocument, out: InputIssue[]): void {
+  const range = FIELD_RANGE[field];
+  const max = range.max();
+  for (const { segments: at, value } of statedValues(raw)) {
+    if (typeof value !== 'number') continue;
+    const hint = range.limit ? ` (limit ${range.limit}; raise it with --limit ${range.limit}=N)` : '';
+    if (value < range.min) out.push(issueAt(doc, [...segments, ...at], `found ${value}, expected at least ${range.min} ${range.unit}`));
+    else if (!(value <= max)) out.push(issueAt(doc, [...segments, ...at], `found ${value}, expected at most ${max.toLocaleString('en-US')} ${range.unit}${hint}`));
+  }
+}
+
 /** Checks a mix file's classes. */
 function checkMix(raw: Raw, doc: ParsedDocument, out: InputIssue[]): void {
   const classes: Raw[] = Array.isArray(raw.classes) ? raw.classes : [];
   checkUniqueIds(classes, ['classes'], 'class', doc, out);
   classes.forEach((c, i) => {
-    for (const field of DISTRIBUTION_FIELDS) checkDistribution(c?.[field], ['classes', i, field], doc, out);
+    for (const field of DISTRIBUTION_FIELDS) {
+      checkDistribution(c?.[field], ['classes', i, field], doc, out);
+      checkFieldRange(c?.[field], field, ['classes', i, field], doc, out);
+    }
     if (Array.isArray(c?.output_tokens_by_turn)) {
-      c.output_tokens_by_turn.forEach((d: Raw, j: number) => checkDistribution(d, ['classes', i, 'output_tokens_by_turn', j], doc, out));
+      c.output_tokens_by_turn.forEach((d: Raw, j: number) => {
+        checkDistribution(d, ['classes', i, 'output_tokens_by_turn', j], doc, out);
+        checkFieldRange(d, 'output_tokens', ['classes', i, 'output_tokens_by_turn', j], doc, out);
+      });
     }
   });
 }
@@ -65,7 +108,28 @@ function checkSlo(raw: Raw, doc: ParsedDocument, out: InputIssue[]): void {
   });
 }
 
+/** Per-GPU figures no real device reaches: beyond these the planner's sums overflow or mean nothing. */
+const GPU_MAXIMA: Array<[Segments, number, string]> = [
+  [['tdp_w'], 100_000, 'W'], [['idle_w'], 100_000, 'W'], [['power_cap_w', 'min'], 100_000, 'W'], [['power_cap_w', 'max'], 100_000, 'W'],
+  [['price', 'capex_usd'], 1e9, 'USD'], [['price', 'rent_usd_per_h'], 1e6, 'USD per hour'],
+];
+
+/** Any number this large is no measurement (the largest real figures, FLOP/s, are ~1e16). */
+const MAX_MAGNITUDE = 1e18;
+
+function checkMagnitudes(raw: Raw, segments: Segments, doc: ParsedDocument, out: InputIssue[], depth = 0): void {
+  if (out.length >= 20 || depth > 64) return;
+  if (typeof raw === 'number') {
+    if (Math.abs(raw) > MAX_MAGNITUDE) out.push(issueAt(doc, segments, `found ${raw}, expected a magnitude at most 1e18 (no real input is this large)`));
+  } else if (Array.isArray(raw)) raw.forEach((v, i) => checkMagnitudes(v, [...segments, i], doc, out, depth + 1));
+  else if (raw !== null && typeof raw === 'object') for (const [k, v] of Object.entries(raw)) checkMagnitudes(v, [...segments, k], doc, out, depth + 1);
+}
+
 function checkGpu(raw: Raw, doc: ParsedDocument, out: InputIssue[]): void {
+  for (const [segments, max, unit] of GPU_MAXIMA) {
+    const value = segments.reduce((v: Raw, k) => (v === null || v === undefined ? undefined : v[k]), raw);
+    if (typeof value === 'number' && value > max && Math.abs(value) <= MAX_MAGNITUDE) out.push(issueAt(doc, segments, `found ${value}, expected at most ${max.toLocaleString('en-US')} ${unit} per GPU`));
+  }
   if (typeof raw.idle_w === 'number' && typeof raw.tdp_w === 'number' && raw.idle_w >= raw.tdp_w) {
     out.push(issueAt(doc, ['idle_w'], `found ${raw.idle_w} W ≥ tdp_w ${raw.tdp_w} W, expected idle power below TDP`));
   }
@@ -102,6 +166,21 @@ function checkLlm(raw: Raw, doc: ParsedDocument, out: InputIssue[]): void {
   }
 }
 
+/** A fleet or plan: instances and simulated seconds within the run's limits (catalogs/limits.ts). */
+function checkFleet(raw: Raw, doc: ParsedDocument, out: InputIssue[]): void {
+  const limits = currentLimits();
+  const instances: Raw[] = Array.isArray(raw.instances) ? raw.instances : [];
+  const total = instances.reduce((sum: number, p: Raw) => sum + (typeof p?.count === 'number' ? p.count : 0), 0);
+  if (total > limits.instances) {
+    const line = doc.lineOf(['instances']);
+    out.push({ code: 'limit', file: doc.file, path: 'instances', message: `found ${total.toLocaleString('en-US')} instances in all, expected at most ${limits.instances.toLocaleString('en-US')} (limit instances; raise it with --limit instances=N)`, ...(line !== undefined ? { line } : {}) });
+  }
+  if (typeof raw.duration_s === 'number' && raw.duration_s > limits['sim-seconds']) {
+    const line = doc.lineOf(['duration_s']);
+    out.push({ code: 'limit', file: doc.file, path: 'duration_s', message: `found ${raw.duration_s} s, expected at most ${limits['sim-seconds'].toLocaleString('en-US')} simulated seconds (limit sim-seconds; raise it with --limit sim-seconds=N)`, ...(line !== undefined ? { line } : {}) });
+  }
+}
+
 /** Semantic issues of one schema-valid document of a kind. */
 export function checkSemantics(kind: string, raw: Raw, doc: ParsedDocument): InputIssue[] {
   const out: InputIssue[] = [];
@@ -109,6 +188,13 @@ export function checkSemantics(kind: string, raw: Raw, doc: ParsedDocument): Inp
   else if (kind === 'slo') checkSlo(raw, doc, out);
   else if (kind === 'gpu') checkGpu(raw, doc, out);
   else if (kind === 'llm') checkLlm(raw, doc, out);
-  else if (kind === 'fleet' || kind === 'plan') out.push(...checkPoolLayouts(raw, doc));
-  return out;
+  else if (kind === 'fleet' || kind === 'plan') {
+    checkFleet(raw, doc, out);
+    out.push(...checkPoolLayouts(raw, doc));
+  }
+  // The generic magnitude rule last, and only where no specific rule has spoken already (one line per problem).
+  const magnitudes: InputIssue[] = [];
+  checkMagnitudes(raw, [], doc, magnitudes);
+  const reported = new Set(out.map((i) => i.path));
+  return [...out, ...magnitudes.filter((i) => !reported.has(i.path))];
 }

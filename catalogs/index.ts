@@ -2,13 +2,16 @@
 export type * from './types.js';
 export { loadCatalog, loadBuiltinCatalog, suggestId, type LoadCatalogOptions } from './catalog.js';
 export { loadDocumentFile, loadDocumentText, listDataFiles, type LoadedDocument } from './load.js';
-export { resolveMix, resolveSloSet, loadFleetFile, loadPlanFile, type PlanFile } from './resolve.js';
+export { resolveMix, resolveSloSet, loadFleetFile, loadPlanFile, type PlanFile, type ReferencedFrom } from './resolve.js';
 export { readTextFile, decodeUtf8, DEFAULT_MAX_INPUT_BYTES } from './read-file.js';
 export { InputError, formatIssue, inputError, toDotPath, describeValue, type InputIssue, type IssueCode } from './issues.js';
 export { FILE_KINDS, distributionValidator, type FileKind } from './schemas.js';
 export { packageRoot, catalogsDir, packageVersion } from './paths.js';
 export { toDistribution, toFleet, toMix, toSloSet, toGpuSpec, toLlmSpec, toDatacenter } from './convert.js';
 export { catalogFingerprint } from './fingerprint.js';
+export { DEFAULT_LIMITS, LIMIT_NAMES, checkLimit, currentLimits, limitError, parseLimitAssignment, withLimits, type LimitName, type Limits } from './limits.js';
+export { isInsideRoots, realPathOrSelf } from './confine.js';
+export { parseStructuredText, declaresFleetplanKind, type ParsedDocument } from './parse-document.js';
 export { checkLayoutFlags } from './check-pools.js';
 export {
   PRECISIONS, KV_DTYPES, BYTES_PER_WEIGHT, BYTES_PER_KV_ELEMENT, nativePrecision, nativeKvDtype, gpuPrecisions, peakFlopsPerSecond,

@@ -14,7 +14,9 @@ export type IssueCode =
   | 'unknown_reference'
   | 'duplicate_id'
   | 'invalid_value'
-  | 'usage';
+  | 'usage'
+  | 'limit'
+  | 'output';
 
 export interface InputIssue {
   readonly code: IssueCode;

@@ -9,6 +9,7 @@ import { readTextFile } from './read-file.js';
 import { parseStructuredText } from './parse-document.js';
 import { validatorFor } from './schemas.js';
 import { schemaErrorsToIssues } from './schema-issues.js';
+import { isInsideRoots } from './confine.js';
 import { suggestId } from './catalog.js';
 import { InputError, describeValue, inputError, type InputIssue } from './issues.js';
 import { toDatacenter, toFleet, toMix, toSloSet } from './convert.js';
@@ -21,16 +22,34 @@ function looksLikePath(ref: string, cwd: string): boolean {
   return /[\\/]/.test(ref) || /\.(ya?ml|json)$/i.test(ref) || existsSync(resolve(cwd, ref));
 }
 
+/**
+ * Where a reference was written when it came from inside a file: that file (as the user named it), the field and
+ * its line, and the directories it may reach (see confine.ts). Absent for a reference given on the command line.
+ */
+export interface ReferencedFrom {
+  readonly file: string;
+  readonly path: string;
+  readonly line?: number;
+  readonly roots: readonly string[];
+}
+
 function resolveRef<T>(
-  ref: string, flag: string, what: string, table: ReadonlyMap<string, T>, cwd: string, load: (path: string) => T,
+  ref: string, flag: string, what: string, table: ReadonlyMap<string, T>, cwd: string, load: (path: string) => T, from?: ReferencedFrom,
 ): T {
   if (table.has(ref) && !/[\\/]/.test(ref)) return table.get(ref)!;
-  if (looksLikePath(ref, cwd)) return load(isAbsolute(ref) ? ref : resolve(cwd, ref));
+  if (looksLikePath(ref, cwd)) {
+    const path = isAbsolute(ref) ? ref : resolve(cwd, ref);
+    if (from !== undefined && !isInsideRoots(path, from.roots)) {
+      throw inputError('unknown_reference', from.file, from.path, `found ${describeValue(ref)}, a file outside the directories named on the command line (${from.roots.join(', ')}), expected a ${what} id or a file under them (pass --allow-dir DIR to let references reach DIR)`, from.line);
+    }
+    return load(path);
+  }
+  if (from !== undefined) throw inputError('unknown_reference', from.file, from.path, `found ${describeValue(ref)}, expected a ${what} id${suggestId(ref, table.keys())} or a file path`, from.line);
   throw inputError('unknown_reference', '', flag, `found ${describeValue(ref)}, expected a ${what} id${suggestId(ref, table.keys())} or a file path`);
 }
 
 /** `--mix coding-agent` or `--mix ./my-mix.yaml`. */
-export function resolveMix(ref: string, catalog: Catalog, options: { cwd?: string; flag?: string } = {}): Mix {
+export function resolveMix(ref: string, catalog: Catalog, options: { cwd?: string; flag?: string; from?: ReferencedFrom } = {}): Mix {
   const cwd = options.cwd ?? process.cwd();
   return resolveRef(ref, options.flag ?? '--mix', 'mix', catalog.mixes, cwd, (path) => {
     const loaded = loadDocumentFile(path, { displayName: ref, expectKinds: ['mix'] });
@@ -39,15 +58,15 @@ export function resolveMix(ref: string, catalog: Catalog, options: { cwd?: strin
       throw new InputError([referenceIssue(loaded.doc, ['llm'], raw.llm, 'LLM', catalog.llms.keys())]);
     }
     return toMix(loaded.raw);
-  });
+  }, options.from);
 }
 
 /** `--slo standard` or `--slo ./slos.yaml`. */
-export function resolveSloSet(ref: string, catalog: Catalog, options: { cwd?: string; flag?: string } = {}): SloSet {
+export function resolveSloSet(ref: string, catalog: Catalog, options: { cwd?: string; flag?: string; from?: ReferencedFrom } = {}): SloSet {
   const cwd = options.cwd ?? process.cwd();
   return resolveRef(ref, options.flag ?? '--slo', 'SLO set', catalog.slos, cwd, (path) =>
     toSloSet(loadDocumentFile(path, { displayName: ref, expectKinds: ['slo'] }).raw),
-  );
+  options.from);
 }
 
 function referenceIssue(doc: ParsedDocument, segments: Array<string | number>, found: string, what: string, known: Iterable<string>): InputIssue {
@@ -110,6 +129,9 @@ export interface PlanFile {
   readonly mix: string;
   readonly slo: string;
   readonly baseDir: string;
+  /** The plan file as the user named it, and the lines of its `mix` and `slo` (for messages about them). */
+  readonly file: string;
+  readonly refLines: { readonly mix?: number; readonly slo?: number };
   readonly seed?: number;
   readonly durationSeconds?: number;
   readonly objective?: 'tco' | 'energy' | 'gpus';
@@ -174,6 +196,8 @@ export function loadPlanFile(path: string, catalog: Catalog, options: { displayN
     mix: raw.mix,
     slo: raw.slo,
     baseDir: dirname(path),
+    file: loaded.doc.file,
+    refLines: { mix: loaded.doc.lineOf(['mix']), slo: loaded.doc.lineOf(['slo']) },
     ...(raw.seed !== undefined ? { seed: raw.seed } : {}),
     ...(raw.duration_s !== undefined ? { durationSeconds: raw.duration_s } : {}),
     ...(raw.objective !== undefined ? { objective: raw.objective } : {}),

@@ -130,11 +130,21 @@ function foldAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
 }
 
 /** Every ajv error as an issue, oneOf branches folded, duplicates removed, in document order. */
+/** Schema problems listed one per line before the rest are only counted. */
+export const MAX_SCHEMA_ISSUES = 20;
+
 export function schemaErrorsToIssues(errors: readonly ErrorObject[], doc: ParsedDocument): InputIssue[] {
   const kept = foldAlternatives(errors.filter((e) => e.keyword !== 'if'));
   const seen = new Set<string>();
   const issues: InputIssue[] = [];
+  let more = 0;
   for (const error of kept) {
+    // A hostile file can break the schema 60,000 times; each line lookup walks the document, so past the first
+    // MAX_SCHEMA_ISSUES only a count is kept (one line per problem would be 60,000 lines nobody reads).
+    if (issues.length >= MAX_SCHEMA_ISSUES) {
+      more++;
+      continue;
+    }
     const described = expectedFor(error, pointerToSegments(error.instancePath));
     if (!described) continue;
     const path = toDotPath(described.segments);
@@ -146,5 +156,7 @@ export function schemaErrorsToIssues(errors: readonly ErrorObject[], doc: Parsed
     const line = doc.lineOf(described.segments);
     issues.push({ code: 'schema', file: doc.file, path, message, ...(line !== undefined ? { line } : {}) });
   }
-  return issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const sorted = issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  if (more > 0) sorted.push({ code: 'schema', file: doc.file, path: '', message: `found about ${more.toLocaleString('en-US')} more schema problems, expected a file close to its schema (only the first ${MAX_SCHEMA_ISSUES} are listed)` });
+  return sorted;
 }

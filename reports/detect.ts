@@ -48,8 +48,9 @@ export function parseResultText(text: string, file = ''): AnyResult {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw inputError('syntax', file, '', `found text that is not JSON (${detail}), expected ${ACCEPTED}`);
+    // JSON.parse's message quotes the text, and the file may be anything (a secret): show the position only.
+    const position = error instanceof Error ? /position (\d+)/.exec(error.message)?.[1] : undefined;
+    throw inputError('syntax', file, '', `found text that is not JSON${position !== undefined ? ` (at byte ${position})` : ''}, expected ${ACCEPTED}`);
   }
   detectResultKind(document, file);
   return document as AnyResult;

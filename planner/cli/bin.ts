@@ -5,6 +5,14 @@ import { main } from './main.js';
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 
+// `fleetplan catalog | head -1`: the reader left; stop quietly (what a Unix filter does), not with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 main(process.argv.slice(2), {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),

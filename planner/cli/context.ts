@@ -15,6 +15,8 @@ export interface CommandContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Aborted on Ctrl-C: long work stops and leaves no half-written file. */
   readonly signal: AbortSignal;
+  /** `--allow-dir`: more directories that references inside input files may reach (see input-roots.ts). */
+  readonly allowDirs?: readonly string[];
 }
 
 /** Exit codes of DESIGN.md: 0 success / plan holds, 1 plan does not hold or no plan exists, 2 bad input or usage. */

@@ -3,8 +3,9 @@
  * 0 success / plan holds, 1 a plan does not hold or no plan exists, 2 bad input or usage. User-fixable errors print
  * one line per problem and no stack; anything else is a bug and prints its stack.
  */
-import { Command, CommanderError, Option } from 'commander';
-import { InputError, formatIssue, packageVersion } from '../../catalogs/index.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_LIMITS, InputError, LIMIT_NAMES, formatIssue, packageVersion, parseLimitAssignment, withLimits, type Limits } from '../../catalogs/index.js';
+import { collect } from './flags.js';
 import { EXIT_BAD_INPUT, type CommandContext } from './context.js';
 import { COMMAND_SPECS, type CommandSpec } from './commands/specs.js';
 
@@ -27,6 +28,32 @@ export function oneLineUsageError(text: string): string {
   return flat.replace('(Did you mean', '(did you mean');
 }
 
+/** Commands that follow `mix:`/`slo:` references inside input files (and so take --allow-dir). */
+const REFERENCE_COMMANDS = new Set(['simulate', 'compare', 'validate', 'whatif', 'sweep']);
+
+/** `--limit NAME=N` (every command) and `--allow-dir DIR` (commands that follow references). */
+function addRunOptions(cmd: Command, name: string): void {
+  cmd.addOption(new Option('--limit <name=n>', `raise (or lower) a resource limit for this run; repeatable; names: ${LIMIT_NAMES.map((n) => `${n} (default ${DEFAULT_LIMITS[n]})`).join(', ')}`)
+    .argParser((value: string, previous: string[] | undefined) => {
+      try {
+        parseLimitAssignment(value);
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+      return collect(value, previous);
+    }));
+  if (REFERENCE_COMMANDS.has(name)) cmd.addOption(new Option('--allow-dir <dir>', 'let mix/slo references inside input files reach files under DIR (default: the working directory and the directories of the files named here); repeatable').argParser(collect));
+}
+
+function limitsOf(options: Record<string, unknown>): Limits {
+  const out: Record<string, number> = { ...DEFAULT_LIMITS };
+  for (const text of (options.limit as string[] | undefined) ?? []) {
+    const [name, value] = parseLimitAssignment(text);
+    out[name] = value;
+  }
+  return out as Limits;
+}
+
 function buildProgram(ctx: CommandContext, setExit: (code: number) => void, onUsageError: (text: string) => void): Command {
   const program = new Command('fleetplan')
     .description('Plan and check GPU fleets for LLM agent serving: size prefill and decode tiers under TTFET/TBT SLOs, power and budget, and prove each plan in a conversation-level simulator.')
@@ -39,11 +66,13 @@ function buildProgram(ctx: CommandContext, setExit: (code: number) => void, onUs
     const cmd = program.command(spec.usage).description(spec.description).exitOverride()
       .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr, outputError: (text) => onUsageError(text) });
     addOptions(cmd, spec);
+    addRunOptions(cmd, spec.usage.split(' ')[0]!);
     cmd.addHelpText('after', `\nExample:\n  ${spec.example}\n`);
     cmd.action(async (...args: unknown[]) => {
       const positional = args.slice(0, spec.positionals);
       const options = args[spec.positionals] as Record<string, unknown>;
-      setExit(await spec.run(positional as string[], options, ctx));
+      const runCtx: CommandContext = Array.isArray(options.allowDir) ? { ...ctx, allowDirs: options.allowDir as string[] } : ctx;
+      setExit(await withLimits(limitsOf(options), () => spec.run(positional as string[], options, runCtx)));
     });
   }
   return program;
@@ -77,6 +106,12 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
     }
     if (error instanceof InputError) {
       for (const issue of error.issues) ctx.stderr(`fleetplan: ${formatIssue(issue)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    const sys = error as NodeJS.ErrnoException;
+    if (error instanceof Error && typeof sys.code === 'string' && typeof sys.path === 'string' && /^E[A-Z]+$/.test(sys.code)) {
+      // The file system refused something a command did not foresee: still the user's environment, not a bug.
+      ctx.stderr(`fleetplan: ${sys.path}: found ${sys.code} (${sys.syscall ?? 'file access'} failed), expected a readable input or a writable output path\n`);
       return EXIT_BAD_INPUT;
     }
     if (error instanceof Error && error.name === 'AbortError') {

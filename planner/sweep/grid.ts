@@ -75,7 +75,7 @@ function axisOf(doc: Record<string, unknown>, key: 'x' | 'y', file: string): Gri
 /** Validates a parsed grid document (InputError with the file and the field path on bad input). */
 export function parseGridSpec(doc: unknown, file: string): GridSpec {
   if (!isRecord(doc)) throw inputError('invalid_value', file, '', 'found a non-object document, expected a sweep grid');
-  if (doc.kind !== 'sweep') throw inputError('invalid_value', file, 'kind', `found ${JSON.stringify(doc.kind)}, expected "sweep"`);
+  if (doc.kind !== 'sweep') throw inputError('invalid_value', file, 'kind', `found ${typeof doc.kind === 'string' && doc.kind.length <= 24 && /^[a-z-]+$/.test(doc.kind) ? JSON.stringify(doc.kind) : doc.kind === undefined ? 'no kind' : 'a kind that is not a fleetplan file kind'}, expected "sweep"`);
   const str = (k: string, required: boolean): string | undefined => {
     const v = doc[k];
     if (v === undefined && !required) return undefined;
@@ -84,7 +84,7 @@ export function parseGridSpec(doc: unknown, file: string): GridSpec {
   };
   const num = (k: string, fallback: number, integer: boolean): number => {
     const v = doc[k] ?? fallback;
-    if (typeof v !== 'number' || !(v > 0 || (integer && v === 0)) || (integer && !Number.isInteger(v))) throw inputError('invalid_value', file, k, `found ${JSON.stringify(v)}, expected a ${integer ? 'non-negative integer' : 'positive number'}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0 || (integer && v === 0)) || (integer && !Number.isInteger(v))) throw inputError('invalid_value', file, k, `found ${JSON.stringify(v)}, expected a ${integer ? 'non-negative integer' : 'positive number'}`);
     return v;
   };
   const objective = (doc.objective ?? 'tco') as Objective;
@@ -106,7 +106,7 @@ export function parseGridSpec(doc: unknown, file: string): GridSpec {
     if (!isRecord(doc.fixed)) throw inputError('invalid_value', file, 'fixed', `found ${JSON.stringify(doc.fixed)}, expected {axis: value}`);
     for (const [k, v] of Object.entries(doc.fixed)) {
       if (!AXES.includes(k as AxisName) || k === x.axis || k === y.axis) throw inputError('invalid_value', file, `fixed.${k}`, `found ${k}, expected an axis the grid does not vary (${AXES.filter((a) => a !== x.axis && a !== y.axis).join(', ')})`);
-      if (typeof v !== 'number' || !(v > 0)) throw inputError('invalid_value', file, `fixed.${k}`, `found ${JSON.stringify(v)}, expected a positive number`);
+      if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw inputError('invalid_value', file, `fixed.${k}`, `found ${String(v)}, expected a positive finite number`);
       fixed[k as AxisName] = v;
     }
   }

@@ -20,21 +20,26 @@ function workerEntry(): { filename: string; execArgv: string[] } {
 }
 
 /** Plans every cell, `threads` at a time (1: in this thread, no workers). */
-export async function runCells(base: ScenarioBase, cells: readonly Cell[], threads: number, onDone?: (done: number, total: number) => void): Promise<CellResult[]> {
+export async function runCells(base: ScenarioBase, cells: readonly Cell[], threads: number, onDone?: (done: number, total: number) => void, signal?: AbortSignal): Promise<CellResult[]> {
   let done = 0;
   const tick = <T>(r: T): T => {
     onDone?.(++done, cells.length);
     return r;
   };
-  if (threads <= 1 || cells.length <= 1) {
+  if (threads <= 1) {
     const out: CellResult[] = [];
-    for (const cell of cells) out.push(tick(await runCell(base, cell)));
+    for (const cell of cells) {
+      // In-process cells cannot be stopped mid-way; a stop request is seen between them.
+      if (signal?.aborted) throw Object.assign(new Error('interrupted'), { name: 'AbortError' });
+      out.push(tick(await runCell(base, cell)));
+    }
     return out;
   }
   const { filename, execArgv } = workerEntry();
   const pool = new Piscina({ filename, execArgv, minThreads: 1, maxThreads: Math.min(threads, cells.length) });
   try {
-    return await Promise.all(cells.map((cell) => pool.run({ base, cell }).then((r: CellResult) => tick(r))));
+    // Piscina rejects with an AbortError and ends the worker when `signal` aborts (Ctrl-C).
+    return await Promise.all(cells.map((cell) => pool.run({ base, cell }, signal ? { signal } : {}).then((r: CellResult) => tick(r))));
   } finally {
     await pool.destroy();
   }

@@ -6,7 +6,7 @@
  */
 import type { Fleet, InstancePool, LlmSpec } from '../../catalogs/types.js';
 import type { PerfModel } from '../../models/types.js';
-import { generateConversations, simulateConversations, type PolicyName, type SimulationResult } from '../kernel/index.js';
+import { generateConversations, simulateConversations, type ConversationSpec, type KernelOptions, type PolicyName, type SimulationResult } from '../kernel/index.js';
 import { toCheckResult, type KernelCheckResult } from '../check/kernel-check.js';
 import { fleetOptionsFor, planAndCheck, type LoopResult } from '../check/loop.js';
 import { planToFleet } from '../check/fleet.js';
@@ -30,6 +30,11 @@ export interface ReplanSettings {
   readonly previous?: Plan;
   /** Simulated seconds so far of the check (for a progress bar). */
   readonly onProgress?: (simSeconds: number) => void;
+  /**
+   * Runs the kernel (default: in one synchronous call). The CLI passes a sliced run that yields to the event loop
+   * and stops on Ctrl-C; the core stays free of signals and clocks.
+   */
+  readonly simulate?: (fleet: Fleet, conversations: Iterable<ConversationSpec>, perfModelFor: (pool: InstancePool) => PerfModel, options: KernelOptions) => SimulationResult | Promise<SimulationResult>;
 }
 
 export { effectivePolicy };
@@ -47,7 +52,7 @@ export async function replan(m: Materialized, models: ReplanModels, settings: Re
   const request = { mix: m.mix, slo: m.slo, datacenter: m.datacenter, gpus: m.gpus, llm: models.llm, perfModelFor: models.perfModelFor };
   const loop = await planAndCheck(request, async (fleet): Promise<KernelCheckResult> => {
     const conversations = generateConversations(m.mix, { seed: settings.seed, durationSeconds: settings.checkDurationS });
-    const simulation = simulateConversations(fleet, conversations, models.kernelPerfModelFor, {
+    const simulation = await (settings.simulate ?? simulateConversations)(fleet, conversations, models.kernelPerfModelFor, {
       policy: effectivePolicy(fleet, settings.policy),
       seed: settings.seed,
       slo: m.slo,

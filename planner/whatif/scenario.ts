@@ -21,8 +21,8 @@
  * ```
  * Pure: parses text (the CLI reads the file) and prints a state back as text.
  */
-import { LineCounter, parseDocument, stringify } from 'yaml';
-import { describeValue, InputError, type InputIssue } from '../../catalogs/index.js';
+import { stringify } from 'yaml';
+import { describeValue, InputError, parseStructuredText, type InputIssue } from '../../catalogs/index.js';
 import type { SloMetric } from '../../catalogs/types.js';
 import { POLICY_NAMES, type PolicyName } from '../kernel/index.js';
 import type { Objective } from '../types.js';
@@ -118,20 +118,15 @@ function readStart(r: Reader, raw: unknown): Partial<WhatIfInputs> {
 
 /** Parses a scenario file's text; every problem is reported (file, line, path, found, expected) in one InputError. */
 export function parseScenario(text: string, file: string): Scenario {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    throw new InputError([{ code: 'syntax', file, path: '', message: `found invalid YAML (${e.message.split('\n')[0]}), expected a scenario file`, line: e.linePos?.[0]?.line }]);
-  }
-  const lineOf = (path: ReadonlyArray<string | number>) => {
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
-  };
-  const r = new Reader(file, lineOf);
-  const raw = doc.toJS() as Record<string, unknown> | null;
-  if (raw === null || typeof raw !== 'object' || raw.kind !== SCENARIO_KIND) {
-    throw new InputError([{ code: 'unknown_kind', file, path: 'kind', message: `found ${describeValue(raw?.kind)}, expected "${SCENARIO_KIND}"` }]);
+  // The shared parser: bounded (input-items), linear duplicate-key check, alias bombs refused, and a file that
+  // declares no fleetplan kind is never quoted.
+  const parsed = parseStructuredText(text, file);
+  const r = new Reader(file, (path) => parsed.lineOf(path));
+  const raw = parsed.value as Record<string, unknown> | null;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || raw.kind !== SCENARIO_KIND) {
+    const kind = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).kind : undefined;
+    const found = kind === undefined ? 'no `kind`' : typeof kind === 'string' && /^[a-z-]{1,24}$/.test(kind) ? describeValue(kind) : 'a `kind` that is not a fleetplan file kind';
+    throw new InputError([{ code: 'unknown_kind', file, path: 'kind', message: `found ${found}, expected "${SCENARIO_KIND}"` }]);
   }
   for (const k of Object.keys(raw)) if (!['kind', 'format_version', 'start', 'changes', '$schema'].includes(k)) r.fail([k], k, 'one of kind, format_version, start, changes');
   if (raw.format_version !== undefined && raw.format_version !== 1) r.fail(['format_version'], raw.format_version, '1');

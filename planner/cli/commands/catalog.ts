@@ -1,4 +1,5 @@
 /** `fleetplan catalog [gpus|llms|mixes|slos|datacenters]`: what is built in (plus user files), as a table or JSON. */
+import { resolve } from 'node:path';
 import { meanOf } from '../../../models/distribution.js';
 import { kvBytesPerToken } from '../../../models/index.js';
 import { loadCatalog, inputError, suggestId } from '../../../catalogs/index.js';
@@ -143,7 +144,7 @@ export async function runCatalog(args: CatalogArgs, ctx: CommandContext): Promis
     }
     sections = [args.section as CatalogSection];
   }
-  const catalog = loadCatalog({ userFiles: args.catalogFiles ?? [] });
+  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
   if (args.json) {
     ctx.stdout(JSON.stringify(catalogToJson(catalog, sections), null, 2) + '\n');
     return 0;

@@ -9,7 +9,7 @@ import { inputError } from '../../../catalogs/index.js';
 import { POLICY_NAMES, type PolicyName, type SimulationResult } from '../../kernel/index.js';
 import { EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { prepareOutputDir } from '../output-set.js';
 import { renderReport } from '../../../reports/index.js';
 import { runPaperScenario } from './paper.js';
 import { inputPaths, inputsOf, prepareSimulation, runPrepared, toSimulationDocument, type WorkloadArgs } from './simulate.js';
@@ -62,6 +62,9 @@ export function renderComparison(results: readonly SimulationResult[], terminal:
   return renderTable(head, rows, { terminal, align: head.map((_, i) => (i === 0 ? 'left' : 'right')) });
 }
 
+/** What `compare --out DIR` (and `--scenario paper`) owns in DIR. */
+export const COMPARE_OUTPUTS = ['comparison.json', 'report.html'] as const;
+
 /** Runs every policy on the same prepared inputs; exit 0. */
 export async function runCompare(args: CompareArgs, ctx: CommandContext): Promise<number> {
   if (args.scenario !== undefined) {
@@ -71,6 +74,7 @@ export async function runCompare(args: CompareArgs, ctx: CommandContext): Promis
     return runPaperScenario({ ...(args.trace !== undefined ? { trace: args.trace } : {}), ...(args.conversations !== undefined ? { conversations: args.conversations } : {}), ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.out !== undefined ? { out: args.out } : {}), json: args.json ?? false, ...(args.catalogFiles !== undefined ? { catalogFiles: args.catalogFiles } : {}) }, ctx);
   }
   const policies = checkPolicies(args.policies ?? POLICY_NAMES);
+  const outDir = args.out !== undefined ? prepareOutputDir(args.out, { cwd: ctx.cwd, names: COMPARE_OUTPUTS, inputs: inputPaths(args, ctx) }) : undefined;
   const prepared = prepareSimulation(args, ctx);
   const results: SimulationResult[] = [];
   for (const policy of policies) {
@@ -80,11 +84,7 @@ export async function runCompare(args: CompareArgs, ctx: CommandContext): Promis
   const inputs = inputsOf(args, prepared);
   const doc: CompareResult = { kind: 'comparison', format_version: 1, workload: prepared.describe, seed: prepared.options.seed, policies: results.map((r) => toSimulationDocument(r, inputs)), inputs };
   const json = `${JSON.stringify(doc, null, 2)}\n`;
-  if (args.out !== undefined) {
-    const dir = resolve(ctx.cwd, args.out);
-    writeFileAtomic(join(dir, 'comparison.json'), json, { inputs: inputPaths(args, ctx) });
-    writeFileAtomic(join(dir, 'report.html'), renderReport(doc, 'comparison.json'));
-  }
+  outDir?.write([{ name: 'comparison.json', content: json }, { name: 'report.html', content: renderReport(doc, 'comparison.json') }]);
   if (args.json) ctx.stdout(json);
   else ctx.stdout(`${prepared.describe}, seed ${prepared.options.seed}\n${renderComparison(results, ctx.stdoutIsTTY)}`);
   return EXIT_OK;

@@ -5,6 +5,7 @@
  * or prints them on stdout. Warnings (placeholders to fill in, caps not applied) go to stderr. Exit 0, or 2 on bad
  * input (InputError, handled by main).
  */
+import { explainWriteError, makeDirectories } from '../write-atomic.js';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, describeValue, inputError, loadCatalog, loadPlanFile, packageVersion, readTextFile, type InputIssue } from '../../../catalogs/index.js';
@@ -73,7 +74,12 @@ function checkOutDir(dir: string, shown: string): void {
 /** Writes every file into a sibling temporary directory, then swaps it in: a crash leaves the old export or none. */
 function writeDirAtomic(dir: string, files: ReadonlyArray<{ path: string; text: string }>): void {
   const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
+  // One level at a time (Node's recursive mkdir never returns on /proc/x); refusals become one line (write-atomic.ts).
+  try {
+    makeDirectories(parent);
+  } catch (error) {
+    explainWriteError(error, dir);
+  }
   const temporary = join(parent, `.${basename(dir)}.${process.pid}.tmp`);
   const previous = join(parent, `.${basename(dir)}.${process.pid}.old`);
   rmSync(temporary, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { inputError, readTextFile } from '../../../catalogs/index.js';
 import { mergeShards } from '../../sweep/merge.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { writeFileAtomic } from '../write-atomic.js';
+import { prepareOutputFile } from '../output-set.js';
 
 export interface MergeArgs {
   readonly shards: readonly string[];
@@ -17,17 +18,21 @@ export interface MergeArgs {
 
 /** `fleetplan merge`. */
 export async function runMerge(args: MergeArgs, ctx: CommandContext): Promise<number> {
+  const inputs = args.shards.map((f) => resolve(ctx.cwd, f));
+  const outPath = args.out !== undefined ? prepareOutputFile(args.out, { cwd: ctx.cwd, inputs, flag: '--out' }) : undefined;
   const shards = args.shards.map((file) => {
     const text = readTextFile(resolve(ctx.cwd, file), { displayName: file });
     try {
       return { file, doc: JSON.parse(text) as unknown };
     } catch (error) {
-      throw inputError('invalid_value', file, '', `found invalid JSON (${(error as Error).message}), expected a sweep shard document`);
+      // JSON.parse's message quotes the text; the file may be anything, so only the position is shown.
+      const position = /position (\d+)/.exec((error as Error).message)?.[1];
+      throw inputError('invalid_value', file, '', `found text that is not JSON${position !== undefined ? ` (at byte ${position})` : ''}, expected a sweep shard document`);
     }
   });
   const merged = mergeShards(shards);
   const body = `${JSON.stringify(merged, null, 2)}\n`;
-  if (args.out !== undefined) writeFileAtomic(resolve(ctx.cwd, args.out), body, { inputs: args.shards.map((f) => resolve(ctx.cwd, f)) });
+  if (outPath !== undefined) writeFileAtomic(outPath, body, { inputs, shown: args.out });
   if (args.json || args.out === undefined) ctx.stdout(body);
   else ctx.stdout(`merged ${shards.length} shard(s), ${merged.cells.length} cells: ${args.out} — next: fleetplan report ${args.out}\n`);
   const ok = merged.cells.every((c) => c.ok && c.holds !== false);

@@ -7,13 +7,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { inputError, loadCatalog, loadFleetFile } from '../../../catalogs/index.js';
+import { inputError, loadCatalog, loadFleetFile, packageRoot } from '../../../catalogs/index.js';
 import type { Fleet, SloSet } from '../../../catalogs/types.js';
 import { KernelStoppedError, simulateConversationsSliced, type PolicyName, type SimulationResult } from '../../kernel/index.js';
 import { EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { prepareOutputDir } from '../output-set.js';
 import { conserveTraceWorkload, createPerfModelCache, toSimulationDocument, yieldToEventLoop } from './simulate.js';
 import { renderReport } from '../../../reports/index.js';
 import { digestFile } from '../file-digest.js';
@@ -73,7 +72,8 @@ export interface PaperRow {
   readonly paper: { readonly ttfet_norm_p95: number; readonly last_turn_tbt_norm_p95: number | null; readonly tokens_per_j: number | null; readonly ttfet_slo_violations: number | null } | null;
 }
 
-const repoFile = (relative: string): string => fileURLToPath(new URL(`../../../${relative}`, import.meta.url));
+/** A file of the package (examples/, or ../shared beside a checkout): from its root, so dist/ and source agree. */
+const repoFile = (relative: string): string => join(packageRoot(), relative);
 
 function paperFigure(policy: PolicyName, rate: number, decoderW: 300 | 200, mispredict: number | null): PaperRow['paper'] {
   if (rate !== 1.634) return null;
@@ -152,6 +152,7 @@ export async function runPaperScenario(args: PaperArgs, ctx: CommandContext): Pr
   const rates: readonly number[] = args.rates ?? PAPER_RATES;
   const tracePath = args.trace !== undefined ? resolve(ctx.cwd, args.trace) : repoFile('../shared/data/conserve/swe_agent_trace_profile.csv');
   if (args.trace === undefined && !existsSync(tracePath)) throw inputError('usage', '', '--trace', 'found no --trace and no shared/data/conserve copy beside the checkout, expected --trace swe_agent_trace_profile.csv (the ConServe artifact\'s trace)');
+  const outDir = args.out !== undefined ? prepareOutputDir(args.out, { cwd: ctx.cwd, names: ['comparison.json', 'report.html'], inputs: [tracePath, ...(args.catalogFiles ?? []).map((p) => resolve(ctx.cwd, p))] }) : undefined;
   const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((p) => resolve(ctx.cwd, p)) });
   const fleets: Record<300 | 200, Fleet> = {
     300: loadFleetFile(repoFile('examples/fleets/paper-a40.yaml'), catalog, { displayName: 'examples/fleets/paper-a40.yaml' }),
@@ -213,11 +214,7 @@ export async function runPaperScenario(args: PaperArgs, ctx: CommandContext): Pr
     paper_figures: PAPER_FIGURES,
   };
   const json = `${JSON.stringify(doc, null, 2)}\n`;
-  if (args.out !== undefined) {
-    const dir = resolve(ctx.cwd, args.out);
-    writeFileAtomic(join(dir, 'comparison.json'), json, { inputs: [tracePath] });
-    writeFileAtomic(join(dir, 'report.html'), renderReport(doc, 'comparison.json'));
-  }
+  outDir?.write([{ name: 'comparison.json', content: json }, { name: 'report.html', content: renderReport(doc, 'comparison.json') }]);
   if (args.json) ctx.stdout(json);
   else ctx.stdout(`ConServe paper scenario: ${conversations} conversations per run, seed ${seed}, warm-up 60 s; × = slowdown over standalone\n${renderPaperTable(rows, ctx.stdoutIsTTY)}`);
   return EXIT_OK;

@@ -11,9 +11,10 @@ import { gpuPrecisions, inputError, layoutLabel, loadCatalog, PRECISIONS, resolv
 import type { Catalog, GpuSpec, InstancePool, Mix, Precision, SloSet } from '../../../catalogs/types.js';
 import type { PerfModel } from '../../../models/index.js';
 import { renderReport } from '../../../reports/index.js';
-import { createKernelChecker, type KernelCheckResult } from '../../check/kernel-check.js';
+import type { KernelCheckResult } from '../../check/kernel-check.js';
 import { checkSeeds, createRobustChecker } from '../../check/robust-check.js';
-import { planAndCheck, type LoopResult } from '../../check/loop.js';
+import { createInterruptibleChecker, throwIfInterrupted } from '../interruptible.js';
+import { fleetOptionsFor, planAndCheck, type LoopResult } from '../../check/loop.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
 import { loopToJson, planToJson } from '../../result/plan-json.js';
 import { sweepCostEnergy } from '../../sweep/tiers.js';
@@ -24,8 +25,9 @@ import type { SolverName } from '../../milp/solve.js';
 import type { Objective, PerfModelFor } from '../../types.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { prepareOutputDir, type OutputFile } from '../output-set.js';
 import { runProvenance } from '../provenance.js';
+import { checkFleetInstances, checkMixConversations } from '../work-bounds.js';
 import { servingFromFlags } from '../calibration.js';
 import type { Backend } from '../../../models/serving/runs.js';
 
@@ -72,6 +74,9 @@ export const DEFAULT_TRIM_CHECKS = 8;
 /** Check seeds a plan must hold at (DESIGN.md: "holds" means across seeds; TRIM tuned to one seed failed others). */
 export const DEFAULT_CHECK_SEEDS = 3;
 
+/** Every file `plan --out DIR` may write: the directory's set (output-set.ts removes those a run did not produce). */
+export const PLAN_OUTPUTS = ['plan.yaml', 'plan.json', 'report.html', 'slo.yaml'] as const;
+
 /** The issue's check: 20 simulated minutes. */
 export const DEFAULT_CHECK_SECONDS = 1200;
 
@@ -97,11 +102,22 @@ function cliSlo(args: PlanArgs, catalog: Catalog, cwd: string): { slo: SloSet; i
 
 function candidateGpus(args: PlanArgs, catalog: Catalog): GpuSpec[] {
   if (args.gpus === undefined) return [...catalog.gpus.values()];
+  checkGpuList(args.gpus, '--gpus');
   return args.gpus.map((id) => {
     const gpu = catalog.gpus.get(id);
     if (!gpu) throw inputError('unknown_reference', '', '--gpus', `found "${id}", expected a GPU type id${suggestId(id, catalog.gpus.keys())}`);
     return gpu;
   });
+}
+
+/** A GPU list flag: at least one id, each once (a repeated id became a duplicate LP variable and a stack trace). */
+export function checkGpuList(ids: readonly string[], flag: string): void {
+  if (ids.length === 0) throw inputError('usage', '', flag, 'found an empty list, expected one or more GPU type ids, comma separated');
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw inputError('usage', '', flag, `found "${id}" twice, expected each GPU type once`);
+    seen.add(id);
+  }
 }
 
 /**
@@ -215,10 +231,14 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const seed = args.seed ?? 1;
   const durationS = args.durationS ?? DEFAULT_CHECK_SECONDS;
   const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
+  // Outputs are checked before the solve (not found unwritable after minutes of work) and never name an input.
+  const inputs = [args.mix, args.slo, args.calibration, ...(args.catalogFiles ?? [])].filter((f): f is string => f !== undefined).map((f) => resolve(ctx.cwd, f));
+  const outDir = args.out !== undefined ? prepareOutputDir(args.out, { cwd: ctx.cwd, names: PLAN_OUTPUTS, inputs }) : undefined;
+  checkMixConversations(mix, durationS, `mix ${mix.id} rates × the check's ${durationS} s`);
   const perfModelFor = createPerfModelFor(undefined, serving);
   const seeds = checkSeeds(seed, args.checkSeeds ?? DEFAULT_CHECK_SEEDS);
   const kernelModels = kernelPerfModels(catalog, perfModelFor);
-  const checker = createRobustChecker((fleet, s) => createKernelChecker({ mix, slo, perfModelFor: kernelModels, seed: s, durationSeconds: durationS })(fleet) as Promise<KernelCheckResult>, seeds);
+  const checker = createRobustChecker((fleet, s) => createInterruptibleChecker({ mix, slo, perfModelFor: kernelModels, seed: s, durationSeconds: durationS }, ctx)(fleet), seeds);
   if (ctx.stderrIsTTY && !args.json) ctx.stderr('planning and checking in the simulator…\n');
   const gpus = candidateGpus(args, catalog);
   const precisions = candidatePrecisionFlag(args, gpus);
@@ -234,7 +254,8 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...(args.solver !== undefined ? { solver: args.solver } : {}),
   };
   const check = async (fleet: Parameters<typeof checker>[0]) => {
-    if (ctx.signal.aborted) throw inputError('usage', '', '', 'interrupted');
+    // A plan's size follows the traffic: bound the fleet the kernel would build before building it.
+    checkFleetInstances(fleet, 'the planned fleet');
     return checker(fleet);
   };
   const result = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}) });
@@ -254,17 +275,20 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     inputs: {
       mix: mix.id, llm: llm.id, slo: slo.id, gpus: gpus.map((g) => g.id), ...(precisions !== undefined ? { precisions } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}), seed, check_seeds: seeds, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded) },
   };
-  if (args.out !== undefined) {
-    const outDir = resolve(ctx.cwd, args.out);
-    let sloRef = refFrom(args.slo ?? 'standard', catalog.slos.keys(), ctx.cwd, outDir);
+  throwIfInterrupted(ctx);
+  if (outDir !== undefined) {
+    const files: OutputFile[] = [];
+    let sloRef = refFrom(args.slo ?? 'standard', catalog.slos.keys(), ctx.cwd, outDir.path);
     if (inline) {
       const sloDoc = { kind: 'slo', id: 'command-line', description: slo.description, attainment: slo.attainment, targets: slo.targets.map((t) => ({ metric: t.metric, percentile: t.percentile, max: t.kind === 'absolute' ? t.maxValue : undefined })), sources: { targets: 'fleetplan plan command-line flags' } };
-      writeFileAtomic(join(outDir, 'slo.yaml'), stringify(sloDoc));
+      files.push({ name: 'slo.yaml', content: stringify(sloDoc) });
       sloRef = 'slo.yaml';
     }
-    if (result.plan) writeFileAtomic(join(outDir, 'plan.yaml'), planYaml(args, result, mix, llm.id, sloRef, seed, durationS, catalog, ctx.cwd, outDir));
-    writeFileAtomic(join(outDir, 'plan.json'), `${JSON.stringify(document, null, 2)}\n`);
-    writeFileAtomic(join(outDir, 'report.html'), renderReport(document, join(args.out, 'plan.json')));
+    // No plan → no plan.yaml: the previous run's is removed with the rest of its set (a stale one would pass validate).
+    if (result.plan) files.push({ name: 'plan.yaml', content: planYaml(args, result, mix, llm.id, sloRef, seed, durationS, catalog, ctx.cwd, outDir.path) });
+    files.push({ name: 'plan.json', content: `${JSON.stringify(document, null, 2)}\n` });
+    files.push({ name: 'report.html', content: renderReport(document, join(args.out!, 'plan.json')) });
+    outDir.write(files);
   }
   if (args.json) ctx.stdout(`${JSON.stringify(document, null, 2)}\n`);
   else ctx.stdout(renderHuman(loopJson, ctx.stdoutIsTTY) + (tiers ? describeTiers(tiers).map((l) => `${l}\n`).join('') : ''));

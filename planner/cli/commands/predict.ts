@@ -3,6 +3,7 @@
  * [--output-tokens N] [--power-cap-w N] [--json]`.
  */
 import { checkLayoutFlags, InputError, inputError, loadCatalog, suggestId, type InstanceLayout, type KvDtype, type Precision } from '../../../catalogs/index.js';
+import { resolve } from 'node:path';
 import { predictOperatingPoint, type PredictResult } from '../../../models/index.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
@@ -42,7 +43,7 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
   requireWhole('--input-tokens', args.inputTokens, 1);
   requireWhole('--output-tokens', args.outputTokens, 1);
   if (args.powerCapW !== undefined && !(args.powerCapW > 0)) throw inputError('usage', '', '--power-cap-w', `found ${args.powerCapW}, expected a positive number of watts`);
-  const catalog = loadCatalog({ userFiles: args.catalogFiles ?? [] });
+  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
   const gpu = catalog.gpus.get(args.gpu);
   if (!gpu) throw inputError('unknown_reference', '', '--gpu', `found ${JSON.stringify(args.gpu)}, expected a known GPU id${suggestId(args.gpu, catalog.gpus.keys())}`);
   const llm = catalog.llms.get(args.llm);
@@ -58,6 +59,8 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
     ...(args.precision !== undefined ? { precision: args.precision } : {}),
     ...(args.kvDtype !== undefined ? { kvDtype: args.kvDtype } : {}),
   };
+  // Tensor parallelism splits the attention heads: a degree that does not divide them is no layout (TP 1024 printed 303 kW).
+  if (llm.attentionHeads % layout.tp !== 0) throw inputError('usage', '', '--tp', `found ${layout.tp}, expected a degree that divides ${llm.id}'s ${llm.attentionHeads} attention heads`);
   const layoutIssues = checkLayoutFlags(gpu, llm, layout);
   if (layoutIssues.length > 0) throw new InputError(layoutIssues);
   const result = predictOperatingPoint(gpu, llm, layout, {

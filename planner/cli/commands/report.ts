@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { inputError, readTextFile } from '../../../catalogs/index.js';
-import { renderReport } from '../../../reports/index.js';
+import { parseResultText, renderReport } from '../../../reports/index.js';
 import { EXIT_OK, type CommandContext } from '../context.js';
 import { writeFileAtomic } from '../write-atomic.js';
 
@@ -29,6 +29,26 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** Fields every result kind writes as lists: a hand-edited `rounds: 5` must be one line, not a TypeError. */
+const LIST_FIELDS = ['rounds', 'instances', 'binding', 'cells', 'pools', 'policies', 'slos', 'steps', 'pareto'];
+
+/** Renders the result, turning a result whose fields do not have the types fleetplan writes into one line. */
+function renderChecked(text: string, file: string): string {
+  const document = parseResultText(text, file) as unknown as Record<string, unknown>;
+  for (const field of LIST_FIELDS) {
+    const value = document[field];
+    if (value !== undefined && value !== null && !Array.isArray(value)) throw inputError('schema', file, field, `found ${typeof value === 'object' ? 'an object' : `a ${typeof value}`}, expected a list (as fleetplan writes it)`);
+  }
+  try {
+    return renderReport(document, file);
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) {
+      throw inputError('schema', file, '', 'found a result whose fields do not have the types fleetplan writes (edited or from another version), expected a result file written by fleetplan');
+    }
+    throw error;
+  }
+}
+
 /** Turns the file system's refusals into one-line messages naming the output path. */
 function explainWriteError(error: unknown, shown: string): never {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -45,7 +65,7 @@ function explainWriteError(error: unknown, shown: string): never {
 export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<number> {
   const inputPath = resolve(ctx.cwd, args.input);
   const text = readTextFile(inputPath, { displayName: args.input });
-  const html = renderReport(text, args.input);
+  const html = renderChecked(text, args.input);
   let shown = args.out ?? defaultReportPath(args.input);
   let outPath = resolve(ctx.cwd, shown);
   if (isDirectory(outPath)) {
@@ -57,7 +77,7 @@ export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<
   }
   if (ctx.signal.aborted) throw Object.assign(new Error('interrupted'), { name: 'AbortError' });
   try {
-    writeFileAtomic(outPath, html, { inputs: [inputPath] });
+    writeFileAtomic(outPath, html, { inputs: [inputPath], shown });
   } catch (error) {
     if (error instanceof Error && error.name === 'InputError') throw error;
     explainWriteError(error, shown);

@@ -5,7 +5,9 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { inputError, layoutCacheKey, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet } from '../../../catalogs/index.js';
+import { checkLimit, inputError, layoutCacheKey, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet, type ReferencedFrom } from '../../../catalogs/index.js';
+import { referenceRoots, referencedFrom } from '../input-roots.js';
+import { boundedWorkload, checkFleetInstances, checkPoolsFit, checkMixConversations, checkSimulatedSeconds } from '../work-bounds.js';
 import type { Catalog, Fleet, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
 import { digestFile } from '../file-digest.js';
 import { createAzureReader, createConserveReader, createFleetplanReader, createMooncakeReader, reconstructConversations, type NumberedLine } from '../../../catalogs/traces/index.js';
@@ -14,8 +16,9 @@ import { generateConversations, simulateConversationsSliced, withPoissonArrivals
 import { fromAzureTrace, fromConserveRows, fromFleetplanTrace, fromMooncakeConversations } from '../../kernel/trace-workload.js';
 import { renderReport } from '../../../reports/index.js';
 import { startProgress } from '../progress.js';
-import { writeFileAtomic } from '../write-atomic.js';
-import { EXIT_OK, type CommandContext } from '../context.js';
+import { prepareOutputDir } from '../output-set.js';
+import { withFleetFile } from '../setup-errors.js';
+import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { runProvenance, type RunProvenance } from '../provenance.js';
 import { servingFromFlags } from '../calibration.js';
@@ -67,6 +70,24 @@ export interface PreparedSimulation {
   readonly describe: string;
   /** Version and catalog hash, echoed in the result's inputs. */
   readonly provenance: RunProvenance;
+  /** The fleet or plan file (as named and resolved), so kernel setup errors can name it and the line. */
+  readonly fleetFile?: { readonly shown: string; readonly path: string };
+}
+
+/**
+ * A trace must be a regular file: /dev/zero would be read (and hashed) forever, a FIFO blocks the open until a writer
+ * comes, and a directory fails inside the reader. Checked before anything opens it.
+ */
+export function checkTraceFile(path: string, name: string): void {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw inputError('file_not_found', name, '', code === 'EACCES' ? 'found a file this user may not read, expected a readable trace file' : 'found no such file, expected a readable trace file');
+  }
+  if (stat.isDirectory()) throw inputError('not_a_file', name, '', 'found a directory, expected a trace file');
+  if (!stat.isFile()) throw inputError('not_a_file', name, '', 'found a special file (a device, FIFO or socket), expected a regular trace file');
 }
 
 /** Reads at most the first `bytes` bytes of a file (to recognise a trace's format without reading it whole). */
@@ -87,8 +108,7 @@ function readHead(path: string, bytes = 4096): string {
  * InputError naming the line.
  */
 export function* readLinesSync(path: string, displayName: string): Generator<NumberedLine> {
-  if (!existsSync(path)) throw inputError('file_not_found', displayName, '', 'found no such file, expected a readable trace file');
-  if (!statSync(path).isFile()) throw inputError('not_a_file', displayName, '', 'found a directory, expected a trace file');
+  checkTraceFile(path, displayName);
   const fd = openSync(path, 'r');
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const buffer = Buffer.alloc(1 << 20);
@@ -166,7 +186,7 @@ export function conserveTraceWorkload(path: string, name: string, o: { ratePerS:
 function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: number): { workload: () => Iterable<ConversationSpec>; count?: number } {
   const path = resolve(ctx.cwd, args.trace!);
   const name = args.trace!;
-  if (!existsSync(path)) throw inputError('file_not_found', name, '', 'found no such file, expected a readable trace file');
+  checkTraceFile(path, name);
   const format = args.traceFormat ?? inferFormat(name, readHead(path));
   switch (format) {
     case 'fleetplan-jsonl':
@@ -182,6 +202,7 @@ function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: numbe
       const rate = args.ratePerS ?? 1;
       // Cycled so a long --duration-s can replay the trace more than once; arrivals stop at the duration.
       const cycle = args.durationS !== undefined;
+      if (cycle) checkLimit('conversations', rate * args.durationS!, { path: '--rate-per-s × --duration-s', describe: (v) => `${rate} conv/s × ${args.durationS} s = ${v < 1e15 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3)} conversations` });
       return { workload: () => conserveTraceWorkload(path, name, { ratePerS: rate, seed, cycle }), ...(cycle ? { count: Math.ceil(rate * args.durationS!) } : {}) };
     }
   }
@@ -220,32 +241,47 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
   let fleet: Fleet;
   let mixRef = args.mix;
   let sloRef = args.slo;
+  // A plan's own references resolve against its folder and stay under the directories named here; flags use the cwd.
+  let mixFrom: { cwd: string; from?: ReferencedFrom } = { cwd: ctx.cwd };
+  let sloFrom: { cwd: string; from?: ReferencedFrom } = { cwd: ctx.cwd };
   if (args.plan !== undefined) {
     const plan = loadPlanFile(resolve(ctx.cwd, args.plan), catalog, { displayName: args.plan });
+    const roots = referenceRoots(ctx, [args.plan, args.fleet, args.trace, ...(args.catalogFiles ?? [])]);
     fleet = plan.fleet;
-    mixRef ??= args.trace === undefined ? plan.mix : undefined;
-    sloRef ??= plan.slo;
+    if (mixRef === undefined && args.trace === undefined) {
+      mixRef = plan.mix;
+      mixFrom = { cwd: plan.baseDir, from: referencedFrom(plan.file, 'mix', plan.refLines.mix, roots) };
+    }
+    if (sloRef === undefined) {
+      sloRef = plan.slo;
+      sloFrom = { cwd: plan.baseDir, from: referencedFrom(plan.file, 'slo', plan.refLines.slo, roots) };
+    }
   } else fleet = loadFleetFile(resolve(ctx.cwd, args.fleet!), catalog, { displayName: args.fleet });
   if (mixRef === undefined && args.trace === undefined) throw inputError('usage', '', '--mix/--trace', 'found neither, expected --mix or --trace (or a plan that names its mix)');
   const seed = args.seed ?? 1;
-  const slo: SloSet | undefined = sloRef === undefined ? undefined : resolveSloSet(sloRef, catalog, { cwd: ctx.cwd });
+  const slo: SloSet | undefined = sloRef === undefined ? undefined : resolveSloSet(sloRef, catalog, sloFrom);
   const extraInputs: string[] = slo !== undefined ? [JSON.stringify(slo)] : [];
+  checkFleetInstances(fleet, args.plan ?? args.fleet ?? '');
   const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
   const perfModelFor = createPerfModelCache(catalog, serving);
+  checkPoolsFit(fleet, perfModelFor, (gpu) => catalog.gpus.get(gpu)!.memoryBytes, args.plan ?? args.fleet ?? '');
   let workload: () => Iterable<ConversationSpec>;
   let expected: number | undefined;
   let describe: string;
   let durationSeconds = args.durationS;
+  if (durationSeconds !== undefined) checkSimulatedSeconds(durationSeconds, '--duration-s');
   if (args.trace !== undefined) {
     const t = buildTraceWorkload(args, ctx, seed);
     extraInputs.push(`trace ${digestFile(resolve(ctx.cwd, args.trace))}`);
-    workload = t.workload;
+    const traceName = args.trace;
+    workload = () => boundedWorkload(t.workload(), traceName);
     expected = t.count;
     describe = `trace ${args.trace}`;
   } else {
-    const mix = withRate(resolveMix(mixRef!, catalog, { cwd: ctx.cwd }), args.ratePerS);
+    const mix = withRate(resolveMix(mixRef!, catalog, mixFrom), args.ratePerS);
     extraInputs.push(JSON.stringify(mix));
     durationSeconds ??= 600;
+    checkMixConversations(mix, durationSeconds, args.ratePerS !== undefined ? '--rate-per-s × --duration-s' : `mix ${mix.id} rates × --duration-s`);
     const until = durationSeconds;
     workload = () => generateConversations(mix, { seed, durationSeconds: until });
     expected = Math.ceil(mix.classes.reduce((s, c) => s + c.arrivalRatePerSecond, 0) * until);
@@ -262,7 +298,8 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
     ...(args.preemption !== undefined ? { preemption: args.preemption } : {}),
     ...(args.mode !== undefined ? { mode: args.mode } : {}),
   };
-  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog, extraInputs, loaded) };
+  const fleetShown = args.plan ?? args.fleet!;
+  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog, extraInputs, loaded), fleetFile: { shown: fleetShown, path: resolve(ctx.cwd, fleetShown) } };
 }
 
 /** Lets the event loop turn (a SIGINT handler, a progress redraw) between kernel slices. */
@@ -278,7 +315,7 @@ export async function runPrepared(prepared: PreparedSimulation, policy: PolicyNa
   const bar = expected !== undefined ? startProgress(ctx, { label, total: expected, unit: 'conversations' }) : undefined;
   const started = performance.now();
   try {
-    const result = await simulateConversationsSliced(
+    const result = await withFleetFile(prepared.fleetFile?.shown, prepared.fleetFile?.path, () => simulateConversationsSliced(
       prepared.fleet,
       prepared.workload(),
       prepared.perfModelFor,
@@ -289,7 +326,7 @@ export async function runPrepared(prepared: PreparedSimulation, policy: PolicyNa
         ...(bar !== undefined ? { progressEveryConversations: 500, onProgress: (_t: number, arrived: number) => bar.update(arrived) } : {}),
       },
       { yieldNow: yieldToEventLoop },
-    );
+    ));
     result.wall_s = Number(((performance.now() - started) / 1000).toFixed(3));
     return result;
   } finally {
@@ -346,22 +383,26 @@ export function inputsOf(args: WorkloadArgs, prepared: PreparedSimulation): Reco
 
 /** Input files whose overwrite by --out must be refused. */
 export function inputPaths(args: WorkloadArgs, ctx: CommandContext): string[] {
-  return [args.plan, args.fleet, args.mix, args.trace].filter((p): p is string => p !== undefined).map((p) => resolve(ctx.cwd, p));
+  return [args.plan, args.fleet, args.mix, args.trace, args.slo, args.calibration, ...(args.catalogFiles ?? [])].filter((p): p is string => p !== undefined).map((p) => resolve(ctx.cwd, p));
 }
 
 /** `fleetplan simulate`: exit 0 after printing; bad input throws InputError (exit 2 in main). */
 export async function runSimulate(args: SimulateArgs, ctx: CommandContext): Promise<number> {
+  const outDir = args.out !== undefined ? prepareOutputDir(args.out, { cwd: ctx.cwd, names: ['result.json', 'report.html'], inputs: inputPaths(args, ctx) }) : undefined;
   const prepared = prepareSimulation(args, ctx);
   const policy = args.policy ?? 'conserve';
   const result = await runPrepared(prepared, policy, ctx, policy);
-  if (args.out !== undefined) {
+  if (outDir !== undefined) {
     const doc = toSimulationDocument(result, inputsOf(args, prepared));
-    const dir = resolve(ctx.cwd, args.out);
-    writeFileAtomic(join(dir, 'result.json'), `${JSON.stringify(doc, null, 2)}\n`, { inputs: inputPaths(args, ctx) });
-    writeFileAtomic(join(dir, 'report.html'), renderReport(doc, 'result.json'));
+    outDir.write([{ name: 'result.json', content: `${JSON.stringify(doc, null, 2)}\n` }, { name: 'report.html', content: renderReport(doc, 'result.json') }]);
   }
   // The metrics object DESIGN.md names, plus what it was run on (version and input hash, like every other result).
   if (args.json) ctx.stdout(`${JSON.stringify({ ...result, inputs: inputsOf(args, prepared) }, null, 2)}\n`);
   else ctx.stdout(renderResult(result, ctx.stdoutIsTTY));
+  // Every conversation rejected (each needs more KV than any engine holds): the zeros above measure nothing.
+  if (result.counts.arrived > 0 && result.rejected >= result.counts.arrived) {
+    ctx.stderr(`fleetplan: every one of the ${result.counts.arrived} conversations was rejected (each needs more KV cache than any engine of the fleet holds); the latencies above measure nothing\n`);
+    return EXIT_FAILS;
+  }
   return EXIT_OK;
 }

@@ -89,7 +89,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--objective <name>', description: 'what to minimise', choices: ['tco', 'energy', 'gpus'], default: 'tco' },
       { flags: '--power-cap-kw <n>', description: 'facility cap on GPU power, kW', parse: numberFlag({ exclusiveMin: 0 }) as never },
       { flags: '--budget-usd <n>', description: 'budget over the horizon, USD', parse: numberFlag({ exclusiveMin: 0 }) as never },
-      { flags: '--horizon-years <n>', description: 'TCO horizon in years', parse: numberFlag({ exclusiveMin: 0 }) as never, default: 3 },
+      { flags: '--horizon-years <n>', description: 'TCO horizon in years (at most 100)', parse: numberFlag({ exclusiveMin: 0, max: 100 }) as never, default: 3 },
       { flags: '--solver <name>', description: 'LP/MILP backend', choices: ['jslp', 'highs'] },
       { flags: '--pareto', description: 'also compute the cost–energy Pareto front' },
       { flags: '--no-trim', description: 'keep the first plan that holds (default: remove instances while it still holds, half a pool first, halving on a miss, up to 8 kernel checks, then look for a cheaper fleet)' },

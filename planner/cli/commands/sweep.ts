@@ -7,8 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { inputError, loadCatalog, readTextFile, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
+import { inputError, loadCatalog, parseStructuredText, readTextFile, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
 import { enumerateCells, parseGridSpec, parseShard, selectShard, type GridSpec } from '../../sweep/grid.js';
 import { mergeShards, toShardDocument } from '../../sweep/merge.js';
 import type { ScenarioBase } from '../../sweep/scenario.js';
@@ -16,6 +15,10 @@ import { runCells } from '../../sweep/threads.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
+import { prepareOutputFile } from '../output-set.js';
+import { referenceRoots, referencedFrom } from '../input-roots.js';
+import { checkMixConversations } from '../work-bounds.js';
+import { throwIfInterrupted } from '../interruptible.js';
 
 export interface SweepArgs {
   readonly grid: string;
@@ -26,10 +29,11 @@ export interface SweepArgs {
   readonly catalogFiles?: readonly string[];
 }
 
-function baseFor(spec: GridSpec, gridPath: string, args: SweepArgs, cwd: string): ScenarioBase {
-  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(cwd, f)) });
+function baseFor(spec: GridSpec, lines: { mix?: number; slo?: number }, gridPath: string, args: SweepArgs, ctx: CommandContext): ScenarioBase {
+  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
   const gridDir = dirname(gridPath);
-  const mix = resolveMix(spec.mix, catalog, { cwd: gridDir, flag: 'mix' });
+  const roots = referenceRoots(ctx, [args.grid, ...(args.catalogFiles ?? [])]);
+  const mix = resolveMix(spec.mix, catalog, { cwd: gridDir, flag: 'mix', from: referencedFrom(args.grid, 'mix', lines.mix, roots) });
   const llmId = spec.llm ?? mix.llm;
   const llm = llmId === undefined ? undefined : catalog.llms.get(llmId);
   if (!llm) throw inputError('unknown_reference', gridPath, 'llm', `found ${JSON.stringify(llmId)}, expected an LLM id${llmId ? suggestId(llmId, catalog.llms.keys()) : ''}`);
@@ -40,7 +44,7 @@ function baseFor(spec: GridSpec, gridPath: string, args: SweepArgs, cwd: string)
   });
   return {
     mix,
-    slo: resolveSloSet(spec.slo, catalog, { cwd: gridDir, flag: 'slo' }),
+    slo: resolveSloSet(spec.slo, catalog, { cwd: gridDir, flag: 'slo', from: referencedFrom(args.grid, 'slo', lines.slo, roots) }),
     datacenter: catalog.datacenters.get('default')!,
     gpus,
     llm,
@@ -56,25 +60,29 @@ function baseFor(spec: GridSpec, gridPath: string, args: SweepArgs, cwd: string)
 /** `fleetplan sweep`. */
 export async function runSweep(args: SweepArgs, ctx: CommandContext): Promise<number> {
   const gridPath = resolve(ctx.cwd, args.grid);
+  const inputs = [gridPath, ...(args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f))];
+  const outPath = args.out !== undefined ? prepareOutputFile(args.out, { cwd: ctx.cwd, inputs, flag: '--out' }) : undefined;
   const text = readTextFile(gridPath, { displayName: args.grid });
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (error) {
-    throw inputError('invalid_value', args.grid, '', `found invalid YAML (${(error as Error).message.split('\n')[0]}), expected a sweep grid`);
-  }
-  const spec = parseGridSpec(doc, args.grid);
+  const parsed = parseStructuredText(text, args.grid);
+  const spec = parseGridSpec(parsed.value, args.grid);
+  const lines = { mix: parsed.lineOf(['mix']), slo: parsed.lineOf(['slo']) };
   const shard = args.shard !== undefined ? parseShard(args.shard) : { index: 1, count: 1 };
-  const base = baseFor(spec, gridPath, args, ctx.cwd);
+  const base = baseFor(spec, lines, gridPath, args, ctx);
   const cells = selectShard(enumerateCells(spec), shard);
-  const threads = args.threads ?? Math.max(1, Math.min(availableParallelism(), cells.length));
+  if (spec.check) {
+    const maxRate = Math.max(...cells.map((c) => c.scales.rate_scale), 1);
+    checkMixConversations({ ...base.mix, classes: base.mix.classes.map((c) => ({ ...c, arrivalRatePerSecond: c.arrivalRatePerSecond * maxRate })) }, spec.durationS, `${args.grid}: the largest rate_scale × mix rates × duration_s`);
+  }
+  // Worker threads by default even for one cell: a worker can be stopped mid-cell by Ctrl-C (--threads 1 stops between cells).
+  const threads = args.threads ?? Math.max(2, Math.min(availableParallelism(), cells.length));
   const progress = ctx.stderrIsTTY ? (done: number, total: number) => ctx.stderr(`\rcells ${done}/${total}`) : undefined;
-  const results = await runCells(base, cells, threads, progress);
+  const results = await runCells(base, cells, threads, progress, ctx.signal);
+  throwIfInterrupted(ctx);
   if (progress) ctx.stderr('\n');
   const shardDoc = toShardDocument(spec, shard, results);
   const document = args.shard !== undefined ? shardDoc : mergeShards([{ file: args.grid, doc: shardDoc }]);
   const body = `${JSON.stringify(document, null, 2)}\n`;
-  if (args.out !== undefined) writeFileAtomic(resolve(ctx.cwd, args.out), body, { inputs: [gridPath] });
+  if (outPath !== undefined) writeFileAtomic(outPath, body, { inputs, shown: args.out });
   if (args.json) ctx.stdout(body);
   else {
     const rows = results.map((r) => [String(r.index), ...Object.values(r.scales).map(String), r.ok ? Math.round(r.tco_usd!).toLocaleString('en-US') : '—', r.ok ? r.j_per_output_token!.toFixed(3) : '—', r.ok ? String(r.gpus) : '—', r.holds === null ? (r.ok ? 'unchecked' : 'no plan') : r.holds ? 'holds' : 'misses']);

@@ -6,12 +6,16 @@
 import { resolve } from 'node:path';
 import { loadCatalog, loadPlanFile, resolveMix, resolveSloSet } from '../../../catalogs/index.js';
 import type { SimulationResult } from '../../kernel/index.js';
-import { simulateForCheck } from '../../check/kernel-check.js';
+import { simulateForCheckInterruptible, throwIfInterrupted } from '../interruptible.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { writeFileAtomic } from '../write-atomic.js';
+import { prepareOutputFile } from '../output-set.js';
+import { withFleetFile } from '../setup-errors.js';
 import { DEFAULT_CHECK_SECONDS, kernelPerfModels } from './plan.js';
 import { runProvenance } from '../provenance.js';
+import { referenceRoots, referencedFrom } from '../input-roots.js';
+import { checkFleetInstances, checkMixConversations } from '../work-bounds.js';
 import { servingFromFlags } from '../calibration.js';
 import type { Backend } from '../../../models/serving/runs.js';
 
@@ -91,17 +95,23 @@ export function toJunit(planName: string, verdicts: readonly Verdict[], wallSeco
 export async function runValidate(args: ValidateArgs, ctx: CommandContext): Promise<number> {
   const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
   const planPath = resolve(ctx.cwd, args.plan);
+  const inputs = [planPath, ...[args.mix, args.slo, ...(args.catalogFiles ?? [])].filter((f): f is string => f !== undefined).map((f) => resolve(ctx.cwd, f))];
+  const junitPath = args.junit !== undefined ? prepareOutputFile(args.junit, { cwd: ctx.cwd, inputs, flag: '--junit' }) : undefined;
   const plan = loadPlanFile(planPath, catalog, { displayName: args.plan });
   // The plan's own references resolve against its folder; flags against the working directory.
-  const mix = args.mix !== undefined ? resolveMix(args.mix, catalog, { cwd: ctx.cwd }) : resolveMix(plan.mix, catalog, { cwd: plan.baseDir });
-  const slo = args.slo !== undefined ? resolveSloSet(args.slo, catalog, { cwd: ctx.cwd }) : resolveSloSet(plan.slo, catalog, { cwd: plan.baseDir });
+  const roots = referenceRoots(ctx, [args.plan, ...(args.catalogFiles ?? [])]);
+  const mix = args.mix !== undefined ? resolveMix(args.mix, catalog, { cwd: ctx.cwd }) : resolveMix(plan.mix, catalog, { cwd: plan.baseDir, from: referencedFrom(plan.file, 'mix', plan.refLines.mix, roots) });
+  const slo = args.slo !== undefined ? resolveSloSet(args.slo, catalog, { cwd: ctx.cwd }) : resolveSloSet(plan.slo, catalog, { cwd: plan.baseDir, from: referencedFrom(plan.file, 'slo', plan.refLines.slo, roots) });
   const seed = args.seed ?? plan.seed ?? 1;
   const durationS = args.durationS ?? plan.durationSeconds ?? DEFAULT_CHECK_SECONDS;
+  checkMixConversations(mix, durationS, `mix ${mix.id} rates × ${args.durationS !== undefined ? '--duration-s' : 'the plan\'s duration_s'}`);
+  checkFleetInstances(plan.fleet, args.plan);
   const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
-  const simulation = simulateForCheck(plan.fleet, { mix, slo, perfModelFor: kernelPerfModels(catalog, createPerfModelFor(undefined, serving)), seed, durationSeconds: durationS });
+  const simulation = await withFleetFile(args.plan, planPath, () => simulateForCheckInterruptible(plan.fleet, { mix, slo, perfModelFor: kernelPerfModels(catalog, createPerfModelFor(undefined, serving)), seed, durationSeconds: durationS }, ctx));
+  throwIfInterrupted(ctx);
   const verdicts = verdictsOf(simulation);
   const holds = simulation.slo?.met ?? verdicts.every((v) => v.pass);
-  if (args.junit !== undefined) writeFileAtomic(resolve(ctx.cwd, args.junit), toJunit(args.plan, verdicts), { inputs: [planPath] });
+  if (junitPath !== undefined) writeFileAtomic(junitPath, toJunit(args.plan, verdicts), { inputs, shown: args.junit });
   const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded) } };
   if (args.json) ctx.stdout(`${JSON.stringify(document, null, 2)}\n`);
   else ctx.stdout(`${verdicts.map(describe).join('\n')}\n${holds ? 'the plan holds' : 'the plan does not hold'}\n`);

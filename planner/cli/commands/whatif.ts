@@ -6,8 +6,11 @@
  * never waiting for input. Exit 0 when the final plan holds (or the interactive session ends), 1 when it does not.
  */
 import { performance } from 'node:perf_hooks';
-import { resolve } from 'node:path';
-import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type ReferencedFrom } from '../../../catalogs/index.js';
+import { referenceRoots, referencedFrom } from '../input-roots.js';
+import { checkMixConversations } from '../work-bounds.js';
+import { interruptibleSimulate, throwIfInterrupted } from '../interruptible.js';
 import type { Catalog, SloMetric } from '../../../catalogs/types.js';
 import { renderReport } from '../../../reports/index.js';
 import type { PolicyName } from '../../kernel/index.js';
@@ -24,7 +27,8 @@ import { EXIT_BAD_INPUT, EXIT_FAILS, EXIT_OK, type CommandContext } from '../con
 import { startProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
-import { kernelPerfModels } from './plan.js';
+import { prepareOutputFile } from '../output-set.js';
+import { checkGpuList, kernelPerfModels } from './plan.js';
 
 export interface WhatIfArgs {
   readonly mix?: string;
@@ -114,16 +118,31 @@ export function changesFromFlags(args: WhatIfArgs): WhatIfChange[] {
 /** The starting inputs: flags win over a saved plan, which wins over the scenario file's start. */
 function startInputs(args: WhatIfArgs, fromScript: Partial<WhatIfInputs>, catalog: Catalog, ctx: CommandContext): { inputs: WhatIfInputs; base: WhatIfBase } {
   const plan = args.plan !== undefined ? loadPlanFile(resolve(ctx.cwd, args.plan), catalog, { displayName: args.plan }) : undefined;
-  const asRef = (ref: string, ids: Iterable<string>, cwd: string) => ([...ids].includes(ref) ? ref : resolve(cwd, ref));
-  const mixRef = args.mix ?? (plan ? asRef(plan.mix, catalog.mixes.keys(), plan.baseDir) : fromScript.mix !== undefined ? asRef(fromScript.mix, catalog.mixes.keys(), ctx.cwd) : undefined);
-  if (mixRef === undefined) usage('--mix', 'found nothing, expected a mix id or file (or --plan, or a --script whose start names one)');
-  const sloRef = args.slo ?? (plan ? asRef(plan.slo, catalog.slos.keys(), plan.baseDir) : fromScript.slo !== undefined ? asRef(fromScript.slo, catalog.slos.keys(), ctx.cwd) : 'standard');
-  const mix = resolveMix(mixRef, catalog, { cwd: ctx.cwd });
-  const slo = resolveSloSet(sloRef, catalog, { cwd: ctx.cwd });
+  // References resolve against the file that holds them (the plan's or the script's folder) and stay under the
+  // directories named on the command line; flags resolve against the working directory. File references are kept
+  // absolute in the session and written relative to the saved scenario's folder (writeScenario).
+  const roots = referenceRoots(ctx, [args.plan, args.script, ...(args.catalogFiles ?? [])]);
+  const scriptDir = args.script !== undefined ? dirname(resolve(ctx.cwd, args.script)) : ctx.cwd;
+  const pick = (field: 'mix' | 'slo', flag: string | undefined, ids: Iterable<string>, fallback?: string): { ref: string; from?: ReferencedFrom } | undefined => {
+    const asRef = (ref: string, cwd: string) => ([...ids].includes(ref) || !/[\\/]|\.(ya?ml|json)$/i.test(ref) ? ref : resolve(cwd, ref));
+    if (flag !== undefined) return { ref: asRef(flag, ctx.cwd) };
+    if (plan) return { ref: asRef(plan[field], plan.baseDir), from: referencedFrom(plan.file, field, plan.refLines[field], roots) };
+    const scripted = fromScript[field];
+    if (scripted !== undefined) return { ref: asRef(scripted, scriptDir), from: referencedFrom(args.script ?? '', `start.${field}`, undefined, roots) };
+    return fallback === undefined ? undefined : { ref: fallback };
+  };
+  const mixPick = pick('mix', args.mix, catalog.mixes.keys());
+  if (mixPick === undefined) usage('--mix', 'found nothing, expected a mix id or file (or --plan, or a --script whose start names one)');
+  const sloPick = pick('slo', args.slo, catalog.slos.keys(), 'standard')!;
+  const mixRef = mixPick.ref;
+  const sloRef = sloPick.ref;
+  const mix = resolveMix(mixRef, catalog, { cwd: ctx.cwd, ...(mixPick.from ? { from: mixPick.from } : {}) });
+  const slo = resolveSloSet(sloRef, catalog, { cwd: ctx.cwd, ...(sloPick.from ? { from: sloPick.from } : {}) });
   const llm = args.llm ?? plan?.fleet.instances[0]?.llm ?? fromScript.llm ?? mix.llm;
   if (llm === undefined) usage('--llm', `found nothing, expected an LLM id (mix ${mix.id} names none)`);
   if (!catalog.llms.has(llm)) throw inputError('unknown_reference', '', '--llm', `found "${llm}", expected an LLM id${suggestId(llm, catalog.llms.keys())}`);
   const gpus = args.gpus ?? (plan ? [...new Set(plan.fleet.instances.map((i) => i.gpu))] : fromScript.gpus ?? [...catalog.gpus.keys()]);
+  if (args.gpus !== undefined) checkGpuList(args.gpus, '--gpus');
   for (const g of gpus) if (!catalog.gpus.has(g)) throw inputError('unknown_reference', '', '--gpus', `found "${g}", expected a GPU type id${suggestId(g, catalog.gpus.keys())}`);
   const inputs: WhatIfInputs = {
     mix: mixRef, slo: sloRef, llm, gpus, rateScale: {}, sloTargets: [], prices: {},
@@ -139,7 +158,9 @@ async function replanState(session: Pick<Session, 'base' | 'models' | 'ctx'>, in
   const t0 = performance.now();
   const bar = startProgress(session.ctx, { label: 'checking', total: inputs.checkDurationS, unit: 's simulated' });
   try {
-    const result = await replan(materialize(inputs, session.base), session.models, { policy: inputs.policy, seed: inputs.seed, checkDurationS: inputs.checkDurationS, ...(previous?.loop.holds && previous.loop.plan ? { previous: previous.loop.plan } : {}), onProgress: (t) => bar.update(t) });
+    const materialized = materialize(inputs, session.base);
+    checkMixConversations(materialized.mix, inputs.checkDurationS, 'the scaled mix rates × check_duration_s');
+    const result = await replan(materialized, session.models, { policy: inputs.policy, seed: inputs.seed, checkDurationS: inputs.checkDurationS, ...(previous?.loop.holds && previous.loop.plan ? { previous: previous.loop.plan } : {}), onProgress: (t) => bar.update(t), simulate: interruptibleSimulate(session.ctx) });
     return { result, seconds: (performance.now() - t0) / 1000 };
   } finally {
     bar.stop();
@@ -215,21 +236,28 @@ export function currentDocument(session: Session) {
   };
 }
 
-export function writeScenario(session: Session, file: string): string {
+export function writeScenario(session: Session, file: string, inputs: readonly string[] = []): string {
   const path = resolve(session.ctx.cwd, file);
-  writeFileAtomic(path, scenarioToYaml(session.state));
+  // File references are absolute in the session; the scenario holds them relative to its own folder.
+  const rel = (ref: string) => (isAbsolute(ref) ? relative(dirname(path), ref) || ref : ref);
+  const state = session.state.inputs;
+  writeFileAtomic(path, scenarioToYaml({ ...session.state, inputs: { ...state, mix: rel(state.mix), slo: rel(state.slo) } }), { inputs, shown: file });
   return path;
 }
 
-export function writeSessionReport(session: Session, file: string): string {
+export function writeSessionReport(session: Session, file: string, inputs: readonly string[] = []): string {
   const path = resolve(session.ctx.cwd, file);
-  writeFileAtomic(path, renderReport(currentDocument(session), file));
+  writeFileAtomic(path, renderReport(currentDocument(session), file), { inputs, shown: file });
   return path;
 }
 
 /** `fleetplan whatif`. */
 export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<number> {
   const flagChanges = changesFromFlags(args);
+  // --save never overwrites --script (or any input); both outputs are checked before the first re-plan.
+  const inputs = [args.script, args.plan, args.mix, args.slo, ...(args.catalogFiles ?? [])].filter((f): f is string => f !== undefined).map((f) => resolve(ctx.cwd, f));
+  if (args.save !== undefined) prepareOutputFile(args.save, { cwd: ctx.cwd, inputs, flag: '--save' });
+  if (args.report !== undefined) prepareOutputFile(args.report, { cwd: ctx.cwd, inputs: args.save !== undefined ? [...inputs, resolve(ctx.cwd, args.save)] : inputs, flag: '--report' });
   const scenario = args.script !== undefined ? parseScenario(readTextFile(resolve(ctx.cwd, args.script)), args.script) : undefined;
   const batch = scenario !== undefined || flagChanges.length > 0 || args.save !== undefined || args.report !== undefined || Boolean(args.json);
   if (!batch) {
@@ -244,13 +272,14 @@ export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<
   const steps: Array<{ change: string } & ReturnType<typeof snapshotToJson>> = [];
   for (const change of [...(scenario?.changes ?? []), ...flagChanges]) {
     // Ctrl-C between steps: main reports "interrupted; no output was written" (files are written only at the end).
-    if (ctx.signal.aborted) throw Object.assign(new Error('interrupted'), { name: 'AbortError' });
+    throwIfInterrupted(ctx);
     await stepSession(session, change, { quiet: Boolean(args.json) });
     steps.push({ change: describeChange(change), ...snapshotToJson(session.snapshots[session.snapshots.length - 1]!) });
   }
+  throwIfInterrupted(ctx);
   const written: string[] = [];
-  if (args.save !== undefined) written.push(`scenario: ${writeScenario(session, args.save)}`);
-  if (args.report !== undefined) written.push(`report: ${writeSessionReport(session, args.report)}`);
+  if (args.save !== undefined) written.push(`scenario: ${writeScenario(session, args.save, inputs)}`);
+  if (args.report !== undefined) written.push(`report: ${writeSessionReport(session, args.report, inputs)}`);
   const final = session.snapshots[session.snapshots.length - 1]!;
   if (args.json) {
     ctx.stdout(`${JSON.stringify({ kind: 'whatif', format_version: 1, start: snapshotToJson(session.snapshots[0]!), steps, final: snapshotToJson(final), plan: currentDocument(session) }, null, 2)}\n`);

@@ -35,6 +35,6 @@ describe('detectResultKind()', () => {
   });
 
   it('parseResultText() reports text that is not JSON as a syntax issue naming the file', () => {
-    expect(() => parseResultText('plan: yes', 'plan.yaml')).toThrow(/^plan\.yaml: found text that is not JSON .*expected a fleetplan result/);
+    expect(() => parseResultText('plan: yes', 'plan.yaml')).toThrow(/^plan\.yaml: found text that is not JSON(?: \(at byte \d+\))?, expected a fleetplan result/);
   });
 });
