@@ -144,7 +144,7 @@ export async function runCatalog(args: CatalogArgs, ctx: CommandContext): Promis
     }
     sections = [args.section as CatalogSection];
   }
-  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
+  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => (ctx.cwd === process.cwd() ? f : resolve(ctx.cwd, f))) /* as named when the cwd is the process's: messages show the user's path */ });
   if (args.json) {
     ctx.stdout(JSON.stringify(catalogToJson(catalog, sections), null, 2) + '\n');
     return 0;

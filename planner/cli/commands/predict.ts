@@ -43,7 +43,7 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
   requireWhole('--input-tokens', args.inputTokens, 1);
   requireWhole('--output-tokens', args.outputTokens, 1);
   if (args.powerCapW !== undefined && !(args.powerCapW > 0)) throw inputError('usage', '', '--power-cap-w', `found ${args.powerCapW}, expected a positive number of watts`);
-  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
+  const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => (ctx.cwd === process.cwd() ? f : resolve(ctx.cwd, f))) /* as named when the cwd is the process's: messages show the user's path */ });
   const gpu = catalog.gpus.get(args.gpu);
   if (!gpu) throw inputError('unknown_reference', '', '--gpu', `found ${JSON.stringify(args.gpu)}, expected a known GPU id${suggestId(args.gpu, catalog.gpus.keys())}`);
   const llm = catalog.llms.get(args.llm);
