@@ -12,18 +12,18 @@
  */
 import { loadBuiltinCatalog } from '../catalogs/index.js';
 import type { InstancePool, Mix } from '../catalogs/types.js';
-import { createKernelChecker } from '../planner/kernel-check.js';
-import { planAndCheck } from '../planner/loop.js';
+import { createKernelChecker } from '../planner/check/kernel-check.js';
+import { planAndCheck } from '../planner/check/loop.js';
 import { DEFAULT_TRIM_CHECKS } from '../planner/cli/commands/plan.js';
-import { deriveDemand } from '../planner/demand.js';
-import { formulatePlan } from '../planner/formulate.js';
+import { deriveDemand } from '../planner/demand/demand.js';
+import { formulatePlan } from '../planner/milp/formulate.js';
 import { resolveOptions } from '../planner/options.js';
-import { createPerfModelFor } from '../planner/perf-adapter.js';
-import { planFleet } from '../planner/plan.js';
-import { enumeratePools } from '../planner/pools.js';
-import { solveModel } from '../planner/solve.js';
-import { solveWithJsLp } from '../planner/solvers/jslp.js';
-import { solveWithHighs } from '../planner/solvers/highs.js';
+import { createPerfModelFor } from '../planner/demand/perf-adapter.js';
+import { planFleet } from '../planner/milp/plan.js';
+import { enumeratePools } from '../planner/demand/pools.js';
+import { solveModel } from '../planner/milp/solve.js';
+import { solveWithJsLp } from '../planner/milp/solvers/jslp.js';
+import { solveWithHighs } from '../planner/milp/solvers/highs.js';
 import type { PlanOptions, PlanRequest } from '../planner/types.js';
 
 const quick = process.argv.includes('--quick');

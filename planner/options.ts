@@ -4,7 +4,7 @@
 import type { Role } from '../catalogs/types.js';
 import type { LinkModel } from '../models/types.js';
 import type { Objective, PlanCut, PlanOptions } from './types.js';
-import type { SolverName } from './solve.js';
+import type { SolverName } from './milp/solve.js';
 import { DEFAULT_MAX_DECODE_BATCH } from './kernel/types.js';
 
 export interface ResolvedOptions {

@@ -4,7 +4,7 @@
  */
 import type { Datacenter, GpuSpec, InstancePool, LlmSpec, Mix, Role, SloSet } from '../catalogs/types.js';
 import type { LinkModel, PerfModel } from '../models/types.js';
-import type { SolverInfo, SolverName } from './solve.js';
+import type { SolverInfo, SolverName } from './milp/solve.js';
 
 /** The model factory the planner is given; undefined means the LLM does not fit this GPU at this TP. */
 export type PerfModelFor = (gpu: GpuSpec, llm: LlmSpec, tp: number, powerCapWatts?: number) => PerfModel | undefined;

@@ -4,10 +4,10 @@
  * result on any thread, which is what makes sharded runs merge into the unsharded one byte for byte.
  */
 import type { Datacenter, GpuSpec, InstancePool, LlmSpec, Mix, SloSet } from '../../catalogs/types.js';
-import { createKernelChecker } from '../kernel-check.js';
-import { planAndCheck } from '../loop.js';
-import { createPerfModelFor } from '../perf-adapter.js';
-import { planFleet } from '../plan.js';
+import { createKernelChecker } from '../check/kernel-check.js';
+import { planAndCheck } from '../check/loop.js';
+import { createPerfModelFor } from '../demand/perf-adapter.js';
+import { planFleet } from '../milp/plan.js';
 import type { Objective, Plan, PlanRequest } from '../types.js';
 import type { AxisName, Cell, SweepMetric } from './grid.js';
 

@@ -6,11 +6,11 @@
 import type { Fleet, InstancePool, LlmSpec } from '../../catalogs/types.js';
 import type { PerfModel } from '../../models/types.js';
 import { generateConversations, simulateConversations, type PolicyName, type SimulationResult } from '../kernel/index.js';
-import { toCheckResult, type KernelCheckResult } from '../kernel-check.js';
-import { planAndCheck, type LoopResult } from '../loop.js';
+import { toCheckResult, type KernelCheckResult } from '../check/kernel-check.js';
+import { planAndCheck, type LoopResult } from '../check/loop.js';
 import type { PerfModelFor } from '../types.js';
 import type { Materialized } from './materialize.js';
-import { effectivePolicy } from '../check-policy.js';
+import { effectivePolicy } from '../check/check-policy.js';
 
 export interface ReplanModels {
   readonly llm: LlmSpec;

@@ -3,9 +3,9 @@
  * only by "the integer part alone already costs more than the bound"), solve the continuous rest as an LP with
  * HiGHS, keep the best. Assumes continuous objective coefficients ≥ 0 (true of the planner's models).
  */
-import type { LpModel } from '../../planner/lp-model.js';
-import { solveWithHighs } from '../../planner/solvers/highs.js';
-import { verifySolution } from '../../planner/verify.js';
+import type { LpModel } from '../../planner/milp/lp-model.js';
+import { solveWithHighs } from '../../planner/milp/solvers/highs.js';
+import { verifySolution } from '../../planner/milp/verify.js';
 
 export interface BruteForceResult {
   readonly objective: number; // Infinity when infeasible

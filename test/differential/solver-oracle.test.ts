@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { deriveDemand } from '../../planner/demand.js';
-import { formulatePlan } from '../../planner/formulate.js';
-import { relaxModel, type LpModel } from '../../planner/lp-model.js';
+import { deriveDemand } from '../../planner/demand/demand.js';
+import { formulatePlan } from '../../planner/milp/formulate.js';
+import { relaxModel, type LpModel } from '../../planner/milp/lp-model.js';
 import { resolveOptions } from '../../planner/options.js';
-import { solveModel } from '../../planner/solve.js';
-import { enumeratePools } from '../../planner/pools.js';
-import { solveWithHighs } from '../../planner/solvers/highs.js';
-import { solveWithJsLp } from '../../planner/solvers/jslp.js';
-import { snapIntegers, verifySolution } from '../../planner/verify.js';
+import { solveModel } from '../../planner/milp/solve.js';
+import { enumeratePools } from '../../planner/demand/pools.js';
+import { solveWithHighs } from '../../planner/milp/solvers/highs.js';
+import { solveWithJsLp } from '../../planner/milp/solvers/jslp.js';
+import { snapIntegers, verifySolution } from '../../planner/milp/verify.js';
 import { randomInstance } from '../unit/planner/random-instance.js';
 import { boxSize, bruteForce } from './brute-force.js';
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deriveDemand } from '../../planner/demand.js';
+import { deriveDemand } from '../../planner/demand/demand.js';
 import { resolveOptions } from '../../planner/options.js';
-import { planFleet } from '../../planner/plan.js';
-import { enumeratePools } from '../../planner/pools.js';
+import { planFleet } from '../../planner/milp/plan.js';
+import { enumeratePools } from '../../planner/demand/pools.js';
 import type { PlanOutcome, Plan } from '../../planner/types.js';
 import { randomInstance, type RandomInstance } from '../unit/planner/random-instance.js';
 

@@ -6,8 +6,8 @@
 import { resolve } from 'node:path';
 import { loadCatalog, loadPlanFile, resolveMix, resolveSloSet } from '../../../catalogs/index.js';
 import type { SimulationResult } from '../../kernel/index.js';
-import { simulateForCheck } from '../../kernel-check.js';
-import { createPerfModelFor } from '../../perf-adapter.js';
+import { simulateForCheck } from '../../check/kernel-check.js';
+import { createPerfModelFor } from '../../demand/perf-adapter.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { DEFAULT_CHECK_SECONDS, kernelPerfModels } from './plan.js';

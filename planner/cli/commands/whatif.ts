@@ -11,8 +11,8 @@ import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolv
 import type { Catalog, SloMetric } from '../../../catalogs/types.js';
 import { renderReport } from '../../../reports/index.js';
 import type { PolicyName } from '../../kernel/index.js';
-import { createPerfModelFor } from '../../perf-adapter.js';
-import { loopToJson } from '../../plan-json.js';
+import { createPerfModelFor } from '../../demand/perf-adapter.js';
+import { loopToJson } from '../../result/plan-json.js';
 import type { Objective } from '../../types.js';
 import {
   applyWhatIf, describeChange, DIFF_HEAD, diffRows, materialize, parseScenario, replan, scenarioToYaml, snapshotOf, snapshotToJson, startWhatIf,

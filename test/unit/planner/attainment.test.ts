@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { interpolateQuantile, jointQuantile, rankAttainmentContributors } from '../../../planner/attainment.js';
-import { cutsForMisses } from '../../../planner/loop.js';
+import { interpolateQuantile, jointQuantile, rankAttainmentContributors } from '../../../planner/demand/attainment.js';
+import { cutsForMisses } from '../../../planner/check/loop.js';
 import type { Plan } from '../../../planner/types.js';
 
 const summary = { p50: 1, p90: 2, p95: 3, p99: 7, max: 10 };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { settleFreeVariable, splitIntoBlocks } from '../../../planner/blocks.js';
-import type { LpModel, LpVariable } from '../../../planner/lp-model.js';
-import { solveModel } from '../../../planner/solve.js';
-import { solveWithHighs } from '../../../planner/solvers/highs.js';
+import { settleFreeVariable, splitIntoBlocks } from '../../../planner/milp/blocks.js';
+import type { LpModel, LpVariable } from '../../../planner/milp/lp-model.js';
+import { solveModel } from '../../../planner/milp/solve.js';
+import { solveWithHighs } from '../../../planner/milp/solvers/highs.js';
 
 const int = (name: string, objective: number, upper = 20): LpVariable => ({ name, lower: 0, upper, integer: true, objective });
 const cont = (name: string, objective: number): LpVariable => ({ name, lower: 0, upper: 1, integer: false, objective });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Fleet } from '../../../catalogs/types.js';
-import { cutsForMisses, planAndCheck, type CheckResult } from '../../../planner/loop.js';
-import { loopToJson } from '../../../planner/plan-json.js';
+import { cutsForMisses, planAndCheck, type CheckResult } from '../../../planner/check/loop.js';
+import { loopToJson } from '../../../planner/result/plan-json.js';
 import type { PlanOptions, PlanRequest } from '../../../planner/types.js';
 import { DATACENTER, LLAMA_8B, makeClass, makeGpu, makeMix, makeSlo, syntheticPerfFor } from './synthetic.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { planFleet } from '../../../planner/plan.js';
-import { planToFleet } from '../../../planner/fleet.js';
-import { planToJson } from '../../../planner/plan-json.js';
+import { planFleet } from '../../../planner/milp/plan.js';
+import { planToFleet } from '../../../planner/check/fleet.js';
+import { planToJson } from '../../../planner/result/plan-json.js';
 import { DEFAULT_MAX_DECODE_BATCH } from '../../../planner/kernel/types.js';
 import type { PlanRequest } from '../../../planner/types.js';
 import { DATACENTER, LLAMA_70B, LLAMA_8B, makeClass, makeGpu, makeMix, makeSlo, syntheticPerfFor } from './synthetic.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_UTILISATION, utilisationCap, waitTailProbability } from '../../../planner/queueing.js';
+import { MAX_UTILISATION, utilisationCap, waitTailProbability } from '../../../planner/demand/queueing.js';
 
 const exponential = (mean: number) => ({ meanSeconds: mean, secondMomentSeconds2: 2 * mean * mean });
 

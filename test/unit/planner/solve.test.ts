@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { LpModel, LpSolution, LpSolver } from '../../../planner/lp-model.js';
-import { solveModel } from '../../../planner/solve.js';
-import { solveWithJsLp, toJsLpModel } from '../../../planner/solvers/jslp.js';
-import { solveWithHighs } from '../../../planner/solvers/highs.js';
+import type { LpModel, LpSolution, LpSolver } from '../../../planner/milp/lp-model.js';
+import { solveModel } from '../../../planner/milp/solve.js';
+import { solveWithJsLp, toJsLpModel } from '../../../planner/milp/solvers/jslp.js';
+import { solveWithHighs } from '../../../planner/milp/solvers/highs.js';
 import { createStream } from '../../../models/random.js';
 
 const small: LpModel = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareTiers, sweepCostEnergy } from '../../../planner/sweep.js';
-import { planFleet } from '../../../planner/plan.js';
+import { compareTiers, sweepCostEnergy } from '../../../planner/sweep/tiers.js';
+import { planFleet } from '../../../planner/milp/plan.js';
 import type { PlanRequest } from '../../../planner/types.js';
 import { DATACENTER, LLAMA_8B, makeClass, makeGpu, makeMix, makeSlo, syntheticPerfFor } from './synthetic.js';
 

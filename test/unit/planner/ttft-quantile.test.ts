@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog } from '../../../catalogs/index.js';
-import { jointQuantile } from '../../../planner/attainment.js';
-import { profileClass } from '../../../planner/class-profile.js';
-import { deriveDemand } from '../../../planner/demand.js';
+import { jointQuantile } from '../../../planner/demand/attainment.js';
+import { profileClass } from '../../../planner/demand/class-profile.js';
+import { deriveDemand } from '../../../planner/demand/demand.js';
 import { resolveOptions } from '../../../planner/options.js';
-import { createPerfModelFor } from '../../../planner/perf-adapter.js';
-import { enumeratePools } from '../../../planner/pools.js';
+import { createPerfModelFor } from '../../../planner/demand/perf-adapter.js';
+import { enumeratePools } from '../../../planner/demand/pools.js';
 
 const catalog = loadBuiltinCatalog();
 const research = { ...catalog.mixes.get('research-agent')!.classes[0], arrivalRatePerSecond: 1 };

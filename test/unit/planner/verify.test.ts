@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LpModel } from '../../../planner/lp-model.js';
-import { snapIntegers, verifySolution } from '../../../planner/verify.js';
+import type { LpModel } from '../../../planner/milp/lp-model.js';
+import { snapIntegers, verifySolution } from '../../../planner/milp/verify.js';
 
 const model: LpModel = {
   objectiveOffset: 10,

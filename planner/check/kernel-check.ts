@@ -3,11 +3,11 @@
  * plan with no prefill/decode split), its SLO
  * verdicts turned into the loop's CheckResult. Pure (the kernel is): the caller supplies seed, duration and models.
  */
-import type { Fleet, InstancePool, Mix, SloSet } from '../catalogs/types.js';
-import type { PerfModel } from '../models/types.js';
-import { generateConversations, simulateConversations, type KernelOptions, type SimulationResult } from './kernel/index.js';
-import type { CheckPlan, CheckResult, SloVerdict } from './loop.js';
-import { rankAttainmentContributors, type MetricSummary } from './attainment.js';
+import type { Fleet, InstancePool, Mix, SloSet } from '../../catalogs/types.js';
+import type { PerfModel } from '../../models/types.js';
+import { generateConversations, simulateConversations, type KernelOptions, type SimulationResult } from '../kernel/index.js';
+import type { CheckPlan, CheckResult, SloVerdict } from './check-result.js';
+import { rankAttainmentContributors, type MetricSummary } from '../demand/attainment.js';
 import { effectivePolicy } from './check-policy.js';
 
 export interface KernelCheckOptions {

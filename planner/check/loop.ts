@@ -5,50 +5,14 @@
  * preemptions → KV headroom); if a cut leaves the plan unchanged, that pool's minimum count is raised by one, so
  * every round changes the plan. Stops when the plan holds, when no plan satisfies the cuts, or after `maxRounds`.
  */
-import type { Fleet, Role, SloMetric } from '../catalogs/types.js';
+import type { Role } from '../../catalogs/types.js';
 import { planToFleet, type FleetOptions } from './fleet.js';
-import { planFleet } from './plan.js';
-import type { AttainmentContributor } from './attainment.js';
+import { planFleet } from '../milp/plan.js';
 import { trimPlan } from './trim.js';
-import type { CapacityFamily, Plan, PlanCut, PlanOptions, PlanOutcome, PlanRequest, PlannedPool } from './types.js';
+import type { CheckPlan, CheckResult, PoolObservation } from './check-result.js';
+import type { CapacityFamily, Plan, PlanCut, PlanOptions, PlanOutcome, PlanRequest, PlannedPool } from '../types.js';
 
-/** One SLO as the checker measured it (values in the metric's unit: s or ms). */
-export interface SloVerdict {
-  readonly metric: SloMetric;
-  readonly percentile: number;
-  readonly target: number;
-  readonly observed: number;
-  readonly holds: boolean;
-}
-
-/** What the checker saw per pool, when it reports it (used to pick the pool behind a miss). */
-export interface PoolObservation {
-  readonly gpu: string;
-  readonly tp: number;
-  readonly role: Role;
-  readonly powerCapWatts?: number;
-  readonly utilization?: number;
-  readonly kvOccupancyP95?: number;
-  readonly preemptions?: number;
-}
-
-export interface CheckResult {
-  readonly holds: boolean;
-  readonly slos: readonly SloVerdict[];
-  /** Share of conversations meeting every SLO, when the checker measures it. */
-  readonly attainment?: {
-    readonly observed: number;
-    readonly required: number;
-    readonly holds: boolean;
-    /** Targets read at the percentile joint attainment needs, worst first (attainment.ts), when measured. */
-    readonly contributors?: readonly AttainmentContributor[];
-  };
-  /** Conversations preempted for lack of KV memory, fleet-wide. */
-  readonly preemptions?: number;
-  readonly pools?: readonly PoolObservation[];
-}
-
-export type CheckPlan = (fleet: Fleet) => Promise<CheckResult>;
+export type { CheckPlan, CheckResult, PoolObservation, SloVerdict } from './check-result.js';
 
 export interface Round {
   readonly index: number;

@@ -2,9 +2,9 @@
  * The production `perfModelFor`: models/ createPerfModel, memoised per (GPU, LLM, TP, cap), with "does not fit"
  * (no KV room left after the weights) reported as undefined, which is what the planner's pool enumeration expects.
  */
-import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
-import { createPerfModel, type CoefficientSet, type PerfModel } from '../models/index.js';
-import type { PerfModelFor } from './types.js';
+import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
+import { createPerfModel, type CoefficientSet, type PerfModel } from '../../models/index.js';
+import type { PerfModelFor } from '../types.js';
 
 /** A memoising PerfModelFor over createPerfModel (optionally with user-fitted coefficients). */
 export function createPerfModelFor(coefficients?: CoefficientSet): PerfModelFor {

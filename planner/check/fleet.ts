@@ -1,9 +1,9 @@
 /**
  * A plan as a Fleet (catalogs/types.ts): what the kernel simulates and what `plan --out` writes as plan.yaml.
  */
-import type { Datacenter, Fleet, Link } from '../catalogs/types.js';
-import type { LinkModel } from '../models/types.js';
-import type { Plan } from './types.js';
+import type { Datacenter, Fleet, Link } from '../../catalogs/types.js';
+import type { LinkModel } from '../../models/types.js';
+import type { Plan } from '../types.js';
 
 /** Link used when the caller gives none: the prefill GPUs' inter-node share, 10 µs latency. */
 const DEFAULT_LINK_LATENCY_SECONDS = 10e-6;

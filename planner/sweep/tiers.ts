@@ -4,13 +4,13 @@
  * program, where weighted sums miss the non-convex points) and the best homogeneous plan (one GPU type, no power
  * caps) beside the best heterogeneous one, each of which can be run through the kernel check (checkTiers).
  */
-import { planToFleet, type FleetOptions } from './fleet.js';
-import type { CheckPlan, CheckResult } from './loop.js';
-import { planFleet } from './plan.js';
-import { deriveDemand } from './demand.js';
-import { resolveOptions } from './options.js';
-import { enumeratePools } from './pools.js';
-import type { Plan, PlanOptions, PlanRequest } from './types.js';
+import { planToFleet, type FleetOptions } from '../check/fleet.js';
+import type { CheckPlan, CheckResult } from '../check/loop.js';
+import { planFleet } from '../milp/plan.js';
+import { deriveDemand } from '../demand/demand.js';
+import { resolveOptions } from '../options.js';
+import { enumeratePools } from '../demand/pools.js';
+import type { Plan, PlanOptions, PlanRequest } from '../types.js';
 
 export interface ParetoPoint {
   readonly tcoUsd: number;

@@ -9,7 +9,7 @@
  * later turn, so with m later turns the per-turn percentile must be q^(1/m); TBT is checked on a conversation's mean
  * gap, which the per-gap distribution overstates (so the estimate errs towards cutting decode capacity).
  */
-import type { SloMetric } from '../catalogs/types.js';
+import type { SloMetric } from '../../catalogs/types.js';
 
 /** A metric's distribution summary as the kernel reports it (`{mean, p50, p90, p95, p99, max}`). */
 export interface MetricSummary {

@@ -4,14 +4,17 @@
  * arrival rates and routing shares; nothing here depends on the rates, which keeps "more traffic is never cheaper"
  * true by construction.
  */
-import type { Datacenter, Mix, SloSet } from '../catalogs/types.js';
+import type { Datacenter, Mix, SloSet } from '../../catalogs/types.js';
 import { profileClass, type ClassProfile } from './class-profile.js';
 import { decodeShareSeconds, decoderPathSeconds, expectedLaterPrefillSeconds, kvTokenSeconds, peakContextTokens, stepSeconds } from './decode-side.js';
-import type { ResolvedOptions } from './options.js';
+import type { ResolvedOptions } from '../options.js';
 import { utilisationCap } from './queueing.js';
 import { boundSeconds, readTargets, type PlanTargets } from './slo-targets.js';
-import type { Pool } from './types.js';
+import type { Pool } from '../types.js';
 import { computeFloors, type ClassFloors } from './floors.js';
+import { factsOf, type PoolFacts } from './pool-facts.js';
+
+export type { PoolFacts } from './pool-facts.js';
 
 /**
  * One way a pool can serve a class: per-conversation loads in instance-seconds (rows compare Σ λ·x·load ≤ n) at one
@@ -46,16 +49,6 @@ export interface DemandEntry {
   readonly maxBatch?: number;
 }
 
-export interface PoolFacts {
-  readonly idleWatts: number;
-  readonly peakWatts: number;
-  readonly capexUsd?: number;
-  readonly rentUsdPerHour?: number;
-  /** Hardware cost over the horizon: capex, else rent × horizon hours; undefined without a price. */
-  readonly hardwareUsd?: number;
-  /** KV transfer bandwidth of one instance (its GPUs' inter-node share, or the configured link). */
-  readonly linkBytesPerSecond: number;
-}
 
 export interface Demand {
   readonly datacenter: Datacenter;
@@ -66,19 +59,6 @@ export interface Demand {
   readonly facts: readonly PoolFacts[];
   /** entries[classIndex][poolIndex]. */
   readonly entries: readonly (readonly DemandEntry[])[];
-}
-
-
-
-function factsOf(pool: Pool, options: ResolvedOptions): PoolFacts {
-  const hours = options.horizonYears * 365 * 24;
-  const capexUsd = pool.gpu.capexUsd !== undefined ? pool.gpu.capexUsd * pool.tp : undefined;
-  const rentUsdPerHour = pool.gpu.rentUsdPerHour !== undefined ? pool.gpu.rentUsdPerHour * pool.tp : undefined;
-  const hardwareUsd = capexUsd ?? (rentUsdPerHour !== undefined ? rentUsdPerHour * hours : undefined);
-  const perf = pool.perf;
-  const peakWatts = Math.max(perf.powerWatts('prefill'), perf.powerWatts('decode', options.maxBatch));
-  const linkBytesPerSecond = options.link?.bandwidthBytesPerSecond ?? pool.gpu.interNodeBandwidthBytesPerSecond * pool.tp;
-  return { idleWatts: perf.powerWatts('idle'), peakWatts, capexUsd, rentUsdPerHour, hardwareUsd, linkBytesPerSecond };
 }
 
 /**

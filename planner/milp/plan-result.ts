@@ -2,11 +2,11 @@
  * Turns a verified solution into a Plan: pools with their counts, routing shares, cost, power and energy, all
  * recomputed from the demand table rather than read from the solver's objective.
  */
-import type { Demand } from './demand.js';
+import type { Demand } from '../demand/demand.js';
 import type { Formulation } from './formulate.js';
-import type { ResolvedOptions } from './options.js';
+import type { ResolvedOptions } from '../options.js';
 import type { SolverInfo } from './solve.js';
-import type { BindingConstraint, OperatingShare, Plan, PlannedPool } from './types.js';
+import type { BindingConstraint, OperatingShare, Plan, PlannedPool } from '../types.js';
 
 const SECONDS_PER_DAY = 86_400;
 

@@ -3,8 +3,8 @@
  * mean context at each turn, tool waits, and the quantiles the latency floors use. Means come from meanOf/quantileOf
  * (models/distribution.ts); the turn count is rounded to an integer ≥ 1 exactly as the kernel samples it.
  */
-import type { ConversationClass, Distribution } from '../catalogs/types.js';
-import { meanOf, quantileOf } from '../models/distribution.js';
+import type { ConversationClass, Distribution } from '../../catalogs/types.js';
+import { meanOf, quantileOf } from '../../models/distribution.js';
 import { jointQuantile } from './attainment.js';
 
 /** Quantile grid size for expectations of nonlinear functions of a distribution (midpoint rule). */

@@ -3,9 +3,9 @@
  * Pareto points, shaped for reports (reports/result-types.ts: best_homogeneous, best_heterogeneous, pareto).
  */
 import { checkToJson, planToJson } from './plan-json.js';
-import type { CheckedTiers, ParetoPoint } from './sweep.js';
-import type { Plan } from './types.js';
-import type { CheckResult } from './loop.js';
+import type { CheckedTiers, ParetoPoint } from '../sweep/tiers.js';
+import type { Plan } from '../types.js';
+import type { CheckResult } from '../check/loop.js';
 
 function tierJson(plan: Plan, label: string, check: CheckResult | undefined) {
   return {

@@ -2,9 +2,9 @@
  * Constraints in words: which rows bind a solved plan (with slack and LP-relaxation duals), and why no pool can
  * serve a class at all (the pre-solve infeasibility reasons: SLO below the physical floor, TBT out of reach, ...).
  */
-import type { Demand } from './demand.js';
+import type { Demand } from '../demand/demand.js';
 import type { Formulation } from './formulate.js';
-import type { BindingConstraint } from './types.js';
+import type { BindingConstraint } from '../types.js';
 
 function describeRow(family: string, pool: string | undefined, used: number, capacity: number): string {
   const pct = capacity > 0 ? ` (${((100 * used) / capacity).toFixed(1)}%)` : '';

@@ -1,8 +1,8 @@
 /**
  * The plan's JSON contract (DESIGN.md, snake_case with units): what `plan --json` prints and reports read.
  */
-import type { CheckResult, LoopResult, Round } from './loop.js';
-import type { BindingConstraint, Plan, PlanCut } from './types.js';
+import type { CheckResult, LoopResult, Round } from '../check/loop.js';
+import type { BindingConstraint, Plan, PlanCut } from '../types.js';
 
 function bindingJson(b: BindingConstraint) {
   return {

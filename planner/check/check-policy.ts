@@ -1,6 +1,6 @@
 /** Which policy proves a plan: conserve needs prefillers and decoders; a plan without both is checked as colocated. */
-import type { Fleet, Role } from '../catalogs/types.js';
-import type { PolicyName } from './kernel/index.js';
+import type { Fleet, Role } from '../../catalogs/types.js';
+import type { PolicyName } from '../kernel/index.js';
 
 /** `policy`, or `colocated` when the fleet has no prefill and decode pools to disaggregate over. */
 export function effectivePolicy(fleet: Fleet, policy: PolicyName): PolicyName {

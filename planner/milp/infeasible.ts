@@ -4,10 +4,10 @@
  * least value of it that would work (the minimum budget is the least TCO; the minimum power cap the least
  * provisioned power).
  */
-import type { Demand } from './demand.js';
+import type { Demand } from '../demand/demand.js';
 import { formulatePlan } from './formulate.js';
 import type { LpModel } from './lp-model.js';
-import type { ResolvedOptions } from './options.js';
+import type { ResolvedOptions } from '../options.js';
 import { solveModel } from './solve.js';
 
 type Limit = 'budget' | 'power' | 'availability';

@@ -1,7 +1,7 @@
 /**
  * Reads the SLO set into the few numbers the formulation uses (seconds, percentile as a fraction).
  */
-import type { SloMetric, SloSet, SloTarget } from '../catalogs/types.js';
+import type { SloMetric, SloSet, SloTarget } from '../../catalogs/types.js';
 
 /** One latency bound; absolute in seconds, or a slowdown factor over standalone. */
 export type Bound = { readonly kind: 'absolute'; readonly seconds: number } | { readonly kind: 'slowdown'; readonly factor: number };

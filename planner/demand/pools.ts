@@ -2,9 +2,9 @@
  * Candidate pools: every (GPU type, TP degree, role, power cap) the LLM fits on. Power-capped candidates let the
  * solver find heterogeneous tiers (e.g. decoders capped below TDP next to uncapped prefillers).
  */
-import type { GpuSpec, LlmSpec, Role } from '../catalogs/types.js';
-import type { ResolvedOptions } from './options.js';
-import type { PerfModelFor, Pool } from './types.js';
+import type { GpuSpec, LlmSpec, Role } from '../../catalogs/types.js';
+import type { ResolvedOptions } from '../options.js';
+import type { PerfModelFor, Pool } from '../types.js';
 
 /** Why a GPU type yielded no pool at any TP (for explanations). */
 export interface UnfitGpu {

@@ -2,18 +2,18 @@
  * One planning solve: candidate pools → demand → pre-solve explanations → MILP → verified solution → Plan, or the
  * reason there is none. No I/O; the caller supplies typed inputs and (optionally) a clock.
  */
-import { deriveDemand } from './demand.js';
+import { deriveDemand } from '../demand/demand.js';
 import { explainBinding, explainUnroutable } from './explain.js';
 import { formulatePlan } from './formulate.js';
 import { explainInfeasible } from './infeasible.js';
 import { relaxModel } from './lp-model.js';
-import { resolveOptions } from './options.js';
+import { resolveOptions } from '../options.js';
 import { buildPlan } from './plan-result.js';
-import { enumeratePools } from './pools.js';
+import { enumeratePools } from '../demand/pools.js';
 import { solveModel } from './solve.js';
 import { tightenBounds } from './bounds.js';
 import { verifySolution } from './verify.js';
-import type { PlanOptions, PlanOutcome, PlanRequest } from './types.js';
+import type { PlanOptions, PlanOutcome, PlanRequest } from '../types.js';
 
 function gb(bytes: number): string {
   return `${(bytes / 1e9).toFixed(0)} GB`;

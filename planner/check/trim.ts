@@ -11,10 +11,10 @@
  * decode-capable instance, nor the last instance of the prefill or decode role of a disaggregated plan (that would
  * change the policy the plan is checked under).
  */
-import type { Role } from '../catalogs/types.js';
-import type { CheckResult } from './loop.js';
-import { DEFAULT_MAX_DECODE_BATCH } from './kernel/types.js';
-import type { Plan, PlannedPool, PlanRequest } from './types.js';
+import type { Role } from '../../catalogs/types.js';
+import type { CheckResult } from './check-result.js';
+import { DEFAULT_MAX_DECODE_BATCH } from '../kernel/types.js';
+import type { Plan, PlannedPool, PlanRequest } from '../types.js';
 
 const SECONDS_PER_YEAR = 365 * 24 * 3600;
 

@@ -4,9 +4,9 @@
  * coefficients stay near 1 for both backends. Row metadata (`meta`) lets explain.ts put each row into words.
  */
 import { LpBuilder, type LpModel, type LpTerm } from './lp-model.js';
-import type { Demand, OperatingPoint } from './demand.js';
-import type { ResolvedOptions } from './options.js';
-import type { CapacityFamily, Pool } from './types.js';
+import type { Demand, OperatingPoint } from '../demand/demand.js';
+import type { ResolvedOptions } from '../options.js';
+import type { CapacityFamily, Pool } from '../types.js';
 
 export type RowFamily = 'route-prefill' | 'route-decode' | 'prefill' | 'decode' | 'kv' | 'egress' | 'ingress' | 'time' | 'power' | 'budget' | 'availability' | 'energy';
 

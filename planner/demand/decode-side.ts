@@ -3,7 +3,7 @@
  * step time, decoder time share, later-turn prefill on the decoder, resident KV token-seconds (Little's law: KV
  * stays resident through tool waits until the last turn ends), and the decoder-side part of TTFET.
  */
-import type { PerfModel } from '../models/types.js';
+import type { PerfModel } from '../../models/types.js';
 import type { ClassProfile } from './class-profile.js';
 
 /** Decode step seconds of a batch of `batch` sequences of this class's mean decoding context. */

@@ -5,13 +5,13 @@
  * queueing (share β = ttfetPrefillShare) and decoder batching (1 − β). The split is fixed per class, so loosening
  * one SLO never tightens the allowance another pool gets.
  */
-import type { PerfModel } from '../models/types.js';
+import type { PerfModel } from '../../models/types.js';
 import type { ClassProfile } from './class-profile.js';
 import { decoderPathSeconds, stepSeconds } from './decode-side.js';
-import type { PoolFacts } from './demand.js';
-import type { ResolvedOptions } from './options.js';
+import type { PoolFacts } from './pool-facts.js';
+import type { ResolvedOptions } from '../options.js';
 import { boundSeconds, type PlanTargets } from './slo-targets.js';
-import type { Pool } from './types.js';
+import type { Pool } from '../types.js';
 
 const DEFAULT_LINK_LATENCY_SECONDS = 10e-6;
 

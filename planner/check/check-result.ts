@@ -1,0 +1,44 @@
+/**
+ * What a check of one fleet reports back to the loop and to TRIM (the kernel in production, a fake in tests). Its own
+ * file so that the loop, TRIM and the kernel checker share it without importing one another.
+ */
+import type { Fleet, Role, SloMetric } from '../../catalogs/types.js';
+import type { AttainmentContributor } from '../demand/attainment.js';
+
+/** One SLO as the checker measured it (values in the metric's unit: s or ms). */
+export interface SloVerdict {
+  readonly metric: SloMetric;
+  readonly percentile: number;
+  readonly target: number;
+  readonly observed: number;
+  readonly holds: boolean;
+}
+
+/** What the checker saw per pool, when it reports it (used to pick the pool behind a miss). */
+export interface PoolObservation {
+  readonly gpu: string;
+  readonly tp: number;
+  readonly role: Role;
+  readonly powerCapWatts?: number;
+  readonly utilization?: number;
+  readonly kvOccupancyP95?: number;
+  readonly preemptions?: number;
+}
+
+export interface CheckResult {
+  readonly holds: boolean;
+  readonly slos: readonly SloVerdict[];
+  /** Share of conversations meeting every SLO, when the checker measures it. */
+  readonly attainment?: {
+    readonly observed: number;
+    readonly required: number;
+    readonly holds: boolean;
+    /** Targets read at the percentile joint attainment needs, worst first (attainment.ts), when measured. */
+    readonly contributors?: readonly AttainmentContributor[];
+  };
+  /** Conversations preempted for lack of KV memory, fleet-wide. */
+  readonly preemptions?: number;
+  readonly pools?: readonly PoolObservation[];
+}
+
+export type CheckPlan = (fleet: Fleet) => Promise<CheckResult>;
