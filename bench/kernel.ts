@@ -7,7 +7,7 @@
  * Prints one JSON document on stdout.
  */
 import { loadavg } from 'node:os';
-import { loadBuiltinCatalog } from '../catalogs/index.js';
+import { layoutCacheKey, loadBuiltinCatalog } from '../catalogs/index.js';
 import type { Fleet, InstancePool } from '../catalogs/types.js';
 import { createPerfModel, type PerfModel } from '../models/index.js';
 import { generateConversations, simulateConversations } from '../planner/kernel/index.js';
@@ -29,10 +29,10 @@ const fleet: Fleet = {
 };
 const models = new Map<string, PerfModel>();
 const perfModelFor = (pool: InstancePool): PerfModel => {
-  const key = `${pool.gpu}/${pool.llm}/${pool.tp}/${pool.powerCapWatts ?? ''}`;
+  const key = `${pool.gpu}/${pool.llm}/${layoutCacheKey(pool)}/${pool.powerCapWatts ?? ''}`;
   let m = models.get(key);
   if (m === undefined) {
-    m = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool.tp, pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {});
+    m = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {});
     models.set(key, m);
   }
   return m;

@@ -105,7 +105,7 @@ async function scenario(name: string, planOptions: PlanOptions) {
 
 /** The whole `plan`: solve → kernel check of 20 simulated minutes (conserve) → tighten → TRIM (plan's default budget of checks; `--no-trim` skips), as the CLI runs it. */
 async function wholePlan() {
-  const kernelPerf = (pool: InstancePool) => request.perfModelFor(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool.tp, pool.powerCapWatts)!;
+  const kernelPerf = (pool: InstancePool) => request.perfModelFor(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, pool.powerCapWatts)!;
   const checker = createKernelChecker({ mix, slo: request.slo, perfModelFor: kernelPerf, seed: 1, durationSeconds: 1200 });
   let kernelMs = 0;
   const t0 = clockMs();

@@ -17,7 +17,7 @@ for (const pair of pairs) {
   const gpu = catalog.gpus.get(pair.gpu);
   const llm = catalog.llms.get(pair.llm);
   if (!gpu || !llm) continue;
-  const model = createPerfModel(gpu, llm, pair.tp);
+  const model = createPerfModel(gpu, llm, { tp: pair.tp });
   const cells: string[] = [];
   for (const [k, tokens] of [[2, 512], [4, 512], [8, 512], [4, 2048]] as const) {
     const prefiller = new Prefiller(0, 0, model, { tokenBudget: 1 << 20, maxBatch: 64 });

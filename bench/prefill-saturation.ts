@@ -14,7 +14,7 @@ import { simulateConversations } from '../planner/kernel/kernel.js';
 import { generateConversations } from '../planner/kernel/workload.js';
 
 const catalog = loadBuiltinCatalog();
-const model = createPerfModel(catalog.gpus.get('h100-sxm')!, catalog.llms.get('llama-3.1-8b')!, 1);
+const model = createPerfModel(catalog.gpus.get('h100-sxm')!, catalog.llms.get('llama-3.1-8b')!, { tp: 1 });
 const input: Distribution = { kind: 'uniform', min: 256, max: 1024 };
 const fleet: Fleet = {
   instances: [

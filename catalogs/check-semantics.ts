@@ -4,6 +4,7 @@
  */
 import { describeValue, toDotPath, type InputIssue } from './issues.js';
 import type { ParsedDocument } from './parse-document.js';
+import { checkPoolLayouts } from './check-pools.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the input has passed its JSON Schema */
 type Raw = any;
@@ -80,5 +81,6 @@ export function checkSemantics(kind: string, raw: Raw, doc: ParsedDocument): Inp
   if (kind === 'mix') checkMix(raw, doc, out);
   else if (kind === 'slo') checkSlo(raw, doc, out);
   else if (kind === 'gpu') checkGpu(raw, doc, out);
+  else if (kind === 'fleet' || kind === 'plan') out.push(...checkPoolLayouts(raw, doc));
   return out;
 }

@@ -10,6 +10,7 @@ import { InputError, describeValue, inputError, type InputIssue } from './issues
 import { toDatacenter, toFleet, toMix, toSloSet } from './convert.js';
 import type { Catalog, Datacenter, Fleet, Mix, SloSet } from './types.js';
 import type { ParsedDocument } from './parse-document.js';
+import { checkPoolsAgainstCatalog } from './check-pools.js';
 
 /** True when the text names a file rather than an id. */
 function looksLikePath(ref: string, cwd: string): boolean {
@@ -74,6 +75,7 @@ function checkFleetReferences(raw: any, doc: ParsedDocument, catalog: Catalog): 
       });
     }
   });
+  issues.push(...checkPoolsAgainstCatalog(raw, doc, catalog));
   let datacenter: Datacenter | undefined;
   if (typeof raw.datacenter === 'string') {
     datacenter = catalog.datacenters.get(raw.datacenter);

@@ -25,6 +25,10 @@ export type FileKind = keyof typeof FILE_KINDS;
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
 
 let compiled: Map<FileKind, ValidateFunction> | undefined;
+let distribution: ValidateFunction | undefined;
+
+/** The $id of the one distribution syntax's schema (validated on its own where a flag takes a distribution). */
+const DISTRIBUTION_SCHEMA_ID = 'https://fleetplan.dev/schemas/distribution.schema.json';
 
 function compileAll(): Map<FileKind, ValidateFunction> {
   const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
@@ -44,6 +48,8 @@ function compileAll(): Map<FileKind, ValidateFunction> {
     if (!validate) throw new Error(`Schema ${id} did not compile`);
     out.set(kind, validate);
   }
+  distribution = ajv.getSchema(DISTRIBUTION_SCHEMA_ID);
+  if (!distribution) throw new Error(`Schema ${DISTRIBUTION_SCHEMA_ID} did not compile`);
   return out;
 }
 
@@ -51,6 +57,12 @@ function compileAll(): Map<FileKind, ValidateFunction> {
 export function validatorFor(kind: FileKind): ValidateFunction {
   compiled ??= compileAll();
   return compiled.get(kind)!;
+}
+
+/** The validator of one distribution (e.g. a `--isl` flag given as `{lognormal: {median: 1024, sigma: 0.5}}`). */
+export function distributionValidator(): ValidateFunction {
+  compiled ??= compileAll();
+  return distribution!;
 }
 
 export function isFileKind(value: unknown): value is FileKind {

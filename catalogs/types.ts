@@ -21,16 +21,19 @@ export interface GpuSpec {
   readonly memoryBandwidthBytesPerSecond: number;
   /** Dense (not 2:4 sparse) peak tensor throughput. */
   readonly bf16FlopsPerSecond: number;
-  /** Dense FP8 peak; undefined where the GPU has no FP8 tensor path (A100, A40, L4 has FP8, etc.). */
+  /** Dense FP8 peak; undefined where the GPU has no FP8 tensor path (A100, A40; L4, L40S and Hopper have one). */
   readonly fp8FlopsPerSecond?: number;
+  /** Dense FP4 (NVFP4/MXFP4) peak; undefined where the GPU has no FP4 tensor path (everything before Blackwell). */
+  readonly fp4FlopsPerSecond?: number;
   readonly tdpWatts: number;
   readonly idleWatts: number;
   /** The allowed range of a per-GPU power cap (`power_cap_w` on a pool). */
   readonly powerCap: PowerCapRange;
   /** Per-GPU bandwidth to peers inside a node (NVLink, Infinity Fabric, PCIe). */
   readonly intraNodeBandwidthBytesPerSecond: number;
-  /** Per-GPU bandwidth across nodes (NIC share). */
+  /** Per-GPU bandwidth across nodes (NIC share): what an instance pays beyond its scale-up domain. */
   readonly interNodeBandwidthBytesPerSecond: number;
+  /** The scale-up domain: GPUs joined by `intraNodeBandwidthBytesPerSecond` (8 on HGX, 72 on GB200/GB300 NVL72). */
   readonly gpusPerNode: number;
   readonly capexUsd?: number;
   readonly rentUsdPerHour?: number;
@@ -143,7 +146,23 @@ export interface Datacenter {
 
 export type Role = 'prefill' | 'decode' | 'colocated';
 
-export interface InstancePool {
+/** Weight/GEMM format of an instance: bf16, fp8 (per-tensor or block-scaled), fp4 (NVFP4/MXFP4, Blackwell). */
+export type Precision = 'bf16' | 'fp8' | 'fp4';
+/** KV-cache element format, separate from the weights'. */
+export type KvDtype = 'bf16' | 'fp8';
+
+/**
+ * How one instance is laid out: attention tensor-parallel degree `tp`, expert-parallel degree `ep` (1 on a dense
+ * LLM), weight and KV formats. GPUs per instance = max(tp, ep); absent fields take the LLM's native formats and ep 1.
+ */
+export interface InstanceLayout {
+  readonly tp: number;
+  readonly ep?: number;
+  readonly precision?: Precision;
+  readonly kvDtype?: KvDtype;
+}
+
+export interface InstancePool extends InstanceLayout {
   readonly gpu: string;
   readonly llm: string;
   readonly tp: number;

@@ -40,7 +40,7 @@ function decodeTerms(c: Context, r: ProfileRow): number[] {
   const gpu = c.specs.gpu(r.gpu);
   const llm = c.specs.llm(r.llm);
   if (!gpu || !llm) throw new Error(`no spec for ${r.gpu} / ${r.llm}`);
-  return rooflineDecodeTerms(computePhysicalTimes(gpu, llm, r.tp, c.efficiencies[r.gpu] ?? c.fallback), r.batch, r.batch * r.contextTokens);
+  return rooflineDecodeTerms(computePhysicalTimes(gpu, llm, { tp: r.tp }, c.efficiencies[r.gpu] ?? c.fallback), r.batch, r.batch * r.contextTokens);
 }
 
 /** Decode multipliers (`ROOFLINE_DECODE_TERMS` order), non-negative. */
@@ -66,7 +66,7 @@ export function fitPrefillTokenMultipliers(rows: readonly ProfileRow[], c: Conte
     const gpu = c.specs.gpu(r.gpu);
     const llm = c.specs.llm(r.llm);
     if (!gpu || !llm) throw new Error(`no spec for ${r.gpu} / ${r.llm}`);
-    const t = rooflinePrefillTerms(computePhysicalTimes(gpu, llm, r.tp, c.efficiencies[r.gpu] ?? c.fallback), r.inputTokens, r.contextTokens, r.batch);
+    const t = rooflinePrefillTerms(computePhysicalTimes(gpu, llm, { tp: r.tp }, c.efficiencies[r.gpu] ?? c.fallback), r.inputTokens, r.contextTokens, r.batch);
     return [...keys.map((k) => (k === `${r.gpu}|${r.tp}` ? 1 : 0)), t[3], t[4], t[5]];
   };
   const { train, test } = splitHoldout(rows, holdout, seed, 'roofline/prefill-tokens');

@@ -28,13 +28,40 @@ export function estimateGpuEfficiency(rows: readonly GemmRow[], nccl: readonly N
   if (compute.length === 0 || memory.length === 0) throw new Error(`no large bf16 GEMMs to calibrate ${gpu.id} from ${from}`);
   const skinny = bf16.filter((r) => r.m <= 8);
   const [floor] = solveLeastSquares(skinny.map((r) => [1, bytes(r) / gpu.memoryBandwidthBytesPerSecond]), skinny.map((r) => r.latencySeconds));
+  const lowPrecision = estimatePrecisionFractions(rows, gpu);
   return {
     computeFraction: Math.min(1, medianOf(compute)),
+    ...(lowPrecision.fractions ? { precisionComputeFractions: lowPrecision.fractions, precisionFrom: `${from} (${lowPrecision.said})` } : {}),
     memoryFraction: Math.min(1, medianOf(memory)),
     kernelFloorSeconds: floor,
     allReduceFloorSeconds: estimateAllReduceFloor(nccl),
     from: `${from} (${compute.length} compute-bound, ${memory.length} memory-bound, ${skinny.length} skinny GEMMs; NCCL all-reduce)`,
   };
+}
+
+/** Large-GEMM shapes whose achieved rate is the compute ceiling (the same cut as the bf16 fraction). */
+const isLargeComputeBound = (r: GemmRow) => r.n >= 4096 && r.k >= 4096 && r.m >= 1024;
+
+/**
+ * Achieved fraction of the fp8 and fp4 peaks on large GEMMs of those dtypes: fp8 from the per-tensor `fp8` rows
+ * (vLLM's `--quantization fp8`), else the block-scaled `fp8_block` rows (the H200/B200 tables have only those); fp4
+ * from `nvfp4`. A dtype the table lacks, or a GPU without that peak, gets none (the roofline then uses the bf16 one).
+ */
+export function estimatePrecisionFractions(rows: readonly GemmRow[], gpu: GpuSpec): { fractions?: { fp8?: number; fp4?: number }; said: string } {
+  const fractions: { fp8?: number; fp4?: number } = {};
+  const said: string[] = [];
+  const measure = (dtype: string, peak: number | undefined): number | undefined => {
+    if (peak === undefined) return undefined;
+    const achieved = rows.filter((r) => r.dtype === dtype && isLargeComputeBound(r)).map((r) => (2 * r.m * r.n * r.k) / r.latencySeconds / peak);
+    if (achieved.length === 0) return undefined;
+    said.push(`${achieved.length} compute-bound ${dtype} GEMMs`);
+    return Math.min(1, medianOf(achieved));
+  };
+  const fp8 = measure('fp8', gpu.fp8FlopsPerSecond) ?? measure('fp8_block', gpu.fp8FlopsPerSecond);
+  const fp4 = measure('nvfp4', gpu.fp4FlopsPerSecond);
+  if (fp8 !== undefined) fractions.fp8 = fp8;
+  if (fp4 !== undefined) fractions.fp4 = fp4;
+  return { ...(said.length > 0 ? { fractions } : {}), said: said.join(', ') };
 }
 
 /**
@@ -84,7 +111,7 @@ export function fitRooflineCalibration(
   const usable = rows.filter((r) => r.powerCapWatts === undefined && specs.gpu(r.gpu) && specs.llm(r.llm));
   const terms = (r: ProfileRow): number[] => {
     const gpu = specs.gpu(r.gpu) as GpuSpec;
-    const p = computePhysicalTimes(gpu, specs.llm(r.llm) as LlmSpec, r.tp, efficiencies[gpu.id] ?? defaultEfficiency);
+    const p = computePhysicalTimes(gpu, specs.llm(r.llm) as LlmSpec, { tp: r.tp }, efficiencies[gpu.id] ?? defaultEfficiency);
     return r.phase === 'prefill' ? rooflinePrefillTerms(p, r.inputTokens, r.contextTokens, r.batch) : rooflineDecodeTerms(p, r.batch, r.batch * r.contextTokens);
   };
   const fitPhase = (phase: 'prefill' | 'decode') => {
@@ -105,7 +132,7 @@ export function fitRooflineCalibration(
 
 /** Predicts a row with a calibration (the cross-GPU check uses it on a GPU the calibration never saw). */
 export function predictWithRoofline(calibration: RooflineCalibration, r: ProfileRow, gpu: GpuSpec, llm: LlmSpec): number {
-  const p = computePhysicalTimes(gpu, llm, r.tp, calibration.efficiencies[gpu.id] ?? calibration.defaultEfficiency);
+  const p = computePhysicalTimes(gpu, llm, { tp: r.tp }, calibration.efficiencies[gpu.id] ?? calibration.defaultEfficiency);
   return r.phase === 'prefill'
     ? evaluateLinear(calibration.prefill, rooflinePrefillTerms(p, r.inputTokens, r.contextTokens, r.batch))
     : evaluateLinear(calibration.decode, rooflineDecodeTerms(p, r.batch, r.batch * r.contextTokens));

@@ -22,7 +22,15 @@ export interface PairFitRecord extends LatencyCoefficients {
 
 /** Achievable fractions of spec-sheet peaks measured at kernel level (aiconfigurator GEMM tables). */
 export interface GpuEfficiency {
+  /** Achieved fraction of the bf16 peak on large bf16 GEMMs. */
   readonly computeFraction: number;
+  /**
+   * Achieved fraction of the fp8 / fp4 peak on large GEMMs of that dtype (aiconfigurator `gemm_dtype` fp8 per-tensor,
+   * nvfp4), where the GPU's table has them; a format without one uses `computeFraction` (said in provenance).
+   */
+  readonly precisionComputeFractions?: { readonly fp8?: number; readonly fp4?: number };
+  /** Which table rows the fp8/fp4 fractions come from. */
+  readonly precisionFrom?: string;
   readonly memoryFraction: number;
   /** Latency of a latency-bound kernel (intercept of skinny GEMM time = floor + bytes / achieved bandwidth), seconds. */
   readonly kernelFloorSeconds: number;

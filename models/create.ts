@@ -1,12 +1,13 @@
 /**
- * `createPerfModel`: fitted coefficients where the (gpu, llm, tp) was measured, else a roofline calibrated on the
- * measured GPUs. The provenance says which, from what, and with which held-out error.
+ * `createPerfModel`: fitted coefficients where the (gpu, llm, tp) was measured in the same formats, else a roofline
+ * calibrated on the measured GPUs. The provenance says which, from what, and with which held-out error.
  */
-import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
+import { nativePrecision, nodesSpanned, resolveLayout, type ResolvedLayout } from '../catalogs/precision.js';
+import type { GpuSpec, InstanceLayout, LlmSpec } from '../catalogs/types.js';
 import { BUILTIN_COEFFICIENTS } from './builtin.js';
-import type { CoefficientSet, PairFitRecord } from './coefficients.js';
+import type { CoefficientSet, GpuEfficiency, PairFitRecord } from './coefficients.js';
 import { buildPerfModel } from './perf-model.js';
-import { deriveRooflineCoefficients, efficiencyFor } from './roofline.js';
+import { computeFractionFor, deriveRooflineCoefficients, efficiencyFor } from './roofline.js';
 import type { PerfModel } from './types.js';
 
 export interface CreatePerfModelOptions {
@@ -22,16 +23,46 @@ export function findPairRecord(set: CoefficientSet, gpu: string, llm: string, tp
   return same.find((p) => p.powerCapWatts === capWatts) ?? same.find((p) => p.powerCapWatts === undefined);
 }
 
-/** The performance and power model of one instance. */
-export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, tp: number, options: CreatePerfModelOptions = {}): PerfModel {
-  if (!Number.isInteger(tp) || tp < 1) throw new RangeError(`tp must be a positive whole number, found ${tp}`);
+/**
+ * Fitted pairs come from bf16 runs (Splitwise, fleetplan fit on bf16 profiles) of dense instances: they describe an
+ * instance only in bf16 weights and KV at ep 1.
+ */
+function fittedPairApplies(layout: ResolvedLayout): boolean {
+  return layout.precision === 'bf16' && layout.kvDtype === 'bf16' && layout.ep === 1;
+}
+
+/** What a roofline's provenance says about formats and layout beyond the bf16, one-node case (empty when nothing). */
+function layoutNotes(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, eff: GpuEfficiency): string[] {
+  const notes: string[] = [];
+  if (layout.precision !== 'bf16') {
+    const f = computeFractionFor(eff, layout.precision);
+    notes.push(f.measured
+      ? `${layout.precision} GEMMs at ${f.fraction.toFixed(2)} of the ${layout.precision} peak (${eff.precisionFrom ?? eff.from})`
+      : `${layout.precision} GEMMs at the bf16 fraction ${f.fraction.toFixed(2)} of the ${layout.precision} peak (no measured ${layout.precision} GEMMs for ${gpu.id})`);
+    notes.push(`framework multipliers fitted on bf16 runs`);
+  }
+  if (layout.precision !== nativePrecision(llm)) notes.push(`weights quantised from the published ${nativePrecision(llm)}`);
+  if (layout.kvDtype !== 'bf16') notes.push(`KV cache ${layout.kvDtype}`);
+  if (layout.ep > 1) notes.push(`ep ${layout.ep} over ${layout.gpus} GPUs (attention data-parallel ${layout.attentionDp})`);
+  const nodes = nodesSpanned(gpu, layout.gpus);
+  if (nodes > 1) {
+    notes.push(`spans ${nodes} nodes of ${gpu.gpusPerNode}: ` + (layout.tp > gpu.gpusPerNode
+      ? `TP all-reduce crosses nodes at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU (hierarchical)`
+      : `TP groups stay inside a node`));
+  }
+  return notes;
+}
+
+/** The performance and power model of one instance laid out as `layout` (tp, ep, precision, KV dtype). */
+export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, options: CreatePerfModelOptions = {}): PerfModel {
+  const l = resolveLayout(llm, layout);
   const set = options.coefficients ?? BUILTIN_COEFFICIENTS;
   const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
-  const record = findPairRecord(set, gpu.id, llm.id, tp, options.powerCapWatts);
+  const record = fittedPairApplies(l) ? findPairRecord(set, gpu.id, llm.id, l.tp, options.powerCapWatts) : undefined;
   const cap = options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {};
   if (record) {
     return buildPerfModel({
-      gpu, llm, tp, latency: record, power: set.power, ...cap,
+      gpu, llm, layout: l, latency: record, power: set.power, ...cap,
       ...(record.powerCapWatts !== undefined ? { measuredAtCapWatts: record.powerCapWatts } : {}),
       provenance: {
         kind: options.coefficients ? 'fitted' : 'builtin',
@@ -44,15 +75,17 @@ export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, tp: number, options:
     });
   }
   const eff = efficiencyFor(set.roofline, gpu.id);
+  const extra = layoutNotes(gpu, llm, l, eff);
   return buildPerfModel({
-    gpu, llm, tp, latency: deriveRooflineCoefficients(gpu, llm, tp, set.roofline), power: set.power, ...cap,
+    gpu, llm, layout: l, latency: deriveRooflineCoefficients(gpu, llm, l, set.roofline), power: set.power, ...cap,
     provenance: {
       kind: 'roofline',
       from: `${gpu.id} and ${llm.id} spec sheets; ${set.roofline.from}`,
       rows: set.roofline.rows,
       heldOutMape: Math.max(set.roofline.heldOutMape.prefill, set.roofline.heldOutMape.decode),
       note: `kernel fractions compute ${eff.computeFraction.toFixed(2)}, memory ${eff.memoryFraction.toFixed(2)} (${eff.from}); ` +
-        `roofline held-out MAPE on measured GPUs prefill ${pct(set.roofline.heldOutMape.prefill)}, decode ${pct(set.roofline.heldOutMape.decode)}`,
+        `roofline held-out MAPE on measured GPUs prefill ${pct(set.roofline.heldOutMape.prefill)}, decode ${pct(set.roofline.heldOutMape.decode)}` +
+        (extra.length > 0 ? `; ${extra.join('; ')}` : ''),
     },
   });
 }

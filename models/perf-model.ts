@@ -2,6 +2,7 @@
  * A PerfModel from coefficient vectors (fitted or roofline-derived). A chunk of prefill riding along a decode step
  * costs what the same prefill costs alone, less the per-iteration floor the step already pays.
  */
+import type { ResolvedLayout } from '../catalogs/precision.js';
 import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
 import type { LatencyCoefficients } from './coefficients.js';
 import { decodeFeatures, evaluateLinear, prefillBatchFeatures, prefillFeatures, type PrefillPiece } from './features.js';
@@ -12,7 +13,7 @@ import type { ModelProvenance, PerfModel, PowerState } from './types.js';
 export interface BuildPerfModelOptions {
   readonly gpu: GpuSpec;
   readonly llm: LlmSpec;
-  readonly tp: number;
+  readonly layout: ResolvedLayout;
   readonly latency: LatencyCoefficients;
   readonly power: PowerCoefficients;
   readonly provenance: ModelProvenance;
@@ -24,7 +25,7 @@ export interface BuildPerfModelOptions {
 
 /** Builds the PerfModel; its prefill compute is stretched when run under a tighter cap than it was measured at. */
 export function buildPerfModel(o: BuildPerfModelOptions): PerfModel {
-  const { gpu, llm, tp, latency, power } = o;
+  const { gpu, llm, layout, latency, power } = o;
   const slowdown = o.powerCapWatts === undefined || o.powerCapWatts === o.measuredAtCapWatts
     ? 1
     : capComputeSlowdown(gpu, power, o.powerCapWatts) / capComputeSlowdown(gpu, power, o.measuredAtCapWatts);
@@ -51,11 +52,15 @@ export function buildPerfModel(o: BuildPerfModelOptions): PerfModel {
     baseSeconds: evaluateLinear(d, decodeFeatures(batch, 0)) + chunkedPrefillSeconds(chunk, 0),
     perContextTokenSeconds: d[2],
   });
-  const capacity = computeKvCapacity(gpu, llm, tp);
+  const capacity = computeKvCapacity(gpu, llm, layout);
   return {
     gpu: gpu.id,
     llm: llm.id,
-    tp,
+    tp: layout.tp,
+    ep: layout.ep,
+    gpus: layout.gpus,
+    precision: layout.precision,
+    kvDtype: layout.kvDtype,
     ...(o.powerCapWatts !== undefined ? { powerCapWatts: o.powerCapWatts } : {}),
     prefillSeconds,
     prefillBatchSeconds,
@@ -65,11 +70,11 @@ export function buildPerfModel(o: BuildPerfModelOptions): PerfModel {
     },
     decodeStepAffine: affine,
     chunkedPrefillSeconds,
-    weightBytes: weightBytes(llm),
-    kvBytesPerToken: kvBytesPerToken(llm),
+    weightBytes: weightBytes(llm, layout.precision),
+    kvBytesPerToken: kvBytesPerToken(llm, layout.kvDtype),
     kvCapacityTokens: capacity.kvCapacityTokens,
     powerWatts(state: PowerState, batch = 1): number {
-      return tp * cappedGpuWatts(gpu, power, state, batch, o.powerCapWatts);
+      return layout.gpus * cappedGpuWatts(gpu, power, state, batch, o.powerCapWatts);
     },
     provenance: capacity.fits ? o.provenance : { ...o.provenance, note: [o.provenance.note, capacity.reason].filter(Boolean).join('; ') },
   };

@@ -1,5 +1,5 @@
 /** One operating point, as `fleetplan predict` prints it (DESIGN.md field names). */
-import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
+import type { GpuSpec, InstanceLayout, LlmSpec } from '../catalogs/types.js';
 import { createPerfModel, type CreatePerfModelOptions } from './create.js';
 import { computeKvCapacity } from './specs.js';
 
@@ -43,9 +43,9 @@ export type PredictResult =
     };
 
 /** Predicts prefill, decode step, TTFT, TPOT and power for `batch` identical requests on one instance. */
-export function predictOperatingPoint(gpu: GpuSpec, llm: LlmSpec, tp: number, input: OperatingPointInput, options: CreatePerfModelOptions = {}): PredictResult {
-  const model = createPerfModel(gpu, llm, tp, options);
-  const capacity = computeKvCapacity(gpu, llm, tp);
+export function predictOperatingPoint(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, input: OperatingPointInput, options: CreatePerfModelOptions = {}): PredictResult {
+  const model = createPerfModel(gpu, llm, layout, options);
+  const capacity = computeKvCapacity(gpu, llm, layout);
   if (!capacity.fits) return { fits: false, misfit: 'weights', reason: capacity.reason, kv_bytes_per_token: model.kvBytesPerToken, kv_capacity_tokens: 0 };
   const batch = input.batch ?? 1;
   const output = input.outputTokens ?? 128;
@@ -54,7 +54,7 @@ export function predictOperatingPoint(gpu: GpuSpec, llm: LlmSpec, tp: number, in
     return {
       fits: false,
       misfit: 'batch',
-      reason: `the batch's KV, ${batch} × (${input.inputTokens} + ${output}) = ${needed} KV tokens exceed the ${capacity.kvCapacityTokens} that fit on ${tp}× ${gpu.id} with ${llm.id}`,
+      reason: `the batch's KV, ${batch} × (${input.inputTokens} + ${output}) = ${needed} KV tokens exceed the ${capacity.kvCapacityTokens} that fit on ${model.gpus}× ${gpu.id} with ${llm.id}`,
       kv_bytes_per_token: model.kvBytesPerToken,
       kv_capacity_tokens: capacity.kvCapacityTokens,
     };

@@ -4,9 +4,10 @@
  * serving stack loses on top of its kernels). The result is expressed in the per-pair forms of features.ts, so a
  * roofline model and a fitted one behave identically downstream.
  */
-import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
+import { nodesSpanned, peakFlopsPerSecond, resolveLayout, unsupportedPrecisionMessage, type ResolvedLayout } from '../catalogs/precision.js';
+import type { GpuSpec, InstanceLayout, LlmSpec, Precision } from '../catalogs/types.js';
 import type { GpuEfficiency, LatencyCoefficients, RooflineCalibration } from './coefficients.js';
-import { activeParameters, kvBytesPerToken, weightBytes } from './specs.js';
+import { activeParameters, kvBytesPerToken, residentWeightBytes } from './specs.js';
 import { PREFILL_FEATURE_NAMES } from './features.js';
 
 export const ROOFLINE_PREFILL_TERMS = ['step_overhead', 'layer_kernels', 'weight_read', 'linear_compute', 'attention_compute', 'all_reduce_bytes', 'all_reduce_latency'] as const;
@@ -45,22 +46,49 @@ export function allReduceFloorAt(eff: GpuEfficiency, tp: number): number {
   return eff.allReduceFloorSeconds[String(at)];
 }
 
-/** Unit times from specs and kernel efficiency. */
-export function computePhysicalTimes(gpu: GpuSpec, llm: LlmSpec, tp: number, eff: GpuEfficiency): PhysicalTimes {
-  const compute = tp * gpu.bf16FlopsPerSecond * eff.computeFraction;
-  const memory = tp * gpu.memoryBandwidthBytesPerSecond * eff.memoryFraction;
-  // Ring all-reduce of one token's hidden state (2 bytes) moves 2(tp−1)/tp of it over each GPU's link.
-  const ringBytes = tp > 1 ? (2 * (tp - 1)) / tp : 0;
+/** The kernel-level fraction of peak for GEMMs in a format: measured for that dtype, else the bf16 one. */
+export function computeFractionFor(eff: GpuEfficiency, precision: Precision): { readonly fraction: number; readonly measured: boolean } {
+  const own = precision === 'bf16' ? eff.computeFraction : eff.precisionComputeFractions?.[precision];
+  return own !== undefined ? { fraction: own, measured: true } : { fraction: eff.computeFraction, measured: false };
+}
+
+/**
+ * Seconds a TP all-reduce of `payloadBytes` (per GPU) takes at bandwidth. Inside the scale-up domain a ring moves
+ * 2(tp−1)/tp of it over NVLink. A TP group larger than the domain runs hierarchically (as NCCL does): reduce-scatter
+ * inside each node, all-reduce of each GPU's 1/g share across the n nodes over its NIC (2(n−1)/n of it), all-gather.
+ */
+export function allReduceTransferSeconds(gpu: GpuSpec, tp: number, payloadBytes: number): number {
+  if (tp <= 1) return 0;
+  const inNode = Math.min(tp, gpu.gpusPerNode);
+  const nodes = nodesSpanned(gpu, tp);
+  const intra = inNode > 1 ? (payloadBytes * ((2 * (inNode - 1)) / inNode)) / gpu.intraNodeBandwidthBytesPerSecond : 0;
+  const inter = nodes > 1 ? (payloadBytes * ((2 * (nodes - 1)) / nodes / inNode)) / gpu.interNodeBandwidthBytesPerSecond : 0;
+  return intra + inter;
+}
+
+/**
+ * Unit times from specs and kernel efficiency for one instance layout. GEMMs run at the layout's precision (the GPU's
+ * fp8/fp4 peak × that dtype's measured fraction); attention stays bf16 (the staged attention kernels are bf16 compute).
+ * Weights read are those resident per GPU (attention replicated over data-parallel groups); KV reads follow the KV dtype.
+ */
+export function computePhysicalTimes(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout | ResolvedLayout, eff: GpuEfficiency): PhysicalTimes {
+  const l = 'gpus' in layout ? layout : resolveLayout(llm, layout);
+  const peak = peakFlopsPerSecond(gpu, l.precision);
+  if (peak === undefined) throw new RangeError(`${gpu.id}: precision: ${unsupportedPrecisionMessage(gpu, l.precision)}`);
+  const gemm = l.gpus * peak * computeFractionFor(eff, l.precision).fraction;
+  const attention = l.gpus * gpu.bf16FlopsPerSecond * eff.computeFraction;
+  const memory = l.gpus * gpu.memoryBandwidthBytesPerSecond * eff.memoryFraction;
   return {
-    weightReadSeconds: weightBytes(llm) / memory,
-    computeSecondsPerToken: (2 * activeParameters(llm)) / compute,
+    weightReadSeconds: residentWeightBytes(llm, l) / memory,
+    computeSecondsPerToken: (2 * activeParameters(llm)) / gemm,
     // Up to 26% of a small model's parameters are its vocab × hidden embedding (Qwen3-0.6B), a lookup, not a GEMM.
-    prefillComputeSecondsPerToken: (2 * Math.max(0, activeParameters(llm) - llm.vocabSize * llm.hiddenSize)) / compute,
+    prefillComputeSecondsPerToken: (2 * Math.max(0, activeParameters(llm) - llm.vocabSize * llm.hiddenSize)) / gemm,
     // features.ts counts pairs twice over the causal triangle; 4·layers·heads·head_dim FLOPs per causal pair.
-    attentionSecondsPerPair: (2 * llm.layers * llm.attentionHeads * llm.headDim) / compute,
-    allReduceSecondsPerToken: (2 * llm.layers * llm.hiddenSize * 2 * ringBytes) / gpu.intraNodeBandwidthBytesPerSecond,
-    allReduceLatencySeconds: tp > 1 ? 2 * llm.layers * allReduceFloorAt(eff, tp) : 0,
-    kvReadSecondsPerContextToken: kvBytesPerToken(llm) / memory,
+    attentionSecondsPerPair: (2 * llm.layers * llm.attentionHeads * llm.headDim) / attention,
+    // Two all-reduces per layer of one token's hidden state in bf16 (2 bytes), over the attention TP group.
+    allReduceSecondsPerToken: allReduceTransferSeconds(gpu, l.tp, 2 * llm.layers * llm.hiddenSize * 2),
+    allReduceLatencySeconds: l.tp > 1 ? 2 * llm.layers * allReduceFloorAt(eff, l.tp) : 0,
+    kvReadSecondsPerContextToken: kvBytesPerToken(llm, l.kvDtype) / memory,
     layerKernelSeconds: llm.layers * eff.kernelFloorSeconds,
     stepSeconds: STEP_OVERHEAD_UNIT_SECONDS,
   };
@@ -87,8 +115,8 @@ export function efficiencyFor(calibration: RooflineCalibration, gpuId: string): 
 const UNUSED_PREFILL_TERMS: readonly number[] = new Array(PREFILL_FEATURE_NAMES.length - 3).fill(0);
 
 /** A roofline model in the fitted forms: prefill/decode coefficient vectors of features.ts. */
-export function deriveRooflineCoefficients(gpu: GpuSpec, llm: LlmSpec, tp: number, calibration: RooflineCalibration): LatencyCoefficients {
-  const p = computePhysicalTimes(gpu, llm, tp, efficiencyFor(calibration, gpu.id));
+export function deriveRooflineCoefficients(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, calibration: RooflineCalibration): LatencyCoefficients {
+  const p = computePhysicalTimes(gpu, llm, layout, efficiencyFor(calibration, gpu.id));
   const [xs, xl, xw, xc, xa, xr, xn] = calibration.prefill;
   const [zs, zl, zw, zk, zc, zn] = calibration.decode;
   return {

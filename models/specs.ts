@@ -1,21 +1,54 @@
 /**
  * Memory arithmetic from the spec sheets: weight bytes, KV bytes per token and how many KV tokens fit on an instance.
  */
-import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
+import {
+  BYTES_PER_KV_ELEMENT, BYTES_PER_WEIGHT, nativeKvDtype, nativePrecision, resolveLayout, type ResolvedLayout,
+} from '../catalogs/precision.js';
+import type { GpuSpec, InstanceLayout, KvDtype, LlmSpec, Precision } from '../catalogs/types.js';
 
 /** Share of HBM a serving engine may use (vLLM's default `gpu_memory_utilization`). */
 export const DEFAULT_USABLE_MEMORY_FRACTION = 0.9;
 /** Per-GPU reserve for activations, CUDA graphs and NCCL buffers (aiconfigurator's `other_mem` is 3.5 GiB). */
 export const DEFAULT_ACTIVATION_RESERVE_BYTES = 2 * 1024 ** 3;
 
-/** KV bytes per token = 2 (K and V) × layers × kv_heads × head_dim × kv dtype bytes (DESIGN.md). */
-export function kvBytesPerToken(llm: LlmSpec): number {
-  return 2 * llm.layers * llm.kvHeads * llm.headDim * llm.kvDtypeBytes;
+/**
+ * KV bytes per token = 2 (K and V) × layers × kv_heads × head_dim × KV element bytes (DESIGN.md); the element bytes
+ * follow `kvDtype` (bf16 2, fp8 1), else the LLM's published kv_dtype_bytes.
+ */
+export function kvBytesPerToken(llm: LlmSpec, kvDtype?: KvDtype): number {
+  const elementBytes = kvDtype === undefined || kvDtype === nativeKvDtype(llm) ? llm.kvDtypeBytes : BYTES_PER_KV_ELEMENT[kvDtype];
+  return 2 * llm.layers * llm.kvHeads * llm.headDim * elementBytes;
 }
 
-/** Bytes of weights of the whole model (all parameters, also for MoE: every expert is resident). */
-export function weightBytes(llm: LlmSpec): number {
-  return llm.parameters * llm.weightDtypeBytes;
+/**
+ * Bytes of weights of the whole model (all parameters, also for MoE: every expert is resident), at `precision`
+ * (bf16 2, fp8 1, fp4 0.5625 = 4 bits + one fp8 scale per 16: see BYTES_PER_WEIGHT), else at the LLM's published
+ * weight_dtype_bytes. Its own format keeps its published figure (a native fp8 checkpoint may keep a few layers in bf16).
+ */
+export function weightBytes(llm: LlmSpec, precision?: Precision): number {
+  const perWeight = precision === undefined || precision === nativePrecision(llm) ? llm.weightDtypeBytes : BYTES_PER_WEIGHT[precision];
+  return llm.parameters * perWeight;
+}
+
+/**
+ * Parameters of the routed experts (0 on a dense LLM): with E experts, k routed per token, total P and active A,
+ * A = shared + k·e and P = shared + E·e, so the experts hold E·(P − A)/(E − k).
+ */
+export function routedExpertParameters(llm: LlmSpec): number {
+  const moe = llm.moe;
+  if (!moe || moe.experts <= moe.activeExperts) return 0;
+  return (moe.experts * (llm.parameters - moe.activeParameters)) / (moe.experts - moe.activeExperts);
+}
+
+/**
+ * Weight bytes resident on one instance's GPUs together: experts are spread over `ep` ranks (one copy), everything
+ * else is replicated once per attention data-parallel group (gpus / tp copies). Equals weightBytes on a dense LLM.
+ */
+export function residentWeightBytes(llm: LlmSpec, layout: ResolvedLayout): number {
+  const total = weightBytes(llm, layout.precision);
+  if (layout.attentionDp === 1) return total;
+  const expertShare = routedExpertParameters(llm) / llm.parameters;
+  return total * expertShare + total * (1 - expertShare) * layout.attentionDp;
 }
 
 /** Parameters read (and multiplied) per token: the active ones for MoE. */
@@ -34,14 +67,17 @@ export type KvCapacity =
   | { readonly fits: false; readonly kvCapacityTokens: 0; readonly reason: string; readonly shortfallBytes: number };
 
 /**
- * (memory × usable fraction − weights − activation reserve) / KV bytes per token, over all `tp` GPUs. A pair whose
- * weights do not fit is a result saying so, never a negative capacity.
+ * (memory × usable fraction − resident weights − activation reserve) / KV bytes per token, over all max(tp, ep) GPUs
+ * of the instance, with the layout's weight and KV formats. A pair whose weights do not fit is a result saying so,
+ * never a negative capacity.
  */
-export function computeKvCapacity(gpu: GpuSpec, llm: LlmSpec, tp: number, options: KvCapacityOptions = {}): KvCapacity {
-  const usable = (options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION) * gpu.memoryBytes * tp;
-  const reserve = (options.activationReserveBytes ?? DEFAULT_ACTIVATION_RESERVE_BYTES) * tp;
-  const free = usable - weightBytes(llm) - reserve;
-  const perToken = kvBytesPerToken(llm);
+export function computeKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, options: KvCapacityOptions = {}): KvCapacity {
+  const l = resolveLayout(llm, layout);
+  const usable = (options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION) * gpu.memoryBytes * l.gpus;
+  const reserve = (options.activationReserveBytes ?? DEFAULT_ACTIVATION_RESERVE_BYTES) * l.gpus;
+  const weights = residentWeightBytes(llm, l);
+  const free = usable - weights - reserve;
+  const perToken = kvBytesPerToken(llm, l.kvDtype);
   // A pool must at least hold one maximal-length sequence is too strict for planning; one block of 16 tokens is not.
   if (free < perToken * 16) {
     const gib = (x: number) => (x / 1024 ** 3).toFixed(1);
@@ -49,13 +85,13 @@ export function computeKvCapacity(gpu: GpuSpec, llm: LlmSpec, tp: number, option
       fits: false,
       kvCapacityTokens: 0,
       shortfallBytes: perToken * 16 - free,
-      reason: `${llm.id} does not fit on ${tp}× ${gpu.id}: weights ${gib(weightBytes(llm))} GiB + reserve ${gib(reserve)} GiB exceed ${gib(usable)} GiB usable`,
+      reason: `${llm.id} does not fit on ${l.gpus}× ${gpu.id}${l.precision === nativePrecision(llm) ? '' : ` in ${l.precision}`}: weights ${gib(weights)} GiB + reserve ${gib(reserve)} GiB exceed ${gib(usable)} GiB usable`,
     };
   }
   return { fits: true, kvCapacityTokens: Math.floor(free / perToken), freeBytes: free };
 }
 
 /** KV capacity in tokens (0 when the weights do not fit; use `computeKvCapacity` for the reason). */
-export function kvCapacityTokens(gpu: GpuSpec, llm: LlmSpec, tp: number, options: KvCapacityOptions = {}): number {
-  return computeKvCapacity(gpu, llm, tp, options).kvCapacityTokens;
+export function kvCapacityTokens(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, options: KvCapacityOptions = {}): number {
+  return computeKvCapacity(gpu, llm, layout, options).kvCapacityTokens;
 }

@@ -1,7 +1,8 @@
 /**
  * What a GPU does with an LLM: the interface the planner and the kernel use. All times in seconds, sizes in bytes or
- * tokens, power in watts (per instance, i.e. summed over its `tp` GPUs).
+ * tokens, power in watts (per instance, i.e. summed over its `gpus` GPUs).
  */
+import type { KvDtype, Precision } from '../catalogs/types.js';
 
 import type { PrefillPiece } from './features.js';
 
@@ -22,11 +23,18 @@ export interface ModelProvenance {
 /** The operating state used for power. */
 export type PowerState = 'idle' | 'prefill' | 'decode';
 
-/** Performance and power of one engine instance: (GPU type, LLM, TP degree, optional power cap). */
+/** Performance and power of one engine instance: (GPU type, LLM, layout and formats, optional power cap). */
 export interface PerfModel {
   readonly gpu: string;
   readonly llm: string;
+  /** Attention tensor-parallel degree. */
   readonly tp: number;
+  /** Expert-parallel degree (1 on a dense LLM). */
+  readonly ep: number;
+  /** GPUs of one instance: max(tp, ep). */
+  readonly gpus: number;
+  readonly precision: Precision;
+  readonly kvDtype: KvDtype;
   readonly powerCapWatts?: number;
   /** Time of one prefill batch of `newTokens` new tokens attending to `cachedTokens` already-resident tokens. */
   prefillSeconds(newTokens: number, cachedTokens: number, batch?: number): number;
@@ -54,7 +62,7 @@ export interface PerfModel {
   readonly weightBytes: number;
   readonly kvBytesPerToken: number;
   readonly kvCapacityTokens: number;
-  /** Instance power (all `tp` GPUs) in a state; `batch` shapes decode power between idle and busy. */
+  /** Instance power (all `gpus` GPUs) in a state; `batch` shapes decode power between idle and busy. */
   powerWatts(state: PowerState, batch?: number): number;
   readonly provenance: ModelProvenance;
 }

@@ -2,12 +2,12 @@
  * The planner's own typed values: what a plan request is, the candidate pools, the cuts the loop adds, and the plan
  * it returns. JSON (snake_case) views of these live in plan-json.ts.
  */
-import type { Datacenter, GpuSpec, InstancePool, LlmSpec, Mix, Role, SloSet } from '../catalogs/types.js';
+import type { Datacenter, GpuSpec, InstanceLayout, InstancePool, KvDtype, LlmSpec, Mix, Precision, Role, SloSet } from '../catalogs/types.js';
 import type { LinkModel, PerfModel } from '../models/types.js';
 import type { SolverInfo, SolverName } from './milp/solve.js';
 
-/** The model factory the planner is given; undefined means the LLM does not fit this GPU at this TP. */
-export type PerfModelFor = (gpu: GpuSpec, llm: LlmSpec, tp: number, powerCapWatts?: number) => PerfModel | undefined;
+/** The model factory the planner is given; undefined means the LLM does not fit this GPU in this layout. */
+export type PerfModelFor = (gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, powerCapWatts?: number) => PerfModel | undefined;
 
 export type Objective = 'tco' | 'energy' | 'gpus';
 
@@ -69,6 +69,11 @@ export interface Pool {
   readonly key: string;
   readonly gpu: GpuSpec;
   readonly tp: number;
+  readonly ep: number;
+  /** GPUs per instance: max(tp, ep). */
+  readonly gpus: number;
+  readonly precision: Precision;
+  readonly kvDtype: KvDtype;
   readonly role: Role;
   /** Per-GPU cap; undefined runs at TDP. */
   readonly powerCapWatts?: number;

@@ -11,6 +11,7 @@
  * decode-capable instance, nor the last instance of the prefill or decode role of a disaggregated plan (that would
  * change the policy the plan is checked under).
  */
+import { instanceGpus } from '../../catalogs/precision.js';
 import type { Role } from '../../catalogs/types.js';
 import type { CheckResult } from './check-result.js';
 import { DEFAULT_MAX_DECODE_BATCH } from '../kernel/types.js';
@@ -56,16 +57,17 @@ export interface InstanceSaving {
  */
 export function computeInstanceSaving(request: PlanRequest, plan: Plan, pool: PlannedPool): InstanceSaving {
   const gpu = request.gpus.find((g) => g.id === pool.gpu);
-  const perf = gpu ? request.perfModelFor(gpu, request.llm, pool.tp, pool.powerCapWatts) : undefined;
+  const perf = gpu ? request.perfModelFor(gpu, request.llm, pool, pool.powerCapWatts) : undefined;
   const idleWatts = perf?.powerWatts('idle') ?? 0;
   const peakWatts = perf ? Math.max(perf.powerWatts('prefill'), perf.powerWatts('decode', DEFAULT_MAX_DECODE_BATCH)) : 0;
-  const capexUsd = gpu?.capexUsd !== undefined ? gpu.capexUsd * pool.tp : 0;
-  const rentUsdPerHour = gpu?.capexUsd === undefined && gpu?.rentUsdPerHour !== undefined ? gpu.rentUsdPerHour * pool.tp : 0;
+  const gpus = instanceGpus(pool);
+  const capexUsd = gpu?.capexUsd !== undefined ? gpu.capexUsd * gpus : 0;
+  const rentUsdPerHour = gpu?.capexUsd === undefined && gpu?.rentUsdPerHour !== undefined ? gpu.rentUsdPerHour * gpus : 0;
   const horizonSeconds = plan.cost.horizonYears * SECONDS_PER_YEAR;
   const usdPerJoule = (request.datacenter.pue * request.datacenter.electricityUsdPerKwh) / 3.6e6;
   const energyUsd = idleWatts * horizonSeconds * usdPerJoule;
   const tcoUsd = capexUsd + rentUsdPerHour * (horizonSeconds / 3600) + energyUsd;
-  const objective = plan.objective === 'tco' ? tcoUsd : plan.objective === 'energy' ? idleWatts : pool.tp;
+  const objective = plan.objective === 'tco' ? tcoUsd : plan.objective === 'energy' ? idleWatts : gpus;
   return { objective, capexUsd, rentUsdPerHour, tcoUsd, energyUsd, idleWatts, peakWatts };
 }
 

@@ -1,18 +1,19 @@
 /**
- * The production `perfModelFor`: models/ createPerfModel, memoised per (GPU, LLM, TP, cap), with "does not fit"
+ * The production `perfModelFor`: models/ createPerfModel, memoised per (GPU, LLM, layout, cap), with "does not fit"
  * (no KV room left after the weights) reported as undefined, which is what the planner's pool enumeration expects.
  */
-import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
+import { layoutCacheKey } from '../../catalogs/precision.js';
+import type { GpuSpec, InstanceLayout, LlmSpec } from '../../catalogs/types.js';
 import { createPerfModel, type CoefficientSet, type PerfModel } from '../../models/index.js';
 import type { PerfModelFor } from '../types.js';
 
 /** A memoising PerfModelFor over createPerfModel (optionally with user-fitted coefficients). */
 export function createPerfModelFor(coefficients?: CoefficientSet): PerfModelFor {
   const cache = new Map<string, PerfModel | undefined>();
-  return (gpu: GpuSpec, llm: LlmSpec, tp: number, powerCapWatts?: number) => {
-    const key = `${gpu.id}/${llm.id}/${tp}/${powerCapWatts ?? 'tdp'}`;
+  return (gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, powerCapWatts?: number) => {
+    const key = `${gpu.id}/${llm.id}/${layoutCacheKey(layout)}/${powerCapWatts ?? 'tdp'}`;
     if (!cache.has(key)) {
-      const model = createPerfModel(gpu, llm, tp, { ...(powerCapWatts !== undefined ? { powerCapWatts } : {}), ...(coefficients ? { coefficients } : {}) });
+      const model = createPerfModel(gpu, llm, { tp: layout.tp, ep: layout.ep, precision: layout.precision, kvDtype: layout.kvDtype }, { ...(powerCapWatts !== undefined ? { powerCapWatts } : {}), ...(coefficients ? { coefficients } : {}) });
       cache.set(key, model.kvCapacityTokens > 0 ? model : undefined);
     }
     return cache.get(key);

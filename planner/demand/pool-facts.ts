@@ -18,11 +18,11 @@ export interface PoolFacts {
 
 export function factsOf(pool: Pool, options: ResolvedOptions): PoolFacts {
   const hours = options.horizonYears * 365 * 24;
-  const capexUsd = pool.gpu.capexUsd !== undefined ? pool.gpu.capexUsd * pool.tp : undefined;
-  const rentUsdPerHour = pool.gpu.rentUsdPerHour !== undefined ? pool.gpu.rentUsdPerHour * pool.tp : undefined;
+  const capexUsd = pool.gpu.capexUsd !== undefined ? pool.gpu.capexUsd * pool.gpus : undefined;
+  const rentUsdPerHour = pool.gpu.rentUsdPerHour !== undefined ? pool.gpu.rentUsdPerHour * pool.gpus : undefined;
   const hardwareUsd = capexUsd ?? (rentUsdPerHour !== undefined ? rentUsdPerHour * hours : undefined);
   const perf = pool.perf;
   const peakWatts = Math.max(perf.powerWatts('prefill'), perf.powerWatts('decode', options.maxBatch));
-  const linkBytesPerSecond = options.link?.bandwidthBytesPerSecond ?? pool.gpu.interNodeBandwidthBytesPerSecond * pool.tp;
+  const linkBytesPerSecond = options.link?.bandwidthBytesPerSecond ?? pool.gpu.interNodeBandwidthBytesPerSecond * pool.gpus;
   return { idleWatts: perf.powerWatts('idle'), peakWatts, capexUsd, rentUsdPerHour, hardwareUsd, linkBytesPerSecond };
 }

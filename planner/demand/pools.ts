@@ -48,7 +48,7 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
       for (const role of options.roles) {
         const caps = new Set<number | undefined>(options.powerCapFractions[role].map((f) => capWattsFor(gpu, f)));
         for (const cap of caps) {
-          const perf = perfModelFor(gpu, llm, tp, cap);
+          const perf = perfModelFor(gpu, llm, { tp }, cap);
           if (!perf || perf.kvCapacityTokens <= 0) continue;
           fitted = true;
           const key = poolKey(gpu.id, tp, role, cap);
@@ -56,7 +56,7 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
             broken.push(key);
             continue;
           }
-          pools.push({ key, gpu, tp, role, powerCapWatts: cap, perf });
+          pools.push({ key, gpu, tp, ep: perf.ep, gpus: perf.gpus, precision: perf.precision, kvDtype: perf.kvDtype, role, powerCapWatts: cap, perf });
         }
       }
     }

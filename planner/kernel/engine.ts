@@ -70,6 +70,27 @@ export class Engine implements MemoryState {
     return total;
   }
 
+  /**
+   * A run stopped at `nowSeconds`: commits the iterations of a macro-step that ended by then, as the reference mode
+   * would have one by one (none of them ends a sequence: a macro-step stops at the first that would), and returns the
+   * iteration still under way (counted busy up to the stop), or null when idle.
+   */
+  settleAt(nowSeconds: number, hooks: EngineHooks): { startSeconds: number; powerWatts: number } | null {
+    const m = this.macro;
+    if (!this.busyFlag || m === null) return null;
+    if (m.n > 1) {
+      const k = this.firstEndAtOrAfter(nowSeconds - m.t0);
+      const done = Math.min(this.endOf(k) <= nowSeconds ? k : k - 1, m.n - 1);
+      if (done >= 1) {
+        const end = this.endOf(done);
+        m.n = done;
+        this.finishIteration(end, hooks);
+        return { startSeconds: end, powerWatts: m.powerWatts };
+      }
+    }
+    return { startSeconds: m.t0, powerWatts: m.powerWatts };
+  }
+
   /** Adds work; returns the time of a needed re-plan (truncating a macro-step), or NaN when none is needed. */
   enqueue(item: WorkItem, nowSeconds: number, front = false): number {
     if (front) this.waiting.unshift(item);

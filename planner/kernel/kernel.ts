@@ -14,7 +14,10 @@ import type { Prefiller } from './prefiller.js';
 import { buildResult, type SimulationResult } from './result.js';
 import { Sim } from './sim.js';
 import { computeStandalone } from './standalone.js';
-import { KernelStoppedError, resolveOptions, type ConversationSpec, type KernelOptions, type PerfModelFor } from './types.js';
+import { isReactive, KernelStoppedError, resolveOptions, type ConversationSpec, type KernelOptions, type PerfModelFor, type RunControl } from './types.js';
+
+/** Arrival events released by a reactive workload carry this target (the iterator's carry -1 and pull the next). */
+const RELEASED = -2;
 
 /**
  * Simulates `workload` (conversations in non-decreasing arrival order, pulled lazily) on `fleet` under
@@ -53,6 +56,39 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
   let lastArrival = -Infinity;
   let ordinal = 0;
 
+  let stopRequested = false;
+  let nextSample = o.warmupSeconds;
+  if (isReactive(workload)) {
+    const reactive = workload;
+    let nowOfFinish = 0;
+    const control: RunControl = {
+      get nowSeconds() {
+        return nowOfFinish;
+      },
+      get inFlight() {
+        return sim.inFlight;
+      },
+      endWarmup() {
+        if (o.warmupSeconds !== Infinity) throw new RangeError(`endWarmup needs a run started with warmupSeconds Infinity (this one has ${o.warmupSeconds} s)`);
+        metrics.endWarmupAt(nowOfFinish);
+        nextSample = nowOfFinish;
+      },
+      stop() {
+        stopRequested = true;
+      },
+    };
+    sim.onFinish = (conv, now) => {
+      nowOfFinish = now;
+      const released = reactive.onFinished({ spec: conv.spec, measured: conv.measured, finishSeconds: now, ttfetSeconds: conv.ttfetSeconds, tbtSumSeconds: conv.tbtSumSeconds, tbtCount: conv.tbtCount }, control);
+      if (released === undefined) return;
+      for (const spec of released) {
+        if (!(spec.arrivalSeconds >= now)) throw new RangeError(`Reactive workload released conversation "${spec.id}" arriving at ${spec.arrivalSeconds} s, before the finish at ${now} s that released it`);
+        if (spec.arrivalSeconds >= o.durationSeconds) continue;
+        sim.out.push(makeEvent(spec.arrivalSeconds, 'arrival', RELEASED, 0, spec));
+      }
+    };
+  }
+
   const pullArrival = (): void => {
     const next = iterator.next();
     if (next.done === true) return;
@@ -63,9 +99,9 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
     queue.push(makeEvent(spec.arrivalSeconds, 'arrival', -1, 0, spec));
   };
 
-  const onArrival = (spec: ConversationSpec, now: number): void => {
-    pullArrival();
-    const measured = spec.arrivalSeconds >= o.warmupSeconds;
+  const onArrival = (spec: ConversationSpec, now: number, released: boolean): void => {
+    if (!released) pullArrival();
+    const measured = spec.arrivalSeconds >= metrics.warmupSeconds;
     metrics.arrived++;
     if (measured) metrics.measuredArrived++;
     if (o.onProgress !== undefined && metrics.arrived % o.progressEveryConversations === 0) o.onProgress(now, metrics.arrived);
@@ -110,7 +146,6 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
     startNext(instance, now);
   };
 
-  let nextSample = o.warmupSeconds;
   const onSample = (now: number): void => {
     const engines = setup.engines;
     metrics.recordOccupancy(now, engines.length, (i) => engines[i].poolIndex, (i) => engines[i].usedTokensAt(now) / engines[i].capacityTokens);
@@ -119,7 +154,7 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
   const handle = (ev: KernelEvent, now: number): void => {
     switch (ev.kind) {
       case 'arrival':
-        onArrival(ev.payload as ConversationSpec, now);
+        onArrival(ev.payload as ConversationSpec, now, ev.target === RELEASED);
         break;
       case 'transferDone':
         sim.policy.transferDone(sim, ev.payload as ConvState, now);
@@ -187,6 +222,15 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
       if (out.length > 0) {
         sim.out = [];
         for (const e of out) queue.push(e);
+      }
+      if (stopRequested) {
+        // The workload ended the run: macro-steps commit the iterations done by now (as the reference mode has), and
+        // iterations under way count as busy up to now, like any measured interval.
+        for (let i = 0; i < setup.byInstance.length; i++) {
+          const busy = setup.kindOf[i] === 'engine' ? (setup.byInstance[i] as Engine).settleAt(now, sim) : (setup.byInstance[i] as Prefiller).inProgress();
+          if (busy !== null) metrics.recordBusy(i, busy.startSeconds, now, busy.powerWatts);
+        }
+        done = true;
       }
     }
     return done;

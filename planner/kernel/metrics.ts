@@ -35,7 +35,7 @@ export class MetricsCollector {
   /** KV occupancy samples (fraction of capacity), per pool. */
   readonly occupancy: Histogram[];
   /** Pool-mean KV occupancy over the measured window, for reports' time charts (bounded size). */
-  readonly occupancySeries: TimeSeries[];
+  occupancySeries: TimeSeries[];
   private readonly sampleSums: Float64Array;
   private readonly sampleCounts: Uint32Array;
   arrived = 0;
@@ -56,17 +56,32 @@ export class MetricsCollector {
   preemptionsTotal = 0;
 
   constructor(
-    readonly warmupSeconds: number,
+    /** Start of the measured window; moved once by `endWarmupAt` when the workload decides it (Infinity until then). */
+    public warmupSeconds: number,
     readonly instances: InstanceAccount[],
     numPools: number,
-    sampleIntervalSeconds = 5,
+    readonly sampleIntervalSeconds = 5,
     /** End of the loaded window: the arrival duration, Infinity when the run has none (the whole run). */
     readonly loadEndSeconds = Infinity,
   ) {
     this.occupancy = Array.from({ length: numPools }, () => createHistogram());
-    this.occupancySeries = Array.from({ length: numPools }, () => createSeries(warmupSeconds, sampleIntervalSeconds));
+    this.occupancySeries = this.newSeries(numPools);
     this.sampleSums = new Float64Array(numPools);
     this.sampleCounts = new Uint32Array(numPools);
+  }
+
+  private newSeries(numPools: number): TimeSeries[] {
+    return Array.from({ length: numPools }, () => createSeries(Number.isFinite(this.warmupSeconds) ? this.warmupSeconds : 0, this.sampleIntervalSeconds));
+  }
+
+  /**
+   * Starts the measured window at `nowSeconds` (a reactive workload's call). Nothing was counted before: the warm-up
+   * was Infinity, so every busy interval and sample so far was clipped away and no arrival was measured.
+   */
+  endWarmupAt(nowSeconds: number): void {
+    if (Number.isFinite(this.warmupSeconds)) throw new RangeError(`The warm-up already ended at ${this.warmupSeconds} s: only a run started with warmupSeconds Infinity lets its workload end it, once`);
+    this.warmupSeconds = nowSeconds;
+    this.occupancySeries = this.newSeries(this.occupancy.length);
   }
 
   /** One occupancy sample of every engine at `timeSeconds`: `occupancyOf(i)` is engine i's share, `poolOf(i)` its pool. */

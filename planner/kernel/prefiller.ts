@@ -44,6 +44,11 @@ export class Prefiller {
     return Math.max(0, this.queuedWorkSeconds) + (this.busyFlag ? Math.max(0, this.iterationEnd - nowSeconds) : 0);
   }
 
+  /** The iteration in progress (a run stopped mid-iteration counts it busy up to the stop), or null when idle. */
+  inProgress(): { startSeconds: number; powerWatts: number } | null {
+    return this.busyFlag ? { startSeconds: this.startSeconds, powerWatts: this.powerWatts } : null;
+  }
+
   get queuedJobs(): number {
     return this.queue.length - this.head;
   }

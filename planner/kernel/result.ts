@@ -126,11 +126,11 @@ export interface ResultInputs {
 /** Assembles the result object. */
 export function buildResult(r: ResultInputs): SimulationResult {
   const { metrics: m, options: o, setup } = r;
-  const window = Math.max(0, r.simEndSeconds - o.warmupSeconds);
+  const window = Math.max(0, r.simEndSeconds - m.warmupSeconds);
   const poolEnergy = new Float64Array(r.fleet.instances.length);
   const poolBusy = new Float64Array(r.fleet.instances.length);
   // Utilisation is read over the loaded window (metrics.ts): from the warm-up to the end of arrivals or of the run.
-  const loadedWindow = Math.max(0, Math.min(r.simEndSeconds, m.loadEndSeconds) - o.warmupSeconds);
+  const loadedWindow = Math.max(0, Math.min(r.simEndSeconds, m.loadEndSeconds) - m.warmupSeconds);
   for (const a of m.instances) {
     const busy = Math.min(a.busySeconds, window);
     poolEnergy[a.poolIndex] += a.busyJoules + a.idleWatts * (window - busy);
@@ -170,7 +170,7 @@ export function buildResult(r: ResultInputs): SimulationResult {
     policy: o.policy,
     seed: o.seed,
     mode: o.mode,
-    warmup_s: o.warmupSeconds,
+    warmup_s: m.warmupSeconds,
     conversations: m.measuredFinished,
     turns: m.measuredTurns,
     output_tokens: m.measuredOutputTokens,

@@ -31,6 +31,8 @@ export class Sim implements EngineHooks {
   private admissionHead = 0;
   readonly mispredictStream: Uniform01;
   inFlight = 0;
+  /** Told of every finished conversation (the kernel sets it for a reactive workload). */
+  onFinish: ((conv: ConvState, nowSeconds: number) => void) | null = null;
 
   constructor(
     readonly options: ResolvedOptions,
@@ -162,5 +164,6 @@ export class Sim implements EngineHooks {
       if (conv.lastTurnTbtCount > 0 && st.lastTurnMeanTbtSeconds > 0) m.recordSlowdownTbt(conv.lastTurnTbtSumSeconds / conv.lastTurnTbtCount / st.lastTurnMeanTbtSeconds, true);
     }
     this.retryAdmission(nowSeconds);
+    if (this.onFinish !== null) this.onFinish(conv, nowSeconds);
   }
 }

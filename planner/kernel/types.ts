@@ -23,6 +23,49 @@ export interface ConversationSpec {
   readonly userVisibleTurns?: 'last' | 'all';
 }
 
+/** A finished conversation as a reactive workload sees it (times in simulated seconds). */
+export interface FinishedConversation {
+  readonly spec: ConversationSpec;
+  /** Arrived after the warm-up: counted in the kernel's statistics. */
+  readonly measured: boolean;
+  /** When its last output token came out. */
+  readonly finishSeconds: number;
+  /** Arrival → first output token of its last turn (a single-turn request's TTFT). */
+  readonly ttfetSeconds: number;
+  /** Sum and number of the gaps between consecutive output tokens, over all its turns. */
+  readonly tbtSumSeconds: number;
+  readonly tbtCount: number;
+}
+
+/** What a reactive workload may do to the run it feeds, at the instant it is told of a finish. */
+export interface RunControl {
+  readonly nowSeconds: number;
+  /** Conversations arrived and not finished (queued ones included). */
+  readonly inFlight: number;
+  /**
+   * Ends the warm-up now: conversations arriving from now on are measured, and energy and busy time count from now.
+   * Only for a run started with `warmupSeconds: Infinity` (the workload decides), and only once.
+   */
+  endWarmup(): void;
+  /** Ends the run once this finish is handled; what is in flight stays in flight, busy iterations count up to now. */
+  stop(): void;
+}
+
+/**
+ * A workload that reacts to the run: benchmark clients that replace each finished request (a closed loop). The kernel
+ * pulls its iterator lazily like any workload's, and tells it of every finished conversation; the conversations it
+ * returns then arrive at that instant or later. Finishes reach it in the kernel's total event order, at instants both
+ * modes agree on, so a run stays deterministic and fast and reference still agree.
+ */
+export interface ReactiveWorkload extends Iterable<ConversationSpec> {
+  onFinished(finished: FinishedConversation, control: RunControl): Iterable<ConversationSpec> | undefined;
+}
+
+/** Whether a workload reacts to completions. */
+export function isReactive(workload: Iterable<ConversationSpec>): workload is ReactiveWorkload {
+  return typeof (workload as Partial<ReactiveWorkload>).onFinished === 'function';
+}
+
 export type PolicyName = 'conserve' | 'per-turn-predict' | 'per-turn-disagg' | 'colocated';
 export const POLICY_NAMES: readonly PolicyName[] = ['conserve', 'per-turn-predict', 'per-turn-disagg', 'colocated'];
 
@@ -46,7 +89,10 @@ export interface KernelOptions {
   readonly seed: number;
   /** 'fast' advances decode iterations in closed form between membership changes; 'reference' one at a time. */
   readonly mode?: 'fast' | 'reference';
-  /** Conversations arriving before this are served but excluded from every statistic (default 0). */
+  /**
+   * Conversations arriving before this are served but excluded from every statistic (default 0). Infinity with a
+   * ReactiveWorkload: the workload ends the warm-up when it sees fit (RunControl.endWarmup).
+   */
   readonly warmupSeconds?: number;
   /** Arrivals at or after this time are not admitted into the run (default: the whole workload). */
   readonly durationSeconds?: number;

@@ -123,7 +123,7 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
     });
     const f = facts[j];
     const countObjective =
-      options.objective === 'tco' ? f.hardwareUsd! + f.idleWatts * horizonSeconds * pricePerJoule : options.objective === 'energy' ? f.idleWatts : pool.tp;
+      options.objective === 'tco' ? f.hardwareUsd! + f.idleWatts * horizonSeconds * pricePerJoule : options.objective === 'energy' ? f.idleWatts : pool.gpus;
     const n = b.addVariable({ name: `n[${pool.key}]`, lower: minCount(options, pool.key), upper: Math.max(upper, minCount(options, pool.key)), integer: true, objective: countObjective });
     countIndex.push(n);
     rowsPerPool.push(built.map((r) => ({ ...r, terms: [...r.terms, { index: n, coef: -r.factor }] })));
@@ -187,7 +187,7 @@ function addFleetRows(b: LpBuilder, meta: RowMeta[], demand: Demand, options: Re
   for (const gpu of gpuIds) {
     const limit = options.availabilityGpus[gpu];
     if (limit === undefined) continue;
-    const terms = pools.flatMap((pool, j) => (pool.gpu.id === gpu && countIndex[j] !== undefined ? [{ index: countIndex[j]!, coef: pool.tp }] : []));
+    const terms = pools.flatMap((pool, j) => (pool.gpu.id === gpu && countIndex[j] !== undefined ? [{ index: countIndex[j]!, coef: pool.gpus }] : []));
     b.addRow(`availability[${gpu}]`, terms, -Infinity, limit);
     meta.push({ family: 'availability', gpu, scale: 1, unit: 'GPUs' });
   }

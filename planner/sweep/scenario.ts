@@ -3,6 +3,7 @@
  * through the plan → kernel check → tighten loop). Pure and deterministic: the same base and cell give the same
  * result on any thread, which is what makes sharded runs merge into the unsharded one byte for byte.
  */
+import { instanceGpus } from '../../catalogs/precision.js';
 import type { Datacenter, GpuSpec, InstancePool, LlmSpec, Mix, SloSet } from '../../catalogs/types.js';
 import { createKernelChecker } from '../check/kernel-check.js';
 import { planAndCheck } from '../check/loop.js';
@@ -62,7 +63,7 @@ export function scaleScenario(base: ScenarioBase, scales: Record<AxisName, numbe
 const perfModelFor = createPerfModelFor();
 
 function gpuCount(plan: Plan): number {
-  return plan.instances.reduce((a, i) => a + i.count * i.tp, 0);
+  return plan.instances.reduce((a, i) => a + i.count * instanceGpus(i), 0);
 }
 
 /** The metric's value for a cell (null when there is no plan). */
@@ -84,7 +85,7 @@ export async function runCell(base: ScenarioBase, cell: Cell): Promise<CellResul
   let tail: { stopped_because?: string; reason?: string } = {};
   if (s.check) {
     const gpuById = new Map(s.gpus.map((g) => [g.id, g]));
-    const kernelPerf = (pool: InstancePool) => perfModelFor(gpuById.get(pool.gpu)!, s.llm, pool.tp, pool.powerCapWatts)!;
+    const kernelPerf = (pool: InstancePool) => perfModelFor(gpuById.get(pool.gpu)!, s.llm, pool, pool.powerCapWatts)!;
     const checker = createKernelChecker({ mix: s.mix, slo: s.slo, perfModelFor: kernelPerf, seed: s.seed, durationSeconds: s.durationS });
     const loop = await planAndCheck(request, checker, options);
     plan = loop.plan;

@@ -13,7 +13,7 @@ describe('predictOperatingPoint() over the catalog', () => {
     let fits = 0;
     let refused = 0;
     for (const gpu of catalog.gpus.values()) for (const llm of catalog.llms.values()) for (const tp of [1, 2, 4, 8]) {
-      const r = predictOperatingPoint(gpu, llm, tp, { inputTokens: 1024, outputTokens: 128, batch: 1 });
+      const r = predictOperatingPoint(gpu, llm, { tp }, { inputTokens: 1024, outputTokens: 128, batch: 1 });
       if (r.fits) {
         fits++;
         for (const k of ['prefill_s', 'decode_step_s', 'ttft_s', 'tpot_s', 'kv_capacity_tokens', 'prefill_power_w', 'decode_power_w'] as const) {
@@ -27,7 +27,7 @@ describe('predictOperatingPoint() over the catalog', () => {
       }
     }
     expect(fits).toBeGreaterThan(refused);
-    expect(predictOperatingPoint(catalog.gpus.get('l4')!, catalog.llms.get('llama-2-70b')!, 1, { inputTokens: 100 }).fits).toBe(false);
+    expect(predictOperatingPoint(catalog.gpus.get('l4')!, catalog.llms.get('llama-2-70b')!, { tp: 1 }, { inputTokens: 100 }).fits).toBe(false);
   });
 });
 

@@ -50,7 +50,7 @@ describe('roofline vs the sum of measured kernels, small models at TP 1', () => 
   it('prefill (512–4096 tokens) and decode (batch 1–64) within 0.9–1.6× of the kernel sum', () => {
     const lines: string[] = [];
     for (const c of cases) {
-      const model = createPerfModel(catalog.gpus.get(c.gpu)!, llmOf(c.llm), 1);
+      const model = createPerfModel(catalog.gpus.get(c.gpu)!, llmOf(c.llm), { tp: 1 });
       const prefill = [512, 1024, 2048, 4096].map((n) => model.prefillSeconds(n, 0, 1) / composePrefillSeconds(c.t, llmOf(c.llm), 1, 1, n));
       lines.push(`${c.name} prefill roofline/kernels ${prefill.map((x) => x.toFixed(2)).join(' ')}`);
       for (const x of prefill) expect(x, `${c.name} prefill`).toBeGreaterThan(0.9);
@@ -67,7 +67,7 @@ describe('roofline vs the sum of measured kernels, small models at TP 1', () => 
 
 describe('Qwen3-0.6B on A40 (the paper\'s setup; no A40 measurement here)', () => {
   it('decode at batch 1 takes a few ms; 1K-token prefill 10–20 ms; a prefix-hit prefill near the artifact\'s 14.5 ms', () => {
-    const m = createPerfModel(catalog.gpus.get('a40')!, catalog.llms.get('qwen3-0.6b')!, 1);
+    const m = createPerfModel(catalog.gpus.get('a40')!, catalog.llms.get('qwen3-0.6b')!, { tp: 1 });
     const decode = m.decodeStepSeconds(1, 1000);
     const prefill = m.prefillSeconds(1000, 0, 1);
     // The artifact's fitted prefix-hit prefill (A40, vLLM + LMCache): 14.5 ms for L ≤ 12,000 context tokens.

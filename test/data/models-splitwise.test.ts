@@ -132,7 +132,7 @@ describe('power cap as a compute ceiling', () => {
     for (const tp of [2, 4, 8]) {
       // Built-in records include a 490 W fit; force the uncapped record through a stripped coefficient set.
       const uncappedOnly = { ...BUILTIN_COEFFICIENTS, pairs: BUILTIN_COEFFICIENTS.pairs.filter((p) => p.powerCapWatts === undefined) };
-      const m = createPerfModel(h100, llm, tp, { powerCapWatts: 490, coefficients: uncappedOnly });
+      const m = createPerfModel(h100, llm, { tp }, { powerCapWatts: 490, coefficients: uncappedOnly });
       for (const r of rows.filter((x) => x.powerCapWatts === 490 && x.tp === tp && x.phase === 'prefill' && x.batch * x.inputTokens >= 2048)) {
         errs.push(Math.abs(m.prefillSeconds(r.batch * r.inputTokens, 0, r.batch) / r.latencySeconds - 1));
       }

@@ -89,7 +89,7 @@ describe('kernel queueing with batching on', () => {
     // Higher loads are right on average too (−1 … −2% at 0.7) but batches that cross the 2,048-token hinge cost more
     // than their prompts alone in this fit, so rare bursts make the mean too noisy for a 3% test at a sane run length.
     const catalog = loadBuiltinCatalog();
-    const h100 = createPerfModel(catalog.gpus.get('h100-sxm')!, catalog.llms.get('llama-2-70b')!, 8) as PerfModel;
+    const h100 = createPerfModel(catalog.gpus.get('h100-sxm')!, catalog.llms.get('llama-2-70b')!, { tp: 8 }) as PerfModel;
     const r = check(h100, { kind: 'uniform', min: 256, max: 1024 }, DEFAULTS, 0.5);
     expect(r.standardError).toBeLessThan(0.01);
     expect(Math.abs(r.error)).toBeLessThan(0.03);

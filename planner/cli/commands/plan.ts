@@ -62,7 +62,7 @@ export const DEFAULT_CHECK_SECONDS = 1200;
 /** The kernel's perf-model lookup over the catalog, sharing the planner's memoised models. */
 export function kernelPerfModels(catalog: Catalog, perfModelFor: PerfModelFor): (pool: InstancePool) => PerfModel {
   return (pool) => {
-    const model = perfModelFor(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool.tp, pool.powerCapWatts);
+    const model = perfModelFor(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, pool.powerCapWatts);
     if (!model) throw inputError('invalid_value', '', 'instances', `found ${pool.llm} on ${pool.gpu} at TP${pool.tp}, expected an LLM that fits its GPUs`);
     return model;
   };

@@ -1,5 +1,8 @@
-/** `fleetplan predict --gpu G --llm L [--tp N] [--batch N] --input-tokens N [--output-tokens N] [--power-cap-w N] [--json]`. */
-import { inputError, loadCatalog, suggestId } from '../../../catalogs/index.js';
+/**
+ * `fleetplan predict --gpu G --llm L [--tp N] [--ep N] [--precision P] [--kv-dtype D] [--batch N] --input-tokens N
+ * [--output-tokens N] [--power-cap-w N] [--json]`.
+ */
+import { checkLayoutFlags, InputError, inputError, loadCatalog, suggestId, type InstanceLayout, type KvDtype, type Precision } from '../../../catalogs/index.js';
 import { predictOperatingPoint, type PredictResult } from '../../../models/index.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
@@ -8,6 +11,10 @@ export interface PredictArgs {
   readonly gpu: string;
   readonly llm: string;
   readonly tp?: number;
+  /** Expert-parallel degree (MoE LLMs). */
+  readonly ep?: number;
+  readonly precision?: Precision;
+  readonly kvDtype?: KvDtype;
   readonly batch?: number;
   readonly inputTokens: number;
   readonly outputTokens?: number;
@@ -25,6 +32,7 @@ function requireWhole(name: string, value: number | undefined, min: number): voi
 /** Prints one operating point. Exit 0; exit 1 when the model does not fit on that many GPUs (the reason is printed). */
 export async function runPredict(args: PredictArgs, ctx: CommandContext): Promise<number> {
   requireWhole('--tp', args.tp, 1);
+  requireWhole('--ep', args.ep, 1);
   requireWhole('--batch', args.batch, 1);
   requireWhole('--input-tokens', args.inputTokens, 1);
   requireWhole('--output-tokens', args.outputTokens, 1);
@@ -38,8 +46,15 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
   if (cap !== undefined && (cap < gpu.powerCap.minWatts || cap > gpu.powerCap.maxWatts)) {
     throw inputError('usage', '', '--power-cap-w', `found ${cap}, expected ${gpu.powerCap.minWatts}–${gpu.powerCap.maxWatts} W for ${gpu.id}`);
   }
-  const tp = args.tp ?? 1;
-  const result = predictOperatingPoint(gpu, llm, tp, {
+  const layout: InstanceLayout = {
+    tp: args.tp ?? 1,
+    ...(args.ep !== undefined ? { ep: args.ep } : {}),
+    ...(args.precision !== undefined ? { precision: args.precision } : {}),
+    ...(args.kvDtype !== undefined ? { kvDtype: args.kvDtype } : {}),
+  };
+  const layoutIssues = checkLayoutFlags(gpu, llm, layout);
+  if (layoutIssues.length > 0) throw new InputError(layoutIssues);
+  const result = predictOperatingPoint(gpu, llm, layout, {
     inputTokens: args.inputTokens,
     ...(args.batch !== undefined ? { batch: args.batch } : {}),
     ...(args.outputTokens !== undefined ? { outputTokens: args.outputTokens } : {}),

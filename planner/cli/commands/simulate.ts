@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { inputError, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet } from '../../../catalogs/index.js';
+import { inputError, layoutCacheKey, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet } from '../../../catalogs/index.js';
 import type { Catalog, Fleet, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
 import { digestFile } from '../file-digest.js';
 import { createAzureReader, createConserveReader, createFleetplanReader, createMooncakeReader, reconstructConversations, type NumberedLine } from '../../../catalogs/traces/index.js';
@@ -181,14 +181,14 @@ function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: numbe
   }
 }
 
-/** One perf model per (GPU, LLM, TP, power cap), built on first use. */
+/** One perf model per (GPU, LLM, layout, power cap), built on first use. */
 export function createPerfModelCache(catalog: Catalog): (pool: InstancePool) => PerfModel {
   const models = new Map<string, PerfModel>();
   return (pool: InstancePool): PerfModel => {
-    const key = `${pool.gpu}|${pool.llm}|${pool.tp}|${pool.powerCapWatts ?? ''}`;
+    const key = `${pool.gpu}|${pool.llm}|${layoutCacheKey(pool)}|${pool.powerCapWatts ?? ''}`;
     let model = models.get(key);
     if (model === undefined) {
-      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool.tp, pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {});
+      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {});
       models.set(key, model);
     }
     return model;

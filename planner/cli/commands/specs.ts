@@ -2,6 +2,7 @@
  * The command table of DESIGN.md (CLI contract): every command, its flags, an example that works when pasted, and the
  * function that runs it.
  */
+import type { KvDtype, Precision } from '../../../catalogs/types.js';
 import type { CommandContext } from '../context.js';
 import { choiceFlag, collect, listFlag, numberFlag } from '../flags.js';
 import { runCatalog } from './catalog.js';
@@ -15,6 +16,7 @@ import { runValidate } from './validate.js';
 import { runWhatIf } from './whatif.js';
 import { runSweep } from './sweep.js';
 import { runMerge } from './merge.js';
+import { runBenchmark } from './benchmark.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -220,6 +222,9 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--gpu <id>', description: 'GPU type id', required: true },
       { flags: '--llm <id>', description: 'LLM id', required: true },
       { flags: '--tp <n>', description: 'tensor-parallel degree', parse: numberFlag({ integer: true, min: 1 }) as never, default: 1 },
+      { flags: '--ep <n>', description: 'expert-parallel degree (mixture-of-experts LLMs; the instance is max(tp, ep) GPUs)', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--precision <format>', description: 'weight/GEMM format (default: the LLM\'s own); the GPU must have it', choices: ['bf16', 'fp8', 'fp4'] },
+      { flags: '--kv-dtype <format>', description: 'KV-cache format (default: the LLM\'s own)', choices: ['bf16', 'fp8'] },
       { flags: '--batch <n>', description: 'requests prefilled together (one batched iteration), then decoded together', parse: numberFlag({ integer: true, min: 1 }) as never, default: 1 },
       { flags: '--input-tokens <n>', description: 'prompt tokens', parse: numberFlag({ integer: true, min: 1 }) as never, required: true },
       { flags: '--output-tokens <n>', description: 'output tokens', parse: numberFlag({ integer: true, min: 1 }) as never },
@@ -228,8 +233,44 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     ],
     run: (_positional, o, ctx) =>
       runPredict({
-        gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), batch: num(o.batch), inputTokens: o.inputTokens as number,
+        gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), ep: num(o.ep), precision: str(o.precision) as Precision | undefined,
+        kvDtype: str(o.kvDtype) as KvDtype | undefined, batch: num(o.batch), inputTokens: o.inputTokens as number,
         outputTokens: num(o.outputTokens), powerCapW: num(o.powerCapW), json: Boolean(o.json), catalogFiles: files(o.catalog),
+      }, ctx),
+  },
+  {
+    usage: 'benchmark', positionals: 0,
+    description: 'simulate a serving benchmark (vLLM bench serve, aiperf, genai-perf) on the kernel\'s engines: one aggregated instance or an xPyD set, closed loop (--concurrency) or Poisson (--rate). '
+      + 'TTFT: request sent → first token. TPOT: per request (e2e − ttft) / (osl − 1), then averaged over requests (one-token requests have none). ITL: every gap between consecutive tokens. '
+      + 'Run length: the first max(32, 2 × most in flight) completions are warm-up; then requests are measured in batches until the standard error of mean TTFT, TPOT and E2E over batch means is ≤ 2% (5 to 40 batches), every request issued by then waited for under load. tokens_per_j counts output tokens',
+    example: 'fleetplan benchmark --gpu h100-sxm --llm qwen3-32b --tp 4 --concurrency 128 --isl 1024 --osl 128',
+    options: [
+      { flags: '--gpu <id>', description: 'GPU type id', required: true },
+      { flags: '--llm <id>', description: 'LLM id', required: true },
+      { flags: '--tp <n>', description: 'tensor-parallel degree of the aggregated instance (default 1)', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--ep <n>', description: 'expert-parallel degree (MoE LLMs; the agg instance, or disagg sets that name none)', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--precision <format>', description: 'weight/GEMM format (default: the LLM\'s native one); the GPU must have it', parse: choiceFlag(['bf16', 'fp8', 'fp4'] as const) as never },
+      { flags: '--kv-dtype <format>', description: 'KV cache format (default: the LLM\'s native one)', parse: choiceFlag(['bf16', 'fp8'] as const) as never },
+      { flags: '--concurrency <n>', description: 'closed loop: N clients, each sends its next request when the last one\'s final token arrives', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--rate <r>', description: 'open loop: Poisson requests per second (seeded)', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      { flags: '--isl <n|distribution>', description: 'input tokens per request: N, or a distribution, e.g. "{lognormal: {median: 1024, sigma: 0.5}, max: 8192}"', required: true },
+      { flags: '--osl <n|distribution>', description: 'output tokens per request (always generated in full, as benchmarks force with ignore_eos)', required: true },
+      { flags: '--mode <mode>', description: 'agg: one instance, chunked prefill and decodes in the same steps; disagg: prefill set → KV moved once → decode set', choices: ['agg', 'disagg'], default: 'agg' },
+      { flags: '--prefill <XxTP>', description: 'disagg: X prefill instances of TP each, e.g. 1x4; XxTPepEP adds expert parallelism, e.g. 7x1ep4' },
+      { flags: '--decode <YxTP>', description: 'disagg: Y decode instances of TP each, e.g. 2x4 or 2x1ep8 (an instance is max(TP, EP) GPUs)' },
+      { flags: '--max-num-seqs <n>', description: 'vLLM --max-num-seqs per (decode) instance (default: vLLM V1 `vllm serve`: 1024 on ≥ 70 GiB GPUs other than A100, else 256)', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--max-num-batched-tokens <n>', description: 'vLLM --max-num-batched-tokens per (decode) instance (default: 8192 on ≥ 70 GiB GPUs other than A100, else 2048)', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--prefill-max-num-seqs <n>', description: 'disagg: prompts one prefill iteration may take (default as --max-num-seqs)', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--prefill-max-num-batched-tokens <n>', description: 'disagg: tokens one prefill iteration may take (default as --max-num-batched-tokens)', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--power-cap-w <n>', description: 'per-GPU power cap, watts', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      seedOption, jsonOption, catalogOption,
+    ],
+    run: (_p, o, ctx) =>
+      runBenchmark({
+        gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), ep: num(o.ep), precision: str(o.precision), kvDtype: str(o.kvDtype), concurrency: num(o.concurrency), rate: num(o.rate),
+        isl: str(o.isl), osl: str(o.osl), mode: str(o.mode), prefill: str(o.prefill), decode: str(o.decode), maxNumSeqs: num(o.maxNumSeqs),
+        maxNumBatchedTokens: num(o.maxNumBatchedTokens), prefillMaxNumSeqs: num(o.prefillMaxNumSeqs), prefillMaxNumBatchedTokens: num(o.prefillMaxNumBatchedTokens),
+        powerCapW: num(o.powerCapW), seed: num(o.seed), json: Boolean(o.json), catalogFiles: files(o.catalog),
       }, ctx),
   },
   {

@@ -13,7 +13,7 @@ import { simulateConversations } from '../../../planner/kernel/kernel.js';
 import type { ConversationSpec } from '../../../planner/kernel/types.js';
 
 const catalog = loadBuiltinCatalog();
-const model = createPerfModel(catalog.gpus.get('h100-sxm')!, catalog.llms.get('llama-2-70b')!, 8) as PerfModel;
+const model = createPerfModel(catalog.gpus.get('h100-sxm')!, catalog.llms.get('llama-2-70b')!, { tp: 8 }) as PerfModel;
 
 function fleetOf(roles: readonly Role[]): Fleet {
   const instances: InstancePool[] = roles.map((role) => ({ gpu: 'h100-sxm', llm: 'llama-2-70b', tp: 8, role, count: 1 }));

@@ -46,6 +46,10 @@ export function createSyntheticPerfModel(pool: InstancePool, overrides: Partial<
     gpu: pool.gpu,
     llm: pool.llm,
     tp: pool.tp,
+    ep: pool.ep ?? 1,
+    gpus: Math.max(pool.tp, pool.ep ?? 1),
+    precision: pool.precision ?? 'bf16',
+    kvDtype: pool.kvDtype ?? 'bf16',
     powerCapWatts: pool.powerCapWatts,
     prefillSeconds(newTokens: number, cachedTokens: number): number {
       return c.prefillInterceptSeconds + c.prefillPerTokenSeconds * newTokens + c.prefillAttentionSeconds * newTokens * (cachedTokens + newTokens / 2);

@@ -9,7 +9,7 @@ import type { PerfModel } from '../../../models/types.js';
 
 const catalog = loadBuiltinCatalog();
 function model(gpu: string, llm: string, tp: number): PerfModel {
-  const m = createPerfModel(catalog.gpus.get(gpu)!, catalog.llms.get(llm)!, tp);
+  const m = createPerfModel(catalog.gpus.get(gpu)!, catalog.llms.get(llm)!, { tp });
   if (!('prefillSeconds' in m)) throw new Error(`${gpu}/${llm}/tp${tp} does not fit`);
   return m as PerfModel;
 }

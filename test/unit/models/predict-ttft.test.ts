@@ -19,10 +19,10 @@ describe('predict ttft_s = the kernel TTFT of one request alone', () => {
   ] as const)('%s %s TP%i, %i-token prompt', (gpuId, llmId, tp, inputTokens) => {
     const gpu = catalog.gpus.get(gpuId)!;
     const llm = catalog.llms.get(llmId)!;
-    const predicted = predictOperatingPoint(gpu, llm, tp, { inputTokens, outputTokens: 64 });
+    const predicted = predictOperatingPoint(gpu, llm, { tp }, { inputTokens, outputTokens: 64 });
     if (!predicted.fits) throw new Error(predicted.reason);
     expect(predicted.ttft_s).toBe(predicted.prefill_s);
-    const model = createPerfModel(gpu, llm, tp);
+    const model = createPerfModel(gpu, llm, { tp });
     for (const roles of [['prefill', 'decode'], ['colocated']] as const satisfies readonly (readonly Role[])[]) {
       const r = simulateConversations(
         { instances: roles.map((role) => ({ gpu: gpuId, llm: llmId, tp, role, count: 1 })), links: [{ from: 'prefill', to: 'decode', bandwidthBytesPerSecond: 50e9, latencySeconds: 1e-5 }] },

@@ -9,11 +9,11 @@ describe('memory arithmetic', () => {
   });
   it('weightBytes() is parameters × dtype bytes', () => expect(weightBytes(LLAMA70B)).toBe(138e9));
   it('reports a pair whose weights do not fit instead of a negative capacity', () => {
-    const c = computeKvCapacity(H100, LLAMA70B, 1);
+    const c = computeKvCapacity(H100, LLAMA70B, { tp: 1 });
     expect(c.fits).toBe(false);
     expect(c.kvCapacityTokens).toBe(0);
     if (!c.fits) expect(c.reason).toMatch(/does not fit on 1× h100-sxm/);
-    const tp2 = computeKvCapacity(H100, LLAMA70B, 2);
+    const tp2 = computeKvCapacity(H100, LLAMA70B, { tp: 2 });
     expect(tp2.fits).toBe(true);
     expect(tp2.kvCapacityTokens).toBeGreaterThan(0);
   });
@@ -21,12 +21,12 @@ describe('memory arithmetic', () => {
 
 describe('createPerfModel()', () => {
   it('uses built-in fitted coefficients for a measured pair and a roofline otherwise', () => {
-    expect(createPerfModel(H100, LLAMA70B, 4).provenance.kind).toBe('builtin');
-    expect(createPerfModel(TEST_GPU, SMALL, 1).provenance.kind).toBe('roofline');
+    expect(createPerfModel(H100, LLAMA70B, { tp: 4 }).provenance.kind).toBe('builtin');
+    expect(createPerfModel(TEST_GPU, SMALL, { tp: 1 }).provenance.kind).toBe('roofline');
   });
 
   it('decodeStepSeconds is exactly affine in context for fixed batch and chunk (fast path contract)', () => {
-    for (const m of [createPerfModel(H100, LLAMA70B, 4), createPerfModel(TEST_GPU, SMALL, 1)]) {
+    for (const m of [createPerfModel(H100, LLAMA70B, { tp: 4 }), createPerfModel(TEST_GPU, SMALL, { tp: 1 })]) {
       fc.assert(fc.property(fc.integer({ min: 1, max: 256 }), fc.integer({ min: 0, max: 2048 }), fc.integer({ min: 0, max: 1e6 }), (b, chunk, ctx) => {
         const a = m.decodeStepAffine(b, chunk);
         expect(m.decodeStepSeconds(b, ctx, chunk)).toBe(a.baseSeconds + a.perContextTokenSeconds * ctx);
@@ -37,15 +37,15 @@ describe('createPerfModel()', () => {
   });
 
   it('prefill is positive and grows with tokens; a chunk makes a decode step longer', () => {
-    const m = createPerfModel(TEST_GPU, SMALL, 1);
+    const m = createPerfModel(TEST_GPU, SMALL, { tp: 1 });
     expect(m.prefillSeconds(4096, 0)).toBeGreaterThan(m.prefillSeconds(512, 0));
     expect(m.prefillSeconds(512, 8192)).toBeGreaterThan(m.prefillSeconds(512, 0));
     expect(m.decodeStepSeconds(8, 1000, 512)).toBeGreaterThan(m.decodeStepSeconds(8, 1000, 0));
   });
 
   it('power: idle < decode(1) ≤ decode(64) ≤ prefill, and a cap clips busy power and stretches prefill only', () => {
-    const free = createPerfModel(TEST_GPU, SMALL, 2);
-    const capped = createPerfModel(TEST_GPU, SMALL, 2, { powerCapWatts: 400 });
+    const free = createPerfModel(TEST_GPU, SMALL, { tp: 2 });
+    const capped = createPerfModel(TEST_GPU, SMALL, { tp: 2 }, { powerCapWatts: 400 });
     expect(free.powerWatts('idle')).toBe(2 * TEST_GPU.idleWatts);
     expect(free.powerWatts('decode', 1)).toBeGreaterThan(free.powerWatts('idle'));
     expect(free.powerWatts('decode', 64)).toBeGreaterThanOrEqual(free.powerWatts('decode', 1));
@@ -57,7 +57,7 @@ describe('createPerfModel()', () => {
 
   it('at the paper A40 point (300 → 200 W) the compute-bound prefill slows by 1.3–1.6×', () => {
     const a40 = { ...TEST_GPU, id: 'a40-like', tdpWatts: 300, idleWatts: 30 };
-    const r = createPerfModel(a40, SMALL, 1, { powerCapWatts: 200 }).prefillSeconds(65536, 0) / createPerfModel(a40, SMALL, 1).prefillSeconds(65536, 0);
+    const r = createPerfModel(a40, SMALL, { tp: 1 }, { powerCapWatts: 200 }).prefillSeconds(65536, 0) / createPerfModel(a40, SMALL, { tp: 1 }).prefillSeconds(65536, 0);
     expect(r).toBeGreaterThan(1.3);
     expect(r).toBeLessThan(1.6);
   });

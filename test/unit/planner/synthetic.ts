@@ -2,7 +2,7 @@
  * A synthetic, roofline-shaped PerfModel and small typed inputs for planner tests (the real models are built in
  * models/ by another module; these tests need only the interface and plausible shapes).
  */
-import type { ConversationClass, Datacenter, GpuSpec, LlmSpec, Mix, SloSet } from '../../../catalogs/types.js';
+import type { ConversationClass, Datacenter, GpuSpec, InstanceLayout, LlmSpec, Mix, SloSet } from '../../../catalogs/types.js';
 import type { PerfModel, PowerState } from '../../../models/types.js';
 import type { PerfModelFor } from '../../../planner/types.js';
 
@@ -46,7 +46,8 @@ export const LLAMA_8B: LlmSpec = {
 export const LLAMA_70B: LlmSpec = { ...LLAMA_8B, id: 'llama-3.1-70b', name: 'Llama 3.1 70B', parameters: 70.6e9, layers: 80, hiddenSize: 8192, attentionHeads: 64 };
 
 /** Roofline-shaped model: compute-bound prefill slowed by a power cap, memory-bound decode that is not. */
-export function syntheticPerf(gpu: GpuSpec, llm: LlmSpec, tp: number, powerCapWatts?: number): PerfModel | undefined {
+export function syntheticPerf(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, powerCapWatts?: number): PerfModel | undefined {
+  const tp = layout.tp;
   const memory = gpu.memoryBytes * tp * 0.9;
   const weightBytes = llm.parameters * llm.weightDtypeBytes;
   const kvBytesPerToken = 2 * llm.layers * llm.kvHeads * llm.headDim * llm.kvDtypeBytes;
@@ -68,6 +69,10 @@ export function syntheticPerf(gpu: GpuSpec, llm: LlmSpec, tp: number, powerCapWa
     gpu: gpu.id,
     llm: llm.id,
     tp,
+    ep: 1,
+    gpus: tp,
+    precision: layout.precision ?? 'bf16',
+    kvDtype: layout.kvDtype ?? 'bf16',
     powerCapWatts,
     prefillSeconds,
     prefillBatchSeconds: (pieces, options) => {

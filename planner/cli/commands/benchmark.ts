@@ -1,0 +1,90 @@
+/**
+ * `fleetplan benchmark --gpu G --llm L [--tp N] (--concurrency N | --rate R) --isl N --osl N [--mode agg | --mode disagg
+ * --prefill XxTP --decode YxTP] [--json]`: the thin shell around planner/benchmark's runServingBenchmark. It reads the
+ * catalogs, builds the perf models, measures the wall time, and prints what a serving benchmark would report.
+ */
+import { loadCatalog } from '../../../catalogs/index.js';
+import { benchmarkFleet, runServingBenchmark, VLLM_DEFAULTS_SOURCE, type BenchmarkResult, type BenchmarkSpec, type LatencySummary } from '../../benchmark/index.js';
+import type { Distribution } from '../../../catalogs/types.js';
+import type { ModelProvenance } from '../../../models/types.js';
+import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
+import { runProvenance } from '../provenance.js';
+import { renderTable } from '../table.js';
+import { benchmarkSpecFromArgs, type BenchmarkArgs } from './benchmark-args.js';
+import { createPerfModelCache } from './simulate.js';
+
+function describeLengths(d: Distribution): string {
+  if (d.kind === 'fixed') return String(d.value);
+  const { kind, min, max, ...shape } = d as Distribution & Record<string, unknown>;
+  const bounds = [min !== undefined ? `min ${min}` : '', max !== undefined ? `max ${max}` : ''].filter(Boolean).join(', ');
+  return `${kind} ${JSON.stringify(shape)}${bounds ? ` (${bounds})` : ''}`;
+}
+
+function largestLength(d: Distribution): number {
+  if (d.max !== undefined) return d.max;
+  if (d.kind === 'fixed') return d.value;
+  if (d.kind === 'uniform') return d.max;
+  if (d.kind === 'empirical') return Math.max(...d.points.map((p) => p[0]));
+  return Infinity;
+}
+
+/** Runs one benchmark: exit 0; exit 1 when the LLM or a request of these lengths does not fit an instance. */
+export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Promise<number> {
+  const catalog = loadCatalog({ userFiles: args.catalogFiles ?? [] });
+  const spec = benchmarkSpecFromArgs(args, catalog);
+  const perfModelFor = createPerfModelCache(catalog);
+  const models = benchmarkFleet(spec).instances.map(perfModelFor);
+  for (const m of models) {
+    if (!(m.kvCapacityTokens >= 1)) {
+      ctx.stderr(`fleetplan: does not fit: ${spec.llm} on ${spec.gpu} TP${m.tp}: ${m.provenance.note ?? 'no room for KV after the weights'}\n`);
+      return EXIT_FAILS;
+    }
+  }
+  const decodeModel = models[models.length - 1];
+  const longest = largestLength(spec.isl) + largestLength(spec.osl);
+  if (spec.isl.kind === 'fixed' && spec.osl.kind === 'fixed' && longest > decodeModel.kvCapacityTokens) {
+    ctx.stderr(`fleetplan: does not fit: one request of ${longest} tokens (ISL + OSL) needs more KV than the ${Math.floor(decodeModel.kvCapacityTokens)} tokens a ${spec.gpu} TP${decodeModel.tp} instance holds\n`);
+    return EXIT_FAILS;
+  }
+  const started = performance.now();
+  const result = runServingBenchmark(spec, perfModelFor, { seed: args.seed ?? 1 });
+  const wallSeconds = Number(((performance.now() - started) / 1000).toFixed(3));
+  const model = decodeModel.provenance;
+  if (args.json) {
+    // Wall time is left out of --json so that the same seed gives byte-identical output; the text shows it.
+    ctx.stdout(`${JSON.stringify({ ...result, model: describeModel(model), limits_source: VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog) }, null, 2)}\n`);
+  } else {
+    ctx.stdout(renderBenchmark(result, spec, model, wallSeconds, ctx.stdoutIsTTY));
+  }
+  return EXIT_OK;
+}
+
+function describeModel(p: ModelProvenance): Record<string, unknown> {
+  return { kind: p.kind, from: p.from, ...(p.heldOutMape !== undefined ? { held_out_mape: p.heldOutMape } : {}), ...(p.note !== undefined ? { note: p.note } : {}) };
+}
+
+function renderBenchmark(r: BenchmarkResult, spec: BenchmarkSpec, model: ModelProvenance, wallSeconds: number, terminal: boolean): string {
+  const f = (x: number, d = 2) => x.toFixed(d);
+  const row = (name: string, s: LatencySummary): string[] => [name, f(s.mean), f(s.p50), f(s.p90), f(s.p99)];
+  const op = r.operating_point;
+  const set = op.mode === 'agg' ? `1 instance TP${op.tp}${op.ep !== null && op.ep > 1 ? ` EP${op.ep}` : ''}` : `${op.prefill!.count}x TP${op.prefill!.tp} prefill + ${op.decode!.count}x TP${op.decode!.tp} decode`;
+  const load = op.concurrency !== null ? `concurrency ${op.concurrency} (closed loop)` : `rate ${op.rate_per_s} requests/s (open loop, Poisson)`;
+  const lines = [
+    `${op.llm} on ${op.gpu}${op.precision !== null ? ` ${op.precision}` : ''}${op.kv_dtype !== null ? ` (KV ${op.kv_dtype})` : ''}, ${op.mode} (${set}, ${op.gpus} GPUs), ${load}, ISL ${describeLengths(spec.isl)} / OSL ${describeLengths(spec.osl)}`,
+    `engine: max_num_seqs ${op.max_num_seqs}, max_num_batched_tokens ${op.max_num_batched_tokens}${op.prefill_max_num_seqs !== null ? `; prefill instances ${op.prefill_max_num_seqs} / ${op.prefill_max_num_batched_tokens}` : ''}; seed ${op.seed}`,
+    '',
+    renderTable(['latency (ms)', 'mean', 'p50', 'p90', 'p99'], [row('ttft', r.ttft_ms), row('tpot', r.tpot_ms), row('itl', r.itl_ms), row('e2e', r.e2e_ms)], { terminal, align: ['left', 'right', 'right', 'right', 'right'] }).trimEnd(),
+    '',
+    renderTable(['throughput and energy', 'value'], [
+      ['requests/s', f(r.request_throughput_per_s, 3)],
+      ['output tokens/s', f(r.output_tokens_per_s, 1)],
+      ['output tokens/s per GPU', f(r.output_tokens_per_s_per_gpu, 1)],
+      ['power (W, all GPUs)', f(r.power_w, 0)],
+      ['output tokens/J', f(r.tokens_per_j, 3)],
+    ], { terminal, align: ['left', 'right'] }).trimEnd(),
+    '',
+    `run: ${r.run.measured_requests} requests measured in ${r.run.batches} batches of ${r.run.batch_requests} after ${r.run.warmup_requests} warm-up completions; ${f(r.run.window_s, 1)} s simulated window; relative standard error ${r.run.relative_standard_error === null ? 'not estimated (under 2 batches)' : `${f(r.run.relative_standard_error * 100, 2)}%`}${r.run.overloaded ? ` — OVERLOADED: ${r.run.max_in_flight} requests in flight at once, the offered rate exceeds what this set serves; there is no steady state, so the figures above are not one` : r.run.converged ? '' : ' — NOT converged: the run hit its bound before the means settled'}; ${r.run.refused_requests} requests refused (longer than an instance's KV), ${r.run.clipped_draws} length draws clipped; wall ${wallSeconds} s`,
+    `model: ${model.kind} from ${model.from}${model.heldOutMape !== undefined ? ` (held-out MAPE ${f(model.heldOutMape * 100, 1)}%)` : ''}; not calibrated against serving runs: serving overheads (CPU scheduling, mixed-batch interference) are not in it`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

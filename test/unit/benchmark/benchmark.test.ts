@@ -1,0 +1,116 @@
+/**
+ * runServingBenchmark on a synthetic perf model whose step times are known in closed form: the benchmark's
+ * definitions (TTFT, TPOT, ITL), the closed loop's invariants (Little's law), the open loop's rate, agg vs disagg,
+ * determinism, and agreement of the kernel's fast and reference modes.
+ */
+import { describe, expect, it } from 'vitest';
+import type { InstancePool } from '../../../catalogs/types.js';
+import { runServingBenchmark, type BenchmarkSpec } from '../../../planner/benchmark/index.js';
+import { createSyntheticPerfModel, DEFAULT_COEFFICIENTS as C } from '../kernel/fixtures.js';
+
+const perfModelFor = (pool: InstancePool) => createSyntheticPerfModel(pool);
+const limits = { maxNumSeqs: 256, maxNumBatchedTokens: 8192 };
+const fixed = (value: number) => ({ kind: 'fixed' as const, value });
+
+function agg(load: BenchmarkSpec['load'], isl = 1024, osl = 128): BenchmarkSpec {
+  return { mode: 'agg', gpu: 'a40', llm: 'qwen3-0.6b', tp: 1, limits, load, isl: fixed(isl), osl: fixed(osl) };
+}
+
+function disagg(load: BenchmarkSpec['load'], isl = 1024, osl = 128): BenchmarkSpec {
+  return {
+    mode: 'disagg', gpu: 'a40', llm: 'qwen3-0.6b', prefill: { count: 1, tp: 1 }, decode: { count: 1, tp: 1 }, prefillLimits: limits, decodeLimits: limits,
+    link: { bandwidthBytesPerSecond: 25e9, latencySeconds: 1e-5 }, load, isl: fixed(isl), osl: fixed(osl),
+  };
+}
+
+describe('runServingBenchmark', () => {
+  it('at concurrency 1 reports the model\'s own prefill and decode times: TTFT, TPOT = (e2e − ttft)/(osl − 1), ITL', () => {
+    const isl = 1024;
+    const osl = 128;
+    const r = runServingBenchmark(agg({ kind: 'concurrency', concurrency: 1 }, isl, osl), perfModelFor, { seed: 1 });
+    const prefill = C.prefillInterceptSeconds + C.prefillPerTokenSeconds * isl + C.prefillAttentionSeconds * isl * (isl / 2);
+    // Decode step k (k = 1 … osl − 1) reads the prompt, the first token and k − 1 more: the mean context is isl + osl/2.
+    const tpot = C.decodeBaseSeconds + C.decodePerSequenceSeconds + C.decodePerContextTokenSeconds * (isl + osl / 2);
+    expect(r.ttft_ms.mean).toBeCloseTo(prefill * 1000, 6);
+    expect(r.tpot_ms.mean).toBeCloseTo(tpot * 1000, 6);
+    expect(r.itl_ms.mean).toBeCloseTo(tpot * 1000, 4);
+    expect(r.e2e_ms.mean).toBeCloseTo((prefill + (osl - 1) * tpot) * 1000, 5);
+    expect(r.request_throughput_per_s).toBeCloseTo(1 / (prefill + (osl - 1) * tpot), 3);
+    expect(r.output_tokens_per_s).toBeCloseTo(osl * r.request_throughput_per_s, 3);
+    expect(r.run.converged).toBe(true);
+  });
+
+  for (const concurrency of [8, 64]) {
+    it(`closed loop at concurrency ${concurrency}: N in flight after warm-up, Little's law (throughput × E2E ≈ N)`, () => {
+      const r = runServingBenchmark(agg({ kind: 'concurrency', concurrency }), perfModelFor, { seed: 2 });
+      expect(r.run.max_in_flight).toBe(concurrency);
+      expect(r.run.converged).toBe(true);
+      expect(r.run.warmup_requests).toBeGreaterThanOrEqual(2 * concurrency);
+      expect(r.run.measured_requests).toBeGreaterThanOrEqual(5 * Math.max(64, concurrency));
+      const inFlight = (r.request_throughput_per_s * r.e2e_ms.mean) / 1000;
+      expect(Math.abs(inFlight - concurrency) / concurrency).toBeLessThan(0.02);
+      expect(r.output_tokens_per_s_per_gpu).toBeCloseTo(r.output_tokens_per_s, 6);
+      expect(r.tokens_per_j).toBeCloseTo(r.output_tokens_per_s / r.power_w, 3);
+    });
+  }
+
+  it('open loop: the served rate matches the offered Poisson rate below saturation', () => {
+    const r = runServingBenchmark({ ...agg({ kind: 'rate', ratePerSecond: 4 }), isl: { kind: 'lognormal', median: 800, sigma: 0.4, max: 4000 } }, perfModelFor, { seed: 5 });
+    expect(Math.abs(r.request_throughput_per_s - 4) / 4).toBeLessThan(0.08);
+    expect(r.run.measured_requests).toBeGreaterThan(300);
+    expect(r.operating_point.rate_per_s).toBe(4);
+    expect(r.operating_point.concurrency).toBeNull();
+  });
+
+  it('open loop above what the instance serves: ends as overloaded instead of running without a steady state', () => {
+    const r = runServingBenchmark(agg({ kind: 'rate', ratePerSecond: 200 }), perfModelFor, { seed: 5, maxInFlight: 500 });
+    expect(r.run.overloaded).toBe(true);
+    expect(r.run.converged).toBe(false);
+    expect(r.run.max_in_flight).toBeGreaterThan(500);
+    // Below capacity the same instance is not overloaded.
+    expect(runServingBenchmark(agg({ kind: 'rate', ratePerSecond: 2 }), perfModelFor, { seed: 5, maxInFlight: 500 }).run.overloaded).toBe(false);
+  });
+
+  it('disaggregated: KV moved once per request, decodes free of prefill interference (lower TPOT than agg at load)', () => {
+    const load = { kind: 'concurrency', concurrency: 32 } as const;
+    const a = runServingBenchmark(agg(load, 4096, 64), perfModelFor, { seed: 3 });
+    const d = runServingBenchmark(disagg(load, 4096, 64), perfModelFor, { seed: 3 });
+    expect(a.run.kv_transfers).toBe(0);
+    expect(d.run.kv_transfers).toBeGreaterThanOrEqual(d.run.measured_requests);
+    expect(d.tpot_ms.mean).toBeLessThan(a.tpot_ms.mean);
+    expect(d.operating_point.gpus).toBe(2);
+    expect(a.operating_point.gpus).toBe(1);
+    expect(d.operating_point.policy).toBe('conserve');
+    // Alone, a request's first token comes from the same prefill either way.
+    const a1 = runServingBenchmark(agg({ kind: 'concurrency', concurrency: 1 }), perfModelFor, { seed: 3 });
+    const d1 = runServingBenchmark(disagg({ kind: 'concurrency', concurrency: 1 }), perfModelFor, { seed: 3 });
+    expect(d1.ttft_ms.mean).toBeCloseTo(a1.ttft_ms.mean, 6);
+    // …and its second token waits for the KV transfer: the first decode gap is longer by about the transfer.
+    expect(d1.tpot_ms.mean).toBeGreaterThan(a1.tpot_ms.mean);
+  });
+
+  it('is deterministic: the same seed gives byte-identical results, another seed other draws', () => {
+    const spec: BenchmarkSpec = { ...agg({ kind: 'concurrency', concurrency: 16 }), isl: { kind: 'uniform', min: 200, max: 3000 }, osl: { kind: 'exponential', mean: 100, max: 600 } };
+    const once = JSON.stringify(runServingBenchmark(spec, perfModelFor, { seed: 9 }));
+    expect(JSON.stringify(runServingBenchmark(spec, perfModelFor, { seed: 9 }))).toBe(once);
+    expect(JSON.stringify(runServingBenchmark(spec, perfModelFor, { seed: 10 }))).not.toBe(once);
+  });
+
+  it('the kernel\'s fast and reference modes give the same benchmark', () => {
+    const spec: BenchmarkSpec = { ...agg({ kind: 'concurrency', concurrency: 24 }), isl: { kind: 'uniform', min: 200, max: 3000 }, osl: { kind: 'uniform', min: 2, max: 300 } };
+    const fast = runServingBenchmark(spec, perfModelFor, { seed: 4 });
+    const reference = runServingBenchmark(spec, perfModelFor, { seed: 4, kernelMode: 'reference' });
+    for (const key of ['ttft_ms', 'tpot_ms', 'e2e_ms'] as const) expect(reference[key].mean).toBeCloseTo(fast[key].mean, 6);
+    expect(reference.itl_ms.mean).toBeCloseTo(fast.itl_ms.mean, 4);
+    expect(reference.request_throughput_per_s).toBeCloseTo(fast.request_throughput_per_s, 6);
+    expect(reference.power_w).toBeCloseTo(fast.power_w, 3);
+    expect(reference.run.measured_requests).toBe(fast.run.measured_requests);
+  });
+
+  it('refuses (and counts) requests longer than the KV an instance holds, and says when no request fits', () => {
+    const small = (pool: InstancePool) => createSyntheticPerfModel(pool, { kvCapacityTokens: 3000 });
+    const r = runServingBenchmark({ ...agg({ kind: 'concurrency', concurrency: 4 }), isl: { kind: 'uniform', min: 100, max: 4000 }, osl: fixed(50) }, small, { seed: 1 });
+    expect(r.run.refused_requests).toBeGreaterThan(0);
+    expect(() => runServingBenchmark(agg({ kind: 'concurrency', concurrency: 4 }, 5000, 50), small, { seed: 1 })).toThrow(/more KV than the 3000 tokens/);
+  });
+});
