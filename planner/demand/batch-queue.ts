@@ -46,8 +46,8 @@ export interface BatchQueueFigures {
   readonly meanBatch: number;
 }
 
-/** Largest truncated chain solved (memory N² doubles); beyond it the tail mass is lumped into the last state. */
-const MAX_STATES = 1024;
+/** Largest truncated chain solved; beyond it a chain still leaking more than 1e-6 per step is called unstable. */
+const MAX_STATES = 4096;
 /** The truncation is deep enough when the stationary chain jumps past the kept states less often than this per step. */
 const TAIL_MASS = 1e-9;
 
@@ -138,38 +138,43 @@ function mixedPoissonPmf(lambda: number, samples: Float64Array): Float64Array {
   return pmf;
 }
 
-/** Stationary law of the truncated chain by GTH state reduction, O(N · J · B) with the chain's band structure. */
+/**
+ * Stationary law of the truncated chain by GTH state reduction. Row q only reaches columns [q − B, q + reach) (a batch
+ * leaves at most B, at most reach − 1 arrive) and the reduction's fill-in stays inside that band, so the matrix is
+ * kept banded: O(N · (B + reach)) memory and O(N · reach · B) work.
+ */
 function stationary(N: number, B: number, arrivals: readonly Float64Array[]): { pi: Float64Array; leavingPerStep: number } {
-  const P = new Float64Array(N * N);
+  let reach = 1;
+  for (const a of arrivals) reach = Math.max(reach, Math.min(a.length, N));
+  const W = B + reach;
+  // P(i, j) lives at i·W + (j − i + B).
+  const P = new Float64Array(N * W);
   const kept = new Float64Array(N);
-  let reach = 0;
   for (let q = 0; q < N; q++) {
     const k = q === 0 ? 1 : Math.min(q, B);
     const r = q === 0 ? 0 : q - k;
     const a = arrivals[k - 1];
     const cut = Math.min(a.length, N - r);
-    reach = Math.max(reach, cut);
     // Jumps past the last kept state are left out (the rows become substochastic): GTH only uses each state's flow
     // to the states below it, and the doubling in chainFigures keeps the left-out mass below TAIL_MASS.
     for (let j = 0; j < cut; j++) {
-      P[q * N + r + j] += a[j];
+      P[q * W + (r + j - q + B)] += a[j];
       kept[q] += a[j];
     }
   }
-  // Column n is reached only from rows i ≥ n − reach − B (arrivals are at most `reach` − 1 per iteration and fill-in
-  // stays inside each row's band [m − B, m − 1]).
   const exitRate = new Float64Array(N);
   for (let n = N - 1; n >= 1; n--) {
     const lowJ = Math.max(0, n - B);
+    const rowN = n * W - n + B;
     let s = 0;
-    for (let j = lowJ; j < n; j++) s += P[n * N + j];
+    for (let j = lowJ; j < n; j++) s += P[rowN + j];
     exitRate[n] = s;
     if (!(s > 0)) continue;
-    const lowI = Math.max(0, n - reach - B);
-    for (let i = lowI; i < n; i++) {
-      const f = P[i * N + n] / s;
+    for (let i = Math.max(0, n - reach + 1); i < n; i++) {
+      const rowI = i * W - i + B;
+      const f = P[rowI + n] / s;
       if (f === 0) continue;
-      for (let j = lowJ; j < n; j++) P[i * N + j] += f * P[n * N + j];
+      for (let j = lowJ; j < n; j++) P[rowI + j] += f * P[rowN + j];
     }
   }
   const pi = new Float64Array(N);
@@ -178,7 +183,7 @@ function stationary(N: number, B: number, arrivals: readonly Float64Array[]): { 
   for (let n = 1; n < N; n++) {
     if (!(exitRate[n] > 0)) continue;
     let inflow = 0;
-    for (let i = Math.max(0, n - reach - B); i < n; i++) inflow += pi[i] * P[i * N + n];
+    for (let i = Math.max(0, n - reach + 1); i < n; i++) inflow += pi[i] * P[i * W - i + B + n];
     pi[n] = inflow / exitRate[n];
     total += pi[n];
   }

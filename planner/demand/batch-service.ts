@@ -56,7 +56,7 @@ export interface BatchService {
 
 /** k-tuples S_k is estimated on: fewer for larger batches, whose time varies less (a sum of k prompts). */
 export function samplesPerBatch(k: number): number {
-  return k <= 4 ? 64 : k <= 16 ? 32 : 16;
+  return k <= 4 ? 256 : k <= 16 ? 64 : 16;
 }
 
 /** Seconds to clear `prompts` (new tokens each, nothing cached) in FIFO iterations of at most `tokenBudget` tokens. */
