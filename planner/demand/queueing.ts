@@ -70,22 +70,22 @@ export function arrivalRateCap(waitBudgetSeconds: number, percentile: number, se
     return f.stable && f.busyFraction <= MAX_UTILISATION && extraDelayTailProbability(waitBudgetSeconds, f, service) <= epsilon;
   };
   // Bracket from the batch-1 answer (batching shifts it, in either direction: shared floors against longer iterations),
-  // then bisect to 0.1% — far inside the model's own error.
+  // then bisect to 0.3% — far inside the model's own error.
   let lo = rhoSingle / single;
   let hi = lo;
   if (ok(lo)) {
     do {
       lo = hi;
-      hi *= 1.25;
+      hi *= 1.5;
     } while (ok(hi) && hi < 1e3 * lo);
   } else {
     do {
       hi = lo;
-      lo /= 1.25;
+      lo /= 1.5;
     } while (!ok(lo) && lo > 1e-9);
     if (!ok(lo)) return 0;
   }
-  while (hi / lo - 1 > 1e-3) {
+  while (hi / lo - 1 > 3e-3) {
     const mid = Math.sqrt(lo * hi);
     if (ok(mid)) lo = mid;
     else hi = mid;
