@@ -4,7 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { loadDocumentFile } from './load.js';
+import { loadDocumentFile, loadDocumentText } from './load.js';
+import { readTextFile } from './read-file.js';
+import { parseStructuredText } from './parse-document.js';
+import { validatorFor } from './schemas.js';
+import { schemaErrorsToIssues } from './schema-issues.js';
 import { suggestId } from './catalog.js';
 import { InputError, describeValue, inputError, type InputIssue } from './issues.js';
 import { toDatacenter, toFleet, toMix, toSloSet } from './convert.js';
@@ -98,6 +102,10 @@ export function loadFleetFile(path: string, catalog: Catalog, options: { display
 
 export interface PlanFile {
   readonly fleet: Fleet;
+  /** The plan's `name`, for people. */
+  readonly name?: string;
+  /** What `plan` recorded about its own check (`summary.holds`; plan.json `holds`), when present. */
+  readonly summaryHolds?: boolean;
   /** Mix and SLO references as written; relative paths resolve against `baseDir`. */
   readonly mix: string;
   readonly slo: string;
@@ -107,14 +115,62 @@ export interface PlanFile {
   readonly objective?: 'tco' | 'energy' | 'gpus';
 }
 
-/** A plan file written by `fleetplan plan --out` (or edited by hand): validated as given. */
+/**
+ * plan.json (the result `plan --json` / `plan --out` writes) read as the plan file it describes: its instances, and
+ * mix, SLO set, LLM, seed and duration from `inputs`. The instance paths are the same in both documents, so a
+ * problem in one is reported at its line in plan.json. Undefined when the document is not a plan result.
+ */
+function planResultAsPlanFile(value: unknown): object | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const v = value as Record<string, any>;
+  if (v.kind !== 'plan' || v.inputs === null || typeof v.inputs !== 'object') return undefined;
+  const inputs = v.inputs as Record<string, unknown>;
+  const gpus = Array.isArray(v.instances) ? [...new Set(v.instances.map((i: { gpu?: unknown }) => i?.gpu))] : [];
+  return {
+    kind: 'plan',
+    format_version: v.format_version,
+    // The name plan.yaml gets beside it (planner/cli/commands/plan.ts planYaml): "<mix> on <gpu> + <gpu>".
+    ...(typeof inputs.mix === 'string' && gpus.length > 0 ? { name: `${inputs.mix} on ${gpus.join(' + ')}` } : {}),
+    mix: inputs.mix,
+    slo: inputs.slo,
+    ...(inputs.llm !== undefined ? { llm: inputs.llm } : {}),
+    ...(inputs.seed !== undefined ? { seed: inputs.seed } : {}),
+    ...(inputs.duration_s !== undefined ? { duration_s: inputs.duration_s } : {}),
+    ...(v.objective !== undefined ? { objective: v.objective } : {}),
+    ...(typeof v.holds === 'boolean' ? { summary: { holds: v.holds } } : {}),
+    // A result without a plan (no instances) fails the schema's `required: instances` below, with its reason.
+    ...(v.instances !== undefined ? { instances: v.instances } : {}),
+  };
+}
+
+function loadPlanDocument(path: string, displayName: string): { raw: unknown; doc: ParsedDocument } {
+  const text = readTextFile(path, { displayName });
+  const doc = parseStructuredText(text, displayName);
+  const projected = planResultAsPlanFile(doc.value);
+  if (projected === undefined) return loadDocumentText(text, displayName, ['plan']);
+  const validate = validatorFor('plan');
+  if (!validate(projected)) {
+    const reason = (doc.value as { reason?: unknown }).reason;
+    const issues = schemaErrorsToIssues(validate.errors ?? [], doc).map((issue) =>
+      issue.path === '' && /instances/.test(issue.message) && typeof reason === 'string'
+        ? { ...issue, message: `found a plan result with no plan (${reason}), expected one whose plan exists` }
+        : issue,
+    );
+    throw new InputError(issues);
+  }
+  return { raw: projected, doc };
+}
+
+/** A plan file written by `fleetplan plan --out` (plan.yaml, or the plan.json result), or edited by hand: validated as given. */
 export function loadPlanFile(path: string, catalog: Catalog, options: { displayName?: string } = {}): PlanFile {
-  const loaded = loadDocumentFile(path, { displayName: options.displayName ?? path, expectKinds: ['plan'] });
+  const loaded = loadPlanDocument(path, options.displayName ?? path);
   const raw = loaded.raw as any;
   const { issues, datacenter } = checkFleetReferences(raw, loaded.doc, catalog);
   if (issues.length > 0) throw new InputError(issues);
   return {
     fleet: toFleet(raw, datacenter),
+    ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
+    ...(typeof raw.summary?.holds === 'boolean' ? { summaryHolds: raw.summary.holds } : {}),
     mix: raw.mix,
     slo: raw.slo,
     baseDir: dirname(path),

@@ -28,3 +28,4 @@ export { parseGridSpec, enumerateCells, parseShard, selectShard, type GridSpec, 
 export { runCell, scaleScenario, type ScenarioBase, type CellResult } from './sweep/scenario.js';
 export { mergeShards, toShardDocument, type ShardDocument } from './sweep/merge.js';
 export { checkToJson } from './result/plan-json.js';
+export { runServingBenchmark, benchmarkFleet, vllmDefaultLimits, defaultDisaggLink, VLLM_DEFAULTS_SOURCE, RUN_LENGTH_DEFAULTS, type BenchmarkSpec, type BenchmarkOptions, type BenchmarkResult, type EngineLimits, type InstanceSet } from './benchmark/index.js';

@@ -1,7 +1,7 @@
 /**
  * Defaults for PlanOptions in one place, each with the reason for its value.
  */
-import type { Role } from '../catalogs/types.js';
+import type { Precision, Role } from '../catalogs/types.js';
 import type { LinkModel } from '../models/types.js';
 import type { Objective, PlanCut, PlanOptions } from './types.js';
 import type { SolverName } from './milp/solve.js';
@@ -10,6 +10,10 @@ import { DEFAULT_MAX_DECODE_BATCH } from './kernel/types.js';
 export interface ResolvedOptions {
   readonly objective: Objective;
   readonly tpDegrees: readonly number[];
+  /** Expert-parallel degrees tried on an MoE LLM (a dense one gets ep 1 only). */
+  readonly epDegrees: readonly number[];
+  /** Formats tried; undefined = every format each GPU has. */
+  readonly precisions?: readonly Precision[];
   readonly roles: readonly Role[];
   readonly powerCapFractions: Readonly<Record<Role, readonly number[]>>;
   readonly budgetUsd?: number;
@@ -37,6 +41,9 @@ export function resolveOptions(options: PlanOptions, datacenterPowerCapWatts?: n
   return {
     objective: options.objective ?? 'tco',
     tpDegrees: options.tpDegrees ?? [1, 2, 4, 8],
+    // One node's worth, as tp: an instance is max(tp, ep) GPUs, so these stay inside an 8-GPU node by default.
+    epDegrees: options.epDegrees ?? [1, 2, 4, 8],
+    ...(options.precisions !== undefined ? { precisions: options.precisions } : {}),
     roles: options.roles ?? ['prefill', 'decode', 'colocated'],
     // Decoders are offered capped at 70% of TDP as well: the paper's tier (A40 300 W → 200 W) shows decode barely
     // slows under a cap while long prefills do, so only decoders get the capped candidate by default.

@@ -25,6 +25,10 @@ export interface PlanRequest {
 export interface PlanOptions {
   readonly objective?: Objective;
   readonly tpDegrees?: readonly number[];
+  /** Expert-parallel degrees to try on an MoE LLM (default 1, 2, 4, 8); ignored on a dense LLM (ep 1). */
+  readonly epDegrees?: readonly number[];
+  /** Weight formats to try (default: every format each GPU has: bf16, fp8 with an fp8 peak, fp4 with an fp4 peak). */
+  readonly precisions?: readonly Precision[];
   readonly roles?: readonly Role[];
   /** Per-GPU power caps as fractions of TDP, per role (1 = uncapped); clamped into the GPU's cap range. */
   readonly powerCapFractions?: Partial<Record<Role, readonly number[]>>;

@@ -140,6 +140,10 @@ export interface PlanInstance {
   readonly gpu: string;
   readonly llm?: string;
   readonly tp?: number;
+  /** Expert-parallel degree; absent = 1. An instance is max(tp, ep) GPUs. */
+  readonly ep?: number;
+  readonly precision?: string;
+  readonly kv_dtype?: string;
   readonly role: string;
   readonly count: number;
   readonly power_cap_w?: number;

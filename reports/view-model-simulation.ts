@@ -10,6 +10,7 @@ import {
   section, table, tableBlock, textCell,
 } from './view-model-blocks.js';
 import type { Block, Fact, Section } from './view-model-types.js';
+import { describePrecision } from './view-model-fleet.js';
 
 /** The four latency metrics of DESIGN.md, with the words and unit a reader needs. */
 export const LATENCY_METRICS = [
@@ -149,6 +150,8 @@ export function buildRunFacts(sim: SimulationResult): Fact[] {
 export function buildPoolTable(sim: SimulationResult, id: string): Block | null {
   const pools = readArray(sim.pools).map((p) => readRecord(p) ?? {});
   if (pools.length === 0) return null;
+  const withEp = pools.some((p) => (readNumber(p['ep']) ?? 1) > 1);
+  const withPrecision = pools.some((p) => readString(p['precision']) !== undefined);
   const rows = pools.map((p, i) => {
     const kv = readRecord(p['kv_occupancy']);
     const role = readString(p['role']) ?? '—';
@@ -158,11 +161,13 @@ export function buildPoolTable(sim: SimulationResult, id: string): Block | null 
     return [
       textCell(readString(p['name']) ?? `pool ${i + 1}`, { strong: true }), textCell(readString(p['gpu']) ?? '—'),
       textCell(servedAs !== undefined && servedAs !== role ? `${role} (served as ${servedAs})` : role),
-      numberCell(formatCount(p['tp'] ?? 1)), numberCell(formatCount(p['count'])), numberCell(formatShare(p['utilization'])),
+      numberCell(formatCount(p['tp'] ?? 1)), ...(withEp ? [numberCell(formatCount(p['ep'] ?? 1))] : []),
+      ...(!withPrecision ? [] : [textCell(describePrecision({ ...(readString(p['precision']) ? { precision: readString(p['precision']) } : {}), ...(readString(p['kv_dtype']) ? { kv_dtype: readString(p['kv_dtype']) } : {}) }))]),
+      numberCell(formatCount(p['count'])), numberCell(formatShare(p['utilization'])),
       numberCell(kv ? formatShare(kv['mean']) : noKv), numberCell(kv ? formatShare(kv['p95']) : noKv), numberCell(formatJoules(p['energy_j'])),
     ];
   });
-  const columns = [column('pool'), column('GPU'), column('role'), column('TP', true), column('instances', true), column('utilisation', true), column('KV mean', true), column('KV p95', true), column('energy', true)];
+  const columns = [column('pool'), column('GPU'), column('role'), column('TP', true), ...(withEp ? [column('EP', true)] : []), ...(withPrecision ? [column('precision')] : []), column('instances', true), column('utilisation', true), column('KV mean', true), column('KV p95', true), column('energy', true)];
   return tableBlock(table(id, 'Pools: busy share, KV occupancy (share of KV capacity) and energy over the measured window', columns, rows));
 }
 

@@ -94,6 +94,7 @@ function operatingPoint(spec: BenchmarkSpec, options: BenchmarkOptions, gpus: nu
     max_num_batched_tokens: decodeLimits.maxNumBatchedTokens,
     prefill_max_num_seqs: agg ? null : spec.prefillLimits.maxNumSeqs,
     prefill_max_num_batched_tokens: agg ? null : spec.prefillLimits.maxNumBatchedTokens,
+    kv_link: agg ? null : { bandwidth_bytes_per_s: spec.link.bandwidthBytesPerSecond, latency_s: spec.link.latencySeconds },
     policy: agg ? 'colocated' : 'conserve',
     seed: options.seed,
   };

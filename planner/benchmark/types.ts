@@ -64,7 +64,10 @@ export interface AggregatedSpec extends CommonSpec, BenchmarkLayout {
 /**
  * xPyD: prompts prefilled on the prefill set (each prompt on the least-loaded prefiller), the KV moved once over
  * `link` to the decoder with the most free KV, decoded there. This is the kernel's `conserve` policy on single-turn
- * conversations.
+ * conversations. The first token counts when the prefiller produces it (TTFT excludes the KV transfer; the transfer
+ * and the decoder's admission fall in the first inter-token gap). Setups whose proxy streams every token from the
+ * decoder (vLLM's P/D proxy, SGLang's router) report that wait inside TTFT instead: their TTFT is higher and their
+ * TPOT lower by about one transfer per request over OSL − 1.
  */
 export interface DisaggregatedSpec extends CommonSpec {
   readonly mode: 'disagg';
@@ -146,6 +149,8 @@ export interface OperatingPoint {
   readonly max_num_batched_tokens: number;
   readonly prefill_max_num_seqs: number | null;
   readonly prefill_max_num_batched_tokens: number | null;
+  /** Disaggregated: the prefill → decode KV link the run assumed. */
+  readonly kv_link: { readonly bandwidth_bytes_per_s: number; readonly latency_s: number } | null;
   readonly policy: PolicyName;
   readonly seed: number;
 }

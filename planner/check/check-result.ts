@@ -18,6 +18,10 @@ export interface SloVerdict {
 export interface PoolObservation {
   readonly gpu: string;
   readonly tp: number;
+  /** Absent = 1. */
+  readonly ep?: number;
+  /** Absent = the planned pool's own (checks that do not say). */
+  readonly precision?: string;
   readonly role: Role;
   readonly powerCapWatts?: number;
   readonly utilization?: number;

@@ -63,6 +63,8 @@ export function toCheckResult(fleet: Fleet, simulation: SimulationResult): Kerne
   const pools = simulation.pools.map((p, i) => ({
     gpu: p.gpu,
     tp: p.tp,
+    ep: p.ep ?? 1,
+    precision: p.precision,
     role: fleet.instances[i]?.role ?? (p.role as InstancePool['role']),
     powerCapWatts: fleet.instances[i]?.powerCapWatts,
     utilization: p.utilization,

@@ -56,7 +56,8 @@ export interface LoopOptions extends PlanOptions {
 }
 
 function samePool(p: PlannedPool, o: PoolObservation): boolean {
-  return p.gpu === o.gpu && p.tp === o.tp && p.role === o.role && (p.powerCapWatts ?? 0) === (o.powerCapWatts ?? 0);
+  return p.gpu === o.gpu && p.tp === o.tp && (p.ep ?? 1) === (o.ep ?? 1) && (o.precision === undefined || p.precision === undefined || p.precision === o.precision) &&
+    p.role === o.role && (p.powerCapWatts ?? 0) === (o.powerCapWatts ?? 0);
 }
 
 function observed(plan: Plan, check: CheckResult, roles: readonly Role[]): Array<{ pool: PlannedPool; o?: PoolObservation }> {

@@ -1,8 +1,10 @@
 /**
- * Candidate pools: every (GPU type, TP degree, role, power cap) the LLM fits on. Power-capped candidates let the
- * solver find heterogeneous tiers (e.g. decoders capped below TDP next to uncapped prefillers).
+ * Candidate pools: every (GPU type, precision, tp × ep layout, role, power cap) the LLM fits on. Power-capped
+ * candidates let the solver find heterogeneous tiers (e.g. decoders capped below TDP next to uncapped prefillers);
+ * precision is searched the same way (every format the GPU has, unless restricted), and so is ep on an MoE LLM.
  */
-import type { GpuSpec, LlmSpec, Role } from '../../catalogs/types.js';
+import { gpuPrecisions, layoutLabel, layoutProblem, nativeKvDtype } from '../../catalogs/precision.js';
+import type { GpuSpec, LlmSpec, Precision, Role } from '../../catalogs/types.js';
 import type { ResolvedOptions } from '../options.js';
 import type { PerfModelFor, Pool } from '../types.js';
 
@@ -32,31 +34,47 @@ export function capWattsFor(gpu: GpuSpec, fraction: number): number | undefined 
   return Math.min(gpu.powerCap.maxWatts, Math.max(gpu.powerCap.minWatts, Math.round(gpu.tdpWatts * fraction)));
 }
 
-/** A readable, stable key for a pool. */
-export function poolKey(gpu: string, tp: number, role: Role, powerCapWatts?: number): string {
-  return `${gpu}/tp${tp}/${role}/${powerCapWatts === undefined ? 'tdp' : `${powerCapWatts}w`}`;
+/** A readable, stable key for a pool: `h100-sxm/tp4/fp8/prefill/tdp`, `b200/tp1ep8/fp4/decode/700w`. */
+export function poolKey(gpu: string, layout: { readonly tp: number; readonly ep?: number; readonly precision: Precision }, role: Role, powerCapWatts?: number): string {
+  return `${gpu}/${layoutLabel(layout.tp, layout.ep)}/${layout.precision}/${role}/${powerCapWatts === undefined ? 'tdp' : `${powerCapWatts}w`}`;
 }
 
-/** Enumerates candidate pools in a deterministic order (GPU order as given, then TP, role, cap). */
+/** The formats to try on a GPU: the requested ones it has (default: all it has), in PRECISIONS order. */
+export function candidatePrecisions(gpu: GpuSpec, requested: readonly Precision[] | undefined): Precision[] {
+  return gpuPrecisions(gpu).filter((p) => requested === undefined || requested.includes(p));
+}
+
+/** The (tp, ep) layouts to try: ep 1 only on a dense LLM; on an MoE LLM every nesting pair whose ep divides the experts. */
+export function candidateLayouts(llm: LlmSpec, options: Pick<ResolvedOptions, 'tpDegrees' | 'epDegrees'>): Array<{ tp: number; ep: number }> {
+  const eps = llm.moe ? options.epDegrees.filter((ep) => llm.moe!.experts % ep === 0) : [1];
+  return options.tpDegrees.flatMap((tp) => eps.filter((ep) => layoutProblem(tp, ep) === undefined).map((ep) => ({ tp, ep })));
+}
+
+/** Enumerates candidate pools in a deterministic order (GPU order as given, then precision, TP, EP, role, cap). */
 export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModelFor: PerfModelFor, options: ResolvedOptions): PoolSet {
   const pools: Pool[] = [];
   const unfit: UnfitGpu[] = [];
   const broken: string[] = [];
+  const layouts = candidateLayouts(llm, options);
+  // The planner does not search the KV format: pools keep the LLM's own (a fleet file may set kv_dtype per pool).
+  const kvDtype = nativeKvDtype(llm);
   for (const gpu of gpus) {
     let fitted = false;
-    for (const tp of options.tpDegrees) {
-      for (const role of options.roles) {
-        const caps = new Set<number | undefined>(options.powerCapFractions[role].map((f) => capWattsFor(gpu, f)));
-        for (const cap of caps) {
-          const perf = perfModelFor(gpu, llm, { tp }, cap);
-          if (!perf || perf.kvCapacityTokens <= 0) continue;
-          fitted = true;
-          const key = poolKey(gpu.id, tp, role, cap);
-          if (!isSane(perf)) {
-            broken.push(key);
-            continue;
+    for (const precision of candidatePrecisions(gpu, options.precisions)) {
+      for (const { tp, ep } of layouts) {
+        for (const role of options.roles) {
+          const caps = new Set<number | undefined>(options.powerCapFractions[role].map((f) => capWattsFor(gpu, f)));
+          for (const cap of caps) {
+            const perf = perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, cap);
+            if (!perf || perf.kvCapacityTokens <= 0) continue;
+            fitted = true;
+            const key = poolKey(gpu.id, { tp, ep, precision }, role, cap);
+            if (!isSane(perf)) {
+              broken.push(key);
+              continue;
+            }
+            pools.push({ key, gpu, tp, ep, gpus: perf.gpus, precision, kvDtype: perf.kvDtype, role, powerCapWatts: cap, perf });
           }
-          pools.push({ key, gpu, tp, ep: perf.ep, gpus: perf.gpus, precision: perf.precision, kvDtype: perf.kvDtype, role, powerCapWatts: cap, perf });
         }
       }
     }

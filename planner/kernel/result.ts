@@ -19,6 +19,11 @@ export interface PoolResult {
   readonly gpu: string;
   readonly llm: string;
   readonly tp: number;
+  /** Expert-parallel degree; present only when > 1 (a dense LLM's instances are ep 1). */
+  readonly ep?: number;
+  /** Weight/GEMM and KV formats the pool ran in (the LLM's own unless the fleet says otherwise). */
+  readonly precision: string;
+  readonly kv_dtype: string;
   readonly role: string;
   /** The role this run gave it ('prefill' or 'decode' for disaggregated policies, 'colocated' otherwise). */
   readonly served_as: string;
@@ -144,6 +149,9 @@ export function buildResult(r: ResultInputs): SimulationResult {
       gpu: pool.gpu,
       llm: pool.llm,
       tp: pool.tp,
+      ...(setup.models[i].ep > 1 ? { ep: setup.models[i].ep } : {}),
+      precision: setup.models[i].precision,
+      kv_dtype: setup.models[i].kvDtype,
       role: pool.role,
       served_as: servedAs,
       count: pool.count,

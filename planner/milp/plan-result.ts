@@ -37,7 +37,7 @@ export function computeFigures(demand: Demand, form: Formulation, values: readon
     const count = idx === undefined ? 0 : Math.round(values[idx]);
     const f = demand.facts[j];
     if (count > 0) {
-      instances.push({ gpu: pool.gpu.id, llm: llmId, tp: pool.tp, role: pool.role, count, powerCapWatts: pool.powerCapWatts, poolKey: pool.key });
+      instances.push({ gpu: pool.gpu.id, llm: llmId, tp: pool.tp, ...(pool.ep > 1 ? { ep: pool.ep } : {}), precision: pool.precision, kvDtype: pool.kvDtype, role: pool.role, count, powerCapWatts: pool.powerCapWatts, poolKey: pool.key });
       averagePowerWatts += count * f.idleWatts;
       peakPowerWatts += count * f.peakWatts;
       if (f.capexUsd !== undefined) capexUsd += count * f.capexUsd;

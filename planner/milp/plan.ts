@@ -2,6 +2,9 @@
  * One planning solve: candidate pools → demand → pre-solve explanations → MILP → verified solution → Plan, or the
  * reason there is none. No I/O; the caller supplies typed inputs and (optionally) a clock.
  */
+import { BYTES_PER_WEIGHT, nativePrecision, PRECISIONS } from '../../catalogs/precision.js';
+import { weightBytes } from '../../models/specs.js';
+import { dropDominatedPools } from './dominance.js';
 import { deriveDemand } from '../demand/demand.js';
 import { explainBinding, explainUnroutable } from './explain.js';
 import { formulatePlan } from './formulate.js';
@@ -9,7 +12,7 @@ import { explainInfeasible } from './infeasible.js';
 import { relaxModel } from './lp-model.js';
 import { resolveOptions } from '../options.js';
 import { buildPlan } from './plan-result.js';
-import { enumeratePools } from '../demand/pools.js';
+import { candidatePrecisions, enumeratePools } from '../demand/pools.js';
 import { solveModel } from './solve.js';
 import { tightenBounds } from './bounds.js';
 import { verifySolution } from './verify.js';
@@ -33,20 +36,26 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
   }
   if (pools.length === 0) {
     const largest = unfit.reduce((a, b) => (b.memoryBytesAtMaxTp > a.memoryBytesAtMaxTp ? b : a));
-    const weights = request.llm.parameters * request.llm.weightDtypeBytes;
+    // The weights in the narrowest format any candidate GPU was tried in: what would have had to fit.
+    const tried = PRECISIONS.filter((p) => request.gpus.some((g) => candidatePrecisions(g, options.precisions).includes(p)));
+    const narrowest = tried.reduce((a, b) => (BYTES_PER_WEIGHT[b] < BYTES_PER_WEIGHT[a] ? b : a), nativePrecision(request.llm));
+    const weights = weightBytes(request.llm, narrowest);
+    const inFormat = narrowest === nativePrecision(request.llm) ? '' : ` in ${narrowest}`;
     return {
       ok: false,
-      reason: `${request.llm.id} (${gb(weights)} of weights) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp} with ${gb(largest.memoryBytesAtMaxTp)}`,
+      reason: `${request.llm.id} (${gb(weights)} of weights${inFormat}) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp} with ${gb(largest.memoryBytesAtMaxTp)}`,
       binding: [],
       notes,
     };
   }
   for (const u of unfit) notes.push(`${u.gpu}: ${request.llm.id} does not fit at any TP ≤ ${maxTp}`);
-  const demand = deriveDemand(request, pools, options);
-  for (let c = 0; c < demand.profiles.length; c++) {
-    const reason = explainUnroutable(demand, c, request.llm.id, maxTp);
+  const allDemand = deriveDemand(request, pools, options);
+  for (let c = 0; c < allDemand.profiles.length; c++) {
+    const reason = explainUnroutable(allDemand, c, request.llm.id, maxTp);
     if (reason) return { ok: false, reason, binding: [], notes };
   }
+  const { demand, dropped } = dropDominatedPools(allDemand, options);
+  if (dropped.length > 0) notes.push(`${dropped.length} of ${pools.length} candidate pools left out as dominated: another pool of the same GPUs and role costs the same and needs no more time, KV, transfer, power or energy for any class (milp/dominance.ts)`);
   const form = formulatePlan(demand, options);
   notes.push(...form.excluded);
   const solveOptions = { solver: options.solver, deadlineMs: options.deadlineMs, mipRelGap: options.mipRelGap, clockMs: options.clockMs };

@@ -37,7 +37,7 @@ export function describeTiers(t: ReturnType<typeof tiersToJson>): string[] {
   for (const [name, tier] of [['homogeneous', t.best_homogeneous], ['heterogeneous', t.best_heterogeneous]] as const) {
     if (!tier) continue;
     const verdict = tier.check ? (tier.check.holds ? 'holds in the kernel' : `misses in the kernel: ${tier.check.misses.map((m) => `${m.slo} ${m.value.toPrecision(4)} vs ${m.target}`).join(', ')}`) : 'not checked';
-    lines.push(`best ${name}: ${tier.instances.map((i) => `${i.count}× ${i.gpu} TP${i.tp} ${i.role}${i.power_cap_w !== undefined ? ` @${i.power_cap_w} W` : ''}`).join(', ')} — TCO ${Math.round(tier.tco_usd).toLocaleString('en-US')} USD, ${tier.energy_j_per_output_token.toFixed(3)} J/token; ${verdict}`);
+    lines.push(`best ${name}: ${tier.instances.map((i) => `${i.count}× ${i.gpu} TP${i.tp}${i.ep !== undefined ? ` EP${i.ep}` : ''}${i.precision !== undefined ? ` ${i.precision}` : ''} ${i.role}${i.power_cap_w !== undefined ? ` @${i.power_cap_w} W` : ''}`).join(', ')} — TCO ${Math.round(tier.tco_usd).toLocaleString('en-US')} USD, ${tier.energy_j_per_output_token.toFixed(3)} J/token; ${verdict}`);
   }
   if (t.delta_cost_usd !== undefined) lines.push(`heterogeneous − homogeneous: ${Math.round(t.delta_cost_usd).toLocaleString('en-US')} USD, ${t.delta_energy_j!.toFixed(3)} J/token`);
   return lines;

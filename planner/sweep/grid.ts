@@ -9,6 +9,7 @@
  * llm: llama-3.1-70b                     # optional when the mix names one
  * slo: standard                          # base SLO set (id or file)
  * gpus: [h100-sxm, l40s]                 # optional, default every catalog GPU
+ * precisions: [bf16, fp8]                # optional, default every format each GPU has
  * objective: tco                         # tco | energy | gpus
  * metric: tco_usd                        # tco_usd | j_per_output_token | gpus | holds (1/0)
  * check: true                            # run every cell's plan through the kernel loop (default true)
@@ -23,6 +24,8 @@
  * cells whose number ≡ i − 1 (mod n), so any n splits the grid deterministically.
  */
 import { inputError } from '../../catalogs/issues.js';
+import { PRECISIONS } from '../../catalogs/precision.js';
+import type { Precision } from '../../catalogs/types.js';
 import type { Objective } from '../types.js';
 
 export const AXES = ['rate_scale', 'slo_scale', 'price_scale'] as const;
@@ -36,6 +39,7 @@ export interface GridSpec {
   readonly llm?: string;
   readonly slo: string;
   readonly gpus?: readonly string[];
+  readonly precisions?: readonly Precision[];
   readonly objective: Objective;
   readonly metric: SweepMetric;
   readonly check: boolean;
@@ -89,6 +93,10 @@ export function parseGridSpec(doc: unknown, file: string): GridSpec {
   if (!(metric in METRICS)) throw inputError('invalid_value', file, 'metric', `found ${JSON.stringify(doc.metric)}, expected one of ${Object.keys(METRICS).join(', ')}`);
   const gpus = doc.gpus;
   if (gpus !== undefined && (!Array.isArray(gpus) || gpus.length === 0 || gpus.some((g) => typeof g !== 'string'))) throw inputError('invalid_value', file, 'gpus', `found ${JSON.stringify(gpus)}, expected a non-empty list of GPU ids`);
+  const precisions = doc.precisions;
+  if (precisions !== undefined && (!Array.isArray(precisions) || precisions.length === 0 || precisions.some((p) => !(PRECISIONS as readonly unknown[]).includes(p)))) {
+    throw inputError('invalid_value', file, 'precisions', `found ${JSON.stringify(precisions)}, expected a non-empty list of ${PRECISIONS.join(', ')}`);
+  }
   if (doc.check !== undefined && typeof doc.check !== 'boolean') throw inputError('invalid_value', file, 'check', `found ${JSON.stringify(doc.check)}, expected true or false`);
   const x = axisOf(doc, 'x', file);
   const y = axisOf(doc, 'y', file);
@@ -108,6 +116,7 @@ export function parseGridSpec(doc: unknown, file: string): GridSpec {
     ...(doc.llm !== undefined ? { llm: str('llm', true)! } : {}),
     slo: str('slo', false) ?? 'standard',
     ...(gpus !== undefined ? { gpus: gpus as string[] } : {}),
+    ...(precisions !== undefined ? { precisions: precisions as Precision[] } : {}),
     objective,
     metric,
     check: (doc.check as boolean | undefined) ?? true,

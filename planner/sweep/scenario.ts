@@ -4,7 +4,7 @@
  * result on any thread, which is what makes sharded runs merge into the unsharded one byte for byte.
  */
 import { instanceGpus } from '../../catalogs/precision.js';
-import type { Datacenter, GpuSpec, InstancePool, LlmSpec, Mix, SloSet } from '../../catalogs/types.js';
+import type { Datacenter, GpuSpec, InstancePool, LlmSpec, Mix, Precision, SloSet } from '../../catalogs/types.js';
 import { createKernelChecker } from '../check/kernel-check.js';
 import { planAndCheck } from '../check/loop.js';
 import { createPerfModelFor } from '../demand/perf-adapter.js';
@@ -19,6 +19,8 @@ export interface ScenarioBase {
   readonly datacenter: Datacenter;
   readonly gpus: readonly GpuSpec[];
   readonly llm: LlmSpec;
+  /** Weight formats the planner may use (default: every format each GPU has). */
+  readonly precisions?: readonly Precision[];
   readonly objective: Objective;
   readonly metric: SweepMetric;
   readonly check: boolean;
@@ -77,7 +79,7 @@ export function metricOf(result: CellResult, metric: SweepMetric): number | null
 export async function runCell(base: ScenarioBase, cell: Cell): Promise<CellResult> {
   const s = scaleScenario(base, cell.scales);
   const request: PlanRequest = { mix: s.mix, slo: s.slo, datacenter: s.datacenter, gpus: s.gpus, llm: s.llm, perfModelFor };
-  const options = { objective: s.objective, explain: false };
+  const options = { objective: s.objective, explain: false, ...(s.precisions !== undefined ? { precisions: s.precisions } : {}) };
   const head = { index: cell.index, row: cell.row, col: cell.col, scales: cell.scales };
   let plan: Plan | undefined;
   let holds: boolean | null = null;

@@ -2,6 +2,7 @@
  * What the diff table compares: a re-plan's result reduced to GPUs per pool, cost, energy and SLO margins, and the
  * table rows of the current step against the previous and the starting one. Pure; the CLI renders the rows.
  */
+import { instanceGpus } from '../../catalogs/precision.js';
 import type { SimulationResult } from '../kernel/index.js';
 import type { ReplanResult } from './replan.js';
 
@@ -35,7 +36,7 @@ export function snapshotOf(result: ReplanResult): Snapshot {
   return {
     holds: result.loop.holds,
     pools,
-    gpuCount: plan.instances.reduce((s, i) => s + i.count * i.tp, 0),
+    gpuCount: plan.instances.reduce((s, i) => s + i.count * instanceGpus(i), 0),
     tcoUsd: plan.cost.tcoUsd,
     jPerOutputToken: plan.energy.jPerOutputToken,
     powerKw: plan.powerWatts / 1000,

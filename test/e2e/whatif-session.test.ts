@@ -63,34 +63,34 @@ describe('fleetplan whatif (interactive)', () => {
     expect(existsSync(join(dir, 'whatif-report.html'))).toBe(true);
     expect(normalise(stdout)).toMatchInlineSnapshot(`
       "start: swe-agent-paper (swe-agent-5-turns 1 conv/s), SLO relaxed, qwen3-0.6b on a40, objective tco; re-planned in #.# s (one solve + 120 s simulated under conserve)
-                                       start
-      instances a40/tp1/colocated/tdp  1
-      instances a40/tp1/decode/210w    4
-      instances a40/tp1/prefill/tdp    1
-      GPUs                             6
-      TCO USD                          39,565
-      J per output token               1.537
-      peak GPU power kW                1.4
-      margin p95 ttfet_s slowdown      56.3%
-      margin p95 ttft_s                99.5%
-      margin p95 last_turn_tbt_ms      94.1%
-      margin slo_attainment            11.1%
-      holds                            yes
+                                            start
+      instances a40/tp1/bf16/colocated/tdp  1
+      instances a40/tp1/bf16/decode/210w    4
+      instances a40/tp1/bf16/prefill/tdp    1
+      GPUs                                  6
+      TCO USD                               39,563
+      J per output token                    1.536
+      peak GPU power kW                     1.4
+      margin p95 ttfet_s slowdown           56.3%
+      margin p95 ttft_s                     99.5%
+      margin p95 last_turn_tbt_ms           94.1%
+      margin slo_attainment                 11.1%
+      holds                                 yes
       the plan holds in the short check
       change 1: arrival rate of every class × 2; re-planned in #.# s (one solve + 120 s simulated under conserve)
-                                       start   previous  now     vs previous       vs start
-      instances a40/tp1/colocated/tdp  1       1         1       =                 =
-      instances a40/tp1/decode/210w    4       4         8       +4                +4
-      instances a40/tp1/prefill/tdp    1       1         2       +1                +1
-      GPUs                             6       6         11      +5                +5
-      TCO USD                          39,565  39,565    72,891  +33,326 (+84.2%)  +33,326 (+84.2%)
-      J per output token               1.537   1.537     1.486   −0.052 (−3.4%)    −0.052 (−3.4%)
-      peak GPU power kW                1.4     1.4       2.6     +1.1 (+79.3%)     +1.1 (+79.3%)
-      margin p95 ttfet_s slowdown      56.3%   56.3%     60.4%   +4.1 pt           +4.1 pt
-      margin p95 ttft_s                99.5%   99.5%     99.3%   −0.1 pt           −0.1 pt
-      margin p95 last_turn_tbt_ms      94.1%   94.1%     92.1%   −2.0 pt           −2.0 pt
-      margin slo_attainment            11.1%   11.1%     11.1%   =                 =
-      holds                            yes     yes       yes
+                                            start   previous  now     vs previous       vs start
+      instances a40/tp1/bf16/colocated/tdp  1       1         1       =                 =
+      instances a40/tp1/bf16/decode/210w    4       4         8       +4                +4
+      instances a40/tp1/bf16/prefill/tdp    1       1         2       +1                +1
+      GPUs                                  6       6         11      +5                +5
+      TCO USD                               39,563  39,563    72,886  +33,323 (+84.2%)  +33,323 (+84.2%)
+      J per output token                    1.536   1.536     1.485   −0.052 (−3.4%)    −0.052 (−3.4%)
+      peak GPU power kW                     1.4     1.4       2.6     +1.1 (+79.3%)     +1.1 (+79.3%)
+      margin p95 ttfet_s slowdown           56.3%   56.3%     59.6%   +3.3 pt           +3.3 pt
+      margin p95 ttft_s                     99.5%   99.5%     99.3%   −0.1 pt           −0.1 pt
+      margin p95 last_turn_tbt_ms           94.1%   94.1%     92.1%   −2.0 pt           −2.0 pt
+      margin slo_attainment                 11.1%   11.1%     11.1%   =                 =
+      holds                                 yes     yes       yes
       the plan holds in the short check
       undo: back to the start
       wrote <dir>/whatif-scenario.yaml; replay it with: fleetplan whatif --script whatif-scenario.yaml

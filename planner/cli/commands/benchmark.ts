@@ -71,7 +71,7 @@ function renderBenchmark(r: BenchmarkResult, spec: BenchmarkSpec, model: ModelPr
   const load = op.concurrency !== null ? `concurrency ${op.concurrency} (closed loop)` : `rate ${op.rate_per_s} requests/s (open loop, Poisson)`;
   const lines = [
     `${op.llm} on ${op.gpu}${op.precision !== null ? ` ${op.precision}` : ''}${op.kv_dtype !== null ? ` (KV ${op.kv_dtype})` : ''}, ${op.mode} (${set}, ${op.gpus} GPUs), ${load}, ISL ${describeLengths(spec.isl)} / OSL ${describeLengths(spec.osl)}`,
-    `engine: max_num_seqs ${op.max_num_seqs}, max_num_batched_tokens ${op.max_num_batched_tokens}${op.prefill_max_num_seqs !== null ? `; prefill instances ${op.prefill_max_num_seqs} / ${op.prefill_max_num_batched_tokens}` : ''}; seed ${op.seed}`,
+    `engine: max_num_seqs ${op.max_num_seqs}, max_num_batched_tokens ${op.max_num_batched_tokens}${op.prefill_max_num_seqs !== null ? `; prefill instances ${op.prefill_max_num_seqs} / ${op.prefill_max_num_batched_tokens}` : ''}${op.kv_link !== null ? `; KV link ${f(op.kv_link.bandwidth_bytes_per_s / 1e9, 1)} GB/s, ${f(op.kv_link.latency_s * 1e6, 0)} µs` : ''}; seed ${op.seed}`,
     '',
     renderTable(['latency (ms)', 'mean', 'p50', 'p90', 'p99'], [row('ttft', r.ttft_ms), row('tpot', r.tpot_ms), row('itl', r.itl_ms), row('e2e', r.e2e_ms)], { terminal, align: ['left', 'right', 'right', 'right', 'right'] }).trimEnd(),
     '',

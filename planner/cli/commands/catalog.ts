@@ -21,6 +21,7 @@ function gpuJson(g: GpuSpec) {
   return {
     id: g.id, vendor: g.vendor, name: g.name, memory_bytes: g.memoryBytes, memory_bw_bytes_per_s: g.memoryBandwidthBytesPerSecond,
     bf16_flops_per_s: g.bf16FlopsPerSecond, ...(g.fp8FlopsPerSecond !== undefined ? { fp8_flops_per_s: g.fp8FlopsPerSecond } : {}),
+    ...(g.fp4FlopsPerSecond !== undefined ? { fp4_flops_per_s: g.fp4FlopsPerSecond } : {}),
     tdp_w: g.tdpWatts, idle_w: g.idleWatts, power_cap_w: { min: g.powerCap.minWatts, max: g.powerCap.maxWatts },
     interconnect: { intra_node_bytes_per_s: g.intraNodeBandwidthBytesPerSecond, inter_node_bytes_per_s: g.interNodeBandwidthBytesPerSecond, gpus_per_node: g.gpusPerNode },
     price: { ...(g.capexUsd !== undefined ? { capex_usd: g.capexUsd } : {}), ...(g.rentUsdPerHour !== undefined ? { rent_usd_per_h: g.rentUsdPerHour } : {}) },
@@ -86,10 +87,11 @@ function sectionTable(catalog: Catalog, section: CatalogSection, terminal: boole
   switch (section) {
     case 'gpus':
       return renderTable(
-        ['id', 'name', 'memory GB', 'mem BW TB/s', 'BF16 TFLOP/s', 'FP8 TFLOP/s', 'TDP W', 'idle W', 'capex USD', 'rent USD/h'],
+        ['id', 'name', 'memory GB', 'mem BW TB/s', 'BF16 TFLOP/s', 'FP8 TFLOP/s', 'FP4 TFLOP/s', 'TDP W', 'idle W', 'capex USD', 'rent USD/h'],
         [...catalog.gpus.values()].map((g) => [g.id, g.name, fmt(g.memoryBytes / 1e9), fmt(g.memoryBandwidthBytesPerSecond / 1e12), fmt(g.bf16FlopsPerSecond / 1e12, 4),
-          fmt(g.fp8FlopsPerSecond === undefined ? undefined : g.fp8FlopsPerSecond / 1e12, 4), g.tdpWatts, g.idleWatts, fmt(g.capexUsd, 5), fmt(g.rentUsdPerHour)]),
-        { terminal, align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
+          fmt(g.fp8FlopsPerSecond === undefined ? undefined : g.fp8FlopsPerSecond / 1e12, 4), fmt(g.fp4FlopsPerSecond === undefined ? undefined : g.fp4FlopsPerSecond / 1e12, 4),
+          g.tdpWatts, g.idleWatts, fmt(g.capexUsd, 5), fmt(g.rentUsdPerHour)]),
+        { terminal, align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
       );
     case 'llms':
       return renderTable(

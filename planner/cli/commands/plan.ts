@@ -7,8 +7,8 @@
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { inputError, loadCatalog, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
-import type { Catalog, GpuSpec, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
+import { gpuPrecisions, inputError, layoutLabel, loadCatalog, PRECISIONS, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
+import type { Catalog, GpuSpec, InstancePool, Mix, Precision, SloSet } from '../../../catalogs/types.js';
 import type { PerfModel } from '../../../models/index.js';
 import { renderReport } from '../../../reports/index.js';
 import { createKernelChecker, type KernelCheckResult } from '../../check/kernel-check.js';
@@ -29,6 +29,10 @@ export interface PlanArgs {
   readonly mix?: string;
   readonly llm?: string;
   readonly gpus?: readonly string[];
+  /** Weight formats to consider (default: every format each candidate GPU has). */
+  readonly precisions?: readonly string[];
+  /** Expert-parallel degrees to consider on an MoE LLM (default 1, 2, 4, 8). */
+  readonly ep?: readonly string[];
   readonly slo?: string;
   readonly ttfetP95S?: number;
   readonly tbtP95Ms?: number;
@@ -88,6 +92,38 @@ function candidateGpus(args: PlanArgs, catalog: Catalog): GpuSpec[] {
   });
 }
 
+/**
+ * `--precisions bf16,fp8`: known formats only, and at least one that some candidate GPU has (a format no candidate
+ * has would leave it without pools: said, not silently planned around).
+ */
+function candidatePrecisionFlag(args: PlanArgs, gpus: readonly GpuSpec[]): Precision[] | undefined {
+  if (args.precisions === undefined) return undefined;
+  for (const p of args.precisions) {
+    if (!(PRECISIONS as readonly string[]).includes(p)) throw inputError('usage', '', '--precisions', `found "${p}", expected formats among ${PRECISIONS.join(', ')}`);
+  }
+  const wanted = args.precisions as Precision[];
+  for (const gpu of gpus) {
+    const has = gpuPrecisions(gpu);
+    if (!wanted.some((p) => has.includes(p))) throw inputError('usage', '', '--precisions', `found ${wanted.join(', ')}, expected at least one of the formats ${gpu.id} has (${has.join(', ')}), or ${gpu.id} left out of --gpus`);
+  }
+  return wanted;
+}
+
+/** `--ep 1,8`: only meaningful on a mixture-of-experts LLM; a dense one runs ep 1. */
+function candidateEpFlag(args: PlanArgs, llm: { id: string; moe?: { experts: number } }): number[] | undefined {
+  if (args.ep === undefined) return undefined;
+  const eps = args.ep.map((text) => {
+    const ep = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isInteger(ep) || ep < 1) throw inputError('usage', '', '--ep', `found "${text}", expected whole numbers ≥ 1, comma separated`);
+    return ep;
+  });
+  for (const ep of eps) {
+    if (!llm.moe && ep !== 1) throw inputError('usage', '', '--ep', `found ${ep}, expected 1: ${llm.id} is a dense LLM (no experts to spread)`);
+    if (llm.moe && llm.moe.experts % ep !== 0) throw inputError('usage', '', '--ep', `found ${ep}, expected a divisor of ${llm.id}'s ${llm.moe.experts} experts`);
+  }
+  return eps;
+}
+
 /** A reference as plan.yaml should hold it: catalog ids as they are, file paths relative to the plan's folder. */
 function refFrom(ref: string, catalogIds: Iterable<string>, cwd: string, outDir: string): string {
   if ([...catalogIds].includes(ref)) return ref;
@@ -108,7 +144,10 @@ function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, slo
     seed,
     duration_s: durationS,
     objective: plan.objective,
-    instances: plan.instances.map((i) => ({ gpu: i.gpu, tp: i.tp, role: i.role, count: i.count, ...(i.powerCapWatts !== undefined ? { power_cap_w: i.powerCapWatts } : {}) })),
+    instances: plan.instances.map((i) => ({
+      gpu: i.gpu, tp: i.tp, ...(i.ep !== undefined && i.ep > 1 ? { ep: i.ep } : {}), ...(i.precision !== undefined ? { precision: i.precision } : {}),
+      ...(i.kvDtype !== undefined ? { kv_dtype: i.kvDtype } : {}), role: i.role, count: i.count, ...(i.powerCapWatts !== undefined ? { power_cap_w: i.powerCapWatts } : {}),
+    })),
     links: planToFleet(plan, { interNodeBandwidthBytesPerSecond: Object.fromEntries([...catalog.gpus.values()].map((g) => [g.id, g.interNodeBandwidthBytesPerSecond])) }).links.map((l) => ({
       from: l.from,
       to: l.to,
@@ -124,7 +163,9 @@ function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, slo
 function renderHuman(json: ReturnType<typeof loopToJson>, terminal: boolean): string {
   const lines: string[] = [];
   if (json.instances) {
-    lines.push(renderTable(['gpu', 'tp', 'role', 'count', 'power cap W'], json.instances.map((i) => [i.gpu, String(i.tp), i.role, String(i.count), i.power_cap_w === undefined ? 'TDP' : String(i.power_cap_w)]), { terminal }));
+    lines.push(renderTable(['gpu', 'layout', 'precision', 'role', 'count', 'power cap W'], json.instances.map((i) => [
+      i.gpu, layoutLabel(i.tp, i.ep), `${i.precision ?? '—'}${i.kv_dtype !== undefined && i.kv_dtype !== i.precision ? ` (KV ${i.kv_dtype})` : ''}`, i.role, String(i.count), i.power_cap_w === undefined ? 'TDP' : String(i.power_cap_w),
+    ]), { terminal }));
     lines.push(`TCO ${Math.round(json.cost!.tco_usd).toLocaleString('en-US')} USD over ${json.cost!.horizon_years} years (capex ${Math.round(json.cost!.capex_usd).toLocaleString('en-US')}, energy ${Math.round(json.cost!.energy_usd).toLocaleString('en-US')}); peak GPU power ${(json.power_w! / 1000).toFixed(1)} kW; ${json.energy!.j_per_output_token.toFixed(3)} J per output token`);
     lines.push(`solver: ${json.solver!.used}${json.solver!.fallback_reason ? ` (fallback: ${json.solver!.fallback_reason})` : ''}`);
     for (const b of (json.binding ?? []).slice(0, 5)) lines.push(`binding: ${b.text}`);
@@ -162,9 +203,14 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const perfModelFor = createPerfModelFor();
   const checker = createKernelChecker({ mix, slo, perfModelFor: kernelPerfModels(catalog, perfModelFor), seed, durationSeconds: durationS });
   if (ctx.stderrIsTTY && !args.json) ctx.stderr('planning and checking in the simulator…\n');
-  const request = { mix, slo, datacenter, gpus: candidateGpus(args, catalog), llm, perfModelFor };
+  const gpus = candidateGpus(args, catalog);
+  const precisions = candidatePrecisionFlag(args, gpus);
+  const epDegrees = candidateEpFlag(args, llm);
+  const request = { mix, slo, datacenter, gpus, llm, perfModelFor };
   const planOptions = {
     objective: args.objective ?? 'tco',
+    ...(precisions !== undefined ? { precisions } : {}),
+    ...(epDegrees !== undefined ? { epDegrees } : {}),
     ...(args.powerCapKw !== undefined ? { powerCapWatts: args.powerCapKw * 1000 } : {}),
     ...(args.budgetUsd !== undefined ? { budgetUsd: args.budgetUsd } : {}),
     ...(args.horizonYears !== undefined ? { horizonYears: args.horizonYears } : {}),
@@ -187,7 +233,8 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...(tiers ?? {}),
     ...pareto,
     ...(simulation ? { check: simulation } : {}),
-    inputs: { mix: mix.id, llm: llm.id, slo: slo.id, gpus: candidateGpus(args, catalog).map((g) => g.id), seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)]) },
+    inputs: {
+      mix: mix.id, llm: llm.id, slo: slo.id, gpus: gpus.map((g) => g.id), ...(precisions !== undefined ? { precisions } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}), seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)]) },
   };
   if (args.out !== undefined) {
     const outDir = resolve(ctx.cwd, args.out);

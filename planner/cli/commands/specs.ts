@@ -17,6 +17,8 @@ import { runWhatIf } from './whatif.js';
 import { runSweep } from './sweep.js';
 import { runMerge } from './merge.js';
 import { runBenchmark } from './benchmark.js';
+import { runExport } from './export.js';
+import { EXPORT_TARGETS } from '../../export/types.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -76,6 +78,8 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--mix <id|file>', description: 'traffic mix (catalog id or file)' },
       { flags: '--llm <id>', description: 'LLM to serve (default: the mix\'s)' },
       { flags: '--gpus <list>', description: 'candidate GPU type ids, comma separated (default: all in the catalog)', parse: listFlag as never },
+      { flags: '--precisions <list>', description: 'weight formats to consider, comma separated: bf16, fp8, fp4 (default: every format each GPU has)', parse: listFlag as never },
+      { flags: '--ep <list>', description: 'expert-parallel degrees to consider on a mixture-of-experts LLM, comma separated (default 1,2,4,8; dense LLMs run ep 1)', parse: listFlag as never },
       { flags: '--slo <id|file>', description: 'SLO set (catalog id or file)' },
       { flags: '--ttfet-p95-s <n>', description: 'p95 TTFET target in seconds (instead of --slo)', parse: numberFlag({ exclusiveMin: 0 }) as never },
       { flags: '--tbt-p95-ms <n>', description: 'p95 TBT target in milliseconds (instead of --slo)', parse: numberFlag({ exclusiveMin: 0 }) as never },
@@ -92,7 +96,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     ],
     run: (_p, o, ctx) =>
       runPlan({
-        mix: str(o.mix), llm: str(o.llm), gpus: o.gpus as string[] | undefined, slo: str(o.slo), ttfetP95S: num(o.ttfetP95S), tbtP95Ms: num(o.tbtP95Ms),
+        mix: str(o.mix), llm: str(o.llm), gpus: o.gpus as string[] | undefined, precisions: o.precisions as string[] | undefined, ep: o.ep as string[] | undefined, slo: str(o.slo), ttfetP95S: num(o.ttfetP95S), tbtP95Ms: num(o.tbtP95Ms),
         objective: str(o.objective) as never, powerCapKw: num(o.powerCapKw), budgetUsd: num(o.budgetUsd), horizonYears: num(o.horizonYears),
         solver: str(o.solver) as never, pareto: Boolean(o.pareto), noTrim: o.trim === false, seed: num(o.seed), out: str(o.out), json: Boolean(o.json), catalogFiles: files(o.catalog),
       }, ctx),
@@ -167,6 +171,20 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     example: 'fleetplan merge shard-*.json --out sweep.json',
     options: [{ flags: '--out <file>', description: 'write the merged result here' }, jsonOption],
     run: (p, o, ctx) => runMerge({ shards: ([] as string[]).concat(p[0] as unknown as string[]), out: str(o.out), json: Boolean(o.json) }, ctx),
+  },
+  {
+    usage: 'export <plan>', positionals: 1,
+    description: 'write the deployment of a plan: Kubernetes manifests (vLLM), llm-d Helm values or a Dynamo DynamoGraphDeployment',
+    example: 'fleetplan export plan-out/plan.yaml --to kubernetes --out deploy',
+    options: [
+      { flags: '--to <target>', description: 'what to write: kubernetes (Deployments / LeaderWorkerSets + Services running vLLM), llm-d (ModelService Helm values) or dynamo (a DynamoGraphDeployment)', parse: choiceFlag(EXPORT_TARGETS) as never, required: true },
+      { flags: '--out <dir>', description: 'write the files into this directory (atomically); default: print them on stdout' },
+      { flags: '--mapping <file>', description: 'YAML overriding node labels by GPU id (node_labels) and Hugging Face repositories by LLM id (hf_models)' },
+      { flags: '--image <ref>', description: 'serving image (default: vllm/vllm-openai:v0.16.0; dynamo: nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.0.0)' },
+      { flags: '--namespace <ns>', description: 'Kubernetes namespace written on every object (default: none, kubectl -n decides)' },
+      catalogOption,
+    ],
+    run: (p, o, ctx) => runExport({ plan: p[0], to: o.to as never, out: str(o.out), mapping: str(o.mapping), image: str(o.image), namespace: str(o.namespace), catalogFiles: files(o.catalog) }, ctx),
   },
   {
     usage: 'whatif', positionals: 0,
@@ -255,10 +273,10 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--rate <r>', description: 'open loop: Poisson requests per second (seeded)', parse: numberFlag({ exclusiveMin: 0 }) as never },
       { flags: '--isl <n|distribution>', description: 'input tokens per request: N, or a distribution, e.g. "{lognormal: {median: 1024, sigma: 0.5}, max: 8192}"', required: true },
       { flags: '--osl <n|distribution>', description: 'output tokens per request (always generated in full, as benchmarks force with ignore_eos)', required: true },
-      { flags: '--mode <mode>', description: 'agg: one instance, chunked prefill and decodes in the same steps; disagg: prefill set → KV moved once → decode set', choices: ['agg', 'disagg'], default: 'agg' },
+      { flags: '--mode <mode>', description: 'agg: one instance, chunked prefill and decodes in the same steps; disagg: prefill set → KV moved once (over the prefill instance\'s GPUs\' inter-node bandwidth, as plan assumes) → decode set', choices: ['agg', 'disagg'], default: 'agg' },
       { flags: '--prefill <XxTP>', description: 'disagg: X prefill instances of TP each, e.g. 1x4; XxTPepEP adds expert parallelism, e.g. 7x1ep4' },
       { flags: '--decode <YxTP>', description: 'disagg: Y decode instances of TP each, e.g. 2x4 or 2x1ep8 (an instance is max(TP, EP) GPUs)' },
-      { flags: '--max-num-seqs <n>', description: 'vLLM --max-num-seqs per (decode) instance (default: vLLM V1 `vllm serve`: 1024 on ≥ 70 GiB GPUs other than A100, else 256)', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--max-num-seqs <n>', description: 'vLLM --max-num-seqs per (decode) instance (default: vLLM 0.10–0.11 `vllm serve`: 1024 on ≥ 70 GiB GPUs other than A100, else 256)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--max-num-batched-tokens <n>', description: 'vLLM --max-num-batched-tokens per (decode) instance (default: 8192 on ≥ 70 GiB GPUs other than A100, else 2048)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--prefill-max-num-seqs <n>', description: 'disagg: prompts one prefill iteration may take (default as --max-num-seqs)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--prefill-max-num-batched-tokens <n>', description: 'disagg: tokens one prefill iteration may take (default as --max-num-batched-tokens)', parse: numberFlag({ integer: true, min: 1 }) as never },

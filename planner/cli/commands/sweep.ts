@@ -44,6 +44,7 @@ function baseFor(spec: GridSpec, gridPath: string, args: SweepArgs, cwd: string)
     datacenter: catalog.datacenters.get('default')!,
     gpus,
     llm,
+    ...(spec.precisions !== undefined ? { precisions: spec.precisions } : {}),
     objective: spec.objective,
     metric: spec.metric,
     check: spec.check,

@@ -11,6 +11,9 @@ const gridDoc = {
   llm: 'llama-3.1-8b',
   slo: 'relaxed',
   gpus: ['h100-sxm', 'l40s'],
+  // bf16 only: the rate-2 cells with fp8 copies take 8-12 s on a loaded 2-core machine, near the solver's wall-clock
+  // deadline, and a deadline stop would make the two runs differ for reasons this test is not about.
+  precisions: ['bf16'],
   check: false,
   x: { axis: 'rate_scale', values: [0.5, 1, 2] },
   y: { axis: 'price_scale', values: [1, 3] },
@@ -24,6 +27,7 @@ const base: ScenarioBase = {
   datacenter: catalog.datacenters.get('default')!,
   gpus: ['h100-sxm', 'l40s'].map((id) => catalog.gpus.get(id)!),
   llm: catalog.llms.get('llama-3.1-8b')!,
+  precisions: ['bf16'],
   objective: 'tco',
   metric: 'tco_usd',
   check: false,

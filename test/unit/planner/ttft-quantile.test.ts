@@ -31,7 +31,7 @@ describe('later-turn TTFT at the per-turn quantile joint attainment needs', () =
     const demand = deriveDemand({ mix, slo, datacenter: catalog.datacenters.get('default')! }, pools, options);
     const entry = (key: string) => demand.entries[0][pools.findIndex((p) => p.key === key)];
     // mi300x TP2 prefills the p99+ appended input (32K tokens on a 25K history) in ~8 s > 3 s: ineligible.
-    expect(entry('mi300x/tp2/decode/tdp')).toMatchObject({ eligible: false, reason: expect.stringMatching(/^later-turn TTFT at batch 1 is [0-9.]+ s on mi300x\/tp2\/decode\/tdp, above the 3\.000 s target$/) });
+    expect(entry('mi300x/tp2/bf16/decode/tdp')).toMatchObject({ eligible: false, reason: expect.stringMatching(/^later-turn TTFT at batch 1 is [0-9.]+ s on mi300x\/tp2\/bf16\/decode\/tdp, above the 3\.000 s target$/) });
     // The quantile read is above the TTFET percentile the profile used for TTFT before.
     expect(demand.profiles[0].appendedForTtftTokens).toBeGreaterThan(demand.profiles[0].appendedAtPercentileTokens);
   });

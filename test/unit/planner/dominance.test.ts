@@ -1,0 +1,49 @@
+/**
+ * Dropping dominated pools (milp/dominance.ts) leaves the optimum unchanged: the MILP over every candidate and the
+ * MILP over the survivors give the same objective (HiGHS to a 1e-9 gap on both), and precision copies are what it drops.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadBuiltinCatalog } from '../../../catalogs/index.js';
+import { deriveDemand } from '../../../planner/demand/demand.js';
+import { createPerfModelFor } from '../../../planner/demand/perf-adapter.js';
+import { enumeratePools } from '../../../planner/demand/pools.js';
+import { dropDominatedPools } from '../../../planner/milp/dominance.js';
+import { formulatePlan } from '../../../planner/milp/formulate.js';
+import { solveModel } from '../../../planner/milp/solve.js';
+import { resolveOptions } from '../../../planner/options.js';
+
+const catalog = loadBuiltinCatalog();
+
+async function optimum(demand: Parameters<typeof formulatePlan>[0], options: ReturnType<typeof resolveOptions>): Promise<number> {
+  const solved = await solveModel(formulatePlan(demand, options).model, { solver: 'highs', deadlineMs: 60_000, mipRelGap: 1e-9 });
+  expect(solved.solution.status).toBe('optimal');
+  return solved.solution.objective;
+}
+
+describe('dropDominatedPools', () => {
+  it.each([
+    ['llama-3.1-8b', ['h100-sxm', 'l40s'], 'coding-agent'],
+    ['llama-3.1-70b', ['h100-sxm', 'b200'], 'coding-agent'],
+    ['qwen3-0.6b', ['l40s', 'a40'], 'swe-agent-paper'],
+  ] as const)('%s on %s: same optimum over fewer pools', async (llmId, gpuIds, mixId) => {
+    const options = resolveOptions({ tpDegrees: [1, 2, 4] });
+    const request = { mix: catalog.mixes.get(mixId)!, slo: catalog.slos.get('relaxed')!, datacenter: catalog.datacenters.get('default')! };
+    const { pools } = enumeratePools(gpuIds.map((id) => catalog.gpus.get(id)!), catalog.llms.get(llmId)!, createPerfModelFor(), options);
+    const demand = deriveDemand(request, pools, options);
+    const pruned = dropDominatedPools(demand, options);
+    expect(pruned.dropped.length).toBeGreaterThan(0);
+    expect(pruned.demand.pools.length + pruned.dropped.length).toBe(pools.length);
+    const full = await optimum(demand, options);
+    expect(await optimum(pruned.demand, options)).toBeCloseTo(full, 6);
+  }, 120_000);
+
+  it('keeps a pool a cut names, even when dominated', () => {
+    const options = resolveOptions({ tpDegrees: [1, 2] });
+    const request = { mix: catalog.mixes.get('coding-agent')!, slo: catalog.slos.get('relaxed')!, datacenter: catalog.datacenters.get('default')! };
+    const { pools } = enumeratePools([catalog.gpus.get('h100-sxm')!], catalog.llms.get('llama-3.1-8b')!, createPerfModelFor(), options);
+    const demand = deriveDemand(request, pools, options);
+    const victim = dropDominatedPools(demand, options).dropped[0];
+    const withCut = resolveOptions({ tpDegrees: [1, 2], cuts: [{ kind: 'min-count', poolKey: victim, min: 1, why: 'test' }] });
+    expect(dropDominatedPools(demand, withCut).dropped).not.toContain(victim);
+  });
+});
