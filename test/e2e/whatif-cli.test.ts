@@ -37,8 +37,8 @@ describe('fleetplan whatif (no prompts)', () => {
       instances a40/tp1/bf16/decode/210w    4
       instances a40/tp1/bf16/prefill/tdp    1
       GPUs                                  6
-      TCO USD                               39,563
-      J per output token                    1.536
+      TCO USD                               39,565
+      J per output token                    1.537
       peak GPU power kW                     1.4
       margin p95 ttfet_s slowdown           56.3%
       margin p95 ttft_s                     99.5%
@@ -53,8 +53,8 @@ describe('fleetplan whatif (no prompts)', () => {
       instances a40/tp1/bf16/prefill/tdp    1       1         2       +1                +1
       instances a40/tp2/bf16/decode/210w    0       0         3       +3                +3
       GPUs                                  6       6         8       +2                +2
-      TCO USD                               39,563  39,563    53,161  +13,598 (+34.4%)  +13,598 (+34.4%)
-      J per output token                    1.536   1.536     1.484   −0.053 (−3.4%)    −0.053 (−3.4%)
+      TCO USD                               39,565  39,565    53,162  +13,597 (+34.4%)  +13,597 (+34.4%)
+      J per output token                    1.537   1.537     1.484   −0.053 (−3.5%)    −0.053 (−3.5%)
       peak GPU power kW                     1.4     1.4       1.9     +0.4 (+29.3%)     +0.4 (+29.3%)
       margin p95 ttfet_s slowdown           56.3%   56.3%     53.6%   −2.7 pt           −2.7 pt
       margin p95 ttft_s                     99.5%   99.5%     99.5%   +0.0 pt           +0.0 pt
@@ -69,8 +69,8 @@ describe('fleetplan whatif (no prompts)', () => {
       instances a40/tp1/bf16/prefill/tdp    1       2         3       +1                +2
       instances a40/tp2/bf16/decode/210w    0       3         4       +1                +4
       GPUs                                  6       8         11      +3                +5
-      TCO USD                               39,563  53,161    72,340  +19,179 (+36.1%)  +32,778 (+82.8%)
-      J per output token                    1.536   1.484     1.823   +0.339 (+22.8%)   +0.286 (+18.6%)
+      TCO USD                               39,565  53,162    72,342  +19,179 (+36.1%)  +32,777 (+82.8%)
+      J per output token                    1.537   1.484     1.823   +0.339 (+22.8%)   +0.286 (+18.6%)
       peak GPU power kW                     1.4     1.9       2.6     +0.7 (+38.7%)     +1.1 (+79.3%)
       margin p95 ttfet_s slowdown           56.3%   53.6%     45.9%   −7.7 pt           −10.4 pt
       margin p95 ttft_s                     99.5%   99.5%     99.6%   +0.1 pt           +0.1 pt
@@ -86,8 +86,8 @@ describe('fleetplan whatif (no prompts)', () => {
       instances a40/tp1/bf16/prefill/tdp    1       2         2       =                 +1
       instances a40/tp2/bf16/decode/210w    0       3         3       =                 +3
       GPUs                                  6       8         8       =                 +2
-      TCO USD                               39,563  53,161    29,161  −24,000 (−45.1%)  −10,402 (−26.3%)
-      J per output token                    1.536   1.484     1.484   =                 −0.053 (−3.4%)
+      TCO USD                               39,565  53,162    29,162  −24,000 (−45.1%)  −10,403 (−26.3%)
+      J per output token                    1.537   1.484     1.484   =                 −0.053 (−3.5%)
       peak GPU power kW                     1.4     1.9       1.9     =                 +0.4 (+29.3%)
       margin p95 ttfet_s slowdown           56.3%   53.6%     53.6%   =                 −2.7 pt
       margin p95 ttft_s                     99.5%   99.5%     99.5%   =                 +0.0 pt
@@ -102,11 +102,11 @@ describe('fleetplan whatif (no prompts)', () => {
       instances a40/tp1/bf16/prefill/tdp    1       2         2       =            +1
       instances a40/tp2/bf16/decode/210w    0       3         3       =            +3
       GPUs                                  6       8         8       =            +2
-      TCO USD                               39,563  29,161    29,161  =            −10,402 (−26.3%)
-      J per output token                    1.536   1.484     1.484   =            −0.053 (−3.4%)
+      TCO USD                               39,565  29,162    29,162  =            −10,403 (−26.3%)
+      J per output token                    1.537   1.484     1.484   =            −0.053 (−3.5%)
       peak GPU power kW                     1.4     1.9       1.9     =            +0.4 (+29.3%)
       margin p95 ttfet_s slowdown           56.3%   53.6%     55.4%   +1.8 pt      −0.9 pt
-      margin p95 ttft_s                     99.5%   99.5%     94.4%   −5.0 pt      −5.0 pt
+      margin p95 ttft_s                     99.5%   99.5%     94.3%   −5.1 pt      −5.1 pt
       margin p95 last_turn_tbt_ms           94.1%   93.5%     94.3%   +0.7 pt      +0.1 pt
       margin slo_attainment                 11.1%   11.1%     11.1%   =            =
       holds                                 yes     yes       yes

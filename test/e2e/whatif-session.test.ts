@@ -68,8 +68,8 @@ describe('fleetplan whatif (interactive)', () => {
       instances a40/tp1/bf16/decode/210w    4
       instances a40/tp1/bf16/prefill/tdp    1
       GPUs                                  6
-      TCO USD                               39,563
-      J per output token                    1.536
+      TCO USD                               39,565
+      J per output token                    1.537
       peak GPU power kW                     1.4
       margin p95 ttfet_s slowdown           56.3%
       margin p95 ttft_s                     99.5%
@@ -83,10 +83,10 @@ describe('fleetplan whatif (interactive)', () => {
       instances a40/tp1/bf16/decode/210w    4       4         8       +4                +4
       instances a40/tp1/bf16/prefill/tdp    1       1         2       +1                +1
       GPUs                                  6       6         11      +5                +5
-      TCO USD                               39,563  39,563    72,886  +33,323 (+84.2%)  +33,323 (+84.2%)
-      J per output token                    1.536   1.536     1.485   −0.052 (−3.4%)    −0.052 (−3.4%)
+      TCO USD                               39,565  39,565    72,891  +33,326 (+84.2%)  +33,326 (+84.2%)
+      J per output token                    1.537   1.537     1.486   −0.052 (−3.4%)    −0.052 (−3.4%)
       peak GPU power kW                     1.4     1.4       2.6     +1.1 (+79.3%)     +1.1 (+79.3%)
-      margin p95 ttfet_s slowdown           56.3%   56.3%     59.6%   +3.3 pt           +3.3 pt
+      margin p95 ttfet_s slowdown           56.3%   56.3%     60.4%   +4.1 pt           +4.1 pt
       margin p95 ttft_s                     99.5%   99.5%     99.3%   −0.1 pt           −0.1 pt
       margin p95 last_turn_tbt_ms           94.1%   94.1%     92.1%   −2.0 pt           −2.0 pt
       margin slo_attainment                 11.1%   11.1%     11.1%   =                 =
