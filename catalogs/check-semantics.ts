@@ -75,12 +75,40 @@ function checkGpu(raw: Raw, doc: ParsedDocument, out: InputIssue[]): void {
   }
 }
 
+const MLA_FIELDS = ['kv_lora_rank', 'qk_rope_head_dim', 'qk_nope_head_dim', 'v_head_dim'] as const;
+
+/** An MoE block that can route (top-k within the experts, dense layers within the model) and MLA with its latent sizes. */
+function checkLlm(raw: Raw, doc: ParsedDocument, out: InputIssue[]): void {
+  const m = raw.moe;
+  if (m && typeof m.experts === 'number' && typeof m.experts_per_token === 'number' && m.experts_per_token > m.experts) {
+    out.push(issueAt(doc, ['moe', 'experts_per_token'], `found ${m.experts_per_token} > experts ${m.experts}, expected at most the ${m.experts} routed experts`));
+  }
+  if (m && typeof m.dense_layers === 'number' && typeof raw.layers === 'number' && m.dense_layers >= raw.layers) {
+    out.push(issueAt(doc, ['moe', 'dense_layers'], `found ${m.dense_layers} dense layers of ${raw.layers}, expected fewer than layers (an MoE model has at least one MoE layer)`));
+  }
+  const a = raw.attention;
+  if (a?.kind === 'mla') {
+    for (const field of MLA_FIELDS) {
+      if (a[field] === undefined) {
+        // The line of `attention.kind`: the field that is missing has none.
+        const line = doc.lineOf(['attention', 'kind']);
+        out.push({ code: 'invalid_value', file: doc.file, path: `attention.${field}`, message: 'found nothing, expected the MLA latent size (an integer > 0) for attention kind "mla"', ...(line !== undefined ? { line } : {}) });
+      }
+    }
+  } else if (a?.kind === 'gqa') {
+    for (const field of [...MLA_FIELDS, 'q_lora_rank']) {
+      if (a[field] !== undefined) out.push(issueAt(doc, ['attention', field], `found ${describeValue(a[field])} with attention kind "gqa", expected no MLA latent sizes (or kind "mla")`));
+    }
+  }
+}
+
 /** Semantic issues of one schema-valid document of a kind. */
 export function checkSemantics(kind: string, raw: Raw, doc: ParsedDocument): InputIssue[] {
   const out: InputIssue[] = [];
   if (kind === 'mix') checkMix(raw, doc, out);
   else if (kind === 'slo') checkSlo(raw, doc, out);
   else if (kind === 'gpu') checkGpu(raw, doc, out);
+  else if (kind === 'llm') checkLlm(raw, doc, out);
   else if (kind === 'fleet' || kind === 'plan') out.push(...checkPoolLayouts(raw, doc));
   return out;
 }

@@ -3,7 +3,7 @@
  * nowhere else: kW → W, ms stays in names that say ms only in files.
  */
 import type {
-  ArrivalProcess, ConversationClass, Datacenter, Distribution, Fleet, GpuSpec, InstancePool, Link, LlmSpec, Mix, SloSet,
+  ArrivalProcess, AttentionSpec, MoeSpec, ConversationClass, Datacenter, Distribution, Fleet, GpuSpec, InstancePool, Link, LlmSpec, Mix, SloSet,
   SloTarget, SourceMap, TraceFormat,
 } from './types.js';
 
@@ -51,10 +51,47 @@ export function toLlmSpec(raw: Raw): LlmSpec {
     weightDtypeBytes: raw.weight_dtype_bytes,
     kvDtypeBytes: raw.kv_dtype_bytes,
     maxContextTokens: raw.max_context_tokens,
-    ...(raw.moe
-      ? { moe: { experts: raw.moe.experts, activeExperts: raw.moe.active_experts, activeParameters: raw.moe.active_parameters } }
-      : {}),
+    ...(raw.moe ? { moe: toMoeSpec(raw) } : {}),
+    ...(raw.attention ? { attention: toAttentionSpec(raw.attention) } : {}),
     sources: sources(raw),
+  };
+}
+
+/**
+ * Parameters of one routed expert: a SwiGLU MLP (gate, up and down projections, 3 x hidden x inner). Biases (gpt-oss
+ * has them) add hidden + 2 x inner, under 0.1% of an expert, and are left out.
+ */
+export function expertParameters(hiddenSize: number, expertIntermediateSize: number): number {
+  return 3 * hiddenSize * expertIntermediateSize;
+}
+
+/**
+ * The MoE block; active parameters = total − the routed experts a token does not use, in every MoE layer:
+ * parameters − (experts − experts_per_token) × expert parameters × (layers − dense_layers), unless the file states them.
+ */
+function toMoeSpec(raw: Raw): MoeSpec {
+  const m = raw.moe;
+  const moeLayers = raw.layers - m.dense_layers;
+  const idle = (m.experts - m.experts_per_token) * expertParameters(raw.hidden_size, m.expert_intermediate_size) * moeLayers;
+  return {
+    experts: m.experts,
+    expertsPerToken: m.experts_per_token,
+    sharedExperts: m.shared_experts,
+    expertIntermediateSize: m.expert_intermediate_size,
+    denseLayers: m.dense_layers,
+    activeParameters: m.active_parameters ?? raw.parameters - idle,
+  };
+}
+
+function toAttentionSpec(raw: Raw): AttentionSpec {
+  if (raw.kind === 'gqa') return { kind: 'gqa' };
+  return {
+    kind: 'mla',
+    kvLoraRank: raw.kv_lora_rank,
+    qkRopeHeadDim: raw.qk_rope_head_dim,
+    qkNopeHeadDim: raw.qk_nope_head_dim,
+    vHeadDim: raw.v_head_dim,
+    ...(raw.q_lora_rank !== undefined ? { qLoraRank: raw.q_lora_rank } : {}),
   };
 }
 

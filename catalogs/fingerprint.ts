@@ -23,9 +23,14 @@ function stableJson(value: unknown): string {
 
 let coefficientsText: string | undefined;
 
+/** catalogs/coefficients/ file of the built-in serving calibration (`npm run accuracy` writes it). */
+export const SERVING_CALIBRATION_FILE = 'serving-calibration.json';
+
 /** `sha256:` + the first 16 hex digits of the hash of the catalog and the coefficient files. */
 export function catalogFingerprint(catalog: Catalog, extraInputs: readonly string[] = []): string {
-  coefficientsText ??= listDataFiles(join(catalogsDir(), 'coefficients')).map((p) => readFileSync(p, 'utf8')).join('\n');
+  // The serving calibration is read only with `--calibration builtin`, and then its own text is folded in
+  // (planner/cli/provenance.ts): runs without it must not change hash when it is refitted.
+  coefficientsText ??= listDataFiles(join(catalogsDir(), 'coefficients')).filter((p) => !p.endsWith(SERVING_CALIBRATION_FILE)).map((p) => readFileSync(p, 'utf8')).join('\n');
   const hash = createHash('sha256');
   hash.update(stableJson({ gpus: catalog.gpus, llms: catalog.llms, mixes: catalog.mixes, slos: catalog.slos, datacenters: catalog.datacenters }));
   hash.update(coefficientsText);

@@ -40,12 +40,33 @@ export interface GpuSpec {
   readonly sources: SourceMap;
 }
 
+/** Mixture-of-experts block (the MoE layers' routed and shared experts; every other layer is dense). */
 export interface MoeSpec {
+  /** Routed experts per MoE layer. */
   readonly experts: number;
-  readonly activeExperts: number;
-  /** Parameters active per token (attention + shared + routed experts used). */
+  /** Routed experts each token goes to (top-k). */
+  readonly expertsPerToken: number;
+  /** Always-on experts per MoE layer (DeepSeek's shared expert), each of `expertIntermediateSize`. */
+  readonly sharedExperts: number;
+  /** One expert's intermediate (SwiGLU inner) width. */
+  readonly expertIntermediateSize: number;
+  /** Leading layers with a dense MLP of `intermediateSize` instead of experts (DeepSeek's first_k_dense_replace). */
+  readonly denseLayers: number;
+  /** Parameters active per token (embeddings, attention, dense layers, shared and top-k routed experts). */
   readonly activeParameters: number;
 }
+
+/** Attention kind: grouped-query (KV per kv head), or multi-head latent (a compressed KV latent per token). */
+export type AttentionSpec =
+  | { readonly kind: 'gqa' }
+  | {
+    readonly kind: 'mla';
+    readonly kvLoraRank: number;
+    readonly qkRopeHeadDim: number;
+    readonly qkNopeHeadDim: number;
+    readonly vHeadDim: number;
+    readonly qLoraRank?: number;
+  };
 
 export interface LlmSpec {
   readonly id: string;
@@ -62,6 +83,8 @@ export interface LlmSpec {
   readonly kvDtypeBytes: number;
   readonly maxContextTokens: number;
   readonly moe?: MoeSpec;
+  /** Absent = grouped-query attention. */
+  readonly attention?: AttentionSpec;
   readonly sources: SourceMap;
 }
 

@@ -7,14 +7,26 @@ import type { GpuSpec, InstanceLayout, LlmSpec } from '../catalogs/types.js';
 import { BUILTIN_COEFFICIENTS } from './builtin.js';
 import type { CoefficientSet, GpuEfficiency, PairFitRecord } from './coefficients.js';
 import { buildPerfModel } from './perf-model.js';
+import { BUILTIN_MOE_CALIBRATION } from './moe/builtin.js';
+import type { MoeCalibration } from './moe/calibration.js';
+import { buildMoePerfModel } from './moe/perf-model.js';
 import { computeFractionFor, deriveRooflineCoefficients, efficiencyFor } from './roofline.js';
 import type { PerfModel } from './types.js';
+import type { ServingCalibration } from './serving/calibration-file.js';
+import { buildCalibratedPerfModel } from './serving/calibrated-model.js';
+import type { Backend } from './serving/runs.js';
 
 export interface CreatePerfModelOptions {
   /** Per-GPU power cap; undefined runs at TDP. */
   readonly powerCapWatts?: number;
   /** Coefficients to use instead of the built-in ones (e.g. from `fleetplan fit`). */
   readonly coefficients?: CoefficientSet;
+  /** A serving calibration (`--calibration FILE`): step times from measured serving runs instead of the fitted pairs. */
+  readonly calibration?: ServingCalibration;
+  /** Which serving stack's fitted overheads apply (default: the calibration's `default_backend`). */
+  readonly backend?: Backend;
+  /** MoE/MLA kernel fits to use instead of the built-in ones (catalogs/coefficients/moe.json). */
+  readonly moeCalibration?: MoeCalibration;
 }
 
 /** Finds the fitted record for a pair: one measured at exactly this cap, else the uncapped one. */
@@ -57,6 +69,18 @@ function layoutNotes(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, eff: Gp
 export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, options: CreatePerfModelOptions = {}): PerfModel {
   const l = resolveLayout(llm, layout);
   const set = options.coefficients ?? BUILTIN_COEFFICIENTS;
+  if (options.calibration) {
+    const calibrated = buildCalibratedPerfModel(gpu, llm, l, {
+      calibration: options.calibration, efficiency: efficiencyFor(set.roofline, gpu.id), power: set.power,
+      ...(options.backend ? { backend: options.backend } : {}),
+      ...(options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {}),
+    });
+    if (calibrated) return calibrated;
+  }
+  // MoE and MLA models: per-layer composition of the kernel fits (models/moe/) and the dense roofline for the rest.
+  if (llm.moe || llm.attention?.kind === 'mla') {
+    return buildMoePerfModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.powerCapWatts);
+  }
   const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
   const record = fittedPairApplies(l) ? findPairRecord(set, gpu.id, llm.id, l.tp, options.powerCapWatts) : undefined;
   const cap = options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {};

@@ -12,12 +12,24 @@ export const DEFAULT_USABLE_MEMORY_FRACTION = 0.9;
 export const DEFAULT_ACTIVATION_RESERVE_BYTES = 2 * 1024 ** 3;
 
 /**
- * KV bytes per token = 2 (K and V) × layers × kv_heads × head_dim × KV element bytes (DESIGN.md); the element bytes
- * follow `kvDtype` (bf16 2, fp8 1), else the LLM's published kv_dtype_bytes.
+ * KV bytes per token = 2 (K and V) × layers × kv_heads × head_dim × KV element bytes (DESIGN.md); with multi-head
+ * latent attention, one compressed latent and the rotary key part per layer: layers × (kv_lora_rank +
+ * qk_rope_head_dim) × element bytes. The element bytes follow `kvDtype` (bf16 2, fp8 1), else the LLM's published
+ * kv_dtype_bytes.
  */
 export function kvBytesPerToken(llm: LlmSpec, kvDtype?: KvDtype): number {
   const elementBytes = kvDtype === undefined || kvDtype === nativeKvDtype(llm) ? llm.kvDtypeBytes : BYTES_PER_KV_ELEMENT[kvDtype];
+  if (llm.attention?.kind === 'mla') return llm.layers * (llm.attention.kvLoraRank + llm.attention.qkRopeHeadDim) * elementBytes;
   return 2 * llm.layers * llm.kvHeads * llm.headDim * elementBytes;
+}
+
+/**
+ * How many copies of a token's KV the `tp` GPUs of one attention group hold: MLA's latent is replicated on every TP
+ * rank (tp copies); GQA's KV heads are split, and replicated once tp exceeds them (tp / kv_heads copies).
+ */
+export function kvReplication(llm: LlmSpec, tp: number): number {
+  if (llm.attention?.kind === 'mla') return tp;
+  return (Math.ceil(llm.kvHeads / tp) * tp) / llm.kvHeads;
 }
 
 /**
@@ -31,13 +43,13 @@ export function weightBytes(llm: LlmSpec, precision?: Precision): number {
 }
 
 /**
- * Parameters of the routed experts (0 on a dense LLM): with E experts, k routed per token, total P and active A,
- * A = shared + k·e and P = shared + E·e, so the experts hold E·(P − A)/(E − k).
+ * Parameters of the routed experts (0 on a dense LLM): every MoE layer's E experts, each a SwiGLU MLP of
+ * 3 × hidden × expert width (biases, under 0.1%, left out).
  */
 export function routedExpertParameters(llm: LlmSpec): number {
-  const moe = llm.moe;
-  if (!moe || moe.experts <= moe.activeExperts) return 0;
-  return (moe.experts * (llm.parameters - moe.activeParameters)) / (moe.experts - moe.activeExperts);
+  const m = llm.moe;
+  if (!m) return 0;
+  return (llm.layers - m.denseLayers) * m.experts * 3 * llm.hiddenSize * m.expertIntermediateSize;
 }
 
 /**
@@ -77,7 +89,8 @@ export function computeKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLa
   const reserve = (options.activationReserveBytes ?? DEFAULT_ACTIVATION_RESERVE_BYTES) * l.gpus;
   const weights = residentWeightBytes(llm, l);
   const free = usable - weights - reserve;
-  const perToken = kvBytesPerToken(llm, l.kvDtype);
+  // Per token over the instance's GPUs: the copies one attention group keeps (MLA on every TP rank).
+  const perToken = kvBytesPerToken(llm, l.kvDtype) * kvReplication(llm, l.tp);
   // A pool must at least hold one maximal-length sequence is too strict for planning; one block of 16 tokens is not.
   if (free < perToken * 16) {
     const gib = (x: number) => (x / 1024 ** 3).toFixed(1);

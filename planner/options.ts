@@ -5,7 +5,10 @@ import type { Precision, Role } from '../catalogs/types.js';
 import type { LinkModel } from '../models/types.js';
 import type { Objective, PlanCut, PlanOptions } from './types.js';
 import type { SolverName } from './milp/solve.js';
-import { DEFAULT_MAX_DECODE_BATCH } from './kernel/types.js';
+import { DEFAULT_MAX_DECODE_BATCH, type PolicyName } from './kernel/types.js';
+
+/** The policy every plan is proved under (a fleet without both prefill and decode pools: colocated, check-policy.ts). */
+export const CHECK_POLICY: PolicyName = 'conserve';
 
 export interface ResolvedOptions {
   readonly objective: Objective;
@@ -33,6 +36,9 @@ export interface ResolvedOptions {
   readonly clockMs?: () => number;
   readonly maxAveragePowerWatts?: number;
   readonly cuts: readonly PlanCut[];
+  /** Only plans whose objective is below this (the loop's search for a fleet cheaper than one it proved). */
+  readonly objectiveBelow?: number;
+  readonly fixedCounts?: Readonly<Record<string, number>>;
   readonly explain: boolean;
 }
 
@@ -75,6 +81,8 @@ export function resolveOptions(options: PlanOptions, datacenterPowerCapWatts?: n
     clockMs: options.clockMs,
     maxAveragePowerWatts: options.maxAveragePowerWatts,
     cuts: options.cuts ?? [],
+    ...(options.objectiveBelow !== undefined ? { objectiveBelow: options.objectiveBelow } : {}),
+    ...(options.fixedCounts !== undefined ? { fixedCounts: options.fixedCounts } : {}),
     explain: options.explain ?? true,
   };
 }

@@ -63,6 +63,10 @@ export interface PlanOptions {
   readonly maxAveragePowerWatts?: number;
   /** Cuts added by the plan → check → tighten loop. */
   readonly cuts?: readonly PlanCut[];
+  /** Only plans whose objective is strictly below this (objective unit; the loop's cheaper-fleet search). */
+  readonly objectiveBelow?: number;
+  /** Instances per pool key, fixed (every other pool at 0): costs a known fleet under this request (routing re-solved). */
+  readonly fixedCounts?: Readonly<Record<string, number>>;
   /** Attach the LP relaxation's duals to the binding constraints (default true; the relaxation is always solved). */
   readonly explain?: boolean;
 }
@@ -89,11 +93,13 @@ export type CapacityFamily = 'prefill' | 'decode' | 'kv';
 
 /**
  * A tightening added after a kernel check missed an SLO. `poolKey` is a pool's key or a role scope `role:<role>`
- * (every pool of that role).
+ * (every pool of that role). Capacity scalings steer the search; only refuted-fleet cuts stay in force when the loop
+ * looks for a cheaper fleet than one it proved (check/loop.ts).
  */
 export type PlanCut =
   | { readonly kind: 'scale-capacity'; readonly poolKey: string; readonly family: CapacityFamily; readonly factor: number; readonly why: string }
-  | { readonly kind: 'min-count'; readonly poolKey: string; readonly min: number; readonly why: string };
+  /** The kernel refuted this fleet (instances per pool key): it and every fleet no larger in any pool are cut away. */
+  | { readonly kind: 'refuted-fleet'; readonly counts: Readonly<Record<string, number>>; readonly why: string };
 
 /** A constraint in words, with how tight it is. */
 export interface BindingConstraint {

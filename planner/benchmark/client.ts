@@ -142,12 +142,12 @@ export class BenchmarkClient implements ReactiveWorkload {
         }
         break;
       case 'measure':
-        if (f.measured) this.record(f, now);
+        if (f.measured) this.record(f, now, control);
         break;
       case 'closing':
         // Requests issued before the close are measured to the last one; later ones only hold the load.
         if (f.measured && f.spec.arrivalSeconds < this.closeSeconds) {
-          this.record(f, now);
+          this.record(f, now, control);
           this.outstandingMeasured--;
         }
         break;
@@ -178,7 +178,7 @@ export class BenchmarkClient implements ReactiveWorkload {
     return [this.request(now)];
   }
 
-  private record(f: FinishedConversation, now: number): void {
+  private record(f: FinishedConversation, now: number, control: RunControl): void {
     const ttft = f.ttfetSeconds;
     const e2e = now - f.spec.arrivalSeconds;
     addValue(this.ttft, ttft);
@@ -202,6 +202,8 @@ export class BenchmarkClient implements ReactiveWorkload {
     if (!met && b < this.rule.maxBatches) return;
     this.converged = met;
     this.closeSeconds = now;
+    // Requests issued from now on only hold the load: the kernel leaves their token gaps out of ITL too.
+    control.endMeasurement();
     this.phase = 'closing';
     this.outstandingMeasured = 0;
     for (const spec of this.pending) if (spec.arrivalSeconds >= this.warmupEndSeconds && spec.arrivalSeconds < now) this.outstandingMeasured++;

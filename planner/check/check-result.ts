@@ -43,6 +43,17 @@ export interface CheckResult {
   /** Conversations preempted for lack of KV memory, fleet-wide. */
   readonly preemptions?: number;
   readonly pools?: readonly PoolObservation[];
+  /** Each check seed's verdict, when the result comes from the robust checker (robust-check.ts). */
+  readonly seeds?: readonly SeedVerdict[];
+  /** The smallest relative margin to an SLO over the seeds run (negative: missed by that share). */
+  readonly margin?: number;
+}
+
+/** One check seed's verdict and its smallest relative margin to an SLO. */
+export interface SeedVerdict {
+  readonly seed: number;
+  readonly holds: boolean;
+  readonly margin: number;
 }
 
 export type CheckPlan = (fleet: Fleet) => Promise<CheckResult>;

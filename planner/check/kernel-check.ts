@@ -9,6 +9,7 @@ import { generateConversations, simulateConversations, type KernelOptions, type 
 import type { CheckPlan, CheckResult, SloVerdict } from './check-result.js';
 import { rankAttainmentContributors, type MetricSummary } from '../demand/attainment.js';
 import { effectivePolicy } from './check-policy.js';
+import { CHECK_POLICY } from '../options.js';
 
 export interface KernelCheckOptions {
   readonly mix: Mix;
@@ -33,7 +34,7 @@ export function simulateForCheck(fleet: Fleet, options: KernelCheckOptions): Sim
   const warmupSeconds = options.warmupSeconds ?? Math.min(60, 0.1 * options.durationSeconds);
   return simulateConversations(fleet, generateConversations(options.mix, { seed: options.seed, durationSeconds: options.durationSeconds }), options.perfModelFor, {
     ...options.kernel,
-    policy: effectivePolicy(fleet, 'conserve'),
+    policy: effectivePolicy(fleet, CHECK_POLICY),
     seed: options.seed,
     slo: options.slo,
     durationSeconds: options.durationSeconds,

@@ -1,18 +1,31 @@
 /**
- * plan → check → tighten. Each plan is checked by an injected `checkPlan(fleet)` (the kernel under `conserve` in
- * production, a fake in tests). When an SLO misses, the pool behind the miss gets a cut: its capacity in the
- * family that drives the metric is scaled down (TTFET → prefill utilisation cap, TBT/TTFT → decode batch time,
- * preemptions → KV headroom); if a cut leaves the plan unchanged, that pool's minimum count is raised by one, so
- * every round changes the plan. Stops when the plan holds, when no plan satisfies the cuts, or after `maxRounds`.
+ * plan → check → cut → TRIM → cheaper? Each plan is checked by an injected `checkPlan(fleet)` (the kernel under
+ * `conserve` at every check seed in production, check/robust-check.ts; a fake in tests).
+ *
+ * 1. Search: solve, check. A miss refutes the fleet: it and every fleet with no more instances of any pool are cut
+ *    away (milp/fleet-shape-rows.ts), so every round asks about a new fleet; capacity cuts on the role behind the miss
+ *    (cuts.ts) steer the next solve towards one that holds.
+ * 2. TRIM the first fleet that holds (trim.ts); each removal that misses refutes that smaller fleet too.
+ * 3. Cheaper: solve again with only the refuted-fleet cuts (the capacity cuts were guesses, not proofs) and the
+ *    objective strictly below the cheapest proved fleet; check, TRIM what holds; until no cheaper plan remains in the
+ *    planner's formulation or the round budget is spent.
+ * Every fleet that held is kept; the cheapest is returned. A previous plan given as `candidate` (a what-if's plan
+ * before the change, a sweep's neighbouring scenario) is checked first, so an answer never gets dearer than a fleet
+ * already known to hold.
  */
-import type { Role } from '../../catalogs/types.js';
 import { planToFleet, type FleetOptions } from './fleet.js';
 import { planFleet } from '../milp/plan.js';
 import { trimPlan } from './trim.js';
-import type { CheckPlan, CheckResult, PoolObservation } from './check-result.js';
-import type { CapacityFamily, Plan, PlanCut, PlanOptions, PlanOutcome, PlanRequest, PlannedPool } from '../types.js';
+import { cutsForMisses } from './cuts.js';
+import { candidatePools, cheaperSwaps } from './swap.js';
+import { isDominatedBy } from '../milp/fleet-shape-rows.js';
+import type { CheckPlan, CheckResult } from './check-result.js';
+import type { Plan, PlanCut, PlanOptions, PlanOutcome, PlanRequest } from '../types.js';
 
 export type { CheckPlan, CheckResult, PoolObservation, SloVerdict } from './check-result.js';
+export { cutsForMisses, roleScope } from './cuts.js';
+
+export type RoundPhase = 'candidate' | 'search' | 'trim' | 'cheaper' | 'swap';
 
 export interface Round {
   readonly index: number;
@@ -20,12 +33,13 @@ export interface Round {
   readonly cuts: readonly PlanCut[];
   readonly outcome: PlanOutcome;
   readonly check?: CheckResult;
-  /** Set on TRIM rounds: the pool that lost one instance, and whether the smaller plan held (and was kept). */
   /** A TRIM attempt: `count` instances taken from `poolKey`, and whether the smaller plan held. */
   readonly trim?: { readonly poolKey: string; readonly count: number; readonly kept: boolean };
+  /** Which step of the loop asked for this check (absent on old results: search). */
+  readonly phase?: RoundPhase;
 }
 
-/** What TRIM did after the plan held. */
+/** What TRIM did, over every fleet it trimmed. */
 export interface TrimSummary {
   readonly attempts: number;
   readonly removed: readonly string[];
@@ -39,95 +53,32 @@ export interface TrimSummary {
 export interface LoopResult {
   readonly holds: boolean;
   readonly rounds: readonly Round[];
-  /** The last plan solved (held or not); undefined when even the first solve found none. */
+  /** The cheapest plan that held; else the last plan solved; undefined when even the first solve found none. */
   readonly plan?: Plan;
   readonly check?: CheckResult;
   readonly stoppedBecause: 'holds' | 'no-plan' | 'no-cut' | 'max-rounds';
   readonly reason?: string;
-  /** Present when TRIM ran (the plan held and trimming was asked for). */
+  /** Present when TRIM ran (a plan held and trimming was asked for). */
   readonly trim?: TrimSummary;
+  /** Fleets the kernel proved (held) and refuted (missed) over the whole loop. */
+  readonly proved?: number;
+  readonly refuted?: number;
+  /** Why the search for a cheaper fleet stopped: none left in the formulation, or its round budget. */
+  readonly cheaper?: { readonly rounds: number; readonly exhausted: boolean };
 }
 
 export interface LoopOptions extends PlanOptions {
+  /** Plan → check rounds before a fleet holds (default 8). */
   readonly maxRounds?: number;
-  /** After the plan holds, remove instances one at a time while it still holds, with at most `maxChecks` kernel checks. Off when absent. */
+  /** After a plan holds, remove instances while it still holds, with at most `maxChecks` checks per proved fleet. Off when absent. */
   readonly trim?: { readonly maxChecks: number };
+  /** Solves for a fleet cheaper than the cheapest proved one (default 3; 0 turns the search off). */
+  readonly cheaperRounds?: number;
+  /** Kernel checks for single-pool swaps when the MILP has no cheaper fleet (default 4; swap.ts). */
+  readonly swapChecks?: number;
+  /** A plan known from elsewhere (the previous plan, a neighbouring scenario's): checked first. */
+  readonly candidate?: Plan;
   readonly fleet?: FleetOptions;
-}
-
-function samePool(p: PlannedPool, o: PoolObservation): boolean {
-  return p.gpu === o.gpu && p.tp === o.tp && (p.ep ?? 1) === (o.ep ?? 1) && (o.precision === undefined || p.precision === undefined || p.precision === o.precision) &&
-    p.role === o.role && (p.powerCapWatts ?? 0) === (o.powerCapWatts ?? 0);
-}
-
-function observed(plan: Plan, check: CheckResult, roles: readonly Role[]): Array<{ pool: PlannedPool; o?: PoolObservation }> {
-  return plan.instances.filter((i) => roles.includes(i.role)).map((pool) => ({ pool, o: check.pools?.find((o) => samePool(pool, o)) }));
-}
-
-/** The role-wide scope of a cut: the model error behind a miss is the same on every pool of a role (see PlanCut). */
-export function roleScope(role: Role): string {
-  return `role:${role}`;
-}
-
-const KV_PRESSURE = 0.85;
-
-/**
- * Cuts for every missed SLO. TBT and later-turn TTFT are made on decoders (and colocated engines): their decode
- * capacity is scaled down. TTFET is made of prefill queueing, KV admission waits and decoder-side time: KV pressure
- * (p95 occupancy ≥ 85% or any preemption) cuts decoder KV capacity; a busy prefill tier cuts prefill capacity; with
- * neither observed, both prefill and decode capacity are cut. Each factor is target/observed within [0.5, 0.9].
- * Cuts apply to a whole role: a cut on one pool alone just moves the plan to an uncut pool of another GPU type.
- */
-export function cutsForMisses(plan: Plan, check: CheckResult): PlanCut[] {
-  const cuts: PlanCut[] = [];
-  const roles = new Set(plan.instances.map((i) => i.role));
-  const decodeRoles = (['decode', 'colocated'] as const).filter((r) => roles.has(r));
-  const prefillRoles = (['prefill', 'colocated'] as const).filter((r) => roles.has(r));
-  const add = (rolesToCut: readonly Role[], family: CapacityFamily, factor: number, why: string) => {
-    for (const role of rolesToCut) {
-      if (!cuts.some((c) => c.kind === 'scale-capacity' && c.poolKey === roleScope(role) && c.family === family)) cuts.push({ kind: 'scale-capacity', poolKey: roleScope(role), family, factor, why });
-    }
-  };
-  const decoders = observed(plan, check, decodeRoles);
-  const kvPressure = (check.preemptions ?? 0) > 0 || decoders.some(({ o }) => (o?.kvOccupancyP95 ?? 0) >= KV_PRESSURE || (o?.preemptions ?? 0) > 0);
-  const prefillBusy = observed(plan, check, prefillRoles).some(({ o }) => (o?.utilization ?? 0) >= 0.7);
-  const misses = check.slos.filter((v) => !v.holds).map((v) => ({ metric: v.metric, factor: Math.min(0.9, Math.max(0.5, v.target / v.observed)), why: `p${v.percentile} ${v.metric} ${v.observed.toPrecision(4)} > ${v.target}` }));
-  if (misses.length === 0 && check.attainment && !check.attainment.holds) {
-    // Every percentile met but too few conversations met them all: cut where the worst contributor is made, read at
-    // the percentile joint attainment needs; without that reading, tighten where TTFET is made, gently.
-    const why = `slo_attainment ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required}`;
-    const worst = check.attainment.contributors?.[0];
-    if (worst) {
-      const factor = Math.min(0.9, Math.max(0.5, worst.ratio > 0 ? 1 / worst.ratio : 0.9));
-      misses.push({ metric: worst.metric, factor, why: `${why}; worst contributor p${worst.percentile} ${worst.metric} ≈ ${worst.value.toPrecision(4)} vs ${worst.bound}` });
-    } else misses.push({ metric: 'ttfet_s', factor: 0.9, why });
-  }
-  for (const m of misses) {
-    if (m.metric !== 'ttfet_s') {
-      add(decodeRoles, 'decode', m.factor, m.why);
-      if (kvPressure) add(decodeRoles, 'kv', m.factor, `${m.why}; KV under pressure`);
-      continue;
-    }
-    if (kvPressure) add(decodeRoles, 'kv', m.factor, `${m.why}; KV under pressure`);
-    if (prefillBusy) add(prefillRoles, 'prefill', m.factor, `${m.why}; prefill tier busy`);
-    if (!kvPressure && !prefillBusy) {
-      add(prefillRoles, 'prefill', m.factor, m.why);
-      add(decodeRoles, 'decode', m.factor, m.why);
-    }
-  }
-  return cuts;
-}
-
-/** When cuts left the plan unchanged: one more instance in the busiest pool of each cut role. */
-function forcedCounts(plan: Plan, check: CheckResult, cuts: readonly PlanCut[]): PlanCut[] {
-  const forced: PlanCut[] = [];
-  for (const role of new Set(cuts.map((c) => c.poolKey.replace(/^role:/, '') as Role))) {
-    const pools = observed(plan, check, [role]);
-    if (pools.length === 0) continue;
-    const target = pools.reduce((a, b) => ((b.o?.utilization ?? 0) > (a.o?.utilization ?? 0) ? b : a)).pool;
-    forced.push({ kind: 'min-count', poolKey: target.poolKey, min: target.count + 1, why: `capacity cuts on ${role} left the plan unchanged` });
-  }
-  return forced;
 }
 
 function describeMisses(check: CheckResult | undefined): string {
@@ -137,9 +88,33 @@ function describeMisses(check: CheckResult | undefined): string {
   return misses.length > 0 ? misses.join(', ') : 'an SLO';
 }
 
-function sameInstances(a: Plan, b: Plan): boolean {
-  const key = (p: Plan) => p.instances.map((i) => `${i.poolKey}×${i.count}`).sort().join(',');
-  return key(a) === key(b);
+/** Instances per pool key. */
+export function fleetCounts(plan: Plan): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of plan.instances) if (i.count > 0) out[i.poolKey] = (out[i.poolKey] ?? 0) + i.count;
+  return out;
+}
+
+function refutedCut(plan: Plan, check: CheckResult): PlanCut {
+  return { kind: 'refuted-fleet', counts: fleetCounts(plan), why: `the kernel refuted ${plan.instances.map((i) => `${i.count}× ${i.poolKey}`).join(' + ')}: ${describeMisses(check)}` };
+}
+
+function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+}
+
+/**
+ * A known plan's figures under this request (a cheaper GPU, less traffic, a looser SLO): the same fleet, its routing
+ * and objective re-solved with the counts fixed. Undefined when the planner's formulation cannot serve the request
+ * with that fleet (more traffic, a tighter SLO, a pool no longer offered): then it is no candidate — its objective
+ * would be the old scenario's, and those are the directions in which the answer may rightly get dearer.
+ */
+async function recost(request: PlanRequest, plan: Plan, options: LoopOptions): Promise<Plan | undefined> {
+  const counts = fleetCounts(plan);
+  const outcome = await planFleet(request, { ...options, cuts: [], fixedCounts: counts });
+  if (outcome.ok && sameCounts(fleetCounts(outcome.plan), counts)) return { ...outcome.plan, notes: [...outcome.plan.notes, 'the previous plan, re-costed for this scenario'] };
+  return undefined;
 }
 
 /** How the loop turns a plan into the fleet it checks (links from the GPUs' inter-node bandwidth). */
@@ -152,47 +127,135 @@ export function fleetOptionsFor(request: PlanRequest, options: LoopOptions = {})
   };
 }
 
+interface Proved {
+  readonly plan: Plan;
+  readonly check: CheckResult;
+  /** When TRIM made this plan: what it removed from the fleet it started from, and the objective that saved. */
+  readonly trimmed?: { readonly removed: readonly string[]; readonly objectiveSaved: number };
+}
+
 /** Runs the loop. */
 export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, options: LoopOptions = {}): Promise<LoopResult> {
   const maxRounds = options.maxRounds ?? 8;
   const fleetOptions = fleetOptionsFor(request, options);
   const rounds: Round[] = [];
-  let cuts: PlanCut[] = [...(options.cuts ?? [])];
-  let last: { plan: Plan; check: CheckResult } | undefined;
-  for (let index = 0; index < maxRounds; index++) {
+  const proved: Proved[] = [];
+  const refuted: PlanCut[] = [];
+  let steering: PlanCut[] = [...(options.cuts ?? [])];
+  let trimAttempts = 0;
+  let trimBudgetExhausted = false;
+  let last: Proved | undefined;
+  const check = (plan: Plan) => checkPlan(planToFleet(plan, fleetOptions));
+  const cheapest = (): Proved | undefined => proved.reduce<Proved | undefined>((a, b) => (!a || b.plan.objectiveValue < a.plan.objectiveValue ? b : a), undefined);
+
+  /** TRIMs a proved fleet; holding removals are proved, missing ones refuted. */
+  const trimAndKeep = async (held: Proved, cuts: readonly PlanCut[]): Promise<void> => {
+    if (!options.trim || options.trim.maxChecks <= 0) return;
+    const trimmed = await trimPlan(request, held.plan, held.check, check, options.trim.maxChecks);
+    for (const a of trimmed.attempts) {
+      rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan: a.plan }, check: a.check, trim: { poolKey: a.poolKey, count: a.count, kept: a.kept }, phase: 'trim' });
+      if (!a.kept) refuted.push(refutedCut(a.plan, a.check));
+    }
+    if (trimmed.removed.length > 0) proved.push({ plan: trimmed.plan, check: trimmed.check, trimmed: { removed: trimmed.removed, objectiveSaved: trimmed.objectiveSaved } });
+    trimAttempts += trimmed.attempts.length;
+    trimBudgetExhausted ||= trimmed.budgetExhausted;
+  };
+
+  const candidate = options.candidate ? await recost(request, options.candidate, options) : undefined;
+  if (candidate) {
+    const c = await check(candidate);
+    rounds.push({ index: rounds.length, cuts: [], outcome: { ok: true, plan: candidate }, check: c, phase: 'candidate' });
+    if (c.holds) proved.push({ plan: candidate, check: c });
+    else refuted.push(refutedCut(candidate, c));
+  }
+
+  // 1. Search for a fleet that holds (skipped when the candidate held: step 3 looks below it).
+  let stopped: { because: LoopResult['stoppedBecause']; reason?: string } | undefined;
+  for (let index = 0; proved.length === 0 && index < maxRounds; index++) {
+    const cuts = [...steering, ...refuted];
     const outcome = await planFleet(request, { ...options, cuts });
     if (!outcome.ok) {
-      rounds.push({ index, cuts, outcome });
-      const reason = last ? `after ${index} round(s) of tightening no plan remains: ${outcome.reason}` : outcome.reason;
-      return { holds: false, rounds, plan: last?.plan, check: last?.check, stoppedBecause: 'no-plan', reason };
+      rounds.push({ index: rounds.length, cuts, outcome, phase: 'search' });
+      stopped = { because: 'no-plan', reason: last ? `after ${index} round(s) of tightening no plan remains: ${outcome.reason}` : outcome.reason };
+      break;
     }
-    let plan = outcome.plan;
-    if (last && sameInstances(plan, last.plan)) {
-      // The cut did not change the plan: force one more instance in the busiest pool of each cut role.
-      const forced = forcedCounts(last.plan, last.check, cutsForMisses(last.plan, last.check));
-      cuts = [...cuts, ...forced];
-      const again = await planFleet(request, { ...options, cuts });
-      if (!again.ok) {
-        rounds.push({ index, cuts, outcome: again });
-        return { holds: false, rounds, plan: last.plan, check: last.check, stoppedBecause: 'no-plan', reason: `no plan remains after forcing more instances: ${again.reason}` };
-      }
-      plan = again.plan;
+    const plan = outcome.plan;
+    const result = await check(plan);
+    rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan }, check: result, phase: 'search' });
+    last = { plan, check: result };
+    if (result.holds) {
+      proved.push(last);
+      break;
     }
-    const check = await checkPlan(planToFleet(plan, fleetOptions));
-    rounds.push({ index, cuts, outcome: { ok: true, plan }, check });
-    last = { plan, check };
-    if (check.holds) {
-      if (!options.trim || options.trim.maxChecks <= 0) return { holds: true, rounds, plan, check, stoppedBecause: 'holds' };
-      const trimmed = await trimPlan(request, plan, check, (p) => checkPlan(planToFleet(p, fleetOptions)), options.trim.maxChecks);
-      for (const a of trimmed.attempts) rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan: a.plan }, check: a.check, trim: { poolKey: a.poolKey, count: a.count, kept: a.kept } });
-      const trim = { attempts: trimmed.attempts.length, removed: trimmed.removed, maxChecks: options.trim.maxChecks, budgetExhausted: trimmed.budgetExhausted, objectiveSaved: trimmed.objectiveSaved };
-      return { holds: true, rounds, plan: trimmed.plan, check: trimmed.check, stoppedBecause: 'holds', trim };
-    }
-    const added = cutsForMisses(plan, check);
-    if (added.length === 0) {
-      return { holds: false, rounds, plan, check, stoppedBecause: 'no-cut', reason: 'the check failed without naming a missed SLO or a preempting pool, so there is nothing to tighten' };
-    }
-    cuts = [...cuts, ...added];
+    refuted.push(refutedCut(plan, result));
+    steering = [...steering, ...cutsForMisses(plan, result)];
   }
-  return { holds: false, rounds, plan: last?.plan, check: last?.check, stoppedBecause: 'max-rounds', reason: `stopped at the round limit (${maxRounds} rounds); the last plan still misses ${describeMisses(last?.check)}` };
+  if (proved.length === 0) {
+    if (!stopped) stopped = { because: 'max-rounds', reason: `stopped at the round limit (${maxRounds} rounds); the last plan still misses ${describeMisses(last?.check)}` };
+    return { holds: false, rounds, plan: last?.plan, check: last?.check, stoppedBecause: stopped.because, reason: stopped.reason, proved: 0, refuted: refuted.length };
+  }
+
+  // 2. TRIM the fleet that held.
+  await trimAndKeep(cheapest()!, [...steering, ...refuted]);
+
+  // 3. Cheaper fleets, with only what the kernel refuted cut away; when the MILP has none, single-pool swaps (swap.ts).
+  const cheaperRounds = options.cheaperRounds ?? 3;
+  let swapChecks = cheaperRounds > 0 ? (options.swapChecks ?? 4) : 0;
+  const candidates = swapChecks > 0 ? candidatePools(request, options) : [];
+  const refutedCounts = () => refuted.flatMap((c) => (c.kind === 'refuted-fleet' ? [c.counts] : []));
+  let used = 0;
+  let exhausted = false;
+  while (used < cheaperRounds) {
+    const best = cheapest()!;
+    const cuts = [...(options.cuts ?? []), ...refuted];
+    const outcome = await planFleet(request, { ...options, cuts, objectiveBelow: best.plan.objectiveValue });
+    used++;
+    let next: Plan | undefined = outcome.ok ? outcome.plan : undefined;
+    let phase: RoundPhase = 'cheaper';
+    let result: CheckResult | undefined;
+    if (next) result = await check(next);
+    else {
+      // No cheaper fleet in the formulation: try the kernel on single-pool swaps of the cheapest proved fleet.
+      const known = refutedCounts();
+      for (const swap of cheaperSwaps(request, best.plan, candidates)) {
+        if (swapChecks <= 0) break;
+        if (known.some((r) => isDominatedBy(fleetCounts(swap), r))) continue;
+        swapChecks--;
+        const r = await check(swap);
+        rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan: swap }, check: r, phase: 'swap' });
+        if (r.holds) {
+          next = swap;
+          result = r;
+          phase = 'swap';
+          break;
+        }
+        refuted.push(refutedCut(swap, r));
+      }
+      if (!next || !result) break;
+    }
+    if (phase === 'cheaper') rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan: next }, check: result, phase });
+    if (!result!.holds) {
+      refuted.push(refutedCut(next, result!));
+      continue;
+    }
+    proved.push({ plan: next, check: result! });
+    await trimAndKeep({ plan: next, check: result! }, cuts);
+  }
+  if (used >= cheaperRounds && cheaperRounds > 0) exhausted = true;
+
+  const best = cheapest()!;
+  const trim = options.trim && options.trim.maxChecks > 0
+    ? { attempts: trimAttempts, removed: best.trimmed?.removed ?? [], maxChecks: options.trim.maxChecks, budgetExhausted: trimBudgetExhausted, objectiveSaved: best.trimmed?.objectiveSaved ?? 0 }
+    : undefined;
+  return {
+    holds: true,
+    rounds,
+    plan: best.plan,
+    check: best.check,
+    stoppedBecause: 'holds',
+    ...(trim ? { trim } : {}),
+    proved: proved.length,
+    refuted: refuted.length,
+    cheaper: { rounds: used, exhausted },
+  };
 }

@@ -59,6 +59,13 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
       ctx.stdout(program.helpInformation());
       return 0;
     }
+    // `fleetplan nosuchcommand --help` would print the main help and exit 0: name the unknown command instead.
+    const first = argv[0];
+    if (!first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {
+      const known = program.commands.map((c) => c.name());
+      ctx.stderr(`fleetplan: unknown command '${first}', expected one of ${known.join(', ')} (see "fleetplan --help")\n`);
+      return EXIT_BAD_INPUT;
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {

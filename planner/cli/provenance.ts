@@ -8,9 +8,12 @@ import { catalogFingerprint, packageVersion, type Catalog } from '../../catalogs
 export interface RunProvenance {
   readonly version: string;
   readonly catalog_hash: string;
+  /** The serving calibration the models used (`--calibration`), when one was given; its text is in the hash. */
+  readonly calibration?: { readonly file: string; readonly sha256: string; readonly fleetplan_version: string; readonly source_hash: string };
 }
 
 /** `extraInputs`: text of other inputs read (a trace's content, a user file) that should change the hash. */
-export function runProvenance(catalog: Catalog, extraInputs: readonly string[] = []): RunProvenance {
-  return { version: packageVersion(), catalog_hash: catalogFingerprint(catalog, extraInputs) };
+export function runProvenance(catalog: Catalog, extraInputs: readonly string[] = [], calibration?: { readonly record: NonNullable<RunProvenance['calibration']>; readonly text: string }): RunProvenance {
+  const extra = calibration ? [...extraInputs, `calibration ${calibration.text}`] : extraInputs;
+  return { version: packageVersion(), catalog_hash: catalogFingerprint(catalog, extra), ...(calibration ? { calibration: calibration.record } : {}) };
 }

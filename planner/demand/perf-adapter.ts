@@ -5,15 +5,28 @@
 import { layoutCacheKey } from '../../catalogs/precision.js';
 import type { GpuSpec, InstanceLayout, LlmSpec } from '../../catalogs/types.js';
 import { createPerfModel, type CoefficientSet, type PerfModel } from '../../models/index.js';
+import type { ServingCalibration } from '../../models/serving/calibration-file.js';
+import type { Backend } from '../../models/serving/runs.js';
+
+/** A serving calibration and the backend whose overheads apply (`--calibration FILE [--backend B]`). */
+export interface ServingChoice {
+  readonly calibration: ServingCalibration;
+  readonly backend?: Backend;
+}
+
+/** createPerfModel options for a serving choice (none without one). */
+export function servingOptions(serving?: ServingChoice): { calibration?: ServingCalibration; backend?: Backend } {
+  return serving ? { calibration: serving.calibration, ...(serving.backend ? { backend: serving.backend } : {}) } : {};
+}
 import type { PerfModelFor } from '../types.js';
 
 /** A memoising PerfModelFor over createPerfModel (optionally with user-fitted coefficients). */
-export function createPerfModelFor(coefficients?: CoefficientSet): PerfModelFor {
+export function createPerfModelFor(coefficients?: CoefficientSet, serving?: ServingChoice): PerfModelFor {
   const cache = new Map<string, PerfModel | undefined>();
   return (gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, powerCapWatts?: number) => {
     const key = `${gpu.id}/${llm.id}/${layoutCacheKey(layout)}/${powerCapWatts ?? 'tdp'}`;
     if (!cache.has(key)) {
-      const model = createPerfModel(gpu, llm, { tp: layout.tp, ep: layout.ep, precision: layout.precision, kvDtype: layout.kvDtype }, { ...(powerCapWatts !== undefined ? { powerCapWatts } : {}), ...(coefficients ? { coefficients } : {}) });
+      const model = createPerfModel(gpu, llm, { tp: layout.tp, ep: layout.ep, precision: layout.precision, kvDtype: layout.kvDtype }, { ...(powerCapWatts !== undefined ? { powerCapWatts } : {}), ...(coefficients ? { coefficients } : {}), ...servingOptions(serving) });
       cache.set(key, model.kvCapacityTokens > 0 ? model : undefined);
     }
     return cache.get(key);

@@ -3,7 +3,9 @@
  * candidates let the solver find heterogeneous tiers (e.g. decoders capped below TDP next to uncapped prefillers);
  * precision is searched the same way (every format the GPU has, unless restricted), and so is ep on an MoE LLM.
  */
-import { gpuPrecisions, layoutLabel, layoutProblem, nativeKvDtype } from '../../catalogs/precision.js';
+import { BYTES_PER_WEIGHT, gpuPrecisions, layoutLabel, layoutProblem, nativeKvDtype, nativePrecision } from '../../catalogs/precision.js';
+import { enumerateLayouts } from '../../models/layouts.js';
+import { interNodeCost } from '../../models/moe/inter-node.js';
 import type { GpuSpec, LlmSpec, Precision, Role } from '../../catalogs/types.js';
 import type { ResolvedOptions } from '../options.js';
 import type { PerfModelFor, Pool } from '../types.js';
@@ -20,6 +22,8 @@ export interface PoolSet {
   readonly unfit: readonly UnfitGpu[];
   /** Pools left out because their model returned a non-finite or non-positive figure (said, never silent). */
   readonly broken: readonly string[];
+  /** One line per multi-node layout searched: what spanning nodes costs it (models/moe/inter-node.ts). */
+  readonly multiNode: readonly string[];
 }
 
 /** A model is usable only if its basic figures are finite and positive at a typical operating point. */
@@ -50,18 +54,46 @@ export function candidateLayouts(llm: LlmSpec, options: Pick<ResolvedOptions, 't
   return options.tpDegrees.flatMap((tp) => eps.filter((ep) => layoutProblem(tp, ep) === undefined).map((ep) => ({ tp, ep })));
 }
 
+/** Instances of up to this many scale-up domains are tried for a model no single-domain candidate holds. */
+export const MAX_MULTI_NODE_DOMAINS = 4;
+
+/**
+ * Multi-node layouts for a (GPU, precision) on which no candidate layout holds the weights: the smallest instance
+ * (models/layouts.ts) that does, keeping attention TP within the searched degrees (inside a node) and spreading experts
+ * (EP) and attention data-parallel groups across nodes, as DeepSeek-V3 deployments on HGX H100 do.
+ */
+export function multiNodeLayouts(gpu: GpuSpec, llm: LlmSpec, precision: Precision, options: Pick<ResolvedOptions, 'tpDegrees'>): Array<{ tp: number; ep: number }> {
+  const weightBytesPerParameter = precision === nativePrecision(llm) ? llm.weightDtypeBytes : BYTES_PER_WEIGHT[precision];
+  const all = enumerateLayouts(gpu, llm, { weightBytesPerParameter, maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...options.tpDegrees) });
+  if (all.some((l) => l.nodes === 1)) return [];
+  const found = all.filter((l) => options.tpDegrees.includes(l.tp));
+  if (found.length === 0) return [];
+  const smallest = found[0].gpus;
+  return found.filter((l) => l.gpus === smallest).map(({ tp, ep }) => ({ tp, ep }));
+}
+
 /** Enumerates candidate pools in a deterministic order (GPU order as given, then precision, TP, EP, role, cap). */
 export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModelFor: PerfModelFor, options: ResolvedOptions): PoolSet {
   const pools: Pool[] = [];
   const unfit: UnfitGpu[] = [];
   const broken: string[] = [];
+  const multiNode: string[] = [];
   const layouts = candidateLayouts(llm, options);
   // The planner does not search the KV format: pools keep the LLM's own (a fleet file may set kv_dtype per pool).
   const kvDtype = nativeKvDtype(llm);
   for (const gpu of gpus) {
     let fitted = false;
     for (const precision of candidatePrecisions(gpu, options.precisions)) {
-      for (const { tp, ep } of layouts) {
+      const oneNode = layouts.some(({ tp, ep }) => perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, undefined)?.kvCapacityTokens);
+      const searched = oneNode ? layouts : multiNodeLayouts(gpu, llm, precision, options);
+      if (!oneNode) {
+        for (const { tp, ep } of searched) {
+          const c = interNodeCost(gpu, llm, { tp, ep, precision, kvDtype });
+          const ms = (x: number) => (x * 1e3).toFixed(1);
+          multiNode.push(`${gpu.id}/${layoutLabel(tp, ep)}/${precision}: ${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes; traffic beyond the NVLink domain at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU adds ${ms(c.decodeStepExtraSeconds)} ms to a ${ms(c.decodeStepSeconds)} ms decode step (batch 64, 4K context) and ${ms(c.prefillExtraSeconds)} ms to a ${ms(c.prefillSeconds)} ms 4K-token prefill`);
+        }
+      }
+      for (const { tp, ep } of searched) {
         for (const role of options.roles) {
           const caps = new Set<number | undefined>(options.powerCapFractions[role].map((f) => capWattsFor(gpu, f)));
           for (const cap of caps) {
@@ -83,5 +115,5 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
       unfit.push({ gpu: gpu.id, maxTp, memoryBytesAtMaxTp: gpu.memoryBytes * maxTp });
     }
   }
-  return { pools, unfit, broken };
+  return { pools, unfit, broken, multiNode };
 }

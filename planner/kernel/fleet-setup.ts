@@ -1,6 +1,6 @@
 /**
  * Turns a fleet into instances for a policy. Disaggregated policies serve turn-1 prefills on `prefill` pools and
- * decode on `decode` (and `colocated`) pools; `colocated` runs every instance as a colocated engine, so the same
+ * decode on `decode` (and `colocated`) pools (colocated.ts: one meaning of colocated, shared with the planner); `colocated` runs every instance as a colocated engine, so the same
  * fleet compares policies on the same GPUs (the paper's four A40s).
  */
 import type { Fleet, Link, Role } from '../../catalogs/types.js';
@@ -9,6 +9,7 @@ import type { LinkModel, PerfModel } from '../../models/types.js';
 import { Engine } from './engine.js';
 import { Prefiller } from './prefiller.js';
 import type { PerfModelFor, ResolvedOptions } from './types.js';
+import { colocatedPrefillsTurnOne } from './colocated.js';
 
 export interface FleetSetup {
   readonly engines: Engine[];
@@ -30,7 +31,7 @@ function findLink(links: readonly Link[], from: Role, to: Role): Link | undefine
 
 /** Builds engines and prefillers; throws an InputError when the fleet lacks a role or link the policy needs. */
 export function setUpFleet(fleet: Fleet, perfModelFor: PerfModelFor, o: ResolvedOptions): FleetSetup {
-  const disaggregated = o.policy !== 'colocated';
+  const disaggregated = !colocatedPrefillsTurnOne(o.policy);
   const engines: Engine[] = [];
   const prefillers: Prefiller[] = [];
   const kindOf: ('engine' | 'prefiller')[] = [];

@@ -73,6 +73,9 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
         metrics.endWarmupAt(nowOfFinish);
         nextSample = nowOfFinish;
       },
+      endMeasurement() {
+        metrics.measureEndSeconds = Math.min(metrics.measureEndSeconds, nowOfFinish);
+      },
       stop() {
         stopRequested = true;
       },
@@ -101,7 +104,7 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
 
   const onArrival = (spec: ConversationSpec, now: number, released: boolean): void => {
     if (!released) pullArrival();
-    const measured = spec.arrivalSeconds >= metrics.warmupSeconds;
+    const measured = spec.arrivalSeconds >= metrics.warmupSeconds && spec.arrivalSeconds < metrics.measureEndSeconds;
     metrics.arrived++;
     if (measured) metrics.measuredArrived++;
     if (o.onProgress !== undefined && metrics.arrived % o.progressEveryConversations === 0) o.onProgress(now, metrics.arrived);

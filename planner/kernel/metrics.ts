@@ -38,6 +38,8 @@ export class MetricsCollector {
   occupancySeries: TimeSeries[];
   private readonly sampleSums: Float64Array;
   private readonly sampleCounts: Uint32Array;
+  /** Arrivals at or after this are served but not measured (a reactive workload's cool-down; Infinity by default). */
+  measureEndSeconds = Infinity;
   arrived = 0;
   measuredArrived = 0;
   rejected = 0;

@@ -47,6 +47,11 @@ export interface RunControl {
    * Only for a run started with `warmupSeconds: Infinity` (the workload decides), and only once.
    */
   endWarmup(): void;
+  /**
+   * Ends the measurement now: conversations arriving from now on are served (they hold the load) but not measured.
+   * Energy and busy time still count until the run stops.
+   */
+  endMeasurement(): void;
   /** Ends the run once this finish is handled; what is in flight stays in flight, busy iterations count up to now. */
   stop(): void;
 }

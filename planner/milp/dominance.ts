@@ -38,7 +38,10 @@ function dominates(demand: Demand, a: number, b: number): boolean {
 
 /** The demand without dominated pools (entries, facts and pools filtered alike) and the keys dropped. */
 export function dropDominatedPools(demand: Demand, options: Pick<ResolvedOptions, 'cuts'>): { readonly demand: Demand; readonly dropped: readonly string[] } {
-  const named = new Set(options.cuts.map((c) => c.poolKey));
+  // A refuted-fleet cut is a disjunction over pool counts ("some pool larger than in this fleet"): moving a dominated
+  // pool's instances to its dominator can break it, so with one in force no pool is dropped (correct before fast).
+  if (options.cuts.some((c) => c.kind === 'refuted-fleet')) return { demand, dropped: [] };
+  const named = new Set(options.cuts.flatMap((c) => (c.kind === 'scale-capacity' ? [c.poolKey] : [])));
   const kept: number[] = [];
   const dropped: string[] = [];
   demand.pools.forEach((pool, j) => {

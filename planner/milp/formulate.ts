@@ -5,10 +5,12 @@
  */
 import { LpBuilder, type LpModel, type LpTerm } from './lp-model.js';
 import type { Demand, OperatingPoint } from '../demand/demand.js';
-import type { ResolvedOptions } from '../options.js';
+import { CHECK_POLICY, type ResolvedOptions } from '../options.js';
 import type { CapacityFamily, Pool } from '../types.js';
+import { colocatedPrefillsTurnOne } from '../kernel/colocated.js';
+import { addColocatedShapeRows, addRefutedFleetRows, type ShapeRowFamily } from './fleet-shape-rows.js';
 
-export type RowFamily = 'route-prefill' | 'route-decode' | 'prefill' | 'decode' | 'kv' | 'egress' | 'ingress' | 'time' | 'power' | 'budget' | 'availability' | 'energy';
+export type RowFamily = 'route-prefill' | 'route-decode' | 'prefill' | 'decode' | 'kv' | 'egress' | 'ingress' | 'time' | 'power' | 'budget' | 'availability' | 'energy' | ShapeRowFamily;
 
 export interface RowMeta {
   readonly family: RowFamily;
@@ -46,12 +48,6 @@ function cutFactor(options: ResolvedOptions, pool: Pool, family: CapacityFamily)
   return f;
 }
 
-function minCount(options: ResolvedOptions, pool: string): number {
-  let m = 0;
-  for (const c of options.cuts) if (c.kind === 'min-count' && c.poolKey === pool) m = Math.max(m, c.min);
-  return m;
-}
-
 /** Pools' capacity rows: [family, load per conversation (instances·s), capacity factor]. */
 function capacityRows(pool: Pool, options: ResolvedOptions, eta: number, linkBps: number): Array<[RowFamily, (e: OperatingPoint) => number, number, string]> {
   if (pool.role === 'prefill') {
@@ -86,6 +82,7 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
   const countIndex: (number | undefined)[] = [];
   const shareIndex: number[][][] = profiles.map(() => pools.map(() => []));
   const rowsPerPool: Array<Array<{ family: RowFamily; terms: LpTerm[]; factor: number }>> = [];
+  const countUpper = new Map<number, number>();
 
   pools.forEach((pool, j) => {
     const usable = entries.some((row) => row[j].eligible);
@@ -97,7 +94,7 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
     }
     const eta = options.linkUtilisation;
     const rows = capacityRows(pool, options, eta, facts[j].linkBytesPerSecond);
-    let upper = minCount(options, pool.key);
+    let upper = 0;
     const shares: Array<[number, OperatingPoint, number]> = [];
     profiles.forEach((p, c) => {
       const e = entries[c][j];
@@ -124,8 +121,10 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
     const f = facts[j];
     const countObjective =
       options.objective === 'tco' ? f.hardwareUsd! + f.idleWatts * horizonSeconds * pricePerJoule : options.objective === 'energy' ? f.idleWatts : pool.gpus;
-    const n = b.addVariable({ name: `n[${pool.key}]`, lower: minCount(options, pool.key), upper: Math.max(upper, minCount(options, pool.key)), integer: true, objective: countObjective });
+    const fixed = options.fixedCounts ? (options.fixedCounts[pool.key] ?? 0) : undefined;
+    const n = b.addVariable({ name: `n[${pool.key}]`, lower: fixed ?? 0, upper: fixed ?? upper, integer: true, objective: countObjective });
     countIndex.push(n);
+    countUpper.set(n, Math.max(upper, fixed ?? 0));
     rowsPerPool.push(built.map((r) => ({ ...r, terms: [...r.terms, { index: n, coef: -r.factor }] })));
   });
 
@@ -150,6 +149,18 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
     }
   });
   addFleetRows(b, meta, demand, options, countIndex, shareIndex, horizonSeconds * pricePerJoule);
+  if (!colocatedPrefillsTurnOne(CHECK_POLICY)) addColocatedShapeRows(b, meta, pools, countIndex, (n) => countUpper.get(n)!);
+  const refuted = options.cuts.flatMap((c) => (c.kind === 'refuted-fleet' ? [c.counts] : []));
+  addRefutedFleetRows(b, meta, pools, countIndex, refuted);
+  if (options.objectiveBelow !== undefined) {
+    // Strictly cheaper by a relative hair, so a fleet costing the same as the bound is not offered again.
+    const model = b.build();
+    const terms = model.variables.flatMap((v, index) => (v.objective !== 0 ? [{ index, coef: v.objective }] : []));
+    const bound = options.objectiveBelow - model.objectiveOffset - 1e-6 * Math.abs(options.objectiveBelow);
+    const scale = Math.max(1, Math.abs(bound));
+    b.addRow('objective-bound', terms.map((t) => ({ index: t.index, coef: t.coef / scale })), -Infinity, bound / scale);
+    meta.push({ family: 'refuted', scale, unit: 'objective' });
+  }
   return { model: b.build(), meta, countIndex, shareIndex, usdPerJoule: pricePerJoule, horizonSeconds, excluded };
 }
 

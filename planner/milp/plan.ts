@@ -12,7 +12,9 @@ import { explainInfeasible } from './infeasible.js';
 import { relaxModel } from './lp-model.js';
 import { resolveOptions } from '../options.js';
 import { buildPlan } from './plan-result.js';
-import { candidatePrecisions, enumeratePools } from '../demand/pools.js';
+import { candidatePrecisions, enumeratePools, MAX_MULTI_NODE_DOMAINS } from '../demand/pools.js';
+import { explainNoLayout } from '../../models/layouts.js';
+import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import { solveModel } from './solve.js';
 import { tightenBounds } from './bounds.js';
 import { verifySolution } from './verify.js';
@@ -28,7 +30,8 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
   const notes: string[] = [];
   if (request.gpus.length === 0) return { ok: false, reason: 'the candidate GPU set is empty: name at least one GPU type', binding: [], notes };
   if (request.mix.classes.length === 0) return { ok: false, reason: `mix ${request.mix.id} has no conversation classes`, binding: [], notes };
-  const { pools, unfit, broken } = enumeratePools(request.gpus, request.llm, request.perfModelFor, options);
+  const { pools, unfit, broken, multiNode } = enumeratePools(request.gpus, request.llm, request.perfModelFor, options);
+  notes.push(...multiNode);
   if (broken.length > 0) notes.push(`left out ${broken.length} pool(s) whose performance model returned a non-finite or non-positive figure: ${broken.join(', ')}`);
   const maxTp = Math.max(...options.tpDegrees);
   if (pools.length === 0 && broken.length > 0) {
@@ -43,7 +46,8 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     const inFormat = narrowest === nativePrecision(request.llm) ? '' : ` in ${narrowest}`;
     return {
       ok: false,
-      reason: `${request.llm.id} (${gb(weights)} of weights${inFormat}) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp} with ${gb(largest.memoryBytesAtMaxTp)}`,
+      reason: `${request.llm.id} (${gb(weights)} of weights${inFormat}) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp} with ${gb(largest.memoryBytesAtMaxTp)}` +
+        noLayoutDetail(request.gpus.find((g) => g.id === largest.gpu), request.llm, options.tpDegrees, BYTES_PER_WEIGHT[narrowest]),
       binding: [],
       notes,
     };
@@ -87,4 +91,11 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     notes,
   });
   return { ok: true, plan };
+}
+
+/** What the largest candidate GPU would need (models/layouts.ts), within the multi-node search's reach. */
+function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, tpDegrees: readonly number[], weightBytesPerParameter: number): string {
+  if (!gpu || !llm.moe) return '';
+  const why = explainNoLayout(gpu, llm, { maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...tpDegrees), tps: tpDegrees, weightBytesPerParameter });
+  return why ? `; ${why}` : '';
 }

@@ -68,14 +68,20 @@ export function planToJson(plan: Plan) {
 }
 
 function cutJson(c: PlanCut) {
-  return c.kind === 'min-count' ? { kind: c.kind, pool: c.poolKey, min: c.min, why: c.why } : { kind: c.kind, pool: c.poolKey, family: c.family, factor: c.factor, why: c.why };
+  return c.kind === 'refuted-fleet' ? { kind: c.kind, fleet: c.counts, why: c.why } : { kind: c.kind, pool: c.poolKey, family: c.family, factor: c.factor, why: c.why };
 }
 
 /** A check's verdict as JSON: holds, attainment (observed/required) and every missed target with its value. */
 export function checkToJson(check: CheckResult) {
   const misses = check.slos.filter((v) => !v.holds).map((v) => ({ slo: `p${v.percentile} ${v.metric}`, value: v.observed, target: v.target }));
   if (check.attainment && !check.attainment.holds) misses.push({ slo: 'slo_attainment', value: check.attainment.observed, target: check.attainment.required });
-  return { holds: check.holds, ...(check.attainment ? { slo_attainment: check.attainment.observed, required_attainment: check.attainment.required } : {}), misses };
+  return {
+    holds: check.holds,
+    ...(check.attainment ? { slo_attainment: check.attainment.observed, required_attainment: check.attainment.required } : {}),
+    misses,
+    ...(check.seeds ? { seeds: check.seeds.map((s) => ({ seed: s.seed, holds: s.holds, margin: s.margin })) } : {}),
+    ...(check.margin !== undefined ? { margin: check.margin } : {}),
+  };
 }
 
 function roundJson(r: Round, next: Round | undefined) {
@@ -83,11 +89,12 @@ function roundJson(r: Round, next: Round | undefined) {
   return {
     round: r.index,
     ...(r.outcome.ok ? { instances: planToJson(r.outcome.plan).instances, objective_value: r.outcome.plan.objectiveValue } : { no_plan: r.outcome.reason }),
-    ...(r.check ? { check: { holds: r.check.holds, misses } } : {}),
+    ...(r.phase ? { phase: r.phase } : {}),
+    ...(r.check ? { check: { holds: r.check.holds, misses, ...(r.check.margin !== undefined ? { margin: r.check.margin } : {}), ...(r.check.seeds ? { seeds: r.check.seeds.map((s) => s.seed) } : {}) } } : {}),
     // TRIM rounds: one instance removed from `pool` after the plan held; kept when the smaller plan still held.
     ...(r.trim ? { trim: { pool: r.trim.poolKey, removed: r.trim.count, kept: r.trim.kept } } : {}),
     // The cuts added after this round (the next round's cuts that this one did not have).
-    ...(next && !next.trim ? { cut: next.cuts.slice(r.cuts.length).map(cutJson) } : {}),
+    ...(next && !next.trim ? { cut: next.cuts.filter((c) => !r.cuts.includes(c)).map(cutJson) } : {}),
   };
 }
 
@@ -109,6 +116,9 @@ export function loopToJson(result: LoopResult) {
           },
         }
       : {}),
+    ...(result.check?.seeds ? { check_seeds: result.check.seeds.map((s) => ({ seed: s.seed, holds: s.holds, margin: s.margin })), check_margin: result.check.margin } : {}),
+    ...(result.proved !== undefined ? { fleets_proved: result.proved, fleets_refuted: result.refuted ?? 0 } : {}),
+    ...(result.cheaper ? { cheaper_search: { rounds: result.cheaper.rounds, budget_exhausted: result.cheaper.exhausted } } : {}),
     rounds: result.rounds.map((r, i) => roundJson(r, result.rounds[i + 1])),
   };
 }

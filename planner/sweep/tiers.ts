@@ -53,6 +53,8 @@ export interface TierComparison {
   /** Heterogeneous minus homogeneous (negative: the heterogeneous plan saves). */
   readonly deltaTcoUsd?: number;
   readonly deltaJPerOutputToken?: number;
+  /** The TTFET floors both sides answered to (a slowdown SLO's base, from the full candidate set). */
+  readonly floorsByClass?: Readonly<Record<string, number>>;
 }
 
 /** Each class's TTFET floor (fastest standalone path) over every candidate pool of the request. */
@@ -79,6 +81,7 @@ export async function compareTiers(request: PlanRequest, options: PlanOptions = 
   }
   const heterogeneous = hetero.ok ? hetero.plan : undefined;
   return {
+    floorsByClass: sameTargets.ttfetFloorSecondsByClass,
     heterogeneous,
     homogeneous: best?.plan,
     homogeneousGpu: best?.gpu,

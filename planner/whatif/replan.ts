@@ -1,14 +1,16 @@
 /**
- * The fast planning path of a what-if step: one solve (no tighten rounds) and one short kernel check of the plan
- * under the session's policy. About a second on small candidate sets; the full `fleetplan plan` loop with its
+ * The fast planning path of a what-if step: the plan before the change checked first (so a cheaper GPU, less traffic
+ * or a looser SLO never answers with a dearer plan than one that still holds), one solve (below it when it held; no
+ * tighten rounds) and a short kernel check of each under the session's policy. About a second on small candidate sets; the full `fleetplan plan` loop with its
  * 20-minute check is what a user runs once the scenario is settled.
  */
 import type { Fleet, InstancePool, LlmSpec } from '../../catalogs/types.js';
 import type { PerfModel } from '../../models/types.js';
 import { generateConversations, simulateConversations, type PolicyName, type SimulationResult } from '../kernel/index.js';
 import { toCheckResult, type KernelCheckResult } from '../check/kernel-check.js';
-import { planAndCheck, type LoopResult } from '../check/loop.js';
-import type { PerfModelFor } from '../types.js';
+import { fleetOptionsFor, planAndCheck, type LoopResult } from '../check/loop.js';
+import { planToFleet } from '../check/fleet.js';
+import type { PerfModelFor, Plan } from '../types.js';
 import type { Materialized } from './materialize.js';
 import { effectivePolicy } from '../check/check-policy.js';
 
@@ -24,6 +26,8 @@ export interface ReplanSettings {
   readonly policy: PolicyName;
   readonly seed: number;
   readonly checkDurationS: number;
+  /** The plan before this change: checked first, so the answer is never dearer than a fleet known to hold. */
+  readonly previous?: Plan;
   /** Simulated seconds so far of the check (for a progress bar). */
   readonly onProgress?: (simSeconds: number) => void;
 }
@@ -40,14 +44,11 @@ export interface ReplanResult {
 
 /** Solves once and checks the plan in the kernel for `checkDurationS` simulated seconds under `policy`. */
 export async function replan(m: Materialized, models: ReplanModels, settings: ReplanSettings): Promise<ReplanResult> {
-  let simulation: SimulationResult | undefined;
-  let checkedPolicy: PolicyName | undefined;
   const request = { mix: m.mix, slo: m.slo, datacenter: m.datacenter, gpus: m.gpus, llm: models.llm, perfModelFor: models.perfModelFor };
   const loop = await planAndCheck(request, async (fleet): Promise<KernelCheckResult> => {
     const conversations = generateConversations(m.mix, { seed: settings.seed, durationSeconds: settings.checkDurationS });
-    checkedPolicy = effectivePolicy(fleet, settings.policy);
-    simulation = simulateConversations(fleet, conversations, models.kernelPerfModelFor, {
-      policy: checkedPolicy,
+    const simulation = simulateConversations(fleet, conversations, models.kernelPerfModelFor, {
+      policy: effectivePolicy(fleet, settings.policy),
       seed: settings.seed,
       slo: m.slo,
       durationSeconds: settings.checkDurationS,
@@ -55,6 +56,9 @@ export async function replan(m: Materialized, models: ReplanModels, settings: Re
       ...(settings.onProgress ? { onProgress: (t: number) => settings.onProgress!(t), progressEveryConversations: 50 } : {}),
     });
     return toCheckResult(fleet, simulation);
-  }, { ...m.options, maxRounds: 1 });
+  }, { ...m.options, maxRounds: 1, cheaperRounds: 1, ...(settings.previous ? { candidate: settings.previous } : {}) });
+  // The simulation and policy of the plan returned (the loop may have checked the previous plan and a cheaper one).
+  const simulation = (loop.check as KernelCheckResult | undefined)?.simulation;
+  const checkedPolicy = simulation && loop.plan ? effectivePolicy(planToFleet(loop.plan, fleetOptionsFor(request, m.options)), settings.policy) : undefined;
   return { loop, ...(simulation ? { simulation } : {}), ...(checkedPolicy ? { checkedPolicy } : {}) };
 }

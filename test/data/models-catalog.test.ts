@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog } from '../../catalogs/index.js';
+import { gpuPrecisions, nativePrecision } from '../../catalogs/precision.js';
 import { BUILTIN_COEFFICIENTS, predictOperatingPoint } from '../../models/index.js';
 import { AIC_GPU_IDS, aicNcclPath, fitBuiltinCoefficients } from '../../models/builtin-fit.js';
 
@@ -13,6 +14,11 @@ describe('predictOperatingPoint() over the catalog', () => {
     let fits = 0;
     let refused = 0;
     for (const gpu of catalog.gpus.values()) for (const llm of catalog.llms.values()) for (const tp of [1, 2, 4, 8]) {
+      // A published FP8/FP4 checkpoint (DeepSeek-V3, gpt-oss) on a GPU without that format is no pair: said, not guessed.
+      if (!gpuPrecisions(gpu).includes(nativePrecision(llm))) {
+        expect(() => predictOperatingPoint(gpu, llm, { tp }, { inputTokens: 1024 }), `${gpu.id}/${llm.id}`).toThrow(/precision: found "fp[48]", expected one of the formats/);
+        continue;
+      }
       const r = predictOperatingPoint(gpu, llm, { tp }, { inputTokens: 1024, outputTokens: 128, batch: 1 });
       if (r.fits) {
         fits++;

@@ -115,17 +115,23 @@ describe('what the manifests say', () => {
     expect(decode.spec.template.spec.initContainers).toBeUndefined();
   });
 
-  it('README plan: the 490 W cap is applied on the H200 decode pods only, TP as planned, plan identity on every object', () => {
-    const [prefill, decode] = readme.filter((d) => d.kind === 'Deployment');
-    expect(prefill.spec.template.spec.initContainers).toBeUndefined();
-    expect(decode.spec.template.spec.initContainers[0].command).toEqual(['nvidia-smi', '-pl', '490']);
-    expect(decode.spec.template.spec.initContainers[0].resources.limits).toEqual({ 'nvidia.com/gpu': '8' });
-    expect(argAfter(container(decode).args, '--tensor-parallel-size')).toBe('8');
-    expect(argAfter(container(prefill).args, '--tensor-parallel-size')).toBe('2');
-    const sha = readFileSync(join(repoRoot, PLANS.readme));
+  it('README plan: 490 W caps on the decode pods, TDP set back on the uncapped H100 prefillers, FP8 as planned, plan identity on every object', () => {
+    const deployments = readme.filter((d) => d.kind === 'Deployment');
+    const byName = Object.fromEntries(deployments.map((d) => [d.metadata.name, d]));
+    expect(Object.keys(byName).sort()).toEqual(['decode-h100-sxm-tp8-fp8-490w', 'decode-h200-tp4-fp8-490w', 'prefill-h100-sxm-tp1-fp8']);
+    const cap = (name: string) => byName[name].spec.template.spec.initContainers[0];
+    expect(cap('decode-h200-tp4-fp8-490w').command).toEqual(['nvidia-smi', '-pl', '490']);
+    expect(cap('decode-h200-tp4-fp8-490w').resources.limits).toEqual({ 'nvidia.com/gpu': '4' });
+    expect(cap('decode-h100-sxm-tp8-fp8-490w').command).toEqual(['nvidia-smi', '-pl', '490']);
+    // An H100 pool is capped, so the uncapped H100 prefillers set their GPUs back to TDP (a cap outlives its pod).
+    expect(cap('prefill-h100-sxm-tp1-fp8').command).toEqual(['nvidia-smi', '-pl', '700']);
+    const args = (name: string) => container(byName[name]).args as string[];
+    expect(argAfter(args('decode-h200-tp4-fp8-490w'), '--tensor-parallel-size')).toBe('4');
+    expect(argAfter(args('decode-h100-sxm-tp8-fp8-490w'), '--tensor-parallel-size')).toBe('8');
+    expect(argAfter(args('prefill-h100-sxm-tp1-fp8'), '--quantization')).toBe('fp8');
+    expect(args('prefill-h100-sxm-tp1-fp8')).not.toContain('--kv-cache-dtype');
     for (const d of readme) expect(d.metadata.annotations['fleetplan.dev/plan-sha256']).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(new Set(readme.map((d) => d.metadata.labels['fleetplan.dev/plan-hash'])).size).toBe(1);
-    expect(sha.length).toBeGreaterThan(0);
   });
 
   it('edge cases: an instance across nodes is a LeaderWorkerSet; an unknown node label is a placeholder with a warning; uncapped pools of a capped GPU type reset to TDP', () => {

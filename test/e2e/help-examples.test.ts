@@ -52,6 +52,15 @@ describe('help examples', () => {
     }
   });
 
+  it('an unknown command is a usage error (exit 2) with or without --help, naming the command', async () => {
+    for (const argv of [['nosuchcommand', '--help'], ['nosuchcommand'], ['plann', '-h']]) {
+      const run = await runCli(argv);
+      expect(run.code, argv.join(' ')).toBe(2);
+      expect(run.stdout, argv.join(' ')).toBe('');
+      expect(run.stderr).toMatch(new RegExp(`^fleetplan: unknown command '${argv[0]}', expected one of plan, `));
+    }
+  });
+
   for (const spec of COMMAND_SPECS) {
     const name = spec.usage.split(' ')[0]!;
     it(`works when pasted: ${spec.example}`, async () => {

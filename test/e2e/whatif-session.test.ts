@@ -62,35 +62,31 @@ describe('fleetplan whatif (interactive)', () => {
     expect(readFileSync(join(dir, 'whatif-scenario.yaml'), 'utf8')).toMatch(/kind: whatif-scenario[\s\S]*changes: \[\]/);
     expect(existsSync(join(dir, 'whatif-report.html'))).toBe(true);
     expect(normalise(stdout)).toMatchInlineSnapshot(`
-      "start: swe-agent-paper (swe-agent-5-turns 1 conv/s), SLO relaxed, qwen3-0.6b on a40, objective tco; re-planned in #.# s (one solve + 120 s simulated under conserve)
-                                            start
-      instances a40/tp1/bf16/colocated/tdp  1
-      instances a40/tp1/bf16/decode/210w    4
-      instances a40/tp1/bf16/prefill/tdp    1
-      GPUs                                  6
-      TCO USD                               39,565
-      J per output token                    1.537
-      peak GPU power kW                     1.4
-      margin p95 ttfet_s slowdown           56.3%
-      margin p95 ttft_s                     99.5%
-      margin p95 last_turn_tbt_ms           94.1%
-      margin slo_attainment                 11.1%
-      holds                                 yes
+      "start: swe-agent-paper (swe-agent-5-turns 1 conv/s), SLO relaxed, qwen3-0.6b on a40, objective tco; re-planned in #.# s (one solve + 120 s simulated under colocated, as the plan has no prefill/decode split)
+                                       start
+      instances a40/tp1/colocated/tdp  6
+      GPUs                             6
+      TCO USD                          39,570
+      J per output token               1.539
+      peak GPU power kW                1.8
+      margin p95 ttfet_s slowdown      68.8%
+      margin p95 ttft_s                99.5%
+      margin p95 last_turn_tbt_ms      94.4%
+      margin slo_attainment            11.1%
+      holds                            yes
       the plan holds in the short check
-      change 1: arrival rate of every class × 2; re-planned in #.# s (one solve + 120 s simulated under conserve)
-                                            start   previous  now     vs previous       vs start
-      instances a40/tp1/bf16/colocated/tdp  1       1         1       =                 =
-      instances a40/tp1/bf16/decode/210w    4       4         8       +4                +4
-      instances a40/tp1/bf16/prefill/tdp    1       1         2       +1                +1
-      GPUs                                  6       6         11      +5                +5
-      TCO USD                               39,565  39,565    72,891  +33,326 (+84.2%)  +33,326 (+84.2%)
-      J per output token                    1.537   1.537     1.486   −0.052 (−3.4%)    −0.052 (−3.4%)
-      peak GPU power kW                     1.4     1.4       2.6     +1.1 (+79.3%)     +1.1 (+79.3%)
-      margin p95 ttfet_s slowdown           56.3%   56.3%     60.4%   +4.1 pt           +4.1 pt
-      margin p95 ttft_s                     99.5%   99.5%     99.3%   −0.1 pt           −0.1 pt
-      margin p95 last_turn_tbt_ms           94.1%   94.1%     92.1%   −2.0 pt           −2.0 pt
-      margin slo_attainment                 11.1%   11.1%     11.1%   =                 =
-      holds                                 yes     yes       yes
+      change 1: arrival rate of every class × 2; re-planned in #.# s (one solve + 120 s simulated under colocated, as the plan has no prefill/decode split)
+                                       start   previous  now     vs previous       vs start
+      instances a40/tp1/colocated/tdp  6       6         11      +5                +5
+      GPUs                             6       6         11      +5                +5
+      TCO USD                          39,570  39,570    72,900  +33,331 (+84.2%)  +33,331 (+84.2%)
+      J per output token               1.539   1.539     1.488   −0.052 (−3.3%)    −0.052 (−3.3%)
+      peak GPU power kW                1.8     1.8       3.3     +1.5 (+83.3%)     +1.5 (+83.3%)
+      margin p95 ttfet_s slowdown      68.8%   68.8%     61.2%   −7.6 pt           −7.6 pt
+      margin p95 ttft_s                99.5%   99.5%     99.4%   −0.1 pt           −0.1 pt
+      margin p95 last_turn_tbt_ms      94.4%   94.4%     92.6%   −1.8 pt           −1.8 pt
+      margin slo_attainment            11.1%   11.1%     11.1%   =                 =
+      holds                            yes     yes       yes
       the plan holds in the short check
       undo: back to the start
       wrote <dir>/whatif-scenario.yaml; replay it with: fleetplan whatif --script whatif-scenario.yaml

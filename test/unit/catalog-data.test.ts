@@ -20,8 +20,10 @@ interface Entry { file: string; kind: string; data: Raw }
 
 const FAMILIES = { gpus: 'gpu', llms: 'llm', slos: 'slo', datacenters: 'datacenter' } as const;
 const FIXED_IDS: Record<string, string[]> = {
-  gpu: ['a100-40gb', 'a100-80gb-sxm', 'h100-sxm', 'h100-pcie', 'h200', 'h20', 'l40s', 'l4', 'a40', 'b200', 'mi300x', 'gaudi3'],
-  llm: ['llama-3.1-8b', 'llama-3.1-70b', 'llama-2-70b', 'qwen3-32b', 'qwen3-0.6b', 'qwen2.5-72b', 'mistral-7b'],
+  gpu: ['a100-40gb', 'a100-80gb-sxm', 'h100-sxm', 'h100-pcie', 'h200', 'h20', 'l40s', 'l4', 'a40', 'b200', 'mi300x', 'gaudi3',
+    'b300', 'gb200', 'gb300', 'mi325x', 'mi355x', 'rtx-pro-6000'],
+  llm: ['llama-3.1-8b', 'llama-3.1-70b', 'llama-2-70b', 'qwen3-32b', 'qwen3-0.6b', 'qwen2.5-72b', 'mistral-7b',
+    'deepseek-v3', 'deepseek-r1', 'kimi-k2', 'qwen3-235b-a22b', 'qwen3-30b-a3b', 'gpt-oss-120b', 'mixtral-8x22b'],
   slo: ['interactive', 'standard', 'relaxed', 'paper-5x'],
   datacenter: ['default'],
 };
@@ -131,14 +133,35 @@ describe('GPU figures', () => {
     }
   });
 
-  it('keep idle < TDP and min cap < max cap <= TDP, memory within 16..256 GiB', () => {
+  it('have dense FP4 at 2x FP8 (3x on Blackwell Ultra) where the part has an FP4 path: Blackwell and MI355X only', () => {
+    const fp4Ratio: Record<string, number> = { b300: 3, gb300: 3 };
+    const withFp4 = gpus.filter((g) => g.fp4_flops_per_s !== undefined).map((g) => g.id);
+    expect(withFp4).toEqual(expect.arrayContaining(['b300', 'gb200', 'gb300', 'mi355x', 'rtx-pro-6000']));
+    for (const id of ['a100-80gb-sxm', 'h100-sxm', 'h200', 'mi300x', 'mi325x', 'l40s']) expect(withFp4, id).not.toContain(id);
+    for (const g of gpus.filter((x) => x.fp4_flops_per_s !== undefined)) {
+      expect(Math.abs(g.fp4_flops_per_s / g.fp8_flops_per_s / (fp4Ratio[g.id] ?? 2) - 1), g.id).toBeLessThan(0.02);
+    }
+  });
+
+  it('state the scale-up domain: 72 on NVL72 racks, 8 elsewhere, and a slower link beyond it', () => {
+    for (const g of gpus) {
+      expect(g.interconnect.gpus_per_node, g.id).toBe(['gb200', 'gb300'].includes(g.id) ? 72 : 8);
+    }
+    // Beyond an NVL72 rack the NIC share is a ninth of NVLink: what a multi-rack instance pays.
+    for (const id of ['gb200', 'gb300', 'b300']) {
+      const g = entry('gpu', id);
+      expect(g.interconnect.inter_node_bytes_per_s * 9, id).toBe(g.interconnect.intra_node_bytes_per_s);
+    }
+  });
+
+  it('keep idle < TDP and min cap < max cap <= TDP, memory within 16..320 GiB', () => {
     for (const g of gpus) {
       expect(g.idle_w, g.id).toBeLessThan(g.tdp_w);
       expect(g.idle_w, g.id).toBeLessThan(g.power_cap_w.min);
       expect(g.power_cap_w.min, g.id).toBeLessThan(g.power_cap_w.max);
       expect(g.power_cap_w.max, g.id).toBeLessThanOrEqual(g.tdp_w);
       expect(g.memory_bytes, g.id).toBeGreaterThan(16 * 2 ** 30);
-      expect(g.memory_bytes, g.id).toBeLessThan(256 * 2 ** 30);
+      expect(g.memory_bytes, g.id).toBeLessThan(320 * 2 ** 30);
       expect(g.interconnect.inter_node_bytes_per_s, g.id).toBeLessThanOrEqual(g.interconnect.intra_node_bytes_per_s * 2);
     }
   });
@@ -170,7 +193,7 @@ describe('LLM figures', () => {
   });
 
   it('state a parameter count the architecture explains (tied..untied embeddings, within 1%)', () => {
-    for (const e of byKind('llm')) {
+    for (const e of byKind('llm').filter((x) => x.data.moe === undefined)) {
       const m = e.data;
       const perLayer = 2 * m.hidden_size * m.attention_heads * m.head_dim + 2 * m.hidden_size * m.kv_heads * m.head_dim
         + 3 * m.hidden_size * m.intermediate_size;
@@ -184,8 +207,46 @@ describe('LLM figures', () => {
 
   it('accept an MoE block and reject an incomplete one', () => {
     const base = entry('llm', 'qwen3-32b');
-    expect(validate('llm', { ...base, moe: { experts: 128, active_experts: 8, active_parameters: 3_300_000_000 } })).toBe(true);
+    const moe = { experts: 128, experts_per_token: 8, shared_experts: 0, expert_intermediate_size: 768, dense_layers: 0 };
+    expect(validate('llm', { ...base, moe })).toBe(true);
+    expect(validate('llm', { ...base, moe: { ...moe, active_parameters: 3_300_000_000 } })).toBe(true);
     expect(validate('llm', { ...base, moe: { experts: 128 } })).toBe(false);
+    expect(validate('llm', { ...base, moe: { experts: 128, active_experts: 8, active_parameters: 3_300_000_000 } })).toBe(false);
+  });
+
+  it('MoE models: parameters the architecture explains (attention, dense and expert MLPs, embeddings) within 1%', () => {
+    for (const e of byKind('llm').filter((x) => x.data.moe !== undefined)) {
+      const m = e.data;
+      const a = m.attention;
+      const attention = a?.kind === 'mla'
+        ? m.hidden_size * a.q_lora_rank + a.q_lora_rank * m.attention_heads * (a.qk_nope_head_dim + a.qk_rope_head_dim)
+          + m.hidden_size * (a.kv_lora_rank + a.qk_rope_head_dim) + a.kv_lora_rank * m.attention_heads * (a.qk_nope_head_dim + a.v_head_dim)
+          + m.attention_heads * a.v_head_dim * m.hidden_size
+        : 2 * m.hidden_size * m.attention_heads * m.head_dim + 2 * m.hidden_size * m.kv_heads * m.head_dim;
+      const expert = 3 * m.hidden_size * m.moe.expert_intermediate_size;
+      const moeLayers = m.layers - m.moe.dense_layers;
+      const body = m.layers * attention + m.moe.dense_layers * 3 * m.hidden_size * m.intermediate_size
+        + moeLayers * (m.moe.experts + m.moe.shared_experts) * expert;
+      const explained = body + 2 * m.vocab_size * m.hidden_size;
+      expect(Math.abs(m.parameters / explained - 1), m.id).toBeLessThan(0.01);
+      expect(m.moe.experts_per_token, m.id).toBeLessThanOrEqual(m.moe.experts);
+    }
+  });
+
+  it('pin the published MoE sizes: DeepSeek-V3 671B total / 37B active, Qwen3-235B-A22B, Kimi-K2 1T / 32B', () => {
+    const b = (x: number) => Math.round(x / 1e9);
+    const active = (m: Raw) => m.parameters - (m.moe.experts - m.moe.experts_per_token) * 3 * m.hidden_size * m.moe.expert_intermediate_size * (m.layers - m.moe.dense_layers);
+    expect([b(entry('llm', 'deepseek-v3').parameters), b(active(entry('llm', 'deepseek-v3')))]).toEqual([671, 38]);
+    expect([b(entry('llm', 'qwen3-235b-a22b').parameters), b(active(entry('llm', 'qwen3-235b-a22b')))]).toEqual([235, 22]);
+    expect([b(entry('llm', 'kimi-k2').parameters), b(active(entry('llm', 'kimi-k2')))]).toEqual([1026, 33]);
+    expect(b(entry('llm', 'gpt-oss-120b').parameters)).toBe(117);
+    expect(entry('llm', 'deepseek-r1').moe).toEqual(entry('llm', 'deepseek-v3').moe);
+    expect(entry('llm', 'deepseek-r1').attention).toEqual(entry('llm', 'deepseek-v3').attention);
+  });
+
+  it('MLA KV bytes per token = layers x (kv_lora_rank + qk_rope_head_dim) x kv_dtype_bytes: DeepSeek-V3 70,272 B', () => {
+    const m = entry('llm', 'deepseek-v3');
+    expect(m.layers * (m.attention.kv_lora_rank + m.attention.qk_rope_head_dim) * m.kv_dtype_bytes).toBe(70_272);
   });
 });
 

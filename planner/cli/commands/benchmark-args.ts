@@ -31,6 +31,9 @@ export interface BenchmarkArgs {
   readonly seed?: number;
   readonly json?: boolean;
   readonly catalogFiles?: readonly string[];
+  /** `--calibration FILE` and `--backend B` (vllm, sglang, trtllm). */
+  readonly calibration?: string;
+  readonly backend?: 'vllm' | 'sglang' | 'trtllm';
 }
 
 const DISTRIBUTION_EXAMPLE = 'a whole number of tokens ≥ 1 or a distribution such as "{lognormal: {median: 1024, sigma: 0.5}, max: 8192}"';

@@ -9,6 +9,7 @@ import type { Distribution } from '../../../catalogs/types.js';
 import type { ModelProvenance } from '../../../models/types.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { runProvenance } from '../provenance.js';
+import { servingFromFlags } from '../calibration.js';
 import { renderTable } from '../table.js';
 import { benchmarkSpecFromArgs, type BenchmarkArgs } from './benchmark-args.js';
 import { createPerfModelCache } from './simulate.js';
@@ -32,7 +33,8 @@ function largestLength(d: Distribution): number {
 export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Promise<number> {
   const catalog = loadCatalog({ userFiles: args.catalogFiles ?? [] });
   const spec = benchmarkSpecFromArgs(args, catalog);
-  const perfModelFor = createPerfModelCache(catalog);
+  const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
+  const perfModelFor = createPerfModelCache(catalog, serving);
   const models = benchmarkFleet(spec).instances.map(perfModelFor);
   for (const m of models) {
     if (!(m.kvCapacityTokens >= 1)) {
@@ -52,7 +54,7 @@ export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Pr
   const model = decodeModel.provenance;
   if (args.json) {
     // Wall time is left out of --json so that the same seed gives byte-identical output; the text shows it.
-    ctx.stdout(`${JSON.stringify({ ...result, model: describeModel(model), limits_source: VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog) }, null, 2)}\n`);
+    ctx.stdout(`${JSON.stringify({ ...result, model: describeModel(model), limits_source: VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog, [], loaded) }, null, 2)}\n`);
   } else {
     ctx.stdout(renderBenchmark(result, spec, model, wallSeconds, ctx.stdoutIsTTY));
   }
@@ -84,7 +86,9 @@ function renderBenchmark(r: BenchmarkResult, spec: BenchmarkSpec, model: ModelPr
     ], { terminal, align: ['left', 'right'] }).trimEnd(),
     '',
     `run: ${r.run.measured_requests} requests measured in ${r.run.batches} batches of ${r.run.batch_requests} after ${r.run.warmup_requests} warm-up completions; ${f(r.run.window_s, 1)} s simulated window; relative standard error ${r.run.relative_standard_error === null ? 'not estimated (under 2 batches)' : `${f(r.run.relative_standard_error * 100, 2)}%`}${r.run.overloaded ? ` — OVERLOADED: ${r.run.max_in_flight} requests in flight at once, the offered rate exceeds what this set serves; there is no steady state, so the figures above are not one` : r.run.converged ? '' : ' — NOT converged: the run hit its bound before the means settled'}; ${r.run.refused_requests} requests refused (longer than an instance's KV), ${r.run.clipped_draws} length draws clipped; wall ${wallSeconds} s`,
-    `model: ${model.kind} from ${model.from}${model.heldOutMape !== undefined ? ` (held-out MAPE ${f(model.heldOutMape * 100, 1)}%)` : ''}; not calibrated against serving runs: serving overheads (CPU scheduling, mixed-batch interference) are not in it`,
+    model.from.startsWith('serving calibration')
+      ? `model: ${model.kind} from ${model.from}${model.note ? ` (${model.note})` : ''}`
+      : `model: ${model.kind} from ${model.from}${model.heldOutMape !== undefined ? ` (held-out MAPE ${f(model.heldOutMape * 100, 1)}%)` : ''}; not calibrated against serving runs: serving overheads (CPU scheduling, mixed-batch interference) are not in it (--calibration builtin applies the fit on the staged runs; docs/accuracy.md)`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -35,7 +35,19 @@ function llmJson(l: LlmSpec) {
     attention_heads: l.attentionHeads, kv_heads: l.kvHeads, head_dim: l.headDim, vocab_size: l.vocabSize,
     weight_dtype_bytes: l.weightDtypeBytes, kv_dtype_bytes: l.kvDtypeBytes, max_context_tokens: l.maxContextTokens,
     kv_bytes_per_token: kvBytesPerToken(l),
-    ...(l.moe ? { moe: { experts: l.moe.experts, active_experts: l.moe.activeExperts, active_parameters: l.moe.activeParameters } } : {}),
+    ...(l.moe ? {
+      moe: {
+        experts: l.moe.experts, experts_per_token: l.moe.expertsPerToken, shared_experts: l.moe.sharedExperts,
+        expert_intermediate_size: l.moe.expertIntermediateSize, dense_layers: l.moe.denseLayers, active_parameters: l.moe.activeParameters,
+      },
+    } : {}),
+    ...(l.attention?.kind === 'mla' ? {
+      attention: {
+        kind: 'mla', kv_lora_rank: l.attention.kvLoraRank, qk_rope_head_dim: l.attention.qkRopeHeadDim,
+        qk_nope_head_dim: l.attention.qkNopeHeadDim, v_head_dim: l.attention.vHeadDim,
+        ...(l.attention.qLoraRank !== undefined ? { q_lora_rank: l.attention.qLoraRank } : {}),
+      },
+    } : {}),
     sources: l.sources,
   };
 }
@@ -87,17 +99,19 @@ function sectionTable(catalog: Catalog, section: CatalogSection, terminal: boole
   switch (section) {
     case 'gpus':
       return renderTable(
-        ['id', 'name', 'memory GB', 'mem BW TB/s', 'BF16 TFLOP/s', 'FP8 TFLOP/s', 'FP4 TFLOP/s', 'TDP W', 'idle W', 'capex USD', 'rent USD/h'],
+        ['id', 'name', 'memory GB', 'mem BW TB/s', 'BF16 TFLOP/s', 'FP8 TFLOP/s', 'FP4 TFLOP/s', 'TDP W', 'idle W', 'scale-up GPUs', 'capex USD', 'rent USD/h'],
         [...catalog.gpus.values()].map((g) => [g.id, g.name, fmt(g.memoryBytes / 1e9), fmt(g.memoryBandwidthBytesPerSecond / 1e12), fmt(g.bf16FlopsPerSecond / 1e12, 4),
           fmt(g.fp8FlopsPerSecond === undefined ? undefined : g.fp8FlopsPerSecond / 1e12, 4), fmt(g.fp4FlopsPerSecond === undefined ? undefined : g.fp4FlopsPerSecond / 1e12, 4),
-          g.tdpWatts, g.idleWatts, fmt(g.capexUsd, 5), fmt(g.rentUsdPerHour)]),
-        { terminal, align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
+          g.tdpWatts, g.idleWatts, g.gpusPerNode, fmt(g.capexUsd, 5), fmt(g.rentUsdPerHour)]),
+        { terminal, align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
       );
     case 'llms':
       return renderTable(
-        ['id', 'name', 'params B', 'layers', 'heads', 'KV heads', 'head dim', 'KV KiB/token', 'max context'],
-        [...catalog.llms.values()].map((l) => [l.id, l.name, fmt(l.parameters / 1e9), l.layers, l.attentionHeads, l.kvHeads, l.headDim, fmt(kvBytesPerToken(l) / 1024), l.maxContextTokens]),
-        { terminal, align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
+        ['id', 'name', 'params B', 'active B', 'experts', 'attention', 'layers', 'heads', 'KV heads', 'head dim', 'KV KiB/token', 'max context'],
+        [...catalog.llms.values()].map((l) => [l.id, l.name, fmt(l.parameters / 1e9), fmt((l.moe?.activeParameters ?? l.parameters) / 1e9),
+          l.moe ? `${l.moe.expertsPerToken} of ${l.moe.experts}${l.moe.sharedExperts > 0 ? ` +${l.moe.sharedExperts}` : ''}` : '-', l.attention?.kind ?? 'gqa',
+          l.layers, l.attentionHeads, l.kvHeads, l.headDim, fmt(kvBytesPerToken(l) / 1024), l.maxContextTokens]),
+        { terminal, align: ['left', 'left', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] },
       );
     case 'mixes':
       return renderTable(

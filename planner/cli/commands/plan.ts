@@ -12,10 +12,12 @@ import type { Catalog, GpuSpec, InstancePool, Mix, Precision, SloSet } from '../
 import type { PerfModel } from '../../../models/index.js';
 import { renderReport } from '../../../reports/index.js';
 import { createKernelChecker, type KernelCheckResult } from '../../check/kernel-check.js';
-import { fleetOptionsFor, planAndCheck, type LoopResult } from '../../check/loop.js';
+import { checkSeeds, createRobustChecker } from '../../check/robust-check.js';
+import { planAndCheck, type LoopResult } from '../../check/loop.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
 import { loopToJson, planToJson } from '../../result/plan-json.js';
-import { checkTiers, compareTiers, sweepCostEnergy } from '../../sweep/tiers.js';
+import { sweepCostEnergy } from '../../sweep/tiers.js';
+import { finalTiers } from '../../sweep/final-tiers.js';
 import { describeTiers, paretoPointToJson, tiersToJson } from '../../result/tiers-json.js';
 import { planToFleet } from '../../check/fleet.js';
 import type { SolverName } from '../../milp/solve.js';
@@ -24,6 +26,8 @@ import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { runProvenance } from '../provenance.js';
+import { servingFromFlags } from '../calibration.js';
+import type { Backend } from '../../../models/serving/runs.js';
 
 export interface PlanArgs {
   readonly mix?: string;
@@ -45,12 +49,17 @@ export interface PlanArgs {
   readonly pareto?: boolean;
   /** Skip TRIM (removing instances one at a time while the plan still holds); default: trim. */
   readonly noTrim?: boolean;
+  /** A plan holds only if it holds at this many check seeds: seed, seed + 1, … (default 3). */
+  readonly checkSeeds?: number;
   readonly seed?: number;
   /** Simulated seconds of the kernel check (default 1200: the issue's 20 minutes). */
   readonly durationS?: number;
   readonly out?: string;
   readonly json?: boolean;
   readonly catalogFiles?: readonly string[];
+  /** `--calibration FILE` and `--backend B`. */
+  readonly calibration?: string;
+  readonly backend?: Backend;
 }
 
 /**
@@ -59,6 +68,9 @@ export interface PlanArgs {
  * rounds + 8 trim checks), TCO $4.38M; TRIM taking one instance per check had left $5.39M.
  */
 export const DEFAULT_TRIM_CHECKS = 8;
+
+/** Check seeds a plan must hold at (DESIGN.md: "holds" means across seeds; TRIM tuned to one seed failed others). */
+export const DEFAULT_CHECK_SEEDS = 3;
 
 /** The issue's check: 20 simulated minutes. */
 export const DEFAULT_CHECK_SECONDS = 1200;
@@ -173,7 +185,7 @@ function renderHuman(json: ReturnType<typeof loopToJson>, terminal: boolean): st
   for (const r of json.rounds) {
     const misses = r.check?.misses.map((m) => `${m.slo} ${m.value.toPrecision(4)} ${m.slo === 'slo_attainment' ? '<' : '>'} ${m.target}`).join(', ');
     const state = 'no_plan' in r ? `no plan: ${r.no_plan}` : r.check?.holds ? 'holds' : `misses ${misses}`;
-    const trim = 'trim' in r && r.trim ? `trim 1× ${r.trim.pool}: ` : '';
+    const trim = 'trim' in r && r.trim ? `trim ${r.trim.removed}× ${r.trim.pool}: ` : 'phase' in r && r.phase && r.phase !== 'search' ? `${r.phase}: ` : '';
     const verdict = 'trim' in r && r.trim ? (r.trim.kept ? ' (kept)' : ' (put back)') : '';
     lines.push(`round ${r.round}: ${trim}${state}${verdict}`);
   }
@@ -182,8 +194,10 @@ function renderHuman(json: ReturnType<typeof loopToJson>, terminal: boolean): st
     const saved = t.removed.length > 0 ? `removed ${t.removed.length} instance(s), objective −${t.objective_saved.toPrecision(4)}` : 'no instance could be removed';
     lines.push(`trim: ${t.attempts} kernel check(s), ${saved}${t.budget_exhausted ? `; stopped at its budget of ${t.max_checks} checks (the plan may not be tight)` : '; no single removal holds (the plan is tight)'}`);
   }
-  const heldAt = json.rounds.filter((r) => r.check?.holds).at(-1)?.round ?? json.rounds.length - 1;
-  lines.push(json.holds ? `the plan holds (round ${heldAt})` : `the plan does not hold (stopped: ${json.stopped_because})${json.reason ? `: ${json.reason}` : ''}`);
+  if (json.cheaper_search) lines.push(`cheaper search: ${json.cheaper_search.rounds} solve(s) for a fleet below the cheapest proved one; ${json.cheaper_search.budget_exhausted ? 'stopped at its budget' : 'none is left in the formulation'} (${json.fleets_proved} fleet(s) proved, ${json.fleets_refuted} refuted)`);
+  const seeds = json.check_seeds;
+  const margin = seeds ? `; at check seeds ${seeds.map((s) => s.seed).join(', ')}, smallest margin to an SLO ${(100 * (json.check_margin ?? 0)).toFixed(1)}%` : '';
+  lines.push(json.holds ? `the plan holds${margin}` : `the plan does not hold (stopped: ${json.stopped_because})${json.reason ? `: ${json.reason}` : ''}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -200,8 +214,11 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const datacenter = catalog.datacenters.get('default')!;
   const seed = args.seed ?? 1;
   const durationS = args.durationS ?? DEFAULT_CHECK_SECONDS;
-  const perfModelFor = createPerfModelFor();
-  const checker = createKernelChecker({ mix, slo, perfModelFor: kernelPerfModels(catalog, perfModelFor), seed, durationSeconds: durationS });
+  const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
+  const perfModelFor = createPerfModelFor(undefined, serving);
+  const seeds = checkSeeds(seed, args.checkSeeds ?? DEFAULT_CHECK_SEEDS);
+  const kernelModels = kernelPerfModels(catalog, perfModelFor);
+  const checker = createRobustChecker((fleet, s) => createKernelChecker({ mix, slo, perfModelFor: kernelModels, seed: s, durationSeconds: durationS })(fleet) as Promise<KernelCheckResult>, seeds);
   if (ctx.stderrIsTTY && !args.json) ctx.stderr('planning and checking in the simulator…\n');
   const gpus = candidateGpus(args, catalog);
   const precisions = candidatePrecisionFlag(args, gpus);
@@ -220,9 +237,10 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     if (ctx.signal.aborted) throw inputError('usage', '', '', 'interrupted');
     return checker(fleet);
   };
-  const result = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) });
-  // Both sides of the tier comparison go through the same kernel check as the plan itself.
-  const tiers = result.plan ? tiersToJson(await checkTiers(await compareTiers(request, planOptions), check, fleetOptionsFor(request, planOptions))) : undefined;
+  const result = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}) });
+  // Heterogeneous vs homogeneous between final plans: the homogeneous side runs the same loop (check seeds, TRIM).
+  const loopOptions = { ...planOptions, ...(args.noTrim ? { cheaperRounds: 0 } : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) };
+  const tiers = result.plan ? tiersToJson(await finalTiers(request, result, check, loopOptions)) : undefined;
   const pareto = args.pareto && result.plan ? { pareto: (await sweepCostEnergy(request, planOptions)).map(paretoPointToJson) } : {};
   const loopJson = loopToJson(result);
   const simulation = (result.check as KernelCheckResult | undefined)?.simulation;
@@ -234,7 +252,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...pareto,
     ...(simulation ? { check: simulation } : {}),
     inputs: {
-      mix: mix.id, llm: llm.id, slo: slo.id, gpus: gpus.map((g) => g.id), ...(precisions !== undefined ? { precisions } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}), seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)]) },
+      mix: mix.id, llm: llm.id, slo: slo.id, gpus: gpus.map((g) => g.id), ...(precisions !== undefined ? { precisions } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}), seed, check_seeds: seeds, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded) },
   };
   if (args.out !== undefined) {
     const outDir = resolve(ctx.cwd, args.out);

@@ -6,6 +6,8 @@ import { checkLayoutFlags, InputError, inputError, loadCatalog, suggestId, type 
 import { predictOperatingPoint, type PredictResult } from '../../../models/index.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
+import { loadCalibrationFile } from '../calibration.js';
+import type { Backend } from '../../../models/serving/runs.js';
 
 export interface PredictArgs {
   readonly gpu: string;
@@ -22,6 +24,9 @@ export interface PredictArgs {
   readonly powerCapW?: number;
   readonly json?: boolean;
   readonly catalogFiles?: readonly string[];
+  /** A serving calibration file (`--calibration`). */
+  readonly calibration?: string;
+  readonly backend?: Backend;
 }
 
 function requireWhole(name: string, value: number | undefined, min: number): void {
@@ -46,6 +51,7 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
   if (cap !== undefined && (cap < gpu.powerCap.minWatts || cap > gpu.powerCap.maxWatts)) {
     throw inputError('usage', '', '--power-cap-w', `found ${cap}, expected ${gpu.powerCap.minWatts}–${gpu.powerCap.maxWatts} W for ${gpu.id}`);
   }
+  const loaded = args.calibration !== undefined ? loadCalibrationFile(args.calibration, ctx.cwd, catalog) : undefined;
   const layout: InstanceLayout = {
     tp: args.tp ?? 1,
     ...(args.ep !== undefined ? { ep: args.ep } : {}),
@@ -58,9 +64,13 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
     inputTokens: args.inputTokens,
     ...(args.batch !== undefined ? { batch: args.batch } : {}),
     ...(args.outputTokens !== undefined ? { outputTokens: args.outputTokens } : {}),
-  }, cap !== undefined ? { powerCapWatts: cap } : {});
-  if (args.json) ctx.stdout(`${JSON.stringify(toJson(result), null, 2)}\n`);
-  else ctx.stdout(renderPrediction(result, ctx.stdoutIsTTY));
+  }, {
+    ...(cap !== undefined ? { powerCapWatts: cap } : {}),
+    ...(loaded ? { calibration: loaded.calibration } : {}),
+    ...(args.backend !== undefined ? { backend: args.backend } : {}),
+  });
+  if (args.json) ctx.stdout(`${JSON.stringify({ ...toJson(result), ...(loaded ? { inputs: { calibration: loaded.record } } : {}) }, null, 2)}\n`);
+  else ctx.stdout(renderPrediction(result, ctx.stdoutIsTTY, loaded !== undefined));
   return result.fits ? EXIT_OK : EXIT_FAILS;
 }
 
@@ -70,7 +80,10 @@ function toJson(r: PredictResult) {
   return fields;
 }
 
-function renderPrediction(r: PredictResult, terminal: boolean): string {
+/** Said under every uncalibrated prediction: how the same models fare against measured serving runs, and how to use them. */
+const SERVING_NOTE = 'serving runs: these figures are not calibrated against measured serving benchmarks; --calibration builtin applies the one fitted on the staged vLLM/SGLang/TensorRT-LLM runs (held-out error: docs/accuracy.md)';
+
+function renderPrediction(r: PredictResult, terminal: boolean, calibrated = false): string {
   if (!r.fits) {
     // The capacity is real even when only this batch overflows it; say which of the two does not fit.
     return r.misfit === 'batch' ? `does not fit: ${r.reason}\nkv_capacity_tokens: ${r.kv_capacity_tokens}\n` : `does not fit: ${r.reason}\n`;
@@ -86,5 +99,5 @@ function renderPrediction(r: PredictResult, terminal: boolean): string {
     ['prefill_power_w', r.prefill_power_w.toFixed(0)],
     ['decode_power_w', r.decode_power_w.toFixed(0)],
   ];
-  return renderTable(['field', 'value'], rows, { terminal }) + `source: ${r.source}\n`;
+  return renderTable(['field', 'value'], rows, { terminal }) + `source: ${r.source}\n` + (calibrated ? '' : `${SERVING_NOTE}\n`);
 }

@@ -18,6 +18,9 @@ import { writeFileAtomic } from '../write-atomic.js';
 import { EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { runProvenance, type RunProvenance } from '../provenance.js';
+import { servingFromFlags } from '../calibration.js';
+import { servingOptions, type ServingChoice } from '../../demand/perf-adapter.js';
+import type { Backend } from '../../../models/serving/runs.js';
 
 export type TraceFormatFlag = 'fleetplan-jsonl' | 'conserve-csv' | 'azure-csv' | 'mooncake-jsonl';
 
@@ -41,6 +44,9 @@ export interface WorkloadArgs {
   readonly preemption?: 'recompute' | 'swap';
   readonly mode?: 'fast' | 'reference';
   readonly catalogFiles?: readonly string[];
+  /** `--calibration FILE` and `--backend B`. */
+  readonly calibration?: string;
+  readonly backend?: Backend;
 }
 
 export interface SimulateArgs extends WorkloadArgs {
@@ -182,13 +188,13 @@ function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: numbe
 }
 
 /** One perf model per (GPU, LLM, layout, power cap), built on first use. */
-export function createPerfModelCache(catalog: Catalog): (pool: InstancePool) => PerfModel {
+export function createPerfModelCache(catalog: Catalog, serving?: ServingChoice): (pool: InstancePool) => PerfModel {
   const models = new Map<string, PerfModel>();
   return (pool: InstancePool): PerfModel => {
     const key = `${pool.gpu}|${pool.llm}|${layoutCacheKey(pool)}|${pool.powerCapWatts ?? ''}`;
     let model = models.get(key);
     if (model === undefined) {
-      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {});
+      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { ...(pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {}), ...servingOptions(serving) });
       models.set(key, model);
     }
     return model;
@@ -224,7 +230,8 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
   const seed = args.seed ?? 1;
   const slo: SloSet | undefined = sloRef === undefined ? undefined : resolveSloSet(sloRef, catalog, { cwd: ctx.cwd });
   const extraInputs: string[] = slo !== undefined ? [JSON.stringify(slo)] : [];
-  const perfModelFor = createPerfModelCache(catalog);
+  const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
+  const perfModelFor = createPerfModelCache(catalog, serving);
   let workload: () => Iterable<ConversationSpec>;
   let expected: number | undefined;
   let describe: string;
@@ -255,7 +262,7 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
     ...(args.preemption !== undefined ? { preemption: args.preemption } : {}),
     ...(args.mode !== undefined ? { mode: args.mode } : {}),
   };
-  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog, extraInputs) };
+  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog, extraInputs, loaded) };
 }
 
 /** Lets the event loop turn (a SIGINT handler, a progress redraw) between kernel slices. */

@@ -7,6 +7,7 @@ import type { CommandContext } from '../context.js';
 import { choiceFlag, collect, listFlag, numberFlag } from '../flags.js';
 import { runCatalog } from './catalog.js';
 import { runFit } from './fit.js';
+import { runCalibrate } from './calibrate.js';
 import { runPredict } from './predict.js';
 import { runReport } from './report.js';
 import { runSimulate, type WorkloadArgs } from './simulate.js';
@@ -47,6 +48,8 @@ export interface CommandSpec {
 const POLICIES = ['conserve', 'per-turn-predict', 'per-turn-disagg', 'colocated'] as const;
 
 const catalogOption: OptionSpec = { flags: '--catalog <file>', description: 'a catalog file (gpu, llm, mix, slo, datacenter) that adds or overrides entries by id; repeatable', parse: collect as never };
+const calibrationOption: OptionSpec = { flags: '--calibration <file>', description: 'a serving calibration written by fleetplan calibrate, or "builtin" (fitted on the staged silicon runs, docs/accuracy.md): step times from measured serving runs (recorded in the result\'s inputs and hash)' };
+const backendOption: OptionSpec = { flags: '--backend <name>', description: 'serving engine whose calibrated overheads apply (default: the calibration\'s default_backend)', choices: ['vllm', 'sglang', 'trtllm'] };
 const jsonOption: OptionSpec = { flags: '--json', description: 'print one JSON document on stdout and nothing else there' };
 const seedOption: OptionSpec = { flags: '--seed <n>', description: 'random seed (one seed, separate streams per consumer)', parse: numberFlag({ integer: true, min: 0 }) as never };
 
@@ -65,7 +68,7 @@ function workloadArgs(o: Record<string, unknown>): WorkloadArgs {
     plan: str(o.plan), fleet: str(o.fleet), mix: str(o.mix), trace: str(o.trace), traceFormat: str(o.traceFormat) as WorkloadArgs['traceFormat'],
     ratePerS: num(o.ratePerS), durationS: num(o.durationS), warmupS: num(o.warmupS), seed: num(o.seed), slo: str(o.slo),
     mispredictionRate: num(o.mispredictRate), reservation: str(o.reservation) as WorkloadArgs['reservation'],
-    preemption: str(o.preemption) as WorkloadArgs['preemption'], mode: str(o.mode) as WorkloadArgs['mode'], catalogFiles: files(o.catalog),
+    preemption: str(o.preemption) as WorkloadArgs['preemption'], mode: str(o.mode) as WorkloadArgs['mode'], catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never,
   };
 }
 
@@ -89,16 +92,17 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--horizon-years <n>', description: 'TCO horizon in years', parse: numberFlag({ exclusiveMin: 0 }) as never, default: 3 },
       { flags: '--solver <name>', description: 'LP/MILP backend', choices: ['jslp', 'highs'] },
       { flags: '--pareto', description: 'also compute the cost–energy Pareto front' },
-      { flags: '--no-trim', description: 'keep the first plan that holds (default: remove instances while it still holds, half a pool first, halving on a miss, up to 8 kernel checks)' },
+      { flags: '--no-trim', description: 'keep the first plan that holds (default: remove instances while it still holds, half a pool first, halving on a miss, up to 8 kernel checks, then look for a cheaper fleet)' },
+      { flags: '--check-seeds <n>', description: 'a plan holds only if it holds at this many check seeds (--seed, --seed+1, …)', parse: numberFlag({ integer: true, min: 1 }) as never, default: 3 },
       seedOption,
       { flags: '--out <dir>', description: 'write plan.yaml, plan.json and report.html here' },
-      jsonOption, catalogOption,
+      calibrationOption, backendOption, jsonOption, catalogOption,
     ],
     run: (_p, o, ctx) =>
       runPlan({
         mix: str(o.mix), llm: str(o.llm), gpus: o.gpus as string[] | undefined, precisions: o.precisions as string[] | undefined, ep: o.ep as string[] | undefined, slo: str(o.slo), ttfetP95S: num(o.ttfetP95S), tbtP95Ms: num(o.tbtP95Ms),
         objective: str(o.objective) as never, powerCapKw: num(o.powerCapKw), budgetUsd: num(o.budgetUsd), horizonYears: num(o.horizonYears),
-        solver: str(o.solver) as never, pareto: Boolean(o.pareto), noTrim: o.trim === false, seed: num(o.seed), out: str(o.out), json: Boolean(o.json), catalogFiles: files(o.catalog),
+        solver: str(o.solver) as never, pareto: Boolean(o.pareto), noTrim: o.trim === false, checkSeeds: num(o.checkSeeds), seed: num(o.seed), out: str(o.out), json: Boolean(o.json), catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never,
       }, ctx),
   },
   {
@@ -115,7 +119,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--slo <id|file>', description: 'SLO set for attainment (default: standard)' },
       { flags: '--duration-s <n>', description: 'simulated seconds of arrivals', parse: numberFlag({ exclusiveMin: 0 }) as never },
       ...kernelOptions,
-      seedOption, { flags: '--out <dir>', description: 'write result.json and report.html here' }, jsonOption, catalogOption,
+      seedOption, { flags: '--out <dir>', description: 'write result.json and report.html here' }, calibrationOption, backendOption, jsonOption, catalogOption,
     ],
     run: (_p, o, ctx) => runSimulate({ ...workloadArgs(o), policy: str(o.policy) as never, out: str(o.out), json: Boolean(o.json) }, ctx),
   },
@@ -148,10 +152,10 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--slo <id|file>', description: 'SLO set (default: the plan\'s)' },
       { flags: '--junit <file>', description: 'write a JUnit XML report (one test case per SLO per class)' },
       { flags: '--duration-s <n>', description: 'simulated seconds of arrivals', parse: numberFlag({ exclusiveMin: 0 }) as never },
-      seedOption, jsonOption, catalogOption,
+      seedOption, calibrationOption, backendOption, jsonOption, catalogOption,
     ],
     run: (p, o, ctx) =>
-      runValidate({ plan: p[0], mix: str(o.mix), slo: str(o.slo), junit: str(o.junit), durationS: num(o.durationS), seed: num(o.seed), json: Boolean(o.json), catalogFiles: files(o.catalog) }, ctx),
+      runValidate({ plan: p[0], mix: str(o.mix), slo: str(o.slo), junit: str(o.junit), durationS: num(o.durationS), seed: num(o.seed), json: Boolean(o.json), catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never }, ctx),
   },
   {
     usage: 'sweep <grid>', positionals: 1,
@@ -209,7 +213,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--check-duration-s <n>', description: 'simulated seconds of the check after each change (default 300)', parse: numberFlag({ exclusiveMin: 0 }) as never },
       { flags: '--save <file>', description: 'write the scenario (start + changes) as YAML at the end' },
       { flags: '--report <file>', description: 'write the HTML report of the final state' },
-      seedOption, jsonOption, catalogOption,
+      seedOption, calibrationOption, backendOption, jsonOption, catalogOption,
     ],
     run: (_p, o, ctx) =>
       runWhatIf({
@@ -217,7 +221,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
         scaleRate: files(o.scaleRate), sloTarget: files(o.sloTarget), addGpus: o.addGpus as string[] | undefined, removeGpus: o.removeGpus as string[] | undefined,
         price: files(o.price), electricityUsdPerKwh: num(o.electricityUsdPerKwh), powerCapKw: str(o.powerCapKw), objective: str(o.objective) as never,
         policy: str(o.policy) as never, checkDurationS: num(o.checkDurationS), save: str(o.save), report: str(o.report), seed: num(o.seed),
-        json: Boolean(o.json), catalogFiles: files(o.catalog),
+        json: Boolean(o.json), catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never,
       }, ctx),
   },
   {
@@ -231,6 +235,25 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     ],
     run: (positional, o, ctx) =>
       runFit({ profile: positional[0], format: str(o.format), holdout: num(o.holdout), seed: num(o.seed), json: Boolean(o.json) }, ctx),
+  },
+  {
+    usage: 'calibrate <runs...>', positionals: 1,
+    description: 'fit serving overheads and achieved efficiency to measured serving runs; print held-out error (leave-one-model-out, leave-one-GPU-out) and write a calibration file for --calibration',
+    example: 'fleetplan calibrate ../shared/data/aiconfigurator/silicon/silicon_runs_h100_b200.csv --out calibration.json',
+    options: [
+      { flags: '--format <name>', description: 'runs format (default: detected from the content)', choices: ['aiconfigurator', 'vllm-bench', 'aiperf', 'genai-perf'] },
+      { flags: '--gpu <id>', description: 'GPU the runs used, for formats that do not say (vllm-bench, aiperf, genai-perf)' },
+      { flags: '--tp <n>', description: 'tensor-parallel degree of the runs, for formats that do not say', parse: numberFlag({ integer: true, min: 1 }) as never },
+      { flags: '--backend <name>', description: 'serving engine of the runs, for formats that do not say: vllm, sglang or trtllm' },
+      { flags: '--precision <p>', description: 'weight precision of the runs, for formats that do not say (default bf16)' },
+      { flags: '--out <file>', description: 'where to write the calibration (default calibration.json)' },
+      jsonOption, catalogOption,
+    ],
+    run: (positional, o, ctx) =>
+      runCalibrate({
+        runs: (positional[0] as unknown as string[]) ?? [], format: str(o.format), gpu: str(o.gpu), tp: num(o.tp), backend: str(o.backend),
+        precision: str(o.precision), out: str(o.out), json: Boolean(o.json), catalogFiles: files(o.catalog),
+      }, ctx),
   },
   {
     usage: 'predict', positionals: 0,
@@ -247,13 +270,15 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--input-tokens <n>', description: 'prompt tokens', parse: numberFlag({ integer: true, min: 1 }) as never, required: true },
       { flags: '--output-tokens <n>', description: 'output tokens', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--power-cap-w <n>', description: 'per-GPU power cap, watts', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      calibrationOption, backendOption,
       jsonOption, catalogOption,
     ],
     run: (_positional, o, ctx) =>
       runPredict({
         gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), ep: num(o.ep), precision: str(o.precision) as Precision | undefined,
         kvDtype: str(o.kvDtype) as KvDtype | undefined, batch: num(o.batch), inputTokens: o.inputTokens as number,
-        outputTokens: num(o.outputTokens), powerCapW: num(o.powerCapW), json: Boolean(o.json), catalogFiles: files(o.catalog),
+        outputTokens: num(o.outputTokens), powerCapW: num(o.powerCapW), calibration: str(o.calibration), backend: str(o.backend) as never,
+        json: Boolean(o.json), catalogFiles: files(o.catalog),
       }, ctx),
   },
   {
@@ -281,14 +306,14 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--prefill-max-num-seqs <n>', description: 'disagg: prompts one prefill iteration may take (default as --max-num-seqs)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--prefill-max-num-batched-tokens <n>', description: 'disagg: tokens one prefill iteration may take (default as --max-num-batched-tokens)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--power-cap-w <n>', description: 'per-GPU power cap, watts', parse: numberFlag({ exclusiveMin: 0 }) as never },
-      seedOption, jsonOption, catalogOption,
+      seedOption, calibrationOption, backendOption, jsonOption, catalogOption,
     ],
     run: (_p, o, ctx) =>
       runBenchmark({
         gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), ep: num(o.ep), precision: str(o.precision), kvDtype: str(o.kvDtype), concurrency: num(o.concurrency), rate: num(o.rate),
         isl: str(o.isl), osl: str(o.osl), mode: str(o.mode), prefill: str(o.prefill), decode: str(o.decode), maxNumSeqs: num(o.maxNumSeqs),
         maxNumBatchedTokens: num(o.maxNumBatchedTokens), prefillMaxNumSeqs: num(o.prefillMaxNumSeqs), prefillMaxNumBatchedTokens: num(o.prefillMaxNumBatchedTokens),
-        powerCapW: num(o.powerCapW), seed: num(o.seed), json: Boolean(o.json), catalogFiles: files(o.catalog),
+        powerCapW: num(o.powerCapW), seed: num(o.seed), json: Boolean(o.json), catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never,
       }, ctx),
   },
   {

@@ -12,6 +12,8 @@ import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { DEFAULT_CHECK_SECONDS, kernelPerfModels } from './plan.js';
 import { runProvenance } from '../provenance.js';
+import { servingFromFlags } from '../calibration.js';
+import type { Backend } from '../../../models/serving/runs.js';
 
 export interface ValidateArgs {
   readonly plan: string;
@@ -22,6 +24,9 @@ export interface ValidateArgs {
   readonly seed?: number;
   readonly json?: boolean;
   readonly catalogFiles?: readonly string[];
+  /** `--calibration FILE` and `--backend B`. */
+  readonly calibration?: string;
+  readonly backend?: Backend;
 }
 
 /** One SLO's verdict (the reports' ValidationResult shape). */
@@ -92,11 +97,12 @@ export async function runValidate(args: ValidateArgs, ctx: CommandContext): Prom
   const slo = args.slo !== undefined ? resolveSloSet(args.slo, catalog, { cwd: ctx.cwd }) : resolveSloSet(plan.slo, catalog, { cwd: plan.baseDir });
   const seed = args.seed ?? plan.seed ?? 1;
   const durationS = args.durationS ?? plan.durationSeconds ?? DEFAULT_CHECK_SECONDS;
-  const simulation = simulateForCheck(plan.fleet, { mix, slo, perfModelFor: kernelPerfModels(catalog, createPerfModelFor()), seed, durationSeconds: durationS });
+  const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
+  const simulation = simulateForCheck(plan.fleet, { mix, slo, perfModelFor: kernelPerfModels(catalog, createPerfModelFor(undefined, serving)), seed, durationSeconds: durationS });
   const verdicts = verdictsOf(simulation);
   const holds = simulation.slo?.met ?? verdicts.every((v) => v.pass);
   if (args.junit !== undefined) writeFileAtomic(resolve(ctx.cwd, args.junit), toJunit(args.plan, verdicts), { inputs: [planPath] });
-  const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)]) } };
+  const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded) } };
   if (args.json) ctx.stdout(`${JSON.stringify(document, null, 2)}\n`);
   else ctx.stdout(`${verdicts.map(describe).join('\n')}\n${holds ? 'the plan holds' : 'the plan does not hold'}\n`);
   return holds ? EXIT_OK : EXIT_FAILS;

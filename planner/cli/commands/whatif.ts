@@ -12,6 +12,8 @@ import type { Catalog, SloMetric } from '../../../catalogs/types.js';
 import { renderReport } from '../../../reports/index.js';
 import type { PolicyName } from '../../kernel/index.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
+import { servingFromFlags } from '../calibration.js';
+import type { Backend } from '../../../models/serving/runs.js';
 import { loopToJson } from '../../result/plan-json.js';
 import type { Objective } from '../../types.js';
 import {
@@ -46,6 +48,9 @@ export interface WhatIfArgs {
   readonly seed?: number;
   readonly json?: boolean;
   readonly catalogFiles?: readonly string[];
+  /** `--calibration FILE` and `--backend B`. */
+  readonly calibration?: string;
+  readonly backend?: Backend;
 }
 
 /** Simulated seconds of the check after each change: long enough for p95s, short enough for about a second. */
@@ -130,11 +135,11 @@ function startInputs(args: WhatIfArgs, fromScript: Partial<WhatIfInputs>, catalo
   return { inputs, base: { catalog, mix, slo, datacenter: catalog.datacenters.get('default')! } };
 }
 
-async function replanState(session: Pick<Session, 'base' | 'models' | 'ctx'>, inputs: WhatIfInputs): Promise<{ result: ReplanResult; seconds: number }> {
+async function replanState(session: Pick<Session, 'base' | 'models' | 'ctx'>, inputs: WhatIfInputs, previous?: ReplanResult): Promise<{ result: ReplanResult; seconds: number }> {
   const t0 = performance.now();
   const bar = startProgress(session.ctx, { label: 'checking', total: inputs.checkDurationS, unit: 's simulated' });
   try {
-    const result = await replan(materialize(inputs, session.base), session.models, { policy: inputs.policy, seed: inputs.seed, checkDurationS: inputs.checkDurationS, onProgress: (t) => bar.update(t) });
+    const result = await replan(materialize(inputs, session.base), session.models, { policy: inputs.policy, seed: inputs.seed, checkDurationS: inputs.checkDurationS, ...(previous?.loop.holds && previous.loop.plan ? { previous: previous.loop.plan } : {}), onProgress: (t) => bar.update(t) });
     return { result, seconds: (performance.now() - t0) / 1000 };
   } finally {
     bar.stop();
@@ -143,7 +148,9 @@ async function replanState(session: Pick<Session, 'base' | 'models' | 'ctx'>, in
 
 function timing(seconds: number, inputs: WhatIfInputs, result: ReplanResult): string {
   const policy = result.checkedPolicy !== undefined && result.checkedPolicy !== inputs.policy ? `${result.checkedPolicy}, as the plan has no prefill/decode split` : inputs.policy;
-  return `re-planned in ${seconds.toFixed(1)} s (one solve + ${inputs.checkDurationS} s simulated under ${policy})`;
+  // The previous plan is checked first when it held (so the answer is never dearer than it), then one solve below it.
+  const checks = result.loop.rounds.filter((r) => r.check !== undefined).length;
+  return `re-planned in ${seconds.toFixed(1)} s (${checks > 1 ? `${checks} checks of` : 'one solve +'} ${inputs.checkDurationS} s simulated under ${policy})`;
 }
 
 function verdict(s: Snapshot): string {
@@ -155,7 +162,8 @@ function verdict(s: Snapshot): string {
 export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScript: Partial<WhatIfInputs> = {}): Promise<Session> {
   const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
   const { inputs, base } = startInputs(args, fromScript, catalog, ctx);
-  const perfModelFor = createPerfModelFor();
+  const { serving } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
+  const perfModelFor = createPerfModelFor(undefined, serving);
   const models: ReplanModels = { llm: catalog.llms.get(inputs.llm)!, perfModelFor, kernelPerfModelFor: kernelPerfModels(catalog, perfModelFor) };
   const state = startWhatIf(inputs, { gpus: [...catalog.gpus.keys()], classes: base.mix.classes.map((c) => c.id) });
   const session: Session = { state, base, models, results: [], snapshots: [], ctx, catalog };
@@ -183,7 +191,7 @@ export async function stepSession(session: Session, change: WhatIfChange, option
     out(`undo: back to ${session.state.applied.length === 0 ? 'the start' : `after "${describeChange(session.state.applied[session.state.applied.length - 1]!)}"`}\n`);
     return;
   }
-  const { result, seconds } = await replanState(session, session.state.inputs);
+  const { result, seconds } = await replanState(session, session.state.inputs, session.results[session.results.length - 1]);
   const previous = session.snapshots[session.snapshots.length - 1]!;
   session.results.push(result);
   session.snapshots.push(snapshotOf(result));

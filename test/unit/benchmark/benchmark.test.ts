@@ -50,6 +50,8 @@ describe('runServingBenchmark', () => {
       const inFlight = (r.request_throughput_per_s * r.e2e_ms.mean) / 1000;
       expect(Math.abs(inFlight - concurrency) / concurrency).toBeLessThan(0.02);
       expect(r.output_tokens_per_s_per_gpu).toBeCloseTo(r.output_tokens_per_s, 6);
+      // ITL and TPOT cover the same requests: with every request OSL long, their means are the same gaps averaged.
+      expect(Math.abs(r.itl_ms.mean - r.tpot_ms.mean) / r.tpot_ms.mean).toBeLessThan(1e-6);
       expect(r.tokens_per_j).toBeCloseTo(r.output_tokens_per_s / r.power_w, 3);
     });
   }

@@ -10,11 +10,14 @@ import { buildFleet, createSyntheticPerfModel } from './fixtures.js';
 /** N clients, each replacing its request at once; ends the warm-up after `warmup` finishes and stops after `total`. */
 class ClosedLoop implements ReactiveWorkload {
   made = 0;
+  arrivals: number[] = [];
+  measureEndAt = NaN;
   finishes: Array<{ at: number; inFlight: number }> = [];
   warmupAt = NaN;
   constructor(private readonly n: number, private readonly warmup: number, private readonly total: number) {}
   private request(at: number): ConversationSpec {
     const k = this.made++;
+    this.arrivals.push(at);
     return { id: `r${k}`, classId: 'c', arrivalSeconds: at, turns: [{ inputTokens: 300 + (k % 7) * 100, outputTokens: 20 + (k % 5) * 15, toolLatencySeconds: 0 }] };
   }
   *[Symbol.iterator](): Iterator<ConversationSpec> {
@@ -25,6 +28,10 @@ class ClosedLoop implements ReactiveWorkload {
     if (this.finishes.length === this.warmup) {
       control.endWarmup();
       this.warmupAt = control.nowSeconds;
+    }
+    if (this.finishes.length === this.total - 40) {
+      control.endMeasurement();
+      this.measureEndAt = control.nowSeconds;
     }
     if (this.finishes.length === this.total) {
       control.stop();
@@ -52,9 +59,11 @@ describe('reactive workloads', () => {
       expect(result.warmup_s).toBe(client.warmupAt);
       expect(result.sim_time_s).toBeCloseTo(client.finishes[199].at, 6);
       expect(result.measured_window_s).toBeCloseTo(client.finishes[199].at - client.warmupAt, 6);
-      // Requests released after the warm-up are measured; those in flight at the stop are not finished.
-      expect(result.conversations).toBeGreaterThan(150);
-      expect(result.conversations).toBeLessThan(181);
+      // Measured: exactly the requests released in [end of warm-up, end of measurement).
+      const measured = client.arrivals.filter((t) => t >= client.warmupAt && t < client.measureEndAt).length;
+      expect(result.counts.measured).toBe(measured);
+      expect(measured).toBeGreaterThan(100);
+      expect(result.conversations).toBeLessThanOrEqual(measured);
       // Finishes reach the workload in time order.
       for (let i = 1; i < client.finishes.length; i++) expect(client.finishes[i].at).toBeGreaterThanOrEqual(client.finishes[i - 1].at);
     });

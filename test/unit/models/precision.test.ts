@@ -20,7 +20,8 @@ const GiB = 1024 ** 3;
 /** 64 experts, 8 routed per token: shared 2e9 + 64 × 0.5e9 = 34e9 total, 2e9 + 8 × 0.5e9 = 6e9 active. */
 const MOE = {
   ...catalog.llms.get('llama-3.1-8b')!, id: 'test-moe', parameters: 34e9,
-  moe: { experts: 64, activeExperts: 8, expertsPerToken: 8, activeParameters: 6e9 } as unknown as LlmSpec['moe'],
+  // 32 layers × 64 experts × 3 × 4096 × 1280 = 32.2e9 routed-expert parameters, 1.8e9 others.
+  moe: { experts: 64, expertsPerToken: 8, sharedExperts: 0, expertIntermediateSize: 1280, denseLayers: 0, activeParameters: 6e9 },
 } as LlmSpec;
 
 describe('bytes per format', () => {
@@ -64,14 +65,16 @@ describe('KV capacity per layout', () => {
   });
 
   it('MoE under ep: experts spread once, attention and shared weights replicated per data-parallel group', () => {
-    expect(routedExpertParameters(MOE)).toBeCloseTo(32e9, -3);
+    const experts = 32 * 64 * 3 * 4096 * 1280;
+    expect(routedExpertParameters(MOE)).toBe(experts);
     const layout = resolveLayout(MOE, { tp: 1, ep: 8, precision: 'fp8' });
     expect([layout.gpus, layout.attentionDp, layout.moeTp]).toEqual([8, 8, 1]);
-    // 32e9 expert bytes once + 2e9 other bytes × 8 groups.
-    expect(residentWeightBytes(MOE, layout)).toBeCloseTo(48e9, -3);
+    // Expert bytes once + the other (34e9 − experts) bytes × 8 groups.
+    const resident = experts + (34e9 - experts) * 8;
+    expect(residentWeightBytes(MOE, layout)).toBeCloseTo(resident, -3);
     expect(residentWeightBytes(MOE, resolveLayout(MOE, { tp: 8, ep: 8, precision: 'fp8' }))).toBeCloseTo(34e9, -3);
     const c = computeKvCapacity(h100, MOE, { tp: 1, ep: 8, precision: 'fp8' });
-    expect(c.kvCapacityTokens).toBe(Math.floor((0.9 * 85520809984 * 8 - 48e9 - 8 * 2 * GiB) / kvBytesPerToken(MOE)));
+    expect(c.kvCapacityTokens).toBe(Math.floor((0.9 * 85520809984 * 8 - resident - 8 * 2 * GiB) / kvBytesPerToken(MOE)));
   });
 });
 

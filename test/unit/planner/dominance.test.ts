@@ -43,7 +43,9 @@ describe('dropDominatedPools', () => {
     const { pools } = enumeratePools([catalog.gpus.get('h100-sxm')!], catalog.llms.get('llama-3.1-8b')!, createPerfModelFor(), options);
     const demand = deriveDemand(request, pools, options);
     const victim = dropDominatedPools(demand, options).dropped[0];
-    const withCut = resolveOptions({ tpDegrees: [1, 2], cuts: [{ kind: 'min-count', poolKey: victim, min: 1, why: 'test' }] });
+    const withCut = resolveOptions({ tpDegrees: [1, 2], cuts: [{ kind: 'scale-capacity', poolKey: victim, family: 'decode', factor: 0.9, why: 'test' }] });
     expect(dropDominatedPools(demand, withCut).dropped).not.toContain(victim);
+    const refuted = resolveOptions({ tpDegrees: [1, 2], cuts: [{ kind: 'refuted-fleet', counts: { [victim]: 1 }, why: 'test' }] });
+    expect(dropDominatedPools(demand, refuted).dropped).toEqual([]);
   });
 });

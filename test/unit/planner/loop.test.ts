@@ -56,7 +56,7 @@ describe('planAndCheck()', () => {
     expect(count(seen.at(-1)!, 'decode')).toBeGreaterThanOrEqual(decoders0 + 3);
     expect(count(seen.at(-1)!, 'prefill')).toBeGreaterThanOrEqual(prefill0 + 1);
     for (let i = 1; i < result.rounds.length; i++) expect(result.rounds[i].cuts.length).toBeGreaterThan(result.rounds[i - 1].cuts.length);
-    const families = new Set(result.rounds.at(-1)!.cuts.map((c) => (c.kind === 'scale-capacity' ? c.family : 'min-count')));
+    const families = new Set(result.rounds.at(-1)!.cuts.map((c) => (c.kind === 'scale-capacity' ? c.family : c.kind)));
     expect(families.has('decode')).toBe(true);
     expect(families.has('prefill')).toBe(true);
     // The kernel's verdict decides: the last round holds, every earlier one missed something.
@@ -75,11 +75,54 @@ describe('planAndCheck()', () => {
     expect(result.plan).toBeDefined();
   });
 
-  it('does not loop when the check fails without naming an SLO', async () => {
-    const vague = async (): Promise<CheckResult> => ({ holds: false, slos: [] });
-    const result = await planAndCheck(request, vague, options);
-    expect(result).toMatchObject({ holds: false, stoppedBecause: 'no-cut' });
-    expect(result.rounds).toHaveLength(1);
+  it('asks about a new fleet every round even when the check names no SLO: a refuted fleet and every smaller one are cut away', async () => {
+    const seen: Fleet[] = [];
+    const vague = async (fleet: Fleet): Promise<CheckResult> => {
+      seen.push(fleet);
+      return { holds: false, slos: [] };
+    };
+    const result = await planAndCheck(request, vague, { ...options, maxRounds: 3 });
+    expect(result).toMatchObject({ holds: false, stoppedBecause: 'max-rounds', refuted: 3 });
+    const counts = seen.map((f) => Object.fromEntries(f.instances.map((i) => [`${i.gpu}/${i.role}`, i.count])));
+    expect(counts).toHaveLength(3);
+    // No later fleet is pool-by-pool no larger than an earlier one.
+    for (let i = 1; i < counts.length; i++) {
+      for (let j = 0; j < i; j++) expect(Object.entries(counts[i]).every(([k, n]) => n <= (counts[j][k] ?? 0))).toBe(false);
+    }
+    expect(result.rounds.at(-1)!.cuts.filter((c) => c.kind === 'refuted-fleet')).toHaveLength(2);
+  });
+
+  it('keeps every fleet it proved and returns the cheapest: capacity cuts overshoot, the cheaper search comes back', async () => {
+    const base = (await planAndCheck(request, fakeChecker(0, 0).check, options)).plan!;
+    const decoders0 = base.instances.filter((i) => i.role === 'decode').reduce((a, i) => a + i.count, 0);
+    const prefill0 = base.instances.filter((i) => i.role === 'prefill').reduce((a, i) => a + i.count, 0);
+    // Holds with two decoders more than the first plan; the miss is reported 10× over target, so the capacity cut
+    // halves decode capacity and the next solve overshoots.
+    const fake = fakeChecker(decoders0 + 2, prefill0);
+    const check = async (fleet: Fleet): Promise<CheckResult> => {
+      const r = await fake.check(fleet);
+      return { ...r, slos: r.slos.map((v) => (v.holds ? v : { ...v, observed: v.target * 10 })) };
+    };
+    const noSearch = await planAndCheck(request, check, { ...options, cheaperRounds: 0 });
+    const result = await planAndCheck(request, check, options);
+    expect(result.holds).toBe(true);
+    const decoders = result.plan!.instances.filter((i) => i.role === 'decode').reduce((a, i) => a + i.count, 0);
+    expect(decoders).toBe(decoders0 + 2);
+    expect(count({ instances: noSearch.plan!.instances } as unknown as Fleet, 'decode')).toBeGreaterThan(decoders0 + 2);
+    expect(result.plan!.objectiveValue).toBeLessThan(noSearch.plan!.objectiveValue);
+    expect(result.rounds.some((r) => r.phase === 'cheaper' && r.check?.holds)).toBe(true);
+    expect(result.proved).toBeGreaterThanOrEqual(1);
+  });
+
+  it('checks a known candidate first and never returns a dearer plan than it when it holds', async () => {
+    const base = (await planAndCheck(request, fakeChecker(0, 0).check, options)).plan!;
+    const big = { ...base, instances: base.instances.map((i) => ({ ...i, count: i.count + 2 })), objectiveValue: base.objectiveValue * 3 };
+    const { check, seen } = fakeChecker(0, 0);
+    const result = await planAndCheck(request, check, { ...options, candidate: big });
+    expect(result.rounds[0].phase).toBe('candidate');
+    expect(count(seen[0], 'decode')).toBe(count({ instances: big.instances } as unknown as Fleet, 'decode'));
+    expect(result.plan!.objectiveValue).toBeLessThanOrEqual(big.objectiveValue);
+    expect(result.plan!.objectiveValue).toBeCloseTo(base.objectiveValue, 6);
   });
 
   it('reports the first solve\'s reason when there is no plan at all', async () => {
@@ -172,7 +215,7 @@ describe('cutsForMisses()', () => {
       ['role:prefill', 'prefill', 0.5],
     ]);
     const pressured = cutsForMisses(plan, { holds: false, slos, preemptions: 12 });
-    expect(pressured.filter((c) => c.kind === 'scale-capacity' && c.family === 'kv').map((c) => c.poolKey)).toEqual(['role:decode']);
+    expect(pressured.filter((c) => c.kind === 'scale-capacity' && c.family === 'kv').map((c) => (c.kind === 'scale-capacity' ? c.poolKey : ''))).toEqual(['role:decode']);
   });
 
   it('turns an attainment miss with every percentile met into gentle cuts', async () => {

@@ -19,7 +19,7 @@ const llama70 = catalog.llms.get('llama-3.1-70b')!;
 const options = (over = {}) => resolveOptions({ roles: ['decode'], powerCapFractions: { decode: [1] }, tpDegrees: [1, 2, 4, 8], ...over });
 const MOE = {
   ...catalog.llms.get('llama-3.1-8b')!, id: 'test-moe', parameters: 34e9,
-  moe: { experts: 64, activeExperts: 8, expertsPerToken: 8, activeParameters: 6e9 } as unknown as LlmSpec['moe'],
+  moe: { experts: 64, expertsPerToken: 8, sharedExperts: 0, expertIntermediateSize: 1280, denseLayers: 0, activeParameters: 6e9 },
 } as LlmSpec;
 
 describe('candidate pools by precision', () => {

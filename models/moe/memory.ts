@@ -1,0 +1,63 @@
+/**
+ * Memory of an instance laid out as attention TP × expert EP: which weights each GPU holds and how many KV tokens
+ * the rest leaves. Attention, dense MLPs, shared experts and embeddings are split `tp` ways and replicated across the
+ * gpus/tp attention data-parallel groups; the routed experts are spread over all GPUs of the instance (E/ep experts
+ * per GPU, each split gpus/ep ways). KV is per data-parallel group: GQA's KV heads split `tp` ways (replicated when
+ * tp exceeds them); MLA's one latent per token is replicated on every TP rank.
+ */
+import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
+import { DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, kvBytesPerToken, kvReplication, routedExpertParameters } from '../specs.js';
+
+export { routedExpertParameters };
+
+export interface MemoryLayout {
+  readonly tp: number;
+  readonly ep: number;
+}
+
+export interface MemoryOptions {
+  /** Bytes per weight as served (the pool's precision); the LLM's own when absent. */
+  readonly weightBytesPerParameter?: number;
+  /** KV bytes per token (the pool's KV dtype); the LLM's own when absent. */
+  readonly kvBytesPerToken?: number;
+  readonly usableMemoryFraction?: number;
+  readonly activationReserveBytes?: number;
+}
+
+export const gpusOf = (l: MemoryLayout): number => Math.max(l.tp, l.ep);
+
+/** Weight bytes resident on each GPU of the instance. */
+export function residentWeightBytesPerGpu(llm: LlmSpec, layout: MemoryLayout, options: MemoryOptions = {}): number {
+  const bytes = options.weightBytesPerParameter ?? llm.weightDtypeBytes;
+  const experts = routedExpertParameters(llm);
+  return ((llm.parameters - experts) / layout.tp + experts / gpusOf(layout)) * bytes;
+}
+
+/** KV bytes one token costs on each GPU of its data-parallel group. */
+export function kvBytesPerTokenPerGpu(llm: LlmSpec, tp: number, options: MemoryOptions = {}): number {
+  const perToken = options.kvBytesPerToken ?? kvBytesPerToken(llm);
+  return (perToken * kvReplication(llm, tp)) / tp;
+}
+
+export type LayoutCapacity =
+  | { readonly fits: true; readonly kvCapacityTokens: number; readonly weightBytesPerGpu: number; readonly freeBytesPerGpu: number }
+  | { readonly fits: false; readonly kvCapacityTokens: 0; readonly weightBytesPerGpu: number; readonly shortfallBytesPerGpu: number; readonly reason: string };
+
+/** KV tokens of the whole instance (all data-parallel groups), or why the weights do not fit. */
+export function layoutKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: MemoryLayout, options: MemoryOptions = {}): LayoutCapacity {
+  const usable = (options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION) * gpu.memoryBytes;
+  const reserve = options.activationReserveBytes ?? DEFAULT_ACTIVATION_RESERVE_BYTES;
+  const weights = residentWeightBytesPerGpu(llm, layout, options);
+  const free = usable - weights - reserve;
+  const perTokenPerGpu = kvBytesPerTokenPerGpu(llm, layout.tp, options);
+  const dataParallel = gpusOf(layout) / layout.tp;
+  // One 16-token KV block per data-parallel group, as computeKvCapacity asks of a dense instance.
+  if (free < perTokenPerGpu * 16) {
+    const gib = (x: number) => (x / 1024 ** 3).toFixed(1);
+    return {
+      fits: false, kvCapacityTokens: 0, weightBytesPerGpu: weights, shortfallBytesPerGpu: perTokenPerGpu * 16 - free,
+      reason: `${llm.id} does not fit on ${gpusOf(layout)}× ${gpu.id} (tp ${layout.tp}, ep ${layout.ep}): ${gib(weights)} GiB of weights + ${gib(reserve)} GiB reserve per GPU exceed ${gib(usable)} GiB usable`,
+    };
+  }
+  return { fits: true, kvCapacityTokens: dataParallel * Math.floor(free / perTokenPerGpu), weightBytesPerGpu: weights, freeBytesPerGpu: free };
+}

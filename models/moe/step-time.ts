@@ -1,0 +1,173 @@
+/**
+ * One engine step of an MoE (and/or MLA) instance, composed per layer from parts that each have their own source:
+ * - everything that is not a routed expert or MLA attention (embeddings, GQA attention and its KV reads, dense
+ *   layers, shared experts, routers, LM head, TP all-reduces, the per-step and per-layer floors): the dense roofline
+ *   of roofline.ts on that part of the model, with its multipliers fitted on end-to-end dense runs;
+ * - the routed experts: the grouped-GEMM fit (grouped-gemm.ts) at the step's token count, experts touched as random
+ *   top-k routing expects, per rank at the layout's ep and moe_tp;
+ * - MLA attention: the module fit (mla.ts) at heads/tp per GPU, per attention data-parallel group;
+ * - expert-parallel dispatch and combine: two all-to-alls per MoE layer (all-to-all.ts) when ep > 1.
+ * Attention data parallelism (gpus/tp groups) splits sequences over groups; a step waits for its busiest group, so
+ * per-sequence work is scaled by dp·ceil(b/dp)/b (one prefill on a dp-8 instance runs on one group of tp GPUs).
+ * The kernel-table parts carry no framework multiplier: serving overheads beyond the kernels come from the dense
+ * roofline's per-step and per-layer terms only (the calibrate branch fits the rest on measured runs).
+ */
+import type { ResolvedLayout } from '../../catalogs/precision.js';
+import type { GpuSpec, LlmSpec, Precision } from '../../catalogs/types.js';
+import type { RooflineCalibration } from '../coefficients.js';
+import { evaluateLinear } from '../features.js';
+import { computePhysicalTimes, efficiencyFor, rooflineDecodeTerms, rooflinePrefillTerms, type PhysicalTimes } from '../roofline.js';
+import { routedExpertParameters } from '../specs.js';
+import { allToAllSeconds, fallbackAllToAll, type AllToAllCalibration } from './all-to-all.js';
+import type { MoeCalibration } from './calibration.js';
+import { fallbackGroupedGemm, groupedGemmSeconds, groupedGemmTerms, type MoeLayerShape } from './grouped-gemm.js';
+import { fallbackMla, mlaContextTerms, mlaGenerationTerms, mlaGeometry, mlaParametersPerGpu, type KvKernelDtype, type MlaGeometry } from './mla.js';
+import type { KernelDtype } from './rates.js';
+
+/** The kernel-table dtype a pool precision runs its GEMMs in (FP8 checkpoints of MoE models are block-scaled). */
+export function kernelDtypeOf(precision: Precision): KernelDtype {
+  return precision === 'bf16' ? 'bfloat16' : precision === 'fp8' ? 'fp8_block' : 'nvfp4';
+}
+
+/** Where each part's figures came from, for the provenance. */
+export interface MoeStepSources {
+  readonly groupedGemm: { readonly measured: boolean; readonly from: string; readonly heldOutMape: number };
+  readonly mla?: { readonly measured: boolean; readonly from: string; readonly heldOutMape: number };
+  readonly allToAll?: { readonly measured: boolean; readonly from: string };
+}
+
+export interface MoeStepModel {
+  prefillSeconds(newTokens: number, cachedTokens: number, batch?: number): number;
+  chunkedPrefillSeconds(newTokens: number, cachedTokens: number): number;
+  decodeStepAffine(batch: number, prefillChunkTokens?: number): { readonly baseSeconds: number; readonly perContextTokenSeconds: number };
+  readonly sources: MoeStepSources;
+}
+
+/** The model without its routed experts and (for MLA) its attention: what the dense roofline prices. */
+export function denseRemainder(llm: LlmSpec): LlmSpec {
+  const mla = llm.attention?.kind === 'mla' ? llm.layers * mlaParametersPerGpu(llm.hiddenSize, llm.attentionHeads, llm.attention) : 0;
+  const { moe: _moe, attention: _attention, ...rest } = llm;
+  return { ...rest, parameters: llm.parameters - routedExpertParameters(llm) - mla };
+}
+
+function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype) {
+  const own = cal.groupedGemm.find((f) => f.gpu === gpu.id && f.dtype === dtype);
+  if (own) return { c: own.coefficients, measured: true, from: own.from, heldOutMape: own.heldOutMape };
+  const crossKey = dtype === 'nvfp4' ? 'fp8' : dtype;
+  return {
+    c: fallbackGroupedGemm(cal.groupedGemm, dtype), measured: false,
+    from: `median of ${[...new Set(cal.groupedGemm.filter((f) => f.dtype === crossKey).map((f) => f.gpu))].join(', ')} ${crossKey} grouped-GEMM fits`,
+    heldOutMape: cal.crossGpuGroupedGemmMape[crossKey] ?? Number.NaN,
+  };
+}
+
+function mlaFor(cal: MoeCalibration, gpu: GpuSpec, gemm: KernelDtype, kv: KvKernelDtype) {
+  const own = (phase: 'context' | 'generation') => cal.mla.find((f) => f.gpu === gpu.id && f.phase === phase && f.gemmDtype === gemm && f.kvDtype === kv);
+  const ctx = own('context');
+  const gen = own('generation');
+  if (ctx && gen) return { ctx: ctx.coefficients, gen: gen.coefficients, measured: true, from: `${ctx.from}, ${gen.from}`, heldOutMape: Math.max(ctx.heldOutMape, gen.heldOutMape) };
+  const all = cal.mla.filter((f) => f.kvDtype === kv);
+  return {
+    ctx: fallbackMla(cal.mla, 'context', gemm, kv), gen: fallbackMla(cal.mla, 'generation', gemm, kv), measured: false,
+    from: `median of ${[...new Set(all.map((f) => f.gpu))].join(', ')} MLA fits`,
+    heldOutMape: Math.max(...all.map((f) => f.heldOutMape)),
+  };
+}
+
+/** The step model of one MoE/MLA instance. */
+export function buildMoeStepModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, cal: MoeCalibration, roofline: RooflineCalibration): MoeStepModel {
+  const dp = layout.attentionDp;
+  const isMla = llm.attention?.kind === 'mla';
+  const base = computePhysicalTimes(gpu, denseRemainder(llm), layout, efficiencyFor(roofline, gpu.id));
+  // Under expert parallelism an MoE layer's second all-reduce (after the MLP) is replaced by dispatch and combine,
+  // priced below: the TP group all-reduces once per MoE layer (attention) and twice per dense layer.
+  const denseLayers = llm.moe?.denseLayers ?? llm.layers;
+  const allReduces = layout.ep > 1 && llm.moe ? (llm.layers + denseLayers) / (2 * llm.layers) : 1;
+  // MLA's attention and its latent cache are priced by the module fit, not by the dense roofline.
+  const p: PhysicalTimes = {
+    ...base,
+    allReduceSecondsPerToken: base.allReduceSecondsPerToken * allReduces,
+    allReduceLatencySeconds: base.allReduceLatencySeconds * allReduces,
+    ...(isMla ? { attentionSecondsPerPair: 0, kvReadSecondsPerContextToken: 0 } : {}),
+  };
+  const imbalance = (sequences: number) => (sequences <= 0 ? 1 : (dp * Math.ceil(sequences / dp)) / sequences);
+
+  const moe = llm.moe;
+  const moeLayers = moe ? llm.layers - moe.denseLayers : 0;
+  const dtype = kernelDtypeOf(layout.precision);
+  const gg = moe ? groupedGemmFor(cal, gpu, dtype) : undefined;
+  const shape = (tokens: number): MoeLayerShape => ({
+    tokens, hiddenSize: llm.hiddenSize, expertIntermediateSize: moe!.expertIntermediateSize, expertsPerToken: moe!.expertsPerToken,
+    experts: moe!.experts, moeTp: layout.moeTp, moeEp: layout.ep,
+  });
+  const table: AllToAllCalibration | undefined = cal.allToAll.find((a) => a.gpu === gpu.id);
+  const general = fallbackAllToAll(cal.allToAll);
+  // Dispatch and combine: each GPU sends its share of the step's tokens, k copies of a bf16 hidden state each.
+  const a2aSeconds = (tokens: number) => (moe && layout.ep > 1 && tokens > 0
+    ? moeLayers * 2 * allToAllSeconds(gpu, layout.gpus, (tokens * moe.expertsPerToken * llm.hiddenSize * 2) / layout.gpus, table, general)
+    : 0);
+  const moeSeconds = (tokens: number) => (gg && tokens > 0 ? moeLayers * groupedGemmSeconds(gg.c, shape(tokens), gpu, dtype) : 0);
+  // A chunk riding a step that already reads the experts adds their FLOPs and token traffic, not their weights.
+  const moeChunkSeconds = (tokens: number) => {
+    if (!gg || tokens <= 0) return 0;
+    const t = groupedGemmTerms(shape(tokens), gpu, dtype, 'random');
+    return moeLayers * (gg.c[2] * t[2] + gg.c[3] * t[3]);
+  };
+
+  const mla = isMla ? mlaFor(cal, gpu, dtype, layout.kvDtype === 'fp8' ? 'fp8' : 'bfloat16') : undefined;
+  const geometry: MlaGeometry | undefined = isMla ? mlaGeometry(llm, layout.tp) : undefined;
+  const kv: KvKernelDtype = layout.kvDtype === 'fp8' ? 'fp8' : 'bfloat16';
+  const mlaContext = (sequences: number, perSequence: number, cached: number, variableOnly: boolean) => {
+    if (!mla || !geometry || perSequence <= 0) return 0;
+    const t = mlaContextTerms(geometry, gpu, dtype, Math.ceil(sequences / dp), perSequence, cached);
+    const c = variableOnly ? [0, 0, mla.ctx[2], mla.ctx[3]] : mla.ctx;
+    return llm.layers * evaluateLinear(c, t);
+  };
+  const mlaGeneration = (sequences: number, contextPerGroup: number) => {
+    if (!mla || !geometry || sequences <= 0) return 0;
+    return llm.layers * evaluateLinear(mla.gen, mlaGenerationTerms(geometry, gpu, dtype, kv, Math.ceil(sequences / dp), contextPerGroup));
+  };
+
+  const [xs, xl, xw, xc, xa, xr, xn] = roofline.prefill;
+  const prefillTokenTerms = (perSequence: number, cached: number, sequences: number) => {
+    const t = rooflinePrefillTerms(p, perSequence, cached, sequences);
+    const f = imbalance(sequences);
+    return f * (xc * t[3] + xa * t[4] + xr * t[5]);
+  };
+  const prefillSeconds = (newTokens: number, cachedTokens: number, batch = 1): number => {
+    if (newTokens <= 0) return 0;
+    const b = Math.max(1, batch);
+    const n = newTokens / b;
+    const c = Math.max(0, cachedTokens) / b;
+    const fixed = xs * p.stepSeconds + xl * p.layerKernelSeconds + xw * p.weightReadSeconds + xn * p.allReduceLatencySeconds;
+    return fixed + prefillTokenTerms(n, c, b) + mlaContext(b, n, c, false) + moeSeconds(newTokens) + a2aSeconds(newTokens);
+  };
+  const chunkedPrefillSeconds = (newTokens: number, cachedTokens: number): number => {
+    if (newTokens <= 0) return 0;
+    return prefillTokenTerms(newTokens, Math.max(0, cachedTokens), 1) + mlaContext(1, newTokens, Math.max(0, cachedTokens), true) + moeChunkSeconds(newTokens) + a2aSeconds(newTokens);
+  };
+  const decodeStepAffine = (batch: number, chunk = 0) => {
+    const f = imbalance(batch);
+    const [zs, zl, zw, zk, zc, zn] = roofline.decode;
+    const t0 = rooflineDecodeTerms(p, batch, 0);
+    const t1 = rooflineDecodeTerms(p, batch, 1);
+    const dense = zs * t0[0] + zl * t0[1] + zw * t0[2] + f * zc * t0[4] + zn * t0[5];
+    const perContextDense = f * zk * (t1[3] - t0[3]);
+    // MLA's cache terms are linear in each group's context, which is f/dp of the total on the busiest group.
+    const perContextMla = batch > 0 ? ((mlaGeneration(batch, 1) - mlaGeneration(batch, 0)) * f) / dp : 0;
+    const tokens = batch + chunk;
+    const chunkPart = chunk > 0 ? prefillTokenTerms(chunk, 0, 1) + mlaContext(1, chunk, 0, true) : 0;
+    return {
+      baseSeconds: dense + mlaGeneration(batch, 0) + moeSeconds(tokens) + a2aSeconds(tokens) + chunkPart,
+      perContextTokenSeconds: perContextDense + perContextMla,
+    };
+  };
+  return {
+    prefillSeconds, chunkedPrefillSeconds, decodeStepAffine,
+    sources: {
+      groupedGemm: gg ? { measured: gg.measured, from: gg.from, heldOutMape: gg.heldOutMape } : { measured: false, from: 'no routed experts', heldOutMape: 0 },
+      ...(mla ? { mla: { measured: mla.measured, from: mla.from, heldOutMape: mla.heldOutMape } } : {}),
+      ...(moe && layout.ep > 1 ? { allToAll: { measured: table !== undefined, from: table?.from ?? `floor and link share of ${cal.allToAll.map((a) => a.gpu).join(', ')}` } } : {}),
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The serving calibration file (catalogs/schemas/calibration.schema.json): what `fleetplan calibrate` writes and
+ * `--calibration FILE` reads. Pure: the CLI reads and hashes files; this builds the document from a fit and checks a
+ * parsed one against the running fleetplan version and the catalog (a file from another version, or naming a GPU the
+ * catalog lacks, is refused with one line per problem, never silently ignored).
+ */
+import type { InputIssue } from '../../catalogs/issues.js';
+import type { GpuEfficiency } from '../coefficients.js';
+import { BACKEND_POLICIES } from './backend-policy.js';
+import { DEFAULT_REQUESTS_PER_CLIENT } from './closed-loop.js';
+import { DEFAULT_MIN_RUNS, DEFAULT_SHRINKAGE, HUBER_RELATIVE_ERROR, namedCoefficients, type FittedScope } from './fit.js';
+import type { ErrorSummary, GroupErrors } from './holdout.js';
+import { BACKENDS, type Backend, type RunFormat, type SkippedRuns } from './runs.js';
+import { STEP_TERMS } from './step-terms.js';
+
+export const CALIBRATION_FORMAT_VERSION = 1;
+
+export const TERM_UNITS: Readonly<Record<string, string>> = {
+  memory: 'multiplier on weight + KV read seconds at the kernel-level bandwidth',
+  excess_compute: 'multiplier on GEMM seconds beyond the weight read at the kernel-level FLOP rate of the precision',
+  prefill_attention: 'multiplier on causal attention FLOP seconds (bf16)',
+  all_reduce: 'multiplier on all-reduce latency + bytes seconds (NCCL)',
+  layer_kernels: 'latency-bound kernels per layer (multiplier on layers × the GPU kernel floor)',
+  step_cpu: 'ms per engine step',
+  sequence_cpu: 'µs per scheduled sequence per step',
+  request_overhead: 'ms per request (HTTP, tokenisation; TTFT only)',
+};
+
+export interface CalibrationInput {
+  readonly file: string;
+  readonly format: RunFormat;
+  readonly sha256: string;
+  readonly runs: number;
+  readonly skipped: readonly SkippedRuns[];
+}
+
+export interface HeldOutReport {
+  readonly ttft: ErrorSummary;
+  readonly tpot: ErrorSummary;
+  readonly groups: readonly GroupErrors[];
+}
+
+/** A calibration as held in memory (the file's content, coefficients as vectors in STEP_TERMS order). */
+export interface ServingCalibration {
+  readonly fleetplanVersion: string;
+  readonly sourceHash: string;
+  readonly inputs: readonly CalibrationInput[];
+  readonly defaultBackend: Backend;
+  readonly scopes: readonly FittedScope[];
+  readonly heldOut: { readonly lomo?: HeldOutReport; readonly logo?: HeldOutReport };
+  readonly gpuEfficiencies: Readonly<Record<string, GpuEfficiency>>;
+  readonly unexpressible: readonly { readonly reason: string; readonly count: number }[];
+  /** Where it was read from (set by the loader), for provenance. */
+  readonly file?: string;
+}
+
+const summaryJson = (s: ErrorSummary) => ({ n: s.n, median_abs: s.medianAbs, p90_abs: s.p90Abs, signed_median: s.signedMedian });
+
+function heldOutJson(h: HeldOutReport | undefined) {
+  if (!h) return undefined;
+  return {
+    ttft: summaryJson(h.ttft), tpot: summaryJson(h.tpot),
+    groups: h.groups.map((g) => ({ ...g.key, ttft: summaryJson(g.ttft), tpot: summaryJson(g.tpot) })),
+  };
+}
+
+/** The JSON document of a calibration (deterministic key order). */
+export function calibrationDocument(c: ServingCalibration): Record<string, unknown> {
+  return {
+    kind: 'serving-calibration',
+    format_version: CALIBRATION_FORMAT_VERSION,
+    fleetplan_version: c.fleetplanVersion,
+    source_hash: c.sourceHash,
+    inputs: c.inputs.map((i) => ({ file: i.file, format: i.format, sha256: i.sha256, runs: i.runs, skipped: i.skipped.map((s) => ({ reason: s.reason, count: s.count })) })),
+    terms: [...STEP_TERMS],
+    term_units: TERM_UNITS,
+    backend_policies: BACKEND_POLICIES,
+    default_backend: c.defaultBackend,
+    replay: { requests_per_client: DEFAULT_REQUESTS_PER_CLIENT },
+    fit: { shrinkage: DEFAULT_SHRINKAGE, min_runs: DEFAULT_MIN_RUNS, huber_relative_error: HUBER_RELATIVE_ERROR },
+    gpu_efficiencies: c.gpuEfficiencies,
+    unexpressible: c.unexpressible,
+    scopes: c.scopes.map((s) => ({ scope: s.scope, runs: s.runs, tpot: namedCoefficients(s.tpot), ttft: namedCoefficients(s.ttft) })),
+    held_out: { lomo: heldOutJson(c.heldOut.lomo) ?? null, logo: heldOutJson(c.heldOut.logo) ?? null },
+  };
+}
+
+type Doc = Record<string, unknown>;
+
+/**
+ * Checks a schema-valid document against this fleetplan and catalog and returns the calibration, or the problems
+ * (one per line): another fleetplan version, other step terms, a GPU the catalog lacks.
+ */
+export function readCalibrationDocument(doc: Doc, file: string, version: string, hasGpu: (id: string) => boolean): { calibration?: ServingCalibration; issues: InputIssue[] } {
+  const issues: InputIssue[] = [];
+  const issue = (path: string, message: string) => issues.push({ code: 'invalid_value', file, path, message });
+  if (doc.fleetplan_version !== version) {
+    issue('fleetplan_version', `found ${JSON.stringify(doc.fleetplan_version)}, expected ${JSON.stringify(version)} (a calibration is only valid for the fleetplan that fitted it: re-run fleetplan calibrate)`);
+  }
+  const terms = doc.terms as string[];
+  if (terms.join(',') !== STEP_TERMS.join(',')) issue('terms', `found ${JSON.stringify(terms)}, expected ${JSON.stringify(STEP_TERMS)}`);
+  const scopes = doc.scopes as Array<{ scope: string; runs: number; tpot: Record<string, number>; ttft: Record<string, number> }>;
+  scopes.forEach((s, i) => {
+    const gpu = s.scope.split('/')[1];
+    if (gpu !== undefined && !hasGpu(gpu)) issue(`scopes[${i}].scope`, `found ${JSON.stringify(s.scope)}, expected a GPU the catalog has (${gpu} is not; add it with --catalog FILE)`);
+    for (const metric of ['tpot', 'ttft'] as const) {
+      const missing = STEP_TERMS.filter((t) => typeof s[metric][t] !== 'number');
+      if (missing.length > 0) issue(`scopes[${i}].${metric}`, `found no ${missing.join(', ')}, expected a coefficient for every term`);
+    }
+  });
+  if (!scopes.some((s) => s.scope === '*')) issue('scopes', 'found no "*" scope, expected the all-runs scope every prediction falls back to');
+  if (issues.length > 0) return { issues };
+  const effs = (doc.gpu_efficiencies ?? {}) as Record<string, GpuEfficiency>;
+  const held = doc.held_out as { lomo: unknown; logo: unknown };
+  const readSummary = (x: { n: number; median_abs: number; p90_abs: number; signed_median: number }): ErrorSummary => ({ n: x.n, medianAbs: x.median_abs, p90Abs: x.p90_abs, signedMedian: x.signed_median });
+  const readHeld = (h: unknown): HeldOutReport | undefined => {
+    if (!h || typeof h !== 'object') return undefined;
+    const o = h as { ttft: never; tpot: never };
+    return { ttft: readSummary(o.ttft), tpot: readSummary(o.tpot), groups: [] };
+  };
+  const lomo = readHeld(held.lomo);
+  const logo = readHeld(held.logo);
+  return {
+    issues,
+    calibration: {
+      fleetplanVersion: version, sourceHash: doc.source_hash as string, inputs: doc.inputs as CalibrationInput[],
+      defaultBackend: (BACKENDS as readonly string[]).includes(doc.default_backend as string) ? doc.default_backend as Backend : 'vllm',
+      scopes: scopes.map((s) => ({ scope: s.scope, runs: s.runs, tpot: STEP_TERMS.map((t) => s.tpot[t]), ttft: STEP_TERMS.map((t) => s.ttft[t]) })),
+      heldOut: { ...(lomo ? { lomo } : {}), ...(logo ? { logo } : {}) },
+      gpuEfficiencies: effs,
+      unexpressible: (doc.unexpressible ?? []) as ServingCalibration['unexpressible'],
+      file,
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * "Holds" means at every check seed (DESIGN.md, "What makes a plan right"): a fleet that holds at one seed and not at
+ * another is not done, or TRIM tunes the plan to one seed's luck and `validate` on a fresh seed disagrees. The robust
+ * checker runs the kernel at each seed in turn and stops at the first miss (a refutation needs one seed; a proof
+ * needs all), so a removal TRIM puts back usually costs one run. Runs are remembered per (fleet, seed): the loop
+ * re-checks a fleet it has seen (a what-if's previous plan, a TRIM attempt equal to a cheaper-search answer) for free.
+ */
+import type { Fleet } from '../../catalogs/types.js';
+import type { CheckPlan, CheckResult, SeedVerdict } from './check-result.js';
+
+export interface RobustCheckResult extends CheckResult {
+  readonly seeds: readonly SeedVerdict[];
+  /** The smallest margin over every seed run; negative when a seed missed. */
+  readonly margin: number;
+}
+
+/**
+ * How far a check is from its nearest SLO, as a share: (target − observed) / target for each percentile target,
+ * (observed − required) / required for joint attainment; the smallest of them. 0.12 = every target met with at least
+ * 12% to spare; negative = missed by that share.
+ */
+export function checkMargin(check: CheckResult): number {
+  let margin = Infinity;
+  for (const v of check.slos) if (v.target > 0) margin = Math.min(margin, (v.target - v.observed) / v.target);
+  if (check.attainment && check.attainment.required > 0) margin = Math.min(margin, (check.attainment.observed - check.attainment.required) / check.attainment.required);
+  return Number.isFinite(margin) ? margin : check.holds ? 0 : -1;
+}
+
+/** The seeds a plan is checked at: `seed`, `seed + 1`, … (`count` of them, at least one). */
+export function checkSeeds(seed: number, count: number): number[] {
+  return Array.from({ length: Math.max(1, Math.floor(count)) }, (_, i) => seed + i);
+}
+
+function fleetKey(fleet: Fleet): string {
+  return JSON.stringify(fleet);
+}
+
+/**
+ * A CheckPlan that holds only when `checkAt` holds at every seed. Returns the first missing seed's result, or (when
+ * all hold) the result of the seed with the smallest margin, each with every seed run and the overall margin.
+ */
+export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Fleet, seed: number) => Promise<R>, seeds: readonly number[]): (fleet: Fleet) => Promise<R & RobustCheckResult> {
+  if (seeds.length === 0) throw new Error('createRobustChecker needs at least one seed');
+  const memo = new Map<string, Promise<R>>();
+  const run = (fleet: Fleet, seed: number): Promise<R> => {
+    const key = `${seed}:${fleetKey(fleet)}`;
+    let p = memo.get(key);
+    if (!p) {
+      p = checkAt(fleet, seed);
+      memo.set(key, p);
+      // A failed run (an interrupt) is not remembered.
+      p.catch(() => memo.delete(key));
+    }
+    return p;
+  };
+  return async (fleet) => {
+    const verdicts: SeedVerdict[] = [];
+    let worst: R | undefined;
+    let worstMargin = Infinity;
+    for (const seed of seeds) {
+      const result = await run(fleet, seed);
+      const margin = checkMargin(result);
+      verdicts.push({ seed, holds: result.holds, margin });
+      if (!result.holds) return { ...result, seeds: verdicts, margin: Math.min(margin, worstMargin) };
+      if (margin < worstMargin || worst === undefined) {
+        worst = result;
+        worstMargin = margin;
+      }
+    }
+    return { ...worst!, seeds: verdicts, margin: worstMargin };
+  };
+}
+
+/** The robust checker as a plain CheckPlan (for callers that need no more than CheckResult). */
+export function robustCheckPlan(checkAt: (fleet: Fleet, seed: number) => Promise<CheckResult>, seeds: readonly number[]): CheckPlan {
+  return createRobustChecker(checkAt, seeds);
+}

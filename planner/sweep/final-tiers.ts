@@ -1,0 +1,34 @@
+/**
+ * The heterogeneous-vs-homogeneous comparison procurement quotes, made between final plans (DESIGN.md, "What makes a
+ * plan right"): the heterogeneous side is the plan the loop returned (trimmed, proved at every check seed); the
+ * homogeneous side is the same loop (same checker, same TRIM) run on the one GPU type whose first solve is cheapest.
+ * Comparing two untrimmed first solves once put "heterogeneous saves $7,199" beside a plan that cost $264,812 after
+ * TRIM.
+ */
+import { planAndCheck, type CheckPlan, type LoopOptions, type LoopResult } from '../check/loop.js';
+import type { PlanRequest } from '../types.js';
+import { compareTiers, type CheckedTiers } from './tiers.js';
+
+/** The plan's own loop result beside the homogeneous loop's; deltas only when both hold. */
+export async function finalTiers(request: PlanRequest, loop: LoopResult, checkPlan: CheckPlan, options: LoopOptions): Promise<CheckedTiers & { readonly homogeneousLoop?: LoopResult }> {
+  const first = await compareTiers(request, options);
+  const gpu = request.gpus.find((g) => g.id === first.homogeneousGpu);
+  const planGpus = new Set(loop.plan?.instances.map((i) => i.gpu) ?? []);
+  // Already homogeneous: the plan is its own best single-type plan (a cheaper one would have been found by the loop).
+  const homogeneousLoop = gpu && !(planGpus.size === 1 && planGpus.has(gpu.id))
+    ? await planAndCheck({ ...request, gpus: [gpu] }, checkPlan, { ...options, candidate: undefined, ttfetFloorSecondsByClass: first.floorsByClass, powerCapFractions: { prefill: [1], decode: [1], colocated: [1] } })
+    : loop;
+  const heterogeneous = loop.holds ? loop.plan : undefined;
+  const homogeneous = homogeneousLoop.holds ? homogeneousLoop.plan : undefined;
+  return {
+    heterogeneous: loop.plan,
+    homogeneous: homogeneousLoop.plan,
+    homogeneousGpu: gpu?.id ?? first.homogeneousGpu,
+    ...(loop.check ? { heterogeneousCheck: loop.check } : {}),
+    ...(homogeneousLoop.check ? { homogeneousCheck: homogeneousLoop.check } : {}),
+    ...(heterogeneous && homogeneous
+      ? { deltaTcoUsd: heterogeneous.cost.tcoUsd - homogeneous.cost.tcoUsd, deltaJPerOutputToken: heterogeneous.energy.jPerOutputToken - homogeneous.energy.jPerOutputToken }
+      : {}),
+    homogeneousLoop,
+  };
+}

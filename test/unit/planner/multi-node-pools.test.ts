@@ -1,0 +1,33 @@
+/** A model no single node holds is planned multi-node, and what spanning nodes costs is computed, not assumed. */
+import { describe, expect, it } from 'vitest';
+import { loadBuiltinCatalog } from '../../../catalogs/index.js';
+import { multiNodeLayouts } from '../../../planner/demand/pools.js';
+import { interNodeCost } from '../../../models/moe/inter-node.js';
+
+const catalog = loadBuiltinCatalog();
+const h100 = catalog.gpus.get('h100-sxm')!;
+const dsv3 = catalog.llms.get('deepseek-v3')!;
+const tpDegrees = [1, 2, 4, 8];
+
+describe('multi-node candidate layouts', () => {
+  it('DeepSeek-V3 on HGX H100: FP8 on two nodes (16 GPUs), BF16 on four (32), attention TP kept inside a node', () => {
+    const fp8 = multiNodeLayouts(h100, dsv3, 'fp8', { tpDegrees });
+    expect(fp8.length).toBeGreaterThan(0);
+    expect(fp8.every(({ tp, ep }) => Math.max(tp, ep) === 16 && tp <= 8)).toBe(true);
+    expect(fp8).toContainEqual({ tp: 8, ep: 16 });
+    const bf16 = multiNodeLayouts(h100, dsv3, 'bf16', { tpDegrees });
+    expect(bf16.every(({ tp, ep }) => Math.max(tp, ep) === 32)).toBe(true);
+  });
+
+  it('nothing multi-node where one node already holds the model (H200 FP8)', () => {
+    expect(multiNodeLayouts(catalog.gpus.get('h200')!, dsv3, 'fp8', { tpDegrees })).toEqual([]);
+  });
+
+  it('prices the inter-node share: positive, and larger for a prefill (bandwidth-bound all-to-all) than for a decode step', () => {
+    const c = interNodeCost(h100, dsv3, { tp: 8, ep: 16 });
+    expect(c.nodes).toBe(2);
+    expect(c.decodeStepExtraSeconds).toBeGreaterThan(0);
+    expect(c.prefillExtraSeconds).toBeGreaterThan(c.decodeStepExtraSeconds);
+    expect(c.decodeStepExtraSeconds).toBeLessThan(c.decodeStepSeconds);
+  });
+});

@@ -1,0 +1,135 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadBuiltinCatalog, packageVersion } from '../../../catalogs/index.js';
+import { BUILTIN_COEFFICIENTS } from '../../../models/index.js';
+import { efficiencyFor } from '../../../models/roofline.js';
+import { BACKEND_POLICIES } from '../../../models/serving/backend-policy.js';
+import { closedLoopTerms } from '../../../models/serving/closed-loop.js';
+import { fitServingScopes, predictRun, type CalibrationRow } from '../../../models/serving/fit.js';
+import { holdOutPredictions } from '../../../models/serving/holdout.js';
+import type { MeasuredRun } from '../../../models/serving/runs.js';
+import { instanceUnits, STEP_TERMS } from '../../../models/serving/step-terms.js';
+import { runCli } from '../../helpers/run-cli.js';
+import { repoRoot, scratchDir } from '../../helpers/paths.js';
+
+const catalog = loadBuiltinCatalog();
+const units = (gpu: string, llm: string, tp: number, precision: 'bf16' | 'fp8' = 'bf16') =>
+  instanceUnits(catalog.gpus.get(gpu)!, catalog.llms.get(llm)!, tp, precision, efficiencyFor(BUILTIN_COEFFICIENTS.roofline, gpu))!;
+
+describe('closed-loop replay', () => {
+  it('one client: TTFT is one prompt step plus the request overhead, TPOT a decode-only step', () => {
+    const u = units('h100-sxm', 'qwen3-32b', 2);
+    const t = closedLoopTerms(u, { concurrency: 1, inputTokens: 1024, outputTokens: 64 }, BACKEND_POLICIES.vllm);
+    expect(t.ttft[STEP_TERMS.indexOf('request_overhead')]).toBe(1);
+    expect(t.ttft[STEP_TERMS.indexOf('prefill_attention')]).toBeGreaterThan(0);
+    expect(t.tpot[STEP_TERMS.indexOf('prefill_attention')]).toBe(0);
+    expect(t.tpot[STEP_TERMS.indexOf('step_cpu')]).toBeCloseTo(1e-3, 12);
+  });
+
+  it('a KV cache smaller than the clients need queues them: TTFT grows by whole request lifetimes', () => {
+    const u = units('h100-sxm', 'qwen3-32b', 2);
+    const point = { concurrency: 64, inputTokens: 4096, outputTokens: 512 };
+    const kv = { kvCapacityTokens: 16 * (4096 + 512) };
+    // TRT-LLM reserves whole requests: exactly 16 fit. vLLM admits on what is held now: more start, fewer than all.
+    const roomy = closedLoopTerms(u, point, BACKEND_POLICIES.trtllm);
+    const tight = closedLoopTerms(u, point, BACKEND_POLICIES.trtllm, kv);
+    expect(tight.peakRunning).toBe(16);
+    expect(tight.ttft[0]).toBeGreaterThan(5 * roomy.ttft[0]);
+    const asYouGo = closedLoopTerms(u, point, BACKEND_POLICIES.vllm, kv);
+    expect(asYouGo.peakRunning).toBeGreaterThan(16);
+    expect(asYouGo.peakRunning).toBeLessThanOrEqual(kv.kvCapacityTokens / 4096);
+  });
+
+  it('SGLang-style prompt steps pause decoding, so prompt work shows up in TPOT; mixed steps carry it as excess compute', () => {
+    const u = units('h100-sxm', 'qwen3-32b', 2);
+    const point = { concurrency: 32, inputTokens: 2048, outputTokens: 128 };
+    const separate = closedLoopTerms(u, point, BACKEND_POLICIES.sglang);
+    const mixed = closedLoopTerms(u, point, BACKEND_POLICIES.vllm);
+    expect(separate.tpot[STEP_TERMS.indexOf('prefill_attention')]).toBeGreaterThan(0);
+    expect(mixed.tpot[STEP_TERMS.indexOf('excess_compute')]).toBeGreaterThan(0);
+  });
+});
+
+function syntheticRows(truth: readonly number[]): CalibrationRow[] {
+  const rows: CalibrationRow[] = [];
+  for (const [gpu, llm, tp] of [['h100-sxm', 'qwen3-32b', 2], ['h100-sxm', 'llama-3.1-8b', 1], ['b200', 'llama-3.1-70b', 4], ['b200', 'qwen3-32b', 1]] as const) {
+    for (const c of [4, 16, 64]) for (const isl of [1024, 4096]) {
+      const terms = closedLoopTerms(units(gpu, llm, tp), { concurrency: c, inputTokens: isl, outputTokens: 256 }, BACKEND_POLICIES.vllm);
+      const dot = (v: readonly number[]) => v.reduce((s, x, j) => s + x * truth[j], 0);
+      const run: MeasuredRun = { source: 's', line: 1, backend: 'vllm', gpu, llm, modelName: llm, precision: 'bf16', mode: 'agg', tp, concurrency: c, inputTokens: isl, outputTokens: 256, ttftSeconds: dot(terms.ttft), tpotSeconds: dot(terms.tpot) };
+      rows.push({ run, terms });
+    }
+  }
+  return rows;
+}
+
+describe('fit and hold-out', () => {
+  const truth = [0.8, 1.3, 4, 0.5, 20, 0.4, 40, 30];
+
+  it('recovers runs generated from known coefficients, in and out of sample', () => {
+    const rows = syntheticRows(truth);
+    const scopes = fitServingScopes(rows);
+    for (const r of rows) expect(Math.abs(predictRun(scopes, r).tpotSeconds / r.run.tpotSeconds - 1)).toBeLessThan(0.02);
+    for (const p of holdOutPredictions(rows, 'logo')) expect(Math.abs(p.tpotSeconds / p.row.run.tpotSeconds - 1)).toBeLessThan(0.05);
+  });
+
+  it('never predicts a row with coefficients fitted on it: corrupting a held-out GPU\'s rows cannot change its predictions', () => {
+    const rows = syntheticRows(truth);
+    const corrupt = rows.map((r) => (r.run.gpu === 'b200' ? { ...r, run: { ...r.run, tpotSeconds: r.run.tpotSeconds * 3, ttftSeconds: r.run.ttftSeconds * 3 } } : r));
+    const clean = holdOutPredictions(rows, 'logo').filter((p) => p.heldOut === 'b200');
+    const dirty = holdOutPredictions(corrupt, 'logo').filter((p) => p.heldOut === 'b200');
+    expect(dirty.map((p) => p.tpotSeconds)).toEqual(clean.map((p) => p.tpotSeconds));
+    const corruptModel = rows.map((r) => (r.run.llm === 'llama-3.1-8b' ? { ...r, run: { ...r.run, tpotSeconds: r.run.tpotSeconds / 4 } } : r));
+    const lomoClean = holdOutPredictions(rows, 'lomo').filter((p) => p.heldOut === 'llama-3.1-8b');
+    const lomoDirty = holdOutPredictions(corruptModel, 'lomo').filter((p) => p.heldOut === 'llama-3.1-8b');
+    expect(lomoDirty.map((p) => p.tpotSeconds)).toEqual(lomoClean.map((p) => p.tpotSeconds));
+  });
+});
+
+describe('calibration file round trip (CLI)', () => {
+  const staged = join(repoRoot, 'catalogs', 'coefficients', 'serving-calibration.json');
+
+  it('predict --calibration applies it, names it in the source and records it in the JSON inputs', async () => {
+    const r = await runCli(['predict', '--gpu', 'h100-sxm', '--llm', 'qwen3-32b', '--tp', '2', '--batch', '16', '--input-tokens', '1024', '--output-tokens', '128', '--calibration', staged, '--backend', 'vllm', '--json']);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { source: string; tpot_s: number; inputs: { calibration: { sha256: string } } };
+    expect(out.source).toMatch(/serving calibration .*scope vllm\/h100-sxm\/bf16/);
+    expect(out.inputs.calibration.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const plain = JSON.parse((await runCli(['predict', '--gpu', 'h100-sxm', '--llm', 'qwen3-32b', '--tp', '2', '--batch', '16', '--input-tokens', '1024', '--output-tokens', '128', '--json'])).stdout) as { tpot_s: number };
+    expect(out.tpot_s).not.toBe(plain.tpot_s);
+  });
+
+  it('simulate --calibration builtin records the calibration in its inputs and changes the input hash', async () => {
+    const argv = ['simulate', '--fleet', join(repoRoot, 'examples', 'fleets', 'paper-a40.yaml'), '--mix', 'coding-agent', '--duration-s', '30', '--json'];
+    const plain = JSON.parse((await runCli(argv)).stdout) as { inputs: { catalog_hash: string; calibration?: unknown } };
+    const calibrated = JSON.parse((await runCli([...argv, '--calibration', 'builtin', '--backend', 'sglang'])).stdout) as { inputs: { catalog_hash: string; calibration: { file: string; sha256: string } } };
+    expect(plain.inputs.calibration).toBeUndefined();
+    expect(calibrated.inputs.calibration.file).toBe('builtin');
+    expect(calibrated.inputs.catalog_hash).not.toBe(plain.inputs.catalog_hash);
+  }, 120_000);
+
+  it('refuses a calibration from another fleetplan version or for a GPU the catalog lacks, one line each, exit 2', async () => {
+    const dir = scratchDir();
+    const doc = JSON.parse(readFileSync(staged, 'utf8')) as { fleetplan_version: string; scopes: Array<{ scope: string }> };
+    doc.fleetplan_version = '0.0.1';
+    doc.scopes[1].scope = 'vllm/gb300';
+    const file = join(dir, 'old.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const r = await runCli(['predict', '--gpu', 'h100-sxm', '--llm', 'qwen3-32b', '--input-tokens', '128', '--calibration', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `fleetplan: ${file}: fleetplan_version: found "0.0.1", expected "${packageVersion()}" (a calibration is only valid for the fleetplan that fitted it: re-run fleetplan calibrate)`,
+      `fleetplan: ${file}: scopes[1].scope: found "vllm/gb300", expected a GPU the catalog has (gb300 is not; add it with --catalog FILE)`,
+    ]);
+  });
+
+  it('calibrate writes nothing when an input is bad', async () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'bad.csv'), 'backend,model_path,system,precision,mode,isl,osl,batch_size,tp_size,silicon_ttft_ms,silicon_tpot_ms\nvllm,Qwen/Qwen3-32B,h100_sxm,,agg,1024,128,0,2,100,10\n');
+    const r = await runCli(['calibrate', 'bad.csv', '--out', 'cal.json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('fleetplan: bad.csv:2: batch_size: found 0, expected a whole number ≥ 1\n');
+    expect(() => readFileSync(join(dir, 'cal.json'))).toThrow();
+  });
+});
