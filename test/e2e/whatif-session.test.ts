@@ -63,30 +63,30 @@ describe('fleetplan whatif (interactive)', () => {
     expect(existsSync(join(dir, 'whatif-report.html'))).toBe(true);
     expect(normalise(stdout)).toMatchInlineSnapshot(`
       "start: swe-agent-paper (swe-agent-5-turns 1 conv/s), SLO relaxed, qwen3-0.6b on a40, objective tco; re-planned in #.# s (one solve + 120 s simulated under colocated, as the plan has no prefill/decode split)
-                                       start
-      instances a40/tp1/colocated/tdp  6
-      GPUs                             6
-      TCO USD                          39,570
-      J per output token               1.539
-      peak GPU power kW                1.8
-      margin p95 ttfet_s slowdown      68.8%
-      margin p95 ttft_s                99.5%
-      margin p95 last_turn_tbt_ms      94.4%
-      margin slo_attainment            11.1%
-      holds                            yes
+                                            start
+      instances a40/tp1/bf16/colocated/tdp  6
+      GPUs                                  6
+      TCO USD                               39,592
+      J per output token                    1.549
+      peak GPU power kW                     1.8
+      margin p95 ttfet_s slowdown           68.8%
+      margin p95 ttft_s                     99.5%
+      margin p95 last_turn_tbt_ms           94.4%
+      margin slo_attainment                 11.1%
+      holds                                 yes
       the plan holds in the short check
       change 1: arrival rate of every class × 2; re-planned in #.# s (one solve + 120 s simulated under colocated, as the plan has no prefill/decode split)
-                                       start   previous  now     vs previous       vs start
-      instances a40/tp1/colocated/tdp  6       6         11      +5                +5
-      GPUs                             6       6         11      +5                +5
-      TCO USD                          39,570  39,570    72,900  +33,331 (+84.2%)  +33,331 (+84.2%)
-      J per output token               1.539   1.539     1.488   −0.052 (−3.3%)    −0.052 (−3.3%)
-      peak GPU power kW                1.8     1.8       3.3     +1.5 (+83.3%)     +1.5 (+83.3%)
-      margin p95 ttfet_s slowdown      68.8%   68.8%     61.2%   −7.6 pt           −7.6 pt
-      margin p95 ttft_s                99.5%   99.5%     99.4%   −0.1 pt           −0.1 pt
-      margin p95 last_turn_tbt_ms      94.4%   94.4%     92.6%   −1.8 pt           −1.8 pt
-      margin slo_attainment            11.1%   11.1%     11.1%   =                 =
-      holds                            yes     yes       yes
+                                            start   previous  now     vs previous       vs start
+      instances a40/tp1/bf16/colocated/tdp  6       6         11      +5                +5
+      GPUs                                  6       6         11      +5                +5
+      TCO USD                               39,592  39,592    72,944  +33,352 (+84.2%)  +33,352 (+84.2%)
+      J per output token                    1.549   1.549     1.497   −0.052 (−3.3%)    −0.052 (−3.3%)
+      peak GPU power kW                     1.8     1.8       3.3     +1.5 (+83.3%)     +1.5 (+83.3%)
+      margin p95 ttfet_s slowdown           68.8%   68.8%     61.2%   −7.6 pt           −7.6 pt
+      margin p95 ttft_s                     99.5%   99.5%     99.4%   −0.1 pt           −0.1 pt
+      margin p95 last_turn_tbt_ms           94.4%   94.4%     92.6%   −1.8 pt           −1.8 pt
+      margin slo_attainment                 11.1%   11.1%     11.1%   =                 =
+      holds                                 yes     yes       yes
       the plan holds in the short check
       undo: back to the start
       wrote <dir>/whatif-scenario.yaml; replay it with: fleetplan whatif --script whatif-scenario.yaml
