@@ -28,6 +28,32 @@ export function prefillFeatures(newTokensPerSequence: number, cachedTokensPerSeq
   return [1, total, pairs, batch, ...PREFILL_KNOTS_TOKENS.map((k) => Math.max(0, total - k))];
 }
 
+/** One sequence's share of a prefill iteration: `newTokens` computed against `cachedTokens` already resident. */
+export interface PrefillPiece {
+  readonly newTokens: number;
+  readonly cachedTokens: number;
+}
+
+/**
+ * Prefill design row for one iteration of heterogeneous pieces: the same features as `prefillFeatures`, summed the
+ * way the batch sums them — tokens and per-sequence attention pairs add up, the count is the pieces that compute
+ * anything, and the hinges bend at the batch's *total* new tokens (a sum of single-prompt rows would apply the floor
+ * k times and the hinges to each prompt alone). Equals `prefillFeatures(n / b, c / b, b)` for b identical pieces.
+ */
+export function prefillBatchFeatures(pieces: readonly PrefillPiece[]): number[] {
+  let total = 0;
+  let pairs = 0;
+  let sequences = 0;
+  for (const p of pieces) {
+    if (!(p.newTokens > 0)) continue;
+    const cached = Math.max(0, p.cachedTokens);
+    total += p.newTokens;
+    pairs += p.newTokens * (p.newTokens + 2 * cached);
+    sequences++;
+  }
+  return [1, total, pairs, sequences, ...PREFILL_KNOTS_TOKENS.map((k) => Math.max(0, total - k))];
+}
+
 /** Decode design row: one step of `batch` sequences whose contexts sum to `totalContextTokens`. */
 export function decodeFeatures(batch: number, totalContextTokens: number): number[] {
   return [1, batch, totalContextTokens];

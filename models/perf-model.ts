@@ -5,7 +5,7 @@
 import type { ResolvedLayout } from '../catalogs/precision.js';
 import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
 import type { LatencyCoefficients } from './coefficients.js';
-import { decodeFeatures, evaluateLinear, prefillFeatures } from './features.js';
+import { decodeFeatures, evaluateLinear, prefillBatchFeatures, prefillFeatures, type PrefillPiece } from './features.js';
 import { capComputeSlowdown, cappedGpuWatts, type PowerCoefficients } from './power.js';
 import { computeKvCapacity, kvBytesPerToken, weightBytes } from './specs.js';
 import type { ModelProvenance, PerfModel, PowerState } from './types.js';
@@ -38,6 +38,12 @@ export function buildPerfModel(o: BuildPerfModelOptions): PerfModel {
     const f = prefillFeatures(newTokens / b, Math.max(0, cachedTokens) / b, b);
     return p[0] + slowdown * (evaluateLinear(p, f) - p[0]);
   };
+  const prefillBatchSeconds = (pieces: readonly PrefillPiece[], options?: { readonly ridesDecodeStep?: boolean }): number => {
+    const f = prefillBatchFeatures(pieces);
+    if (f[1] <= 0) return 0;
+    const compute = slowdown * (evaluateLinear(p, f) - p[0]);
+    return options?.ridesDecodeStep ? compute : p[0] + compute;
+  };
   // A chunk riding a decode step pays everything a standalone prefill of it would (GEMMs, attention against its
   // prefix) except the per-iteration floor, which the step already pays.
   const chunkedPrefillSeconds = (newTokens: number, cachedTokens: number): number =>
@@ -57,6 +63,7 @@ export function buildPerfModel(o: BuildPerfModelOptions): PerfModel {
     kvDtype: layout.kvDtype,
     ...(o.powerCapWatts !== undefined ? { powerCapWatts: o.powerCapWatts } : {}),
     prefillSeconds,
+    prefillBatchSeconds,
     decodeStepSeconds(batch: number, totalContextTokens: number, prefillChunkTokens = 0): number {
       const a = affine(batch, prefillChunkTokens);
       return a.baseSeconds + a.perContextTokenSeconds * totalContextTokens;

@@ -12,8 +12,15 @@ export interface OperatingPointInput {
 }
 
 export interface OperatingPoint {
+  /** One prefill iteration of the whole batch (batched time: one floor, hinges on the batch's total tokens). */
   readonly prefill_s: number;
+  /** The first decode step after it, at the batch's prompt context. */
   readonly decode_step_s: number;
+  /**
+   * Time to first token with nothing queued: the prefill iteration alone. The first output token is sampled from the
+   * prefill's last logits and leaves when the iteration ends; no decode step is charged. The simulator's `ttft_s` and
+   * `ttfet_s` mean the same (its prefiller and engines emit the first token at the prefill's end).
+   */
   readonly ttft_s: number;
   readonly tpot_s: number;
   readonly kv_bytes_per_token: number;
@@ -61,7 +68,7 @@ export function predictOperatingPoint(gpu: GpuSpec, llm: LlmSpec, layout: Instan
     fits: true,
     prefill_s: prefill,
     decode_step_s: firstStep,
-    ttft_s: prefill + firstStep,
+    ttft_s: prefill,
     tpot_s: meanStep,
     kv_bytes_per_token: model.kvBytesPerToken,
     kv_capacity_tokens: model.kvCapacityTokens,

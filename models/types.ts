@@ -4,6 +4,10 @@
  */
 import type { KvDtype, Precision } from '../catalogs/types.js';
 
+import type { PrefillPiece } from './features.js';
+
+export type { PrefillPiece } from './features.js';
+
 /** Where a model's figures come from, printed by `predict` and in reports. */
 export interface ModelProvenance {
   /** 'fitted' from measured rows, 'roofline' from the spec sheet, or 'builtin' coefficients shipped in catalogs/. */
@@ -34,6 +38,13 @@ export interface PerfModel {
   readonly powerCapWatts?: number;
   /** Time of one prefill batch of `newTokens` new tokens attending to `cachedTokens` already-resident tokens. */
   prefillSeconds(newTokens: number, cachedTokens: number, batch?: number): number;
+  /**
+   * Time of one prefill iteration computing several sequences at once, each with its own new and cached tokens: the
+   * batched time the model was fitted on (one floor, hinges on the batch's total tokens), not the sum of the pieces
+   * alone. With `ridesDecodeStep` the per-iteration floor is left out: the pieces ride an engine step that pays it
+   * (chunked prefill in a decode or colocated engine). Pieces with no new tokens cost nothing.
+   */
+  prefillBatchSeconds(pieces: readonly PrefillPiece[], options?: { readonly ridesDecodeStep?: boolean }): number;
   /**
    * Time of one engine iteration decoding `batch` sequences whose contexts sum to `totalContextTokens`, with
    * `prefillChunkTokens` of chunked prefill riding along. Affine in `totalContextTokens` for fixed batch and chunk:

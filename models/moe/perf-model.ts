@@ -44,6 +44,23 @@ export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     ...(powerCapWatts !== undefined ? { powerCapWatts } : {}),
     prefillSeconds: (n, c, b) => step.prefillSeconds(n, c, b) * slowdown,
     chunkedPrefillSeconds: (n, c) => step.chunkedPrefillSeconds(n, c) * slowdown,
+    // The MoE step prices a batch by its per-sequence averages: heterogeneous pieces enter as their totals (attention
+    // pairs then come from the average piece, a small under-count when sizes differ); one floor per iteration.
+    prefillBatchSeconds: (pieces, options) => {
+      let tokens = 0;
+      let cached = 0;
+      let sequences = 0;
+      for (const p of pieces) {
+        if (!(p.newTokens > 0)) continue;
+        tokens += p.newTokens;
+        cached += Math.max(0, p.cachedTokens);
+        sequences++;
+      }
+      if (sequences === 0) return 0;
+      const whole = step.prefillSeconds(tokens, cached, sequences) * slowdown;
+      const floor = (step.prefillSeconds(1, 0, 1) - step.chunkedPrefillSeconds(1, 0)) * slowdown;
+      return options?.ridesDecodeStep ? Math.max(0, whole - floor) : whole;
+    },
     decodeStepSeconds(batch: number, totalContextTokens: number, prefillChunkTokens = 0): number {
       const a = step.decodeStepAffine(batch, prefillChunkTokens);
       return a.baseSeconds + a.perContextTokenSeconds * totalContextTokens;

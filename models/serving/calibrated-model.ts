@@ -8,7 +8,7 @@ import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { GpuEfficiency } from '../coefficients.js';
 import { cappedGpuWatts, capComputeSlowdown, type PowerCoefficients } from '../power.js';
 import { computeKvCapacity } from '../specs.js';
-import type { PerfModel, PowerState } from '../types.js';
+import type { PerfModel, PowerState, PrefillPiece } from '../types.js';
 import type { ServingCalibration } from './calibration-file.js';
 import { scopeFor } from './fit.js';
 import type { Backend } from './runs.js';
@@ -52,6 +52,24 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
     return seconds({ decodeSequences: 0, contextTokens: Math.max(0, cachedTokens), prefillTokens: newTokens, prefillPairs: newTokens * (perSeq + (2 * Math.max(0, cachedTokens)) / b), scheduledSequences: b });
   };
   const chunkedPrefillSeconds = (newTokens: number, cachedTokens: number): number => (newTokens > 0 ? Math.max(0, prefillSeconds(newTokens, cachedTokens, 1) - empty) : 0);
+  // One iteration of heterogeneous pieces: the same step composition, summed the way the batch sums it.
+  const prefillBatchSeconds = (pieces: readonly PrefillPiece[], options?: { readonly ridesDecodeStep?: boolean }): number => {
+    let tokens = 0;
+    let pairs = 0;
+    let context = 0;
+    let sequences = 0;
+    for (const p of pieces) {
+      if (!(p.newTokens > 0)) continue;
+      const cached = Math.max(0, p.cachedTokens);
+      tokens += p.newTokens;
+      pairs += p.newTokens * (p.newTokens + 2 * cached);
+      context += cached;
+      sequences++;
+    }
+    if (sequences === 0) return 0;
+    const whole = seconds({ decodeSequences: 0, contextTokens: context, prefillTokens: tokens, prefillPairs: pairs, scheduledSequences: sequences });
+    return options?.ridesDecodeStep ? Math.max(0, whole - empty) : whole;
+  };
   const step = (batch: number, context: number, chunk: number): number =>
     seconds({ decodeSequences: batch, contextTokens: context, prefillTokens: chunk, prefillPairs: chunk * chunk, scheduledSequences: batch + (chunk > 0 ? 1 : 0) });
   const affine = (batch: number, chunk = 0) => {
@@ -65,6 +83,7 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
     gpu: gpu.id, llm: llm.id, tp, ep: layout.ep, gpus: layout.gpus, precision, kvDtype: layout.kvDtype,
     ...(o.powerCapWatts !== undefined ? { powerCapWatts: o.powerCapWatts } : {}),
     prefillSeconds,
+    prefillBatchSeconds,
     decodeStepSeconds: (batch, totalContextTokens, prefillChunkTokens = 0) => {
       const a = affine(batch, prefillChunkTokens);
       return a.baseSeconds + a.perContextTokenSeconds * totalContextTokens;

@@ -8,7 +8,8 @@ import type { Datacenter, Mix, SloSet } from '../../catalogs/types.js';
 import { profileClass, type ClassProfile } from './class-profile.js';
 import { decodeShareSeconds, decoderPathSeconds, expectedLaterPrefillSeconds, kvTokenSeconds, peakContextTokens, stepSeconds } from './decode-side.js';
 import type { ResolvedOptions } from '../options.js';
-import { utilisationCap } from './queueing.js';
+import { buildBatchService, prefillLimitsFor } from './batch-service.js';
+import { arrivalRateCap } from './queueing.js';
 import { boundSeconds, readTargets, type PlanTargets } from './slo-targets.js';
 import type { Pool } from '../types.js';
 import { computeFloors, type ClassFloors } from './floors.js';
@@ -91,17 +92,24 @@ function largestBatch(limit: number, ok: (b: number) => boolean): number {
   return lo;
 }
 
+/**
+ * The prefill side of a pool for a class: the kernel's batching server (a prefiller's iteration limits, or a colocated
+ * engine's step budget) fed by this class alone, priced with the model's batched prefill time. Its per-conversation
+ * load is 1 / (the largest per-instance arrival rate whose TTFET prefill share holds at the SLO percentile), so
+ * Σ λ·x·load ≤ n keeps every instance at or below that rate. The reported utilisation cap is that rate times the mean
+ * single-prompt time (above the busy share where batching saves time). Energy is charged at the single-prompt time
+ * (an upper bound: batching shares the floor).
+ */
 function prefillEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolFacts): { point?: OperatingPoint; utilisationCap?: number; reason?: string } {
   const perf = pool.perf;
-  const times = p.firstInputGrid.map((t) => perf.prefillSeconds(t, 0));
-  const mean = times.reduce((a, b) => a + b, 0) / times.length;
-  const second = times.reduce((a, b) => a + b * b, 0) / times.length;
+  const service = buildBatchService(p.firstInputGrid, prefillLimitsFor(pool.role), (pieces) => perf.prefillBatchSeconds(pieces));
+  const mean = service.meanSeconds(1);
   const budget = floors.prefillWaitBudgetSeconds(pool);
-  const rho = utilisationCap(budget, floors.percentile, { meanSeconds: mean, secondMomentSeconds2: second });
-  if (!(rho > 0)) return { reason: floors.prefillMissReason(pool) };
+  const rate = arrivalRateCap(budget, floors.percentile, service);
+  if (!(rate > 0)) return { reason: floors.prefillMissReason(pool) };
   const energyJ = mean * (perf.powerWatts('prefill') - facts.idleWatts);
   const transferBytes = pool.role === 'prefill' ? p.firstInputMeanTokens * perf.kvBytesPerToken : 0;
-  return { point: { prefillLoad: mean / rho, decodeLoad: 0, kvLoad: 0, transferBytes, energyJ }, utilisationCap: rho };
+  return { point: { prefillLoad: 1 / rate, decodeLoad: 0, kvLoad: 0, transferBytes, energyJ }, utilisationCap: rate * mean };
 }
 
 function decodeEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolFacts, options: ResolvedOptions, colocated: boolean): { points?: OperatingPoint[]; maxBatch?: number; reason?: string } {

@@ -6,6 +6,7 @@
  * one SLO never tightens the allowance another pool gets.
  */
 import type { PerfModel } from '../../models/types.js';
+import { prefillAloneSeconds } from './batch-service.js';
 import type { ClassProfile } from './class-profile.js';
 import { decoderPathSeconds, stepSeconds } from './decode-side.js';
 import type { PoolFacts } from './pool-facts.js';
@@ -32,7 +33,8 @@ export interface ClassFloors {
 
 function prefillPath(pool: Pool, p: ClassProfile, facts: PoolFacts, options: ResolvedOptions): number {
   const perf = pool.perf;
-  const prefill = perf.prefillSeconds(p.firstInputAtPercentileTokens, 0);
+  // As the kernel prefills it alone on this role: chunked when it exceeds the iteration's token budget.
+  const prefill = prefillAloneSeconds(perf, pool.role, p.firstInputAtPercentileTokens);
   if (pool.role === 'colocated') return prefill;
   const bytes = p.firstInputAtPercentileTokens * perf.kvBytesPerToken;
   return prefill + (options.link?.latencySeconds ?? DEFAULT_LINK_LATENCY_SECONDS) + bytes / facts.linkBytesPerSecond;

@@ -13,6 +13,9 @@
  * so the per-instance bound is conservative; the kernel check measures the real thing and the loop tightens it.
  */
 
+import { analyseBatchQueue, extraDelayTailProbability } from './batch-queue.js';
+import type { BatchService } from './batch-service.js';
+
 /** Utilisation never planned above this even with a generous budget: arrival bursts are not Poisson-smooth. */
 export const MAX_UTILISATION = 0.95;
 
@@ -45,6 +48,46 @@ export function utilisationCap(waitBudgetSeconds: number, percentile: number, se
   for (let i = 0; i < 60; i++) {
     const mid = (lo + hi) / 2;
     if (waitTailProbability(mid, waitBudgetSeconds, service) <= epsilon) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The largest arrival rate per instance (conversations per second) a batching prefill server takes with its delay
+ * beyond the prompt's own prefill, D, exceeding `waitBudgetSeconds` with probability at most `1 − percentile`, and
+ * its busy share at most MAX_UTILISATION (batch-queue.ts derives u and E[D] for the kernel's batch rule). With
+ * batches of one this is exactly `utilisationCap` / E[S_1]: that closed form is the start of the search, and the
+ * answer when the server cannot form a batch (prompts that fill the token budget alone).
+ */
+export function arrivalRateCap(waitBudgetSeconds: number, percentile: number, service: BatchService): number {
+  const single = service.meanSeconds(1);
+  const rhoSingle = utilisationCap(waitBudgetSeconds, percentile, { meanSeconds: single, secondMomentSeconds2: service.secondMomentSeconds2(1) });
+  if (!(rhoSingle > 0) || !(single > 0) || service.maxBatch === 1) return single > 0 ? rhoSingle / single : rhoSingle > 0 ? Infinity : 0;
+  const epsilon = 1 - percentile;
+  const ok = (rate: number): boolean => {
+    const f = analyseBatchQueue(rate, service);
+    return f.stable && f.busyFraction <= MAX_UTILISATION && extraDelayTailProbability(waitBudgetSeconds, f, service) <= epsilon;
+  };
+  // Bracket from the batch-1 answer (batching shifts it, in either direction: shared floors against longer iterations),
+  // then bisect to 0.3% — far inside the model's own error.
+  let lo = rhoSingle / single;
+  let hi = lo;
+  if (ok(lo)) {
+    do {
+      lo = hi;
+      hi *= 1.5;
+    } while (ok(hi) && hi < 1e3 * lo);
+  } else {
+    do {
+      hi = lo;
+      lo /= 1.5;
+    } while (!ok(lo) && lo > 1e-9);
+    if (!ok(lo)) return 0;
+  }
+  while (hi / lo - 1 > 3e-3) {
+    const mid = Math.sqrt(lo * hi);
+    if (ok(mid)) lo = mid;
     else hi = mid;
   }
   return lo;

@@ -193,16 +193,12 @@ export class Engine implements MemoryState {
     const m: Macro = { t0: nowSeconds, n: 1, base: 0, perToken: 0, batch, context0: this.runningContextTokens, singleEnd: 0, chunks, powerWatts: 0 };
     if (chunks.length > 0 || stallSeconds > 0 || !s.fast || batch === 0) {
       let dt = stallSeconds;
-      // Chunks cost what their prefill costs (attention against their own prefix included); the step's floor is paid
-      // once, by the decode step or, with nothing decoding, by the first chunk.
-      let chunkSeconds = 0;
-      for (const c of chunks) chunkSeconds += this.model.chunkedPrefillSeconds(c.tokens, c.item.cachedTokens + c.item.doneTokens);
-      if (batch > 0) dt += this.model.decodeStepSeconds(batch, this.runningContextTokens) + chunkSeconds;
-      else if (chunks.length > 0) {
-        const first = chunks[0];
-        const cached = first.item.cachedTokens + first.item.doneTokens;
-        dt += this.model.prefillSeconds(first.tokens, cached) - this.model.chunkedPrefillSeconds(first.tokens, cached) + chunkSeconds;
-      }
+      // The chunks are one prefill batch (attention against each one's own prefix included, hinges on their total
+      // tokens), not a sum of single prompts; the step's floor is paid once, by the decode step or, with nothing
+      // decoding, by the prefill batch itself.
+      const pieces = chunks.map((c) => ({ newTokens: c.tokens, cachedTokens: c.item.cachedTokens + c.item.doneTokens }));
+      if (batch > 0) dt += this.model.decodeStepSeconds(batch, this.runningContextTokens) + this.model.prefillBatchSeconds(pieces, { ridesDecodeStep: true });
+      else if (chunks.length > 0) dt += this.model.prefillBatchSeconds(pieces);
       m.singleEnd = nowSeconds + dt;
       m.powerWatts = batch > 0 ? this.model.powerWatts('decode', batch) : this.model.powerWatts('prefill');
     } else {

@@ -1,6 +1,7 @@
 /**
  * A prefiller: a FIFO of prefill jobs served in iterations that pack jobs up to a token budget and a batch size
- * (a job larger than the budget is chunked across iterations). A mispredicted turn of per-turn-predict arrives as a
+ * (a job larger than the budget is chunked across iterations). An iteration lasts the model's batched prefill time
+ * of its pieces, and every piece in it completes at its end. A mispredicted turn of per-turn-predict arrives as a
  * composite job (history in, prefill, KV back, KV management) that occupies the prefiller alone for its duration.
  * Its queued work in seconds (estimated from the perf model, observable) is what conserve routes by.
  */
@@ -76,11 +77,14 @@ export class Prefiller {
         const job = this.queue[i];
         if (job.kind === 'composite') break;
         const tokens = Math.min(job.newTokens - job.doneTokens, budget);
-        const seconds = this.model.prefillSeconds(tokens, job.cachedTokens + job.doneTokens);
+        // A piece's time alone only moves the routing estimate of a job left unfinished; the iteration costs the batch.
+        const seconds = job.doneTokens + tokens >= job.newTokens ? 0 : this.model.prefillSeconds(tokens, job.cachedTokens + job.doneTokens);
         pieces.push({ job, tokens, seconds });
         budget -= tokens;
-        dt += seconds;
       }
+      // The pieces run as one batch and all finish at its end: the batched time the model prices (one floor, hinges on
+      // the iteration's total tokens), not the sum of each piece's single-prompt time.
+      dt = this.model.prefillBatchSeconds(pieces.map((p) => ({ newTokens: p.tokens, cachedTokens: p.job.cachedTokens + p.job.doneTokens })));
       this.powerWatts = this.model.powerWatts('prefill', pieces.length);
     }
     if (!(dt >= 0 && Number.isFinite(dt))) throw new Error(`Perf model ${this.model.gpu}/${this.model.llm}/tp${this.model.tp} gave a prefill iteration of ${dt} s`);

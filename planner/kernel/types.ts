@@ -81,6 +81,14 @@ export const POLICY_NAMES: readonly PolicyName[] = ['conserve', 'per-turn-predic
  */
 export const DEFAULT_MAX_DECODE_BATCH = 256;
 
+/**
+ * A prefiller's iteration limits (vLLM-like max_num_batched_tokens / max_num_seqs) and a decode/colocated engine's
+ * per-step token budget. The planner's prefill queueing (planner/demand/batch-service.ts) prices the same limits.
+ */
+export const DEFAULT_PREFILL_TOKEN_BUDGET = 16384;
+export const DEFAULT_PREFILL_MAX_BATCH = 64;
+export const DEFAULT_ENGINE_TOKEN_BUDGET = 2048;
+
 export interface KernelOptions {
   readonly policy: PolicyName;
   readonly seed: number;
@@ -181,9 +189,9 @@ export function resolveOptions(o: KernelOptions): ResolvedOptions {
     mispredictionRate: o.mispredictionRate ?? 0.1,
     preemption: o.preemption ?? 'recompute',
     swapBandwidthBytesPerSecond: o.swapBandwidthBytesPerSecond ?? 25e9,
-    prefillTokenBudget: o.prefillTokenBudget ?? 16384,
-    prefillMaxBatch: o.prefillMaxBatch ?? 64,
-    engineTokenBudget: o.engineTokenBudget ?? 2048,
+    prefillTokenBudget: o.prefillTokenBudget ?? DEFAULT_PREFILL_TOKEN_BUDGET,
+    prefillMaxBatch: o.prefillMaxBatch ?? DEFAULT_PREFILL_MAX_BATCH,
+    engineTokenBudget: o.engineTokenBudget ?? DEFAULT_ENGINE_TOKEN_BUDGET,
     maxDecodeBatch: o.maxDecodeBatch ?? DEFAULT_MAX_DECODE_BATCH,
     sampleIntervalSeconds: o.sampleIntervalSeconds ?? 5,
     slo: o.slo,

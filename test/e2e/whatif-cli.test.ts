@@ -35,8 +35,8 @@ describe('fleetplan whatif (no prompts)', () => {
                                             start
       instances a40/tp1/bf16/colocated/tdp  6
       GPUs                                  6
-      TCO USD                               39,570
-      J per output token                    1.539
+      TCO USD                               39,592
+      J per output token                    1.549
       peak GPU power kW                     1.8
       margin p95 ttfet_s slowdown           68.8%
       margin p95 ttft_s                     99.5%
@@ -50,8 +50,8 @@ describe('fleetplan whatif (no prompts)', () => {
       instances a40/tp1/bf16/decode/tdp     0       0         3       +3               +3
       instances a40/tp1/bf16/prefill/tdp    0       0         2       +2               +2
       GPUs                                  6       6         5       −1               −1
-      TCO USD                               39,570  39,570    34,443  −5,126 (−13.0%)  −5,126 (−13.0%)
-      J per output token                    1.539   1.539     1.484   −0.056 (−3.6%)   −0.056 (−3.6%)
+      TCO USD                               39,592  39,592    34,445  −5,147 (−13.0%)  −5,147 (−13.0%)
+      J per output token                    1.549   1.549     1.484   −0.065 (−4.2%)   −0.065 (−4.2%)
       peak GPU power kW                     1.8     1.8       1.5     −0.3 (−16.7%)    −0.3 (−16.7%)
       margin p95 ttfet_s slowdown           68.8%   68.8%     14.3%   −54.5 pt         −54.5 pt
       margin p95 ttft_s                     99.5%   99.5%     98.6%   −0.9 pt          −0.9 pt
@@ -65,11 +65,11 @@ describe('fleetplan whatif (no prompts)', () => {
       instances a40/tp1/bf16/decode/tdp     0       3         4       +1                +4
       instances a40/tp1/bf16/prefill/tdp    0       2         3       +1                +3
       GPUs                                  6       5         7       +2                +1
-      TCO USD                               39,570  34,443    47,384  +12,940 (+37.6%)  +7,814 (+19.7%)
-      J per output token                    1.539   1.484     1.823   +0.339 (+22.8%)   +0.283 (+18.4%)
+      TCO USD                               39,592  34,445    47,385  +12,940 (+37.6%)  +7,793 (+19.7%)
+      J per output token                    1.549   1.484     1.823   +0.339 (+22.8%)   +0.274 (+17.7%)
       peak GPU power kW                     1.8     1.5       2.1     +0.6 (+40.0%)     +0.3 (+16.7%)
-      margin p95 ttfet_s slowdown           68.8%   14.3%     12.9%   −1.4 pt           −55.9 pt
-      margin p95 ttft_s                     99.5%   98.6%     99.1%   +0.5 pt           −0.4 pt
+      margin p95 ttfet_s slowdown           68.8%   14.3%     14.6%   +0.3 pt           −54.2 pt
+      margin p95 ttft_s                     99.5%   98.6%     99.2%   +0.6 pt           −0.4 pt
       margin p95 last_turn_tbt_ms           94.4%   81.5%     88.9%   +7.4 pt           −5.4 pt
       margin slo_attainment                 11.1%   9.6%      11.1%   +1.5 pt           =
       holds                                 yes     yes       yes
@@ -81,8 +81,8 @@ describe('fleetplan whatif (no prompts)', () => {
       instances a40/tp1/bf16/decode/tdp     0       3         3       =                 +3
       instances a40/tp1/bf16/prefill/tdp    0       2         2       =                 +2
       GPUs                                  6       5         5       =                 −1
-      TCO USD                               39,570  34,443    19,443  −15,000 (−43.5%)  −20,126 (−50.9%)
-      J per output token                    1.539   1.484     1.484   =                 −0.056 (−3.6%)
+      TCO USD                               39,592  34,445    19,445  −15,000 (−43.5%)  −20,147 (−50.9%)
+      J per output token                    1.549   1.484     1.484   =                 −0.065 (−4.2%)
       peak GPU power kW                     1.8     1.5       1.5     =                 −0.3 (−16.7%)
       margin p95 ttfet_s slowdown           68.8%   14.3%     14.3%   =                 −54.5 pt
       margin p95 ttft_s                     99.5%   98.6%     98.6%   =                 −0.9 pt
@@ -96,13 +96,13 @@ describe('fleetplan whatif (no prompts)', () => {
       instances a40/tp1/bf16/decode/tdp     0       3         3       =            +3
       instances a40/tp1/bf16/prefill/tdp    0       2         2       =            +2
       GPUs                                  6       5         5       =            −1
-      TCO USD                               39,570  19,443    19,443  =            −20,126 (−50.9%)
-      J per output token                    1.539   1.484     1.484   =            −0.056 (−3.6%)
+      TCO USD                               39,592  19,445    19,445  =            −20,147 (−50.9%)
+      J per output token                    1.549   1.484     1.484   =            −0.065 (−4.2%)
       peak GPU power kW                     1.8     1.5       1.5     =            −0.3 (−16.7%)
-      margin p95 ttfet_s slowdown           68.8%   14.3%     7.2%    −7.1 pt      −61.6 pt
+      margin p95 ttfet_s slowdown           68.8%   14.3%     10.8%   −3.5 pt      −58.0 pt
       margin p95 ttft_s                     99.5%   98.6%     94.3%   −4.3 pt      −5.2 pt
       margin p95 last_turn_tbt_ms           94.4%   81.5%     81.1%   −0.4 pt      −13.2 pt
-      margin slo_attainment                 11.1%   9.6%      8.8%    −0.8 pt      −2.3 pt
+      margin slo_attainment                 11.1%   9.6%      9.6%    =            −1.5 pt
       holds                                 yes     yes       yes
       the plan holds in the short check
       wrote scenario: <dir>/saved.yaml

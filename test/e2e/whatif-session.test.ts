@@ -66,8 +66,8 @@ describe('fleetplan whatif (interactive)', () => {
                                             start
       instances a40/tp1/bf16/colocated/tdp  6
       GPUs                                  6
-      TCO USD                               39,570
-      J per output token                    1.539
+      TCO USD                               39,592
+      J per output token                    1.549
       peak GPU power kW                     1.8
       margin p95 ttfet_s slowdown           68.8%
       margin p95 ttft_s                     99.5%
@@ -79,8 +79,8 @@ describe('fleetplan whatif (interactive)', () => {
                                             start   previous  now     vs previous       vs start
       instances a40/tp1/bf16/colocated/tdp  6       6         11      +5                +5
       GPUs                                  6       6         11      +5                +5
-      TCO USD                               39,570  39,570    72,900  +33,331 (+84.2%)  +33,331 (+84.2%)
-      J per output token                    1.539   1.539     1.488   −0.052 (−3.3%)    −0.052 (−3.3%)
+      TCO USD                               39,592  39,592    72,944  +33,352 (+84.2%)  +33,352 (+84.2%)
+      J per output token                    1.549   1.549     1.497   −0.052 (−3.3%)    −0.052 (−3.3%)
       peak GPU power kW                     1.8     1.8       3.3     +1.5 (+83.3%)     +1.5 (+83.3%)
       margin p95 ttfet_s slowdown           68.8%   68.8%     61.2%   −7.6 pt           −7.6 pt
       margin p95 ttft_s                     99.5%   99.5%     99.4%   −0.1 pt           −0.1 pt

@@ -95,7 +95,7 @@ function renderPrediction(r: PredictResult, terminal: boolean, calibrated = fals
   const rows: Array<[string, string]> = [
     ['prefill_s', `${r.prefill_s.toPrecision(4)} (${ms(r.prefill_s)} ms)`],
     ['decode_step_s', `${r.decode_step_s.toPrecision(4)} (${ms(r.decode_step_s)} ms)`],
-    ['ttft_s', r.ttft_s.toPrecision(4)],
+    ['ttft_s', `${r.ttft_s.toPrecision(4)} (the prefill: the first token leaves with it, as in simulate)`],
     ['tpot_s', `${r.tpot_s.toPrecision(4)} (${ms(r.tpot_s)} ms)`],
     ['kv_bytes_per_token', String(r.kv_bytes_per_token)],
     ['kv_capacity_tokens', String(r.kv_capacity_tokens)],

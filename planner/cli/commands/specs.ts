@@ -257,7 +257,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   },
   {
     usage: 'predict', positionals: 0,
-    description: 'latency, KV capacity and power of one operating point, from the models the planner uses',
+    description: 'latency, KV capacity and power of one operating point, from the models the planner uses; ttft_s is the batch\'s prefill iteration (the first token leaves with it, no decode step), as simulate counts TTFT',
     example: 'fleetplan predict --gpu h100-sxm --llm llama-3.1-70b --tp 4 --batch 32 --input-tokens 4096 --output-tokens 256',
     options: [
       { flags: '--gpu <id>', description: 'GPU type id', required: true },
@@ -266,7 +266,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--ep <n>', description: 'expert-parallel degree (mixture-of-experts LLMs; the instance is max(tp, ep) GPUs)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--precision <format>', description: 'weight/GEMM format (default: the LLM\'s own); the GPU must have it', choices: ['bf16', 'fp8', 'fp4'] },
       { flags: '--kv-dtype <format>', description: 'KV-cache format (default: the LLM\'s own)', choices: ['bf16', 'fp8'] },
-      { flags: '--batch <n>', description: 'decode batch size', parse: numberFlag({ integer: true, min: 1 }) as never, default: 1 },
+      { flags: '--batch <n>', description: 'requests prefilled together (one batched iteration), then decoded together', parse: numberFlag({ integer: true, min: 1 }) as never, default: 1 },
       { flags: '--input-tokens <n>', description: 'prompt tokens', parse: numberFlag({ integer: true, min: 1 }) as never, required: true },
       { flags: '--output-tokens <n>', description: 'output tokens', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--power-cap-w <n>', description: 'per-GPU power cap, watts', parse: numberFlag({ exclusiveMin: 0 }) as never },

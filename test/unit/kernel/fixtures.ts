@@ -1,9 +1,9 @@
 /**
  * Test fixtures for the kernel: a synthetic PerfModel with the interface's shape (affine decode step, linear +
- * quadratic prefill, power by state) and small fleets and mixes built inline.
+ * quadratic prefill whose intercept a batch pays once, power by state) and small fleets and mixes built inline.
  */
 import type { ConversationClass, Distribution, Fleet, InstancePool, Mix, Role } from '../../../catalogs/types.js';
-import type { PerfModel, PowerState } from '../../../models/types.js';
+import type { PerfModel, PowerState, PrefillPiece } from '../../../models/types.js';
 
 export interface SyntheticCoefficients {
   /** prefill_s(n, c) = intercept + perToken·n + attention·n·(c + n/2) */
@@ -53,6 +53,13 @@ export function createSyntheticPerfModel(pool: InstancePool, overrides: Partial<
     powerCapWatts: pool.powerCapWatts,
     prefillSeconds(newTokens: number, cachedTokens: number): number {
       return c.prefillInterceptSeconds + c.prefillPerTokenSeconds * newTokens + c.prefillAttentionSeconds * newTokens * (cachedTokens + newTokens / 2);
+    },
+    prefillBatchSeconds(pieces: readonly PrefillPiece[], options?: { readonly ridesDecodeStep?: boolean }): number {
+      const computing = pieces.filter((p) => p.newTokens > 0);
+      if (computing.length === 0) return 0;
+      let compute = 0;
+      for (const p of computing) compute += c.prefillPerTokenSeconds * p.newTokens + c.prefillAttentionSeconds * p.newTokens * (p.cachedTokens + p.newTokens / 2);
+      return (options?.ridesDecodeStep ? 0 : c.prefillInterceptSeconds) + compute;
     },
     decodeStepSeconds(batch: number, totalContextTokens: number, prefillChunkTokens = 0): number {
       return c.decodeBaseSeconds + c.decodePerSequenceSeconds * batch + c.decodePerChunkTokenSeconds * prefillChunkTokens + c.decodePerContextTokenSeconds * totalContextTokens;

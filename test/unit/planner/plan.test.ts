@@ -77,7 +77,7 @@ describe('planFleet()', () => {
   });
 
   it('explains a TTFET target below the physical floor, naming the floor', async () => {
-    expect(await reason(request({ slo: makeSlo(1, 60) }))).toMatchInlineSnapshot(`"the p95 TTFET target of 1.000 s for agent is below the physical floor of 11.342 s (h100/tp8/bf16/colocated/tdp, nothing else running)"`);
+    expect(await reason(request({ slo: makeSlo(1, 60) }))).toMatchInlineSnapshot(`"the p95 TTFET target of 1.000 s for agent is below the physical floor of 11.348 s (h100/tp8/bf16/prefill/tdp + h100/tp8/bf16/decode/tdp, nothing else running)"`);
   });
 
   it('says the minimum budget, and that budget then suffices', async () => {

@@ -75,6 +75,12 @@ export function syntheticPerf(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout
     kvDtype: layout.kvDtype ?? 'bf16',
     powerCapWatts,
     prefillSeconds,
+    prefillBatchSeconds: (pieces, options) => {
+      const computing = pieces.filter((p) => p.newTokens > 0);
+      if (computing.length === 0) return 0;
+      const compute = computing.reduce((sum, p) => sum + prefillSeconds(p.newTokens, p.cachedTokens) - tpOverhead, 0);
+      return (options?.ridesDecodeStep ? 0 : tpOverhead) + compute;
+    },
     decodeStepSeconds: (batch, ctx, chunk) => {
       const a = decodeStepAffine(batch, chunk);
       return a.baseSeconds + a.perContextTokenSeconds * ctx;

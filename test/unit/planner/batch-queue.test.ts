@@ -1,0 +1,88 @@
+/**
+ * The batching-server prefill queue (planner/demand/batch-queue.ts): its embedded-chain solution reduces to
+ * Pollaczek–Khinchine at batch 1, batching with a shared floor waits less than single-prompt service, and the rate cap
+ * the planner plans with reduces to the M/G/1 utilisation cap when no batch can form.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PrefillPiece } from '../../../models/types.js';
+import { analyseBatchQueue, chainFigures, extraDelayTailProbability, meanExtraDelaySeconds } from '../../../planner/demand/batch-queue.js';
+import { buildBatchService, clearSeconds } from '../../../planner/demand/batch-service.js';
+import { arrivalRateCap, utilisationCap, waitTailProbability } from '../../../planner/demand/queueing.js';
+
+/** Floor 20 ms, 20 µs per token, attention 1 ns per token pair; a batch pays the floor once. */
+function cost(pieces: readonly PrefillPiece[]): number {
+  const computing = pieces.filter((p) => p.newTokens > 0);
+  if (computing.length === 0) return 0;
+  return 0.02 + computing.reduce((s, p) => s + 2e-5 * p.newTokens + 1e-9 * p.newTokens * (p.cachedTokens + p.newTokens / 2), 0);
+}
+
+const grid = Array.from({ length: 256 }, (_, i) => 200 + (1000 * (i + 0.5)) / 256);
+const unbounded = 1 << 20;
+
+describe('batch service', () => {
+  it('S_1 is the single-prompt time on the grid; a prompt over the token budget is chunked against its own prefix', () => {
+    const s = buildBatchService(grid, { maxBatch: 8, tokenBudget: unbounded }, cost);
+    expect(s.meanSeconds(1)).toBeCloseTo(grid.reduce((a, n) => a + cost([{ newTokens: n, cachedTokens: 0 }]), 0) / grid.length, 12);
+    expect(clearSeconds([5000], 2048, cost)).toBeCloseTo(cost([{ newTokens: 2048, cachedTokens: 0 }]) + cost([{ newTokens: 2048, cachedTokens: 2048 }]) + cost([{ newTokens: 904, cachedTokens: 4096 }]), 12);
+    // Two prompts in one iteration pay one floor (and the sampled pairs cover the grid: within 1% of two singles' work).
+    expect(s.meanSeconds(2) - 0.02).toBeGreaterThan(0.99 * 2 * (s.meanSeconds(1) - 0.02));
+    expect(s.meanSeconds(2) - 0.02).toBeLessThan(1.01 * 2 * (s.meanSeconds(1) - 0.02));
+  });
+
+  it('caps the batch at the prompts one token budget holds on average', () => {
+    expect(buildBatchService(grid, { maxBatch: 64, tokenBudget: 16384 }, cost).maxBatch).toBe(23);
+    expect(buildBatchService(grid, { maxBatch: 8, tokenBudget: 16384 }, cost).maxBatch).toBe(8);
+    expect(buildBatchService(grid, { maxBatch: 64, tokenBudget: 512 }, cost).maxBatch).toBe(1);
+  });
+});
+
+describe('batch queue', () => {
+  it('at batch 1 the embedded chain gives Pollaczek–Khinchine', () => {
+    const s = buildBatchService(grid, { maxBatch: 1, tokenBudget: unbounded }, cost);
+    for (const rho of [0.3, 0.7, 0.9]) {
+      const lambda = rho / s.meanSeconds(1);
+      const pk = (lambda * s.secondMomentSeconds2(1)) / (2 * (1 - rho));
+      const chain = chainFigures(lambda, s);
+      expect(chain.meanWaitSeconds / pk - 1).toBeLessThan(1e-6);
+      expect(chain.meanWaitSeconds / pk - 1).toBeGreaterThan(-1e-6);
+      expect(chain.busyFraction).toBeCloseTo(rho, 9);
+      expect(analyseBatchQueue(lambda, s).meanWaitSeconds).toBeCloseTo(pk, 12);
+    }
+  });
+
+  it('batching with a shared floor waits less than single-prompt service and stays stable past λ·E[S_1] = 1', () => {
+    const one = buildBatchService(grid, { maxBatch: 1, tokenBudget: unbounded }, cost);
+    const eight = buildBatchService(grid, { maxBatch: 8, tokenBudget: unbounded }, cost);
+    const lambda = 0.8 / one.meanSeconds(1);
+    const a = analyseBatchQueue(lambda, one);
+    const b = analyseBatchQueue(lambda, eight);
+    expect(b.meanWaitSeconds).toBeLessThan(0.6 * a.meanWaitSeconds);
+    expect(b.busyFraction).toBeLessThan(a.busyFraction);
+    expect(b.meanBatch).toBeGreaterThan(1.1);
+    const beyond = 1.1 / one.meanSeconds(1);
+    expect(analyseBatchQueue(beyond, one).stable).toBe(false);
+    const f = analyseBatchQueue(beyond, eight);
+    expect(f.stable).toBe(true);
+    expect(f.busyFraction).toBeLessThan(1);
+    // Full batches that cannot keep up are unstable.
+    expect(analyseBatchQueue((1.01 * 8) / eight.meanSeconds(8), eight).stable).toBe(false);
+  });
+
+  it('the rate cap is the M/G/1 cap at batch 1, higher with batching, and meets its own tail bound', () => {
+    const one = buildBatchService(grid, { maxBatch: 1, tokenBudget: unbounded }, cost);
+    const eight = buildBatchService(grid, { maxBatch: 8, tokenBudget: unbounded }, cost);
+    const service = { meanSeconds: one.meanSeconds(1), secondMomentSeconds2: one.secondMomentSeconds2(1) };
+    for (const budget of [0.02, 0.1, 0.5]) {
+      const rho = utilisationCap(budget, 0.95, service);
+      expect(arrivalRateCap(budget, 0.95, one)).toBeCloseTo(rho / one.meanSeconds(1), 9);
+      expect(waitTailProbability(rho, budget, service)).toBeLessThanOrEqual(0.05 + 1e-9);
+      const rate = arrivalRateCap(budget, 0.95, eight);
+      expect(rate).toBeGreaterThan(rho / one.meanSeconds(1));
+      const at = analyseBatchQueue(rate, eight);
+      expect(extraDelayTailProbability(budget, at, eight)).toBeLessThanOrEqual(0.05);
+      expect(extraDelayTailProbability(budget, analyseBatchQueue(rate * 1.01, eight), eight) > 0.05 || analyseBatchQueue(rate * 1.01, eight).busyFraction > 0.95).toBe(true);
+      expect(meanExtraDelaySeconds(at, eight)).toBeGreaterThan(0);
+    }
+    expect(arrivalRateCap(0, 0.95, eight)).toBe(0);
+  });
+});
