@@ -113,14 +113,14 @@ describe('calibration file round trip (CLI)', () => {
     const dir = scratchDir();
     const doc = JSON.parse(readFileSync(staged, 'utf8')) as { fleetplan_version: string; scopes: Array<{ scope: string }> };
     doc.fleetplan_version = '0.0.1';
-    doc.scopes[1].scope = 'vllm/gb300';
+    doc.scopes[1].scope = 'vllm/tpu-v7';
     const file = join(dir, 'old.json');
     writeFileSync(file, JSON.stringify(doc));
     const r = await runCli(['predict', '--gpu', 'h100-sxm', '--llm', 'qwen3-32b', '--input-tokens', '128', '--calibration', file]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([
       `fleetplan: ${file}: fleetplan_version: found "0.0.1", expected "${packageVersion()}" (a calibration is only valid for the fleetplan that fitted it: re-run fleetplan calibrate)`,
-      `fleetplan: ${file}: scopes[1].scope: found "vllm/gb300", expected a GPU the catalog has (gb300 is not; add it with --catalog FILE)`,
+      `fleetplan: ${file}: scopes[1].scope: found "vllm/tpu-v7", expected a GPU the catalog has (tpu-v7 is not; add it with --catalog FILE)`,
     ]);
   });
 
