@@ -155,7 +155,9 @@ describe.skipIf(!executablePath)('reports in a real browser', () => {
     expect(await page.locator('#table-slo-targets tbody tr').count()).toBe(3);
     expect(await cellText(page, 'run-slowdown', 0, 0)).toBe('TTFET');
     expect(await cellText(page, 'run-pools', 1, 2)).toBe('decode');
-    expect(await cellText(page, 'run-pools', 0, 6)).toBe('not held');
+    // Columns: pool, GPU, role, TP, precision (the simulation records formats), instances, utilisation, KV mean, …
+    expect(await cellText(page, 'run-pools', 0, 4)).toBe('bf16');
+    expect(await cellText(page, 'run-pools', 0, 7)).toBe('not held');
     // No table cell of the real report is left empty for want of a field read under another name.
     for (const id of ['run-latency', 'run-slowdown', 'run-pools']) {
       const texts = await page.locator(`#table-${id} tbody td`).allInnerTexts();
