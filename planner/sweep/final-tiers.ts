@@ -32,3 +32,15 @@ export async function finalTiers(request: PlanRequest, loop: LoopResult, checkPl
     homogeneousLoop,
   };
 }
+
+/**
+ * The cheaper of two proved loops: the plan the user gets is the cheapest fleet fleetplan proved (DESIGN.md, "What
+ * makes a plan right"), and the homogeneous loop proves fleets with the same checker at the same seeds. Seen on the
+ * README command: the heterogeneous loop returned $201,617 while its homogeneous loop proved $190,097.
+ */
+export function cheapestProved(loop: LoopResult, homogeneousLoop: LoopResult | undefined): LoopResult {
+  if (!loop.holds || !loop.plan || !homogeneousLoop?.holds || !homogeneousLoop.plan) return loop;
+  if (!(homogeneousLoop.plan.objectiveValue < loop.plan.objectiveValue)) return loop;
+  const note = `the single-GPU-type loop proved a cheaper fleet (objective ${homogeneousLoop.plan.objectiveValue.toPrecision(6)} vs ${loop.plan.objectiveValue.toPrecision(6)}) than the heterogeneous loop: it is the plan; rounds are that loop's`;
+  return { ...homogeneousLoop, plan: { ...homogeneousLoop.plan, notes: [...homogeneousLoop.plan.notes, note] } };
+}

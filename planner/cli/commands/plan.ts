@@ -18,7 +18,7 @@ import { fleetOptionsFor, planAndCheck, type LoopResult } from '../../check/loop
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
 import { loopToJson, planToJson } from '../../result/plan-json.js';
 import { sweepCostEnergy } from '../../sweep/tiers.js';
-import { finalTiers } from '../../sweep/final-tiers.js';
+import { cheapestProved, finalTiers } from '../../sweep/final-tiers.js';
 import { describeTiers, paretoPointToJson, tiersToJson } from '../../result/tiers-json.js';
 import { planToFleet } from '../../check/fleet.js';
 import type { SolverName } from '../../milp/solve.js';
@@ -258,10 +258,12 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     checkFleetInstances(fleet, 'the planned fleet');
     return checker(fleet);
   };
-  const result = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}) });
+  const planned = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}) });
   // Heterogeneous vs homogeneous between final plans: the homogeneous side runs the same loop (check seeds, TRIM).
   const loopOptions = { ...planOptions, ...(args.noTrim ? { cheaperRounds: 0 } : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) };
-  const tiers = result.plan ? tiersToJson(await finalTiers(request, result, check, loopOptions)) : undefined;
+  const checkedTiers = planned.plan ? await finalTiers(request, planned, check, loopOptions) : undefined;
+  const tiers = checkedTiers ? tiersToJson(checkedTiers) : undefined;
+  const result = cheapestProved(planned, checkedTiers?.homogeneousLoop);
   const pareto = args.pareto && result.plan ? { pareto: (await sweepCostEnergy(request, planOptions)).map(paretoPointToJson) } : {};
   const loopJson = loopToJson(result);
   const simulation = (result.check as KernelCheckResult | undefined)?.simulation;
