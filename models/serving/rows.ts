@@ -39,7 +39,7 @@ export function calibrationRows(runs: readonly MeasuredRun[], specs: SpecSource,
       continue;
     }
     if (llm.moe) {
-      skip('mixture-of-experts model: waits for the moe branch');
+      skip('mixture-of-experts model: the serving calibration and its replay cover dense models only so far');
       continue;
     }
     const units = instanceUnits(gpu, llm, run.tp, run.precision, efficiencyFor(specs.roofline, gpu.id));
