@@ -8,7 +8,7 @@ import type { LatencyCoefficients } from './coefficients.js';
 import { decodeFeatures, evaluateLinear, prefillBatchFeatures, prefillFeatures, type PrefillPiece } from './features.js';
 import { capComputeSlowdown, cappedGpuWatts, type PowerCoefficients } from './power.js';
 import { computeKvCapacity, kvBytesPerToken, weightBytes } from './specs.js';
-import type { ModelProvenance, PerfModel, PowerState } from './types.js';
+import { perfModelIdentity, type ModelProvenance, type PerfModel, type PowerState } from './types.js';
 
 export interface BuildPerfModelOptions {
   readonly gpu: GpuSpec;
@@ -54,14 +54,7 @@ export function buildPerfModel(o: BuildPerfModelOptions): PerfModel {
   });
   const capacity = computeKvCapacity(gpu, llm, layout);
   return {
-    gpu: gpu.id,
-    llm: llm.id,
-    tp: layout.tp,
-    ep: layout.ep,
-    gpus: layout.gpus,
-    precision: layout.precision,
-    kvDtype: layout.kvDtype,
-    ...(o.powerCapWatts !== undefined ? { powerCapWatts: o.powerCapWatts } : {}),
+    ...perfModelIdentity(gpu, llm, layout, o.powerCapWatts),
     prefillSeconds,
     prefillBatchSeconds,
     decodeStepSeconds(batch: number, totalContextTokens: number, prefillChunkTokens = 0): number {

@@ -2,7 +2,8 @@
  * What a GPU does with an LLM: the interface the planner and the kernel use. All times in seconds, sizes in bytes or
  * tokens, power in watts (per instance, i.e. summed over its `gpus` GPUs).
  */
-import type { KvDtype, Precision } from '../catalogs/types.js';
+import type { ResolvedLayout } from '../catalogs/precision.js';
+import type { GpuSpec, KvDtype, LlmSpec, Precision } from '../catalogs/types.js';
 
 import type { PrefillPiece } from './features.js';
 
@@ -76,4 +77,12 @@ export interface LinkModel {
 /** `kv_transfer_s(bytes, link)`: latency + bytes / bandwidth. */
 export function kvTransferSeconds(bytes: number, link: LinkModel): number {
   return link.latencySeconds + bytes / link.bandwidthBytesPerSecond;
+}
+
+/** The fields that say which instance a PerfModel describes, the same for every kind of model (dense, MoE, calibrated). */
+export function perfModelIdentity(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, powerCapWatts?: number): Pick<PerfModel, 'gpu' | 'llm' | 'tp' | 'ep' | 'gpus' | 'precision' | 'kvDtype' | 'powerCapWatts'> {
+  return {
+    gpu: gpu.id, llm: llm.id, tp: layout.tp, ep: layout.ep, gpus: layout.gpus, precision: layout.precision, kvDtype: layout.kvDtype,
+    ...(powerCapWatts !== undefined ? { powerCapWatts } : {}),
+  };
 }

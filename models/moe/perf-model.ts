@@ -8,7 +8,7 @@ import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { CoefficientSet } from '../coefficients.js';
 import { capComputeSlowdown, cappedGpuWatts } from '../power.js';
 import { computeKvCapacity, kvBytesPerToken, weightBytes } from '../specs.js';
-import type { PerfModel, PowerState } from '../types.js';
+import { perfModelIdentity, type PerfModel, type PowerState } from '../types.js';
 import type { MoeCalibration } from './calibration.js';
 import { buildMoeStepModel } from './step-time.js';
 
@@ -34,14 +34,7 @@ export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     capacity.fits ? '' : capacity.reason,
   ].filter((x) => x !== '');
   return {
-    gpu: gpu.id,
-    llm: llm.id,
-    tp: layout.tp,
-    ep: layout.ep,
-    gpus: layout.gpus,
-    precision: layout.precision,
-    kvDtype: layout.kvDtype,
-    ...(powerCapWatts !== undefined ? { powerCapWatts } : {}),
+    ...perfModelIdentity(gpu, llm, layout, powerCapWatts),
     prefillSeconds: (n, c, b) => step.prefillSeconds(n, c, b) * slowdown,
     chunkedPrefillSeconds: (n, c) => step.chunkedPrefillSeconds(n, c) * slowdown,
     // The MoE step prices a batch by its per-sequence averages: heterogeneous pieces enter as their totals (attention

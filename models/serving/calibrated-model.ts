@@ -8,7 +8,7 @@ import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { GpuEfficiency } from '../coefficients.js';
 import { cappedGpuWatts, capComputeSlowdown, type PowerCoefficients } from '../power.js';
 import { computeKvCapacity } from '../specs.js';
-import type { PerfModel, PowerState, PrefillPiece } from '../types.js';
+import { perfModelIdentity, type PerfModel, type PowerState, type PrefillPiece } from '../types.js';
 import type { ServingCalibration } from './calibration-file.js';
 import { scopeFor } from './fit.js';
 import type { Backend } from './runs.js';
@@ -80,8 +80,7 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
   const lomo = o.calibration.heldOut.lomo;
   const logo = o.calibration.heldOut.logo;
   return {
-    gpu: gpu.id, llm: llm.id, tp, ep: layout.ep, gpus: layout.gpus, precision, kvDtype: layout.kvDtype,
-    ...(o.powerCapWatts !== undefined ? { powerCapWatts: o.powerCapWatts } : {}),
+    ...perfModelIdentity(gpu, llm, layout, o.powerCapWatts),
     prefillSeconds,
     prefillBatchSeconds,
     decodeStepSeconds: (batch, totalContextTokens, prefillChunkTokens = 0) => {
