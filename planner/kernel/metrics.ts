@@ -50,6 +50,7 @@ export class MetricsCollector {
   measuredPaperTokens = 0;
   emittedOutputTokens = 0;
   requestedOutputTokens = 0;
+  /** KV transfers of the conversations counted in `conversations` (measured and finished), credited at their finish. */
   kvTransfers = 0;
   kvTransferBytes = 0;
   sloMet = 0;
