@@ -8,7 +8,7 @@
  * could make a cheaper fleet infeasible (issue 13, item 2).
  *
  * Disaggregated pools (prefill + decode): the target T is split per prefill/decode pair by the MILP, not here. A
- * prefill pool offers one operating point per prefill allowance A on a fixed grid of T (PREFILL_ALLOWANCE_FRACTIONS:
+ * prefill pool offers one operating point per prefill allowance A on a fixed grid (PREFILL_ALLOWANCE_SECONDS:
  * arrival → KV at the decoder, its own prefill and transfer included, the rest queueing); a decoder's point at batch
  * b leaves T − (its decoder-side path at b) for the prefill side. formulate.ts pairs them (a prefill point at A may
  * only be matched with decoder points leaving ≥ A), so every pair meets T and each pool's points depend only on the
@@ -27,15 +27,16 @@ import type { Pool } from '../types.js';
 const DEFAULT_LINK_LATENCY_SECONDS = 10e-6;
 
 /**
- * Prefill allowances as fractions of the TTFET target: 2^(−k/2) for k = 1 … 20 (0.71·T down to T/1024), √2 apart.
- * Fixed fractions (not read off the candidates) keep a prefill pool's points a function of the pool and the SLO; the
- * spacing bounds what the grid costs against an exact per-pair split: a pair whose exact prefill allowance falls
- * between two levels is offered the lower one (less queueing room on the prefill side, never a missed target).
- * Finer grids cost more than they buy: at 2^(−1/4) spacing the README command's MILP had 2.9× the variables and the
- * planner's unit instances solved 3–4× slower, for the same plans. Allowances no decoder could leave (above the
- * target minus the class's tool waits, which every decoder path holds) are not offered.
+ * Prefill allowances in seconds: 2^(k/2) for k = −30 … 40 (31 µs to 12 days), √2 apart, the same grid for every
+ * class, pool and SLO. Absolute levels (not fractions of the target, not read off the candidates) keep a prefill
+ * pool's points a function of the pool alone, and a looser target only adds levels, so a looser SLO never removes
+ * an operating point. The spacing bounds what the grid costs against an exact per-pair split: a pair whose exact
+ * prefill allowance falls between two levels is offered the lower one (less queueing room on the prefill side,
+ * never a missed target). Finer grids cost more than they buy: at 2^(1/4) spacing the README command's MILP had
+ * 2.9× the variables and the planner's unit instances solved 3–4× slower, for the same plans. Allowances no decoder
+ * could leave (at or above the target minus the class's tool waits, which every decoder path holds) are not offered.
  */
-export const PREFILL_ALLOWANCE_FRACTIONS: readonly number[] = Array.from({ length: 20 }, (_, i) => 2 ** (-(i + 1) / 2));
+export const PREFILL_ALLOWANCE_SECONDS: readonly number[] = Array.from({ length: 71 }, (_, i) => 2 ** ((i - 30) / 2));
 
 export interface ClassFloors {
   readonly classId: string;
@@ -101,9 +102,7 @@ export function computeFloors(p: ClassProfile, pools: readonly Pool[], facts: re
   const coloSlack = (pool: Pool): number => ttfetTargetSeconds - pre.get(pool.key)! - dec.get(pool.key)!;
   const toolWaitsSeconds = Math.max(0, p.turnsAtPercentile - 1) * p.toolMeanSeconds;
   const allowances = Number.isFinite(ttfetTargetSeconds)
-    ? PREFILL_ALLOWANCE_FRACTIONS.map((f) => f * ttfetTargetSeconds)
-        .filter((a) => a < ttfetTargetSeconds - toolWaitsSeconds)
-        .reverse()
+    ? PREFILL_ALLOWANCE_SECONDS.filter((a) => a < ttfetTargetSeconds - toolWaitsSeconds)
     : [];
   const fmt = (s: number): string => `${s.toFixed(3)} s`;
   return {

@@ -89,4 +89,29 @@ describe('budgets per pool, independent of the candidate set (issue 13, item 2)'
     if (!pinned.ok) throw new Error(pinned.reason);
     expect(pinned.plan.objectiveValue).toBeCloseTo(tp1.plan.objectiveValue, 2);
   }, 120_000);
+
+  it('a looser TTFET target (even by 1%) keeps every prefill point and lets every decoder point leave more', () => {
+    const resolved = resolveOptions({ tpDegrees: [1, 2] }, request.datacenter.powerCapWatts);
+    const { pools } = enumeratePools(request.gpus, request.llm, request.perfModelFor, resolved);
+    const tight = deriveDemand(request, pools, resolved);
+    const slo = { ...request.slo, targets: request.slo.targets.map((t) => (t.kind === 'absolute' && t.metric === 'ttfet_s' ? { ...t, maxValue: t.maxValue * 1.01 } : t)) };
+    const loose = deriveDemand({ ...request, slo }, pools, resolved);
+    let prefillPoints = 0;
+    pools.forEach((pool, j) => {
+      const a = tight.entries[0][j];
+      const b = loose.entries[0][j];
+      if (!a.eligible) return;
+      expect(b.eligible, pool.key).toBe(true);
+      for (const p of a.points) {
+        if (pool.role === 'prefill') {
+          prefillPoints++;
+          expect(b.points, pool.key).toContainEqual(p);
+        } else {
+          const q = b.points.find((x) => x.batch === p.batch)!;
+          expect(q.leavesPrefillSeconds ?? Infinity).toBeGreaterThanOrEqual(p.leavesPrefillSeconds ?? Infinity);
+        }
+      }
+    });
+    expect(prefillPoints).toBeGreaterThan(0);
+  });
 });
