@@ -68,7 +68,8 @@ export async function runSweep(args: SweepArgs, ctx: CommandContext): Promise<nu
   const lines = { mix: parsed.lineOf(['mix']), slo: parsed.lineOf(['slo']) };
   const shard = args.shard !== undefined ? parseShard(args.shard) : { index: 1, count: 1 };
   const base = baseFor(spec, lines, gridPath, args, ctx);
-  const cells = selectShard(enumerateCells(spec), shard);
+  const grid = enumerateCells(spec);
+  const cells = selectShard(grid, shard);
   if (spec.check) {
     const maxRate = Math.max(...cells.map((c) => c.scales.rate_scale), 1);
     checkMixConversations({ ...base.mix, classes: base.mix.classes.map((c) => ({ ...c, arrivalRatePerSecond: c.arrivalRatePerSecond * maxRate })) }, spec.durationS, `${args.grid}: the largest rate_scale × mix rates × duration_s`);
@@ -76,7 +77,8 @@ export async function runSweep(args: SweepArgs, ctx: CommandContext): Promise<nu
   // Worker threads by default even for one cell: a worker can be stopped mid-cell by Ctrl-C (--threads 1 stops between cells).
   const threads = args.threads ?? Math.max(2, Math.min(availableParallelism(), cells.length));
   const progress = ctx.stderrIsTTY ? (done: number, total: number) => ctx.stderr(`\rcells ${done}/${total}`) : undefined;
-  const results = await runCells(base, cells, threads, progress, ctx.signal);
+  // The whole grid: each cell is offered its harder neighbours' plans, also across shards (sweep/neighbours.ts).
+  const results = await runCells(base, cells, threads, progress, ctx.signal, grid);
   throwIfInterrupted(ctx);
   if (progress) ctx.stderr('\n');
   const shardDoc = toShardDocument(spec, shard, results);
