@@ -66,7 +66,7 @@ describe('planAndCheck()', () => {
     // The kernel's verdict decides: the last search round holds, every earlier one missed something.
     expect(search.at(-1)!.check?.holds).toBe(true);
     expect(search.slice(0, -1).every((r) => r.check?.holds === false)).toBe(true);
-    expect(result.rounds.filter((r) => r.phase !== 'search').every((r) => r.check?.holds === false)).toBe(true);
+    // Rounds after it (TRIM, the cheaper search) may hold or miss; the loop returns the cheapest fleet that held.
     const json = loopToJson(result);
     expect(json.holds).toBe(true);
     expect(json.rounds).toHaveLength(result.rounds.length);
