@@ -53,6 +53,8 @@ interface CommonSpec {
   readonly isl: Distribution;
   /** Output tokens per request (every request generates exactly this many, as benchmarks force with ignore_eos). */
   readonly osl: Distribution;
+  /** Per-request time outside the engine (HTTP, tokenisation, streaming), added to TTFT and E2E (a calibration's request_overhead). */
+  readonly requestOverheadSeconds?: number;
 }
 
 /** One instance, prefill chunks and decodes sharing iterations (vLLM's default chunked-prefill scheduler). */
@@ -97,6 +99,13 @@ export interface RunLengthOptions {
   readonly maxBatches?: number;
   /** Stop once the standard error of the mean TTFT, TPOT and E2E (over batch means) is at most this share of the mean. */
   readonly targetRelativeError?: number;
+  /**
+   * Send exactly this many requests and measure every one, the first burst included (genai-perf/aiperf
+   * `--request-count N`, vLLM `bench serve --num-prompts N`): no warm-up is discarded and the run ends when the last
+   * one finishes. A warm-up phase those tools run before it drains completely, so it does not change what is measured
+   * here (no prefix cache is modelled). Absent: the steady-state rule (warm-up, batch means).
+   */
+  readonly requestCount?: number;
 }
 
 export interface BenchmarkOptions extends RunLengthOptions {

@@ -35,6 +35,11 @@ export interface FinishedConversation {
   /** Sum and number of the gaps between consecutive output tokens, over all its turns. */
   readonly tbtSumSeconds: number;
   readonly tbtCount: number;
+  /**
+   * A single-turn request served by an engine with step accounting: its TTFT and its sum of token gaps as term
+   * vectors (arrival → first token, first → last token), in the model's `stepAccounting.terms` order.
+   */
+  readonly stepTerms?: { readonly ttft: Float64Array; readonly tbtSum: Float64Array };
 }
 
 /** What a reactive workload may do to the run it feeds, at the instant it is told of a finish. */

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { distributionValidator, inputError, suggestId, toDistribution } from '../../../catalogs/index.js';
 import { gpuPrecisions, layoutProblem, unsupportedPrecisionMessage } from '../../../catalogs/precision.js';
 import type { Catalog, Distribution, KvDtype, LlmSpec, Precision } from '../../../catalogs/types.js';
-import { defaultDisaggLink, vllmDefaultLimits, type BenchmarkLoad, type BenchmarkSpec, type EngineLimits, type InstanceSet } from '../../benchmark/index.js';
+import { backendDefaultLimits, defaultDisaggLink, type BenchmarkLoad, type BenchmarkSpec, type EngineLimits, type InstanceSet } from '../../benchmark/index.js';
 
 export interface BenchmarkArgs {
   readonly gpu: string;
@@ -34,6 +34,8 @@ export interface BenchmarkArgs {
   /** `--calibration FILE` and `--backend B` (vllm, sglang, trtllm). */
   readonly calibration?: string;
   readonly backend?: 'vllm' | 'sglang' | 'trtllm';
+  /** `--request-count N`: send exactly N requests and measure all of them. */
+  readonly requestCount?: number;
 }
 
 const DISTRIBUTION_EXAMPLE = 'a whole number of tokens ≥ 1 or a distribution such as "{lognormal: {median: 1024, sigma: 0.5}, max: 8192}"';
@@ -114,7 +116,7 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
     ...(kvDtype !== undefined ? { kvDtype } : {}),
     ...(cap !== undefined ? { powerCapWatts: cap } : {}),
   };
-  const defaults = vllmDefaultLimits(gpu);
+  const defaults = backendDefaultLimits(gpu, args.backend);
   const mode = args.mode ?? 'agg';
   if (mode === 'agg') {
     for (const flag of ['prefill', 'decode', 'prefillMaxNumSeqs', 'prefillMaxNumBatchedTokens'] as const) {
