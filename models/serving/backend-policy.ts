@@ -3,12 +3,14 @@
  * the backend with `--backend` (calibrate: for runs whose file does not say; benchmark: the engine limits and the
  * fitted overheads that apply); runs in the aiconfigurator CSV carry it in their `backend` column. Every backend runs
  * on the kernel's one aggregated engine: prompt chunks ride decode steps under one token budget (vLLM V1 chunked
- * prefill, TensorRT-LLM in-flight batching with chunked context, SGLang with mixed chunks as aiconfigurator deploys
- * it), admission in arrival order while `maxSequences` and the KV cache allow, newest-first recompute preemption.
+ * prefill, TensorRT-LLM in-flight batching with chunked context) or run alone pausing the decoders (SGLang's default
+ * scheduler), admission in arrival order while `maxSequences` and the KV cache allow, newest-first recompute preemption.
  */
 import type { Backend } from './runs.js';
 
 export interface BackendPolicy {
+  /** Prompt chunks ride decode iterations (vLLM, TensorRT-LLM) or run in prefill-only iterations that pause decoding whenever a prompt waits (SGLang's default). */
+  readonly prefillPausesDecode: boolean;
   /** Token budget of one step (vLLM `max_num_batched_tokens`, SGLang `chunked_prefill_size`, TRT-LLM `max_num_tokens`). */
   readonly stepTokenBudget: number;
   /** Sequences one step may hold (vLLM `max_num_seqs`, TRT-LLM `max_batch_size`, SGLang `max_running_requests`). */
@@ -20,19 +22,21 @@ export interface BackendPolicy {
 
 export const BACKEND_POLICIES: Readonly<Record<Backend, BackendPolicy>> = {
   vllm: {
+    prefillPausesDecode: false,
     stepTokenBudget: 8192, maxSequences: 1024,
     from: 'vLLM V1: chunked prefill always on; vllm serve defaults on ≥ 70 GiB GPUs max_num_batched_tokens 8192, max_num_seqs 1024 (planner/benchmark/defaults.ts)',
     notModelled: 'block-granular KV allocation and the prefix cache',
   },
   trtllm: {
+    prefillPausesDecode: false,
     stepTokenBudget: 8192, maxSequences: 2048,
     from: 'TensorRT-LLM in-flight batching with chunked context; trtllm-serve defaults max_num_tokens 8192, max_batch_size 2048',
     notModelled: 'the GUARANTEED_NO_EVICT capacity scheduler (admission reserving a request\'s whole ISL + OSL): requests are admitted as vLLM admits them',
   },
   sglang: {
-    stepTokenBudget: 8192, maxSequences: 4096,
-    from: 'SGLang with mixed chunks (prefill chunks share the step with running decodes, as aiconfigurator\'s SGLang agg deployment rule sets enable_mixed_chunk = true); chunked_prefill_size 8192',
-    notModelled: 'decodes not debiting the prefill budget, and the default without --enable-mixed-chunk (prefill batches that pause decoding)',
+    prefillPausesDecode: true, stepTokenBudget: 8192, maxSequences: 4096,
+    from: 'SGLang defaults: without --enable-mixed-chunk a prefill batch runs alone and pauses decoding whenever prompts wait (so a closed loop of equal requests stays in synchronized waves: the staged SGLang runs\' TTFT does not move with OSL and grows with concurrency × ISL, that signature); chunked_prefill_size 8192',
+    notModelled: 'max_prefill_tokens, the memory fraction (mem_fraction_static) and retraction; --enable-mixed-chunk deployments (aiconfigurator\'s own SGLang rule sets it) schedule as vLLM',
   },
 };
 

@@ -53,7 +53,7 @@ function checkSpec(spec: BenchmarkSpec): void {
 function kernelOptions(spec: BenchmarkSpec, options: BenchmarkOptions): KernelOptions {
   // A fixed-count run measures from the first request; otherwise the client ends the warm-up when it has seen enough.
   const common = { seed: options.seed, mode: options.kernelMode ?? 'fast', warmupSeconds: options.requestCount !== undefined ? 0 : Infinity, preemption: 'recompute' as const };
-  if (spec.mode === 'agg') return { ...common, policy: 'colocated', engineTokenBudget: spec.limits.maxNumBatchedTokens, maxDecodeBatch: spec.limits.maxNumSeqs };
+  if (spec.mode === 'agg') return { ...common, policy: 'colocated', engineTokenBudget: spec.limits.maxNumBatchedTokens, maxDecodeBatch: spec.limits.maxNumSeqs, prefillPausesDecode: spec.prefillPausesDecode === true };
   return {
     ...common,
     policy: 'conserve',
@@ -97,6 +97,7 @@ function operatingPoint(spec: BenchmarkSpec, options: BenchmarkOptions, gpus: nu
     prefill_max_num_batched_tokens: agg ? null : spec.prefillLimits.maxNumBatchedTokens,
     kv_link: agg ? null : { bandwidth_bytes_per_s: spec.link.bandwidthBytesPerSecond, latency_s: spec.link.latencySeconds },
     policy: agg ? 'colocated' : 'conserve',
+    prefill_pauses_decode: agg && spec.prefillPausesDecode === true,
     seed: options.seed,
   };
 }

@@ -61,6 +61,8 @@ interface CommonSpec {
 export interface AggregatedSpec extends CommonSpec, BenchmarkLayout {
   readonly mode: 'agg';
   readonly limits: EngineLimits;
+  /** Prompt chunks run in prefill-only iterations that pause decoding (SGLang's default scheduler); absent: they ride decode iterations. */
+  readonly prefillPausesDecode?: boolean;
 }
 
 /**
@@ -161,6 +163,8 @@ export interface OperatingPoint {
   /** Disaggregated: the prefill → decode KV link the run assumed. */
   readonly kv_link: { readonly bandwidth_bytes_per_s: number; readonly latency_s: number } | null;
   readonly policy: PolicyName;
+  /** Agg: prompt chunks in prefill-only iterations that pause decoding (SGLang's default), not riding decode iterations. */
+  readonly prefill_pauses_decode: boolean;
   readonly seed: number;
 }
 

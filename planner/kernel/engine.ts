@@ -66,7 +66,7 @@ export class Engine implements MemoryState {
     readonly poolIndex: number,
     readonly model: PerfModel,
     readonly capacityTokens: number,
-    private readonly settings: { fast: boolean; tokenBudget: number; maxBatch: number; preemption: 'recompute' | 'swap'; swapBandwidthBytesPerSecond: number },
+    private readonly settings: { fast: boolean; tokenBudget: number; maxBatch: number; prefillPausesDecode?: boolean; preemption: 'recompute' | 'swap'; swapBandwidthBytesPerSecond: number },
   ) {
     this.termClock = model.stepAccounting ? new TermClock(model.stepAccounting) : null;
   }
@@ -151,7 +151,9 @@ export class Engine implements MemoryState {
   startIteration(nowSeconds: number, hooks: EngineHooks): number {
     if (this.busyFlag) return NaN;
     const s = this.settings;
-    let budgetLeft = s.tokenBudget - this.running.length;
+    // Prefill-first (SGLang): prompt chunks get the whole budget and, when there are any, run without the decoders.
+    const pause = s.prefillPausesDecode === true;
+    let budgetLeft = pause ? s.tokenBudget : s.tokenBudget - this.running.length;
     let swapInTokens = 0;
     const chunks = this.prefilling.length > 0 || this.waiting.length > 0 ? [] as { item: WorkItem; tokens: number }[] : NO_CHUNKS;
     for (const item of this.prefilling) {
@@ -189,17 +191,18 @@ export class Engine implements MemoryState {
     }
     // Every decoding sequence and every completing prefill writes one token of KV this iteration.
     for (;;) {
-      let growth = this.running.length;
+      let growth = pause && chunks.length > 0 ? 0 : this.running.length;
       for (const c of chunks) if (c.item.doneTokens + c.tokens === c.item.needTokens && c.item.emitsToken) growth++;
       if (this.usedTokens + growth <= this.capacityTokens) break;
       const before = this.prefilling.length;
       if (!makeRoom(this, s, growth, null, true)) throw new Error(`KV accounting: engine ${this.index} cannot fit one step (used ${this.usedTokens}, capacity ${this.capacityTokens})`);
       if (this.prefilling.length !== before) for (let i = chunks.length - 1; i >= 0; i--) if (!this.prefilling.includes(chunks[i].item)) chunks.splice(i, 1);
     }
-    const batch = this.running.length;
+    const batch = pause && chunks.length > 0 ? 0 : this.running.length;
     if (batch === 0 && chunks.length === 0 && swapInTokens === 0) return NaN;
+    const decodeContext = batch > 0 ? this.runningContextTokens : 0;
     const stallSeconds = (swapInTokens * this.model.kvBytesPerToken) / s.swapBandwidthBytesPerSecond;
-    const m: Macro = { t0: nowSeconds, n: 1, base: 0, perToken: 0, batch, context0: this.runningContextTokens, singleEnd: 0, chunks, powerWatts: 0, terms: null, termsPerToken: null };
+    const m: Macro = { t0: nowSeconds, n: 1, base: 0, perToken: 0, batch, context0: decodeContext, singleEnd: 0, chunks, powerWatts: 0, terms: null, termsPerToken: null };
     const clock = this.termClock;
     if (chunks.length > 0 || stallSeconds > 0 || !s.fast || batch === 0) {
       let dt = stallSeconds;
@@ -210,9 +213,9 @@ export class Engine implements MemoryState {
       if (clock !== null) {
         // A linear step model prices the iteration as one composition (decoders and chunks together: a chunk's GEMMs
         // slow the decoders it rides with), exactly the terms it charges.
-        m.terms = clock.iteration(batch, this.runningContextTokens, pieces);
+        m.terms = clock.iteration(batch, decodeContext, pieces);
         dt += clock.seconds(m.terms);
-      } else if (batch > 0) dt += this.model.decodeStepSeconds(batch, this.runningContextTokens) + this.model.prefillBatchSeconds(pieces, { ridesDecodeStep: true });
+      } else if (batch > 0) dt += this.model.decodeStepSeconds(batch, decodeContext) + this.model.prefillBatchSeconds(pieces, { ridesDecodeStep: true });
       else if (chunks.length > 0) dt += this.model.prefillBatchSeconds(pieces);
       m.singleEnd = nowSeconds + dt;
       m.powerWatts = batch > 0 ? this.model.powerWatts('decode', batch) : this.model.powerWatts('prefill');
@@ -254,11 +257,12 @@ export class Engine implements MemoryState {
     hooks.busy(this.index, m.t0, nowSeconds, m.powerWatts);
     const n = m.n;
     const clock = this.termClock;
+    // A prefill-only iteration (prefill-first scheduling) leaves the decoders where they were.
+    const batch = m.batch;
     if (clock !== null && m.terms !== null) {
       if (m.termsPerToken === null) clock.add(m.terms);
       else clock.addDecodeRun(m.terms, m.termsPerToken, n, m.batch, m.context0);
     }
-    const batch = this.running.length;
     if (batch > 0) {
       // Every running sequence emits n tokens. Sequences that also emitted in the previous iteration (their last
       // token at t0) share their first gap; only fresh joiners need one sample each. Later gaps form the series

@@ -47,6 +47,14 @@ describe('benchmark step accounting', () => {
     expect(shared.tpot[term('prefill_attention')]).toBeGreaterThan(0);
   });
 
+  it('SGLang (prefill-first): prompt iterations pause the decoders, so a closed loop of equal requests stays in waves whose TTFT does not move with OSL', () => {
+    const short = measuredRunTerms(catalog)(run({ backend: 'sglang', tp: 4, concurrency: 16, inputTokens: 2048, outputTokens: 128 }));
+    const long = measuredRunTerms(catalog)(run({ backend: 'sglang', tp: 4, concurrency: 16, inputTokens: 2048, outputTokens: 512 }));
+    // The decoders wait through the prompt iterations: TPOT carries prompt attention.
+    expect(short.tpot[term('prefill_attention')]).toBeGreaterThan(0);
+    short.ttft.forEach((v, j) => expect(Math.abs(v - long.ttft[j])).toBeLessThanOrEqual(1e-9 * Math.abs(v)));
+  });
+
   it('a KV cache smaller than the clients need queues them: TTFT grows by whole request lifetimes', () => {
     // Qwen3-32B bf16 on one H100 holds ~48k tokens of KV: 64 clients of 4096 + 512 do not fit, 8 do.
     const few = measuredRunTerms(catalog)(run({ tp: 1, concurrency: 8, inputTokens: 4096, outputTokens: 512 }));
