@@ -5,6 +5,7 @@
  */
 import { loadCatalog } from '../../../catalogs/index.js';
 import { nativePrecision } from '../../../catalogs/precision.js';
+import { BACKEND_POLICIES } from '../../../models/serving/backend-policy.js';
 import { requestOverheadSeconds } from '../../../models/serving/fit.js';
 import { benchmarkFleet, runServingBenchmark, VLLM_DEFAULTS_SOURCE, type BenchmarkResult, type BenchmarkSpec, type LatencySummary } from '../../benchmark/index.js';
 import type { Distribution } from '../../../catalogs/types.js';
@@ -59,7 +60,7 @@ export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Pr
   const model = decodeModel.provenance;
   if (args.json) {
     // Wall time is left out of --json so that the same seed gives byte-identical output; the text shows it.
-    ctx.stdout(`${JSON.stringify({ ...result, model: describeModel(model), limits_source: VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog, [], loaded) }, null, 2)}\n`);
+    ctx.stdout(`${JSON.stringify({ ...result, model: describeModel(model), limits_source: args.backend !== undefined && args.backend !== 'vllm' ? BACKEND_POLICIES[args.backend].from : VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog, [], loaded) }, null, 2)}\n`);
   } else {
     ctx.stdout(renderBenchmark(result, spec, model, wallSeconds, ctx.stdoutIsTTY));
   }
