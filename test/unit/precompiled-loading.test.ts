@@ -3,9 +3,9 @@
  * report the same errors as the validators compiled at run time, the built-in catalog snapshot holds the same
  * documents and lines as reading the files, and either is refused (the files are loaded) when it does not match.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
   FILE_KINDS, PRECOMPILED_VALIDATORS_FILE, compiledNow, precompiledValidators, readSchemaFiles, schemasFingerprint, type FileKind,
@@ -23,6 +23,7 @@ const files = readSchemaFiles();
 const fingerprint = schemasFingerprint(files);
 writeFileSync(join(dir, PRECOMPILED_VALIDATORS_FILE), precompiledValidatorsSource());
 const standalone = precompiledValidators(fingerprint, dir)!;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const runtime = compiledNow(files);
 
 /** Valid documents of every kind, and ways to break them that reach different schema keywords. */
