@@ -96,7 +96,12 @@ export type Validators = (name: FileKind | 'distribution') => ValidateFunction;
 export function precompiledValidators(fingerprint: string, dir = fileURLToPath(new URL('.', import.meta.url))): Validators | undefined {
   const path = join(dir, PRECOMPILED_VALIDATORS_FILE);
   if (!existsSync(path)) return undefined;
-  const mod = require(path) as Record<string, unknown>;
+  let mod: Record<string, unknown>;
+  try {
+    mod = require(path) as Record<string, unknown>;
+  } catch {
+    return undefined; // damaged (e.g. a build cut short): compile at run time instead
+  }
   if (mod.fingerprint !== fingerprint) return undefined;
   return (name) => mod[name] as ValidateFunction;
 }

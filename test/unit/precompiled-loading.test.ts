@@ -41,10 +41,13 @@ function damaged(value: Record<string, unknown>): Array<Record<string, unknown>>
 const errorsOf = (validate: ReturnType<typeof runtime>, value: unknown) => (validate(value) ? [] : structuredClone(validate.errors));
 
 describe('precompiled validators', () => {
-  it('exist for every kind and the distribution syntax, and are refused under another fingerprint', () => {
+  it('exist for every kind and the distribution syntax, and are refused under another fingerprint or when damaged', () => {
     for (const kind of [...Object.keys(FILE_KINDS), 'distribution'] as Array<FileKind | 'distribution'>) expect(typeof standalone(kind)).toBe('function');
     expect(precompiledValidators('sha256:other', dir)).toBeUndefined();
     expect(precompiledValidators(fingerprint, scratchDir('fleetplan-empty-'))).toBeUndefined();
+    const damagedDir = scratchDir('fleetplan-damaged-');
+    writeFileSync(join(damagedDir, PRECOMPILED_VALIDATORS_FILE), 'exports.fingerprint = ');
+    expect(precompiledValidators(fingerprint, damagedDir)).toBeUndefined();
   });
 
   it('the fingerprint changes with any schema byte', () => {
