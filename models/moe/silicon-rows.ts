@@ -22,7 +22,7 @@ export interface MoeSiliconRun {
 
 export interface MoeSiliconRows {
   readonly runs: readonly MoeSiliconRun[];
-  /** Rows of MoE models in the catalog that cannot be expressed yet, by reason. */
+  /** Rows of MoE models in the catalog that are not scored (not expressible yet, or a repeat), by reason. */
   readonly unexpressible: ReadonlyMap<string, number>;
 }
 
@@ -53,11 +53,17 @@ export interface RunLayoutCells {
  * TPOT of `2026_04_06_…_c4_tp4_ep4_1037`, whose id says 4 GPUs at tp 4, ep 4 (and no 16-GPU agg DeepSeek-R1 instance
  * exists in the file otherwise). So when moe_tp = moe_ep > 1, tp × dp = moe_tp × moe_ep, and the id does not name
  * `_tp{tp_size}_`, the deployment is E GPUs with attention tp (or dp) = the stated one / E and whole experts per GPU.
- * In both encodings `batch_size` is per attention-data-parallel rank as stated: the benchmark's concurrency (the
- * `c{N}` of the id) is batch_size × attention_dp_size.
+ * In both encodings `batch_size` is per attention-data-parallel rank: the benchmark's concurrency (the `c{N}` the id
+ * names, taken as is where present) is batch_size × attention_dp_size. TensorRT-LLM's 4000/1000 rows leave
+ * attention_dp_size empty while their id's concurrency is batch_size × tp_size (`…_c224_tp4_ep4…`, batch 56): attention
+ * data parallelism over all tp_size GPUs (tp 1, dp = tp_size).
  */
 export function decodeRunLayout(c: RunLayoutCells): { tp: number; dp: number; moeTp: number; moeEp: number; concurrency: number } {
-  const concurrency = c.batch * c.dp;
+  const named = /_c(\d+)_/.exec(c.id);
+  const concurrency = named ? Number(named[1]) : c.batch * c.dp;
+  if (named && c.tp > 1 && concurrency !== c.batch * c.dp && concurrency === c.batch * c.tp * c.dp) {
+    return { tp: 1, dp: c.tp * c.dp, moeTp: c.moeTp, moeEp: c.moeEp, concurrency };
+  }
   const product = c.moeTp === c.moeEp && c.moeEp > 1 && c.tp * c.dp === c.moeTp * c.moeEp && !c.id.includes(`_tp${c.tp}_`);
   if (!product) return { tp: c.tp, dp: c.dp, moeTp: c.moeTp, moeEp: c.moeEp, concurrency };
   const gpus = c.moeEp;
@@ -83,6 +89,7 @@ export function moeSiliconRuns(text: string, file: string, gpus: ReadonlyMap<str
   const runs: MoeSiliconRun[] = [];
   const unexpressible = new Map<string, number>();
   const skip = (reason: string) => unexpressible.set(reason, (unexpressible.get(reason) ?? 0) + 1);
+  const seen = new Set<string>();
   for (const { line, cells: r } of parseCsvTable(text, file).records) {
     const llmId = catalogLlmId(r.model_path, (id) => llms.has(id));
     const llm = llmId === undefined ? undefined : llms.get(llmId);
@@ -107,6 +114,13 @@ export function moeSiliconRuns(text: string, file: string, gpus: ReadonlyMap<str
       skip(layout);
       continue;
     }
+    // The file lists some runs twice under two ids (`2026_03_25_…` and `2026_04_06_…`, same layout, load and means).
+    const key = [r.backend, gpu.id, r.model_path, precision, layout.tp, layout.ep, d.concurrency, r.isl, r.osl, r.silicon_ttft_ms, r.silicon_tpot_ms].join('|');
+    if (seen.has(key)) {
+      skip('the same run listed twice (identical layout, load and measured means): scored once');
+      continue;
+    }
+    seen.add(key);
     runs.push({
       id: r.id,
       ep: layout.ep,

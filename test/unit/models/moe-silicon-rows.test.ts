@@ -49,3 +49,10 @@ describe('moeSiliconRuns', () => {
     expect([...unexpressible.entries()]).toEqual([[expect.stringMatching(/weight-only fp4 on a GPU without fp4 tensor cores/), 1]]);
   });
 });
+
+describe('decodeRunLayout, attention data parallelism the file leaves unsaid', () => {
+  it('reads TensorRT-LLM rows whose id concurrency is batch × tp_size as attention dp over all GPUs', () => {
+    expect(decodeRunLayout({ id: 'nvidia_deepseek_r1_nvfp4_b200_sxm_trtllm_agg_4000x1000_c224_tp4_ep4_1', tp: 4, dp: 1, moeTp: 1, moeEp: 4, batch: 56 }))
+      .toEqual({ tp: 1, dp: 4, moeTp: 1, moeEp: 4, concurrency: 224 });
+  });
+});
