@@ -10,7 +10,8 @@ import { layoutCacheKey, loadBuiltinCatalog } from '../catalogs/index.js';
 import type { InstancePool } from '../catalogs/types.js';
 import { createPerfModel, type PerfModel } from '../models/index.js';
 import type { StoredMoeAccuracy } from '../models/moe/accuracy-section.js';
-import { predictMoeRun, type MoeRowPrediction } from '../models/moe/serving-accuracy.js';
+import { predictMoeDisaggRun, predictMoeRun, type MoeRowPrediction } from '../models/moe/serving-accuracy.js';
+import { moeSiliconDisaggRuns, type MoeDisaggRun } from '../models/moe/silicon-disagg-rows.js';
 import { moeSiliconRuns, type MoeSiliconRun } from '../models/moe/silicon-rows.js';
 
 export const MOE_SILICON_FILE = 'aiconfigurator/silicon/silicon_runs_h100_b200.csv';
@@ -22,6 +23,9 @@ export interface MoeAccuracyInputs {
   readonly unexpressible: ReadonlyMap<string, number>;
   readonly sha256: string;
   readonly predict: (r: MoeSiliconRun) => MoeRowPrediction;
+  readonly disaggRuns: readonly MoeDisaggRun[];
+  readonly disaggUnexpressible: ReadonlyMap<string, number>;
+  readonly predictDisagg: (r: MoeDisaggRun) => MoeRowPrediction;
 }
 
 /** The staged runs and a predictor with one model cache (built-in catalog and models). */
@@ -39,7 +43,12 @@ export function moeAccuracyInputs(root: string): MoeAccuracyInputs {
     }
     return m;
   };
-  return { runs, unexpressible, sha256: createHash('sha256').update(text).digest('hex'), predict: (r) => predictMoeRun(r, perfModelFor) };
+  const disagg = moeSiliconDisaggRuns(text, MOE_SILICON_FILE, catalog.gpus, catalog.llms);
+  return {
+    runs, unexpressible, sha256: createHash('sha256').update(text).digest('hex'), predict: (r) => predictMoeRun(r, perfModelFor),
+    disaggRuns: disagg.runs, disaggUnexpressible: disagg.unexpressible,
+    predictDisagg: (r) => predictMoeDisaggRun(r, catalog.gpus.get(r.run.gpu)!, perfModelFor),
+  };
 }
 
 /** Benchmarks every run: the document stored at MOE_ROWS_FILE. */
@@ -49,7 +58,14 @@ export function buildMoeAccuracy(inputs: MoeAccuracyInputs): StoredMoeAccuracy {
     command: MOE_ACCURACY_COMMAND,
     data_file: MOE_SILICON_FILE,
     data_sha256: inputs.sha256,
-    unexpressible: [...inputs.unexpressible.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([reason, count]) => ({ reason, count })),
+    unexpressible: counted(inputs.unexpressible),
     rows: inputs.runs.map(inputs.predict),
+    disagg_unexpressible: counted(inputs.disaggUnexpressible),
+    disagg_rows: inputs.disaggRuns.map(inputs.predictDisagg),
   };
+}
+
+/** Counts by reason, sorted (the stored form). */
+export function counted(m: ReadonlyMap<string, number>): { reason: string; count: number }[] {
+  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([reason, count]) => ({ reason, count }));
 }

@@ -15,4 +15,6 @@ const stored = buildMoeAccuracy(moeAccuracyInputs(root));
 writeFileSync(resolve(root, MOE_ROWS_FILE), `${JSON.stringify(stored, null, 1)}\n`);
 const o = overallErrors(asHeldOut(stored.rows));
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-console.log(`wrote ${MOE_ROWS_FILE}: ${o.tpot.n} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s; TTFT median ${pct(o.ttft.medianAbs)} p90 ${pct(o.ttft.p90Abs)}; TPOT median ${pct(o.tpot.medianAbs)} p90 ${pct(o.tpot.p90Abs)}`);
+const d = overallErrors(asHeldOut(stored.disagg_rows));
+console.log(`disagg: ${d.tpot.n} runs; TTFT median ${pct(d.ttft.medianAbs)} p90 ${pct(d.ttft.p90Abs)}; TPOT median ${pct(d.tpot.medianAbs)} p90 ${pct(d.tpot.p90Abs)}`);
+console.log(`wrote ${MOE_ROWS_FILE}: ${o.tpot.n} agg runs in ${((performance.now() - t0) / 1000).toFixed(0)} s; TTFT median ${pct(o.ttft.medianAbs)} p90 ${pct(o.ttft.p90Abs)}; TPOT median ${pct(o.tpot.medianAbs)} p90 ${pct(o.tpot.p90Abs)}`);

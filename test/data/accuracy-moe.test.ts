@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { moeAccuracyInputs, MOE_ROWS_FILE } from '../../bench/moe-accuracy-build.js';
+import { counted, moeAccuracyInputs, MOE_ROWS_FILE } from '../../bench/moe-accuracy-build.js';
 import type { StoredMoeAccuracy } from '../../models/moe/accuracy-section.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -16,12 +16,17 @@ describe('docs/accuracy-moe-rows.json', () => {
   it('covers exactly the expressible agg MoE runs of the staged silicon file, and counts the rest', () => {
     expect(stored.data_sha256).toBe(inputs.sha256);
     expect(stored.rows.map((r) => r.id)).toEqual(inputs.runs.map((r) => r.id));
-    expect(stored.unexpressible).toEqual([...inputs.unexpressible.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([reason, count]) => ({ reason, count })));
+    expect(stored.unexpressible).toEqual(counted(inputs.unexpressible));
+    expect(stored.disagg_rows.map((r) => r.id)).toEqual(inputs.disaggRuns.map((r) => r.id));
+    expect(stored.disagg_unexpressible).toEqual(counted(inputs.disaggUnexpressible));
   });
 
   it('reproduces the stored predictions of a deterministic subset through runServingBenchmark', () => {
     for (let i = 0; i < inputs.runs.length; i += 40) {
       expect(inputs.predict(inputs.runs[i])).toEqual(stored.rows[i]);
+    }
+    for (let i = 0; i < inputs.disaggRuns.length; i += 8) {
+      expect(inputs.predictDisagg(inputs.disaggRuns[i])).toEqual(stored.disagg_rows[i]);
     }
   }, 60_000);
 });
