@@ -9,8 +9,9 @@
  * - expert-parallel dispatch and combine: two all-to-alls per MoE layer (all-to-all.ts) when ep > 1.
  * Attention data parallelism (gpus/tp groups) splits sequences over groups; a step waits for its busiest group, so
  * per-sequence work is scaled by dp·ceil(b/dp)/b (one prefill on a dp-8 instance runs on one group of tp GPUs).
- * The kernel-table parts carry no framework multiplier: serving overheads beyond the kernels come from the dense
- * roofline's per-step and per-layer terms only (the calibrate branch fits the rest on measured runs).
+ * The kernel-table parts carry no framework multiplier and no per-call floor: each layer's kernel floors are the dense
+ * roofline's per-layer term (fitted on whole-model runs), and serving overheads beyond the kernels its per-step term.
+ * Nothing here is fitted to a serving run; docs/accuracy.md scores the result against measured MoE runs.
  */
 import type { ResolvedLayout } from '../../catalogs/precision.js';
 import type { GpuSpec, LlmSpec, Precision } from '../../catalogs/types.js';
