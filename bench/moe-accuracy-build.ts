@@ -54,7 +54,7 @@ export function moeAccuracyInputs(root: string): MoeAccuracyInputs {
 /** Benchmarks every run: the document stored at MOE_ROWS_FILE. */
 export function buildMoeAccuracy(inputs: MoeAccuracyInputs): StoredMoeAccuracy {
   return {
-    description: 'Per-run predictions of `fleetplan benchmark` (runServingBenchmark, seed 1) for the agg MoE runs of the staged aiconfigurator silicon CSV, with the measured means. Generated; do not edit. docs/accuracy.md renders its MoE section from this file.',
+    description: 'Per-run predictions of `fleetplan benchmark` (runServingBenchmark, seed 1) for the agg and disagg MoE runs of the staged aiconfigurator silicon CSV (rows and disagg_rows), with the measured means. Generated; do not edit. docs/accuracy.md renders its MoE section from this file.',
     command: MOE_ACCURACY_COMMAND,
     data_file: MOE_SILICON_FILE,
     data_sha256: inputs.sha256,
@@ -68,4 +68,12 @@ export function buildMoeAccuracy(inputs: MoeAccuracyInputs): StoredMoeAccuracy {
 /** Counts by reason, sorted (the stored form). */
 export function counted(m: ReadonlyMap<string, number>): { reason: string; count: number }[] {
   return [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([reason, count]) => ({ reason, count }));
+}
+
+/** The stored document as text: one run per line, so a regenerated file diffs run by run. */
+export function formatMoeAccuracy(stored: StoredMoeAccuracy): string {
+  const { rows, disagg_rows: disagg, ...head } = stored;
+  const list = (xs: readonly MoeRowPrediction[]) => (xs.length === 0 ? '[]' : `[\n${xs.map((r) => `  ${JSON.stringify(r)}`).join(',\n')}\n ]`);
+  const fields = Object.entries(head).map(([k, v]) => ` ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{\n${[...fields, ` "rows": ${list(rows)}`, ` "disagg_rows": ${list(disagg)}`].join(',\n')}\n}\n`;
 }

@@ -7,12 +7,12 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { asHeldOut } from '../models/moe/serving-accuracy.js';
 import { overallErrors } from '../models/serving/holdout.js';
-import { buildMoeAccuracy, moeAccuracyInputs, MOE_ROWS_FILE } from './moe-accuracy-build.js';
+import { buildMoeAccuracy, formatMoeAccuracy, moeAccuracyInputs, MOE_ROWS_FILE } from './moe-accuracy-build.js';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const t0 = performance.now();
 const stored = buildMoeAccuracy(moeAccuracyInputs(root));
-writeFileSync(resolve(root, MOE_ROWS_FILE), `${JSON.stringify(stored, null, 1)}\n`);
+writeFileSync(resolve(root, MOE_ROWS_FILE), formatMoeAccuracy(stored));
 const o = overallErrors(asHeldOut(stored.rows));
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const d = overallErrors(asHeldOut(stored.disagg_rows));
