@@ -16,6 +16,8 @@ import { calibrationDocument } from '../models/serving/calibration-file.js';
 import type { RunTerms } from '../models/serving/rows.js';
 import type { MeasuredRun } from '../models/serving/runs.js';
 import { measuredRunTerms } from '../planner/benchmark/index.js';
+import { renderMoeAccuracySection, type StoredMoeAccuracy } from '../models/moe/accuracy-section.js';
+import { MOE_ROWS_FILE } from './moe-accuracy-build.js';
 
 export const SILICON_FILE = 'aiconfigurator/silicon/silicon_runs_h100_b200.csv';
 
@@ -35,10 +37,16 @@ export function buildAccuracyArtifacts(root: string, termsOf?: RunTerms): Accura
   const source = createHash('sha256').update(sha256).digest('hex');
   const result = calibrateServing(imported.runs, [{ file: SILICON_FILE, format: 'aiconfigurator', sha256, runs: imported.runs.length, skipped: imported.skipped }], source, catalog, BUILTIN_COEFFICIENTS.roofline, packageVersion(), termsOf ?? measuredRunTerms(catalog));
   return {
-    doc: renderAccuracyDoc({ result, dataFile: SILICON_FILE, skipped: imported.skipped }),
+    doc: renderAccuracyDoc({ result, dataFile: SILICON_FILE, skipped: imported.skipped, extraSections: moeSection(root) }),
     rows: renderAccuracyRows(result.calibrationRows, result.predictions),
     calibration: `${JSON.stringify(calibrationDocument(result.calibration), null, 2)}\n`,
     result,
     runs: imported.runs,
   };
+}
+
+/** The MoE section, from the per-run figures bench/moe-accuracy.ts stored (test/data/accuracy-moe.test.ts re-checks them). */
+function moeSection(root: string): string {
+  const stored = JSON.parse(readFileSync(resolve(root, MOE_ROWS_FILE), 'utf8')) as StoredMoeAccuracy;
+  return renderMoeAccuracySection(stored);
 }
