@@ -62,7 +62,7 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
   if (dropped.length > 0) notes.push(`${dropped.length} of ${pools.length} candidate pools left out as dominated: another pool of the same GPUs and role costs the same and needs no more time, KV, transfer, power or energy for any class (milp/dominance.ts)`);
   const form = formulatePlan(demand, options);
   notes.push(...form.excluded);
-  const solveOptions = { solver: options.solver, deadlineMs: options.deadlineMs, mipRelGap: options.mipRelGap, clockMs: options.clockMs };
+  const solveOptions = { solver: options.solver, deadlineMs: options.deadlineMs, maxNodes: options.maxNodes, mipRelGap: options.mipRelGap, clockMs: options.clockMs };
   // The LP relaxation first (always HiGHS: it has duals): it bounds the optimum, feeds the explanation, and its
   // rounded-up counts tighten the integer bounds before branch-and-bound (bounds.ts).
   const relaxed = await solveModel(relaxModel(form.model), { ...solveOptions, solver: 'highs', relax: true });
@@ -80,7 +80,8 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     const reason = why ?? (solved.solution.status === 'infeasible' ? 'no plan satisfies every constraint (no single fleet limit is the cause)' : `the solver found no verified plan (${solved.solution.status})`);
     return { ok: false, reason, binding: [], solver: solved.info, notes };
   }
-  if (solved.solution.status === 'time-limit') notes.push(`the solver stopped at its ${options.deadlineMs} ms deadline: the plan is verified feasible but may not be optimal`);
+  if (solved.solution.status === 'work-limit') notes.push(`the solver stopped at its node limit (${options.maxNodes} branch-and-bound nodes): the plan is verified feasible but may not be optimal; the limit is a count of work, so any machine gives this plan`);
+  if (solved.solution.status === 'time-limit') notes.push(`machine-dependent: the solver stopped at its wall-clock safety net (${options.deadlineMs} ms) before its node limit: the plan is verified feasible but may not be optimal, and a faster or less loaded machine may return another plan`);
   const binding = explainBinding(form, solved.solution.values, duals);
   const plan = buildPlan(demand, form, solved.solution.values, options, {
     llmId: request.llm.id,
