@@ -7,16 +7,17 @@
  */
 import { planAndCheck, type CheckPlan, type LoopOptions, type LoopResult } from '../check/loop.js';
 import type { PlanRequest } from '../types.js';
-import { compareTiers, type CheckedTiers } from './tiers.js';
+import { bestHomogeneous, homogeneousOptions, singleTypeRequest, type CheckedTiers } from './tiers.js';
 
 /** The plan's own loop result beside the homogeneous loop's; deltas only when both hold. */
 export async function finalTiers(request: PlanRequest, loop: LoopResult, checkPlan: CheckPlan, options: LoopOptions): Promise<CheckedTiers & { readonly homogeneousLoop?: LoopResult }> {
-  const first = await compareTiers(request, options);
+  // Only the single-type side is solved here: the heterogeneous side is the loop's own answer.
+  const first = await bestHomogeneous(request, options);
   const gpu = request.gpus.find((g) => g.id === first.homogeneousGpu);
   const planGpus = new Set(loop.plan?.instances.map((i) => i.gpu) ?? []);
   // Already homogeneous: the plan is its own best single-type plan (a cheaper one would have been found by the loop).
   const homogeneousLoop = gpu && !(planGpus.size === 1 && planGpus.has(gpu.id))
-    ? await planAndCheck({ ...request, gpus: [gpu] }, checkPlan, { ...options, candidate: undefined, ttfetFloorSecondsByClass: first.floorsByClass, powerCapFractions: { prefill: [1], decode: [1], colocated: [1] } })
+    ? await planAndCheck(singleTypeRequest(request, gpu.id), checkPlan, { ...homogeneousOptions(options, first.floorsByClass!), candidate: undefined })
     : loop;
   const heterogeneous = loop.holds ? loop.plan : undefined;
   const homogeneous = homogeneousLoop.holds ? homogeneousLoop.plan : undefined;
