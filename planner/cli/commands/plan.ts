@@ -19,7 +19,7 @@ import { fleetOptionsFor, planAndCheck, type LoopResult } from '../../check/loop
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
 import { loopToJson, planToJson } from '../../result/plan-json.js';
 import { sweepCostEnergy } from '../../sweep/tiers.js';
-import { cheapestProved, finalTiers } from '../../sweep/final-tiers.js';
+import { cheapestProved, finalTiers, startHomogeneousSide } from '../../sweep/final-tiers.js';
 import { describeTiers, paretoPointToJson, tiersToJson } from '../../result/tiers-json.js';
 import { planToFleet } from '../../check/fleet.js';
 import type { SolverName } from '../../milp/solve.js';
@@ -269,12 +269,17 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   };
   let planned: LoopResult;
   let checkedTiers: Awaited<ReturnType<typeof finalTiers>> | undefined;
+  // Heterogeneous vs homogeneous between final plans: the homogeneous side runs the same loop (check seeds, TRIM),
+  // started first so its kernel checks overlap the heterogeneous solves (sweep/final-tiers.ts).
+  const loopOptions = { ...planOptions, ...(args.noTrim ? { cheaperRounds: 0 } : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) };
+  const homogeneousSide = startHomogeneousSide(request, check, loopOptions);
+  homogeneousSide.catch(() => {}); // awaited below; an interrupt is reported once, by the heterogeneous loop
   try {
     planned = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}) });
-    // Heterogeneous vs homogeneous between final plans: the homogeneous side runs the same loop (check seeds, TRIM).
-    const loopOptions = { ...planOptions, ...(args.noTrim ? { cheaperRounds: 0 } : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) };
-    checkedTiers = planned.plan ? await finalTiers(request, planned, check, loopOptions) : undefined;
+    const side = await homogeneousSide;
+    checkedTiers = planned.plan ? await finalTiers(request, planned, check, loopOptions, Promise.resolve(side)) : undefined;
   } finally {
+    await homogeneousSide.catch(() => undefined);
     await threaded?.close();
   }
   const tiers = checkedTiers ? tiersToJson(checkedTiers) : undefined;
