@@ -8,6 +8,8 @@ import { importSiliconRuns } from '../models/importers/silicon.js';
 import { renderAccuracyDoc } from '../models/serving/accuracy-doc.js';
 import { calibrateServing } from '../models/serving/calibrate.js';
 import { calibrationDocument } from '../models/serving/calibration-file.js';
+import { renderMoeAccuracySection, type StoredMoeAccuracy } from '../models/moe/accuracy-section.js';
+import { MOE_ROWS_FILE } from './moe-accuracy-build.js';
 
 export const SILICON_FILE = 'aiconfigurator/silicon/silicon_runs_h100_b200.csv';
 
@@ -19,7 +21,13 @@ export function buildAccuracyArtifacts(root: string): { doc: string; calibration
   const source = createHash('sha256').update(sha256).digest('hex');
   const result = calibrateServing(imported.runs, [{ file: SILICON_FILE, format: 'aiconfigurator', sha256, runs: imported.runs.length, skipped: imported.skipped }], source, catalog, BUILTIN_COEFFICIENTS.roofline, packageVersion());
   return {
-    doc: renderAccuracyDoc({ result, dataFile: SILICON_FILE, skipped: imported.skipped }),
+    doc: renderAccuracyDoc({ result, dataFile: SILICON_FILE, skipped: imported.skipped, extraSections: moeSection(root) }),
     calibration: `${JSON.stringify(calibrationDocument(result.calibration), null, 2)}\n`,
   };
+}
+
+/** The MoE section, from the per-run figures bench/moe-accuracy.ts stored (test/data/accuracy-moe.test.ts re-checks them). */
+function moeSection(root: string): string {
+  const stored = JSON.parse(readFileSync(resolve(root, MOE_ROWS_FILE), 'utf8')) as StoredMoeAccuracy;
+  return renderMoeAccuracySection(stored);
 }
