@@ -45,6 +45,13 @@ export interface ConvState {
   kvTransferBytes: number;
   /** Latencies served alone (for slowdowns and slowdown SLOs). */
   standalone: Standalone;
+  /**
+   * Step accounting (engines whose model has `stepAccounting`): the engine's cumulative term vector when the
+   * request reached it, when its first token came out, and when its last one did (null otherwise).
+   */
+  termsAtArrival: Float64Array | null;
+  termsAtFirstToken: Float64Array | null;
+  termsAtLastToken: Float64Array | null;
 }
 
 /** A fresh state for a conversation that just arrived. */
@@ -77,6 +84,9 @@ export function createConvState(spec: ConversationSpec, ordinal: number, measure
     kvTransfers: 0,
     kvTransferBytes: 0,
     standalone,
+    termsAtArrival: null,
+    termsAtFirstToken: null,
+    termsAtLastToken: null,
   };
 }
 

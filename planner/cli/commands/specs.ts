@@ -5,21 +5,25 @@
 import type { KvDtype, Precision } from '../../../catalogs/types.js';
 import type { CommandContext } from '../context.js';
 import { choiceFlag, collect, listFlag, numberFlag } from '../flags.js';
-import { runCatalog } from './catalog.js';
-import { runFit } from './fit.js';
-import { runCalibrate } from './calibrate.js';
-import { runPredict } from './predict.js';
-import { runReport } from './report.js';
-import { runSimulate, type WorkloadArgs } from './simulate.js';
-import { runCompare } from './compare.js';
-import { runPlan } from './plan.js';
-import { runValidate } from './validate.js';
-import { runWhatIf } from './whatif.js';
-import { runSweep } from './sweep.js';
-import { runMerge } from './merge.js';
-import { runBenchmark } from './benchmark.js';
-import { runExport } from './export.js';
 import { EXPORT_TARGETS } from '../../export/types.js';
+import type { WorkloadArgs } from './simulate.js';
+
+// Each command's module (and what it pulls in: handlebars, the solvers, the kernel, piscina) is imported when the
+// command runs, not at start-up: `--version`, `catalog` or `export` need none of the others.
+const runCatalog = async (...a: Parameters<typeof import('./catalog.js').runCatalog>) => (await import('./catalog.js')).runCatalog(...a);
+const runFit = async (...a: Parameters<typeof import('./fit.js').runFit>) => (await import('./fit.js')).runFit(...a);
+const runCalibrate = async (...a: Parameters<typeof import('./calibrate.js').runCalibrate>) => (await import('./calibrate.js')).runCalibrate(...a);
+const runPredict = async (...a: Parameters<typeof import('./predict.js').runPredict>) => (await import('./predict.js')).runPredict(...a);
+const runReport = async (...a: Parameters<typeof import('./report.js').runReport>) => (await import('./report.js')).runReport(...a);
+const runSimulate = async (...a: Parameters<typeof import('./simulate.js').runSimulate>) => (await import('./simulate.js')).runSimulate(...a);
+const runCompare = async (...a: Parameters<typeof import('./compare.js').runCompare>) => (await import('./compare.js')).runCompare(...a);
+const runPlan = async (...a: Parameters<typeof import('./plan.js').runPlan>) => (await import('./plan.js')).runPlan(...a);
+const runValidate = async (...a: Parameters<typeof import('./validate.js').runValidate>) => (await import('./validate.js')).runValidate(...a);
+const runWhatIf = async (...a: Parameters<typeof import('./whatif.js').runWhatIf>) => (await import('./whatif.js')).runWhatIf(...a);
+const runSweep = async (...a: Parameters<typeof import('./sweep.js').runSweep>) => (await import('./sweep.js')).runSweep(...a);
+const runMerge = async (...a: Parameters<typeof import('./merge.js').runMerge>) => (await import('./merge.js')).runMerge(...a);
+const runBenchmark = async (...a: Parameters<typeof import('./benchmark.js').runBenchmark>) => (await import('./benchmark.js')).runBenchmark(...a);
+const runExport = async (...a: Parameters<typeof import('./export.js').runExport>) => (await import('./export.js')).runExport(...a);
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -306,10 +310,12 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--prefill-max-num-seqs <n>', description: 'disagg: prompts one prefill iteration may take (default as --max-num-seqs)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--prefill-max-num-batched-tokens <n>', description: 'disagg: tokens one prefill iteration may take (default as --max-num-batched-tokens)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--power-cap-w <n>', description: 'per-GPU power cap, watts', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      { flags: '--request-count <n>', description: 'send exactly N requests and measure every one, the first burst of clients included (genai-perf/aiperf --request-count, vLLM bench serve --num-prompts); default: the steady-state rule', parse: numberFlag({ integer: true, min: 1 }) as never },
       seedOption, calibrationOption, backendOption, jsonOption, catalogOption,
     ],
     run: (_p, o, ctx) =>
       runBenchmark({
+        requestCount: num(o.requestCount),
         gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), ep: num(o.ep), precision: str(o.precision), kvDtype: str(o.kvDtype), concurrency: num(o.concurrency), rate: num(o.rate),
         isl: str(o.isl), osl: str(o.osl), mode: str(o.mode), prefill: str(o.prefill), decode: str(o.decode), maxNumSeqs: num(o.maxNumSeqs),
         maxNumBatchedTokens: num(o.maxNumBatchedTokens), prefillMaxNumSeqs: num(o.prefillMaxNumSeqs), prefillMaxNumBatchedTokens: num(o.prefillMaxNumBatchedTokens),

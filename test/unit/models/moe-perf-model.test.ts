@@ -90,3 +90,26 @@ describe('createPerfModel on MoE and MLA LLMs', () => {
     expect(chunk).toBeGreaterThan(0.5 * alone);
   });
 });
+
+describe('per-call floors of the kernel tables', () => {
+  it('are not added to a step: the dense roofline\'s per-layer term prices every layer\'s kernel floors once', async () => {
+    const { BUILTIN_MOE_CALIBRATION } = await import('../../../models/moe/builtin.js');
+    const { BUILTIN_COEFFICIENTS } = await import('../../../models/builtin.js');
+    const { buildMoeStepModel } = await import('../../../models/moe/step-time.js');
+    const { resolveLayout } = await import('../../../catalogs/precision.js');
+    const cal = BUILTIN_MOE_CALIBRATION;
+    // The same tables with every fitted floor a thousand times larger: a step that counted them would grow by seconds.
+    const inflated = {
+      ...cal,
+      groupedGemm: cal.groupedGemm.map((f) => ({ ...f, coefficients: [f.coefficients[0] * 1000, ...f.coefficients.slice(1)] })),
+      mla: cal.mla.map((f) => ({ ...f, coefficients: [f.coefficients[0] * 1000, ...f.coefficients.slice(1)] })),
+    };
+    const layout = resolveLayout(dsv3, { tp: 8, ep: 1, precision: 'fp8' });
+    const base = buildMoeStepModel(gpu('b200'), dsv3, layout, cal, BUILTIN_COEFFICIENTS.roofline);
+    const big = buildMoeStepModel(gpu('b200'), dsv3, layout, inflated, BUILTIN_COEFFICIENTS.roofline);
+    expect(big.decodeStepAffine(4).baseSeconds).toBeCloseTo(base.decodeStepAffine(4).baseSeconds, 12);
+    expect(big.prefillSeconds(1024, 0, 1)).toBeCloseTo(base.prefillSeconds(1024, 0, 1), 12);
+    // And the variable parts still count: a larger batch reads more experts and costs more.
+    expect(base.decodeStepAffine(64).baseSeconds).toBeGreaterThan(base.decodeStepAffine(4).baseSeconds * 1.3);
+  });
+});

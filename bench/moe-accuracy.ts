@@ -1,0 +1,20 @@
+/**
+ * Regenerates docs/accuracy-moe-rows.json: every expressible agg MoE run of the staged silicon CSV benchmarked through
+ * runServingBenchmark (about a minute), then prints the overall held-out errors. Run `npm run accuracy` afterwards to
+ * re-render docs/accuracy.md. Run: npx tsx bench/moe-accuracy.ts
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { asHeldOut } from '../models/moe/serving-accuracy.js';
+import { overallErrors } from '../models/serving/holdout.js';
+import { buildMoeAccuracy, formatMoeAccuracy, moeAccuracyInputs, MOE_ROWS_FILE } from './moe-accuracy-build.js';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const t0 = performance.now();
+const stored = buildMoeAccuracy(moeAccuracyInputs(root));
+writeFileSync(resolve(root, MOE_ROWS_FILE), formatMoeAccuracy(stored));
+const o = overallErrors(asHeldOut(stored.rows));
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const d = overallErrors(asHeldOut(stored.disagg_rows));
+console.log(`disagg: ${d.tpot.n} runs; TTFT median ${pct(d.ttft.medianAbs)} p90 ${pct(d.ttft.p90Abs)}; TPOT median ${pct(d.tpot.medianAbs)} p90 ${pct(d.tpot.p90Abs)}`);
+console.log(`wrote ${MOE_ROWS_FILE}: ${o.tpot.n} agg runs in ${((performance.now() - t0) / 1000).toFixed(0)} s; TTFT median ${pct(o.ttft.medianAbs)} p90 ${pct(o.ttft.p90Abs)}; TPOT median ${pct(o.tpot.medianAbs)} p90 ${pct(o.tpot.p90Abs)}`);

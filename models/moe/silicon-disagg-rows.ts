@@ -1,0 +1,93 @@
+/**
+ * The disaggregated (xPyD) MoE rows of aiconfigurator's silicon CSV as `benchmark --mode disagg` operating points:
+ * prefill and decode worker counts and layouts (each side decoded as the agg rows are, silicon-rows.ts), concurrency
+ * from the id's `c{N}`. Most DeepSeek-R1 rows leave `prefill_num_workers`/`decode_num_workers` empty: an xPyD set
+ * without its x and y cannot be simulated, so those rows are counted, except where the same run (identical system,
+ * backend, ISL, OSL and measured means) is listed again with its worker counts — then it is scored once, there.
+ */
+import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
+import { peakFlopsPerSecond } from '../../catalogs/precision.js';
+import { parseCsvTable } from '../importers/csv.js';
+import { AIC_SYSTEM_GPU_IDS, BACKENDS, catalogLlmId, type Backend, type MeasuredRun } from '../serving/runs.js';
+import { decodeRunLayout, layoutOfRun } from './silicon-rows.js';
+
+export interface DisaggSide {
+  readonly count: number;
+  readonly tp: number;
+  readonly ep: number;
+}
+
+/** One disagg MoE run: the measured run (tp = the decode side's) and both sides' sets. */
+export interface MoeDisaggRun {
+  readonly id: string;
+  readonly run: MeasuredRun;
+  readonly prefill: DisaggSide;
+  readonly decode: DisaggSide;
+}
+
+export interface MoeDisaggRows {
+  readonly runs: readonly MoeDisaggRun[];
+  readonly unexpressible: ReadonlyMap<string, number>;
+}
+
+const whole = (raw: string | undefined, fallback: number) => (raw === undefined || raw === '' ? fallback : Number(raw));
+
+function precisionOf(quant: string) {
+  return /int4/.test(quant) ? undefined : /fp4/.test(quant) ? 'fp4' as const : /fp8/.test(quant) ? 'fp8' as const : 'bf16' as const;
+}
+
+function side(r: Record<string, string>, prefix: 'prefill' | 'decode'): DisaggSide | string {
+  const count = whole(r[`${prefix}_num_workers`], Number.NaN);
+  const d = decodeRunLayout({
+    id: r.id, tp: whole(r[`${prefix}_tp_size`], 1), dp: whole(r[`${prefix}_attention_dp_size`], 1),
+    moeTp: whole(r[`${prefix}_moe_tp_size`], 1), moeEp: whole(r[`${prefix}_moe_ep_size`], 1), batch: 1,
+  });
+  const layout = layoutOfRun(d.tp, d.dp, d.moeTp, d.moeEp);
+  if (typeof layout === 'string') return `${prefix} side: ${layout}`;
+  return { count, ...layout };
+}
+
+/** Reads the disagg rows of catalog MoE models. */
+export function moeSiliconDisaggRuns(text: string, file: string, gpus: ReadonlyMap<string, GpuSpec>, llms: ReadonlyMap<string, LlmSpec>): MoeDisaggRows {
+  const records = parseCsvTable(text, file).records;
+  const runKey = (r: Record<string, string>) => [r.system, r.backend, r.isl, r.osl, r.silicon_ttft_ms, r.silicon_tpot_ms].join('|');
+  const withWorkers = new Set(records.filter(({ cells: r }) => r.mode === 'disagg' && r.prefill_num_workers !== '' && r.decode_num_workers !== '').map(({ cells }) => runKey(cells)));
+  const runs: MoeDisaggRun[] = [];
+  const unexpressible = new Map<string, number>();
+  const skip = (reason: string) => unexpressible.set(reason, (unexpressible.get(reason) ?? 0) + 1);
+  for (const { line, cells: r } of records) {
+    const llmId = catalogLlmId(r.model_path, (id) => llms.has(id));
+    const llm = llmId === undefined ? undefined : llms.get(llmId);
+    const gpu = gpus.get(AIC_SYSTEM_GPU_IDS[r.system] ?? '');
+    if (!llm?.moe || !gpu || r.mode !== 'disagg' || !(BACKENDS as readonly string[]).includes(r.backend)) continue;
+    const precision = precisionOf(`${r.moe_quant_mode} ${r.gemm_quant_mode}`);
+    if (precision === undefined || peakFlopsPerSecond(gpu, precision) === undefined) {
+      skip(`${r.moe_quant_mode} weights on ${gpu.id}: not modelled`);
+      continue;
+    }
+    if (r.prefill_num_workers === '' || r.decode_num_workers === '') {
+      skip(withWorkers.has(runKey(r)) ? 'the same run listed again with its worker counts: scored once, there' : 'prefill/decode worker counts (the x and y of xPyD) not recorded');
+      continue;
+    }
+    const named = /_c(\d+)_/.exec(r.id);
+    if (!named) {
+      skip('concurrency not named in the run id');
+      continue;
+    }
+    const prefill = side(r, 'prefill');
+    const decode = side(r, 'decode');
+    if (typeof prefill === 'string' || typeof decode === 'string') {
+      skip(typeof prefill === 'string' ? prefill : decode as string);
+      continue;
+    }
+    runs.push({
+      id: r.id, prefill, decode,
+      run: {
+        source: file, line, backend: r.backend as Backend, gpu: gpu.id, llm: llm.id, modelName: r.model_path, precision, mode: 'disagg',
+        tp: decode.tp, concurrency: Number(named[1]), inputTokens: Number(r.isl), outputTokens: Number(r.osl),
+        ttftSeconds: Number(r.silicon_ttft_ms) / 1000, tpotSeconds: Number(r.silicon_tpot_ms) / 1000,
+      },
+    });
+  }
+  return { runs, unexpressible };
+}
