@@ -1,6 +1,12 @@
 /** Flag value parsers: each refuses bad text with "found X, expected Y" (commander prints it as a usage error). */
 import { InvalidArgumentError } from 'commander';
 
+/**
+ * The largest magnitude a numeric flag takes, as for catalog figures (catalogs: "a magnitude at most 1e18"): no real
+ * budget, cap, rate or count comes near it, and values past it (1e308) overflow every sum they enter.
+ */
+export const MAX_FLAG_MAGNITUDE = 1e18;
+
 export function numberFlag(options: { integer?: boolean; min?: number; exclusiveMin?: number; max?: number } = {}) {
   return (text: string): number => {
     const value = Number(text);
@@ -11,6 +17,7 @@ export function numberFlag(options: { integer?: boolean; min?: number; exclusive
     if (options.exclusiveMin !== undefined && !(value > options.exclusiveMin)) throw new InvalidArgumentError(`found ${value}, ${expected}`);
     if (options.min !== undefined && value < options.min) throw new InvalidArgumentError(`found ${value}, ${expected}`);
     if (options.max !== undefined && value > options.max) throw new InvalidArgumentError(`found ${value}, ${expected}`);
+    if (Math.abs(value) > MAX_FLAG_MAGNITUDE) throw new InvalidArgumentError(`found ${value}, ${expected} and a magnitude at most 1e18`);
     return value;
   };
 }

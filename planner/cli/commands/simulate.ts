@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { checkLimit, inputError, layoutCacheKey, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet, type ReferencedFrom } from '../../../catalogs/index.js';
+import { checkLimit, currentLimits, inputError, limitError, layoutCacheKey, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { boundedWorkload, checkFleetInstances, checkPoolsFit, checkMixConversations, checkSimulatedSeconds } from '../work-bounds.js';
 import type { Catalog, Fleet, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
@@ -90,13 +90,25 @@ export function checkTraceFile(path: string, name: string): void {
   if (!stat.isFile()) throw inputError('not_a_file', name, '', 'found a special file (a device, FIFO or socket), expected a regular trace file');
 }
 
-/** Reads at most the first `bytes` bytes of a file (to recognise a trace's format without reading it whole). */
-function readHead(path: string, bytes = 4096): string {
+/**
+ * The start of a file up to the end of its first non-blank line (at most `maxBytes`), to recognise a trace's format
+ * without reading it whole: a fleetplan JSONL line with many turns is longer than any fixed small head.
+ */
+function readHead(path: string, maxBytes = 4 << 20): string {
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.alloc(bytes);
-    const n = readSync(fd, buffer, 0, bytes, 0);
-    return buffer.subarray(0, n).toString('utf8');
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < maxBytes) {
+      const buffer = Buffer.alloc(Math.min(64 << 10, maxBytes - total));
+      const n = readSync(fd, buffer, 0, buffer.length, total);
+      if (n === 0) break;
+      chunks.push(buffer.subarray(0, n));
+      total += n;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (/\S[^\n]*\n/.test(text)) break;
+    }
+    return Buffer.concat(chunks).toString('utf8');
   } finally {
     closeSync(fd);
   }
@@ -155,12 +167,49 @@ function badLineOffset(bytes: Uint8Array): number {
   }
 }
 
-function inferFormat(path: string, head: string): TraceFormatFlag {
-  const firstLine = head.slice(0, head.indexOf('\n') >>> 0).replace(/^\uFEFF/, '').trim();
+/**
+ * The format a trace's first line shows, or undefined. A JSON Lines trace is recognised only by a first line that is
+ * a JSON object with the format's own field (`turns`, `hash_ids`): `{` alone would take any JSON file — a
+ * credentials file — for a trace, and the reader would then quote its lines in messages.
+ */
+export function recognizeTraceFormat(head: string): TraceFormatFlag | undefined {
+  const firstLine = head.replace(/^\uFEFF/, '').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
   if (firstLine.startsWith('conv_id,')) return 'conserve-csv';
   if (firstLine.startsWith('TIMESTAMP,')) return 'azure-csv';
-  if (firstLine.startsWith('{')) return firstLine.includes('"hash_ids"') ? 'mooncake-jsonl' : 'fleetplan-jsonl';
-  throw inputError('syntax', path, '', `found ${extname(path) || 'no extension'} with an unknown header, expected a fleetplan JSONL, ConServe CSV, Azure CSV or Mooncake JSONL trace (or pass --trace-format)`);
+  if (!firstLine.startsWith('{')) return undefined;
+  let row: unknown;
+  try {
+    row = JSON.parse(firstLine);
+  } catch {
+    return undefined;
+  }
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) return undefined;
+  if ('hash_ids' in row) return 'mooncake-jsonl';
+  if ('turns' in row) return 'fleetplan-jsonl';
+  return undefined;
+}
+
+const FORMAT_SIGNS: Record<TraceFormatFlag, string> = {
+  'fleetplan-jsonl': 'a first line that is a JSON object with "turns"',
+  'mooncake-jsonl': 'a first line that is a JSON object with "hash_ids"',
+  'azure-csv': 'the header TIMESTAMP,ContextTokens,GeneratedTokens',
+  'conserve-csv': 'a header starting conv_id,',
+};
+
+/**
+ * The trace's format: recognised from its first line, and when `--trace-format` names one, that one must be what the
+ * file shows. A file recognised as no trace is refused without quoting it (it may be anything: /proc/self/environ).
+ */
+function traceFormatOf(path: string, head: string, forced: TraceFormatFlag | undefined): TraceFormatFlag {
+  const seen = recognizeTraceFormat(head);
+  if (forced !== undefined) {
+    // The two JSON Lines formats differ only in fields; a forced one reads the other's file and names what is wrong.
+    const jsonl = (f: TraceFormatFlag | undefined) => f === 'fleetplan-jsonl' || f === 'mooncake-jsonl';
+    if (seen === forced || (jsonl(seen) && jsonl(forced))) return forced;
+    throw inputError('syntax', path, '', `found a first line no ${forced} trace starts with (its contents are not shown), expected ${FORMAT_SIGNS[forced]}`);
+  }
+  if (seen !== undefined) return seen;
+  throw inputError('syntax', path, '', `found ${extname(path) || 'no extension'} with a first line that is no known trace header (its contents are not shown), expected a fleetplan JSONL, ConServe CSV, Azure CSV or Mooncake JSONL trace`);
 }
 
 function* parsedLines<T>(path: string, name: string, read: (line: string, lineNumber: number) => T | undefined): Generator<T> {
@@ -187,15 +236,29 @@ function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: numbe
   const path = resolve(ctx.cwd, args.trace!);
   const name = args.trace!;
   checkTraceFile(path, name);
-  const format = args.traceFormat ?? inferFormat(name, readHead(path));
+  const format = traceFormatOf(name, readHead(path), args.traceFormat);
   switch (format) {
     case 'fleetplan-jsonl':
       return { workload: () => fromFleetplanTrace(parsedLines(path, name, createFleetplanReader(name).read)) };
     case 'azure-csv':
       return { workload: () => fromAzureTrace(parsedLines(path, name, createAzureReader(name).read)) };
     case 'mooncake-jsonl': {
-      const requests = [...parsedLines(path, name, createMooncakeReader(name).read)];
-      const specs = fromMooncakeConversations(reconstructConversations(requests), { count: 0 });
+      // Conversations are found across the whole file, so they are held in memory: the stream stops at the
+      // conversations limit (and at an arrival past sim-seconds) rather than after reading everything.
+      const limits = currentLimits();
+      const reader = createMooncakeReader(name);
+      let lineNumber = 0;
+      const requests = parsedLines(path, name, (text, line) => {
+        lineNumber = line;
+        const request = reader.read(text, line);
+        if (!(request.arrivalSeconds <= limits['sim-seconds'])) throw limitError('sim-seconds', name, 'timestamp', `${request.arrivalSeconds} s`, line);
+        return request;
+      });
+      const conversations = reconstructConversations(requests, {
+        maxConversations: limits.conversations,
+        tooMany: () => limitError('conversations', name, '', `more than ${limits.conversations.toLocaleString('en-US')} conversations (stopped reading here)`, lineNumber),
+      });
+      const specs = fromMooncakeConversations(conversations, { count: 0 });
       return { workload: () => specs, count: specs.length };
     }
     case 'conserve-csv': {

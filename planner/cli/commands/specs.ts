@@ -93,7 +93,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--solver <name>', description: 'LP/MILP backend', choices: ['jslp', 'highs'] },
       { flags: '--pareto', description: 'also compute the cost–energy Pareto front' },
       { flags: '--no-trim', description: 'keep the first plan that holds (default: remove instances while it still holds, half a pool first, halving on a miss, up to 8 kernel checks, then look for a cheaper fleet)' },
-      { flags: '--check-seeds <n>', description: 'a plan holds only if it holds at this many check seeds (--seed, --seed+1, …)', parse: numberFlag({ integer: true, min: 1 }) as never, default: 3 },
+      { flags: '--check-seeds <n>', description: 'a plan holds only if it holds at this many check seeds (--seed, --seed+1, …; at most 100)', parse: numberFlag({ integer: true, min: 1, max: 100 }) as never, default: 3 },
       seedOption,
       { flags: '--out <dir>', description: 'write plan.yaml, plan.json and report.html here' },
       calibrationOption, backendOption, jsonOption, catalogOption,

@@ -266,7 +266,7 @@ export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<
       return EXIT_BAD_INPUT;
     }
     const { runInteractive } = await import('./whatif-prompts.js');
-    return runInteractive(await openSession(args, ctx), args);
+    return runInteractive(await openSession(args, ctx), inputs);
   }
   const session = await openSession(args, ctx, scenario?.start ?? {});
   const steps: Array<{ change: string } & ReturnType<typeof snapshotToJson>> = [];
