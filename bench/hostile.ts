@@ -4,12 +4,12 @@
  * bound. Prints one JSON document: the counts per defect (stack traces, hangs, OOM, inputs overwritten, stale
  * outputs, leaked file contents, wrong exit codes, messages not one line) and every defective case.
  *
- *   npx tsx bench/hostile.ts [--jobs N] [--filter SUBSTRING] [--list]
+ *   npx tsx bench/hostile.ts [--jobs N] [--filter SUBSTRING] [--list] [--progress FILE (one JSON line per case)]
  *
  * The cases are templates × commands (bench/hostile/cases.ts, case-templates.ts); the numeric flags come from the
  * command table, so a new flag is covered without editing the battery.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     return;
   }
   const jobs = Number(arg('--jobs') ?? 2);
+  const progressFile = arg('--progress');
   const root = mkdtempSync(join(tmpdir(), 'fleetplan-hostile-'));
   const fixtures = join(root, 'fixtures');
   writeFixtures(fixtures, bin);
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
       const c = cases[next++]!;
       const o = await runCase(c, ctx, root);
       outcomes.push(o);
+      // One line per case as it ends, so an interrupted battery still leaves what it measured.
+      if (progressFile !== undefined) appendFileSync(progressFile, `${JSON.stringify(o)}\n`);
       if (o.defects.length > 0) process.stderr.write(`DEFECT ${o.id}: ${o.defects.join(',')} (exit ${o.code}, ${o.seconds} s) ${o.stderr.split('\n')[0]?.slice(0, 200)}\n`);
       if (outcomes.length % 50 === 0) process.stderr.write(`# ${outcomes.length}/${cases.length} cases\n`);
     }

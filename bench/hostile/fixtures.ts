@@ -4,7 +4,7 @@
  * case that prints it has leaked the contents of a file that is not a fleetplan input.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A string no fleetplan input contains: seen in a message, it came from a file that should never be quoted. */
@@ -63,8 +63,11 @@ export const SPECIAL_PATHS = ['directory', 'dev-zero', 'fifo', 'proc-environ', '
 
 export const EXTENSIONS = ['yaml', 'json', 'csv', 'jsonl'] as const;
 
-/** Writes the fixtures under `dir` and returns it; `bin` is the built CLI used to make the result/shard fixtures. */
-export function writeFixtures(dir: string, bin: string): void {
+/**
+ * Writes the fixtures under `dir`; `bin` is the built CLI that makes the result and shard fixtures (sim/result.json,
+ * shard.json) unless `results` is false (a subset that needs neither saves two runs).
+ */
+export function writeFixtures(dir: string, bin: string, options: { results?: boolean } = {}): void {
   mkdirSync(join(dir, 'h'), { recursive: true });
   writeFileSync(join(dir, 'fleet.yaml'), VALID_FLEET);
   writeFileSync(join(dir, 'plan.yaml'), VALID_PLAN);
@@ -81,10 +84,10 @@ export function writeFixtures(dir: string, bin: string): void {
   writeFileSync(join(dir, 'h', 'huge.yaml'), `kind: mix\nid: huge\nnote: "${'x'.repeat(17 * 1024 * 1024)}"\n`);
   // Under the input-items limit but many keys: the parse that once grew with the square of the keys.
   writeFileSync(join(dir, 'h', 'many-keys.yaml'), `kind: mix\nid: keys\n${Array.from({ length: 60_000 }, (_, i) => `k${i}: ${i}`).join('\n')}\n`);
+  if (options.results === false) return;
   const run = (argv: string[]) => execFileSync('node', [bin, ...argv], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   run(['simulate', '--fleet', 'fleet.yaml', '--mix', 'swe-agent-paper', '--duration-s', '20', '--out', 'sim']);
   run(['sweep', 'grid.yaml', '--threads', '1', '--shard', '1/1', '--out', 'shard.json']);
-  readFileSync(join(dir, 'sim', 'result.json'));
 }
 
 /** The path a hostile variant takes in a slot that wants `ext`. */

@@ -131,7 +131,11 @@ export async function runCase(c: HostileCase, ctx: RunContext, root: string): Pr
       try { process.kill(-child.pid!, 'SIGINT'); } catch { /* gone */ }
     }
   }, 50) : undefined;
-  const [code, signal] = await new Promise<[number | null, string | null]>((done) => child.on('close', (co, si) => done([co, si])));
+  // A case the harness cannot start (E2BIG: an argument over 128 KiB) is reported, not a crash of the battery.
+  const [code, signal] = await new Promise<[number | null, string | null]>((done) => {
+    child.on('error', (error) => { stderr += `harness: ${error.message}`; done([-1, null]); });
+    child.on('close', (co, si) => done([co, si]));
+  });
   clearTimeout(kill);
   if (poll) clearInterval(poll);
   const ended = performance.now();
