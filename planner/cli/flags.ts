@@ -7,7 +7,8 @@ import { InvalidArgumentError } from 'commander';
  */
 export const MAX_FLAG_MAGNITUDE = 1e18;
 
-export function numberFlag(options: { integer?: boolean; min?: number; exclusiveMin?: number; max?: number } = {}) {
+/** `limited`: a resource limit checks the value (catalogs/limits.ts) and says how to raise it; no magnitude bound here. */
+export function numberFlag(options: { integer?: boolean; min?: number; exclusiveMin?: number; max?: number; limited?: boolean } = {}) {
   return (text: string): number => {
     const value = Number(text);
     const kind = options.integer ? 'an integer' : 'a number';
@@ -17,7 +18,7 @@ export function numberFlag(options: { integer?: boolean; min?: number; exclusive
     if (options.exclusiveMin !== undefined && !(value > options.exclusiveMin)) throw new InvalidArgumentError(`found ${value}, ${expected}`);
     if (options.min !== undefined && value < options.min) throw new InvalidArgumentError(`found ${value}, ${expected}`);
     if (options.max !== undefined && value > options.max) throw new InvalidArgumentError(`found ${value}, ${expected}`);
-    if (Math.abs(value) > MAX_FLAG_MAGNITUDE) throw new InvalidArgumentError(`found ${value}, ${expected} and a magnitude at most 1e18`);
+    if (!options.limited && Math.abs(value) > MAX_FLAG_MAGNITUDE) throw new InvalidArgumentError(`found ${value}, ${expected} and a magnitude at most 1e18`);
     return value;
   };
 }

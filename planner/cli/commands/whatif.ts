@@ -10,6 +10,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { checkMixConversations } from '../work-bounds.js';
+import { MAX_FLAG_MAGNITUDE } from '../flags.js';
 import { interruptibleSimulate, throwIfInterrupted } from '../interruptible.js';
 import type { Catalog, SloMetric } from '../../../catalogs/types.js';
 import { renderReport } from '../../../reports/index.js';
@@ -107,7 +108,7 @@ export function changesFromFlags(args: WhatIfArgs): WhatIfChange[] {
   if (args.electricityUsdPerKwh !== undefined) out.push({ kind: 'set-electricity', usdPerKwh: args.electricityUsdPerKwh });
   if (args.powerCapKw !== undefined) {
     const kw = args.powerCapKw === 'none' ? null : Number(args.powerCapKw);
-    if (kw !== null && !(kw > 0)) usage('--power-cap-kw', `found "${args.powerCapKw}", expected a number > 0 or "none"`);
+    if (kw !== null && !(kw > 0 && kw <= MAX_FLAG_MAGNITUDE)) usage('--power-cap-kw', `found "${args.powerCapKw}", expected a number > 0 (magnitude at most 1e18) or "none"`);
     out.push({ kind: 'set-power-cap', kw });
   }
   if (args.objective !== undefined) out.push({ kind: 'set-objective', objective: args.objective });
