@@ -7,6 +7,7 @@ import { closest } from 'fastest-levenshtein';
 import { catalogsDir, packageRoot } from './paths.js';
 import { listDataFiles, loadDocumentFile, type LoadedDocument } from './load.js';
 import { InputError, describeValue, type InputIssue } from './issues.js';
+import { readBuiltinSnapshot } from './builtin-snapshot.js';
 import { toDatacenter, toGpuSpec, toLlmSpec, toMix, toSloSet } from './convert.js';
 import type { Catalog, Datacenter, GpuSpec, LlmSpec, Mix, SloSet } from './types.js';
 
@@ -102,15 +103,29 @@ export interface LoadCatalogOptions {
 let builtinCache: Catalog | undefined;
 let builtinDocuments: LoadedDocument[] | undefined;
 
-/** The built-in files, read and validated once per process (they are part of the package, not user input). */
+/** The built-in files' paths, and how messages name them. */
+export function builtinFiles(): { paths: string[]; displayOf: (path: string) => string } {
+  const root = packageRoot();
+  return { paths: CATALOG_KINDS.flatMap((kind) => listDataFiles(join(catalogsDir(), DIR_OF[kind]))), displayOf: (p) => relative(root, p) };
+}
+
+/** The built-in files read and validated (ignoring the build's snapshot), or every problem in them. */
+export function loadBuiltinFiles(): LoadedDocument[] {
+  const issues: InputIssue[] = [];
+  const { paths, displayOf } = builtinFiles();
+  const loaded = loadMany(paths, displayOf, issues);
+  if (issues.length > 0) throw new InputError(issues);
+  return loaded;
+}
+
+/**
+ * The built-in files, read and validated once per process (they are part of the package, not user input) — from the
+ * build's snapshot when it matches them (builtin-snapshot.ts), else from the files.
+ */
 function loadBuiltinDocuments(): LoadedDocument[] {
   if (builtinDocuments) return builtinDocuments;
-  const issues: InputIssue[] = [];
-  const root = packageRoot();
-  const paths = CATALOG_KINDS.flatMap((kind) => listDataFiles(join(catalogsDir(), DIR_OF[kind])));
-  const loaded = loadMany(paths, (p) => relative(root, p), issues);
-  if (issues.length > 0) throw new InputError(issues);
-  return (builtinDocuments = loaded);
+  const { paths, displayOf } = builtinFiles();
+  return (builtinDocuments = readBuiltinSnapshot(paths, displayOf) ?? loadBuiltinFiles());
 }
 
 /** Built-in entries plus user files. Every problem in every file is reported together. */

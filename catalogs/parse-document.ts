@@ -7,9 +7,17 @@
  * every pair of keys, which took 26–60 s on a 549 KB file); alias expansion is capped. A file that does not declare
  * a fleetplan `kind` is not quoted in any message: a reference may point at `/proc/self/environ` or a secrets file.
  */
-import { LineCounter, isScalar, parseDocument, visit, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter } from 'yaml';
 import { InputError, type InputIssue } from './issues.js';
 import { checkLimit } from './limits.js';
+
+/**
+ * yaml (some forty modules), loaded on the first parse rather than at start-up: a run that parses no text — `--version`,
+ * `catalog` or `predict` on the build's catalog snapshot — does not pay for it.
+ */
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 export interface ParsedDocument {
   readonly file: string;
@@ -40,7 +48,8 @@ function countItems(text: string): number {
 /** Keys that appear twice in one map, each with the line of its second appearance (linear in the number of keys). */
 function duplicateKeys(doc: Document, lineCounter: LineCounter, file: string): InputIssue[] {
   const issues: InputIssue[] = [];
-  visit(doc, {
+  const { isScalar } = yaml();
+  yaml().visit(doc, {
     Map(_key, map) {
       const seen = new Set<unknown>();
       for (const pair of map.items) {
@@ -61,7 +70,8 @@ function duplicateKeys(doc: Document, lineCounter: LineCounter, file: string): I
 export function parseStructuredText(text: string, file: string): ParsedDocument {
   checkLimit('input-items', countItems(text), { file, path: '', describe: (n) => `${n.toLocaleString('en-US')} lines and commas` });
   const quotable = declaresFleetplanKind(text);
-  const lineCounter = new LineCounter();
+  const { LineCounter: LineCounterClass, parseDocument } = yaml();
+  const lineCounter = new LineCounterClass();
   const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, strict: true });
   if (doc.errors.length > 0) {
     const issues: InputIssue[] = doc.errors.map((e) => {

@@ -18,6 +18,23 @@ const gfd = (gpuName: string, cited: string): GpuNodeFacts => ({
   source: `GPU Feature Discovery ${GFD} = NVML name "${gpuName}" with spaces as '-' (${cited})`,
 });
 
+/**
+ * AMD's node labeller (ROCm/k8s-device-plugin cmd/k8s-node-labeller/main.go at 14316e20d6e5, the labeller the AMD GPU
+ * Operator deploys), run with `-device-id`, labels a node whose GPUs share one PCI device id
+ * `amd.com/gpu.device-id=<id>`: the id from /sys/class/drm/cardN/device/device without its `0x`, lower-case hex as
+ * sysfs prints it (AMD's AIM Engine docs show `74a1` for MI300X and match this label). The ids are those of the
+ * labeller's own amdgpu.ids table (same repository, cmd/k8s-node-labeller/amdgpu.ids at 46c4012f749c). The
+ * `amd.com/gpu.product-name` label is not used: its value is the board's sysfs product_name, which no table fixes.
+ * A virtual machine's GPU (SR-IOV virtual function) reports another id (`vf`): map it with --mapping.
+ */
+const AMD_DEVICE_ID = 'amd.com/gpu.device-id';
+const amdDeviceId = (id: string, name: string, vf: string): GpuNodeFacts => ({
+  resourceName: 'amd.com/gpu',
+  labelKey: AMD_DEVICE_ID,
+  labelValue: id,
+  source: `AMD node labeller ${AMD_DEVICE_ID} = PCI device id ${id} ("${name}" in the labeller's amdgpu.ids; a virtual function reports ${vf})`,
+});
+
 export const GPU_NODE_FACTS: Readonly<Record<string, GpuNodeFacts>> = {
   'a100-40gb': gfd('NVIDIA A100-SXM4-40GB', 'nvidia-smi name of the A100 SXM4 40GB'),
   'a100-80gb-sxm': gfd('NVIDIA A100-SXM4-80GB', 'nvidia-smi name of the A100 SXM4 80GB'),
@@ -33,10 +50,11 @@ export const GPU_NODE_FACTS: Readonly<Record<string, GpuNodeFacts>> = {
   gb200: gfd('NVIDIA GB200', "NVML device name 'NVIDIA GB200' (public MIG-profile tables, as catalogs/gpus/gb300.yaml cites for GB300)"),
   'rtx-pro-6000': gfd('NVIDIA RTX PRO 6000 Blackwell Server Edition', "catalogs/gpus/rtx-pro-6000.yaml cites nvidia-smi on 'NVIDIA RTX PRO 6000 Blackwell Server Edition'"),
   gb300: { resourceName: 'nvidia.com/gpu', labelKey: GFD, source: 'NVIDIA device plugin resource nvidia.com/gpu; no nvidia-smi product name for GB300 was found to cite: fill it in' },
-  mi325x: { resourceName: 'amd.com/gpu', labelKey: 'amd.com/gpu.product-name', source: 'AMD GPU device plugin resource amd.com/gpu; the node label value is cluster-specific (AMD node labeller): fill it in' },
-  mi355x: { resourceName: 'amd.com/gpu', labelKey: 'amd.com/gpu.product-name', source: 'AMD GPU device plugin resource amd.com/gpu; the node label value is cluster-specific (AMD node labeller): fill it in' },
-  // No node label is published that we can cite for these: the export writes a placeholder and warns.
-  mi300x: { resourceName: 'amd.com/gpu', labelKey: 'amd.com/gpu.product-name', source: 'AMD GPU device plugin resource amd.com/gpu; the node label value is cluster-specific (AMD node labeller): fill it in' },
+  mi300x: amdDeviceId('74a1', 'AMD Instinct MI300X', '74b5'),
+  mi325x: amdDeviceId('74a5', 'AMD Instinct MI325X', '74b9'),
+  mi355x: amdDeviceId('75a3', 'AMD Instinct MI355X', '75b3'),
+  // Intel's Gaudi device plugin and feature discovery document no product label we can cite (only device count,
+  // driver version, machine type): the export writes a placeholder and warns.
   gaudi3: { resourceName: 'habana.ai/gaudi', labelKey: 'habana.ai/gaudi.product', source: 'Intel Gaudi device plugin resource habana.ai/gaudi; no standard product node label: fill it in' },
 };
 

@@ -140,10 +140,15 @@ describe('what the manifests say', () => {
     expect(lws.spec.replicas).toBe(2);
     expect(lws.spec.leaderWorkerTemplate.workerTemplate.spec.containers[0].resources.limits).toEqual({ 'nvidia.com/gpu': '8' });
     const amd = edge.docs.find((d) => d.kind === 'Deployment' && d.metadata.labels['fleetplan.dev/gpu'] === 'mi300x')!;
-    expect(amd.spec.template.spec.nodeSelector['amd.com/gpu.product-name']).toBe('FILL-ME-node-label-value');
+    // The AMD node labeller's PCI device id label (planner/export/mappings.ts cites it): no placeholder, no warning.
+    expect(amd.spec.template.spec.nodeSelector).toEqual({ 'amd.com/gpu.device-id': '74a1' });
     expect(container(amd).resources.limits).toEqual({ 'amd.com/gpu': '8' });
-    expect(edge.run.stderr).toMatch(/warning: GPU type "mi300x" has no known node label/);
-    expect(edge.run.stderr).toMatch(/warning: the default image is a CUDA build; mi300x need/);
+    const gaudi = edge.docs.find((d) => d.kind === 'Deployment' && d.metadata.labels['fleetplan.dev/gpu'] === 'gaudi3')!;
+    expect(Object.values(gaudi.spec.template.spec.nodeSelector)).toEqual(['FILL-ME-node-label-value']);
+    expect(container(gaudi).resources.limits).toEqual({ 'habana.ai/gaudi': '8' });
+    expect(edge.run.stderr).toMatch(/warning: GPU type "gaudi3" has no known node label/);
+    expect(edge.run.stderr).not.toMatch(/GPU type "mi300x"/);
+    expect(edge.run.stderr).toMatch(/warning: the default image is a CUDA build; .*mi300x/);
     expect(edge.run.stderr.trim().split('\n')).toHaveLength(2);
     const l40s = edge.docs.filter((d) => d.kind === 'Deployment' && d.metadata.labels['fleetplan.dev/gpu'] === 'l40s');
     expect(l40s.map((d) => d.spec.template.spec.initContainers[0].command[2]).sort()).toEqual(['250', '350']);
@@ -151,11 +156,12 @@ describe('what the manifests say', () => {
 
   it('a mapping file fills the label, --image and --namespace apply to every object: no placeholder, no warning', async () => {
     const mapping = join(scratch, 'mapping.yaml');
-    writeFileSync(mapping, 'node_labels:\n  mi300x: AMD-Instinct-MI300X\n');
+    // A virtual machine's MI300X (SR-IOV virtual function) reports PCI device id 74b5, not 74a1.
+    writeFileSync(mapping, 'node_labels:\n  mi300x: 74b5\n  gaudi3: Intel-Gaudi-3\n');
     const run = await exportTo(PLANS.edge, 'kubernetes', ['--mapping', mapping, '--image', 'rocm/vllm:latest', '--namespace', 'serving']);
     expect(run.run.stderr).toBe('');
     expect(Object.values(run.texts).join('')).not.toMatch(/FILL-ME/);
-    expect(run.docs.find((d) => d.metadata.labels['fleetplan.dev/gpu'] === 'mi300x')!.spec.template.spec.nodeSelector).toEqual({ 'amd.com/gpu.product-name': 'AMD-Instinct-MI300X' });
+    expect(run.docs.find((d) => d.metadata.labels['fleetplan.dev/gpu'] === 'mi300x')!.spec.template.spec.nodeSelector).toEqual({ 'amd.com/gpu.device-id': '74b5' });
     expect(run.docs.every((d) => d.metadata.namespace === 'serving')).toBe(true);
     expect(run.docs.every((d) => JSON.stringify(d).includes('rocm/vllm:latest') || d.kind === 'Service')).toBe(true);
   });

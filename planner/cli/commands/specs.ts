@@ -5,21 +5,25 @@
 import type { KvDtype, Precision } from '../../../catalogs/types.js';
 import type { CommandContext } from '../context.js';
 import { choiceFlag, collect, listFlag, numberFlag } from '../flags.js';
-import { runCatalog } from './catalog.js';
-import { runFit } from './fit.js';
-import { runCalibrate } from './calibrate.js';
-import { runPredict } from './predict.js';
-import { runReport } from './report.js';
-import { runSimulate, type WorkloadArgs } from './simulate.js';
-import { runCompare } from './compare.js';
-import { runPlan } from './plan.js';
-import { runValidate } from './validate.js';
-import { runWhatIf } from './whatif.js';
-import { runSweep } from './sweep.js';
-import { runMerge } from './merge.js';
-import { runBenchmark } from './benchmark.js';
-import { runExport } from './export.js';
 import { EXPORT_TARGETS } from '../../export/types.js';
+import type { WorkloadArgs } from './simulate.js';
+
+// Each command's module (and what it pulls in: handlebars, the solvers, the kernel, piscina) is imported when the
+// command runs, not at start-up: `--version`, `catalog` or `export` need none of the others.
+const runCatalog = async (...a: Parameters<typeof import('./catalog.js').runCatalog>) => (await import('./catalog.js')).runCatalog(...a);
+const runFit = async (...a: Parameters<typeof import('./fit.js').runFit>) => (await import('./fit.js')).runFit(...a);
+const runCalibrate = async (...a: Parameters<typeof import('./calibrate.js').runCalibrate>) => (await import('./calibrate.js')).runCalibrate(...a);
+const runPredict = async (...a: Parameters<typeof import('./predict.js').runPredict>) => (await import('./predict.js')).runPredict(...a);
+const runReport = async (...a: Parameters<typeof import('./report.js').runReport>) => (await import('./report.js')).runReport(...a);
+const runSimulate = async (...a: Parameters<typeof import('./simulate.js').runSimulate>) => (await import('./simulate.js')).runSimulate(...a);
+const runCompare = async (...a: Parameters<typeof import('./compare.js').runCompare>) => (await import('./compare.js')).runCompare(...a);
+const runPlan = async (...a: Parameters<typeof import('./plan.js').runPlan>) => (await import('./plan.js')).runPlan(...a);
+const runValidate = async (...a: Parameters<typeof import('./validate.js').runValidate>) => (await import('./validate.js')).runValidate(...a);
+const runWhatIf = async (...a: Parameters<typeof import('./whatif.js').runWhatIf>) => (await import('./whatif.js')).runWhatIf(...a);
+const runSweep = async (...a: Parameters<typeof import('./sweep.js').runSweep>) => (await import('./sweep.js')).runSweep(...a);
+const runMerge = async (...a: Parameters<typeof import('./merge.js').runMerge>) => (await import('./merge.js')).runMerge(...a);
+const runBenchmark = async (...a: Parameters<typeof import('./benchmark.js').runBenchmark>) => (await import('./benchmark.js')).runBenchmark(...a);
+const runExport = async (...a: Parameters<typeof import('./export.js').runExport>) => (await import('./export.js')).runExport(...a);
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
