@@ -4,7 +4,7 @@
  * bound. Prints one JSON document: the counts per defect (stack traces, hangs, OOM, inputs overwritten, stale
  * outputs, leaked file contents, wrong exit codes, messages not one line) and every defective case.
  *
- *   npx tsx bench/hostile.ts [--jobs N] [--filter SUBSTRING] [--list] [--progress FILE (one JSON line per case)]
+ *   npx tsx bench/hostile.ts [--jobs N] [--filter SUBSTRING|SUBSTRING…] [--list] [--progress FILE (one JSON line per case)]
  *
  * The cases are templates × commands (bench/hostile/cases.ts, case-templates.ts); the numeric flags come from the
  * command table, so a new flag is covered without editing the battery.
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const bin = join(repo, 'dist', 'planner', 'cli', 'bin.js');
   if (!existsSync(bin)) throw new Error('dist/ not built: npm run build');
   const filter = arg('--filter');
-  const cases = batteryCases().filter((c) => filter === undefined || c.id.includes(filter));
+  const cases = batteryCases().filter((c) => filter === undefined || filter.split('|').some((f) => c.id.includes(f)));
   if (process.argv.includes('--list')) {
     for (const c of cases) process.stdout.write(`${c.id}\n`);
     return;

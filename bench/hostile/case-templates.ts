@@ -151,12 +151,14 @@ export function contentCases(): HostileCase[] {
   out.push(refused('content/plan/gpus-empty', 'plan', ['plan', '--mix', 'swe-agent-paper', '--llm', 'qwen3-0.6b', '--gpus', '']));
   out.push(refused('content/plan/gpus-duplicate', 'plan', ['plan', '--mix', 'swe-agent-paper', '--llm', 'qwen3-0.6b', '--gpus', 'a40,a40']));
   out.push(refused('content/predict/tp-1024', 'predict', ['predict', '--gpu', 'a40', '--llm', 'qwen3-0.6b', '--tp', '1024', '--input-tokens', '100']));
-  out.push(refused('content/predict/70b-one-a40', 'predict', ['predict', '--gpu', 'a40', '--llm', 'llama-3.1-70b', '--input-tokens', '100']));
+  // predict's exit 1 is "does not fit" (said on stdout), as a plan that does not hold.
+  out.push({ ...refused('content/predict/70b-one-a40', 'predict', ['predict', '--gpu', 'a40', '--llm', 'llama-3.1-70b', '--input-tokens', '100']), expect: [1, 2] });
   for (const [name, isl] of [['lognormal-1e300', '{lognormal: {median: 1e300, sigma: 1}}'], ['fixed-1e9', '{fixed: 1e9}'], ['nan', 'NaN'], ['alias', '&a [*a]']] as const) {
-    out.push(refused(`content/benchmark/isl-${name}`, 'benchmark', ['benchmark', '--gpu', 'a40', '--llm', 'qwen3-0.6b', '--concurrency', '4', '--isl', isl, '--osl', '10']));
+    // benchmark's exit 1 is "does not fit" (a request longer than the KV an instance holds).
+    out.push({ ...refused(`content/benchmark/isl-${name}`, 'benchmark', ['benchmark', '--gpu', 'a40', '--llm', 'qwen3-0.6b', '--concurrency', '4', '--isl', isl, '--osl', '10']), expect: [1, 2] });
   }
   // The longest argument Linux passes is 128 KiB: 10,000 points, under input-items, is a legitimate distribution.
-  out.push({ ...refused('content/benchmark/isl-empirical-10k', 'benchmark', ['benchmark', '--gpu', 'a40', '--llm', 'qwen3-0.6b', '--concurrency', '4', '--isl', `{empirical: [${Array.from({ length: 10_000 }, (_, i) => `[${i + 1},1]`).join(',')}]}`, '--osl', '10']), expect: [0, 2] });
+  out.push({ ...refused('content/benchmark/isl-empirical-10k', 'benchmark', ['benchmark', '--gpu', 'a40', '--llm', 'qwen3-0.6b', '--concurrency', '4', '--isl', `{empirical: [${Array.from({ length: 10_000 }, (_, i) => `[${i + 1},1]`).join(',')}]}`, '--osl', '10']), expect: [0, 2], deadlineSeconds: 20 });
   out.push(refused('content/benchmark/prefill-huge', 'benchmark', ['benchmark', '--gpu', 'a40', '--llm', 'qwen3-0.6b', '--mode', 'disagg', '--prefill', '100000000x1', '--decode', '1x1', '--concurrency', '4', '--isl', '100', '--osl', '10']));
   // Result files for report and merge.
   const results: Record<string, string> = {
@@ -164,7 +166,6 @@ export function contentCases(): HostileCase[] {
     'kind-unknown': JSON.stringify({ kind: 'nonsense', format_version: 1 }),
     'simulation-pools-string': JSON.stringify({ kind: 'simulation', format_version: 1, pools: 'x' }),
     'nested-deep': `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`,
-    'html-in-names': JSON.stringify({ kind: 'simulation', format_version: 1, policy: '<script>alert(1)</script>', pools: [] }),
   };
   for (const [name, doc] of Object.entries(results)) out.push(refused(`content/report/${name}`, 'report', ['report', 'C/r.json', '--out', 'C/r.html'], { 'r.json': doc }));
   out.push(refused('content/merge/shards-of-two-grids', 'merge', ['merge', 'F/shard.json', 'C/other.json'], { 'other.json': JSON.stringify({ kind: 'sweep-shard', grid: { x: { axis: 'rate_scale', values: [2] }, y: { axis: 'slo_scale', values: [1] }, metric: 'tco_usd' }, cells: [] }) }));
@@ -234,7 +235,8 @@ export function outputCases(): HostileCase[] {
   for (const [name, argv, flag] of outFlags) {
     const command = argv[0]!;
     for (const [target, label] of [['', 'empty'], ['/proc/fleetplan-out/x', 'read-only'], ['C/file.txt/x', 'under-a-file'], ['/', 'root']] as const) {
-      out.push(o(`${name}${flag}-${label}`, command, [...argv, flag, target], { 'file.txt': 'a file' }));
+      // `/` is writable when the battery runs as root (a container): then writing there is right, not a defect.
+      out.push(o(`${name}${flag}-${label}`, command, [...argv, flag, target], { 'file.txt': 'a file' }, label === 'root' && process.getuid?.() === 0 ? [0, 2] : [2]));
     }
   }
   // Stale sets: a re-run must leave no owned file of an earlier run behind.

@@ -134,6 +134,8 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
   const decode = parseSet('--decode', args.decode, args.ep);
   checkLayout('--prefill', llm, prefill.tp, prefill.ep);
   checkLayout('--decode', llm, decode.tp, decode.ep);
+  // 100000000x1: a set no cluster has, each instance kernel state — the instances limit, before the run.
+  checkLimit('instances', prefill.count + decode.count, { path: '--prefill + --decode', describe: (v) => `${v.toLocaleString('en-US')} instances` });
   return {
     ...common,
     mode: 'disagg',
