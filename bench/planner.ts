@@ -12,7 +12,7 @@
  */
 import { loadBuiltinCatalog } from '../catalogs/index.js';
 import type { InstancePool, Mix } from '../catalogs/types.js';
-import { createKernelChecker } from '../planner/check/kernel-check.js';
+import { createThreadedCheckAt } from '../planner/check/threaded-check.js';
 import { planAndCheck } from '../planner/check/loop.js';
 import { DEFAULT_CHECK_SEEDS, DEFAULT_TRIM_CHECKS } from '../planner/cli/commands/plan.js';
 import { checkSeeds, createRobustChecker } from '../planner/check/robust-check.js';
@@ -106,9 +106,9 @@ async function scenario(name: string, planOptions: PlanOptions) {
 
 /** The whole `plan`: solve → kernel check of 20 simulated minutes (conserve) → tighten → TRIM (plan's default budget of checks; `--no-trim` skips), as the CLI runs it. */
 async function wholePlan() {
-  const kernelPerf = (pool: InstancePool) => request.perfModelFor(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, pool.powerCapWatts)!;
-  // As `plan` checks: at every check seed (1, 2, 3), stopping at the first miss.
-  const checker = createRobustChecker((fleet, seed) => createKernelChecker({ mix, slo: request.slo, perfModelFor: kernelPerf, seed, durationSeconds: 1200 })(fleet), checkSeeds(1, DEFAULT_CHECK_SEEDS));
+  // As `plan` checks: at every check seed (1, 2, 3), stopping at the first miss, two seeds at once on worker threads.
+  const threaded = createThreadedCheckAt({ mix, slo: request.slo, durationSeconds: 1200, gpus: [...catalog.gpus.values()], llms: [request.llm] }, 2);
+  const checker = createRobustChecker(threaded.checkAt, checkSeeds(1, DEFAULT_CHECK_SEEDS), { concurrency: 2 });
   let kernelMs = 0;
   const t0 = clockMs();
   const result = await planAndCheck(request, async (fleet) => {
@@ -116,7 +116,7 @@ async function wholePlan() {
     const r = await checker(fleet);
     kernelMs += clockMs() - t;
     return r;
-  }, { clockMs, ...(solverArg ? { solver: solverArg } : {}), ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) });
+  }, { clockMs, ...(solverArg ? { solver: solverArg } : {}), ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) }).finally(() => threaded.close());
   return {
     scenario: 'whole plan: solve + kernel check (1200 simulated s, up to 3 seeds) per round, TRIM, cheaper search',
     wall_ms: Math.round(clockMs() - t0),

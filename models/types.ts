@@ -66,6 +66,24 @@ export interface PerfModel {
   /** Instance power (all `gpus` GPUs) in a state; `batch` shapes decode power between idle and busy. */
   powerWatts(state: PowerState, batch?: number): number;
   readonly provenance: ModelProvenance;
+  /**
+   * Per-term step accounting (serving-calibrated models): when present, an engine iteration lasts exactly
+   * Σ secondsPerUnit[j] × iterationTerms(…)[j] and the kernel sums the term vectors along every request, so a fit can
+   * read what each request's TTFT and TPOT were made of (models/serving/fit.ts) and refit through the kernel itself.
+   */
+  readonly stepAccounting?: StepAccounting;
+}
+
+/** The linear step model behind a calibrated PerfModel, as the kernel's engines charge it. */
+export interface StepAccounting {
+  readonly terms: readonly string[];
+  /** Seconds per unit of each term (the fitted coefficients, a power cap's slowdown folded in). */
+  readonly secondsPerUnit: readonly number[];
+  /**
+   * Term vector of one engine iteration: `batch` decoding sequences whose contexts sum to `contextTokens`, and the
+   * prefill pieces riding the same iteration (or alone when `batch` is 0). Affine in `contextTokens`.
+   */
+  iterationTerms(batch: number, contextTokens: number, pieces: readonly PrefillPiece[]): number[];
 }
 
 /** A link between pools. */

@@ -5,6 +5,7 @@ import type { Precision, Role } from '../catalogs/types.js';
 import type { LinkModel } from '../models/types.js';
 import type { Objective, PlanCut, PlanOptions } from './types.js';
 import type { SolverName } from './milp/solve.js';
+import { DEFAULT_MAX_NODES } from './milp/lp-model.js';
 import { DEFAULT_MAX_DECODE_BATCH, type PolicyName } from './kernel/types.js';
 
 /** The policy every plan is proved under (a fleet without both prefill and decode pools: colocated, check-policy.ts). */
@@ -32,6 +33,7 @@ export interface ResolvedOptions {
   readonly maxBatch: number;
   readonly solver: SolverName;
   readonly deadlineMs: number;
+  readonly maxNodes: number;
   readonly mipRelGap: number;
   readonly clockMs?: () => number;
   readonly maxAveragePowerWatts?: number;
@@ -75,7 +77,11 @@ export function resolveOptions(options: PlanOptions, datacenterPowerCapWatts?: n
     // javascript-lp-solver by default (DESIGN.md): solved block by block it takes 0.5–0.6 s on the catalog-wide
     // benchmark where HiGHS takes 2.2 s (bench/planner.ts); blocks above JSLP_BLOCK_SIZE_LIMIT go to HiGHS (solve.ts).
     solver: options.solver ?? 'jslp',
-    deadlineMs: options.deadlineMs ?? 10_000,
+    // What a plan answers is decided by a count of work (maxNodes), the same on any machine; the wall clock is only a
+    // safety net, far above what the node budget takes on a loaded machine (a 10 s deadline once made a sweep cell
+    // differ between a shard and the unsharded run).
+    deadlineMs: options.deadlineMs ?? 60_000,
+    maxNodes: options.maxNodes ?? DEFAULT_MAX_NODES,
     // 1e-6 of a multi-million-dollar TCO is a few dollars; proving optimality to 1e-9 costs HiGHS seconds.
     mipRelGap: options.mipRelGap ?? 1e-6,
     clockMs: options.clockMs,

@@ -56,7 +56,10 @@ export interface PlanOptions {
   readonly link?: LinkModel;
   readonly maxBatch?: number;
   readonly solver?: SolverName;
+  /** Wall-clock safety net per solve (default 60 s); the plan says so when it fires (the answer is then machine-dependent). */
   readonly deadlineMs?: number;
+  /** Branch-and-bound nodes per MILP solve (default DEFAULT_MAX_NODES): the deterministic limit. */
+  readonly maxNodes?: number;
   readonly mipRelGap?: number;
   readonly clockMs?: () => number;
   /** Cap on the fleet's average GPU power (idle + busy), watts: the ε-constraint of the cost–energy sweep. */

@@ -10,7 +10,7 @@ import type { InstancePool } from '../../catalogs/types.js';
 import { defaultDisaggLink, runServingBenchmark, type AggregatedSpec, type DisaggregatedSpec } from '../../planner/benchmark/index.js';
 import type { GpuSpec } from '../../catalogs/types.js';
 import type { PerfModel } from '../types.js';
-import { BACKEND_POLICIES } from '../serving/backend-policy.js';
+import { BACKEND_POLICIES, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
 import type { HeldOutPrediction } from '../serving/holdout.js';
 import type { DisaggSide, MoeDisaggRun } from './silicon-disagg-rows.js';
 import type { MoeSiliconRun } from './silicon-rows.js';
@@ -50,11 +50,16 @@ export function engineLimitsOf(backend: MoeSiliconRun['run']['backend'], tp: num
   return { maxNumSeqs: policy.maxSequences * ranks, maxNumBatchedTokens: policy.stepTokenBudget * ranks };
 }
 
-/** The benchmark a run was: one agg instance, closed loop at its concurrency, its backend's step budget and sequence cap. */
+/**
+ * The benchmark a run was: one agg instance, closed loop at its concurrency, its backend's step budget, sequence cap
+ * and scheduler (SGLang's prefill batches pause decoding), the same protocol as the dense rows (planner/benchmark/
+ * measured-run.ts: `MEASURED_RUN_REQUESTS_PER_CLIENT` requests per client, all measured).
+ */
 export function benchmarkSpecOf(r: MoeSiliconRun): AggregatedSpec {
   return {
     mode: 'agg', gpu: r.run.gpu, llm: r.run.llm, tp: r.run.tp, ep: r.ep, precision: r.run.precision,
     limits: engineLimitsOf(r.run.backend, r.run.tp, r.ep),
+    ...(BACKEND_POLICIES[r.run.backend].prefillPausesDecode ? { prefillPausesDecode: true } : {}),
     load: { kind: 'concurrency', concurrency: r.run.concurrency },
     isl: { kind: 'fixed', value: r.run.inputTokens }, osl: { kind: 'fixed', value: r.run.outputTokens },
   };
@@ -62,9 +67,9 @@ export function benchmarkSpecOf(r: MoeSiliconRun): AggregatedSpec {
 
 const sig = (x: number) => Number(x.toPrecision(4));
 
-/** Benchmarks one run (seed 1, the CLI's default). */
+/** Benchmarks one run (seed 1, the CLI's default; the measured-run request count). */
 export function predictMoeRun(r: MoeSiliconRun, perfModelFor: (pool: InstancePool) => PerfModel): MoeRowPrediction {
-  const result = runServingBenchmark(benchmarkSpecOf(r), perfModelFor, { seed: 1 });
+  const result = runServingBenchmark(benchmarkSpecOf(r), perfModelFor, { seed: 1, requestCount: r.run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT });
   return {
     id: r.id, mode: 'agg', line: r.run.line, backend: r.run.backend, gpu: r.run.gpu, llm: r.run.llm, precision: r.run.precision,
     tp: r.run.tp, ep: r.ep, concurrency: r.run.concurrency, isl: r.run.inputTokens, osl: r.run.outputTokens,

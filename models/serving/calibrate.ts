@@ -6,24 +6,26 @@ import type { Catalog } from '../../catalogs/types.js';
 import type { RooflineCalibration } from '../coefficients.js';
 import { efficiencyFor } from '../roofline.js';
 import type { CalibrationInput, HeldOutReport, ServingCalibration } from './calibration-file.js';
-import type { ClosedLoopOptions } from './closed-loop.js';
-import { fitServingScopes } from './fit.js';
+import { fitServingScopes, type CalibrationRow } from './fit.js';
 import { groupErrors, holdOutPredictions, overallErrors, type HeldOutPrediction, type HoldoutProtocol } from './holdout.js';
-import { calibrationRows } from './rows.js';
+import { calibrationRows, type RunTerms } from './rows.js';
 import { BACKENDS, type Backend, type MeasuredRun } from './runs.js';
 
 export interface CalibrateResult {
   readonly calibration: ServingCalibration;
   readonly predictions: Readonly<Record<HoldoutProtocol, readonly HeldOutPrediction[]>>;
   readonly rows: number;
+  /** The scored rows with their kernel terms (docs/accuracy-rows.csv). */
+  readonly calibrationRows: readonly CalibrationRow[];
 }
 
 function report(ps: readonly HeldOutPrediction[]): HeldOutReport | undefined {
   return ps.length === 0 ? undefined : { ...overallErrors(ps), groups: groupErrors(ps) };
 }
 
-export function calibrateServing(runs: readonly MeasuredRun[], inputs: readonly CalibrationInput[], sourceHash: string, catalog: Catalog, roofline: RooflineCalibration, version: string, loop: ClosedLoopOptions = {}): CalibrateResult {
-  const { rows, unexpressible } = calibrationRows(runs, { gpu: (g) => catalog.gpus.get(g), llm: (l) => catalog.llms.get(l), roofline }, loop);
+/** `termsOf` runs each run's benchmark on the kernel (planner/benchmark/measured-run.ts: `measuredRunTerms`). */
+export function calibrateServing(runs: readonly MeasuredRun[], inputs: readonly CalibrationInput[], sourceHash: string, catalog: Catalog, roofline: RooflineCalibration, version: string, termsOf: RunTerms): CalibrateResult {
+  const { rows, unexpressible } = calibrationRows(runs, { gpu: (g) => catalog.gpus.get(g), llm: (l) => catalog.llms.get(l), roofline }, termsOf);
   const lomo = holdOutPredictions(rows, 'lomo');
   const logo = holdOutPredictions(rows, 'logo');
   const scopes = rows.length > 0 ? fitServingScopes(rows) : [];
@@ -35,6 +37,7 @@ export function calibrateServing(runs: readonly MeasuredRun[], inputs: readonly 
   const logoReport = report(logo);
   return {
     rows: rows.length,
+    calibrationRows: rows,
     predictions: { lomo, logo },
     calibration: {
       fleetplanVersion: version, sourceHash, inputs, defaultBackend, scopes,

@@ -12,7 +12,7 @@ import { perfModelIdentity, type PerfModel, type PowerState, type PrefillPiece }
 import type { ServingCalibration } from './calibration-file.js';
 import { scopeFor } from './fit.js';
 import type { Backend } from './runs.js';
-import { instanceUnits, stepTerms, type StepComposition } from './step-terms.js';
+import { instanceUnits, STEP_TERMS, stepTerms, type StepComposition } from './step-terms.js';
 
 export interface CalibratedModelOptions {
   readonly calibration: ServingCalibration;
@@ -38,11 +38,30 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
   const c = scope.tpot;
   // Everything but the CPU-side terms is GPU work a power cap stretches (the same rule as perf-model.ts).
   const slowdown = o.powerCapWatts === undefined ? 1 : capComputeSlowdown(gpu, o.power, o.powerCapWatts) / capComputeSlowdown(gpu, o.power, undefined);
+  // Seconds per unit of each term: the GPU terms stretched by the cap, the CPU terms not; request_overhead is charged
+  // per request by the benchmark client, never by a step.
+  const secondsPerUnit = c.map((v, j) => (j < 5 ? slowdown * v : j < 7 ? v : 0));
   const seconds = (s: StepComposition): number => {
     const t = stepTerms(u, s);
-    let gpuWork = 0;
-    for (let j = 0; j < 5; j++) gpuWork += c[j] * t[j];
-    return slowdown * gpuWork + c[5] * t[5] + c[6] * t[6];
+    let total = 0;
+    for (let j = 0; j < t.length; j++) total += secondsPerUnit[j] * t[j];
+    return total;
+  };
+  /** One engine iteration: decoders and the prefill pieces riding it, as one step composition. */
+  const iterationTerms = (batch: number, contextTokens: number, pieces: readonly PrefillPiece[]): number[] => {
+    let tokens = 0;
+    let pairs = 0;
+    let context = contextTokens;
+    let sequences = 0;
+    for (const p of pieces) {
+      if (!(p.newTokens > 0)) continue;
+      const cached = Math.max(0, p.cachedTokens);
+      tokens += p.newTokens;
+      pairs += p.newTokens * (p.newTokens + 2 * cached);
+      context += cached;
+      sequences++;
+    }
+    return stepTerms(u, { decodeSequences: batch, contextTokens: context, prefillTokens: tokens, prefillPairs: pairs, scheduledSequences: batch + sequences });
   };
   const empty = seconds({ decodeSequences: 0, contextTokens: 0, prefillTokens: 0, prefillPairs: 0, scheduledSequences: 0 });
   const prefillSeconds = (newTokens: number, cachedTokens: number, batch = 1): number => {
@@ -92,6 +111,7 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
     weightBytes: u.weightBytes,
     kvBytesPerToken: u.kvBytesPerToken,
     kvCapacityTokens: capacity.kvCapacityTokens,
+    stepAccounting: { terms: STEP_TERMS, secondsPerUnit, iterationTerms },
     powerWatts: (state: PowerState, batch = 1) => layout.gpus * cappedGpuWatts(gpu, o.power, state, batch, o.powerCapWatts),
     provenance: {
       kind: 'fitted',

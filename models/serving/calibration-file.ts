@@ -6,8 +6,7 @@
  */
 import type { InputIssue } from '../../catalogs/issues.js';
 import type { GpuEfficiency } from '../coefficients.js';
-import { BACKEND_POLICIES } from './backend-policy.js';
-import { DEFAULT_REQUESTS_PER_CLIENT } from './closed-loop.js';
+import { BACKEND_POLICIES, MEASURED_RUN_REQUESTS_PER_CLIENT } from './backend-policy.js';
 import { DEFAULT_MIN_RUNS, DEFAULT_SHRINKAGE, HUBER_RELATIVE_ERROR, namedCoefficients, type FittedScope } from './fit.js';
 import type { ErrorSummary, GroupErrors } from './holdout.js';
 import { BACKENDS, type Backend, type RunFormat, type SkippedRuns } from './runs.js';
@@ -23,7 +22,7 @@ export const TERM_UNITS: Readonly<Record<string, string>> = {
   layer_kernels: 'latency-bound kernels per layer (multiplier on layers × the GPU kernel floor)',
   step_cpu: 'ms per engine step',
   sequence_cpu: 'µs per scheduled sequence per step',
-  request_overhead: 'ms per request (HTTP, tokenisation; TTFT only)',
+  request_overhead: 'ms per request (HTTP, tokenisation, streaming; added to TTFT by the benchmark client, never charged by a step)',
 };
 
 export interface CalibrationInput {
@@ -76,7 +75,7 @@ export function calibrationDocument(c: ServingCalibration): Record<string, unkno
     term_units: TERM_UNITS,
     backend_policies: BACKEND_POLICIES,
     default_backend: c.defaultBackend,
-    replay: { requests_per_client: DEFAULT_REQUESTS_PER_CLIENT },
+    replay: { runs_on: 'fleetplan benchmark (the kernel\'s engines, step accounting)', requests_per_client: MEASURED_RUN_REQUESTS_PER_CLIENT, all_requests_measured: true },
     fit: { shrinkage: DEFAULT_SHRINKAGE, min_runs: DEFAULT_MIN_RUNS, huber_relative_error: HUBER_RELATIVE_ERROR },
     gpu_efficiencies: c.gpuEfficiencies,
     unexpressible: c.unexpressible,

@@ -1,9 +1,13 @@
 /**
- * Fitting a serving calibration: coefficients on the step terms (step-terms.ts) such that the closed-loop benchmark
- * replay of every measured run matches its TTFT and TPOT, in relative error. TPOT and TTFT get separate coefficient
- * sets: TPOT is the engine step itself (the set a PerfModel uses), while TTFT also carries the queueing, bursts and
- * HTTP path that the step-unit replay only approximates; one shared set let the TTFT equations drag the step's memory
- * term to zero (TPOT in-sample error 36% shared vs 17% alone on the staged runs). Coefficients are fitted in a hierarchy
+ * Fitting a serving calibration: coefficients on the step terms (step-terms.ts) such that `fleetplan benchmark` of
+ * every measured run (planner/benchmark/measured-run.ts, on the kernel's engines) matches its TPOT and TTFT, in
+ * relative error. The kernel's step accounting gives each run's mean TPOT and TTFT as term vectors; with a fixed
+ * request count the benchmark's schedule does not depend on the coefficients, so both are exactly linear in them and
+ * the fit is a linear least-squares problem on what the kernel itself charges. One model: the step coefficients are
+ * fitted on the TPOT equations (every term a step pays), and TTFT adds only a per-request overhead (HTTP,
+ * tokenisation, streaming: the `request_overhead` term, charged by the benchmark client) fitted on the TTFT equations
+ * with those step coefficients held — a scope's `ttft` vector is its step coefficients plus that overhead, so a TTFT
+ * error is the queue and protocol model's, never absorbed into a second set of step coefficients. Coefficients are fitted in a hierarchy
  * of scopes, each shrunk toward its parent: all runs (`*`) → a backend (CPU-side scheduler costs are software) → backend
  * × GPU (achieved kernel efficiency) → backend × GPU × precision. A run is predicted by the most specific scope that
  * was fitted on at least `minRuns` runs; a GPU or model never seen falls back to the scopes above it, which is what
@@ -11,11 +15,14 @@
  */
 import { solveLeastSquares } from '../least-squares.js';
 import type { MeasuredRun } from './runs.js';
-import { STEP_TERMS } from './step-terms.js';
+import { REQUEST_OVERHEAD_UNIT_SECONDS, STEP_TERMS } from './step-terms.js';
+
+/** Index of the per-request overhead among STEP_TERMS (the only term a step never pays). */
+export const REQUEST_OVERHEAD_TERM = STEP_TERMS.indexOf('request_overhead');
 
 export interface CalibrationRow {
   readonly run: MeasuredRun;
-  /** Mean TTFT and TPOT of the run as term vectors (closed-loop.ts). */
+  /** Mean TTFT and TPOT of the run's benchmark as term vectors (the kernel's step accounting; TTFT's request_overhead term is one request's unit). */
   readonly terms: { readonly ttft: readonly number[]; readonly tpot: readonly number[] };
 }
 
@@ -56,7 +63,7 @@ export function fitServingScopes(rows: readonly CalibrationRow[], options: Servi
   const shrink = options.shrinkage ?? DEFAULT_SHRINKAGE;
   const minRuns = options.minRuns ?? DEFAULT_MIN_RUNS;
   const ones = new Array<number>(STEP_TERMS.length).fill(1);
-  const root: FittedScope = { scope: '*', runs: rows.length, tpot: fitTowardParent(rows, 'tpot', ones, 0), ttft: fitTowardParent(rows, 'ttft', ones, 0) };
+  const root = fitScope('*', rows, ones, 0);
   const fitted = new Map<string, FittedScope>([['*', root]]);
   for (let depth = 1; depth < 4; depth++) {
     const groups = new Map<string, CalibrationRow[]>();
@@ -67,10 +74,48 @@ export function fitServingScopes(rows: readonly CalibrationRow[], options: Servi
     for (const [key, members] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       if (members.length < minRuns) continue;
       const parent = mostSpecific(fitted, scopesOf(members[0].run).slice(0, depth));
-      fitted.set(key, { scope: key, runs: members.length, tpot: fitTowardParent(members, 'tpot', parent.tpot, shrink), ttft: fitTowardParent(members, 'ttft', parent.ttft, shrink) });
+      fitted.set(key, fitScope(key, members, parent.ttft, shrink, parent));
     }
   }
   return [...fitted.values()];
+}
+
+/** One scope: step coefficients from the TPOT equations, then the request overhead from the TTFT equations. */
+function fitScope(scope: string, rows: readonly CalibrationRow[], parentCoefficients: readonly number[], shrinkage: number, parent?: FittedScope): FittedScope {
+  const stepParent = parentCoefficients.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? 0 : parent ? parent.tpot[j] : c));
+  const tpot = fitTowardParent(rows, 'tpot', stepParent, shrinkage).map((c, j) => (j === REQUEST_OVERHEAD_TERM ? 0 : c));
+  const overhead = fitOverhead(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], shrinkage);
+  return { scope, runs: rows.length, tpot, ttft: tpot.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? overhead : c)) };
+}
+
+/**
+ * The request overhead o ≥ 0 (a multiplier m on the parent's): minimise Σ w (x·c + m·o_p·u − y)²/y² + shrinkage ·
+ * (m − 1)², Huber-reweighted, with the step coefficients c held.
+ */
+function fitOverhead(rows: readonly CalibrationRow[], step: readonly number[], parentOverhead: number, shrinkage: number): number {
+  const a = rows.map((r) => (r.terms.ttft[REQUEST_OVERHEAD_TERM] * parentOverhead) / r.run.ttftSeconds);
+  const residual = rows.map((r) => 1 - r.terms.ttft.reduce((s, v, j) => s + (j === REQUEST_OVERHEAD_TERM ? 0 : v * step[j]), 0) / r.run.ttftSeconds);
+  let weights = rows.map(() => 1);
+  let m = 1;
+  for (let iteration = 0; iteration < IRLS_ITERATIONS; iteration++) {
+    let num = shrinkage;
+    let den = shrinkage;
+    for (let i = 0; i < rows.length; i++) {
+      num += weights[i] * a[i] * residual[i];
+      den += weights[i] * a[i] * a[i];
+    }
+    m = den > 0 ? Math.max(0, num / den) : 1;
+    weights = a.map((ai, i) => {
+      const r = Math.abs(ai * m - residual[i]);
+      return r <= HUBER_RELATIVE_ERROR ? 1 : HUBER_RELATIVE_ERROR / r;
+    });
+  }
+  return m * parentOverhead;
+}
+
+/** The per-request overhead (seconds) a calibration charges a run of this backend × GPU × precision. */
+export function requestOverheadSeconds(scopes: readonly FittedScope[], run: Pick<MeasuredRun, 'backend' | 'gpu' | 'precision'>): number {
+  return scopeFor(scopes, run).ttft[REQUEST_OVERHEAD_TERM] * REQUEST_OVERHEAD_UNIT_SECONDS;
 }
 
 /**

@@ -29,6 +29,12 @@ export function holdOutPredictions(rows: readonly CalibrationRow[], protocol: Ho
   return out;
 }
 
+/** The scopes that predict the rows of `held` under a protocol: fitted on every other row (what a held-out calibration file holds). */
+export function heldOutScopes(rows: readonly CalibrationRow[], protocol: HoldoutProtocol, held: string, options: ServingFitOptions = {}) {
+  const keyOf = (r: CalibrationRow) => (protocol === 'lomo' ? r.run.llm : r.run.gpu);
+  return fitServingScopes(rows.filter((r) => keyOf(r) !== held), options);
+}
+
 export interface ErrorSummary {
   readonly n: number;
   /** Fractions (0.1 = 10%): median and 90th percentile of |predicted − measured| / measured, and the signed median. */

@@ -1,13 +1,20 @@
-/** Measured runs → calibration rows (their term vectors), or the reason a run is not yet expressible. */
+/**
+ * Measured runs → calibration rows (their term vectors, read from the kernel benchmark that reproduces each run), or
+ * the reason a run is not yet expressible.
+ */
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { RooflineCalibration } from '../coefficients.js';
 import { efficiencyFor } from '../roofline.js';
 import { computeKvCapacity } from '../specs.js';
-import { BACKEND_POLICIES } from './backend-policy.js';
-import { closedLoopTerms, type ClosedLoopOptions } from './closed-loop.js';
-import type { CalibrationRow } from './fit.js';
+import { REQUEST_OVERHEAD_TERM, type CalibrationRow } from './fit.js';
 import type { MeasuredRun } from './runs.js';
-import { instanceUnits } from './step-terms.js';
+import { instanceUnits, REQUEST_OVERHEAD_UNIT_SECONDS } from './step-terms.js';
+
+/**
+ * Mean TTFT and TPOT terms of the benchmark that reproduces a run (planner/benchmark/measured-run.ts runs it on the
+ * kernel with step accounting). The kernel charges no request overhead: the row adds one request's unit to TTFT.
+ */
+export type RunTerms = (run: MeasuredRun) => { readonly ttft: readonly number[]; readonly tpot: readonly number[] };
 
 export interface SpecSource {
   readonly gpu: (id: string) => GpuSpec | undefined;
@@ -23,7 +30,7 @@ export interface RowsResult {
 }
 
 /** Builds the term vectors of every agg run the models can express (GPU has the precision's tensor path, dense LLM). */
-export function calibrationRows(runs: readonly MeasuredRun[], specs: SpecSource, loop: ClosedLoopOptions = {}): RowsResult {
+export function calibrationRows(runs: readonly MeasuredRun[], specs: SpecSource, termsOf: RunTerms): RowsResult {
   const rows: CalibrationRow[] = [];
   const unexpressible = new Map<string, number>();
   const skip = (reason: string) => unexpressible.set(reason, (unexpressible.get(reason) ?? 0) + 1);
@@ -39,7 +46,7 @@ export function calibrationRows(runs: readonly MeasuredRun[], specs: SpecSource,
       continue;
     }
     if (llm.moe) {
-      skip('mixture-of-experts model: the serving calibration and its replay cover dense models only so far');
+      skip('mixture-of-experts model: the serving calibration covers dense models only so far');
       continue;
     }
     const units = instanceUnits(gpu, llm, run.tp, run.precision, efficiencyFor(specs.roofline, gpu.id));
@@ -52,8 +59,10 @@ export function calibrationRows(runs: readonly MeasuredRun[], specs: SpecSource,
       skip('the model or one request does not fit the instance\'s memory');
       continue;
     }
-    const terms = closedLoopTerms(units, { concurrency: run.concurrency, inputTokens: run.inputTokens, outputTokens: run.outputTokens }, BACKEND_POLICIES[run.backend], { ...loop, kvCapacityTokens: kv.kvCapacityTokens });
-    rows.push({ run, terms });
+    const kernel = termsOf(run);
+    const ttft = [...kernel.ttft];
+    ttft[REQUEST_OVERHEAD_TERM] += REQUEST_OVERHEAD_UNIT_SECONDS;
+    rows.push({ run, terms: { ttft, tpot: [...kernel.tpot] } });
   }
   return { rows, unexpressible };
 }

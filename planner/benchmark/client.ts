@@ -48,6 +48,13 @@ export class BenchmarkClient implements ReactiveWorkload {
   readonly batchTtft = new BatchMeans();
   readonly batchTpot = new BatchMeans();
   readonly batchE2e = new BatchMeans();
+  /** Step accounting: sums over measured requests of their TTFT terms and their TPOT terms (gap terms / gaps). */
+  termsTtftSum: Float64Array | null = null;
+  termsTpotSum: Float64Array | null = null;
+  termsRequests = 0;
+  termsTpotRequests = 0;
+  /** Requests of a `requestCount` run still to send. */
+  private readonly countMode: boolean;
 
   constructor(
     private readonly load: BenchmarkLoad,
@@ -57,7 +64,16 @@ export class BenchmarkClient implements ReactiveWorkload {
     /** Largest KV (tokens) any instance that decodes can hold: a longer request is refused. */
     private readonly capacityTokens: number,
     private readonly rule: ResolvedRunLength,
+    /** Client-side time of one request (HTTP, tokenisation, streaming), added to its TTFT and E2E. */
+    private readonly requestOverheadSeconds = 0,
   ) {
+    this.countMode = rule.requestCount !== undefined;
+    if (this.countMode) {
+      // A fixed-count run measures every request from the first (as genai-perf/aiperf `--request-count` report).
+      this.phase = 'measure';
+      this.warmupEndSeconds = 0;
+      this.batchSize = rule.batchRequests ?? Math.max(RUN_LENGTH_DEFAULTS.minBatchRequests, Math.min(load.kind === 'concurrency' ? load.concurrency : 0, RUN_LENGTH_DEFAULTS.maxBatchRequests));
+    }
     this.islStream = createStream(seed, 'benchmark/isl');
     this.oslStream = createStream(seed, 'benchmark/osl');
     this.arrivalStream = createStream(seed, 'benchmark/arrivals');
@@ -107,14 +123,19 @@ export class BenchmarkClient implements ReactiveWorkload {
     throw new RangeError(`${MAX_CONSECUTIVE_REFUSALS} consecutive requests needed more KV than the ${this.capacityTokens} tokens an instance holds: no request of these lengths can be served`);
   }
 
+  /** Whether another request may be sent (a `requestCount` run sends exactly that many). */
+  private maySend(): boolean {
+    return this.rule.requestCount === undefined || this.made < this.rule.requestCount;
+  }
+
   *[Symbol.iterator](): Iterator<ConversationSpec> {
     if (this.load.kind === 'concurrency') {
-      for (let i = 0; i < this.load.concurrency; i++) yield this.request(0);
+      for (let i = 0; i < this.load.concurrency && this.maySend(); i++) yield this.request(0);
       return;
     }
     const meanGap = 1 / this.load.ratePerSecond;
     let t = 0;
-    while (this.phase !== 'stopped') {
+    while (this.phase !== 'stopped' && this.maySend()) {
       t += sampleExponential(this.arrivalStream, meanGap);
       yield this.request(t);
     }
@@ -131,6 +152,7 @@ export class BenchmarkClient implements ReactiveWorkload {
       this.windowCompletions++;
       this.windowOutputTokens += turn.outputTokens;
     }
+    if (this.countMode) return this.onFinishedCounted(f, now, control);
     switch (this.phase) {
       case 'warmup':
         if (this.completions >= Math.max(this.rule.minWarmupRequests, 2 * this.maxInFlightSeen) || this.completions >= this.rule.maxWarmupRequests) {
@@ -178,9 +200,24 @@ export class BenchmarkClient implements ReactiveWorkload {
     return [this.request(now)];
   }
 
+  /** A `requestCount` run: every request is measured; the run ends when the last one finishes. */
+  private onFinishedCounted(f: FinishedConversation, now: number, control: RunControl): Iterable<ConversationSpec> | undefined {
+    this.record(f, now, control);
+    if (this.completions >= (this.rule.requestCount as number)) {
+      for (const b of [this.batchTtft, this.batchTpot, this.batchE2e]) b.closeBatch();
+      this.converged = true;
+      this.phase = 'stopped';
+      this.stopSeconds = now;
+      control.stop();
+      return undefined;
+    }
+    return this.load.kind === 'concurrency' && this.maySend() ? [this.request(now)] : undefined;
+  }
+
   private record(f: FinishedConversation, now: number, control: RunControl): void {
-    const ttft = f.ttfetSeconds;
-    const e2e = now - f.spec.arrivalSeconds;
+    const ttft = f.ttfetSeconds + this.requestOverheadSeconds;
+    const e2e = now - f.spec.arrivalSeconds + this.requestOverheadSeconds;
+    if (f.stepTerms !== undefined) this.addTerms(f.stepTerms, f.tbtCount);
     addValue(this.ttft, ttft);
     addValue(this.e2e, e2e);
     this.batchTtft.add(ttft);
@@ -197,6 +234,7 @@ export class BenchmarkClient implements ReactiveWorkload {
     this.batchTtft.closeBatch();
     this.batchTpot.closeBatch();
     this.batchE2e.closeBatch();
+    if (this.countMode) return;
     const b = this.batches;
     const met = b >= this.rule.minBatches && this.relativeStandardError() <= this.rule.targetRelativeError;
     if (!met && b < this.rule.maxBatches) return;
@@ -207,5 +245,16 @@ export class BenchmarkClient implements ReactiveWorkload {
     this.phase = 'closing';
     this.outstandingMeasured = 0;
     for (const spec of this.pending) if (spec.arrivalSeconds >= this.warmupEndSeconds && spec.arrivalSeconds < now) this.outstandingMeasured++;
+  }
+
+  private addTerms(t: { readonly ttft: Float64Array; readonly tbtSum: Float64Array }, gaps: number): void {
+    this.termsTtftSum ??= new Float64Array(t.ttft.length);
+    this.termsTpotSum ??= new Float64Array(t.ttft.length);
+    for (let j = 0; j < t.ttft.length; j++) this.termsTtftSum[j] += t.ttft[j];
+    this.termsRequests++;
+    if (gaps > 0) {
+      for (let j = 0; j < t.tbtSum.length; j++) this.termsTpotSum[j] += t.tbtSum[j] / gaps;
+      this.termsTpotRequests++;
+    }
   }
 }

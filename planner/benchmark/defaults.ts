@@ -2,6 +2,8 @@
  * What a user gets without flags: vLLM's own defaults for `vllm serve` and the disaggregated link the planner assumes.
  */
 import type { GpuSpec } from '../../catalogs/types.js';
+import { BACKEND_POLICIES } from '../../models/serving/backend-policy.js';
+import type { Backend } from '../../models/serving/runs.js';
 import type { LinkModel } from '../../models/types.js';
 import type { EngineLimits } from './types.js';
 
@@ -24,4 +26,11 @@ const DEFAULT_LINK_LATENCY_SECONDS = 10e-6;
 /** The planner's default KV link: the prefill instance's GPUs' inter-node share (per-GPU bandwidth × GPUs). */
 export function defaultDisaggLink(gpu: GpuSpec, prefillGpus: number): LinkModel {
   return { bandwidthBytesPerSecond: gpu.interNodeBandwidthBytesPerSecond * prefillGpus, latencySeconds: DEFAULT_LINK_LATENCY_SECONDS };
+}
+
+/** The engine limits a serving stack starts with (`--backend`): vLLM's as above, SGLang's and TensorRT-LLM's from models/serving/backend-policy.ts. */
+export function backendDefaultLimits(gpu: GpuSpec, backend: Backend | undefined): EngineLimits {
+  if (backend === undefined || backend === 'vllm') return vllmDefaultLimits(gpu);
+  const p = BACKEND_POLICIES[backend];
+  return { maxNumSeqs: p.maxSequences, maxNumBatchedTokens: p.stepTokenBudget };
 }

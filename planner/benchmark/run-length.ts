@@ -32,6 +32,7 @@ export interface ResolvedRunLength {
   readonly minBatches: number;
   readonly maxBatches: number;
   readonly targetRelativeError: number;
+  readonly requestCount: number | undefined;
 }
 
 /** Defaults applied and ranges checked (a bad option is a bug in the caller: RangeError). */
@@ -44,8 +45,9 @@ export function resolveRunLength(o: RunLengthOptions): ResolvedRunLength {
     minBatches: o.minBatches ?? RUN_LENGTH_DEFAULTS.minBatches,
     maxBatches: o.maxBatches ?? RUN_LENGTH_DEFAULTS.maxBatches,
     targetRelativeError: o.targetRelativeError ?? RUN_LENGTH_DEFAULTS.targetRelativeError,
+    requestCount: o.requestCount,
   };
-  for (const [name, v] of [['minWarmupRequests', r.minWarmupRequests], ['maxWarmupRequests', r.maxWarmupRequests], ['maxInFlight', r.maxInFlight], ['minBatches', r.minBatches], ['maxBatches', r.maxBatches], ['batchRequests', r.batchRequests ?? 1]] as const) {
+  for (const [name, v] of [['minWarmupRequests', r.minWarmupRequests], ['maxWarmupRequests', r.maxWarmupRequests], ['maxInFlight', r.maxInFlight], ['minBatches', r.minBatches], ['maxBatches', r.maxBatches], ['batchRequests', r.batchRequests ?? 1], ['requestCount', r.requestCount ?? 1]] as const) {
     if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`${name} must be an integer ≥ 1, received ${v}`);
   }
   if (r.maxBatches < r.minBatches) throw new RangeError(`maxBatches (${r.maxBatches}) must be ≥ minBatches (${r.minBatches})`);
@@ -56,6 +58,7 @@ export function resolveRunLength(o: RunLengthOptions): ResolvedRunLength {
 
 /** The rule in one line, for the result (so a reader knows how the means were made stable). */
 export function describeRule(r: ResolvedRunLength, batchRequests: number): string {
+  if (r.requestCount !== undefined) return `fixed count: exactly ${r.requestCount} requests sent and every one measured, the first burst included (no warm-up discarded), as genai-perf/aiperf --request-count report; standard error over batches of ${batchRequests} shown for information`;
   return `warm-up: the first max(${r.minWarmupRequests}, 2 × most in flight) completions (at most ${r.maxWarmupRequests}) discarded; then batches of ${batchRequests} completions of requests issued after the warm-up, until the standard error of the mean TTFT, TPOT and E2E over batch means is ≤ ${r.targetRelativeError * 100}% of the mean (at least ${r.minBatches}, at most ${r.maxBatches} batches); every request issued before that point waited for, load held; an open loop with more than ${r.maxInFlight} in flight is overloaded and ends`;
 }
 

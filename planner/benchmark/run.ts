@@ -51,8 +51,9 @@ function checkSpec(spec: BenchmarkSpec): void {
 }
 
 function kernelOptions(spec: BenchmarkSpec, options: BenchmarkOptions): KernelOptions {
-  const common = { seed: options.seed, mode: options.kernelMode ?? 'fast', warmupSeconds: Infinity, preemption: 'recompute' as const };
-  if (spec.mode === 'agg') return { ...common, policy: 'colocated', engineTokenBudget: spec.limits.maxNumBatchedTokens, maxDecodeBatch: spec.limits.maxNumSeqs };
+  // A fixed-count run measures from the first request; otherwise the client ends the warm-up when it has seen enough.
+  const common = { seed: options.seed, mode: options.kernelMode ?? 'fast', warmupSeconds: options.requestCount !== undefined ? 0 : Infinity, preemption: 'recompute' as const };
+  if (spec.mode === 'agg') return { ...common, policy: 'colocated', engineTokenBudget: spec.limits.maxNumBatchedTokens, maxDecodeBatch: spec.limits.maxNumSeqs, prefillPausesDecode: spec.prefillPausesDecode === true };
   return {
     ...common,
     policy: 'conserve',
@@ -96,6 +97,7 @@ function operatingPoint(spec: BenchmarkSpec, options: BenchmarkOptions, gpus: nu
     prefill_max_num_batched_tokens: agg ? null : spec.prefillLimits.maxNumBatchedTokens,
     kv_link: agg ? null : { bandwidth_bytes_per_s: spec.link.bandwidthBytesPerSecond, latency_s: spec.link.latencySeconds },
     policy: agg ? 'colocated' : 'conserve',
+    prefill_pauses_decode: agg && spec.prefillPausesDecode === true,
     seed: options.seed,
   };
 }
@@ -105,12 +107,31 @@ function operatingPoint(spec: BenchmarkSpec, options: BenchmarkOptions, gpus: nu
  * @example runServingBenchmark({ mode: 'agg', gpu: 'h100-sxm', llm: 'qwen3-32b', tp: 4, limits: { maxNumSeqs: 1024, maxNumBatchedTokens: 8192 }, load: { kind: 'concurrency', concurrency: 128 }, isl: { kind: 'fixed', value: 1024 }, osl: { kind: 'fixed', value: 128 } }, perfModelFor, { seed: 1 })
  */
 export function runServingBenchmark(spec: BenchmarkSpec, perfModelFor: PerfModelFor, options: BenchmarkOptions): BenchmarkResult {
+  return runServingBenchmarkWithTerms(spec, perfModelFor, options).result;
+}
+
+/** Mean TTFT and TPOT of the measured requests as step-term vectors (models with `stepAccounting` only). */
+export interface BenchmarkTerms {
+  readonly names: readonly string[];
+  /** Mean over measured requests of their TTFT terms (arrival → first token; the client's per-request overhead not included). */
+  readonly ttft: number[];
+  /** Mean over measured requests of their TPOT terms (token-gap terms / gaps). */
+  readonly tpot: number[];
+  readonly requests: number;
+}
+
+/**
+ * `runServingBenchmark` and, when the models keep step accounting, what its mean TTFT and TPOT were made of: then
+ * mean TTFT = Σ secondsPerUnit × terms.ttft + the request overhead, and mean TPOT = Σ secondsPerUnit × terms.tpot
+ * (to rounding), which is how a serving calibration is fitted through the kernel.
+ */
+export function runServingBenchmarkWithTerms(spec: BenchmarkSpec, perfModelFor: PerfModelFor, options: BenchmarkOptions): { result: BenchmarkResult; terms?: BenchmarkTerms } {
   checkSpec(spec);
   const rule = resolveRunLength(options);
   const fleet = benchmarkFleet(spec);
   const decodePool = fleet.instances[fleet.instances.length - 1];
   const capacityTokens = Math.floor(perfModelFor(decodePool).kvCapacityTokens);
-  const client = new BenchmarkClient(spec.load, spec.isl, spec.osl, options.seed, capacityTokens, rule);
+  const client = new BenchmarkClient(spec.load, spec.isl, spec.osl, options.seed, capacityTokens, rule, spec.requestOverheadSeconds ?? 0);
   const sim: SimulationResult = simulateConversations(fleet, client, perfModelFor, kernelOptions(spec, options));
   // GPUs per instance come from the model (max(tp, ep) for the layout), so the per-GPU figures follow the layout.
   let gpus = 0;
@@ -119,7 +140,11 @@ export function runServingBenchmark(spec: BenchmarkSpec, perfModelFor: PerfModel
   const perSecond = (x: number) => roundFigure(window > 0 ? x / window : 0);
   const energy = sim.energy_j;
   const itl = sim.tbt_ms;
-  return {
+  const names = perfModelFor(decodePool).stepAccounting?.terms;
+  const terms = names !== undefined && client.termsTtftSum !== null && client.termsTpotSum !== null && client.termsRequests > 0
+    ? { names, ttft: Array.from(client.termsTtftSum, (v) => v / client.termsRequests), tpot: Array.from(client.termsTpotSum, (v) => (client.termsTpotRequests > 0 ? v / client.termsTpotRequests : 0)), requests: client.termsRequests }
+    : undefined;
+  const result: BenchmarkResult = {
     ttft_ms: latency(client.ttft),
     tpot_ms: latency(client.tpot),
     itl_ms: { mean: itl.mean, p50: itl.p50, p90: itl.p90, p99: itl.p99 },
@@ -150,4 +175,5 @@ export function runServingBenchmark(spec: BenchmarkSpec, perfModelFor: PerfModel
       rule: describeRule(rule, client.batchRequests),
     },
   };
+  return { result, ...(terms ? { terms } : {}) };
 }

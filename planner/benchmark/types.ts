@@ -53,12 +53,16 @@ interface CommonSpec {
   readonly isl: Distribution;
   /** Output tokens per request (every request generates exactly this many, as benchmarks force with ignore_eos). */
   readonly osl: Distribution;
+  /** Per-request time outside the engine (HTTP, tokenisation, streaming), added to TTFT and E2E (a calibration's request_overhead). */
+  readonly requestOverheadSeconds?: number;
 }
 
 /** One instance, prefill chunks and decodes sharing iterations (vLLM's default chunked-prefill scheduler). */
 export interface AggregatedSpec extends CommonSpec, BenchmarkLayout {
   readonly mode: 'agg';
   readonly limits: EngineLimits;
+  /** Prompt chunks run in prefill-only iterations that pause decoding (SGLang's default scheduler); absent: they ride decode iterations. */
+  readonly prefillPausesDecode?: boolean;
 }
 
 /**
@@ -97,6 +101,13 @@ export interface RunLengthOptions {
   readonly maxBatches?: number;
   /** Stop once the standard error of the mean TTFT, TPOT and E2E (over batch means) is at most this share of the mean. */
   readonly targetRelativeError?: number;
+  /**
+   * Send exactly this many requests and measure every one, the first burst included (genai-perf/aiperf
+   * `--request-count N`, vLLM `bench serve --num-prompts N`): no warm-up is discarded and the run ends when the last
+   * one finishes. A warm-up phase those tools run before it drains completely, so it does not change what is measured
+   * here (no prefix cache is modelled). Absent: the steady-state rule (warm-up, batch means).
+   */
+  readonly requestCount?: number;
 }
 
 export interface BenchmarkOptions extends RunLengthOptions {
@@ -152,6 +163,8 @@ export interface OperatingPoint {
   /** Disaggregated: the prefill → decode KV link the run assumed. */
   readonly kv_link: { readonly bandwidth_bytes_per_s: number; readonly latency_s: number } | null;
   readonly policy: PolicyName;
+  /** Agg: prompt chunks in prefill-only iterations that pause decoding (SGLang's default), not riding decode iterations. */
+  readonly prefill_pauses_decode: boolean;
   readonly seed: number;
 }
 

@@ -35,11 +35,21 @@ function fleetKey(fleet: Fleet): string {
   return JSON.stringify(fleet);
 }
 
+export interface RobustCheckOptions {
+  /**
+   * Seeds run at once (default 1): with `checkAt` on worker threads (threaded-check.ts), seed i + 1 starts while seed
+   * i runs. The results are still read in seed order, so the verdict, the seed returned and the margin are the same
+   * as one at a time; a run started for a seed after a miss is only remembered.
+   */
+  readonly concurrency?: number;
+}
+
 /**
  * A CheckPlan that holds only when `checkAt` holds at every seed. Returns the first missing seed's result, or (when
  * all hold) the result of the seed with the smallest margin, each with every seed run and the overall margin.
  */
-export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Fleet, seed: number) => Promise<R>, seeds: readonly number[]): (fleet: Fleet) => Promise<R & RobustCheckResult> {
+export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Fleet, seed: number) => Promise<R>, seeds: readonly number[], options: RobustCheckOptions = {}): (fleet: Fleet) => Promise<R & RobustCheckResult> {
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   if (seeds.length === 0) throw new Error('createRobustChecker needs at least one seed');
   const memo = new Map<string, Promise<R>>();
   const run = (fleet: Fleet, seed: number): Promise<R> => {
@@ -57,7 +67,9 @@ export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Flee
     const verdicts: SeedVerdict[] = [];
     let worst: R | undefined;
     let worstMargin = Infinity;
-    for (const seed of seeds) {
+    for (const [i, seed] of seeds.entries()) {
+      // Start the next seeds (up to `concurrency` in flight); the memo makes each run once.
+      for (let k = i + 1; k < Math.min(seeds.length, i + concurrency); k++) void run(fleet, seeds[k]).catch(() => {});
       const result = await run(fleet, seed);
       const margin = checkMargin(result);
       verdicts.push({ seed, holds: result.holds, margin });

@@ -42,6 +42,13 @@ export interface ConvState {
   done: boolean;
   /** Latencies served alone (for slowdowns and slowdown SLOs). */
   standalone: Standalone;
+  /**
+   * Step accounting (engines whose model has `stepAccounting`): the engine's cumulative term vector when the
+   * request reached it, when its first token came out, and when its last one did (null otherwise).
+   */
+  termsAtArrival: Float64Array | null;
+  termsAtFirstToken: Float64Array | null;
+  termsAtLastToken: Float64Array | null;
 }
 
 /** A fresh state for a conversation that just arrived. */
@@ -72,6 +79,9 @@ export function createConvState(spec: ConversationSpec, ordinal: number, measure
     prefillerIndex: -1,
     done: false,
     standalone,
+    termsAtArrival: null,
+    termsAtFirstToken: null,
+    termsAtLastToken: null,
   };
 }
 

@@ -8,6 +8,7 @@
 import type { PerfModel } from '../../models/types.js';
 import type { ConvState } from './conversation.js';
 import { makeRoom, planAdmission, type MemoryState, type WorkItem } from './engine-memory.js';
+import { TermClock } from './step-accounting.js';
 
 /** What an engine reports back to the kernel while it runs. */
 export interface EngineHooks {
@@ -38,6 +39,9 @@ interface Macro {
   singleEnd: number;
   chunks: { item: WorkItem; tokens: number }[];
   powerWatts: number;
+  /** Step accounting: a single iteration's terms, or a decode run's base and per-context-token terms. */
+  terms: number[] | null;
+  termsPerToken: number[] | null;
 }
 
 export class Engine implements MemoryState {
@@ -54,14 +58,18 @@ export class Engine implements MemoryState {
   version = 0;
   private joinCounter = 0;
   private macro: Macro | null = null;
+  /** Per-term accounting, when the model has a linear step model (calibrated serving models). */
+  readonly termClock: TermClock | null;
 
   constructor(
     readonly index: number,
     readonly poolIndex: number,
     readonly model: PerfModel,
     readonly capacityTokens: number,
-    private readonly settings: { fast: boolean; tokenBudget: number; maxBatch: number; preemption: 'recompute' | 'swap'; swapBandwidthBytesPerSecond: number },
-  ) {}
+    private readonly settings: { fast: boolean; tokenBudget: number; maxBatch: number; prefillPausesDecode?: boolean; preemption: 'recompute' | 'swap'; swapBandwidthBytesPerSecond: number },
+  ) {
+    this.termClock = model.stepAccounting ? new TermClock(model.stepAccounting) : null;
+  }
 
   /** Tokens of KV queued here but not yet allocated (observable load for colocated pinning). */
   queuedTokens(): number {
@@ -93,6 +101,7 @@ export class Engine implements MemoryState {
 
   /** Adds work; returns the time of a needed re-plan (truncating a macro-step), or NaN when none is needed. */
   enqueue(item: WorkItem, nowSeconds: number, front = false): number {
+    if (this.termClock !== null && item.conv.termsAtArrival === null) item.conv.termsAtArrival = this.termClock.stamp();
     if (front) this.waiting.unshift(item);
     else this.waiting.push(item);
     return this.replanTime(nowSeconds);
@@ -142,7 +151,9 @@ export class Engine implements MemoryState {
   startIteration(nowSeconds: number, hooks: EngineHooks): number {
     if (this.busyFlag) return NaN;
     const s = this.settings;
-    let budgetLeft = s.tokenBudget - this.running.length;
+    // Prefill-first (SGLang): prompt chunks get the whole budget and, when there are any, run without the decoders.
+    const pause = s.prefillPausesDecode === true;
+    let budgetLeft = pause ? s.tokenBudget : s.tokenBudget - this.running.length;
     let swapInTokens = 0;
     const chunks = this.prefilling.length > 0 || this.waiting.length > 0 ? [] as { item: WorkItem; tokens: number }[] : NO_CHUNKS;
     for (const item of this.prefilling) {
@@ -180,24 +191,31 @@ export class Engine implements MemoryState {
     }
     // Every decoding sequence and every completing prefill writes one token of KV this iteration.
     for (;;) {
-      let growth = this.running.length;
+      let growth = pause && chunks.length > 0 ? 0 : this.running.length;
       for (const c of chunks) if (c.item.doneTokens + c.tokens === c.item.needTokens && c.item.emitsToken) growth++;
       if (this.usedTokens + growth <= this.capacityTokens) break;
       const before = this.prefilling.length;
       if (!makeRoom(this, s, growth, null, true)) throw new Error(`KV accounting: engine ${this.index} cannot fit one step (used ${this.usedTokens}, capacity ${this.capacityTokens})`);
       if (this.prefilling.length !== before) for (let i = chunks.length - 1; i >= 0; i--) if (!this.prefilling.includes(chunks[i].item)) chunks.splice(i, 1);
     }
-    const batch = this.running.length;
+    const batch = pause && chunks.length > 0 ? 0 : this.running.length;
     if (batch === 0 && chunks.length === 0 && swapInTokens === 0) return NaN;
+    const decodeContext = batch > 0 ? this.runningContextTokens : 0;
     const stallSeconds = (swapInTokens * this.model.kvBytesPerToken) / s.swapBandwidthBytesPerSecond;
-    const m: Macro = { t0: nowSeconds, n: 1, base: 0, perToken: 0, batch, context0: this.runningContextTokens, singleEnd: 0, chunks, powerWatts: 0 };
+    const m: Macro = { t0: nowSeconds, n: 1, base: 0, perToken: 0, batch, context0: decodeContext, singleEnd: 0, chunks, powerWatts: 0, terms: null, termsPerToken: null };
+    const clock = this.termClock;
     if (chunks.length > 0 || stallSeconds > 0 || !s.fast || batch === 0) {
       let dt = stallSeconds;
       // The chunks are one prefill batch (attention against each one's own prefix included, hinges on their total
       // tokens), not a sum of single prompts; the step's floor is paid once, by the decode step or, with nothing
       // decoding, by the prefill batch itself.
       const pieces = chunks.map((c) => ({ newTokens: c.tokens, cachedTokens: c.item.cachedTokens + c.item.doneTokens }));
-      if (batch > 0) dt += this.model.decodeStepSeconds(batch, this.runningContextTokens) + this.model.prefillBatchSeconds(pieces, { ridesDecodeStep: true });
+      if (clock !== null) {
+        // A linear step model prices the iteration as one composition (decoders and chunks together: a chunk's GEMMs
+        // slow the decoders it rides with), exactly the terms it charges.
+        m.terms = clock.iteration(batch, decodeContext, pieces);
+        dt += clock.seconds(m.terms);
+      } else if (batch > 0) dt += this.model.decodeStepSeconds(batch, decodeContext) + this.model.prefillBatchSeconds(pieces, { ridesDecodeStep: true });
       else if (chunks.length > 0) dt += this.model.prefillBatchSeconds(pieces);
       m.singleEnd = nowSeconds + dt;
       m.powerWatts = batch > 0 ? this.model.powerWatts('decode', batch) : this.model.powerWatts('prefill');
@@ -205,6 +223,11 @@ export class Engine implements MemoryState {
       const affine = this.model.decodeStepAffine(batch);
       m.base = affine.baseSeconds;
       m.perToken = affine.perContextTokenSeconds;
+      if (clock !== null) {
+        const terms = clock.decodeAffine(batch);
+        m.terms = terms.base;
+        m.termsPerToken = terms.perContextToken;
+      }
       let n = Infinity;
       for (const c of this.running) if (c.remainingOutputTokens < n) n = c.remainingOutputTokens;
       n = Math.min(n, Math.floor((this.capacityTokens - this.usedTokens) / batch));
@@ -233,7 +256,13 @@ export class Engine implements MemoryState {
     this.macro = null;
     hooks.busy(this.index, m.t0, nowSeconds, m.powerWatts);
     const n = m.n;
-    const batch = this.running.length;
+    const clock = this.termClock;
+    // A prefill-only iteration (prefill-first scheduling) leaves the decoders where they were.
+    const batch = m.batch;
+    if (clock !== null && m.terms !== null) {
+      if (m.termsPerToken === null) clock.add(m.terms);
+      else clock.addDecodeRun(m.terms, m.termsPerToken, n, m.batch, m.context0);
+    }
     if (batch > 0) {
       // Every running sequence emits n tokens. Sequences that also emitted in the previous iteration (their last
       // token at t0) share their first gap; only fresh joiners need one sample each. Later gaps form the series
@@ -288,10 +317,12 @@ export class Engine implements MemoryState {
         conv.contextTokens += 1;
         conv.residentTokens += 1;
         this.usedTokens += 1;
+        if (clock !== null && first && conv.turn === 0) conv.termsAtFirstToken = clock.stamp();
         hooks.emitToken(conv, nowSeconds, first, nowSeconds - conv.lastTokenSeconds);
       }
       if (conv.remainingOutputTokens > 0) this.join(conv);
       else {
+        if (clock !== null) conv.termsAtLastToken = clock.stamp();
         this.idle.add(conv);
         hooks.turnEnded(conv, nowSeconds);
       }
@@ -301,6 +332,7 @@ export class Engine implements MemoryState {
       if (conv.remainingOutputTokens > 0) continue;
       this.running.splice(i, 1);
       this.runningContextTokens -= conv.contextTokens;
+      if (clock !== null) conv.termsAtLastToken = clock.stamp();
       this.idle.add(conv);
       hooks.turnEnded(conv, nowSeconds);
     }

@@ -54,6 +54,7 @@ export function setUpFleet(fleet: Fleet, perfModelFor: PerfModelFor, o: Resolved
           fast: o.mode === 'fast',
           tokenBudget: o.engineTokenBudget,
           maxBatch: o.maxDecodeBatch,
+          prefillPausesDecode: o.prefillPausesDecode,
           preemption: o.preemption,
           swapBandwidthBytesPerSecond: o.swapBandwidthBytesPerSecond,
         });

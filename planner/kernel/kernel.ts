@@ -16,6 +16,15 @@ import { Sim } from './sim.js';
 import { computeStandalone } from './standalone.js';
 import { isReactive, KernelStoppedError, resolveOptions, type ConversationSpec, type KernelOptions, type PerfModelFor, type RunControl } from './types.js';
 
+/** A single-turn request's TTFT and token-gap terms, when its engine kept step accounting. */
+function stepTermsOf(conv: ConvState): { stepTerms?: { ttft: Float64Array; tbtSum: Float64Array } } {
+  const a = conv.termsAtArrival;
+  const f = conv.termsAtFirstToken;
+  const l = conv.termsAtLastToken;
+  if (a === null || f === null || l === null || conv.spec.turns.length !== 1) return {};
+  return { stepTerms: { ttft: f.map((v, j) => v - a[j]), tbtSum: l.map((v, j) => v - f[j]) } };
+}
+
 /** Arrival events released by a reactive workload carry this target (the iterator's carry -1 and pull the next). */
 const RELEASED = -2;
 
@@ -82,7 +91,7 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
     };
     sim.onFinish = (conv, now) => {
       nowOfFinish = now;
-      const released = reactive.onFinished({ spec: conv.spec, measured: conv.measured, finishSeconds: now, ttfetSeconds: conv.ttfetSeconds, tbtSumSeconds: conv.tbtSumSeconds, tbtCount: conv.tbtCount }, control);
+      const released = reactive.onFinished({ spec: conv.spec, measured: conv.measured, finishSeconds: now, ttfetSeconds: conv.ttfetSeconds, tbtSumSeconds: conv.tbtSumSeconds, tbtCount: conv.tbtCount, ...stepTermsOf(conv) }, control);
       if (released === undefined) return;
       for (const spec of released) {
         if (!(spec.arrivalSeconds >= now)) throw new RangeError(`Reactive workload released conversation "${spec.id}" arriving at ${spec.arrivalSeconds} s, before the finish at ${now} s that released it`);

@@ -35,6 +35,11 @@ export interface FinishedConversation {
   /** Sum and number of the gaps between consecutive output tokens, over all its turns. */
   readonly tbtSumSeconds: number;
   readonly tbtCount: number;
+  /**
+   * A single-turn request served by an engine with step accounting: its TTFT and its sum of token gaps as term
+   * vectors (arrival → first token, first → last token), in the model's `stepAccounting.terms` order.
+   */
+  readonly stepTerms?: { readonly ttft: Float64Array; readonly tbtSum: Float64Array };
 }
 
 /** What a reactive workload may do to the run it feeds, at the instant it is told of a finish. */
@@ -118,6 +123,12 @@ export interface KernelOptions {
   readonly engineTokenBudget?: number;
   /** Most sequences decoding at once on one engine (default 256). */
   readonly maxDecodeBatch?: number;
+  /**
+   * Decoder/colocated engines run prompt chunks in prefill-only iterations that pause decoding whenever a prompt
+   * waits (SGLang's default scheduler, without --enable-mixed-chunk), instead of riding decode iterations (vLLM V1,
+   * TensorRT-LLM). Default false.
+   */
+  readonly prefillPausesDecode?: boolean;
   /** KV occupancy sampling period (default 5 s). */
   readonly sampleIntervalSeconds?: number;
   /** SLOs to check per conversation (slo_attainment is omitted without one). */
@@ -152,6 +163,7 @@ export interface ResolvedOptions {
   readonly prefillMaxBatch: number;
   readonly engineTokenBudget: number;
   readonly maxDecodeBatch: number;
+  readonly prefillPausesDecode: boolean;
   readonly sampleIntervalSeconds: number;
   readonly slo?: SloSet;
   readonly onProgress?: (simSeconds: number, arrived: number) => void;
@@ -193,6 +205,7 @@ export function resolveOptions(o: KernelOptions): ResolvedOptions {
     prefillMaxBatch: o.prefillMaxBatch ?? DEFAULT_PREFILL_MAX_BATCH,
     engineTokenBudget: o.engineTokenBudget ?? DEFAULT_ENGINE_TOKEN_BUDGET,
     maxDecodeBatch: o.maxDecodeBatch ?? DEFAULT_MAX_DECODE_BATCH,
+    prefillPausesDecode: o.prefillPausesDecode ?? false,
     sampleIntervalSeconds: o.sampleIntervalSeconds ?? 5,
     slo: o.slo,
     onProgress: o.onProgress,

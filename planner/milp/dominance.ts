@@ -11,7 +11,13 @@
  *   operating points is matched by one of the kept pool's with no higher prefill, decode, KV and transfer load and
  *   no more energy.
  * Moving a dominated pool's instances and shares to its dominator then keeps every row satisfied and the objective no
- * higher, so the optimum is unchanged. Pools a cut names (min-count, or a capacity cut on that key) are always kept.
+ * higher, so the optimum is unchanged. Pools a capacity cut names, and pools a fixed fleet uses, are always kept.
+ *
+ * Refuted-fleet cuts (fleet-shape-rows.ts) say "some pool has more instances than in fleet F". Moving all of pool b's
+ * instances to pool a keeps every such cut satisfied when F has no more of a than of b (F_a ≤ F_b): if the cut held
+ * through b (n_b > F_b, or n_b ≥ 1 with F_b = 0) then n_a + n_b > F_b ≥ F_a, or n_a + n_b ≥ 1 with F_a = 0; through
+ * any other pool it still does. So with refuted fleets in force, a dominated pool is dropped only for a dominator that
+ * no refuted fleet holds more of. Both conditions are transitive, so a chain of drops ends at a kept pool.
  */
 import type { Demand, DemandEntry, OperatingPoint } from '../demand/demand.js';
 import type { ResolvedOptions } from '../options.js';
@@ -36,18 +42,25 @@ function dominates(demand: Demand, a: number, b: number): boolean {
   return demand.entries.every((row) => entryCovers(row[a], row[b]));
 }
 
+/** Whether every refuted fleet holds no more instances of pool `a` than of pool `b` (see the file comment). */
+function refutedAllowMove(refuted: readonly Readonly<Record<string, number>>[], a: string, b: string): boolean {
+  return refuted.every((fleet) => (fleet[a] ?? 0) <= (fleet[b] ?? 0));
+}
+
 /** The demand without dominated pools (entries, facts and pools filtered alike) and the keys dropped. */
-export function dropDominatedPools(demand: Demand, options: Pick<ResolvedOptions, 'cuts'>): { readonly demand: Demand; readonly dropped: readonly string[] } {
-  // A refuted-fleet cut is a disjunction over pool counts ("some pool larger than in this fleet"): moving a dominated
-  // pool's instances to its dominator can break it, so with one in force no pool is dropped (correct before fast).
-  if (options.cuts.some((c) => c.kind === 'refuted-fleet')) return { demand, dropped: [] };
-  const named = new Set(options.cuts.flatMap((c) => (c.kind === 'scale-capacity' ? [c.poolKey] : [])));
+export function dropDominatedPools(demand: Demand, options: Pick<ResolvedOptions, 'cuts'> & Partial<Pick<ResolvedOptions, 'fixedCounts'>>): { readonly demand: Demand; readonly dropped: readonly string[] } {
+  const refuted = options.cuts.flatMap((c) => (c.kind === 'refuted-fleet' ? [c.counts] : []));
+  const named = new Set([
+    ...options.cuts.flatMap((c) => (c.kind === 'scale-capacity' ? [c.poolKey] : [])),
+    ...Object.entries(options.fixedCounts ?? {}).flatMap(([key, n]) => (n > 0 ? [key] : [])),
+  ]);
+  const absorbs = (i: number, j: number) => dominates(demand, i, j) && refutedAllowMove(refuted, demand.pools[i].key, demand.pools[j].key);
   const kept: number[] = [];
   const dropped: string[] = [];
   demand.pools.forEach((pool, j) => {
     // Compared with every other pool, not only kept ones, so the result does not depend on enumeration order beyond
     // ties: of two equal pools the earlier stays.
-    const beaten = !named.has(pool.key) && demand.pools.some((_, i) => i !== j && dominates(demand, i, j) && (i < j || !dominates(demand, j, i)));
+    const beaten = !named.has(pool.key) && demand.pools.some((_, i) => i !== j && absorbs(i, j) && (i < j || !absorbs(j, i)));
     if (beaten) dropped.push(pool.key);
     else kept.push(j);
   });

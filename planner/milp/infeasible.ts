@@ -19,7 +19,7 @@ function without(options: ResolvedOptions, limit: Limit): ResolvedOptions {
 }
 
 async function minimise(model: LpModel, options: ResolvedOptions): Promise<number | undefined> {
-  const res = await solveModel(model, { solver: 'highs', deadlineMs: options.deadlineMs, mipRelGap: 1e-6 });
+  const res = await solveModel(model, { solver: 'highs', deadlineMs: options.deadlineMs, maxNodes: options.maxNodes, mipRelGap: 1e-6 });
   return res.verification?.ok ? res.solution.objective : undefined;
 }
 

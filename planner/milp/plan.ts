@@ -5,14 +5,14 @@
 import { BYTES_PER_WEIGHT, nativePrecision, PRECISIONS } from '../../catalogs/precision.js';
 import { weightBytes } from '../../models/specs.js';
 import { dropDominatedPools } from './dominance.js';
-import { deriveDemand } from '../demand/demand.js';
+import { memoDemand, memoPools } from './demand-memo.js';
 import { explainBinding, explainUnroutable } from './explain.js';
 import { formulatePlan } from './formulate.js';
 import { explainInfeasible } from './infeasible.js';
 import { relaxModel } from './lp-model.js';
 import { resolveOptions } from '../options.js';
 import { buildPlan } from './plan-result.js';
-import { candidatePrecisions, enumeratePools, MAX_MULTI_NODE_DOMAINS } from '../demand/pools.js';
+import { candidatePrecisions, MAX_MULTI_NODE_DOMAINS } from '../demand/pools.js';
 import { explainNoLayout } from '../../models/layouts.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import { solveModel } from './solve.js';
@@ -30,7 +30,7 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
   const notes: string[] = [];
   if (request.gpus.length === 0) return { ok: false, reason: 'the candidate GPU set is empty: name at least one GPU type', binding: [], notes };
   if (request.mix.classes.length === 0) return { ok: false, reason: `mix ${request.mix.id} has no conversation classes`, binding: [], notes };
-  const { pools, unfit, broken, multiNode } = enumeratePools(request.gpus, request.llm, request.perfModelFor, options);
+  const { pools, unfit, broken, multiNode } = memoPools(request, options);
   notes.push(...multiNode);
   if (broken.length > 0) notes.push(`left out ${broken.length} pool(s) whose performance model returned a non-finite or non-positive figure: ${broken.join(', ')}`);
   const maxTp = Math.max(...options.tpDegrees);
@@ -53,7 +53,7 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     };
   }
   for (const u of unfit) notes.push(`${u.gpu}: ${request.llm.id} does not fit at any TP ≤ ${maxTp}`);
-  const allDemand = deriveDemand(request, pools, options);
+  const allDemand = memoDemand(request, options);
   for (let c = 0; c < allDemand.profiles.length; c++) {
     const reason = explainUnroutable(allDemand, c, request.llm.id, maxTp);
     if (reason) return { ok: false, reason, binding: [], notes };
@@ -62,11 +62,13 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
   if (dropped.length > 0) notes.push(`${dropped.length} of ${pools.length} candidate pools left out as dominated: another pool of the same GPUs and role costs the same and needs no more time, KV, transfer, power or energy for any class (milp/dominance.ts)`);
   const form = formulatePlan(demand, options);
   notes.push(...form.excluded);
-  const solveOptions = { solver: options.solver, deadlineMs: options.deadlineMs, mipRelGap: options.mipRelGap, clockMs: options.clockMs };
+  const solveOptions = { solver: options.solver, deadlineMs: options.deadlineMs, maxNodes: options.maxNodes, mipRelGap: options.mipRelGap, clockMs: options.clockMs };
   // The LP relaxation first (always HiGHS: it has duals): it bounds the optimum, feeds the explanation, and its
   // rounded-up counts tighten the integer bounds before branch-and-bound (bounds.ts).
   const relaxed = await solveModel(relaxModel(form.model), { ...solveOptions, solver: 'highs', relax: true });
   if (relaxed.solution.status === 'infeasible') {
+    // Below a known objective, "none is cheaper" is the whole answer: no fleet limit to name.
+    if (options.objectiveBelow !== undefined) return { ok: false, reason: `no plan is cheaper than ${options.objectiveBelow.toPrecision(6)} (the objective bound)`, binding: [], solver: relaxed.info, notes };
     const why = await explainInfeasible(demand, options);
     return { ok: false, reason: why ?? 'no plan satisfies every constraint, even with fractional instance counts', binding: [], solver: relaxed.info, notes };
   }
@@ -76,11 +78,12 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
   const model = relaxedOk ? tightenBounds(form.model, relaxed.solution.values).model : form.model;
   const solved = await solveModel(model, solveOptions);
   if (!solved.verification?.ok || !verifySolution(form.model, solved.solution.values).ok) {
-    const why = solved.solution.status === 'infeasible' ? await explainInfeasible(demand, options) : undefined;
+    const why = solved.solution.status === 'infeasible' && options.objectiveBelow === undefined ? await explainInfeasible(demand, options) : undefined;
     const reason = why ?? (solved.solution.status === 'infeasible' ? 'no plan satisfies every constraint (no single fleet limit is the cause)' : `the solver found no verified plan (${solved.solution.status})`);
     return { ok: false, reason, binding: [], solver: solved.info, notes };
   }
-  if (solved.solution.status === 'time-limit') notes.push(`the solver stopped at its ${options.deadlineMs} ms deadline: the plan is verified feasible but may not be optimal`);
+  if (solved.solution.status === 'work-limit') notes.push(`the solver stopped at its node limit (${options.maxNodes} branch-and-bound nodes): the plan is verified feasible but may not be optimal; the limit is a count of work, so any machine gives this plan`);
+  if (solved.solution.status === 'time-limit') notes.push(`machine-dependent: the solver stopped at its wall-clock safety net (${options.deadlineMs} ms) before its node limit: the plan is verified feasible but may not be optimal, and a faster or less loaded machine may return another plan`);
   const binding = explainBinding(form, solved.solution.values, duals);
   const plan = buildPlan(demand, form, solved.solution.values, options, {
     llmId: request.llm.id,

@@ -1,8 +1,8 @@
 /**
  * One entry point for solving: the model split into independent blocks (blocks.ts), each solved by the chosen
  * backend, then an independent check of its answer, then HiGHS when the answer cannot be trusted.
- * javascript-lp-solver's answer is re-solved with HiGHS when it is unverified, past its deadline, without an integral
- * point, or claims infeasibility (its status has been wrong on small models, LIBS.md); a block larger than
+ * javascript-lp-solver's answer is re-solved with HiGHS when it is unverified, stopped at its node budget or the
+ * wall-clock safety net, without an integral point, or claims infeasibility (its status has been wrong on small models, LIBS.md); a block larger than
  * javascript-lp-solver handles in reasonable time goes to HiGHS directly. Either is recorded so the plan can say
  * which solver produced it and why.
  */
@@ -60,6 +60,7 @@ function pointCheck(model: LpModel, sol: LpSolution, relax: boolean): { values: 
 }
 
 function untrustedReason(sol: LpSolution, check: ReturnType<typeof pointCheck>): string | undefined {
+  if (sol.status === 'work-limit') return sol.message ? `node limit (${sol.message})` : 'node limit';
   if (sol.status === 'time-limit') return sol.message ? `time limit (${sol.message})` : 'time limit';
   if (sol.status === 'error') return `solver error${sol.message ? `: ${sol.message}` : ''}`;
   if (sol.status === 'infeasible') return 'reported infeasible (confirmed independently)';
@@ -103,7 +104,7 @@ async function solveBlock(model: LpModel, options: SolveModelOptions, requested:
   return { solution: await backends.highs.solve(model, options), used: 'highs', fallbackReason: reason };
 }
 
-const STATUS_RANK: Record<LpStatus, number> = { optimal: 0, 'time-limit': 1, error: 2, unbounded: 3, infeasible: 4 };
+const STATUS_RANK: Record<LpStatus, number> = { optimal: 0, 'work-limit': 1, 'time-limit': 2, error: 3, unbounded: 4, infeasible: 5 };
 
 /** The worst status of the blocks decides the whole (one infeasible block makes the model infeasible). */
 function combineStatus(statuses: readonly LpStatus[]): LpStatus {
@@ -156,7 +157,7 @@ export async function solveModel(model: LpModel, options: SolveModelOptions): Pr
     ...size,
     blocks: blocks.length,
   };
-  if (!hasPoint || (status !== 'optimal' && status !== 'time-limit')) {
+  if (!hasPoint || (status !== 'optimal' && status !== 'work-limit' && status !== 'time-limit')) {
     return { solution: { status, values: [], objective: NaN, solver: used, wallSeconds }, info };
   }
   const check = pointCheck(model, { status, values, objective: NaN, solver: used }, relax)!;

@@ -7,17 +7,34 @@
  */
 import { planAndCheck, type CheckPlan, type LoopOptions, type LoopResult } from '../check/loop.js';
 import type { PlanRequest } from '../types.js';
-import { compareTiers, type CheckedTiers } from './tiers.js';
+import { bestHomogeneous, homogeneousOptions, singleTypeRequest, type CheckedTiers } from './tiers.js';
+
+/** The single-type side: the best homogeneous first solve and the loop run on its GPU type. */
+export interface HomogeneousSide {
+  readonly first: Awaited<ReturnType<typeof bestHomogeneous>>;
+  readonly loop?: LoopResult;
+}
+
+/**
+ * Starts the single-type side. It needs nothing from the heterogeneous loop, so `plan` starts it first: its kernel
+ * checks run on the worker threads while this thread solves the catalog-wide MILP. Each loop is a pure function of
+ * its inputs (the shared checker only remembers runs), so the plan and the comparison do not depend on the overlap.
+ */
+export async function startHomogeneousSide(request: PlanRequest, checkPlan: CheckPlan, options: LoopOptions): Promise<HomogeneousSide> {
+  const first = await bestHomogeneous(request, options);
+  const gpu = request.gpus.find((g) => g.id === first.homogeneousGpu);
+  if (!gpu) return { first };
+  return { first, loop: await planAndCheck(singleTypeRequest(request, gpu.id), checkPlan, { ...homogeneousOptions(options, first.floorsByClass!), candidate: undefined }) };
+}
 
 /** The plan's own loop result beside the homogeneous loop's; deltas only when both hold. */
-export async function finalTiers(request: PlanRequest, loop: LoopResult, checkPlan: CheckPlan, options: LoopOptions): Promise<CheckedTiers & { readonly homogeneousLoop?: LoopResult }> {
-  const first = await compareTiers(request, options);
+export async function finalTiers(request: PlanRequest, loop: LoopResult, checkPlan: CheckPlan, options: LoopOptions, side?: Promise<HomogeneousSide>): Promise<CheckedTiers & { readonly homogeneousLoop?: LoopResult }> {
+  // Only the single-type side is solved here: the heterogeneous side is the loop's own answer.
+  const { first, loop: singleType } = await (side ?? startHomogeneousSide(request, checkPlan, options));
   const gpu = request.gpus.find((g) => g.id === first.homogeneousGpu);
   const planGpus = new Set(loop.plan?.instances.map((i) => i.gpu) ?? []);
   // Already homogeneous: the plan is its own best single-type plan (a cheaper one would have been found by the loop).
-  const homogeneousLoop = gpu && !(planGpus.size === 1 && planGpus.has(gpu.id))
-    ? await planAndCheck({ ...request, gpus: [gpu] }, checkPlan, { ...options, candidate: undefined, ttfetFloorSecondsByClass: first.floorsByClass, powerCapFractions: { prefill: [1], decode: [1], colocated: [1] } })
-    : loop;
+  const homogeneousLoop = gpu && singleType && !(planGpus.size === 1 && planGpus.has(gpu.id)) ? singleType : loop;
   const heterogeneous = loop.holds ? loop.plan : undefined;
   const homogeneous = homogeneousLoop.holds ? homogeneousLoop.plan : undefined;
   return {

@@ -7,9 +7,8 @@
 import { planToFleet, type FleetOptions } from '../check/fleet.js';
 import type { CheckPlan, CheckResult } from '../check/loop.js';
 import { planFleet } from '../milp/plan.js';
-import { deriveDemand } from '../demand/demand.js';
+import { memoDemand } from '../milp/demand-memo.js';
 import { resolveOptions } from '../options.js';
-import { enumeratePools } from '../demand/pools.js';
 import type { Plan, PlanOptions, PlanRequest } from '../types.js';
 
 export interface ParetoPoint {
@@ -59,34 +58,56 @@ export interface TierComparison {
 
 /** Each class's TTFET floor (fastest standalone path) over every candidate pool of the request. */
 function ttfetFloorsOf(request: PlanRequest, options: PlanOptions): Record<string, number> {
-  const resolved = resolveOptions(options, request.datacenter.powerCapWatts);
-  const { pools } = enumeratePools(request.gpus, request.llm, request.perfModelFor, resolved);
-  const demand = deriveDemand(request, pools, resolved);
+  const demand = memoDemand(request, resolveOptions(options, request.datacenter.powerCapWatts));
   return Object.fromEntries(demand.floors.map((f) => [f.classId, f.floorSeconds]));
 }
 
 /**
- * Best homogeneous plan (each GPU type alone, uncapped) beside the unrestricted plan, on the same objective and
- * against the same targets: a slowdown SLO multiplies the full candidate set's floor on both sides (otherwise a slow
- * GPU type alone would answer to a looser target than the mixed plan and look cheaper).
+ * The request restricted to one GPU type — the same object for the same (request, type), so planFleet's demand memo
+ * (milp/plan.ts) serves the tier comparison and the single-type loop alike.
  */
-export async function compareTiers(request: PlanRequest, options: PlanOptions = {}): Promise<TierComparison> {
+const singleTypeRequests = new WeakMap<PlanRequest, Map<string, PlanRequest>>();
+export function singleTypeRequest(request: PlanRequest, gpuId: string): PlanRequest {
+  let byGpu = singleTypeRequests.get(request);
+  if (!byGpu) singleTypeRequests.set(request, (byGpu = new Map()));
+  let out = byGpu.get(gpuId);
+  if (!out) byGpu.set(gpuId, (out = { ...request, gpus: request.gpus.filter((g) => g.id === gpuId) }));
+  return out;
+}
+
+/** The options each single-type plan is solved with: no power caps, the full candidate set's TTFET floors. */
+export function homogeneousOptions(options: PlanOptions, floorsByClass: Readonly<Record<string, number>>): PlanOptions {
+  return { ...options, ttfetFloorSecondsByClass: floorsByClass, powerCapFractions: { prefill: [1], decode: [1], colocated: [1] } };
+}
+
+/**
+ * The best homogeneous plan (each GPU type alone, uncapped), against the same targets as the unrestricted plan: a
+ * slowdown SLO multiplies the full candidate set's floor (otherwise a slow GPU type alone would answer to a looser
+ * target than the mixed plan and look cheaper).
+ */
+export async function bestHomogeneous(request: PlanRequest, options: PlanOptions = {}): Promise<Pick<TierComparison, 'homogeneous' | 'homogeneousGpu' | 'floorsByClass'>> {
   const base = { ...options, explain: false };
-  const hetero = await planFleet(request, base);
-  const sameTargets = { ...base, ttfetFloorSecondsByClass: options.ttfetFloorSecondsByClass ?? ttfetFloorsOf(request, base) };
+  const floorsByClass = options.ttfetFloorSecondsByClass ?? ttfetFloorsOf(request, base);
   let best: { plan: Plan; gpu: string } | undefined;
   for (const gpu of request.gpus) {
-    const out = await planFleet({ ...request, gpus: [gpu] }, { ...sameTargets, powerCapFractions: { prefill: [1], decode: [1], colocated: [1] } });
+    const out = await planFleet(singleTypeRequest(request, gpu.id), homogeneousOptions(base, floorsByClass));
     if (out.ok && (!best || out.plan.objectiveValue < best.plan.objectiveValue)) best = { plan: out.plan, gpu: gpu.id };
   }
+  return { floorsByClass, homogeneous: best?.plan, homogeneousGpu: best?.gpu };
+}
+
+/** Best homogeneous plan beside the unrestricted plan, on the same objective and against the same targets. */
+export async function compareTiers(request: PlanRequest, options: PlanOptions = {}): Promise<TierComparison> {
+  const hetero = await planFleet(request, { ...options, explain: false });
+  const { floorsByClass, homogeneous, homogeneousGpu } = await bestHomogeneous(request, options);
   const heterogeneous = hetero.ok ? hetero.plan : undefined;
   return {
-    floorsByClass: sameTargets.ttfetFloorSecondsByClass,
+    floorsByClass,
     heterogeneous,
-    homogeneous: best?.plan,
-    homogeneousGpu: best?.gpu,
-    ...(heterogeneous && best
-      ? { deltaTcoUsd: heterogeneous.cost.tcoUsd - best.plan.cost.tcoUsd, deltaJPerOutputToken: heterogeneous.energy.jPerOutputToken - best.plan.energy.jPerOutputToken }
+    homogeneous,
+    homogeneousGpu,
+    ...(heterogeneous && homogeneous
+      ? { deltaTcoUsd: heterogeneous.cost.tcoUsd - homogeneous.cost.tcoUsd, deltaJPerOutputToken: heterogeneous.energy.jPerOutputToken - homogeneous.energy.jPerOutputToken }
       : {}),
   };
 }

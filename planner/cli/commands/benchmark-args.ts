@@ -5,9 +5,10 @@
  */
 import { parse } from 'yaml';
 import { distributionValidator, inputError, suggestId, toDistribution } from '../../../catalogs/index.js';
+import { BACKEND_POLICIES } from '../../../models/serving/backend-policy.js';
 import { gpuPrecisions, layoutProblem, unsupportedPrecisionMessage } from '../../../catalogs/precision.js';
 import type { Catalog, Distribution, KvDtype, LlmSpec, Precision } from '../../../catalogs/types.js';
-import { defaultDisaggLink, vllmDefaultLimits, type BenchmarkLoad, type BenchmarkSpec, type EngineLimits, type InstanceSet } from '../../benchmark/index.js';
+import { backendDefaultLimits, defaultDisaggLink, type BenchmarkLoad, type BenchmarkSpec, type EngineLimits, type InstanceSet } from '../../benchmark/index.js';
 
 export interface BenchmarkArgs {
   readonly gpu: string;
@@ -34,6 +35,8 @@ export interface BenchmarkArgs {
   /** `--calibration FILE` and `--backend B` (vllm, sglang, trtllm). */
   readonly calibration?: string;
   readonly backend?: 'vllm' | 'sglang' | 'trtllm';
+  /** `--request-count N`: send exactly N requests and measure all of them. */
+  readonly requestCount?: number;
 }
 
 const DISTRIBUTION_EXAMPLE = 'a whole number of tokens ≥ 1 or a distribution such as "{lognormal: {median: 1024, sigma: 0.5}, max: 8192}"';
@@ -114,7 +117,7 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
     ...(kvDtype !== undefined ? { kvDtype } : {}),
     ...(cap !== undefined ? { powerCapWatts: cap } : {}),
   };
-  const defaults = vllmDefaultLimits(gpu);
+  const defaults = backendDefaultLimits(gpu, args.backend);
   const mode = args.mode ?? 'agg';
   if (mode === 'agg') {
     for (const flag of ['prefill', 'decode', 'prefillMaxNumSeqs', 'prefillMaxNumBatchedTokens'] as const) {
@@ -122,7 +125,8 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
     }
     const tp = args.tp ?? 1;
     checkLayout('--ep', llm, tp, args.ep);
-    return { ...common, mode: 'agg', tp, ...(args.ep !== undefined ? { ep: args.ep } : {}), limits: limits(args.maxNumSeqs, args.maxNumBatchedTokens, defaults) };
+    const pauses = args.backend !== undefined && BACKEND_POLICIES[args.backend].prefillPausesDecode;
+    return { ...common, mode: 'agg', tp, ...(args.ep !== undefined ? { ep: args.ep } : {}), limits: limits(args.maxNumSeqs, args.maxNumBatchedTokens, defaults), ...(pauses ? { prefillPausesDecode: true } : {}) };
   }
   if (args.prefill === undefined || args.decode === undefined) {
     throw inputError('usage', '', args.prefill === undefined ? '--prefill' : '--decode', 'found nothing, expected --prefill COUNTxTP and --decode COUNTxTP with --mode disagg (e.g. --prefill 1x4 --decode 1x4)');

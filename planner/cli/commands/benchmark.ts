@@ -4,6 +4,9 @@
  * catalogs, builds the perf models, measures the wall time, and prints what a serving benchmark would report.
  */
 import { loadCatalog } from '../../../catalogs/index.js';
+import { nativePrecision } from '../../../catalogs/precision.js';
+import { BACKEND_POLICIES } from '../../../models/serving/backend-policy.js';
+import { requestOverheadSeconds } from '../../../models/serving/fit.js';
 import { benchmarkFleet, runServingBenchmark, VLLM_DEFAULTS_SOURCE, type BenchmarkResult, type BenchmarkSpec, type LatencySummary } from '../../benchmark/index.js';
 import type { Distribution } from '../../../catalogs/types.js';
 import type { ModelProvenance } from '../../../models/types.js';
@@ -32,8 +35,11 @@ function largestLength(d: Distribution): number {
 /** Runs one benchmark: exit 0; exit 1 when the LLM or a request of these lengths does not fit an instance. */
 export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Promise<number> {
   const catalog = loadCatalog({ userFiles: args.catalogFiles ?? [] });
-  const spec = benchmarkSpecFromArgs(args, catalog);
   const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
+  const parsed = benchmarkSpecFromArgs(args, catalog);
+  // A calibration's per-request overhead (HTTP, tokenisation, streaming) joins every TTFT and E2E, as it joins the fit.
+  const overhead = serving ? requestOverheadSeconds(serving.calibration.scopes, { backend: serving.backend ?? serving.calibration.defaultBackend, gpu: parsed.gpu, precision: parsed.precision ?? nativePrecision(catalog.llms.get(parsed.llm)!) }) : 0;
+  const spec = overhead > 0 ? { ...parsed, requestOverheadSeconds: overhead } : parsed;
   const perfModelFor = createPerfModelCache(catalog, serving);
   const models = benchmarkFleet(spec).instances.map(perfModelFor);
   for (const m of models) {
@@ -49,12 +55,12 @@ export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Pr
     return EXIT_FAILS;
   }
   const started = performance.now();
-  const result = runServingBenchmark(spec, perfModelFor, { seed: args.seed ?? 1 });
+  const result = runServingBenchmark(spec, perfModelFor, { seed: args.seed ?? 1, ...(args.requestCount !== undefined ? { requestCount: args.requestCount } : {}) });
   const wallSeconds = Number(((performance.now() - started) / 1000).toFixed(3));
   const model = decodeModel.provenance;
   if (args.json) {
     // Wall time is left out of --json so that the same seed gives byte-identical output; the text shows it.
-    ctx.stdout(`${JSON.stringify({ ...result, model: describeModel(model), limits_source: VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog, [], loaded) }, null, 2)}\n`);
+    ctx.stdout(`${JSON.stringify({ ...result, model: describeModel(model), limits_source: args.backend !== undefined && args.backend !== 'vllm' ? BACKEND_POLICIES[args.backend].from : VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog, [], loaded) }, null, 2)}\n`);
   } else {
     ctx.stdout(renderBenchmark(result, spec, model, wallSeconds, ctx.stdoutIsTTY));
   }

@@ -9,6 +9,7 @@ import { InputError, loadCatalog, packageVersion, readTextFile, type InputIssue 
 import { BUILTIN_COEFFICIENTS } from '../../../models/index.js';
 import { importRunsText } from '../../../models/importers/runs.js';
 import { calibrateServing } from '../../../models/serving/calibrate.js';
+import { measuredRunTerms } from '../../benchmark/index.js';
 import { calibrationDocument, type CalibrationInput } from '../../../models/serving/calibration-file.js';
 import type { ErrorSummary, GroupErrors } from '../../../models/serving/holdout.js';
 import { RUN_PRECISIONS, type MeasuredRun, type RunPrecision } from '../../../models/serving/runs.js';
@@ -55,7 +56,7 @@ export async function runCalibrate(args: CalibrateArgs, ctx: CommandContext): Pr
     }
   }
   if (issues.length > 0) throw new InputError(issues);
-  const result = calibrateServing(runs, inputs, source.digest('hex'), catalog, BUILTIN_COEFFICIENTS.roofline, packageVersion());
+  const result = calibrateServing(runs, inputs, source.digest('hex'), catalog, BUILTIN_COEFFICIENTS.roofline, packageVersion(), measuredRunTerms(catalog));
   if (result.rows === 0) {
     throw new InputError([{ code: 'invalid_value', file: args.runs.join(', '), path: '', message: `found no run the models can express (${runs.length} imported; ${describeSkips(result.calibration.unexpressible, inputs)}), expected at least one aggregated run of a dense catalog LLM on a catalog GPU` }]);
   }

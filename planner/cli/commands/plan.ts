@@ -13,12 +13,13 @@ import type { PerfModel } from '../../../models/index.js';
 import { renderReport } from '../../../reports/index.js';
 import type { KernelCheckResult } from '../../check/kernel-check.js';
 import { checkSeeds, createRobustChecker } from '../../check/robust-check.js';
+import { createThreadedCheckAt } from '../../check/threaded-check.js';
 import { createInterruptibleChecker, throwIfInterrupted } from '../interruptible.js';
 import { fleetOptionsFor, planAndCheck, type LoopResult } from '../../check/loop.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
 import { loopToJson, planToJson } from '../../result/plan-json.js';
 import { sweepCostEnergy } from '../../sweep/tiers.js';
-import { cheapestProved, finalTiers } from '../../sweep/final-tiers.js';
+import { cheapestProved, finalTiers, startHomogeneousSide } from '../../sweep/final-tiers.js';
 import { describeTiers, paretoPointToJson, tiersToJson } from '../../result/tiers-json.js';
 import { planToFleet } from '../../check/fleet.js';
 import type { SolverName } from '../../milp/solve.js';
@@ -76,6 +77,9 @@ export const DEFAULT_CHECK_SEEDS = 3;
 
 /** Every file `plan --out DIR` may write: the directory's set (output-set.ts removes those a run did not produce). */
 export const PLAN_OUTPUTS = ['plan.yaml', 'plan.json', 'report.html', 'slo.yaml'] as const;
+
+/** Worker threads for kernel checks (the machine the README's figures come from has 2 cores). */
+const CHECK_THREADS = 2;
 
 /** The issue's check: 20 simulated minutes. */
 export const DEFAULT_CHECK_SECONDS = 1200;
@@ -238,7 +242,12 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const perfModelFor = createPerfModelFor(undefined, serving);
   const seeds = checkSeeds(seed, args.checkSeeds ?? DEFAULT_CHECK_SEEDS);
   const kernelModels = kernelPerfModels(catalog, perfModelFor);
-  const checker = createRobustChecker((fleet, s) => createInterruptibleChecker({ mix, slo, perfModelFor: kernelModels, seed: s, durationSeconds: durationS }, ctx)(fleet), seeds);
+  // Several seeds: kernel runs on worker threads, the next seed starting while one runs (check/threaded-check.ts);
+  // one seed: in this thread, stoppable slice by slice.
+  const threaded = seeds.length > 1 ? createThreadedCheckAt({ mix, slo, durationSeconds: durationS, gpus: [...catalog.gpus.values()], llms: [llm], ...(serving ? { serving } : {}) }, CHECK_THREADS, ctx.signal) : undefined;
+  const checker = threaded
+    ? createRobustChecker(threaded.checkAt, seeds, { concurrency: CHECK_THREADS })
+    : createRobustChecker((fleet, s) => createInterruptibleChecker({ mix, slo, perfModelFor: kernelModels, seed: s, durationSeconds: durationS }, ctx)(fleet), seeds);
   if (ctx.stderrIsTTY && !args.json) ctx.stderr('planning and checking in the simulator…\n');
   const gpus = candidateGpus(args, catalog);
   const precisions = candidatePrecisionFlag(args, gpus);
@@ -258,10 +267,21 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     checkFleetInstances(fleet, 'the planned fleet');
     return checker(fleet);
   };
-  const planned = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}) });
-  // Heterogeneous vs homogeneous between final plans: the homogeneous side runs the same loop (check seeds, TRIM).
+  let planned: LoopResult;
+  let checkedTiers: Awaited<ReturnType<typeof finalTiers>> | undefined;
+  // Heterogeneous vs homogeneous between final plans: the homogeneous side runs the same loop (check seeds, TRIM),
+  // started first so its kernel checks overlap the heterogeneous solves (sweep/final-tiers.ts).
   const loopOptions = { ...planOptions, ...(args.noTrim ? { cheaperRounds: 0 } : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) };
-  const checkedTiers = planned.plan ? await finalTiers(request, planned, check, loopOptions) : undefined;
+  const homogeneousSide = startHomogeneousSide(request, check, loopOptions);
+  homogeneousSide.catch(() => {}); // awaited below; an interrupt is reported once, by the heterogeneous loop
+  try {
+    planned = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}) });
+    const side = await homogeneousSide;
+    checkedTiers = planned.plan ? await finalTiers(request, planned, check, loopOptions, Promise.resolve(side)) : undefined;
+  } finally {
+    await homogeneousSide.catch(() => undefined);
+    await threaded?.close();
+  }
   const tiers = checkedTiers ? tiersToJson(checkedTiers) : undefined;
   const result = cheapestProved(planned, checkedTiers?.homogeneousLoop);
   const pareto = args.pareto && result.plan ? { pareto: (await sweepCostEnergy(request, planOptions)).map(paretoPointToJson) } : {};

@@ -310,10 +310,12 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--prefill-max-num-seqs <n>', description: 'disagg: prompts one prefill iteration may take (default as --max-num-seqs)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--prefill-max-num-batched-tokens <n>', description: 'disagg: tokens one prefill iteration may take (default as --max-num-batched-tokens)', parse: numberFlag({ integer: true, min: 1 }) as never },
       { flags: '--power-cap-w <n>', description: 'per-GPU power cap, watts', parse: numberFlag({ exclusiveMin: 0 }) as never },
+      { flags: '--request-count <n>', description: 'send exactly N requests and measure every one, the first burst of clients included (genai-perf/aiperf --request-count, vLLM bench serve --num-prompts); default: the steady-state rule', parse: numberFlag({ integer: true, min: 1 }) as never },
       seedOption, calibrationOption, backendOption, jsonOption, catalogOption,
     ],
     run: (_p, o, ctx) =>
       runBenchmark({
+        requestCount: num(o.requestCount),
         gpu: o.gpu as string, llm: o.llm as string, tp: num(o.tp), ep: num(o.ep), precision: str(o.precision), kvDtype: str(o.kvDtype), concurrency: num(o.concurrency), rate: num(o.rate),
         isl: str(o.isl), osl: str(o.osl), mode: str(o.mode), prefill: str(o.prefill), decode: str(o.decode), maxNumSeqs: num(o.maxNumSeqs),
         maxNumBatchedTokens: num(o.maxNumBatchedTokens), prefillMaxNumSeqs: num(o.prefillMaxNumSeqs), prefillMaxNumBatchedTokens: num(o.prefillMaxNumBatchedTokens),

@@ -1,11 +1,12 @@
 /**
  * HiGHS (WebAssembly, npm `highs`) behind `LpSolver`. The model is passed as CSC arrays through the persistent API,
- * never as LP text (malformed LP text is silently accepted: LIBS.md). Always `time_limit`, `mip_rel_gap` and
- * `output_flag: false`; every native model is disposed in `finally`.
+ * never as LP text (malformed LP text is silently accepted: LIBS.md). Always `mip_max_nodes` (the limit meant to bind:
+ * HiGHS is deterministic, so a node count gives the same answer on any machine), `time_limit` (the wall-clock safety
+ * net), `mip_rel_gap` and `output_flag: false`; every native model is disposed in `finally`.
  */
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
-import { solveTrivially, type LpModel, type LpSolution, type LpSolveOptions, type LpSolver, type LpStatus } from '../lp-model.js';
+import { DEFAULT_MAX_NODES, solveTrivially, type LpModel, type LpSolution, type LpSolveOptions, type LpSolver, type LpStatus } from '../lp-model.js';
 
 type Loader = (options?: object) => Promise<Highs>;
 // The .d.ts masquerades as CJS while the ESM default export is the real loader (LIBS.md): the `(m.default ?? m)` shim.
@@ -19,12 +20,16 @@ export function getHighs(): Promise<Highs> {
   return runtime;
 }
 
-/** HiGHS model status codes (types.d.ts ModelStatusCode) mapped to ours. */
-function mapStatus(code: number): LpStatus {
+/**
+ * HiGHS model status codes (types.d.ts ModelStatusCode) mapped to ours: 16 (the node limit; the only solution-count
+ * limit we set) and 14 (iteration limit) are counts of work, 13 (time limit) and 17 (interrupted) are not.
+ */
+export function mapHighsStatus(code: number): LpStatus {
   if (code === 7) return 'optimal';
   if (code === 8) return 'infeasible';
   if (code === 9 || code === 10) return 'unbounded';
-  if (code === 13 || code === 14 || code === 17) return 'time-limit';
+  if (code === 14 || code === 16) return 'work-limit';
+  if (code === 13 || code === 17) return 'time-limit';
   return 'error';
 }
 
@@ -47,7 +52,7 @@ function toCsc(model: LpModel): { starts: number[]; indices: number[]; values: n
   return { starts, indices, values };
 }
 
-/** Solves with HiGHS; a time-limited MILP still returns its incumbent (status `time-limit`). */
+/** Solves with HiGHS; a MILP stopped at a limit still returns its incumbent (status `work-limit` or `time-limit`). */
 export async function solveWithHighs(model: LpModel, options: LpSolveOptions): Promise<LpSolution> {
   const trivial = solveTrivially(model, 'highs');
   if (trivial) return trivial;
@@ -72,13 +77,14 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions): P
     native.options.set({
       output_flag: false,
       time_limit: Math.max(0.001, options.deadlineMs / 1000),
+      mip_max_nodes: options.maxNodes ?? DEFAULT_MAX_NODES,
       mip_rel_gap: options.mipRelGap ?? 1e-9,
     });
     native.run();
-    const status = mapStatus(native.getModelStatus());
+    const status = mapHighsStatus(native.getModelStatus());
     const wallSeconds = start !== undefined && options.clockMs ? (options.clockMs() - start) / 1000 : native.getRunTime();
     const primal = Number(native.info.get('primal_solution_status'));
-    if (primal !== 2 || (status !== 'optimal' && status !== 'time-limit')) {
+    if (primal !== 2 || (status !== 'optimal' && status !== 'work-limit' && status !== 'time-limit')) {
       return { status: status === 'optimal' ? 'error' : status, values: [], objective: NaN, solver: 'highs', wallSeconds };
     }
     const sol = native.getSolution();

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { InstancePool } from '../../../catalogs/types.js';
-import { runServingBenchmark, type BenchmarkSpec } from '../../../planner/benchmark/index.js';
+import { runServingBenchmark, type AggregatedSpec, type BenchmarkSpec } from '../../../planner/benchmark/index.js';
 import { createSyntheticPerfModel, DEFAULT_COEFFICIENTS as C } from '../kernel/fixtures.js';
 
 const perfModelFor = (pool: InstancePool) => createSyntheticPerfModel(pool);
@@ -107,6 +107,20 @@ describe('runServingBenchmark', () => {
     expect(reference.request_throughput_per_s).toBeCloseTo(fast.request_throughput_per_s, 6);
     expect(reference.power_w).toBeCloseTo(fast.power_w, 3);
     expect(reference.run.measured_requests).toBe(fast.run.measured_requests);
+  });
+
+  it('prefill-first (SGLang) and a fixed request count: fast and reference modes agree, every request is measured, and prompt iterations pause the decoders', () => {
+    const spec: AggregatedSpec = { ...(agg({ kind: 'concurrency', concurrency: 16 }, 2048, 64) as AggregatedSpec), prefillPausesDecode: true };
+    const fast = runServingBenchmark(spec, perfModelFor, { seed: 4, requestCount: 80 });
+    const reference = runServingBenchmark(spec, perfModelFor, { seed: 4, requestCount: 80, kernelMode: 'reference' });
+    for (const key of ['ttft_ms', 'tpot_ms', 'e2e_ms'] as const) expect(reference[key].mean).toBeCloseTo(fast[key].mean, 6);
+    expect(fast.run.measured_requests).toBe(80);
+    expect(fast.run.warmup_requests).toBe(0);
+    expect(fast.operating_point.prefill_pauses_decode).toBe(true);
+    // Paused decoders wait through whole prompt iterations: the longest token gap is a prompt iteration of the
+    // whole budget, longer than any gap when the chunks ride decode steps under the same budget.
+    const mixed = runServingBenchmark({ ...spec, prefillPausesDecode: false }, perfModelFor, { seed: 4, requestCount: 80 });
+    expect(fast.itl_ms.p99).toBeGreaterThan(mixed.itl_ms.p99);
   });
 
   it('refuses (and counts) requests longer than the KV an instance holds, and says when no request fits', () => {

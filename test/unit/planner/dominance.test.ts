@@ -46,7 +46,36 @@ describe('dropDominatedPools', () => {
     const victim = dropDominatedPools(demand, options).dropped[0];
     const withCut = resolveOptions({ tpDegrees: [1, 2], cuts: [{ kind: 'scale-capacity', poolKey: victim, family: 'decode', factor: 0.9, why: 'test' }] });
     expect(dropDominatedPools(demand, withCut).dropped).not.toContain(victim);
-    const refuted = resolveOptions({ tpDegrees: [1, 2], cuts: [{ kind: 'refuted-fleet', counts: { [victim]: 1 }, why: 'test' }] });
-    expect(dropDominatedPools(demand, refuted).dropped).toEqual([]);
+    const fixed = resolveOptions({ tpDegrees: [1, 2], fixedCounts: { [victim]: 2 } });
+    expect(dropDominatedPools(demand, fixed).dropped).not.toContain(victim);
   });
+
+  it('with refuted fleets in force: drops only where the cuts allow, and the optimum is unchanged', async () => {
+    const base = resolveOptions({ tpDegrees: [1, 2, 4] });
+    const request = { mix: catalog.mixes.get('coding-agent')!, slo: catalog.slos.get('relaxed')!, datacenter: catalog.datacenters.get('default')! };
+    const { pools } = enumeratePools(['h100-sxm', 'l40s'].map((id) => catalog.gpus.get(id)!), catalog.llms.get('llama-3.1-8b')!, createPerfModelFor(), base);
+    const demand = deriveDemand(request, pools, base);
+    // Refute the optimum, then the next optimum, and a fleet made of a pool that dominance drops: each cut moves the
+    // answer, and a dominator the refuted fleets hold more of than its victim must keep the victim.
+    const cuts: Array<{ kind: 'refuted-fleet'; counts: Record<string, number>; why: string }> = [];
+    const droppedWithout = dropDominatedPools(demand, base).dropped;
+    cuts.push({ kind: 'refuted-fleet', counts: { [droppedWithout[0]]: 3 }, why: 'test' });
+    for (let round = 0; round < 2; round++) {
+      const options = resolveOptions({ tpDegrees: [1, 2, 4], cuts });
+      const form = formulatePlan(demand, options);
+      const solved = await solveModel(form.model, { solver: 'highs', deadlineMs: 60_000, mipRelGap: 1e-9 });
+      const counts: Record<string, number> = {};
+      form.countIndex.forEach((n, j) => {
+        if (n !== undefined && Math.round(solved.solution.values[n]) > 0) counts[demand.pools[j].key] = Math.round(solved.solution.values[n]);
+      });
+      cuts.push({ kind: 'refuted-fleet', counts, why: 'test' });
+    }
+    const options = resolveOptions({ tpDegrees: [1, 2, 4], cuts });
+    const pruned = dropDominatedPools(demand, options);
+    expect(pruned.dropped.length).toBeGreaterThan(0);
+    // Fewer than without cuts: pools the refuted fleets hold stay unless their dominator is held no more.
+    expect(pruned.dropped.length).toBeLessThanOrEqual(droppedWithout.length);
+    const full = await optimum(demand, options);
+    expect(Math.abs((await optimum(pruned.demand, options)) - full) / full).toBeLessThan(1e-9);
+  }, 120_000);
 });

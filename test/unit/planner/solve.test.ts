@@ -31,6 +31,20 @@ function bigKnapsackLp(vars: number, rows: number): LpModel {
   };
 }
 
+/** A small integer knapsack (maximise value, one weight row) that branch-and-bound cannot close at its root. */
+function knapsackMilp(items: number, seed: number): LpModel {
+  const u = createStream(seed, 'knapsack');
+  const weights = Array.from({ length: items }, () => 3 + 17 * u());
+  return {
+    objectiveOffset: 0,
+    variables: weights.map((w, i) => ({ name: `k${i}`, lower: 0, upper: 1, integer: true, objective: -(w * (0.8 + 0.4 * u())) })),
+    rows: [
+      { name: 'weight', terms: weights.map((coef, index) => ({ index, coef })), lower: -Infinity, upper: weights.reduce((a, b) => a + b, 0) / 2.3 },
+      { name: 'count', terms: weights.map((_, index) => ({ index, coef: 1 })), lower: -Infinity, upper: Math.floor(items / 2) },
+    ],
+  };
+}
+
 describe('solvers', () => {
   it('both backends find the same integer optimum', async () => {
     const h = await solveWithHighs(small, { deadlineMs: 5000 });
@@ -102,8 +116,33 @@ describe('solvers', () => {
     expect(stopped.status).toBe('time-limit');
     const jslpStoppedAt300Ms = { name: 'jslp' as const, solve: (m: LpModel, o: { deadlineMs: number }) => solveWithJsLp(m, { ...o, deadlineMs: 300 }, { isolation: 'worker' }) };
     const res = await solveModel(model, { solver: 'jslp', deadlineMs: 30_000, jslpSizeLimit: Infinity, backends: { jslp: jslpStoppedAt300Ms } });
-    expect(res.info).toMatchObject({ used: 'highs', fallbackReason: 'jslp time limit (worker stopped at deadline)' });
+    expect(res.info).toMatchObject({ used: 'highs', fallbackReason: 'jslp time limit (worker stopped at the wall-clock deadline)' });
     expect(res.verification?.ok).toBe(true);
+  });
+
+  it('javascript-lp-solver stops at its node budget, not at the clock, and HiGHS answers instead', async () => {
+    const model = knapsackMilp(30, 3);
+    const full = await solveWithJsLp(model, { deadlineMs: 60_000 }, { isolation: 'inline' });
+    expect(full.status).toBe('optimal');
+    const budgeted = await solveWithJsLp(model, { deadlineMs: 60_000, maxNodes: 3 }, { isolation: 'inline' });
+    expect(budgeted.status).toBe('work-limit');
+    // The same budget in a worker: the worker's clock is the same node counter.
+    expect((await solveWithJsLp(model, { deadlineMs: 60_000, maxNodes: 3 }, { isolation: 'worker' })).status).toBe('work-limit');
+    expect(Date.now()).toBeGreaterThan(1e12); // the real clock is back
+    const res = await solveModel(model, { solver: 'jslp', deadlineMs: 60_000, maxNodes: 3 });
+    expect(res.info.used).toBe('highs');
+    expect(res.info.fallbackReason).toMatch(/^jslp node limit/);
+  });
+
+  it('HiGHS stops at its node limit with its incumbent (work-limit), the same point on every run', async () => {
+    const model = knapsackMilp(60, 5);
+    const a = await solveWithHighs(model, { deadlineMs: 60_000, maxNodes: 1 });
+    const b = await solveWithHighs(model, { deadlineMs: 60_000, maxNodes: 1 });
+    expect(['work-limit', 'optimal']).toContain(a.status);
+    expect(a.values).toEqual(b.values);
+    const unlimited = await solveWithHighs(model, { deadlineMs: 60_000 });
+    expect(unlimited.status).toBe('optimal');
+    expect(unlimited.objective).toBeLessThanOrEqual(a.objective + 1e-9);
   });
 
   it('the worker placement gives the same answer as inline', async () => {

@@ -2,62 +2,27 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog, packageVersion } from '../../../catalogs/index.js';
-import { BUILTIN_COEFFICIENTS } from '../../../models/index.js';
-import { efficiencyFor } from '../../../models/roofline.js';
-import { BACKEND_POLICIES } from '../../../models/serving/backend-policy.js';
-import { closedLoopTerms } from '../../../models/serving/closed-loop.js';
 import { fitServingScopes, predictRun, type CalibrationRow } from '../../../models/serving/fit.js';
 import { holdOutPredictions } from '../../../models/serving/holdout.js';
 import type { MeasuredRun } from '../../../models/serving/runs.js';
-import { instanceUnits, STEP_TERMS } from '../../../models/serving/step-terms.js';
+import { REQUEST_OVERHEAD_UNIT_SECONDS } from '../../../models/serving/step-terms.js';
+import { measuredRunTerms } from '../../../planner/benchmark/index.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { repoRoot, scratchDir } from '../../helpers/paths.js';
 
 const catalog = loadBuiltinCatalog();
-const units = (gpu: string, llm: string, tp: number, precision: 'bf16' | 'fp8' = 'bf16') =>
-  instanceUnits(catalog.gpus.get(gpu)!, catalog.llms.get(llm)!, tp, precision, efficiencyFor(BUILTIN_COEFFICIENTS.roofline, gpu))!;
-
-describe('closed-loop replay', () => {
-  it('one client: TTFT is one prompt step plus the request overhead, TPOT a decode-only step', () => {
-    const u = units('h100-sxm', 'qwen3-32b', 2);
-    const t = closedLoopTerms(u, { concurrency: 1, inputTokens: 1024, outputTokens: 64 }, BACKEND_POLICIES.vllm);
-    expect(t.ttft[STEP_TERMS.indexOf('request_overhead')]).toBe(1);
-    expect(t.ttft[STEP_TERMS.indexOf('prefill_attention')]).toBeGreaterThan(0);
-    expect(t.tpot[STEP_TERMS.indexOf('prefill_attention')]).toBe(0);
-    expect(t.tpot[STEP_TERMS.indexOf('step_cpu')]).toBeCloseTo(1e-3, 12);
-  });
-
-  it('a KV cache smaller than the clients need queues them: TTFT grows by whole request lifetimes', () => {
-    const u = units('h100-sxm', 'qwen3-32b', 2);
-    const point = { concurrency: 64, inputTokens: 4096, outputTokens: 512 };
-    const kv = { kvCapacityTokens: 16 * (4096 + 512) };
-    // TRT-LLM reserves whole requests: exactly 16 fit. vLLM admits on what is held now: more start, fewer than all.
-    const roomy = closedLoopTerms(u, point, BACKEND_POLICIES.trtllm);
-    const tight = closedLoopTerms(u, point, BACKEND_POLICIES.trtllm, kv);
-    expect(tight.peakRunning).toBe(16);
-    expect(tight.ttft[0]).toBeGreaterThan(5 * roomy.ttft[0]);
-    const asYouGo = closedLoopTerms(u, point, BACKEND_POLICIES.vllm, kv);
-    expect(asYouGo.peakRunning).toBeGreaterThan(16);
-    expect(asYouGo.peakRunning).toBeLessThanOrEqual(kv.kvCapacityTokens / 4096);
-  });
-
-  it('SGLang-style prompt steps pause decoding, so prompt work shows up in TPOT; mixed steps carry it as excess compute', () => {
-    const u = units('h100-sxm', 'qwen3-32b', 2);
-    const point = { concurrency: 32, inputTokens: 2048, outputTokens: 128 };
-    const separate = closedLoopTerms(u, point, BACKEND_POLICIES.sglang);
-    const mixed = closedLoopTerms(u, point, BACKEND_POLICIES.vllm);
-    expect(separate.tpot[STEP_TERMS.indexOf('prefill_attention')]).toBeGreaterThan(0);
-    expect(mixed.tpot[STEP_TERMS.indexOf('excess_compute')]).toBeGreaterThan(0);
-  });
-});
+const termsOf = measuredRunTerms(catalog);
 
 function syntheticRows(truth: readonly number[]): CalibrationRow[] {
   const rows: CalibrationRow[] = [];
   for (const [gpu, llm, tp] of [['h100-sxm', 'qwen3-32b', 2], ['h100-sxm', 'llama-3.1-8b', 1], ['b200', 'llama-3.1-70b', 4], ['b200', 'qwen3-32b', 1]] as const) {
-    for (const c of [4, 16, 64]) for (const isl of [1024, 4096]) {
-      const terms = closedLoopTerms(units(gpu, llm, tp), { concurrency: c, inputTokens: isl, outputTokens: 256 }, BACKEND_POLICIES.vllm);
+    for (const c of [4, 16, 48]) for (const isl of [1024, 4096]) {
       const dot = (v: readonly number[]) => v.reduce((s, x, j) => s + x * truth[j], 0);
-      const run: MeasuredRun = { source: 's', line: 1, backend: 'vllm', gpu, llm, modelName: llm, precision: 'bf16', mode: 'agg', tp, concurrency: c, inputTokens: isl, outputTokens: 256, ttftSeconds: dot(terms.ttft), tpotSeconds: dot(terms.tpot) };
+      const shape = { source: 's', line: 1, backend: 'vllm', gpu, llm, modelName: llm, precision: 'bf16', mode: 'agg', tp, concurrency: c, inputTokens: isl, outputTokens: 128 } as const;
+      const kernel = termsOf({ ...shape, ttftSeconds: 1, tpotSeconds: 1 });
+      // As calibrationRows builds a row: the kernel's terms, plus one request's overhead unit in TTFT.
+      const terms = { ttft: kernel.ttft.map((v, j) => v + (j === kernel.ttft.length - 1 ? REQUEST_OVERHEAD_UNIT_SECONDS : 0)), tpot: [...kernel.tpot] };
+      const run: MeasuredRun = { ...shape, ttftSeconds: dot(terms.ttft), tpotSeconds: dot(terms.tpot) };
       rows.push({ run, terms });
     }
   }
@@ -67,10 +32,13 @@ function syntheticRows(truth: readonly number[]): CalibrationRow[] {
 describe('fit and hold-out', () => {
   const truth = [0.8, 1.3, 4, 0.5, 20, 0.4, 40, 30];
 
-  it('recovers runs generated from known coefficients, in and out of sample', () => {
+  it('recovers runs generated from known coefficients (step set from TPOT, request overhead from TTFT), in and out of sample', () => {
     const rows = syntheticRows(truth);
     const scopes = fitServingScopes(rows);
-    for (const r of rows) expect(Math.abs(predictRun(scopes, r).tpotSeconds / r.run.tpotSeconds - 1)).toBeLessThan(0.02);
+    for (const r of rows) {
+      expect(Math.abs(predictRun(scopes, r).tpotSeconds / r.run.tpotSeconds - 1)).toBeLessThan(0.02);
+      expect(Math.abs(predictRun(scopes, r).ttftSeconds / r.run.ttftSeconds - 1)).toBeLessThan(0.05);
+    }
     for (const p of holdOutPredictions(rows, 'logo')) expect(Math.abs(p.tpotSeconds / p.row.run.tpotSeconds - 1)).toBeLessThan(0.05);
   });
 

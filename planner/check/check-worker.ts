@@ -1,0 +1,43 @@
+/**
+ * The worker-thread entry for kernel checks (piscina, threaded-check.ts): the same pure kernel check the main thread
+ * runs (kernel-check.ts), on plain data cloned from it — the fleet, the seed, the mix, the SLOs and the catalog specs
+ * the fleet uses; it reads no file. Performance models are built and remembered per worker.
+ */
+import type { Fleet, GpuSpec, InstancePool, LlmSpec, Mix, SloSet } from '../../catalogs/types.js';
+import { createPerfModelFor, type ServingChoice } from '../demand/perf-adapter.js';
+import { simulateForCheck, toCheckResult, type KernelCheckResult } from './kernel-check.js';
+import type { PerfModelFor } from '../types.js';
+
+/** What every check of one plan shares (sent with each task: small next to a kernel run). */
+export interface CheckSpec {
+  readonly mix: Mix;
+  readonly slo: SloSet;
+  readonly durationSeconds: number;
+  readonly gpus: readonly GpuSpec[];
+  readonly llms: readonly LlmSpec[];
+  readonly serving?: ServingChoice;
+}
+
+export interface CheckTask {
+  readonly spec: CheckSpec;
+  readonly fleet: Fleet;
+  readonly seed: number;
+}
+
+const perfModels = new Map<string, PerfModelFor>();
+
+/** Runs one kernel check on this thread. */
+export default function runCheckTask(task: CheckTask): KernelCheckResult {
+  const { spec, fleet, seed } = task;
+  const servingKey = JSON.stringify(spec.serving ?? null);
+  let perfModelFor = perfModels.get(servingKey);
+  if (!perfModelFor) perfModels.set(servingKey, (perfModelFor = createPerfModelFor(undefined, spec.serving)));
+  const gpus = new Map(spec.gpus.map((g) => [g.id, g]));
+  const llms = new Map(spec.llms.map((l) => [l.id, l]));
+  const kernelPerf = (pool: InstancePool) => {
+    const model = perfModelFor!(gpus.get(pool.gpu)!, llms.get(pool.llm)!, pool, pool.powerCapWatts);
+    if (!model) throw new Error(`no performance model for ${pool.llm} on ${pool.gpu} at TP${pool.tp}`);
+    return model;
+  };
+  return toCheckResult(fleet, simulateForCheck(fleet, { mix: spec.mix, slo: spec.slo, perfModelFor: kernelPerf, seed, durationSeconds: spec.durationSeconds }));
+}
