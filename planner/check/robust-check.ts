@@ -6,7 +6,7 @@
  * re-checks a fleet it has seen (a what-if's previous plan, a TRIM attempt equal to a cheaper-search answer) for free.
  */
 import type { Fleet } from '../../catalogs/types.js';
-import type { CheckPlan, CheckResult, SeedVerdict } from './check-result.js';
+import type { CheckOptions, CheckPlan, CheckResult, SeedVerdict } from './check-result.js';
 
 export interface RobustCheckResult extends CheckResult {
   readonly seeds: readonly SeedVerdict[];
@@ -48,29 +48,31 @@ export interface RobustCheckOptions {
  * A CheckPlan that holds only when `checkAt` holds at every seed. Returns the first missing seed's result, or (when
  * all hold) the result of the seed with the smallest margin, each with every seed run and the overall margin.
  */
-export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Fleet, seed: number) => Promise<R>, seeds: readonly number[], options: RobustCheckOptions = {}): (fleet: Fleet) => Promise<R & RobustCheckResult> {
+export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Fleet, seed: number, check?: CheckOptions) => Promise<R>, seeds: readonly number[], options: RobustCheckOptions = {}): (fleet: Fleet, check?: CheckOptions) => Promise<R & RobustCheckResult> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   if (seeds.length === 0) throw new Error('createRobustChecker needs at least one seed');
   const memo = new Map<string, Promise<R>>();
-  const run = (fleet: Fleet, seed: number): Promise<R> => {
-    const key = `${seed}:${fleetKey(fleet)}`;
-    let p = memo.get(key);
+  // A run that may stop at a certain miss is remembered apart from a full one; a full run answers both.
+  const run = (fleet: Fleet, seed: number, check: CheckOptions): Promise<R> => {
+    const full = `${seed}:full:${fleetKey(fleet)}`;
+    const key = check.mayStopAtMiss ? `${seed}:refute:${fleetKey(fleet)}` : full;
+    let p = memo.get(full) ?? memo.get(key);
     if (!p) {
-      p = checkAt(fleet, seed);
+      p = checkAt(fleet, seed, check);
       memo.set(key, p);
       // A failed run (an interrupt) is not remembered.
       p.catch(() => memo.delete(key));
     }
     return p;
   };
-  return async (fleet) => {
+  return async (fleet, check = {}) => {
     const verdicts: SeedVerdict[] = [];
     let worst: R | undefined;
     let worstMargin = Infinity;
     for (const [i, seed] of seeds.entries()) {
       // Start the next seeds (up to `concurrency` in flight); the memo makes each run once.
-      for (let k = i + 1; k < Math.min(seeds.length, i + concurrency); k++) void run(fleet, seeds[k]).catch(() => {});
-      const result = await run(fleet, seed);
+      for (let k = i + 1; k < Math.min(seeds.length, i + concurrency); k++) void run(fleet, seeds[k], check).catch(() => {});
+      const result = await run(fleet, seed, check);
       const margin = checkMargin(result);
       verdicts.push({ seed, holds: result.holds, margin });
       if (!result.holds) return { ...result, seeds: verdicts, margin: Math.min(margin, worstMargin) };

@@ -48,6 +48,16 @@ export interface KernelRun {
   finish(): SimulationResult;
   /** Throws this run's KernelStoppedError at the point reached (a caller saw its stop request between slices). */
   stop(): never;
+  /** Counts so far (between slices): what a caller needs to tell whether the run's SLO verdict is already certain. */
+  progress(): RunProgress;
+}
+
+/** A run's counts so far; each only grows as the run goes on. */
+export interface RunProgress {
+  readonly nowSeconds: number;
+  /** Measured conversations finished so far, and how many of them met every SLO. */
+  readonly measuredFinished: number;
+  readonly sloMet: number;
 }
 
 /**
@@ -258,5 +268,6 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
   const stop = (): never => {
     throw new KernelStoppedError(now, metrics.events);
   };
-  return { advance, finish, stop };
+  const progress = (): RunProgress => ({ nowSeconds: now, measuredFinished: metrics.measuredFinished, sloMet: metrics.sloMet });
+  return { advance, finish, stop, progress };
 }
