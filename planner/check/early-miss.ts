@@ -8,7 +8,10 @@
  * those arriving in [warm-up, duration), counted from the workload before the run (a rejected or unfinished one is
  * never counted as finished). A finished conversation that missed an SLO stays missed. With F such conversations so
  * far, the final attainment S/x (x finished, S ≤ x − F met, x ≤ M) is at most (x − F)/x ≤ (M − F)/M, and rounding a
- * quotient is monotone, so once (M − F)/M < required the run's `met` is false whatever happens next.
+ * quotient is monotone, so once (M − F)/M < required the run's `met` is false whatever happens next. F also counts
+ * conversations still in flight that are already certain to miss (a TTFET already past its bound, a later turn's TTFT
+ * past its bound: the kernel's certainToMissSlo) when the run drains, i.e. every such conversation finishes in it and
+ * is then counted as missed.
  */
 import type { SloSet } from '../../catalogs/types.js';
 import type { ConversationSpec, RunProgress } from '../kernel/index.js';
@@ -17,7 +20,7 @@ import type { ConversationSpec, RunProgress } from '../kernel/index.js';
 export interface CertainMiss {
   /** Simulated time at which the miss became certain. */
   readonly atSeconds: number;
-  /** Finished measured conversations that missed an SLO, and the run's measured conversations at most. */
+  /** Measured conversations certain to miss an SLO (finished, or in flight), and the run's measured conversations at most. */
   readonly failedConversations: number;
   readonly measuredConversations: number;
   /** The largest joint attainment the run could still reach: (M − F)/M, below the required share. */
@@ -36,7 +39,8 @@ export function measuredAtMost(workload: readonly ConversationSpec[], warmupSeco
 export function certainMiss(progress: RunProgress, slo: SloSet, measuredConversations: number): CertainMiss | undefined {
   const required = slo.attainment;
   if (!(required > 0) || measuredConversations <= 0) return undefined;
-  const failed = progress.measuredFinished - progress.sloMet;
+  // In-flight conversations certain to miss count only when each of them will finish within the run.
+  const failed = progress.measuredFinished - progress.sloMet + (progress.drains ? progress.inFlightCertainMisses : 0);
   const attainmentAtMost = (measuredConversations - failed) / measuredConversations;
   if (!(attainmentAtMost < required)) return undefined;
   return { atSeconds: progress.nowSeconds, failedConversations: failed, measuredConversations, attainmentAtMost, requiredAttainment: required };
@@ -44,5 +48,5 @@ export function certainMiss(progress: RunProgress, slo: SloSet, measuredConversa
 
 /** The evidence in words (the loop's refuted-fleet cut and the round's miss). */
 export function describeCertainMiss(m: CertainMiss): string {
-  return `slo_attainment ≤ ${m.attainmentAtMost.toPrecision(4)} < ${m.requiredAttainment}: ${m.failedConversations} of at most ${m.measuredConversations} measured conversations had missed an SLO by ${m.atSeconds.toFixed(0)} s (run stopped there)`;
+  return `slo_attainment ≤ ${m.attainmentAtMost.toPrecision(4)} < ${m.requiredAttainment}: ${m.failedConversations} of at most ${m.measuredConversations} measured conversations were certain to miss an SLO by ${m.atSeconds.toFixed(0)} s (run stopped there)`;
 }

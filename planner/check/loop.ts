@@ -87,7 +87,7 @@ function describeMisses(check: CheckResult | undefined): string {
   const early = check.stoppedEarly;
   if (check.attainment && !check.attainment.holds) {
     misses.push(early
-      ? `slo_attainment ≤ ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required} (${early.failedConversations} of at most ${early.measuredConversations} measured conversations had missed an SLO by ${early.atSeconds.toFixed(0)} s; run stopped there)`
+      ? `slo_attainment ≤ ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required} (${early.failedConversations} of at most ${early.measuredConversations} measured conversations were certain to miss an SLO by ${early.atSeconds.toFixed(0)} s; run stopped there)`
       : `slo_attainment ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required}`);
   }
   return misses.length > 0 ? misses.join(', ') : 'an SLO';

@@ -28,12 +28,15 @@ const options = (seed: number): KernelCheckOptions => ({ mix, slo, perfModelFor,
 
 describe('certainMiss', () => {
   it('is certain only once the finished misses leave less than the required share even if every other conversation met', () => {
-    const at = (measuredFinished: number, sloMet: number) => ({ nowSeconds: 10, measuredFinished, sloMet });
+    const at = (measuredFinished: number, sloMet: number, inFlightCertainMisses = 0, drains = true) => ({ nowSeconds: 10, measuredFinished, sloMet, inFlightCertainMisses, drains });
     // 100 measured at most, 95% required: 5 misses still allow 95/100; the 6th makes it certain.
     expect(certainMiss(at(5, 0), slo, 100)).toBeUndefined();
     expect(certainMiss(at(50, 45), slo, 100)).toBeUndefined();
     expect(certainMiss(at(6, 0), slo, 100)).toMatchObject({ failedConversations: 6, measuredConversations: 100, attainmentAtMost: 0.94 });
     expect(certainMiss(at(0, 0), { ...slo, attainment: 0 }, 100)).toBeUndefined();
+    // In-flight certain misses count only when every conversation finishes within the run.
+    expect(certainMiss(at(3, 0, 3), slo, 100)).toMatchObject({ failedConversations: 6 });
+    expect(certainMiss(at(3, 0, 3, false), slo, 100)).toBeUndefined();
   });
 });
 
