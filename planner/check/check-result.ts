@@ -62,6 +62,8 @@ export interface CheckOptions {
    * is always checked in full.
    */
   readonly mayStopAtMiss?: boolean;
+  /** Drops the run (a speculative later seed no longer needed): its promise rejects. */
+  readonly signal?: AbortSignal;
 }
 
 /** One check seed's verdict and its smallest relative margin to an SLO. */

@@ -40,7 +40,8 @@ export function createThreadedCheckAt(spec: CheckSpec, threads: number, signal?:
     const llmIds = new Set(fleet.instances.map((i) => i.llm));
     const task: CheckTask = { spec: { ...spec, gpus: spec.gpus.filter((g) => gpuIds.has(g.id)), llms: spec.llms.filter((l) => llmIds.has(l.id)) }, fleet, seed, ...(check.mayStopAtMiss ? { mayStopAtMiss: true } : {}) };
     pool ??= new Piscina({ filename, execArgv, minThreads: 1, maxThreads: Math.max(1, threads), idleTimeout: 60_000 });
-    return pool.run(task, signal ? { signal } : {}) as Promise<KernelCheckOutcome>;
+    const signals = [signal, check.signal].filter((x): x is AbortSignal => x !== undefined);
+    return pool.run(task, signals.length > 0 ? { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) } : {}) as Promise<KernelCheckOutcome>;
   };
   return { checkAt, close: async () => void (await pool?.destroy()) };
 }
