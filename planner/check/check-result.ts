@@ -62,6 +62,11 @@ export interface CheckOptions {
    * is always checked in full.
    */
   readonly mayStopAtMiss?: boolean;
+  /**
+   * The fleet the caller checks next if this one misses (TRIM's next removal, the next swap): a checker with threads to
+   * spare screens it at the first seed beside this check's first seed, instead of starting this fleet's later seeds.
+   */
+  readonly next?: Fleet;
   /** Drops the run (a speculative later seed no longer needed): its promise rejects. */
   readonly signal?: AbortSignal;
 }

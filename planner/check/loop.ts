@@ -153,7 +153,7 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
   const check = (plan: Plan) => checkPlan(planToFleet(plan, fleetOptions));
   // Checks whose miss only refutes the fleet (its figures feed no capacity cut): they may stop once the miss is
   // certain (check/early-miss.ts). A fleet that holds is checked in full either way.
-  const refute = (plan: Plan) => checkPlan(planToFleet(plan, fleetOptions), { mayStopAtMiss: true });
+  const refute = (plan: Plan, next?: Plan) => checkPlan(planToFleet(plan, fleetOptions), { mayStopAtMiss: true, ...(next ? { next: planToFleet(next, fleetOptions) } : {}) });
   const cheapest = (): Proved | undefined => proved.reduce<Proved | undefined>((a, b) => (!a || b.plan.objectiveValue < a.plan.objectiveValue ? b : a), undefined);
 
   /** TRIMs a proved fleet; holding removals are proved, missing ones refuted. */
@@ -225,11 +225,12 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
     else {
       // No cheaper fleet in the formulation: try the kernel on single-pool swaps of the cheapest proved fleet.
       const known = refutedCounts();
-      for (const swap of cheaperSwaps(request, best.plan, candidates)) {
+      const swaps = cheaperSwaps(request, best.plan, candidates).filter((swap) => !known.some((r) => isDominatedBy(fleetCounts(swap), r)));
+      for (const [k, swap] of swaps.entries()) {
         if (swapChecks <= 0) break;
-        if (known.some((r) => isDominatedBy(fleetCounts(swap), r))) continue;
         swapChecks--;
-        const r = await refute(swap);
+        // The next swap (if this one misses and the budget allows) is screened beside it.
+        const r = await refute(swap, swapChecks > 0 ? swaps[k + 1] : undefined);
         rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan: swap }, check: r, phase: 'swap' });
         if (r.holds) {
           next = swap;

@@ -93,9 +93,13 @@ export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Flee
     let worst: R | undefined;
     let worstMargin = Infinity;
     for (const [i, seed] of seeds.entries()) {
-      // Start the next seeds (up to `concurrency` in flight); the memo makes each run once.
-      for (let k = i + 1; k < Math.min(seeds.length, i + concurrency); k++) void run(fleet, seeds[k], check, true).catch(() => {});
-      const result = await settled(fleet, seed, check);
+      const pending = settled(fleet, seed, check);
+      // Beside the first seed: the candidate the caller checks next if this one misses (a thread spent on another
+      // fleet, not on a later seed that a miss would waste); else the next seeds (up to `concurrency` in flight).
+      // Either way the memo makes each run once, and results are read in order.
+      if (i === 0 && check.next && concurrency > 1) void run(check.next, seeds[0], { mayStopAtMiss: true }, false).catch(() => {});
+      else for (let k = i + 1; k < Math.min(seeds.length, i + concurrency); k++) void run(fleet, seeds[k], check, true).catch(() => {});
+      const result = await pending;
       if (!result.holds) dropLaterSeeds(fleet, i);
       const margin = checkMargin(result);
       verdicts.push({ seed, holds: result.holds, margin });

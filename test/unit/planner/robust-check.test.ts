@@ -67,4 +67,18 @@ describe('createRobustChecker', () => {
     expect(await many(fleet(3))).toEqual(await one(fleet(3)));
     expect(dropped).toEqual([2]);
   });
+
+  it('screens the next candidate at the first seed beside a refutation; each run once, the same results', async () => {
+    const runs: Array<[number, number]> = [];
+    const withNext = createRobustChecker(fakeCheckAt(runs), [1, 2, 3], { concurrency: 2 });
+    const plain = createRobustChecker(fakeCheckAt([]), [1, 2, 3]);
+    // TRIM-like: 3 decoders (misses), then 4 (misses at seed 3), each told of the next candidate.
+    const a = await withNext(fleet(3), { mayStopAtMiss: true, next: fleet(4) });
+    expect(runs).toContainEqual([4, 1]);
+    const b = await withNext(fleet(4), { mayStopAtMiss: true, next: fleet(5) });
+    expect(a).toEqual(await plain(fleet(3)));
+    expect(b).toEqual(await plain(fleet(4)));
+    const keys = runs.map(([d, s]) => `${d}/${s}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
 });
