@@ -163,6 +163,27 @@ function checkLlm(raw: Raw, doc: ParsedDocument, out: InputIssue[]): void {
     for (const field of [...MLA_FIELDS, 'q_lora_rank']) {
       if (a[field] !== undefined) out.push(issueAt(doc, ['attention', field], `found ${describeValue(a[field])} with attention kind "gqa", expected no MLA latent sizes (or kind "mla")`));
     }
+    checkSlidingWindow(raw, a, doc, out);
+  }
+  if (a?.kind === 'mla') {
+    for (const field of SLIDING_FIELDS) {
+      if (a[field] !== undefined) out.push(issueAt(doc, ['attention', field], `found ${describeValue(a[field])} with attention kind "mla", expected a sliding window only with kind "gqa"`));
+    }
+  }
+}
+
+const SLIDING_FIELDS = ['sliding_window_tokens', 'sliding_layers'] as const;
+
+/** Sliding-window layers: both fields or neither, and no more sliding layers than layers. */
+function checkSlidingWindow(raw: Raw, a: Raw, doc: ParsedDocument, out: InputIssue[]): void {
+  const [window, sliding] = [a.sliding_window_tokens, a.sliding_layers];
+  if ((window === undefined) !== (sliding === undefined)) {
+    const [given, missing] = window === undefined ? ['sliding_layers', 'sliding_window_tokens'] : ['sliding_window_tokens', 'sliding_layers'];
+    const line = doc.lineOf(['attention', given]);
+    out.push({ code: 'invalid_value', file: doc.file, path: `attention.${missing}`, message: `found nothing, expected an integer > 0 with attention.${given} (the two go together)`, ...(line !== undefined ? { line } : {}) });
+  }
+  if (typeof sliding === 'number' && typeof raw.layers === 'number' && sliding > raw.layers) {
+    out.push(issueAt(doc, ['attention', 'sliding_layers'], `found ${sliding} sliding layers of ${raw.layers}, expected at most layers (${raw.layers})`));
   }
 }
 

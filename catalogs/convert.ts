@@ -84,7 +84,10 @@ function toMoeSpec(raw: Raw): MoeSpec {
 }
 
 function toAttentionSpec(raw: Raw): AttentionSpec {
-  if (raw.kind === 'gqa') return { kind: 'gqa' };
+  if (raw.kind === 'gqa') {
+    if (raw.sliding_window_tokens === undefined) return { kind: 'gqa' };
+    return { kind: 'gqa', sliding: { windowTokens: raw.sliding_window_tokens, layers: raw.sliding_layers } };
+  }
   return {
     kind: 'mla',
     kvLoraRank: raw.kv_lora_rank,

@@ -13,6 +13,8 @@
  * - `sim-seconds` (2,592,000 = 30 days): any simulated time an input sets — `--duration-s`, a plan's `duration_s`,
  *   a what-if `check_duration_s`, a tool latency, a trace's arrival time. A simulated time near 1e308 makes the
  *   clock stop advancing (t + step = t in floating point), so the run would never end.
+ * - `sweep-cells` (10,000): cells of one sweep grid (x values × y values), each a whole planning problem of seconds;
+ *   a 100 × 100 grid is far past any study the README shows, and a 3,000 × 3,000 one would run for weeks.
  *
  * The limits live in an AsyncLocalStorage scope that the CLI opens per run (main), so the loaders see the flag's
  * value without a global setting and in-process test runs never leak a raised limit into the next run.
@@ -20,7 +22,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { inputError, type InputError } from './issues.js';
 
-export const LIMIT_NAMES = ['input-items', 'conversations', 'instances', 'sim-seconds'] as const;
+export const LIMIT_NAMES = ['input-items', 'conversations', 'instances', 'sim-seconds', 'sweep-cells'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type Limits = Readonly<Record<LimitName, number>>;
 
@@ -29,6 +31,7 @@ export const DEFAULT_LIMITS: Limits = {
   conversations: 2_000_000,
   instances: 10_000,
   'sim-seconds': 30 * 24 * 3600,
+  'sweep-cells': 10_000,
 };
 
 const scope = new AsyncLocalStorage<Limits>();

@@ -16,6 +16,7 @@ import { toDatacenter, toFleet, toMix, toSloSet } from './convert.js';
 import type { Catalog, Datacenter, Fleet, Mix, SloSet } from './types.js';
 import type { ParsedDocument } from './parse-document.js';
 import { checkPoolsAgainstCatalog } from './check-pools.js';
+import { withDefaultLinks } from './default-links.js';
 
 /** True when the text names a file rather than an id. */
 function looksLikePath(ref: string, cwd: string): boolean {
@@ -116,7 +117,7 @@ export function loadFleetFile(path: string, catalog: Catalog, options: { display
   const loaded = loadDocumentFile(path, { displayName: options.displayName ?? path, expectKinds: ['fleet', 'plan'] });
   const { issues, datacenter } = checkFleetReferences(loaded.raw, loaded.doc, catalog);
   if (issues.length > 0) throw new InputError(issues);
-  return toFleet(loaded.raw, datacenter);
+  return withDefaultLinks(toFleet(loaded.raw, datacenter), catalog);
 }
 
 export interface PlanFile {
@@ -190,7 +191,7 @@ export function loadPlanFile(path: string, catalog: Catalog, options: { displayN
   const { issues, datacenter } = checkFleetReferences(raw, loaded.doc, catalog);
   if (issues.length > 0) throw new InputError(issues);
   return {
-    fleet: toFleet(raw, datacenter),
+    fleet: withDefaultLinks(toFleet(raw, datacenter), catalog),
     ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
     ...(typeof raw.summary?.holds === 'boolean' ? { summaryHolds: raw.summary.holds } : {}),
     mix: raw.mix,

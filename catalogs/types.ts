@@ -56,9 +56,19 @@ export interface MoeSpec {
   readonly activeParameters: number;
 }
 
+/** Sliding-window attention on some of the layers: `layers` of them attend to the last `windowTokens` tokens only. */
+export interface SlidingWindowSpec {
+  readonly windowTokens: number;
+  readonly layers: number;
+}
+
 /** Attention kind: grouped-query (KV per kv head), or multi-head latent (a compressed KV latent per token). */
 export type AttentionSpec =
-  | { readonly kind: 'gqa' }
+  | {
+    readonly kind: 'gqa';
+    /** Layers that attend to (and keep KV for) only the last `slidingWindowTokens` tokens (gpt-oss: alternate layers). */
+    readonly sliding?: SlidingWindowSpec;
+  }
   | {
     readonly kind: 'mla';
     readonly kvLoraRank: number;

@@ -7,7 +7,7 @@
 import { nodesSpanned, peakFlopsPerSecond, resolveLayout, unsupportedPrecisionMessage, type ResolvedLayout } from '../catalogs/precision.js';
 import type { GpuSpec, InstanceLayout, LlmSpec, Precision } from '../catalogs/types.js';
 import type { GpuEfficiency, LatencyCoefficients, RooflineCalibration } from './coefficients.js';
-import { activeParameters, kvBytesPerToken, residentWeightBytes } from './specs.js';
+import { activeParameters, fullAttentionLayers, kvBytesPerToken, kvWindowBytesPerSequence, residentWeightBytes, slidingWindowOf } from './specs.js';
 import { PREFILL_FEATURE_NAMES } from './features.js';
 
 export const ROOFLINE_PREFILL_TERMS = ['step_overhead', 'layer_kernels', 'weight_read', 'linear_compute', 'attention_compute', 'all_reduce_bytes', 'all_reduce_latency'] as const;
@@ -27,6 +27,14 @@ export interface PhysicalTimes {
   /** Latency of a forward pass's all-reduces: 2 per layer at tp > 1, each at the GPU's measured small-message latency. */
   readonly allReduceLatencySeconds: number;
   readonly kvReadSecondsPerContextToken: number;
+  /**
+   * Sliding-window layers (gpt-oss): a prefill token attends to at most the window on them, so their attention is
+   * per token (a full window's pairs: exact once the cached context reaches the window, an upper bound before), and a
+   * decode step reads each sequence's window of KV once. Both 0 without sliding layers; the full-attention layers
+   * stay in attentionSecondsPerPair and kvReadSecondsPerContextToken. Priced with the same fitted multipliers.
+   */
+  readonly slidingAttentionSecondsPerToken: number;
+  readonly kvWindowReadSecondsPerSequence: number;
   /**
    * Per-layer fixed work as a count of latency-bound kernels: layers × the GPU's measured kernel floor (the intercept
    * of aiconfigurator's skinny GEMMs, 2–4 µs). It grows with depth, never with matrix size or TP, so a 28-layer 0.6B
@@ -84,11 +92,14 @@ export function computePhysicalTimes(gpu: GpuSpec, llm: LlmSpec, layout: Instanc
     // Up to 26% of a small model's parameters are its vocab × hidden embedding (Qwen3-0.6B), a lookup, not a GEMM.
     prefillComputeSecondsPerToken: (2 * Math.max(0, activeParameters(llm) - llm.vocabSize * llm.hiddenSize)) / gemm,
     // features.ts counts pairs twice over the causal triangle; 4·layers·heads·head_dim FLOPs per causal pair.
-    attentionSecondsPerPair: (2 * llm.layers * llm.attentionHeads * llm.headDim) / attention,
+    attentionSecondsPerPair: (2 * fullAttentionLayers(llm) * llm.attentionHeads * llm.headDim) / attention,
+    // A window of causal pairs per token on each sliding layer, at 4·heads·head_dim FLOPs per pair.
+    slidingAttentionSecondsPerToken: (4 * (slidingWindowOf(llm)?.layers ?? 0) * (slidingWindowOf(llm)?.windowTokens ?? 0) * llm.attentionHeads * llm.headDim) / attention,
     // Two all-reduces per layer of one token's hidden state in bf16 (2 bytes), over the attention TP group.
     allReduceSecondsPerToken: allReduceTransferSeconds(gpu, l.tp, 2 * llm.layers * llm.hiddenSize * 2),
     allReduceLatencySeconds: l.tp > 1 ? 2 * llm.layers * allReduceFloorAt(eff, l.tp) : 0,
     kvReadSecondsPerContextToken: kvBytesPerToken(llm, l.kvDtype) / memory,
+    kvWindowReadSecondsPerSequence: kvWindowBytesPerSequence(llm, l.kvDtype) / memory,
     layerKernelSeconds: llm.layers * eff.kernelFloorSeconds,
     stepSeconds: STEP_OVERHEAD_UNIT_SECONDS,
   };
@@ -98,12 +109,12 @@ export function computePhysicalTimes(gpu: GpuSpec, llm: LlmSpec, layout: Instanc
 export function rooflinePrefillTerms(p: PhysicalTimes, newTokensPerSequence: number, cachedTokensPerSequence: number, batch: number): number[] {
   const tokens = newTokensPerSequence * batch;
   const pairs = batch * newTokensPerSequence * (newTokensPerSequence + 2 * cachedTokensPerSequence);
-  return [p.stepSeconds, p.layerKernelSeconds, p.weightReadSeconds, p.prefillComputeSecondsPerToken * tokens, p.attentionSecondsPerPair * pairs, p.allReduceSecondsPerToken * tokens, p.allReduceLatencySeconds];
+  return [p.stepSeconds, p.layerKernelSeconds, p.weightReadSeconds, p.prefillComputeSecondsPerToken * tokens, p.attentionSecondsPerPair * pairs + p.slidingAttentionSecondsPerToken * tokens, p.allReduceSecondsPerToken * tokens, p.allReduceLatencySeconds];
 }
 
 /** Roofline design row of a decode step (for calibration). */
 export function rooflineDecodeTerms(p: PhysicalTimes, batch: number, totalContextTokens: number): number[] {
-  return [p.stepSeconds, p.layerKernelSeconds, p.weightReadSeconds, p.kvReadSecondsPerContextToken * totalContextTokens, p.computeSecondsPerToken * batch, p.allReduceLatencySeconds];
+  return [p.stepSeconds, p.layerKernelSeconds, p.weightReadSeconds, p.kvReadSecondsPerContextToken * totalContextTokens + p.kvWindowReadSecondsPerSequence * batch, p.computeSecondsPerToken * batch, p.allReduceLatencySeconds];
 }
 
 /** The kernel-level efficiency of a GPU: measured when aiconfigurator has it, else the calibration's default. */
@@ -120,7 +131,7 @@ export function deriveRooflineCoefficients(gpu: GpuSpec, llm: LlmSpec, layout: I
   const [xs, xl, xw, xc, xa, xr, xn] = calibration.prefill;
   const [zs, zl, zw, zk, zc, zn] = calibration.decode;
   return {
-    prefill: [xs * p.stepSeconds + xl * p.layerKernelSeconds + xw * p.weightReadSeconds + xn * p.allReduceLatencySeconds, xc * p.prefillComputeSecondsPerToken + xr * p.allReduceSecondsPerToken, xa * p.attentionSecondsPerPair, ...UNUSED_PREFILL_TERMS],
-    decode: [zs * p.stepSeconds + zl * p.layerKernelSeconds + zw * p.weightReadSeconds + zn * p.allReduceLatencySeconds, zc * p.computeSecondsPerToken, zk * p.kvReadSecondsPerContextToken],
+    prefill: [xs * p.stepSeconds + xl * p.layerKernelSeconds + xw * p.weightReadSeconds + xn * p.allReduceLatencySeconds, xc * p.prefillComputeSecondsPerToken + xr * p.allReduceSecondsPerToken + xa * p.slidingAttentionSecondsPerToken, xa * p.attentionSecondsPerPair, ...UNUSED_PREFILL_TERMS],
+    decode: [zs * p.stepSeconds + zl * p.layerKernelSeconds + zw * p.weightReadSeconds + zn * p.allReduceLatencySeconds, zc * p.computeSecondsPerToken + zk * p.kvWindowReadSecondsPerSequence, zk * p.kvReadSecondsPerContextToken],
   };
 }

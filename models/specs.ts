@@ -11,17 +11,57 @@ export const DEFAULT_USABLE_MEMORY_FRACTION = 0.9;
 /** Per-GPU reserve for activations, CUDA graphs and NCCL buffers (aiconfigurator's `other_mem` is 3.5 GiB). */
 export const DEFAULT_ACTIVATION_RESERVE_BYTES = 2 * 1024 ** 3;
 
+/** KV bytes one token costs in one layer: K and V of every KV head (GQA), or the MLA latent and rotary key. */
+export function kvBytesPerLayerToken(llm: LlmSpec, kvDtype?: KvDtype): number {
+  const elementBytes = kvDtype === undefined || kvDtype === nativeKvDtype(llm) ? llm.kvDtypeBytes : BYTES_PER_KV_ELEMENT[kvDtype];
+  if (llm.attention?.kind === 'mla') return (llm.attention.kvLoraRank + llm.attention.qkRopeHeadDim) * elementBytes;
+  return 2 * llm.kvHeads * llm.headDim * elementBytes;
+}
+
+/** The sliding-window layers of an LLM and their window (undefined when every layer attends to the whole context). */
+export function slidingWindowOf(llm: LlmSpec): { readonly windowTokens: number; readonly layers: number } | undefined {
+  return llm.attention?.kind === 'gqa' ? llm.attention.sliding : undefined;
+}
+
+/** Layers that attend to (and keep KV for) the whole context: all of them but the sliding-window ones. */
+export function fullAttentionLayers(llm: LlmSpec): number {
+  return llm.layers - (slidingWindowOf(llm)?.layers ?? 0);
+}
+
 /**
  * KV bytes per token = 2 (K and V) × layers × kv_heads × head_dim × KV element bytes (DESIGN.md); with multi-head
  * latent attention, one compressed latent and the rotary key part per layer: layers × (kv_lora_rank +
  * qk_rope_head_dim) × element bytes. The element bytes follow `kvDtype` (bf16 2, fp8 1), else the LLM's published
- * kv_dtype_bytes.
+ * kv_dtype_bytes. With sliding-window layers (gpt-oss), only the full-attention layers count: this is what each
+ * token adds once a sequence is longer than the window, the unit the planner's and kernel's "KV tokens" are counted
+ * in; the sliding layers' fixed share per sequence is `kvWindowBytesPerSequence` (see `kvBytesForSequence`).
  */
 export function kvBytesPerToken(llm: LlmSpec, kvDtype?: KvDtype): number {
-  const elementBytes = kvDtype === undefined || kvDtype === nativeKvDtype(llm) ? llm.kvDtypeBytes : BYTES_PER_KV_ELEMENT[kvDtype];
-  if (llm.attention?.kind === 'mla') return llm.layers * (llm.attention.kvLoraRank + llm.attention.qkRopeHeadDim) * elementBytes;
-  return 2 * llm.layers * llm.kvHeads * llm.headDim * elementBytes;
+  return fullAttentionLayers(llm) * kvBytesPerLayerToken(llm, kvDtype);
 }
+
+/**
+ * KV bytes a sequence of `contextTokens` holds: per-layer bytes × (full layers × L + sliding layers × min(L, window)).
+ * Equals `kvBytesPerToken × L` without sliding layers.
+ */
+export function kvBytesForSequence(llm: LlmSpec, contextTokens: number, kvDtype?: KvDtype): number {
+  const sliding = slidingWindowOf(llm);
+  const windowed = sliding ? sliding.layers * Math.min(contextTokens, sliding.windowTokens) : 0;
+  return kvBytesPerLayerToken(llm, kvDtype) * (fullAttentionLayers(llm) * contextTokens + windowed);
+}
+
+/** The most KV bytes a sequence's sliding-window layers hold (its whole window, reached at L ≥ window); 0 without. */
+export function kvWindowBytesPerSequence(llm: LlmSpec, kvDtype?: KvDtype): number {
+  const sliding = slidingWindowOf(llm);
+  return sliding ? sliding.layers * sliding.windowTokens * kvBytesPerLayerToken(llm, kvDtype) : 0;
+}
+
+/**
+ * Sequences whose sliding-window KV is set aside before the rest of memory is counted in KV tokens: vLLM's default
+ * max_num_seqs, the kernel's default decode batch (planner/kernel/types.ts DEFAULT_MAX_DECODE_BATCH). The reserve
+ * (gpt-oss-120b: 256 × 4.7 MB = 1.2 GB per instance) is exact up to that many resident sequences.
+ */
+export const SLIDING_WINDOW_RESERVE_SEQUENCES = 256;
 
 /**
  * How many copies of a token's KV the `tp` GPUs of one attention group hold: MLA's latent is replicated on every TP
@@ -88,9 +128,12 @@ export function computeKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLa
   const usable = (options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION) * gpu.memoryBytes * l.gpus;
   const reserve = (options.activationReserveBytes ?? DEFAULT_ACTIVATION_RESERVE_BYTES) * l.gpus;
   const weights = residentWeightBytes(llm, l);
-  const free = usable - weights - reserve;
   // Per token over the instance's GPUs: the copies one attention group keeps (MLA on every TP rank).
-  const perToken = kvBytesPerToken(llm, l.kvDtype) * kvReplication(llm, l.tp);
+  const replication = kvReplication(llm, l.tp);
+  // Sliding-window layers hold a fixed window per sequence, not per token: set aside for the sequences an engine runs.
+  const windows = SLIDING_WINDOW_RESERVE_SEQUENCES * kvWindowBytesPerSequence(llm, l.kvDtype) * replication;
+  const free = usable - weights - reserve - windows;
+  const perToken = kvBytesPerToken(llm, l.kvDtype) * replication;
   // A pool must at least hold one maximal-length sequence is too strict for planning; one block of 16 tokens is not.
   if (free < perToken * 16) {
     const gib = (x: number) => (x / 1024 ** 3).toFixed(1);

@@ -150,6 +150,8 @@ export interface OperatingShare {
   readonly poolKey: string;
   /** Decode batch size; undefined on prefill pools. */
   readonly batch?: number;
+  /** Prefill pools: the TTFET allowance the share was priced at (demand/floors.ts); undefined elsewhere. */
+  readonly prefillAllowanceSeconds?: number;
   readonly share: number;
 }
 

@@ -37,6 +37,13 @@ export interface ReconstructOptions {
   readonly minSharedBlocks?: number;
   /** Tokens per hash block (default 512, the Mooncake traces'). */
   readonly blockTokens?: number;
+  /**
+   * Most conversations to reconstruct: the request that would start one more is not read further — `tooMany(index)`
+   * (the request's 0-based index) returns the error thrown, so a caller streaming a file stops at the limit instead
+   * of holding the whole trace first.
+   */
+  readonly maxConversations?: number;
+  readonly tooMany?: (requestIndex: number) => Error;
 }
 
 interface TrieNode {
@@ -65,19 +72,22 @@ function descend(root: TrieNode, ids: readonly number[], depth: number): TrieNod
 
 /**
  * Groups requests (in arrival order) into conversations by hash-id prefix; a request with no earlier match starts a
- * new conversation. O(total blocks) time and memory.
+ * new conversation. O(total blocks) time and memory. `requests` may be a stream (a generator reading a file): it is
+ * read once, in order, and stops at `maxConversations`.
  */
 export function reconstructConversations(
-  requests: readonly MooncakeRequest[],
+  requests: Iterable<MooncakeRequest>,
   options: ReconstructOptions = {},
 ): ReconstructedConversation[] {
+  const maxConversations = options.maxConversations ?? Infinity;
   const minShared = options.minSharedBlocks ?? 2;
   const blockTokens = options.blockTokens ?? MOONCAKE_BLOCK_TOKENS;
   const root = newNode();
   const turnsById: ReconstructedTurn[][] = [];
   const tailNode: TrieNode[] = [];
-  for (let index = 0; index < requests.length; index++) {
-    const request = requests[index];
+  let index = -1;
+  for (const request of requests) {
+    index++;
     const ids = request.hashIds;
     let parent: number | undefined;
     let node = root;
@@ -93,6 +103,7 @@ export function reconstructConversations(
     let id: number;
     let turn: ReconstructedTurn;
     if (parent === undefined) {
+      if (turnsById.length >= maxConversations) throw options.tooMany?.(index) ?? new RangeError(`more than ${maxConversations} conversations`);
       id = turnsById.length;
       turnsById.push([]);
       turn = { requestIndex: index, arrivalSeconds: request.arrivalSeconds, inputTokens: request.inputTokens, outputTokens: request.outputTokens, appendedInputTokens: request.inputTokens, gapSeconds: 0 };

@@ -14,8 +14,10 @@ export function parseCsvTable(text: string, file: string): CsvTable {
   try {
     raw = parse(text, { relax_column_count: false, skip_empty_lines: true, trim: true }) as string[][];
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw inputError('syntax', file, '', `found malformed CSV (${message}), expected comma-separated rows of equal length`);
+    // csv-parse's message can quote a field ("value is ..."), and the file may be anything: its code and line only.
+    const { code, lines } = error as { code?: string; lines?: number };
+    const what = typeof code === 'string' ? code.replace(/^CSV_/, '').toLowerCase().replace(/_/g, ' ') : 'unreadable text';
+    throw inputError('syntax', file, '', `found malformed CSV (${what}), expected comma-separated rows of equal length`, typeof lines === 'number' ? lines : undefined);
   }
   if (raw.length === 0) throw inputError('syntax', file, '', 'found an empty file, expected a header row and data rows');
   const header = raw[0].map((h, i) => (h === '' && i === 0 ? '_index' : h));
@@ -38,6 +40,10 @@ function nonEmptyLineNumbers(text: string): number[] {
 /** Requires every named column; unknown extra columns are the caller's decision. */
 export function requireColumns(table: CsvTable, columns: readonly string[], file: string): void {
   const missing = columns.filter((c) => !table.header.includes(c));
+  // A header with none of the columns is not this format (it may be any file): its contents are not shown.
+  if (missing.length === columns.length) {
+    throw inputError('schema', file, '', `found a first line with none of the expected columns (its contents are not shown), expected a CSV header with ${columns.map((m) => JSON.stringify(m)).join(', ')}`, 1);
+  }
   if (missing.length > 0) {
     throw inputError('schema', file, '', `found columns ${JSON.stringify(table.header)}, expected also ${missing.map((m) => JSON.stringify(m)).join(', ')}`, 1);
   }

@@ -15,6 +15,10 @@ export function importFleetplanProfile(text: string, file = 'profile.csv'): Impo
   const table = parseCsvTable(text, file);
   const known = new Set<string>(PROFILE_COLUMNS);
   const unknown = table.header.filter((h) => !known.has(h));
+  // A header with no column of the format is not a profile (it may be any file a flag points at): never quoted.
+  if (!table.header.some((h) => known.has(h))) {
+    throw inputError('schema', file, '', `found a first line with none of the profile's columns (its contents are not shown), expected a CSV header with columns ${REQUIRED.join(', ')} and latency_s or latency_ms`, 1);
+  }
   if (unknown.length > 0) {
     throw inputError('schema', file, unknown[0], `found unknown column ${JSON.stringify(unknown[0])}, expected one of ${PROFILE_COLUMNS.join(', ')}`, 1);
   }

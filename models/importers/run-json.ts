@@ -4,6 +4,7 @@
  * single-run file does not carry (GPU, TP, serving backend, precision), given on the command line.
  */
 import { InputError, type InputIssue } from '../../catalogs/issues.js';
+import { parseJsonText } from '../../catalogs/json-text.js';
 import { BACKENDS, catalogLlmId, type Backend, type MeasuredRun, type RunPrecision } from '../serving/runs.js';
 import type { CatalogIds } from './silicon.js';
 
@@ -22,11 +23,7 @@ export class JsonRunReader {
   readonly issues: InputIssue[] = [];
   private readonly doc: Json;
   constructor(text: string, readonly file: string) {
-    try {
-      this.doc = JSON.parse(text) as Json;
-    } catch (error) {
-      throw new InputError([{ code: 'syntax', file, path: '', message: `found malformed JSON (${error instanceof Error ? error.message : String(error)}), expected one JSON object` }]);
-    }
+    this.doc = parseJsonText(text, file, 'one JSON object') as Json;
     if (this.doc === null || typeof this.doc !== 'object' || Array.isArray(this.doc)) {
       throw new InputError([{ code: 'schema', file, path: '', message: 'found no JSON object at the top, expected one benchmark result object' }]);
     }

@@ -6,7 +6,7 @@
  * tp exceeds them); MLA's one latent per token is replicated on every TP rank.
  */
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
-import { DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, kvBytesPerToken, kvReplication, routedExpertParameters } from '../specs.js';
+import { DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, SLIDING_WINDOW_RESERVE_SEQUENCES, kvBytesPerToken, kvReplication, kvWindowBytesPerSequence, routedExpertParameters } from '../specs.js';
 
 export { routedExpertParameters };
 
@@ -48,9 +48,12 @@ export function layoutKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: MemoryLayou
   const usable = (options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION) * gpu.memoryBytes;
   const reserve = options.activationReserveBytes ?? DEFAULT_ACTIVATION_RESERVE_BYTES;
   const weights = residentWeightBytesPerGpu(llm, layout, options);
-  const free = usable - weights - reserve;
   const perTokenPerGpu = kvBytesPerTokenPerGpu(llm, layout.tp, options);
   const dataParallel = gpusOf(layout) / layout.tp;
+  const dtypeScale = (options.kvBytesPerToken ?? kvBytesPerToken(llm)) / kvBytesPerToken(llm);
+  // Sliding-window layers' fixed KV per sequence, for the sequences one instance runs (spread over its DP groups).
+  const windowsPerGpu = (SLIDING_WINDOW_RESERVE_SEQUENCES / dataParallel) * (kvWindowBytesPerSequence(llm) * dtypeScale * kvReplication(llm, layout.tp)) / layout.tp;
+  const free = usable - weights - reserve - windowsPerGpu;
   // One 16-token KV block per data-parallel group, as computeKvCapacity asks of a dense instance.
   if (free < perTokenPerGpu * 16) {
     const gib = (x: number) => (x / 1024 ** 3).toFixed(1);

@@ -47,8 +47,9 @@ export interface MoeStepModel {
 /** The model without its routed experts and (for MLA) its attention: what the dense roofline prices. */
 export function denseRemainder(llm: LlmSpec): LlmSpec {
   const mla = llm.attention?.kind === 'mla' ? llm.layers * mlaParametersPerGpu(llm.hiddenSize, llm.attentionHeads, llm.attention) : 0;
-  const { moe: _moe, attention: _attention, ...rest } = llm;
-  return { ...rest, parameters: llm.parameters - routedExpertParameters(llm) - mla };
+  const { moe: _moe, attention, ...rest } = llm;
+  // A GQA attention's sliding-window layers stay: the dense roofline prices their capped attention and KV.
+  return { ...rest, ...(attention?.kind === 'gqa' ? { attention } : {}), parameters: llm.parameters - routedExpertParameters(llm) - mla };
 }
 
 function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype) {
@@ -180,7 +181,8 @@ export function buildMoeStepModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     const [zs, zl, zw, zk, zc, zn] = roofline.decode;
     const t0 = rooflineDecodeTerms(p, batch, 0);
     const t1 = rooflineDecodeTerms(p, batch, 1);
-    const dense = zs * t0[0] + zl * t0[1] + zw * t0[2] + f * zc * t0[4] + zn * t0[5];
+    // t0[3] is the sliding-window layers' KV read (a fixed window per sequence; 0 without them).
+    const dense = zs * t0[0] + zl * t0[1] + zw * t0[2] + f * zk * t0[3] + f * zc * t0[4] + zn * t0[5];
     const perContextDense = f * zk * (t1[3] - t0[3]);
     // MLA's cache terms are linear in each group's context, which is f/dp of the total on the busiest group.
     const perContextMla = batch > 0 ? ((mlaGeneration(batch, 1) - mlaGeneration(batch, 0)) * f) / dp : 0;

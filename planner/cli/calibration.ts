@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { catalogsDir, InputError, packageVersion, readTextFile, type Catalog } from '../../catalogs/index.js';
+import { parseJsonText } from '../../catalogs/json-text.js';
 import { readCalibrationDocument, type ServingCalibration } from '../../models/serving/calibration-file.js';
 import type { Backend } from '../../models/serving/runs.js';
 import type { ServingChoice } from '../demand/perf-adapter.js';
@@ -37,12 +38,7 @@ export function builtinCalibrationPath(): string {
 export function loadCalibrationFile(file: string, cwd: string, catalog: Catalog): LoadedCalibration {
   const path = file === BUILTIN_CALIBRATION ? builtinCalibrationPath() : resolve(cwd, file);
   const text = readTextFile(path, { displayName: file });
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (error) {
-    throw new InputError([{ code: 'syntax', file, path: '', message: `found malformed JSON (${error instanceof Error ? error.message : String(error)}), expected a calibration written by fleetplan calibrate` }]);
-  }
+  const doc = parseJsonText(text, file, 'a calibration written by fleetplan calibrate');
   const errors = validate(doc);
   if (errors) {
     throw new InputError(errors.map((e) => ({ code: 'schema' as const, file, path: e.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.'), message: `${e.message ?? 'is invalid'}${e.params && 'allowedValue' in e.params ? ` (expected ${JSON.stringify(e.params.allowedValue)})` : ''}` })));

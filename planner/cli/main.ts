@@ -61,7 +61,7 @@ function buildProgram(ctx: CommandContext, setExit: (code: number) => void, onUs
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr, outputError: (text) => onUsageError(text) })
-    .addHelpText('after', '\nExamples:\n  fleetplan catalog gpus\n  fleetplan plan --mix coding-agent --llm llama-3.1-70b --out plan-out\n  fleetplan validate plan-out/plan.yaml --junit results.xml\n\nExit codes: 0 success or plan holds, 1 plan does not hold or no plan exists, 2 bad input or usage.');
+    .addHelpText('after', `\nExamples:\n  fleetplan catalog gpus\n  fleetplan plan --mix coding-agent --llm llama-3.1-70b --out plan-out\n  fleetplan validate plan-out/plan.yaml --junit results.xml\n\nExit codes: 0 success or plan holds, 1 plan does not hold or no plan exists, 2 bad input or usage.\n\nLimits: every command refuses, before the work, inputs past ${LIMIT_NAMES.map((n) => `${n} ${DEFAULT_LIMITS[n]}`).join(', ')}; raise one for a run with --limit NAME=N. --allow-dir DIR lets mix/slo references inside input files reach DIR (simulate, compare, validate, whatif, sweep).`);
   for (const spec of COMMAND_SPECS) {
     const cmd = program.command(spec.usage).description(spec.description).exitOverride()
       .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr, outputError: (text) => onUsageError(text) });

@@ -7,7 +7,7 @@
  * new run did not produce — so a re-plan that finds no plan leaves no stale plan.yaml for `validate` to pass in CI.
  * Files in DIR that the command does not own (a user's mix, notes) are never touched.
  */
-import { accessSync, closeSync, constants, existsSync, lstatSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, rmdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { inputError } from '../../catalogs/index.js';
 import { explainWriteError, fsyncDirectory, makeDirectories, refuseInputAsOutput, writeTemporary } from './write-atomic.js';
@@ -72,6 +72,17 @@ function lockDirectory(dir: string, shown: string): () => void {
 }
 
 /**
+ * A directory the output needs does not exist yet: create (and remove) a probe in its nearest existing ancestor, so
+ * a location where nothing can be created (/proc, a read-only mount — access() lets root through) is found before the
+ * work, not after it.
+ */
+function probeCreatable(existing: string): void {
+  const probe = join(existing, `.fleetplan-probe-${process.pid}`);
+  mkdirSync(probe);
+  rmdirSync(probe);
+}
+
+/**
  * Checks `--out DIR` before the work: not empty, not a file, writable (or creatable), and no owned name an input.
  * `names` are every file name the command may write there; `inputs` are the paths the run reads.
  */
@@ -86,6 +97,7 @@ export function prepareOutputDir(out: string, options: { cwd: string; names: rea
       throw inputError('output', out, '', existing === path ? 'found a file, expected a directory (or a path to create)' : `found a file (${existing}) where a directory of the path should be, expected a path inside a directory`);
     }
     accessSync(existing, constants.W_OK);
+    if (existing !== path) probeCreatable(existing);
   } catch (error) {
     if (error instanceof Error && error.name === 'InputError') throw error;
     explainWriteError(error, out);
@@ -149,6 +161,7 @@ export function prepareOutputFile(file: string, options: { cwd: string; inputs: 
     if (existsSync(path) && statSync(path).isDirectory()) throw inputError('output', file, '', 'found a directory, expected a file path for the output');
     if (!statSync(existing).isDirectory()) throw inputError('output', file, '', `found a file (${existing}) where a directory of the path should be, expected a path inside a directory`);
     accessSync(existing, constants.W_OK);
+    if (existing !== dirname(path)) probeCreatable(existing);
   } catch (error) {
     if (error instanceof Error && error.name === 'InputError') throw error;
     explainWriteError(error, file);

@@ -37,6 +37,13 @@ export interface OperatingPoint {
   /** Energy above idle per conversation, joules. */
   readonly energyJ: number;
   readonly stepSeconds?: number;
+  /**
+   * Prefill-role points: the prefill side's allowance (arrival → KV at the decoder) this point was priced at. It may
+   * only be paired with decoder points whose `leavesPrefillSeconds` is at least this (formulate.ts, pairing rows).
+   */
+  readonly prefillAllowanceSeconds?: number;
+  /** Decode-role points: the TTFET target minus this point's decoder-side path, what it leaves the prefill side. */
+  readonly leavesPrefillSeconds?: number;
 }
 
 /** Whether and how a pool can serve a class. */
@@ -95,21 +102,45 @@ function largestBatch(limit: number, ok: (b: number) => boolean): number {
 /**
  * The prefill side of a pool for a class: the kernel's batching server (a prefiller's iteration limits, or a colocated
  * engine's step budget) fed by this class alone, priced with the model's batched prefill time. Its per-conversation
- * load is 1 / (the largest per-instance arrival rate whose TTFET prefill share holds at the SLO percentile), so
- * Σ λ·x·load ≤ n keeps every instance at or below that rate. The reported utilisation cap is that rate times the mean
- * single-prompt time (above the busy share where batching saves time). Energy is charged at the single-prompt time
- * (an upper bound: batching shares the floor).
+ * load is 1 / (the largest per-instance arrival rate whose queueing budget holds at the SLO percentile), so
+ * Σ λ·x·load ≤ n keeps every instance at or below that rate. A colocated pool has one budget (its own slack's prefill
+ * share); a prefill pool one point per prefill allowance of the grid (floors.ts) that leaves it queueing room, the
+ * allowance minus its own prefill and transfer being the budget. A larger allowance whose load is within
+ * PRUNE_RELATIVE of the last kept one is dropped: it would pair with fewer decoders for little gain (at most
+ * PRUNE_RELATIVE more prefill capacity per instance). The reported
+ * utilisation cap is the loosest point's rate times the mean single-prompt time. Energy is charged at the
+ * single-prompt time (an upper bound: batching shares the floor).
  */
-function prefillEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolFacts): { point?: OperatingPoint; utilisationCap?: number; reason?: string } {
+const PRUNE_RELATIVE = 0.04;
+
+function prefillEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolFacts): { points?: OperatingPoint[]; utilisationCap?: number; reason?: string } {
   const perf = pool.perf;
   const service = buildBatchService(p.firstInputGrid, prefillLimitsFor(pool.role), (pieces) => perf.prefillBatchSeconds(pieces));
   const mean = service.meanSeconds(1);
-  const budget = floors.prefillWaitBudgetSeconds(pool);
-  const rate = arrivalRateCap(budget, floors.percentile, service);
-  if (!(rate > 0)) return { reason: floors.prefillMissReason(pool) };
   const energyJ = mean * (perf.powerWatts('prefill') - facts.idleWatts);
   const transferBytes = pool.role === 'prefill' ? p.firstInputMeanTokens * perf.kvBytesPerToken : 0;
-  return { point: { prefillLoad: 1 / rate, decodeLoad: 0, kvLoad: 0, transferBytes, energyJ }, utilisationCap: rate * mean };
+  const budgets: Array<[number, number | undefined]> = [];
+  if (pool.role === 'colocated') budgets.push([floors.colocatedPrefillWaitBudgetSeconds(pool), undefined]);
+  else if (floors.prefillAllowancesSeconds.length === 0) budgets.push([Infinity, undefined]);
+  else {
+    const path = floors.prefillPathSeconds(pool);
+    for (const a of floors.prefillAllowancesSeconds) if (a > path) budgets.push([a - path, a]);
+  }
+  const points: OperatingPoint[] = [];
+  let bestRate = 0;
+  // The rate no queueing budget can raise (stability and the utilisation ceiling): once a point is within
+  // PRUNE_RELATIVE of it, no larger allowance can earn a point of its own.
+  const ceilingRate = budgets.length > 1 ? arrivalRateCap(1e6 * Math.max(mean, 1e-9), floors.percentile, service) : Infinity;
+  for (const [budget, allowance] of budgets) {
+    const rate = arrivalRateCap(budget, floors.percentile, service);
+    if (!(rate > 0)) continue;
+    if (points.length > 0 && 1 / rate > (1 - PRUNE_RELATIVE) * points[points.length - 1].prefillLoad) continue;
+    bestRate = rate;
+    points.push({ prefillLoad: 1 / rate, decodeLoad: 0, kvLoad: 0, transferBytes, energyJ, ...(allowance !== undefined ? { prefillAllowanceSeconds: allowance } : {}) });
+    if (rate >= (1 - PRUNE_RELATIVE) * ceilingRate) break;
+  }
+  if (points.length === 0) return { reason: floors.prefillMissReason(pool) };
+  return { points, utilisationCap: bestRate * mean };
 }
 
 function decodeEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolFacts, options: ResolvedOptions, colocated: boolean): { points?: OperatingPoint[]; maxBatch?: number; reason?: string } {
@@ -121,7 +152,11 @@ function decodeEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: Po
   const tbtLimit = boundSeconds(floors.targets.tbt, standaloneStep);
   const ttftPrefill = p.survival.length > 1 ? laterTurnPrefillAtPercentile(perf, p) : 0;
   const ttftLimit = p.survival.length > 1 ? boundSeconds(floors.targets.ttft, ttftPrefill + standaloneStep) : Infinity;
-  const pathLimit = floors.decoderPathBudgetSeconds(pool);
+  // A colocated pool's decoder side has its own budget; a decoder must leave the prefill side at least the smallest
+  // allowance of the grid (floors.ts) to pair with any prefill point.
+  const target = floors.ttfetTargetSeconds;
+  const least = floors.prefillAllowancesSeconds.length > 0 ? floors.prefillAllowancesSeconds[0] : 0;
+  const pathLimit = colocated ? floors.colocatedDecoderPathBudgetSeconds(pool) : Number.isFinite(target) ? target - least : Infinity;
   const ok = (b: number): boolean => {
     const s = stepSeconds(perf, p, b);
     return s <= tbtLimit && ttftPrefill + s <= ttftLimit && decoderPathSeconds(perf, p, s) <= pathLimit;
@@ -148,6 +183,7 @@ function decodeEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: Po
       transferBytes: colocated ? 0 : p.firstInputMeanTokens * perf.kvBytesPerToken,
       energyJ: decodeSeconds * (perf.powerWatts('decode', b) - idle) + later * (prefillPower - idle),
       stepSeconds: s,
+      ...(!colocated && Number.isFinite(target) ? { leavesPrefillSeconds: target - decoderPathSeconds(perf, p, s) } : {}),
     });
   }
   return { points, maxBatch };
@@ -156,10 +192,11 @@ function decodeEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: Po
 function entryFor(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolFacts, options: ResolvedOptions): DemandEntry {
   const pre = pool.role !== 'decode' ? prefillEntry(pool, p, floors, facts) : undefined;
   if (pre?.reason) return { eligible: false, reason: pre.reason, points: [] };
-  if (pool.role === 'prefill') return { eligible: true, points: [pre!.point!], utilisationCap: pre!.utilisationCap };
+  if (pool.role === 'prefill') return { eligible: true, points: pre!.points!, utilisationCap: pre!.utilisationCap };
   const dec = decodeEntry(pool, p, floors, facts, options, pool.role === 'colocated');
   if (dec.reason) return { eligible: false, reason: dec.reason, points: [] };
-  const first = pre?.point;
+  // A colocated pool has exactly one prefill point (its own budget).
+  const first = pre?.points?.[0];
   const points = dec.points!.map((d) => (first ? { ...d, prefillLoad: first.prefillLoad, energyJ: d.energyJ + first.energyJ } : d));
   return { eligible: true, points, utilisationCap: pre?.utilisationCap, maxBatch: dec.maxBatch };
 }

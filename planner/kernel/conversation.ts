@@ -40,6 +40,9 @@ export interface ConvState {
   /** Prefiller index used for turn 1 (or -1). */
   prefillerIndex: number;
   done: boolean;
+  /** KV transfers of this conversation so far (credited to the run's statistics when a measured one finishes). */
+  kvTransfers: number;
+  kvTransferBytes: number;
   /** Latencies served alone (for slowdowns and slowdown SLOs). */
   standalone: Standalone;
   /**
@@ -78,6 +81,8 @@ export function createConvState(spec: ConversationSpec, ordinal: number, measure
     lastTurnTbtCount: 0,
     prefillerIndex: -1,
     done: false,
+    kvTransfers: 0,
+    kvTransferBytes: 0,
     standalone,
     termsAtArrival: null,
     termsAtFirstToken: null,

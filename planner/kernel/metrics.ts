@@ -19,17 +19,20 @@ export interface InstanceAccount {
   loadedBusySeconds: number;
 }
 
+/** Per-conversation metrics keep their sample for exact quantiles (histogram.ts); TBT gaps are bucketed (≤ 1%). */
+const EXACT = { exact: true } as const;
+
 export class MetricsCollector {
-  readonly ttfet = createHistogram();
-  readonly ttft = createHistogram();
+  readonly ttfet = createHistogram(EXACT);
+  readonly ttft = createHistogram(EXACT);
   readonly tbt = createHistogram();
   readonly lastTurnTbt = createHistogram();
-  readonly slowdownTtfet = createHistogram();
-  readonly slowdownTtft = createHistogram();
-  readonly slowdownTbt = createHistogram();
-  readonly slowdownLastTurnTbt = createHistogram();
-  readonly e2e = createHistogram();
-  readonly slowdownE2e = createHistogram();
+  readonly slowdownTtfet = createHistogram(EXACT);
+  readonly slowdownTtft = createHistogram(EXACT);
+  readonly slowdownTbt = createHistogram(EXACT);
+  readonly slowdownLastTurnTbt = createHistogram(EXACT);
+  readonly e2e = createHistogram(EXACT);
+  readonly slowdownE2e = createHistogram(EXACT);
   /** Sums of ln(slowdown) and their counts, for the geometric means the paper reports beside p95. */
   readonly logSlowdown = { ttfet: 0, ttfetCount: 0, lastTurnTbt: 0, lastTurnTbtCount: 0, e2e: 0, e2eCount: 0 };
   /** KV occupancy samples (fraction of capacity), per pool. */
@@ -50,6 +53,7 @@ export class MetricsCollector {
   measuredPaperTokens = 0;
   emittedOutputTokens = 0;
   requestedOutputTokens = 0;
+  /** KV transfers of the conversations counted in `conversations` (measured and finished), credited at their finish. */
   kvTransfers = 0;
   kvTransferBytes = 0;
   sloMet = 0;

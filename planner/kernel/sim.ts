@@ -112,8 +112,10 @@ export class Sim implements EngineHooks {
   /** Sends `tokens` of KV over a link; `transferDone` fires on arrival. Returns the transfer time. */
   transfer(conv: ConvState, tokens: number, link: LinkModel, bytesPerToken: number, nowSeconds: number, notify: boolean): number {
     const bytes = tokens * bytesPerToken;
-    this.metrics.kvTransfers++;
-    this.metrics.kvTransferBytes += bytes;
+    // Counted on the conversation and credited when a measured one finishes: the same window as `conversations`
+    // (warm-up arrivals and conversations still in flight at the end excluded from both).
+    conv.kvTransfers++;
+    conv.kvTransferBytes += bytes;
     const seconds = kvTransferSeconds(bytes, link);
     if (notify) this.out.push(makeEvent(nowSeconds + seconds, 'transferDone', -1, 0, conv));
     return seconds;
@@ -155,6 +157,8 @@ export class Sim implements EngineHooks {
     if (conv.measured) {
       m.measuredFinished++;
       m.measuredTurns += conv.spec.turns.length;
+      m.kvTransfers += conv.kvTransfers;
+      m.kvTransferBytes += conv.kvTransferBytes;
       for (const t of conv.spec.turns) m.measuredOutputTokens += t.outputTokens;
       m.measuredPaperTokens += paperTokens(conv.spec);
       if (this.options.slo !== undefined && meetsEverySlo(conv, this.options.slo)) m.sloMet++;

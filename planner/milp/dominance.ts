@@ -23,6 +23,9 @@ import type { Demand, DemandEntry, OperatingPoint } from '../demand/demand.js';
 import type { ResolvedOptions } from '../options.js';
 
 function pointCovers(a: OperatingPoint, b: OperatingPoint): boolean {
+  // Pairing (pairing-rows.ts): a may replace b only if it pairs with every decoder (prefiller) b pairs with.
+  if ((a.prefillAllowanceSeconds ?? -Infinity) > (b.prefillAllowanceSeconds ?? -Infinity)) return false;
+  if ((a.leavesPrefillSeconds ?? Infinity) < (b.leavesPrefillSeconds ?? Infinity)) return false;
   return a.prefillLoad <= b.prefillLoad && a.decodeLoad <= b.decodeLoad && a.kvLoad <= b.kvLoad && a.transferBytes <= b.transferBytes && a.energyJ <= b.energyJ;
 }
 

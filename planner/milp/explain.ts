@@ -27,7 +27,7 @@ export function explainBinding(form: Formulation, values: readonly number[], dua
   const out: BindingConstraint[] = [];
   form.model.rows.forEach((row, r) => {
     const m = form.meta[r];
-    if (m.family === 'route-prefill' || m.family === 'route-decode' || m.family === 'shape' || m.family === 'refuted') return;
+    if (m.family === 'route-prefill' || m.family === 'route-decode' || m.family === 'pairing' || m.family === 'shape' || m.family === 'refuted') return;
     let activity = 0;
     let countTerm = 0;
     let countValue = 0;

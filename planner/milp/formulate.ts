@@ -9,8 +9,9 @@ import { CHECK_POLICY, type ResolvedOptions } from '../options.js';
 import type { CapacityFamily, Pool } from '../types.js';
 import { colocatedPrefillsTurnOne } from '../kernel/colocated.js';
 import { addColocatedShapeRows, addRefutedFleetRows, type ShapeRowFamily } from './fleet-shape-rows.js';
+import { addPairingRows } from './pairing-rows.js';
 
-export type RowFamily = 'route-prefill' | 'route-decode' | 'prefill' | 'decode' | 'kv' | 'egress' | 'ingress' | 'time' | 'power' | 'budget' | 'availability' | 'energy' | ShapeRowFamily;
+export type RowFamily = 'route-prefill' | 'route-decode' | 'prefill' | 'decode' | 'kv' | 'egress' | 'ingress' | 'time' | 'power' | 'budget' | 'availability' | 'energy' | 'pairing' | ShapeRowFamily;
 
 export interface RowMeta {
   readonly family: RowFamily;
@@ -101,7 +102,7 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
       if (!e.eligible) return;
       for (const point of e.points) {
         const energyCoef = options.objective === 'tco' ? p.ratePerSecond * point.energyJ * horizonSeconds * pricePerJoule : options.objective === 'energy' ? p.ratePerSecond * point.energyJ : 0;
-        const name = `x[${p.id}][${pool.key}]${point.batch !== undefined ? `@b${point.batch}` : ''}`;
+        const name = `x[${p.id}][${pool.key}]${point.batch !== undefined ? `@b${point.batch}` : ''}${point.prefillAllowanceSeconds !== undefined ? `@a${point.prefillAllowanceSeconds.toPrecision(6)}` : ''}`;
         const idx = b.addVariable({ name, lower: 0, upper: 1, integer: false, objective: energyCoef });
         shareIndex[c][j].push(idx);
         shares.push([c, point, idx]);
@@ -142,6 +143,7 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
     b.addRow(`route-decode[${p.id}]`, dec, 1, 1);
     meta.push({ family: 'route-decode', classId: p.id, scale: 1, unit: 'share' });
   });
+  addPairingRows(b, meta, demand, shareIndex);
   pools.forEach((pool, j) => {
     for (const r of rowsPerPool[j]) {
       b.addRow(`${r.family}[${pool.key}]`, r.terms, -Infinity, 0);

@@ -54,7 +54,7 @@ export function computeFigures(demand: Demand, form: Formulation, values: readon
         if (values[idx] <= 1e-9) return;
         const point = demand.entries[c][j].points[k];
         shares[pool.key] = (shares[pool.key] ?? 0) + values[idx];
-        operatingPoints.push({ classId: p.id, poolKey: pool.key, batch: point.batch, share: values[idx] });
+        operatingPoints.push({ classId: p.id, poolKey: pool.key, batch: point.batch, ...(point.prefillAllowanceSeconds !== undefined ? { prefillAllowanceSeconds: point.prefillAllowanceSeconds } : {}), share: values[idx] });
         averagePowerWatts += p.ratePerSecond * values[idx] * point.energyJ;
       });
     });

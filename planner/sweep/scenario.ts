@@ -9,7 +9,7 @@ import { createKernelChecker } from '../check/kernel-check.js';
 import { planAndCheck } from '../check/loop.js';
 import { createPerfModelFor } from '../demand/perf-adapter.js';
 import { planFleet } from '../milp/plan.js';
-import type { Objective, Plan, PlanRequest } from '../types.js';
+import type { Objective, Plan, PlanOptions, PlanRequest } from '../types.js';
 import type { AxisName, Cell, SweepMetric } from './grid.js';
 
 /** Everything a cell needs, as plain data (it crosses to worker threads by structured clone). */
@@ -75,12 +75,34 @@ export function metricOf(result: CellResult, metric: SweepMetric): number | null
   return result[metric];
 }
 
-/** Plans one cell. */
-export async function runCell(base: ScenarioBase, cell: Cell): Promise<CellResult> {
+/** A cell's result and the plan behind it (offered to its easier neighbours' loops; not part of the JSON). */
+export interface CellOutcome {
+  readonly result: CellResult;
+  readonly plan?: Plan;
+}
+
+/**
+ * The cheapest of the neighbours' plans re-costed for this cell (their fleets with counts fixed): what the cell's
+ * loop checks first. A plan the cell's formulation cannot serve with its fleet is no candidate.
+ */
+async function cheapestCandidate(request: PlanRequest, options: PlanOptions, neighbours: readonly Plan[]): Promise<Plan | undefined> {
+  let best: Plan | undefined;
+  for (const plan of neighbours) {
+    const counts: Record<string, number> = {};
+    for (const i of plan.instances) if (i.count > 0) counts[i.poolKey] = (counts[i.poolKey] ?? 0) + i.count;
+    const out = await planFleet(request, { ...options, fixedCounts: counts });
+    if (out.ok && (!best || out.plan.objectiveValue < best.objectiveValue)) best = { ...out.plan, notes: [...out.plan.notes, "the harder neighbouring cell's plan, re-costed for this cell"] };
+  }
+  return best;
+}
+
+/** Plans one cell; `neighbours` are its harder neighbours' plans (neighbours.ts), checked first. */
+export async function runCellOutcome(base: ScenarioBase, cell: Cell, neighbours: readonly Plan[] = []): Promise<CellOutcome> {
   const s = scaleScenario(base, cell.scales);
   const request: PlanRequest = { mix: s.mix, slo: s.slo, datacenter: s.datacenter, gpus: s.gpus, llm: s.llm, perfModelFor };
   const options = { objective: s.objective, explain: false, ...(s.precisions !== undefined ? { precisions: s.precisions } : {}) };
   const head = { index: cell.index, row: cell.row, col: cell.col, scales: cell.scales };
+  const candidate = neighbours.length > 0 ? await cheapestCandidate(request, options, neighbours) : undefined;
   let plan: Plan | undefined;
   let holds: boolean | null = null;
   let rounds = 1;
@@ -89,7 +111,8 @@ export async function runCell(base: ScenarioBase, cell: Cell): Promise<CellResul
     const gpuById = new Map(s.gpus.map((g) => [g.id, g]));
     const kernelPerf = (pool: InstancePool) => perfModelFor(gpuById.get(pool.gpu)!, s.llm, pool, pool.powerCapWatts)!;
     const checker = createKernelChecker({ mix: s.mix, slo: s.slo, perfModelFor: kernelPerf, seed: s.seed, durationSeconds: s.durationS });
-    const loop = await planAndCheck(request, checker, options);
+    // The loop checks the candidate first and returns the cheapest fleet it proved, the candidate included.
+    const loop = await planAndCheck(request, checker, { ...options, ...(candidate ? { candidate } : {}) });
     plan = loop.plan;
     holds = loop.plan ? loop.holds : null;
     rounds = loop.rounds.length;
@@ -98,17 +121,31 @@ export async function runCell(base: ScenarioBase, cell: Cell): Promise<CellResul
     const out = await planFleet(request, options);
     if (out.ok) plan = out.plan;
     else tail = { reason: out.reason };
+    // Unchecked, the answer is the cheaper of the cell's own optimum and the neighbour's fleet (a solver stopped at
+    // its deadline may leave the own optimum dearer).
+    if (candidate && (!plan || candidate.objectiveValue < plan.objectiveValue)) {
+      plan = candidate;
+      tail = {};
+    }
   }
-  if (!plan) return { ...head, ok: false, holds: null, tco_usd: null, j_per_output_token: null, gpus: null, instances: [], rounds, ...tail };
+  if (!plan) return { result: { ...head, ok: false, holds: null, tco_usd: null, j_per_output_token: null, gpus: null, instances: [], rounds, ...tail } };
   return {
-    ...head,
-    ok: true,
-    holds,
-    tco_usd: plan.cost.tcoUsd,
-    j_per_output_token: plan.energy.jPerOutputToken,
-    gpus: gpuCount(plan),
-    instances: plan.instances.map((i) => ({ pool: i.poolKey, count: i.count })),
-    rounds,
-    ...tail,
+    plan,
+    result: {
+      ...head,
+      ok: true,
+      holds,
+      tco_usd: plan.cost.tcoUsd,
+      j_per_output_token: plan.energy.jPerOutputToken,
+      gpus: gpuCount(plan),
+      instances: plan.instances.map((i) => ({ pool: i.poolKey, count: i.count })),
+      rounds,
+      ...tail,
+    },
   };
+}
+
+/** Plans one cell alone (no neighbours' plans). */
+export async function runCell(base: ScenarioBase, cell: Cell, neighbours: readonly Plan[] = []): Promise<CellResult> {
+  return (await runCellOutcome(base, cell, neighbours)).result;
 }

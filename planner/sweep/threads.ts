@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { Cell } from './grid.js';
-import { runCell, type CellResult, type ScenarioBase } from './scenario.js';
+import { harderNeighbours, planningWaves } from './neighbours.js';
+import { runCellOutcome, type CellOutcome, type CellResult, type ScenarioBase } from './scenario.js';
 
 /** The worker file next to this module: .js when built, .ts under tsx/vitest (then loaded through tsx). */
 function workerEntry(): { filename: string; execArgv: string[] } {
@@ -19,28 +20,44 @@ function workerEntry(): { filename: string; execArgv: string[] } {
   return { filename: new URL('./worker.js', here).href, execArgv: [] };
 }
 
-/** Plans every cell, `threads` at a time (1: in this thread, no workers). */
-export async function runCells(base: ScenarioBase, cells: readonly Cell[], threads: number, onDone?: (done: number, total: number) => void, signal?: AbortSignal): Promise<CellResult[]> {
+/**
+ * Plans `cells`, `threads` at a time (1: in this thread, no workers), hardest first in waves (neighbours.ts): each
+ * cell's loop is offered its harder neighbours' plans, so easier cells never get dearer answers. `grid` is every
+ * cell of the grid (a shard passes the whole grid so its cells see the same neighbours as in the unsharded run;
+ * cells it depends on outside the shard are planned too, not returned). Results come back in the order of `cells`.
+ */
+export async function runCells(base: ScenarioBase, cells: readonly Cell[], threads: number, onDone?: (done: number, total: number) => void, signal?: AbortSignal, grid: readonly Cell[] = cells): Promise<CellResult[]> {
+  const waves = planningWaves(cells, grid);
+  const total = waves.reduce((n, w) => n + w.length, 0);
   let done = 0;
   const tick = <T>(r: T): T => {
-    onDone?.(++done, cells.length);
+    onDone?.(++done, total);
     return r;
   };
+  const outcomes = new Map<number, CellOutcome>();
+  const taskOf = (cell: Cell) => ({ base, cell, neighbours: harderNeighbours(cell, grid).flatMap((n) => (outcomes.get(n.index)?.plan ? [outcomes.get(n.index)!.plan!] : [])) });
   if (threads <= 1) {
-    const out: CellResult[] = [];
-    for (const cell of cells) {
-      // In-process cells cannot be stopped mid-way; a stop request is seen between them.
-      if (signal?.aborted) throw Object.assign(new Error('interrupted'), { name: 'AbortError' });
-      out.push(tick(await runCell(base, cell)));
+    for (const wave of waves) {
+      for (const cell of wave) {
+        // In-process cells cannot be stopped mid-way; a stop request is seen between them.
+        if (signal?.aborted) throw Object.assign(new Error('interrupted'), { name: 'AbortError' });
+        const t = taskOf(cell);
+        outcomes.set(cell.index, tick(await runCellOutcome(t.base, t.cell, t.neighbours)));
+      }
     }
-    return out;
+  } else {
+    const { filename, execArgv } = workerEntry();
+    const widest = Math.max(...waves.map((w) => w.length));
+    const pool = new Piscina({ filename, execArgv, minThreads: 1, maxThreads: Math.min(threads, widest) });
+    try {
+      for (const wave of waves) {
+        // Piscina rejects with an AbortError and ends the worker when `signal` aborts (Ctrl-C).
+        const got = await Promise.all(wave.map((cell) => pool.run(taskOf(cell), signal ? { signal } : {}).then((r: CellOutcome) => tick(r))));
+        wave.forEach((cell, i) => outcomes.set(cell.index, got[i]));
+      }
+    } finally {
+      await pool.destroy();
+    }
   }
-  const { filename, execArgv } = workerEntry();
-  const pool = new Piscina({ filename, execArgv, minThreads: 1, maxThreads: Math.min(threads, cells.length) });
-  try {
-    // Piscina rejects with an AbortError and ends the worker when `signal` aborts (Ctrl-C).
-    return await Promise.all(cells.map((cell) => pool.run({ base, cell }, signal ? { signal } : {}).then((r: CellResult) => tick(r))));
-  } finally {
-    await pool.destroy();
-  }
+  return cells.map((c) => outcomes.get(c.index)!.result);
 }

@@ -51,6 +51,22 @@ describe('compare --scenario paper', () => {
     expect(readFileSync(join(dir, 'out', 'report.html'), 'utf8')).toBe(renderReport(text, 'comparison.json'));
   });
 
+  it('counts kv_transfers over the same window as conversations: conserve moves KV exactly once per conversation', async () => {
+    await ran;
+    const doc = JSON.parse(readFileSync(join(dir, 'out', 'comparison.json'), 'utf8'));
+    const policy = (name: string) => doc.policies.find((p: { policy: string }) => p.policy === name);
+    const conserve = policy('conserve');
+    // A 60 s warm-up at 0.75 conv/s leaves ~45 conversations out of both counts (it used to count their transfers:
+    // 1.10 transfers per conversation in the paper scenario).
+    expect(conserve.warmup_s).toBe(60);
+    expect(conserve.conversations).toBeGreaterThan(50);
+    expect(conserve.kv_transfers).toBe(conserve.conversations);
+    // Full disagg re-transfers every turn (5 turns per conversation at most).
+    const disagg = policy('per-turn-disagg');
+    expect(disagg.kv_transfers).toBeGreaterThan(disagg.conversations);
+    expect(disagg.kv_transfers).toBeLessThanOrEqual(5 * disagg.conversations);
+  });
+
   it('shows the structure the paper shows: full disagg far behind, per-turn-predict at 0% is conserve, 50% is worse', async () => {
     await ran;
     const rows: PaperRow[] = JSON.parse(readFileSync(join(dir, 'out', 'comparison.json'), 'utf8')).paper_table;

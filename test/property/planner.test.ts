@@ -40,7 +40,7 @@ function violations(inst: RandomInstance, plan: Plan): string[] {
     for (const op of plan.operatingPoints) {
       if (op.poolKey !== pool.key) continue;
       const c = demand.profiles.findIndex((p) => p.id === op.classId);
-      const point = demand.entries[c][j].points.find((q) => q.batch === op.batch);
+      const point = demand.entries[c][j].points.find((q) => q.batch === op.batch && q.prefillAllowanceSeconds === op.prefillAllowanceSeconds);
       if (!point) {
         out.push(`${op.classId} on ${pool.key} at batch ${op.batch}: no such operating point`);
         continue;

@@ -72,20 +72,7 @@ describe('an output directory describes one run', () => {
     expect((await run(['validate', 'replan/plan.yaml'])).code).toBe(2);
   });
 
-  it('two concurrent plans into one directory leave one whole set (plan.yaml, plan.json from the same run)', async () => {
-    const [a, b] = await Promise.all([
-      run(['plan', '--mix', 'swe-agent-paper', ...PLAN_ARGS, '--slo', 'relaxed', '--out', 'race']),
-      run(['plan', '--mix', 'swe-agent-paper', ...PLAN_ARGS, '--ttfet-p95-s', '60', '--out', 'race']),
-    ]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    const names = readdirSync(join(dir, 'race')).sort();
-    expect(names.filter((n) => n.startsWith('.'))).toEqual([]);
-    const planJson = JSON.parse(readFileSync(join(dir, 'race', 'plan.json'), 'utf8'));
-    const planYaml = readFileSync(join(dir, 'race', 'plan.yaml'), 'utf8');
-    // slo.yaml belongs to the --ttfet run only: present exactly when plan.yaml points at it and plan.json says so.
-    expect(names.includes('slo.yaml')).toBe(planJson.inputs.slo === 'command-line');
-    expect(planYaml.includes('slo: slo.yaml')).toBe(planJson.inputs.slo === 'command-line');
-  });
+  // Two concurrent plan processes into one directory: test/robustness/concurrent-out.test.ts (separate processes).
 
   it('a planted symlink at an output name is replaced, never written through', async () => {
     writeFileSync(join(dir, 'victim.txt'), 'precious');

@@ -1,7 +1,8 @@
 /**
  * Issue #12's bad MoE/MLA input: an MoE block routing to more experts than it has, dense layers covering the whole
- * model, an `mla` attention without its latent sizes, MLA sizes on a `gqa` attention. One line per problem naming
- * file, line and field; exit 2; nothing on stdout.
+ * model, an `mla` attention without its latent sizes, MLA sizes on a `gqa` attention, a bad sliding window (0 tokens,
+ * more sliding layers than layers, one of its two fields alone, on `mla`). One line per problem naming file, line and
+ * field; exit 2; nothing on stdout.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,6 +99,36 @@ describe('bad MoE / MLA input', () => {
   it('MLA sizes on a gqa attention', async () => {
     expect(await errors(write('gqa.yaml', LLM.replace('kind: mla', 'kind: gqa').replace(/\n {2}(qk_rope_head_dim|qk_nope_head_dim|v_head_dim): \d+/g, '')))).toMatchInlineSnapshot(`
       "fleetplan: DIR/gqa.yaml:23: attention.kv_lora_rank: found 512 with attention kind "gqa", expected no MLA latent sizes (or kind "mla")
+      "
+    `);
+  });
+
+  const SLIDING = (window: string, layers: string) => LLM.replace('kind: mla', 'kind: gqa').replace(/\n {2}(kv_lora_rank|qk_rope_head_dim|qk_nope_head_dim|v_head_dim): \d+/g, '')
+    .replace('kind: gqa', `kind: gqa${window}${layers}`);
+
+  it('accepts a sliding window and counts KV tokens at the full layers', async () => {
+    const run = await llmRun(write('swa-ok.yaml', SLIDING('\n  sliding_window_tokens: 128', '\n  sliding_layers: 30')));
+    expect(run.stderr).toBe('');
+    const llm = JSON.parse(run.stdout).llms.find((l: { id: string }) => l.id === 'test-moe');
+    expect(llm.kv_bytes_per_token).toBe(2 * 31 * 128 * 192 * 2);
+  });
+
+  it('a window of 0 tokens, more sliding layers than layers, one field without the other, a window on mla', async () => {
+    expect(await errors(write('swa-zero.yaml', SLIDING('\n  sliding_window_tokens: 0', '\n  sliding_layers: 30')))).toMatchInlineSnapshot(`
+      "fleetplan: DIR/swa-zero.yaml:23: attention.sliding_window_tokens: found 0, expected a number ≥ 1 (tokens)
+      "
+    `);
+    expect(await errors(write('swa-layers.yaml', SLIDING('\n  sliding_window_tokens: 128', '\n  sliding_layers: 62')))).toMatchInlineSnapshot(`
+      "fleetplan: DIR/swa-layers.yaml:24: attention.sliding_layers: found 62 sliding layers of 61, expected at most layers (61)
+      "
+    `);
+    expect(await errors(write('swa-half.yaml', SLIDING('\n  sliding_window_tokens: 128', '')))).toMatchInlineSnapshot(`
+      "fleetplan: DIR/swa-half.yaml:23: attention.sliding_layers: found nothing, expected an integer > 0 with attention.sliding_window_tokens (the two go together)
+      "
+    `);
+    expect(await errors(write('swa-mla.yaml', LLM.replace('kind: mla', 'kind: mla\n  sliding_window_tokens: 128\n  sliding_layers: 30')))).toMatchInlineSnapshot(`
+      "fleetplan: DIR/swa-mla.yaml:23: attention.sliding_window_tokens: found 128 with attention kind "mla", expected a sliding window only with kind "gqa"
+      fleetplan: DIR/swa-mla.yaml:24: attention.sliding_layers: found 30 with attention kind "mla", expected a sliding window only with kind "gqa"
       "
     `);
   });

@@ -4,7 +4,7 @@
  * (`--isl "{lognormal: {median: 1024, sigma: 0.5}, max: 8192}"`).
  */
 import { parse } from 'yaml';
-import { distributionValidator, inputError, suggestId, toDistribution } from '../../../catalogs/index.js';
+import { checkLimit, distributionValidator, inputError, suggestId, toDistribution } from '../../../catalogs/index.js';
 import { BACKEND_POLICIES } from '../../../models/serving/backend-policy.js';
 import { gpuPrecisions, layoutProblem, unsupportedPrecisionMessage } from '../../../catalogs/precision.js';
 import type { Catalog, Distribution, KvDtype, LlmSpec, Precision } from '../../../catalogs/types.js';
@@ -102,6 +102,8 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
   if ((args.concurrency === undefined) === (args.rate === undefined)) {
     throw inputError('usage', '', '--concurrency/--rate', `found ${args.concurrency === undefined ? 'neither' : 'both'}, expected exactly one: --concurrency N (closed loop) or --rate R (Poisson requests/s)`);
   }
+  // Every closed-loop client holds a request from the start: a count no benchmark uses (2^31) is refused up front.
+  if (args.concurrency !== undefined) checkLimit('conversations', args.concurrency, { path: '--concurrency', describe: (v) => `${v.toLocaleString('en-US')} clients (each one request in flight)` });
   const load: BenchmarkLoad = args.concurrency !== undefined ? { kind: 'concurrency', concurrency: args.concurrency } : { kind: 'rate', ratePerSecond: args.rate! };
   const cap = args.powerCapW;
   if (cap !== undefined && (cap < gpu.powerCap.minWatts || cap > gpu.powerCap.maxWatts)) {
@@ -136,6 +138,8 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
   const decode = parseSet('--decode', args.decode, args.ep);
   checkLayout('--prefill', llm, prefill.tp, prefill.ep);
   checkLayout('--decode', llm, decode.tp, decode.ep);
+  // 100000000x1: a set no cluster has, each instance kernel state — the instances limit, before the run.
+  checkLimit('instances', prefill.count + decode.count, { path: '--prefill + --decode', describe: (v) => `${v.toLocaleString('en-US')} instances` });
   return {
     ...common,
     mode: 'disagg',

@@ -55,7 +55,18 @@ export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Pr
     return EXIT_FAILS;
   }
   const started = performance.now();
-  const result = runServingBenchmark(spec, perfModelFor, { seed: args.seed ?? 1, ...(args.requestCount !== undefined ? { requestCount: args.requestCount } : {}) });
+  let result: ReturnType<typeof runServingBenchmark>;
+  try {
+    result = runServingBenchmark(spec, perfModelFor, { seed: args.seed ?? 1, ...(args.requestCount !== undefined ? { requestCount: args.requestCount } : {}) });
+  } catch (error) {
+    // A length distribution whose draws never fit (lognormal median 1e300): the clients give up after a run of
+    // refusals; that is the same answer as one fixed request too long — does not fit, exit 1 — not a crash.
+    if (error instanceof RangeError && /needed more KV/.test(error.message)) {
+      ctx.stderr(`fleetplan: does not fit: ${error.message} (${spec.gpu} TP${decodeModel.tp})\n`);
+      return EXIT_FAILS;
+    }
+    throw error;
+  }
   const wallSeconds = Number(((performance.now() - started) / 1000).toFixed(3));
   const model = decodeModel.provenance;
   if (args.json) {

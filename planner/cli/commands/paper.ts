@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { inputError, loadCatalog, loadFleetFile, packageRoot } from '../../../catalogs/index.js';
+import { checkLimit, inputError, loadCatalog, loadFleetFile, packageRoot } from '../../../catalogs/index.js';
 import type { Fleet, SloSet } from '../../../catalogs/types.js';
 import { KernelStoppedError, simulateConversationsSliced, type PolicyName, type SimulationResult } from '../../kernel/index.js';
 import { EXIT_OK, type CommandContext } from '../context.js';
@@ -148,6 +148,7 @@ export function renderPaperTable(rows: readonly PaperRow[], terminal: boolean): 
 /** Runs the scenario; prints the table (or one JSON document); with --out writes comparison.json and report.html. */
 export async function runPaperScenario(args: PaperArgs, ctx: CommandContext): Promise<number> {
   const conversations = args.conversations ?? 1500;
+  checkLimit('conversations', conversations, { path: '--conversations', describe: (v) => `${v} conversations per run` });
   const seed = args.seed ?? 7;
   const rates: readonly number[] = args.rates ?? PAPER_RATES;
   const tracePath = args.trace !== undefined ? resolve(ctx.cwd, args.trace) : repoFile('../shared/data/conserve/swe_agent_trace_profile.csv');

@@ -66,6 +66,7 @@ export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<
   const inputPath = resolve(ctx.cwd, args.input);
   const text = readTextFile(inputPath, { displayName: args.input });
   const html = renderChecked(text, args.input);
+  if (args.out !== undefined && args.out.trim() === '') throw inputError('usage', '', '--out', 'found an empty path, expected a file or directory to write the report into');
   let shown = args.out ?? defaultReportPath(args.input);
   let outPath = resolve(ctx.cwd, shown);
   if (isDirectory(outPath)) {

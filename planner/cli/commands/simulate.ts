@@ -3,14 +3,16 @@
  * The shell around the pure kernel: it reads the files, builds the perf models, owns the wall clock and the
  * progress bar (stderr, only on a terminal), and prints the metrics (one JSON document with --json).
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
-import { checkLimit, inputError, layoutCacheKey, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet, type ReferencedFrom } from '../../../catalogs/index.js';
+import { join, resolve } from 'node:path';
+import { checkTraceFile, readHead, readLinesSync, traceFormatOf, type TraceFormatFlag } from '../trace-file.js';
+
+export { checkTraceFile, readLinesSync, recognizeTraceFormat } from '../trace-file.js';
+import { checkLimit, currentLimits, inputError, limitError, layoutCacheKey, loadCatalog, loadFleetFile, loadPlanFile, resolveMix, resolveSloSet, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { boundedWorkload, checkFleetInstances, checkPoolsFit, checkMixConversations, checkSimulatedSeconds } from '../work-bounds.js';
 import type { Catalog, Fleet, InstancePool, Mix, SloSet } from '../../../catalogs/types.js';
 import { digestFile } from '../file-digest.js';
-import { createAzureReader, createConserveReader, createFleetplanReader, createMooncakeReader, reconstructConversations, type NumberedLine } from '../../../catalogs/traces/index.js';
+import { createAzureReader, createConserveReader, createFleetplanReader, createMooncakeReader, reconstructConversations } from '../../../catalogs/traces/index.js';
 import { createPerfModel, type PerfModel } from '../../../models/index.js';
 import { generateConversations, simulateConversationsSliced, withPoissonArrivals, type ConversationSpec, type KernelOptions, type PolicyName, type SimulationResult } from '../../kernel/index.js';
 import { fromAzureTrace, fromConserveRows, fromFleetplanTrace, fromMooncakeConversations } from '../../kernel/trace-workload.js';
@@ -25,7 +27,7 @@ import { servingFromFlags } from '../calibration.js';
 import { servingOptions, type ServingChoice } from '../../demand/perf-adapter.js';
 import type { Backend } from '../../../models/serving/runs.js';
 
-export type TraceFormatFlag = 'fleetplan-jsonl' | 'conserve-csv' | 'azure-csv' | 'mooncake-jsonl';
+export type { TraceFormatFlag } from '../trace-file.js';
 
 /** Options shared by simulate and compare (flags per DESIGN.md's CLI contract, plus the kernel's settings). */
 export interface WorkloadArgs {
@@ -74,95 +76,6 @@ export interface PreparedSimulation {
   readonly fleetFile?: { readonly shown: string; readonly path: string };
 }
 
-/**
- * A trace must be a regular file: /dev/zero would be read (and hashed) forever, a FIFO blocks the open until a writer
- * comes, and a directory fails inside the reader. Checked before anything opens it.
- */
-export function checkTraceFile(path: string, name: string): void {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw inputError('file_not_found', name, '', code === 'EACCES' ? 'found a file this user may not read, expected a readable trace file' : 'found no such file, expected a readable trace file');
-  }
-  if (stat.isDirectory()) throw inputError('not_a_file', name, '', 'found a directory, expected a trace file');
-  if (!stat.isFile()) throw inputError('not_a_file', name, '', 'found a special file (a device, FIFO or socket), expected a regular trace file');
-}
-
-/** Reads at most the first `bytes` bytes of a file (to recognise a trace's format without reading it whole). */
-function readHead(path: string, bytes = 4096): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const n = readSync(fd, buffer, 0, bytes, 0);
-    return buffer.subarray(0, n).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * The non-blank lines of a file, numbered from 1, read in 1 MiB chunks: a trace of any size streams through in
- * constant memory (the size guard of readTextFile is for documents read whole, not for traces). Invalid UTF-8 is an
- * InputError naming the line.
- */
-export function* readLinesSync(path: string, displayName: string): Generator<NumberedLine> {
-  checkTraceFile(path, displayName);
-  const fd = openSync(path, 'r');
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const buffer = Buffer.alloc(1 << 20);
-  let carry = '';
-  let lineNumber = 0;
-  try {
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      let text: string;
-      try {
-        text = carry + decoder.decode(buffer.subarray(0, n), { stream: n > 0 });
-      } catch {
-        throw inputError('not_utf8', displayName, '', 'found bytes that are not UTF-8, expected a UTF-8 text trace', lineNumber + 1 + badLineOffset(buffer.subarray(0, n)));
-      }
-      const lines = text.split('\n');
-      carry = n > 0 ? lines.pop()! : '';
-      for (const raw of lines) {
-        lineNumber++;
-        const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        if (line.trim() !== '') yield { text: line, lineNumber };
-      }
-      if (n === 0) return;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** How many line breaks precede the first line of `bytes` that is not valid UTF-8 (0 when none is found whole). */
-function badLineOffset(bytes: Uint8Array): number {
-  const strict = new TextDecoder('utf-8', { fatal: true });
-  // Continuation bytes at the very start finish a character begun in the previous chunk.
-  let start = 0;
-  while (start < 3 && start < bytes.length && (bytes[start] & 0xc0) === 0x80) start++;
-  for (let line = 0; ; line++) {
-    const end = bytes.indexOf(0x0a, start);
-    if (end < 0) return line; // the last, unfinished line (or a sequence begun in the previous chunk)
-    try {
-      strict.decode(bytes.subarray(start, end));
-    } catch {
-      return line;
-    }
-    start = end + 1;
-  }
-}
-
-function inferFormat(path: string, head: string): TraceFormatFlag {
-  const firstLine = head.slice(0, head.indexOf('\n') >>> 0).replace(/^\uFEFF/, '').trim();
-  if (firstLine.startsWith('conv_id,')) return 'conserve-csv';
-  if (firstLine.startsWith('TIMESTAMP,')) return 'azure-csv';
-  if (firstLine.startsWith('{')) return firstLine.includes('"hash_ids"') ? 'mooncake-jsonl' : 'fleetplan-jsonl';
-  throw inputError('syntax', path, '', `found ${extname(path) || 'no extension'} with an unknown header, expected a fleetplan JSONL, ConServe CSV, Azure CSV or Mooncake JSONL trace (or pass --trace-format)`);
-}
-
 function* parsedLines<T>(path: string, name: string, read: (line: string, lineNumber: number) => T | undefined): Generator<T> {
   for (const l of readLinesSync(path, name)) {
     const value = read(l.text, l.lineNumber);
@@ -187,15 +100,29 @@ function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: numbe
   const path = resolve(ctx.cwd, args.trace!);
   const name = args.trace!;
   checkTraceFile(path, name);
-  const format = args.traceFormat ?? inferFormat(name, readHead(path));
+  const format = traceFormatOf(name, readHead(path), args.traceFormat);
   switch (format) {
     case 'fleetplan-jsonl':
       return { workload: () => fromFleetplanTrace(parsedLines(path, name, createFleetplanReader(name).read)) };
     case 'azure-csv':
       return { workload: () => fromAzureTrace(parsedLines(path, name, createAzureReader(name).read)) };
     case 'mooncake-jsonl': {
-      const requests = [...parsedLines(path, name, createMooncakeReader(name).read)];
-      const specs = fromMooncakeConversations(reconstructConversations(requests), { count: 0 });
+      // Conversations are found across the whole file, so they are held in memory: the stream stops at the
+      // conversations limit (and at an arrival past sim-seconds) rather than after reading everything.
+      const limits = currentLimits();
+      const reader = createMooncakeReader(name);
+      let lineNumber = 0;
+      const requests = parsedLines(path, name, (text, line) => {
+        lineNumber = line;
+        const request = reader.read(text, line);
+        if (!(request.arrivalSeconds <= limits['sim-seconds'])) throw limitError('sim-seconds', name, 'timestamp', `${request.arrivalSeconds} s`, line);
+        return request;
+      });
+      const conversations = reconstructConversations(requests, {
+        maxConversations: limits.conversations,
+        tooMany: () => limitError('conversations', name, '', `more than ${limits.conversations.toLocaleString('en-US')} conversations (stopped reading here)`, lineNumber),
+      });
+      const specs = fromMooncakeConversations(conversations, { count: 0 });
       return { workload: () => specs, count: specs.length };
     }
     case 'conserve-csv': {

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { inputError, loadCatalog, parseStructuredText, readTextFile, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
+import { checkLimit, inputError, loadCatalog, parseStructuredText, readTextFile, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
 import { enumerateCells, parseGridSpec, parseShard, selectShard, type GridSpec } from '../../sweep/grid.js';
 import { mergeShards, toShardDocument } from '../../sweep/merge.js';
 import type { ScenarioBase } from '../../sweep/scenario.js';
@@ -67,16 +67,22 @@ export async function runSweep(args: SweepArgs, ctx: CommandContext): Promise<nu
   const spec = parseGridSpec(parsed.value, args.grid);
   const lines = { mix: parsed.lineOf(['mix']), slo: parsed.lineOf(['slo']) };
   const shard = args.shard !== undefined ? parseShard(args.shard) : { index: 1, count: 1 };
+  // Counted before the cells are listed: a 3,000 × 3,000 grid is 9 million planning problems.
+  checkLimit('sweep-cells', spec.x.values.length * spec.y.values.length, { file: args.grid, path: 'x.values × y.values', describe: (v) => `${spec.x.values.length} × ${spec.y.values.length} = ${v.toLocaleString('en-US')} cells` });
   const base = baseFor(spec, lines, gridPath, args, ctx);
-  const cells = selectShard(enumerateCells(spec), shard);
-  if (spec.check) {
-    const maxRate = Math.max(...cells.map((c) => c.scales.rate_scale), 1);
+  const grid = enumerateCells(spec);
+  const cells = selectShard(grid, shard);
+  {
+    // Checked or not, a rate no real traffic reaches (rate_scale 1e9) is refused: unchecked, it plans a fleet of
+    // millions of instances that means nothing.
+    const maxRate = cells.reduce((m, c) => Math.max(m, c.scales.rate_scale), 1);
     checkMixConversations({ ...base.mix, classes: base.mix.classes.map((c) => ({ ...c, arrivalRatePerSecond: c.arrivalRatePerSecond * maxRate })) }, spec.durationS, `${args.grid}: the largest rate_scale × mix rates × duration_s`);
   }
   // Worker threads by default even for one cell: a worker can be stopped mid-cell by Ctrl-C (--threads 1 stops between cells).
   const threads = args.threads ?? Math.max(2, Math.min(availableParallelism(), cells.length));
   const progress = ctx.stderrIsTTY ? (done: number, total: number) => ctx.stderr(`\rcells ${done}/${total}`) : undefined;
-  const results = await runCells(base, cells, threads, progress, ctx.signal);
+  // The whole grid: each cell is offered its harder neighbours' plans, also across shards (sweep/neighbours.ts).
+  const results = await runCells(base, cells, threads, progress, ctx.signal, grid);
   throwIfInterrupted(ctx);
   if (progress) ctx.stderr('\n');
   const shardDoc = toShardDocument(spec, shard, results);

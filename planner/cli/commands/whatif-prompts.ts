@@ -9,7 +9,9 @@ import { POLICY_NAMES, type PolicyName } from '../../kernel/index.js';
 import type { Objective } from '../../types.js';
 import type { WhatIfChange } from '../../whatif/index.js';
 import { EXIT_OK } from '../context.js';
-import { stepSession, writeScenario, writeSessionReport, type Session, type WhatIfArgs } from './whatif.js';
+import { isAbsolute } from 'node:path';
+import { prepareOutputFile } from '../output-set.js';
+import { stepSession, writeScenario, writeSessionReport, type Session } from './whatif.js';
 
 type Action = 'scale' | 'slo' | 'add' | 'remove' | 'price' | 'electricity' | 'cap' | 'objective' | 'policy' | 'undo' | 'save' | 'report' | 'quit';
 
@@ -31,7 +33,13 @@ const MENU: ReadonlyArray<{ value: Action; name: string }> = [
 
 const positive = (v: number | undefined) => (v !== undefined && v > 0) || 'expected a number > 0';
 
-async function ask(session: Session, action: Action, context: { signal: AbortSignal }): Promise<WhatIfChange | undefined> {
+/** The files a save must not overwrite: those named on the command line and the mix/SLO files the session read. */
+function sessionInputs(session: Session, fileInputs: readonly string[]): string[] {
+  const { mix, slo } = session.state.inputs;
+  return [...fileInputs, ...[mix, slo].filter((ref) => isAbsolute(ref))];
+}
+
+async function ask(session: Session, action: Action, context: { signal: AbortSignal }, fileInputs: readonly string[]): Promise<WhatIfChange | undefined> {
   const inputs = session.state.inputs;
   switch (action) {
     case 'scale': {
@@ -85,12 +93,17 @@ async function ask(session: Session, action: Action, context: { signal: AbortSig
       return { kind: 'undo' };
     case 'save': {
       const file = await input({ message: 'Save the scenario to', default: 'whatif-scenario.yaml' }, context);
-      session.ctx.stdout(`wrote ${writeScenario(session, file)}; replay it with: fleetplan whatif --script ${file}\n`);
+      // Never over an input of the session (--script, --mix, the files its references reached): checked first.
+      const inputs = sessionInputs(session, fileInputs);
+      prepareOutputFile(file, { cwd: session.ctx.cwd, inputs, flag: 'save' });
+      session.ctx.stdout(`wrote ${writeScenario(session, file, inputs)}; replay it with: fleetplan whatif --script ${file}\n`);
       return undefined;
     }
     case 'report': {
       const file = await input({ message: 'Write the report to', default: 'whatif-report.html' }, context);
-      session.ctx.stdout(`wrote ${writeSessionReport(session, file)}\n`);
+      const inputs = sessionInputs(session, fileInputs);
+      prepareOutputFile(file, { cwd: session.ctx.cwd, inputs, flag: 'report' });
+      session.ctx.stdout(`wrote ${writeSessionReport(session, file, inputs)}\n`);
       return undefined;
     }
     case 'quit':
@@ -103,13 +116,13 @@ function isPromptExit(error: unknown): boolean {
 }
 
 /** The question loop; returns when the user quits or presses Ctrl-C. */
-export async function runInteractive(session: Session, _args: WhatIfArgs): Promise<number> {
+export async function runInteractive(session: Session, fileInputs: readonly string[]): Promise<number> {
   const context = { signal: session.ctx.signal };
   for (;;) {
     try {
       const action = await select<Action>({ message: 'What next?', choices: MENU.map((m) => ({ value: m.value, name: m.name })), pageSize: MENU.length }, context);
       if (action === 'quit') break;
-      const change = await ask(session, action, context);
+      const change = await ask(session, action, context, fileInputs);
       if (change) await stepSession(session, change);
     } catch (error) {
       if (isPromptExit(error)) break;

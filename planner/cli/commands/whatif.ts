@@ -10,6 +10,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { checkMixConversations } from '../work-bounds.js';
+import { MAX_FLAG_MAGNITUDE } from '../flags.js';
 import { interruptibleSimulate, throwIfInterrupted } from '../interruptible.js';
 import type { Catalog, SloMetric } from '../../../catalogs/types.js';
 import { renderReport } from '../../../reports/index.js';
@@ -20,7 +21,7 @@ import type { Backend } from '../../../models/serving/runs.js';
 import { loopToJson } from '../../result/plan-json.js';
 import type { Objective } from '../../types.js';
 import {
-  applyWhatIf, describeChange, DIFF_HEAD, diffRows, materialize, parseScenario, replan, scenarioToYaml, snapshotOf, snapshotToJson, startWhatIf,
+  applyWhatIf, changeInputs, describeChange, DIFF_HEAD, diffRows, materialize, parseScenario, replan, scenarioToYaml, snapshotOf, snapshotToJson, startWhatIf,
   type ReplanModels, type ReplanResult, type Snapshot, type WhatIfBase, type WhatIfChange, type WhatIfInputs, type WhatIfState,
 } from '../../whatif/index.js';
 import { EXIT_BAD_INPUT, EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
@@ -98,7 +99,7 @@ export function changesFromFlags(args: WhatIfArgs): WhatIfChange[] {
     const fields = Object.fromEntries((m?.[2] ?? '').split(',').map((kv) => kv.split('=').map((x) => x.trim())));
     const capex = fields.capex !== undefined ? Number(fields.capex) : undefined;
     const rent = fields.rent !== undefined ? Number(fields.rent) : undefined;
-    const bad = (v: number | undefined) => v !== undefined && !(v > 0);
+    const bad = (v: number | undefined) => v !== undefined && !(v > 0 && Number.isFinite(v));
     if (!m || (capex === undefined && rent === undefined) || bad(capex) || bad(rent) || Object.keys(fields).some((k) => k !== 'capex' && k !== 'rent')) {
       usage('--price', `found "${s}", expected GPU:capex=USD,rent=USD_PER_H (either or both), e.g. "h100-sxm:capex=25000,rent=2.5"`);
     }
@@ -107,7 +108,7 @@ export function changesFromFlags(args: WhatIfArgs): WhatIfChange[] {
   if (args.electricityUsdPerKwh !== undefined) out.push({ kind: 'set-electricity', usdPerKwh: args.electricityUsdPerKwh });
   if (args.powerCapKw !== undefined) {
     const kw = args.powerCapKw === 'none' ? null : Number(args.powerCapKw);
-    if (kw !== null && !(kw > 0)) usage('--power-cap-kw', `found "${args.powerCapKw}", expected a number > 0 or "none"`);
+    if (kw !== null && !(kw > 0 && kw <= MAX_FLAG_MAGNITUDE)) usage('--power-cap-kw', `found "${args.powerCapKw}", expected a number > 0 (magnitude at most 1e18) or "none"`);
     out.push({ kind: 'set-power-cap', kw });
   }
   if (args.objective !== undefined) out.push({ kind: 'set-objective', objective: args.objective });
@@ -180,13 +181,32 @@ function verdict(s: Snapshot): string {
 }
 
 /** Opens a session at `inputs` and prints the starting plan. */
-export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScript: Partial<WhatIfInputs> = {}): Promise<Session> {
+/**
+ * Applies `changes` to the start on paper (no re-plan): a change the session would refuse (an unknown id, an
+ * infinite price) or traffic past the conversations limit is reported before the first, costly, re-plan.
+ */
+function dryRunChanges(state: WhatIfState, base: WhatIfBase, changes: readonly WhatIfChange[]): void {
+  const stack: WhatIfInputs[] = [state.inputs];
+  for (const change of changes) {
+    if (change.kind === 'undo') {
+      if (stack.length > 1) stack.pop();
+      continue;
+    }
+    const next = changeInputs(stack[stack.length - 1]!, change, state.known);
+    checkMixConversations(materialize(next, base).mix, next.checkDurationS, 'the scaled mix rates × check_duration_s');
+    stack.push(next);
+  }
+}
+
+export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScript: Partial<WhatIfInputs> = {}, changes: readonly WhatIfChange[] = []): Promise<Session> {
   const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
   const { inputs, base } = startInputs(args, fromScript, catalog, ctx);
   const { serving } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
   const perfModelFor = createPerfModelFor(undefined, serving);
   const models: ReplanModels = { llm: catalog.llms.get(inputs.llm)!, perfModelFor, kernelPerfModelFor: kernelPerfModels(catalog, perfModelFor) };
   const state = startWhatIf(inputs, { gpus: [...catalog.gpus.keys()], classes: base.mix.classes.map((c) => c.id) });
+  checkMixConversations(materialize(inputs, base).mix, inputs.checkDurationS, 'the mix rates × check_duration_s');
+  dryRunChanges(state, base, changes);
   const session: Session = { state, base, models, results: [], snapshots: [], ctx, catalog };
   const { result, seconds } = await replanState(session, inputs);
   session.results.push(result);
@@ -266,9 +286,9 @@ export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<
       return EXIT_BAD_INPUT;
     }
     const { runInteractive } = await import('./whatif-prompts.js');
-    return runInteractive(await openSession(args, ctx), args);
+    return runInteractive(await openSession(args, ctx), inputs);
   }
-  const session = await openSession(args, ctx, scenario?.start ?? {});
+  const session = await openSession(args, ctx, scenario?.start ?? {}, [...(scenario?.changes ?? []), ...flagChanges]);
   const steps: Array<{ change: string } & ReturnType<typeof snapshotToJson>> = [];
   for (const change of [...(scenario?.changes ?? []), ...flagChanges]) {
     // Ctrl-C between steps: main reports "interrupted; no output was written" (files are written only at the end).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStream } from '../../../models/random.js';
-import { addArithmetic, addValue, createHistogram, mergeHistogram, quantile, summarize } from '../../../planner/kernel/histogram.js';
+import { addArithmetic, addValue, createHistogram, EXACT_SAMPLE_LIMIT, isExact, mergeHistogram, quantile, summarize } from '../../../planner/kernel/histogram.js';
 
 function exactQuantile(sorted: number[], q: number): number {
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
@@ -53,5 +53,61 @@ describe('histogram', () => {
   it('summarize() of an empty histogram is all zeros and quantile() is NaN', () => {
     expect(summarize(createHistogram())).toEqual({ mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 });
     expect(quantile(createHistogram(), 0.5)).toBeNaN();
+  });
+
+  it('an exact histogram answers every quantile with a sample value (nearest rank), not a bucket midpoint', () => {
+    const u = createStream(11, 'histogram-exact');
+    const h = createHistogram({ exact: true });
+    const bucketed = createHistogram();
+    const values: number[] = [];
+    for (let i = 0; i < 20_001; i++) {
+      const v = 150 + 100 * u();
+      values.push(v);
+      addValue(h, v);
+      addValue(bucketed, v);
+    }
+    values.sort((a, b) => a - b);
+    expect(isExact(h)).toBe(true);
+    for (const q of [0.001, 0.1, 0.5, 0.9, 0.95, 0.99]) expect(quantile(h, q)).toBe(exactQuantile(values, q));
+    // The buckets are ~2% wide: their p95 is a midpoint, generally not a sample value.
+    expect(quantile(bucketed, 0.95)).not.toBe(exactQuantile(values, 0.95));
+    // Adding after a quantile keeps it exact (the sample is re-sorted lazily).
+    addValue(h, 1);
+    expect(quantile(h, 0)).toBe(1);
+    expect(quantile(h, 1 / h.count)).toBe(1);
+  });
+
+  it('weights count as repeated values in exact quantiles', () => {
+    const h = createHistogram({ exact: true });
+    addValue(h, 3, 9);
+    addValue(h, 1, 1);
+    addValue(h, 2, 90);
+    expect(quantile(h, 0.01)).toBe(1);
+    expect(quantile(h, 0.5)).toBe(2);
+    expect(quantile(h, 0.91)).toBe(2);
+    expect(quantile(h, 0.92)).toBe(3);
+  });
+
+  it('falls back to the buckets (≤ 1%) after a bulk arithmetic add or past the sample limit; merging keeps exactness only when both are exact', () => {
+    const bulk = createHistogram({ exact: true });
+    addValue(bulk, 5);
+    addArithmetic(bulk, 0.01, 1e-4, 100);
+    expect(isExact(bulk)).toBe(false);
+    const big = createHistogram({ exact: true });
+    for (let i = 0; i <= EXACT_SAMPLE_LIMIT; i++) addValue(big, 1 + (i % 1000));
+    expect(isExact(big)).toBe(false);
+    expect(Math.abs(quantile(big, 0.5) - 500) / 500).toBeLessThanOrEqual(0.01);
+    const a = createHistogram({ exact: true });
+    const b = createHistogram({ exact: true });
+    const whole = createHistogram({ exact: true });
+    for (let i = 1; i <= 999; i++) {
+      addValue(i % 3 === 0 ? a : b, i / 7);
+      addValue(whole, i / 7);
+    }
+    mergeHistogram(a, b);
+    expect(isExact(a)).toBe(true);
+    expect(summarize(a)).toEqual(summarize(whole));
+    mergeHistogram(a, createHistogram());
+    expect(isExact(a)).toBe(false);
   });
 });
