@@ -128,6 +128,9 @@ export function buildRoundsSection(rounds: readonly PlanRound[] | undefined): Se
       const name = readString(miss['slo']) ?? 'SLO';
       const where = readString(miss['class']) ? ` (${miss['class']})` : '';
       // Attainment misses by falling short; every other target by going over.
+      // A check stopped once its miss was certain reports the most attainment the full run could have reached.
+      const early = readRecord((r.check as Record<string, unknown> | undefined)?.['stopped_early']);
+      if (name === 'slo_attainment' && early) return `SLO attainment${where}: at most ${formatShare(miss['value'])} < ${formatShare(miss['target'])} (check stopped at ${formatNumber(early['at_s'])} s, once ${formatNumber(early['failed_conversations'])} of ${formatNumber(early['measured_conversations'])} conversations were certain to miss)`;
       if (name === 'slo_attainment') return `SLO attainment${where}: ${formatShare(miss['value'])} < ${formatShare(miss['target'])}`;
       return `${name}${where}: ${formatNumber(miss['value'])} > ${formatNumber(miss['target'])}`;
     });

@@ -47,6 +47,28 @@ export interface CheckResult {
   readonly seeds?: readonly SeedVerdict[];
   /** The smallest relative margin to an SLO over the seeds run (negative: missed by that share). */
   readonly margin?: number;
+  /**
+   * Present when the check stopped once its miss was certain (check/early-miss.ts): `attainment.observed` is then the
+   * largest attainment the full run could have reached, and `slos` is empty (the percentiles were not measured).
+   */
+  readonly stoppedEarly?: { readonly atSeconds: number; readonly failedConversations: number; readonly measuredConversations: number };
+}
+
+/** How a check may be run. */
+export interface CheckOptions {
+  /**
+   * The caller only needs to know whether the fleet misses (a TRIM removal, a cheaper candidate, a swap): the check
+   * may stop once its miss is certain and report the evidence instead of the full run's figures. A fleet that holds
+   * is always checked in full.
+   */
+  readonly mayStopAtMiss?: boolean;
+  /**
+   * The fleet the caller checks next if this one misses (TRIM's next removal, the next swap): a checker with threads to
+   * spare screens it at the first seed beside this check's first seed, instead of starting this fleet's later seeds.
+   */
+  readonly next?: Fleet;
+  /** Drops the run (a speculative later seed no longer needed): its promise rejects. */
+  readonly signal?: AbortSignal;
 }
 
 /** One check seed's verdict and its smallest relative margin to an SLO. */
@@ -56,4 +78,4 @@ export interface SeedVerdict {
   readonly margin: number;
 }
 
-export type CheckPlan = (fleet: Fleet) => Promise<CheckResult>;
+export type CheckPlan = (fleet: Fleet, options?: CheckOptions) => Promise<CheckResult>;

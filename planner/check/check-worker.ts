@@ -5,7 +5,7 @@
  */
 import type { Fleet, GpuSpec, InstancePool, LlmSpec, Mix, SloSet } from '../../catalogs/types.js';
 import { createPerfModelFor, type ServingChoice } from '../demand/perf-adapter.js';
-import { simulateForCheck, toCheckResult, type KernelCheckResult } from './kernel-check.js';
+import { checkFleet, type KernelCheckOutcome } from './kernel-check.js';
 import type { PerfModelFor } from '../types.js';
 
 /** What every check of one plan shares (sent with each task: small next to a kernel run). */
@@ -22,12 +22,14 @@ export interface CheckTask {
   readonly spec: CheckSpec;
   readonly fleet: Fleet;
   readonly seed: number;
+  /** Stop once the miss is certain (only the fleet's refutation is needed: check-result.ts, CheckOptions). */
+  readonly mayStopAtMiss?: boolean;
 }
 
 const perfModels = new Map<string, PerfModelFor>();
 
 /** Runs one kernel check on this thread. */
-export default function runCheckTask(task: CheckTask): KernelCheckResult {
+export default function runCheckTask(task: CheckTask): KernelCheckOutcome {
   const { spec, fleet, seed } = task;
   const servingKey = JSON.stringify(spec.serving ?? null);
   let perfModelFor = perfModels.get(servingKey);
@@ -39,5 +41,5 @@ export default function runCheckTask(task: CheckTask): KernelCheckResult {
     if (!model) throw new Error(`no performance model for ${pool.llm} on ${pool.gpu} at TP${pool.tp}`);
     return model;
   };
-  return toCheckResult(fleet, simulateForCheck(fleet, { mix: spec.mix, slo: spec.slo, perfModelFor: kernelPerf, seed, durationSeconds: spec.durationSeconds }));
+  return checkFleet(fleet, { mix: spec.mix, slo: spec.slo, perfModelFor: kernelPerf, seed, durationSeconds: spec.durationSeconds }, { mayStopAtMiss: task.mayStopAtMiss === true });
 }

@@ -5,8 +5,9 @@
  */
 import type { Fleet, InstancePool, Mix, SloSet } from '../../catalogs/types.js';
 import type { PerfModel } from '../../models/types.js';
-import { generateConversations, simulateConversations, type KernelOptions, type SimulationResult } from '../kernel/index.js';
-import type { CheckPlan, CheckResult, SloVerdict } from './check-result.js';
+import { generateConversations, simulateConversations, startSimulation, type KernelOptions, type SimulationResult } from '../kernel/index.js';
+import type { CheckOptions, CheckPlan, CheckResult, SloVerdict } from './check-result.js';
+import { certainMiss, measuredAtMost, type CertainMiss } from './early-miss.js';
 import { rankAttainmentContributors, type MetricSummary } from '../demand/attainment.js';
 import { effectivePolicy } from './check-policy.js';
 import { CHECK_POLICY } from '../options.js';
@@ -29,17 +30,60 @@ export interface KernelCheckResult extends CheckResult {
   readonly simulation: SimulationResult;
 }
 
-/** Runs the kernel once on a fleet. */
-export function simulateForCheck(fleet: Fleet, options: KernelCheckOptions): SimulationResult {
-  const warmupSeconds = options.warmupSeconds ?? Math.min(60, 0.1 * options.durationSeconds);
-  return simulateConversations(fleet, generateConversations(options.mix, { seed: options.seed, durationSeconds: options.durationSeconds }), options.perfModelFor, {
+/** A check stopped once its miss was certain (early-miss.ts): no simulation, the evidence instead. */
+export interface EarlyMissResult extends CheckResult {
+  readonly holds: false;
+  readonly stoppedEarly: CertainMiss;
+}
+
+export type KernelCheckOutcome = KernelCheckResult | EarlyMissResult;
+
+function kernelOptionsFor(fleet: Fleet, options: KernelCheckOptions): KernelOptions {
+  return {
     ...options.kernel,
     policy: effectivePolicy(fleet, CHECK_POLICY),
     seed: options.seed,
     slo: options.slo,
     durationSeconds: options.durationSeconds,
-    warmupSeconds,
-  });
+    warmupSeconds: options.warmupSeconds ?? Math.min(60, 0.1 * options.durationSeconds),
+  };
+}
+
+/** Runs the kernel once on a fleet. */
+export function simulateForCheck(fleet: Fleet, options: KernelCheckOptions): SimulationResult {
+  return simulateConversations(fleet, generateConversations(options.mix, { seed: options.seed, durationSeconds: options.durationSeconds }), options.perfModelFor, kernelOptionsFor(fleet, options));
+}
+
+/** Events between two looks at whether the miss is certain (a look costs a few comparisons). */
+const EARLY_MISS_SLICE_EVENTS = 2_000;
+
+/**
+ * Runs the kernel on a fleet, stopping as soon as its miss is certain (early-miss.ts). A run that is not stopped is
+ * the same run as simulateForCheck's, byte for byte (the same workload, the kernel advanced in slices).
+ */
+export function simulateUntilCertainMiss(fleet: Fleet, options: KernelCheckOptions): { simulation: SimulationResult } | { miss: CertainMiss } {
+  const kernelOptions = kernelOptionsFor(fleet, options);
+  const workload = [...generateConversations(options.mix, { seed: options.seed, durationSeconds: options.durationSeconds })];
+  const measured = measuredAtMost(workload, kernelOptions.warmupSeconds!, options.durationSeconds);
+  const run = startSimulation(fleet, workload, options.perfModelFor, kernelOptions);
+  while (!run.advance(EARLY_MISS_SLICE_EVENTS)) {
+    const miss = certainMiss(run.progress(), options.slo, measured);
+    if (miss) return { miss };
+  }
+  return { simulation: run.finish() };
+}
+
+/** The kernel check of a fleet; with `mayStopAtMiss`, stopped once its miss is certain. */
+export function checkFleet(fleet: Fleet, options: KernelCheckOptions, check: CheckOptions = {}): KernelCheckOutcome {
+  if (!check.mayStopAtMiss) return toCheckResult(fleet, simulateForCheck(fleet, options));
+  const outcome = simulateUntilCertainMiss(fleet, options);
+  if ('simulation' in outcome) return toCheckResult(fleet, outcome.simulation);
+  return earlyMissResult(outcome.miss);
+}
+
+/** The loop's view of a stopped check: a miss of joint attainment, read as an upper bound. */
+export function earlyMissResult(miss: CertainMiss): EarlyMissResult {
+  return { holds: false, slos: [], attainment: { observed: miss.attainmentAtMost, required: miss.requiredAttainment, holds: false }, stoppedEarly: miss };
 }
 
 const SLOWDOWN_KEY = { ttfet_s: 'ttfet', ttft_s: 'ttft', tbt_ms: 'tbt', last_turn_tbt_ms: 'last_turn_tbt' } as const;
@@ -78,5 +122,5 @@ export function toCheckResult(fleet: Fleet, simulation: SimulationResult): Kerne
 
 /** A CheckPlan backed by the kernel. */
 export function createKernelChecker(options: KernelCheckOptions): CheckPlan {
-  return async (fleet) => toCheckResult(fleet, simulateForCheck(fleet, options));
+  return async (fleet, check) => checkFleet(fleet, options, check);
 }

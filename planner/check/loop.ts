@@ -84,7 +84,12 @@ export interface LoopOptions extends PlanOptions {
 function describeMisses(check: CheckResult | undefined): string {
   if (!check) return 'an SLO';
   const misses = check.slos.filter((v) => !v.holds).map((v) => `p${v.percentile} ${v.metric} ${v.observed.toPrecision(4)} > ${v.target}`);
-  if (check.attainment && !check.attainment.holds) misses.push(`slo_attainment ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required}`);
+  const early = check.stoppedEarly;
+  if (check.attainment && !check.attainment.holds) {
+    misses.push(early
+      ? `slo_attainment ≤ ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required} (${early.failedConversations} of at most ${early.measuredConversations} measured conversations were certain to miss an SLO by ${early.atSeconds.toFixed(0)} s; run stopped there)`
+      : `slo_attainment ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required}`);
+  }
   return misses.length > 0 ? misses.join(', ') : 'an SLO';
 }
 
@@ -146,12 +151,15 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
   let trimBudgetExhausted = false;
   let last: Proved | undefined;
   const check = (plan: Plan) => checkPlan(planToFleet(plan, fleetOptions));
+  // Checks whose miss only refutes the fleet (its figures feed no capacity cut): they may stop once the miss is
+  // certain (check/early-miss.ts). A fleet that holds is checked in full either way.
+  const refute = (plan: Plan, next?: Plan) => checkPlan(planToFleet(plan, fleetOptions), { mayStopAtMiss: true, ...(next ? { next: planToFleet(next, fleetOptions) } : {}) });
   const cheapest = (): Proved | undefined => proved.reduce<Proved | undefined>((a, b) => (!a || b.plan.objectiveValue < a.plan.objectiveValue ? b : a), undefined);
 
   /** TRIMs a proved fleet; holding removals are proved, missing ones refuted. */
   const trimAndKeep = async (held: Proved, cuts: readonly PlanCut[]): Promise<void> => {
     if (!options.trim || options.trim.maxChecks <= 0) return;
-    const trimmed = await trimPlan(request, held.plan, held.check, check, options.trim.maxChecks);
+    const trimmed = await trimPlan(request, held.plan, held.check, refute, options.trim.maxChecks);
     for (const a of trimmed.attempts) {
       rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan: a.plan }, check: a.check, trim: { poolKey: a.poolKey, count: a.count, kept: a.kept }, phase: 'trim' });
       if (!a.kept) refuted.push(refutedCut(a.plan, a.check));
@@ -163,7 +171,7 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
 
   const candidate = options.candidate ? await recost(request, options.candidate, options) : undefined;
   if (candidate) {
-    const c = await check(candidate);
+    const c = await refute(candidate);
     rounds.push({ index: rounds.length, cuts: [], outcome: { ok: true, plan: candidate }, check: c, phase: 'candidate' });
     if (c.holds) proved.push({ plan: candidate, check: c });
     else refuted.push(refutedCut(candidate, c));
@@ -213,15 +221,16 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
     let next: Plan | undefined = outcome.ok ? outcome.plan : undefined;
     let phase: RoundPhase = 'cheaper';
     let result: CheckResult | undefined;
-    if (next) result = await check(next);
+    if (next) result = await refute(next);
     else {
       // No cheaper fleet in the formulation: try the kernel on single-pool swaps of the cheapest proved fleet.
       const known = refutedCounts();
-      for (const swap of cheaperSwaps(request, best.plan, candidates)) {
+      const swaps = cheaperSwaps(request, best.plan, candidates).filter((swap) => !known.some((r) => isDominatedBy(fleetCounts(swap), r)));
+      for (const [k, swap] of swaps.entries()) {
         if (swapChecks <= 0) break;
-        if (known.some((r) => isDominatedBy(fleetCounts(swap), r))) continue;
         swapChecks--;
-        const r = await check(swap);
+        // The next swap (if this one misses and the budget allows) is screened beside it.
+        const r = await refute(swap, swapChecks > 0 ? swaps[k + 1] : undefined);
         rounds.push({ index: rounds.length, cuts, outcome: { ok: true, plan: swap }, check: r, phase: 'swap' });
         if (r.holds) {
           next = swap;

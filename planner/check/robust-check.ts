@@ -6,7 +6,7 @@
  * re-checks a fleet it has seen (a what-if's previous plan, a TRIM attempt equal to a cheaper-search answer) for free.
  */
 import type { Fleet } from '../../catalogs/types.js';
-import type { CheckPlan, CheckResult, SeedVerdict } from './check-result.js';
+import type { CheckOptions, CheckPlan, CheckResult, SeedVerdict } from './check-result.js';
 
 export interface RobustCheckResult extends CheckResult {
   readonly seeds: readonly SeedVerdict[];
@@ -39,7 +39,8 @@ export interface RobustCheckOptions {
   /**
    * Seeds run at once (default 1): with `checkAt` on worker threads (threaded-check.ts), seed i + 1 starts while seed
    * i runs. The results are still read in seed order, so the verdict, the seed returned and the margin are the same
-   * as one at a time; a run started for a seed after a miss is only remembered.
+   * as one at a time. A run started for a seed after a miss is dropped when the check may stop at a miss (a refutation:
+   * its thread goes to the next candidate), else remembered.
    */
   readonly concurrency?: number;
 }
@@ -48,29 +49,58 @@ export interface RobustCheckOptions {
  * A CheckPlan that holds only when `checkAt` holds at every seed. Returns the first missing seed's result, or (when
  * all hold) the result of the seed with the smallest margin, each with every seed run and the overall margin.
  */
-export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Fleet, seed: number) => Promise<R>, seeds: readonly number[], options: RobustCheckOptions = {}): (fleet: Fleet) => Promise<R & RobustCheckResult> {
+export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Fleet, seed: number, check?: CheckOptions) => Promise<R>, seeds: readonly number[], options: RobustCheckOptions = {}): (fleet: Fleet, check?: CheckOptions) => Promise<R & RobustCheckResult> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   if (seeds.length === 0) throw new Error('createRobustChecker needs at least one seed');
-  const memo = new Map<string, Promise<R>>();
-  const run = (fleet: Fleet, seed: number): Promise<R> => {
-    const key = `${seed}:${fleetKey(fleet)}`;
-    let p = memo.get(key);
-    if (!p) {
-      p = checkAt(fleet, seed);
-      memo.set(key, p);
-      // A failed run (an interrupt) is not remembered.
-      p.catch(() => memo.delete(key));
+  const memo = new Map<string, { readonly result: Promise<R>; readonly dropped?: AbortController }>();
+  // A run that may stop at a certain miss is remembered apart from a full one; a full run answers both.
+  const run = (fleet: Fleet, seed: number, check: CheckOptions, speculative: boolean): Promise<R> => {
+    const full = `${seed}:full:${fleetKey(fleet)}`;
+    const key = check.mayStopAtMiss ? `${seed}:refute:${fleetKey(fleet)}` : full;
+    let entry = memo.get(full) ?? memo.get(key);
+    if (!entry) {
+      // A later seed started beside a refutation is dropped (its thread freed) once an earlier seed misses.
+      const dropped = speculative && check.mayStopAtMiss ? new AbortController() : undefined;
+      const result = checkAt(fleet, seed, dropped ? { ...check, signal: dropped.signal } : check);
+      entry = { result, ...(dropped ? { dropped } : {}) };
+      memo.set(key, entry);
+      // A failed run (an interrupt, a dropped speculation) is not remembered.
+      const stored = entry;
+      result.catch(() => {
+        if (memo.get(key) === stored) memo.delete(key);
+      });
     }
-    return p;
+    return entry.result;
   };
-  return async (fleet) => {
+  /** A run's result; a speculation dropped under another caller's feet is run again. */
+  const settled = async (fleet: Fleet, seed: number, check: CheckOptions): Promise<R> => {
+    for (;;) {
+      const full = `${seed}:full:${fleetKey(fleet)}`;
+      const entry = memo.get(full) ?? memo.get(check.mayStopAtMiss ? `${seed}:refute:${fleetKey(fleet)}` : full);
+      try {
+        return await run(fleet, seed, check, false);
+      } catch (error) {
+        if (entry?.dropped?.signal.aborted) continue;
+        throw error;
+      }
+    }
+  };
+  const dropLaterSeeds = (fleet: Fleet, after: number) => {
+    for (const seed of seeds.slice(after + 1)) memo.get(`${seed}:refute:${fleetKey(fleet)}`)?.dropped?.abort();
+  };
+  return async (fleet, check = {}) => {
     const verdicts: SeedVerdict[] = [];
     let worst: R | undefined;
     let worstMargin = Infinity;
     for (const [i, seed] of seeds.entries()) {
-      // Start the next seeds (up to `concurrency` in flight); the memo makes each run once.
-      for (let k = i + 1; k < Math.min(seeds.length, i + concurrency); k++) void run(fleet, seeds[k]).catch(() => {});
-      const result = await run(fleet, seed);
+      const pending = settled(fleet, seed, check);
+      // Beside the first seed: the candidate the caller checks next if this one misses (a thread spent on another
+      // fleet, not on a later seed that a miss would waste); else the next seeds (up to `concurrency` in flight).
+      // Either way the memo makes each run once, and results are read in order.
+      if (i === 0 && check.next && concurrency > 1) void run(check.next, seeds[0], { mayStopAtMiss: true }, false).catch(() => {});
+      else for (let k = i + 1; k < Math.min(seeds.length, i + concurrency); k++) void run(fleet, seeds[k], check, true).catch(() => {});
+      const result = await pending;
+      if (!result.holds) dropLaterSeeds(fleet, i);
       const margin = checkMargin(result);
       verdicts.push({ seed, holds: result.holds, margin });
       if (!result.holds) return { ...result, seeds: verdicts, margin: Math.min(margin, worstMargin) };

@@ -10,11 +10,12 @@ import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { Fleet } from '../../catalogs/types.js';
 import type { CheckSpec, CheckTask } from './check-worker.js';
-import type { KernelCheckResult } from './kernel-check.js';
+import type { KernelCheckOutcome } from './kernel-check.js';
+import type { CheckOptions } from './check-result.js';
 
 export interface ThreadedCheckAt {
-  /** One kernel check of `fleet` at `seed`, on a worker thread. */
-  readonly checkAt: (fleet: Fleet, seed: number) => Promise<KernelCheckResult>;
+  /** One kernel check of `fleet` at `seed`, on a worker thread (stopped at a certain miss when `check` allows). */
+  readonly checkAt: (fleet: Fleet, seed: number, check?: CheckOptions) => Promise<KernelCheckOutcome>;
   /** Ends the worker threads (call once the plan is done). */
   readonly close: () => Promise<void>;
 }
@@ -33,13 +34,14 @@ function workerEntry(): { filename: string; execArgv: string[] } {
 export function createThreadedCheckAt(spec: CheckSpec, threads: number, signal?: AbortSignal): ThreadedCheckAt {
   const { filename, execArgv } = workerEntry();
   let pool: Piscina | undefined;
-  const checkAt = (fleet: Fleet, seed: number): Promise<KernelCheckResult> => {
+  const checkAt = (fleet: Fleet, seed: number, check: CheckOptions = {}): Promise<KernelCheckOutcome> => {
     // Only the specs this fleet uses cross to the worker.
     const gpuIds = new Set(fleet.instances.map((i) => i.gpu));
     const llmIds = new Set(fleet.instances.map((i) => i.llm));
-    const task: CheckTask = { spec: { ...spec, gpus: spec.gpus.filter((g) => gpuIds.has(g.id)), llms: spec.llms.filter((l) => llmIds.has(l.id)) }, fleet, seed };
+    const task: CheckTask = { spec: { ...spec, gpus: spec.gpus.filter((g) => gpuIds.has(g.id)), llms: spec.llms.filter((l) => llmIds.has(l.id)) }, fleet, seed, ...(check.mayStopAtMiss ? { mayStopAtMiss: true } : {}) };
     pool ??= new Piscina({ filename, execArgv, minThreads: 1, maxThreads: Math.max(1, threads), idleTimeout: 60_000 });
-    return pool.run(task, signal ? { signal } : {}) as Promise<KernelCheckResult>;
+    const signals = [signal, check.signal].filter((x): x is AbortSignal => x !== undefined);
+    return pool.run(task, signals.length > 0 ? { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) } : {}) as Promise<KernelCheckOutcome>;
   };
   return { checkAt, close: async () => void (await pool?.destroy()) };
 }

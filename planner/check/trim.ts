@@ -120,33 +120,57 @@ function removeInstances(request: PlanRequest, plan: Plan, pool: PlannedPool, co
   return out;
 }
 
-/** Trims a plan that holds; `check` is its passing check. At most `maxChecks` kernel checks. */
-export async function trimPlan(request: PlanRequest, plan: Plan, check: CheckResult, checkPlan: (plan: Plan) => Promise<CheckResult>, maxChecks: number): Promise<TrimResult> {
+type TrimCandidate = { readonly pool: PlannedPool; readonly step: number };
+
+/** The removal TRIM tries next on `plan`: largest saving first (undefined when none is left). */
+function nextRemoval(request: PlanRequest, plan: Plan, failed: ReadonlySet<string>, steps: ReadonlyMap<string, number>): TrimCandidate | undefined {
+  return plan.instances
+    .filter((i) => !failed.has(i.poolKey))
+    .map((i) => ({ pool: i, step: feasibleStep(plan, i, steps.get(i.poolKey) ?? 1) }))
+    .filter((c) => c.step > 0)
+    .map((c) => ({ ...c, saving: c.step * computeInstanceSaving(request, plan, c.pool).objective }))
+    // Largest saving first; on a tie, the pool with more instances (one fewer is a smaller share of its capacity).
+    .sort((a, b) => b.saving - a.saving || b.pool.count - a.pool.count || a.pool.poolKey.localeCompare(b.pool.poolKey))[0];
+}
+
+/** What TRIM learns from a removal that missed: the pool is done at a step of one, else its step halves. */
+function afterMiss(failed: Set<string>, steps: Map<string, number>, { pool, step }: TrimCandidate): void {
+  if (step === 1) failed.add(pool.poolKey);
+  else steps.set(pool.poolKey, Math.floor(step / 2));
+}
+
+/**
+ * Trims a plan that holds; `check` is its passing check. At most `maxChecks` kernel checks. `checkPlan` is told the
+ * removal TRIM tries next should this one miss (misses are TRIM's common case), so a checker with threads to spare
+ * can screen it meanwhile; the attempts and their order are the same either way.
+ */
+export async function trimPlan(request: PlanRequest, plan: Plan, check: CheckResult, checkPlan: (plan: Plan, nextIfMiss?: Plan) => Promise<CheckResult>, maxChecks: number): Promise<TrimResult> {
   const attempts: TrimAttempt[] = [];
   const removed: string[] = [];
   const failed = new Set<string>();
   const steps = new Map<string, number>(plan.instances.map((i) => [i.poolKey, Math.max(1, Math.floor(i.count / 2))]));
   let current = { plan, check };
   for (;;) {
-    const candidates = current.plan.instances
-      .filter((i) => !failed.has(i.poolKey))
-      .map((i) => ({ pool: i, step: feasibleStep(current.plan, i, steps.get(i.poolKey) ?? 1) }))
-      .filter((c) => c.step > 0)
-      .map((c) => ({ ...c, saving: c.step * computeInstanceSaving(request, current.plan, c.pool).objective }))
-      // Largest saving first; on a tie, the pool with more instances (one fewer is a smaller share of its capacity).
-      .sort((a, b) => b.saving - a.saving || b.pool.count - a.pool.count || a.pool.poolKey.localeCompare(b.pool.poolKey));
-    if (candidates.length === 0) break;
+    const candidate = nextRemoval(request, current.plan, failed, steps);
+    if (!candidate) break;
     if (attempts.length >= maxChecks) return finish(plan, current, attempts, removed, true);
-    const { pool, step } = candidates[0];
+    const { pool, step } = candidate;
     const smaller = removeInstances(request, current.plan, pool, step);
-    const result = await checkPlan(smaller);
+    let nextIfMiss: Plan | undefined;
+    if (attempts.length + 1 < maxChecks) {
+      const failedIfMiss = new Set(failed);
+      const stepsIfMiss = new Map(steps);
+      afterMiss(failedIfMiss, stepsIfMiss, candidate);
+      const next = nextRemoval(request, current.plan, failedIfMiss, stepsIfMiss);
+      if (next) nextIfMiss = removeInstances(request, current.plan, next.pool, next.step);
+    }
+    const result = await checkPlan(smaller, nextIfMiss);
     const kept = result.holds;
     attempts.push({ poolKey: pool.poolKey, count: step, plan: smaller, check: result, kept });
     if (kept) {
       for (let k = 0; k < step; k++) removed.push(pool.poolKey);
       current = { plan: smaller, check: result };
-    } else if (step === 1) failed.add(pool.poolKey);
-    else steps.set(pool.poolKey, Math.floor(step / 2));
+    } else afterMiss(failed, steps, candidate);
   }
   return finish(plan, current, attempts, removed, false);
 }

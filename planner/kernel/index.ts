@@ -1,5 +1,5 @@
 /** planner/kernel/: the conversation-level scheduler kernel (see DESIGN.md). Other folders import from here only. */
-export { simulateConversations, startSimulation, type KernelRun } from './kernel.js';
+export { simulateConversations, startSimulation, type KernelRun, type RunProgress } from './kernel.js';
 export { simulateConversationsSliced, type SliceOptions } from './run-sliced.js';
 export { generateConversations, withPoissonArrivals, type GenerateOptions, type UntimedConversation } from './workload.js';
 export { isReactive, KernelStoppedError, POLICY_NAMES, resolveOptions, type ConversationSpec, type FinishedConversation, type KernelOptions, type PerfModelFor, type PolicyName, type ReactiveWorkload, type RunControl, type TurnSpec } from './types.js';

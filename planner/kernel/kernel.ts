@@ -12,6 +12,7 @@ import { MetricsCollector, type InstanceAccount } from './metrics.js';
 import { createPolicyFlow } from './policies/index.js';
 import type { Prefiller } from './prefiller.js';
 import { buildResult, type SimulationResult } from './result.js';
+import { certainToMissSlo } from './slo.js';
 import { Sim } from './sim.js';
 import { computeStandalone } from './standalone.js';
 import { isReactive, KernelStoppedError, resolveOptions, type ConversationSpec, type KernelOptions, type PerfModelFor, type RunControl } from './types.js';
@@ -48,6 +49,20 @@ export interface KernelRun {
   finish(): SimulationResult;
   /** Throws this run's KernelStoppedError at the point reached (a caller saw its stop request between slices). */
   stop(): never;
+  /** Counts so far (between slices): what a caller needs to tell whether the run's SLO verdict is already certain. */
+  progress(): RunProgress;
+}
+
+/** A run's counts so far; each only grows as the run goes on. */
+export interface RunProgress {
+  readonly nowSeconds: number;
+  /** Measured conversations finished so far, and how many of them met every SLO. */
+  readonly measuredFinished: number;
+  readonly sloMet: number;
+  /** Measured conversations still in flight that are already certain to miss the SLO set (slo.ts, certainToMissSlo). */
+  readonly inFlightCertainMisses: number;
+  /** Whether every admitted conversation finishes before the run ends (no horizon, no workload that stops the run). */
+  readonly drains: boolean;
 }
 
 /**
@@ -64,6 +79,11 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
   const iterator = workload[Symbol.iterator]();
   let lastArrival = -Infinity;
   let ordinal = 0;
+  /**
+   * Measured conversations admitted and maybe still in flight, kept only once a caller asks for `progress` (which
+   * drops finished ones): a run nobody watches holds no conversation past its finish.
+   */
+  let live: ConvState[] | null = null;
 
   let stopRequested = false;
   let nextSample = o.warmupSeconds;
@@ -124,6 +144,7 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
     }
     for (const t of spec.turns) metrics.requestedOutputTokens += t.outputTokens;
     const conv = createConvState(spec, ordinal++, measured, computeStandalone(spec, setup.referenceModel));
+    if (measured && live !== null) live.push(conv);
     sim.inFlight++;
     if (sim.inFlight > metrics.maxInFlight) metrics.maxInFlight = sim.inFlight;
     if (sim.admissionWaiting > 0 || !sim.policy.tryAdmit(sim, conv, now)) sim.enqueueAdmission(conv);
@@ -258,5 +279,11 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
   const stop = (): never => {
     throw new KernelStoppedError(now, metrics.events);
   };
-  return { advance, finish, stop };
+  const progress = (): RunProgress => {
+    live = (live ?? []).filter((c) => !c.done);
+    let inFlightCertainMisses = 0;
+    if (o.slo !== undefined) for (const c of live) if (certainToMissSlo(c, o.slo, now)) inFlightCertainMisses++;
+    return { nowSeconds: now, measuredFinished: metrics.measuredFinished, sloMet: metrics.sloMet, inFlightCertainMisses, drains: o.horizonSeconds === Infinity && !isReactive(workload) };
+  };
+  return { advance, finish, stop, progress };
 }

@@ -53,3 +53,20 @@ export function checkTarget(target: SloTarget, absolute: Histogram, slowdown: Hi
   const bound = target.kind === 'absolute' ? target.maxValue : target.maxSlowdown;
   return { metric: target.metric, percentile: target.percentile, kind: target.kind, bound, value, met: value <= bound };
 }
+
+/**
+ * Whether a conversation not yet finished at `nowSeconds` is already certain to miss the set when it finishes: its
+ * TTFET is out and late, or not out and already past the bound (it can only be later); or its worst later-turn TTFT
+ * (which only grows) is past the bound. A TBT target is a mean that can still fall: never certain here.
+ */
+export function certainToMissSlo(conv: ConvState, slo: SloSet, nowSeconds: number): boolean {
+  for (const t of slo.targets) {
+    if (t.metric === 'ttfet_s') {
+      const atLeast = Number.isNaN(conv.ttfetSeconds) ? nowSeconds - conv.spec.arrivalSeconds : conv.ttfetSeconds;
+      if (t.kind === 'absolute' ? atLeast > t.maxValue : atLeast / conv.standalone.ttfetSeconds > t.maxSlowdown) return true;
+    } else if (t.metric === 'ttft_s') {
+      if (t.kind === 'absolute' ? conv.maxTtftSeconds > t.maxValue : conv.maxTtftSlowdown > t.maxSlowdown) return true;
+    }
+  }
+  return false;
+}

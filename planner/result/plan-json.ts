@@ -81,7 +81,14 @@ export function checkToJson(check: CheckResult) {
     misses,
     ...(check.seeds ? { seeds: check.seeds.map((s) => ({ seed: s.seed, holds: s.holds, margin: s.margin })) } : {}),
     ...(check.margin !== undefined ? { margin: check.margin } : {}),
+    ...stoppedEarlyJson(check),
   };
+}
+
+/** A check stopped once its miss was certain: slo_attainment's value is then the most the full run could reach. */
+function stoppedEarlyJson(check: CheckResult) {
+  const e = check.stoppedEarly;
+  return e ? { stopped_early: { at_s: e.atSeconds, failed_conversations: e.failedConversations, measured_conversations: e.measuredConversations } } : {};
 }
 
 function roundJson(r: Round, next: Round | undefined) {
@@ -90,7 +97,7 @@ function roundJson(r: Round, next: Round | undefined) {
     round: r.index,
     ...(r.outcome.ok ? { instances: planToJson(r.outcome.plan).instances, objective_value: r.outcome.plan.objectiveValue } : { no_plan: r.outcome.reason }),
     ...(r.phase ? { phase: r.phase } : {}),
-    ...(r.check ? { check: { holds: r.check.holds, misses, ...(r.check.margin !== undefined ? { margin: r.check.margin } : {}), ...(r.check.seeds ? { seeds: r.check.seeds.map((s) => s.seed) } : {}) } } : {}),
+    ...(r.check ? { check: { holds: r.check.holds, misses, ...(r.check.margin !== undefined ? { margin: r.check.margin } : {}), ...(r.check.seeds ? { seeds: r.check.seeds.map((s) => s.seed) } : {}), ...stoppedEarlyJson(r.check) } } : {}),
     // TRIM rounds: one instance removed from `pool` after the plan held; kept when the smaller plan still held.
     ...(r.trim ? { trim: { pool: r.trim.poolKey, removed: r.trim.count, kept: r.trim.kept } } : {}),
     // The cuts added after this round (the next round's cuts that this one did not have).

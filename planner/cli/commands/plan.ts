@@ -262,10 +262,10 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...(args.horizonYears !== undefined ? { horizonYears: args.horizonYears } : {}),
     ...(args.solver !== undefined ? { solver: args.solver } : {}),
   };
-  const check = async (fleet: Parameters<typeof checker>[0]) => {
+  const check = async (fleet: Parameters<typeof checker>[0], options?: Parameters<typeof checker>[1]) => {
     // A plan's size follows the traffic: bound the fleet the kernel would build before building it.
     checkFleetInstances(fleet, 'the planned fleet');
-    return checker(fleet);
+    return checker(fleet, options);
   };
   let planned: LoopResult;
   let checkedTiers: Awaited<ReturnType<typeof finalTiers>> | undefined;

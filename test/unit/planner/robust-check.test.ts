@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Fleet } from '../../../catalogs/types.js';
-import type { CheckResult } from '../../../planner/check/check-result.js';
+import type { CheckOptions, CheckResult } from '../../../planner/check/check-result.js';
 import { createRobustChecker } from '../../../planner/check/robust-check.js';
 
 /** A fleet named by its decode count (the fake checker reads only that). */
@@ -39,5 +39,46 @@ describe('createRobustChecker', () => {
     const keys = manyRuns.map(([d, s]) => `${d}/${s}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(oneRuns.length).toBeLessThanOrEqual(manyRuns.length);
+  });
+
+  it('drops a later seed started beside a refutation once an earlier seed misses, and gives the same results', async () => {
+    const dropped: number[] = [];
+    const checkAt = async (f: Fleet, seed: number, check?: CheckOptions): Promise<CheckResult> => {
+      await new Promise<void>((done, fail) => {
+        const timer = setTimeout(done, seed === 1 ? 5 : 50);
+        check?.signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          dropped.push(seed);
+          fail(new Error('aborted'));
+        });
+      });
+      const observed = 100 / f.instances[0].count;
+      return { holds: observed <= 30, slos: [{ metric: 'ttfet_s', percentile: 95, target: 30, observed, holds: observed <= 30 }] };
+    };
+    const many = createRobustChecker(checkAt, [1, 2, 3], { concurrency: 2 });
+    const one = createRobustChecker(checkAt, [1, 2, 3]);
+    // 3 decoders miss at seed 1: seed 2, started beside it, is dropped; checked again, the fleet gives the same answer.
+    const a = await many(fleet(3), { mayStopAtMiss: true });
+    expect(a.seeds).toEqual([{ seed: 1, holds: false, margin: expect.any(Number) }]);
+    expect(dropped).toEqual([2]);
+    expect(await many(fleet(3), { mayStopAtMiss: true })).toEqual(a);
+    // A fleet that holds runs every seed; a full check drops nothing.
+    expect((await many(fleet(5), { mayStopAtMiss: true })).seeds?.map((s) => s.holds)).toEqual([true, true, true]);
+    expect(await many(fleet(3))).toEqual(await one(fleet(3)));
+    expect(dropped).toEqual([2]);
+  });
+
+  it('screens the next candidate at the first seed beside a refutation; each run once, the same results', async () => {
+    const runs: Array<[number, number]> = [];
+    const withNext = createRobustChecker(fakeCheckAt(runs), [1, 2, 3], { concurrency: 2 });
+    const plain = createRobustChecker(fakeCheckAt([]), [1, 2, 3]);
+    // TRIM-like: 3 decoders (misses), then 4 (misses at seed 3), each told of the next candidate.
+    const a = await withNext(fleet(3), { mayStopAtMiss: true, next: fleet(4) });
+    expect(runs).toContainEqual([4, 1]);
+    const b = await withNext(fleet(4), { mayStopAtMiss: true, next: fleet(5) });
+    expect(a).toEqual(await plain(fleet(3)));
+    expect(b).toEqual(await plain(fleet(4)));
+    const keys = runs.map(([d, s]) => `${d}/${s}`);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });
