@@ -136,10 +136,10 @@ export function runServingBenchmarkWithTerms(spec: BenchmarkSpec, perfModelFor: 
  * as the synchronous function; a stop rejects with the kernel's KernelStoppedError (an AbortError).
  * @example await runServingBenchmarkSliced(spec, perfModelFor, { seed: 1 }, { yieldNow, shouldStop: () => signal.aborted })
  */
-export async function runServingBenchmarkSliced(spec: BenchmarkSpec, perfModelFor: PerfModelFor, options: BenchmarkOptions, slices: { yieldNow: () => Promise<void>; shouldStop?: () => boolean }): Promise<BenchmarkResult> {
+export async function runServingBenchmarkSliced(spec: BenchmarkSpec, perfModelFor: PerfModelFor, options: BenchmarkOptions, slices: { yieldNow: () => Promise<void>; shouldStop?: () => boolean; sliceEvents?: number }): Promise<BenchmarkResult> {
   const run = prepareRun(spec, perfModelFor, options);
   const kernel = slices.shouldStop !== undefined ? { ...run.kernel, shouldStop: slices.shouldStop } : run.kernel;
-  return run.finish(await simulateConversationsSliced(run.fleet, run.client, perfModelFor, kernel, { yieldNow: slices.yieldNow })).result;
+  return run.finish(await simulateConversationsSliced(run.fleet, run.client, perfModelFor, kernel, { yieldNow: slices.yieldNow, ...(slices.sliceEvents !== undefined ? { sliceEvents: slices.sliceEvents } : {}) })).result;
 }
 
 /** Everything before the kernel runs (fleet, client, kernel options) and what turns its result into the benchmark's. */
