@@ -56,7 +56,7 @@ export function importSiliconRuns(text: string, file: string, ids: CatalogIds): 
     const isl = number('isl', 'whole');
     const osl = number('osl', 'whole');
     if (mode === 'disagg') {
-      skipped.add('disaggregated run (xPyD): not yet expressible, the benchmark simulates one aggregated engine', line);
+      skipped.add('disaggregated run (xPyD): the serving calibration fits aggregated runs only (a disaggregated benchmark keeps no step accounting on its prefill instances)', line);
       continue;
     }
     const concurrency = number('batch_size', 'whole');

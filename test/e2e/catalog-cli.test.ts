@@ -23,6 +23,11 @@ describe('fleetplan catalog', () => {
     for (const id of ['a100-40gb', 'a100-80gb-sxm', 'h100-sxm', 'h100-pcie', 'h200', 'h20', 'l40s', 'l4', 'a40', 'b200', 'mi300x', 'gaudi3']) expect(ids).toContain(id);
     const llm = doc.llms.find((l: { id: string }) => l.id === 'llama-3.1-70b');
     expect(llm.kv_bytes_per_token).toBe(327_680);
+    // gpt-oss's alternating sliding-window layers are shown in the catalog file's own shape, and its per-token KV
+    // counts only the 18 full-attention layers (2,048 B each).
+    const gptOss = doc.llms.find((l: { id: string }) => l.id === 'gpt-oss-120b');
+    expect(gptOss.attention).toEqual({ kind: 'gqa', sliding_window_tokens: 128, sliding_layers: 18 });
+    expect(gptOss.kv_bytes_per_token).toBe(36_864);
   });
 
   it('prints a plain table when piped and a boxed one on a terminal', async () => {

@@ -49,6 +49,10 @@ function llmJson(l: LlmSpec) {
         ...(l.attention.qLoraRank !== undefined ? { q_lora_rank: l.attention.qLoraRank } : {}),
       },
     } : {}),
+    // The catalog file's own shape: a GQA model says its sliding-window layers (their KV stops at the window).
+    ...(l.attention?.kind === 'gqa' && l.attention.sliding ? {
+      attention: { kind: 'gqa', sliding_window_tokens: l.attention.sliding.windowTokens, sliding_layers: l.attention.sliding.layers },
+    } : {}),
     sources: l.sources,
   };
 }
