@@ -259,7 +259,8 @@ export function interruptCases(): HostileCase[] {
     i('validate', ['validate', 'F/plan.yaml', '--duration-s', '200000', '--junit', 'C/j.xml']),
     i('whatif', ['whatif', '--mix', 'swe-agent-paper', '--llm', 'qwen3-0.6b', '--gpus', 'a40', '--slo', 'relaxed', '--check-duration-s', '200000', '--scale-rate', '*=1.2', '--save', 'C/s.yaml', '--report', 'C/w.html', '--json']),
     i('sweep', ['sweep', 'C/g.yaml', '--threads', '1', '--out', 'C/s.json'], { 'g.yaml': 'kind: sweep\nmix: swe-agent-paper\nllm: qwen3-0.6b\nslo: relaxed\ngpus: [a40, l40s]\nx: {axis: rate_scale, values: [1, 2, 3, 4]}\ny: {axis: slo_scale, values: [1, 2]}\n' }),
-    i('benchmark', ['benchmark', '--gpu', 'a40', '--llm', 'qwen3-0.6b', '--rate', '50', '--isl', '4000', '--osl', '2000', '--json']),
+    // A fixed 20,000 requests (~12 s of CPU): the default run length can end before Ctrl-C is pressed.
+    i('benchmark', ['benchmark', '--gpu', 'a40', '--llm', 'qwen3-0.6b', '--rate', '50', '--isl', '4000', '--osl', '2000', '--request-count', '20000', '--json']),
   ];
 }
 

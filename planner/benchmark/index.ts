@@ -1,5 +1,5 @@
 /** planner/benchmark/: a serving benchmark (vLLM bench serve, aiperf, genai-perf) simulated on the kernel's engines. */
-export { runServingBenchmark, runServingBenchmarkWithTerms, benchmarkFleet, type BenchmarkTerms } from './run.js';
+export { runServingBenchmark, runServingBenchmarkSliced, runServingBenchmarkWithTerms, benchmarkFleet, type BenchmarkTerms } from './run.js';
 export { backendDefaultLimits, vllmDefaultLimits, defaultDisaggLink, VLLM_DEFAULTS_SOURCE } from './defaults.js';
 export { RUN_LENGTH_DEFAULTS } from './run-length.js';
 export type * from './types.js';

@@ -6,7 +6,7 @@
  * free KV). What `benchmark` gets right, `simulate` and `plan` get right: they run the same code.
  */
 import type { Fleet, InstancePool, Link } from '../../catalogs/types.js';
-import { roundFigure, simulateConversations, summarize, type Histogram, type KernelOptions, type PerfModelFor, type SimulationResult } from '../kernel/index.js';
+import { roundFigure, simulateConversations, simulateConversationsSliced, summarize, type Histogram, type KernelOptions, type PerfModelFor, type SimulationResult } from '../kernel/index.js';
 import { BenchmarkClient } from './client.js';
 import { describeRule, resolveRunLength } from './run-length.js';
 import type { BenchmarkOptions, BenchmarkResult, BenchmarkSpec, EngineLimits, LatencySummary, OperatingPoint } from './types.js';
@@ -126,13 +126,35 @@ export interface BenchmarkTerms {
  * (to rounding), which is how a serving calibration is fitted through the kernel.
  */
 export function runServingBenchmarkWithTerms(spec: BenchmarkSpec, perfModelFor: PerfModelFor, options: BenchmarkOptions): { result: BenchmarkResult; terms?: BenchmarkTerms } {
+  const run = prepareRun(spec, perfModelFor, options);
+  return run.finish(simulateConversations(run.fleet, run.client, perfModelFor, run.kernel));
+}
+
+/**
+ * `runServingBenchmark` with the kernel run in slices (planner/kernel/run-sliced.ts): `yieldNow` is awaited between
+ * slices and `shouldStop` asked, so a CLI can turn its event loop (Ctrl-C) mid-run. The same result, byte for byte,
+ * as the synchronous function; a stop rejects with the kernel's KernelStoppedError (an AbortError).
+ * @example await runServingBenchmarkSliced(spec, perfModelFor, { seed: 1 }, { yieldNow, shouldStop: () => signal.aborted })
+ */
+export async function runServingBenchmarkSliced(spec: BenchmarkSpec, perfModelFor: PerfModelFor, options: BenchmarkOptions, slices: { yieldNow: () => Promise<void>; shouldStop?: () => boolean; sliceEvents?: number }): Promise<BenchmarkResult> {
+  const run = prepareRun(spec, perfModelFor, options);
+  const kernel = slices.shouldStop !== undefined ? { ...run.kernel, shouldStop: slices.shouldStop } : run.kernel;
+  return run.finish(await simulateConversationsSliced(run.fleet, run.client, perfModelFor, kernel, { yieldNow: slices.yieldNow, ...(slices.sliceEvents !== undefined ? { sliceEvents: slices.sliceEvents } : {}) })).result;
+}
+
+/** Everything before the kernel runs (fleet, client, kernel options) and what turns its result into the benchmark's. */
+function prepareRun(spec: BenchmarkSpec, perfModelFor: PerfModelFor, options: BenchmarkOptions) {
   checkSpec(spec);
   const rule = resolveRunLength(options);
   const fleet = benchmarkFleet(spec);
   const decodePool = fleet.instances[fleet.instances.length - 1];
   const capacityTokens = Math.floor(perfModelFor(decodePool).kvCapacityTokens);
   const client = new BenchmarkClient(spec.load, spec.isl, spec.osl, options.seed, capacityTokens, rule, spec.requestOverheadSeconds ?? 0);
-  const sim: SimulationResult = simulateConversations(fleet, client, perfModelFor, kernelOptions(spec, options));
+  return { fleet, client, kernel: kernelOptions(spec, options), finish: (sim: SimulationResult) => summarizeRun(spec, perfModelFor, options, fleet, client, rule, sim) };
+}
+
+function summarizeRun(spec: BenchmarkSpec, perfModelFor: PerfModelFor, options: BenchmarkOptions, fleet: Fleet, client: BenchmarkClient, rule: ReturnType<typeof resolveRunLength>, sim: SimulationResult): { result: BenchmarkResult; terms?: BenchmarkTerms } {
+  const decodePool = fleet.instances[fleet.instances.length - 1];
   // GPUs per instance come from the model (max(tp, ep) for the layout), so the per-GPU figures follow the layout.
   let gpus = 0;
   for (const p of fleet.instances) gpus += p.count * perfModelFor(p).gpus;

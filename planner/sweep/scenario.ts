@@ -5,7 +5,8 @@
  */
 import { instanceGpus } from '../../catalogs/precision.js';
 import type { Datacenter, GpuSpec, InstancePool, LlmSpec, Mix, Precision, SloSet } from '../../catalogs/types.js';
-import { createKernelChecker } from '../check/kernel-check.js';
+import type { CheckPlan } from '../check/check-result.js';
+import { createKernelChecker, type KernelCheckOptions } from '../check/kernel-check.js';
 import { planAndCheck } from '../check/loop.js';
 import { createPerfModelFor } from '../demand/perf-adapter.js';
 import { planFleet } from '../milp/plan.js';
@@ -96,8 +97,14 @@ async function cheapestCandidate(request: PlanRequest, options: PlanOptions, nei
   return best;
 }
 
-/** Plans one cell; `neighbours` are its harder neighbours' plans (neighbours.ts), checked first. */
-export async function runCellOutcome(base: ScenarioBase, cell: Cell, neighbours: readonly Plan[] = []): Promise<CellOutcome> {
+/** How a cell builds its kernel checker: synchronous by default; the CLI passes one that yields and stops on Ctrl-C. */
+export type MakeChecker = (options: KernelCheckOptions) => CheckPlan;
+
+/**
+ * Plans one cell; `neighbours` are its harder neighbours' plans (neighbours.ts), checked first. `makeChecker` only
+ * changes how the kernel check runs (e.g. sliced, stoppable), never what it answers.
+ */
+export async function runCellOutcome(base: ScenarioBase, cell: Cell, neighbours: readonly Plan[] = [], makeChecker: MakeChecker = createKernelChecker): Promise<CellOutcome> {
   const s = scaleScenario(base, cell.scales);
   const request: PlanRequest = { mix: s.mix, slo: s.slo, datacenter: s.datacenter, gpus: s.gpus, llm: s.llm, perfModelFor };
   const options = { objective: s.objective, explain: false, ...(s.precisions !== undefined ? { precisions: s.precisions } : {}) };
@@ -110,7 +117,7 @@ export async function runCellOutcome(base: ScenarioBase, cell: Cell, neighbours:
   if (s.check) {
     const gpuById = new Map(s.gpus.map((g) => [g.id, g]));
     const kernelPerf = (pool: InstancePool) => perfModelFor(gpuById.get(pool.gpu)!, s.llm, pool, pool.powerCapWatts)!;
-    const checker = createKernelChecker({ mix: s.mix, slo: s.slo, perfModelFor: kernelPerf, seed: s.seed, durationSeconds: s.durationS });
+    const checker = makeChecker({ mix: s.mix, slo: s.slo, perfModelFor: kernelPerf, seed: s.seed, durationSeconds: s.durationS });
     // The loop checks the candidate first and returns the cheapest fleet it proved, the candidate included.
     const loop = await planAndCheck(request, checker, { ...options, ...(candidate ? { candidate } : {}) });
     plan = loop.plan;

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { Cell } from './grid.js';
 import { harderNeighbours, planningWaves } from './neighbours.js';
-import { runCellOutcome, type CellOutcome, type CellResult, type ScenarioBase } from './scenario.js';
+import { runCellOutcome, type CellOutcome, type CellResult, type MakeChecker, type ScenarioBase } from './scenario.js';
 
 /** The worker file next to this module: .js when built, .ts under tsx/vitest (then loaded through tsx). */
 function workerEntry(): { filename: string; execArgv: string[] } {
@@ -26,7 +26,17 @@ function workerEntry(): { filename: string; execArgv: string[] } {
  * cell of the grid (a shard passes the whole grid so its cells see the same neighbours as in the unsharded run;
  * cells it depends on outside the shard are planned too, not returned). Results come back in the order of `cells`.
  */
-export async function runCells(base: ScenarioBase, cells: readonly Cell[], threads: number, onDone?: (done: number, total: number) => void, signal?: AbortSignal, grid: readonly Cell[] = cells): Promise<CellResult[]> {
+/**
+ * How cells planned in this thread (`threads` 1) stay stoppable: `yieldNow` turns the caller's event loop between
+ * cells (otherwise a SIGINT handler never runs while cells plan back to back) and `makeChecker` builds a kernel
+ * check that yields and stops mid-run (cli/interruptible.ts). Results are the same with or without it.
+ */
+export interface InProcessOptions {
+  readonly yieldNow: () => Promise<void>;
+  readonly makeChecker?: MakeChecker;
+}
+
+export async function runCells(base: ScenarioBase, cells: readonly Cell[], threads: number, onDone?: (done: number, total: number) => void, signal?: AbortSignal, grid: readonly Cell[] = cells, inProcess?: InProcessOptions): Promise<CellResult[]> {
   const waves = planningWaves(cells, grid);
   const total = waves.reduce((n, w) => n + w.length, 0);
   let done = 0;
@@ -39,10 +49,12 @@ export async function runCells(base: ScenarioBase, cells: readonly Cell[], threa
   if (threads <= 1) {
     for (const wave of waves) {
       for (const cell of wave) {
-        // In-process cells cannot be stopped mid-way; a stop request is seen between them.
+        // A stop request is seen between cells (the event loop turned first) and, with a stoppable checker, inside
+        // a cell's kernel checks; the LP solves themselves run to the end.
+        await inProcess?.yieldNow();
         if (signal?.aborted) throw Object.assign(new Error('interrupted'), { name: 'AbortError' });
         const t = taskOf(cell);
-        outcomes.set(cell.index, tick(await runCellOutcome(t.base, t.cell, t.neighbours)));
+        outcomes.set(cell.index, tick(await runCellOutcome(t.base, t.cell, t.neighbours, inProcess?.makeChecker)));
       }
     }
   } else {

@@ -7,10 +7,11 @@ import { loadCatalog } from '../../../catalogs/index.js';
 import { nativePrecision } from '../../../catalogs/precision.js';
 import { BACKEND_POLICIES } from '../../../models/serving/backend-policy.js';
 import { requestOverheadSeconds } from '../../../models/serving/fit.js';
-import { benchmarkFleet, runServingBenchmark, VLLM_DEFAULTS_SOURCE, type BenchmarkResult, type BenchmarkSpec, type LatencySummary } from '../../benchmark/index.js';
+import { benchmarkFleet, runServingBenchmark, runServingBenchmarkSliced, VLLM_DEFAULTS_SOURCE, type BenchmarkResult, type BenchmarkSpec, type LatencySummary } from '../../benchmark/index.js';
 import type { Distribution } from '../../../catalogs/types.js';
 import type { ModelProvenance } from '../../../models/types.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
+import { throwIfInterrupted, yieldToEventLoop } from '../interruptible.js';
 import { runProvenance } from '../provenance.js';
 import { servingFromFlags } from '../calibration.js';
 import { renderTable } from '../table.js';
@@ -57,7 +58,9 @@ export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Pr
   const started = performance.now();
   let result: ReturnType<typeof runServingBenchmark>;
   try {
-    result = runServingBenchmark(spec, perfModelFor, { seed: args.seed ?? 1, ...(args.requestCount !== undefined ? { requestCount: args.requestCount } : {}) });
+    // Sliced (the event loop turns between slices) so Ctrl-C stops it with exit 130; the same result as runServingBenchmark.
+    throwIfInterrupted(ctx);
+    result = await runServingBenchmarkSliced(spec, perfModelFor, { seed: args.seed ?? 1, ...(args.requestCount !== undefined ? { requestCount: args.requestCount } : {}) }, { yieldNow: yieldToEventLoop, shouldStop: () => ctx.signal.aborted });
   } catch (error) {
     // A length distribution whose draws never fit (lognormal median 1e300): the clients give up after a run of
     // refusals; that is the same answer as one fixed request too long — does not fit, exit 1 — not a crash.

@@ -18,7 +18,7 @@ import { writeFileAtomic } from '../write-atomic.js';
 import { prepareOutputFile } from '../output-set.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { checkMixConversations } from '../work-bounds.js';
-import { throwIfInterrupted } from '../interruptible.js';
+import { createInterruptibleChecker, throwIfInterrupted, yieldToEventLoop } from '../interruptible.js';
 
 export interface SweepArgs {
   readonly grid: string;
@@ -78,11 +78,11 @@ export async function runSweep(args: SweepArgs, ctx: CommandContext): Promise<nu
     const maxRate = cells.reduce((m, c) => Math.max(m, c.scales.rate_scale), 1);
     checkMixConversations({ ...base.mix, classes: base.mix.classes.map((c) => ({ ...c, arrivalRatePerSecond: c.arrivalRatePerSecond * maxRate })) }, spec.durationS, `${args.grid}: the largest rate_scale × mix rates × duration_s`);
   }
-  // Worker threads by default even for one cell: a worker can be stopped mid-cell by Ctrl-C (--threads 1 stops between cells).
+  // Worker threads by default even for one cell: Ctrl-C ends a worker mid-cell (--threads 1 stops inside kernel checks and between cells, not inside an LP solve).
   const threads = args.threads ?? Math.max(2, Math.min(availableParallelism(), cells.length));
   const progress = ctx.stderrIsTTY ? (done: number, total: number) => ctx.stderr(`\rcells ${done}/${total}`) : undefined;
   // The whole grid: each cell is offered its harder neighbours' plans, also across shards (sweep/neighbours.ts).
-  const results = await runCells(base, cells, threads, progress, ctx.signal, grid);
+  const results = await runCells(base, cells, threads, progress, ctx.signal, grid, { yieldNow: yieldToEventLoop, makeChecker: (options) => createInterruptibleChecker(options, ctx) });
   throwIfInterrupted(ctx);
   if (progress) ctx.stderr('\n');
   const shardDoc = toShardDocument(spec, shard, results);

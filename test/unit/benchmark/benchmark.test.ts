@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { InstancePool } from '../../../catalogs/types.js';
-import { runServingBenchmark, type AggregatedSpec, type BenchmarkSpec } from '../../../planner/benchmark/index.js';
+import { runServingBenchmark, runServingBenchmarkSliced, type AggregatedSpec, type BenchmarkSpec } from '../../../planner/benchmark/index.js';
 import { createSyntheticPerfModel, DEFAULT_COEFFICIENTS as C } from '../kernel/fixtures.js';
 
 const perfModelFor = (pool: InstancePool) => createSyntheticPerfModel(pool);
@@ -96,6 +96,23 @@ describe('runServingBenchmark', () => {
     const once = JSON.stringify(runServingBenchmark(spec, perfModelFor, { seed: 9 }));
     expect(JSON.stringify(runServingBenchmark(spec, perfModelFor, { seed: 9 }))).toBe(once);
     expect(JSON.stringify(runServingBenchmark(spec, perfModelFor, { seed: 10 }))).not.toBe(once);
+  });
+
+  it('run in slices (the CLI\'s interruptible path) it gives the same JSON as the synchronous function, agg and disagg', async () => {
+    const load = { kind: 'rate', ratePerSecond: 6 } as const;
+    for (const spec of [{ ...agg(load), isl: { kind: 'uniform', min: 200, max: 3000 }, osl: { kind: 'exponential', mean: 100, max: 600 } } as BenchmarkSpec, disagg(load, 2048, 64)]) {
+      let yields = 0;
+      const sliced = await runServingBenchmarkSliced(spec, perfModelFor, { seed: 7 }, { yieldNow: async () => void yields++, shouldStop: () => false, sliceEvents: 500 });
+      expect(yields, 'many slices, so a state carried across slices would show').toBeGreaterThan(5);
+      expect(JSON.stringify(sliced)).toBe(JSON.stringify(runServingBenchmark(spec, perfModelFor, { seed: 7 })));
+    }
+  });
+
+  it('run in slices, a stop request rejects with an AbortError', async () => {
+    let yields = 0;
+    const run = runServingBenchmarkSliced(agg({ kind: 'rate', ratePerSecond: 6 }), perfModelFor, { seed: 7 }, { yieldNow: async () => void yields++, shouldStop: () => yields >= 1 });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(yields).toBe(1);
   });
 
   it('the kernel\'s fast and reference modes give the same benchmark', () => {
