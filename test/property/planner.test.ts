@@ -69,6 +69,10 @@ function violations(inst: RandomInstance, plan: Plan): string[] {
 
 const seeds = fc.integer({ min: 1, max: 1_000_000 });
 
+// Each property plans 80–120 instances; with the pairing rows (milp/pairing-rows.ts) a disaggregated model is one
+// block, not two, and a shared 2-core machine takes 60–230 s for the file.
+const PROPERTY_TIMEOUT_MS = 400_000;
+
 describe('planner properties', () => {
   it('every returned plan satisfies its constraints recomputed from the demand table; LP relaxation ≤ MILP', async () => {
     await fc.assert(
@@ -81,7 +85,7 @@ describe('planner properties', () => {
       }),
       { seed: SEED, numRuns: 60 },
     );
-  });
+   }, PROPERTY_TIMEOUT_MS);
 
   it('more traffic never yields a cheaper plan', async () => {
     await fc.assert(
@@ -94,7 +98,7 @@ describe('planner properties', () => {
       }),
       { seed: SEED, numRuns: 40 },
     );
-  });
+   }, PROPERTY_TIMEOUT_MS);
 
   it('a looser SLO never yields a dearer plan', async () => {
     await fc.assert(
@@ -111,5 +115,5 @@ describe('planner properties', () => {
       }),
       { seed: SEED, numRuns: 40 },
     );
-  });
+   }, PROPERTY_TIMEOUT_MS);
 });
