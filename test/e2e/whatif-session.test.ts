@@ -62,31 +62,34 @@ describe('fleetplan whatif (interactive)', () => {
     expect(readFileSync(join(dir, 'whatif-scenario.yaml'), 'utf8')).toMatch(/kind: whatif-scenario[\s\S]*changes: \[\]/);
     expect(existsSync(join(dir, 'whatif-report.html'))).toBe(true);
     expect(normalise(stdout)).toMatchInlineSnapshot(`
-      "start: swe-agent-paper (swe-agent-5-turns 1 conv/s), SLO relaxed, qwen3-0.6b on a40, objective tco; re-planned in #.# s (one solve + 120 s simulated under colocated, as the plan has no prefill/decode split)
-                                            start
-      instances a40/tp1/bf16/colocated/tdp  6
-      GPUs                                  6
-      TCO USD                               39,592
-      J per output token                    1.549
-      peak GPU power kW                     1.8
-      margin p95 ttfet_s slowdown           68.8%
-      margin p95 ttft_s                     99.5%
-      margin p95 last_turn_tbt_ms           94.4%
-      margin slo_attainment                 11.1%
-      holds                                 yes
+      "start: swe-agent-paper (swe-agent-5-turns 1 conv/s), SLO relaxed, qwen3-0.6b on a40, objective tco; re-planned in #.# s (one solve + 120 s simulated under conserve)
+                                          start
+      instances a40/tp1/bf16/decode/210w  4
+      instances a40/tp1/bf16/prefill/tdp  2
+      GPUs                                6
+      TCO USD                             39,451
+      J per output token                  1.488
+      peak GPU power kW                   1.4
+      margin p95 ttfet_s slowdown         66.1%
+      margin p95 ttft_s                   99.4%
+      margin p95 last_turn_tbt_ms         93.1%
+      margin slo_attainment               11.1%
+      holds                               yes
       the plan holds in the short check
-      change 1: arrival rate of every class × 2; re-planned in #.# s (one solve + 120 s simulated under colocated, as the plan has no prefill/decode split)
-                                            start   previous  now     vs previous       vs start
-      instances a40/tp1/bf16/colocated/tdp  6       6         11      +5                +5
-      GPUs                                  6       6         11      +5                +5
-      TCO USD                               39,592  39,592    72,944  +33,352 (+84.2%)  +33,352 (+84.2%)
-      J per output token                    1.549   1.549     1.497   −0.052 (−3.3%)    −0.052 (−3.3%)
-      peak GPU power kW                     1.8     1.8       3.3     +1.5 (+83.3%)     +1.5 (+83.3%)
-      margin p95 ttfet_s slowdown           68.8%   68.8%     61.2%   −7.6 pt           −7.6 pt
-      margin p95 ttft_s                     99.5%   99.5%     99.4%   −0.1 pt           −0.1 pt
-      margin p95 last_turn_tbt_ms           94.4%   94.4%     92.6%   −1.8 pt           −1.8 pt
-      margin slo_attainment                 11.1%   11.1%     11.1%   =                 =
-      holds                                 yes     yes       yes
+      change 1: arrival rate of every class × 2; re-planned in #.# s (2 checks of 120 s simulated under conserve)
+                                          start   previous  now     vs previous       vs start
+      instances a40/tp1/bf16/decode/210w  4       4         6       +2                +2
+      instances a40/tp1/bf16/decode/tdp   0       0         1       +1                +1
+      instances a40/tp1/bf16/prefill/tdp  2       2         3       +1                +1
+      GPUs                                6       6         10      +4                +4
+      TCO USD                             39,451  39,451    66,568  +27,117 (+68.7%)  +27,117 (+68.7%)
+      J per output token                  1.488   1.488     1.468   −0.021 (−1.4%)    −0.021 (−1.4%)
+      peak GPU power kW                   1.4     1.4       2.4     +1.0 (+70.7%)     +1.0 (+70.7%)
+      margin p95 ttfet_s slowdown         66.1%   66.1%     56.3%   −9.8 pt           −9.8 pt
+      margin p95 ttft_s                   99.4%   99.4%     99.1%   −0.2 pt           −0.2 pt
+      margin p95 last_turn_tbt_ms         93.1%   93.1%     89.6%   −3.5 pt           −3.5 pt
+      margin slo_attainment               11.1%   11.1%     11.1%   =                 =
+      holds                               yes     yes       yes
       the plan holds in the short check
       undo: back to the start
       wrote <dir>/whatif-scenario.yaml; replay it with: fleetplan whatif --script whatif-scenario.yaml
