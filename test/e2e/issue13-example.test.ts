@@ -9,35 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
+import { ISSUE13_MIX_YAML as MIX, ISSUE13_SLO_YAML as SLO } from '../helpers/issue13-shape.js';
 
-const MIX = `kind: mix
-id: agent-8b
-name: One agent class on llama-3.1-8b
-description: issue 13's example shape
-llm: llama-3.1-8b
-classes:
-  - id: agent
-    description: an agent; only the final answer is user-visible
-    arrival_rate_per_s: 1.0
-    arrival: {poisson: {}}
-    turns: {uniform: {min: 2, max: 6}}
-    first_input_tokens: {lognormal: {median: 4000, sigma: 0.3}}
-    appended_input_tokens: {fixed: 300}
-    output_tokens: {fixed: 100}
-    tool_latency_s: {exponential: {mean: 1}}
-    user_visible_turns: last
-`;
-
-const SLO = `kind: slo
-id: issue13
-description: issue 13's example targets
-attainment: 0.9
-targets:
-  - { metric: ttfet_s, percentile: 95, max: 30 }
-  - { metric: ttft_s, percentile: 95, max: 1 }
-  - { metric: tbt_ms, percentile: 95, max: 60 }
-sources: {targets: "issue 13"}
-`;
 
 describe("issue 13's example", () => {
   it('plans 1× a40 prefill + 1× a100-40gb decode, proved at three check seeds, and validate agrees at a fresh seed', async () => {
