@@ -89,6 +89,7 @@ describe('limits checked before the work starts', () => {
     ['/dev/zero as --trace', ['simulate', '--fleet', 'fleet.yaml', '--trace', '/dev/zero'], /\/dev\/zero: found a special file/],
     ['a FIFO as --trace', ['simulate', '--fleet', 'fleet.yaml', '--trace', 'fifo'], /fifo: found a special file/],
     ['a directory as --trace', ['simulate', '--fleet', 'fleet.yaml', '--trace', 'a-dir'], /a-dir: found a directory, expected a trace file/],
+    ['benchmark --request-count 0x7fffffff', ['benchmark', '--gpu', 'h100-sxm', '--llm', 'llama-3.1-8b', '--concurrency', '4', '--isl', '128', '--osl', '16', '--request-count', '0x7fffffff'], /--request-count: found 2,147,483,647 requests .*limit conversations; raise it with --limit conversations=N/],
   ])('%s', async (_name, argv, pattern) => {
     expectRefused(await bounded(argv), pattern);
   });

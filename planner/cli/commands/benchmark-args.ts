@@ -104,6 +104,8 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
   }
   // Every closed-loop client holds a request from the start: a count no benchmark uses (2^31) is refused up front.
   if (args.concurrency !== undefined) checkLimit('conversations', args.concurrency, { path: '--concurrency', describe: (v) => `${v.toLocaleString('en-US')} clients (each one request in flight)` });
+  // Every request is one simulated conversation: 0x7fffffff requests ran for minutes before this check.
+  if (args.requestCount !== undefined) checkLimit('conversations', args.requestCount, { path: '--request-count', describe: (v) => `${v.toLocaleString('en-US')} requests (each one simulated conversation)` });
   const load: BenchmarkLoad = args.concurrency !== undefined ? { kind: 'concurrency', concurrency: args.concurrency } : { kind: 'rate', ratePerSecond: args.rate! };
   const cap = args.powerCapW;
   if (cap !== undefined && (cap < gpu.powerCap.minWatts || cap > gpu.powerCap.maxWatts)) {
