@@ -49,19 +49,8 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
   };
   /** One engine iteration: decoders and the prefill pieces riding it, as one step composition. */
   const iterationTerms = (batch: number, contextTokens: number, pieces: readonly PrefillPiece[]): number[] => {
-    let tokens = 0;
-    let pairs = 0;
-    let context = contextTokens;
-    let sequences = 0;
-    for (const p of pieces) {
-      if (!(p.newTokens > 0)) continue;
-      const cached = Math.max(0, p.cachedTokens);
-      tokens += p.newTokens;
-      pairs += p.newTokens * (p.newTokens + 2 * cached);
-      context += cached;
-      sequences++;
-    }
-    return stepTerms(u, { decodeSequences: batch, contextTokens: context, prefillTokens: tokens, prefillPairs: pairs, scheduledSequences: batch + sequences });
+    const { tokens, pairs, context, sequences } = sumPieces(pieces);
+    return stepTerms(u, { decodeSequences: batch, contextTokens: contextTokens + context, prefillTokens: tokens, prefillPairs: pairs, scheduledSequences: batch + sequences });
   };
   const empty = seconds({ decodeSequences: 0, contextTokens: 0, prefillTokens: 0, prefillPairs: 0, scheduledSequences: 0 });
   const prefillSeconds = (newTokens: number, cachedTokens: number, batch = 1): number => {
@@ -73,18 +62,7 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
   const chunkedPrefillSeconds = (newTokens: number, cachedTokens: number): number => (newTokens > 0 ? Math.max(0, prefillSeconds(newTokens, cachedTokens, 1) - empty) : 0);
   // One iteration of heterogeneous pieces: the same step composition, summed the way the batch sums it.
   const prefillBatchSeconds = (pieces: readonly PrefillPiece[], options?: { readonly ridesDecodeStep?: boolean }): number => {
-    let tokens = 0;
-    let pairs = 0;
-    let context = 0;
-    let sequences = 0;
-    for (const p of pieces) {
-      if (!(p.newTokens > 0)) continue;
-      const cached = Math.max(0, p.cachedTokens);
-      tokens += p.newTokens;
-      pairs += p.newTokens * (p.newTokens + 2 * cached);
-      context += cached;
-      sequences++;
-    }
+    const { tokens, pairs, context, sequences } = sumPieces(pieces);
     if (sequences === 0) return 0;
     const whole = seconds({ decodeSequences: 0, contextTokens: context, prefillTokens: tokens, prefillPairs: pairs, scheduledSequences: sequences });
     return options?.ridesDecodeStep ? Math.max(0, whole - empty) : whole;
@@ -122,4 +100,22 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
         (capacity.fits ? '' : `; ${capacity.reason}`),
     },
   };
+}
+
+/** The prefill pieces of one iteration as step-composition totals (empty pieces skipped): what both the engine's
+ * iteration terms and the batched prefill time sum. */
+function sumPieces(pieces: readonly PrefillPiece[]): { tokens: number; pairs: number; context: number; sequences: number } {
+  let tokens = 0;
+  let pairs = 0;
+  let context = 0;
+  let sequences = 0;
+  for (const p of pieces) {
+    if (!(p.newTokens > 0)) continue;
+    const cached = Math.max(0, p.cachedTokens);
+    tokens += p.newTokens;
+    pairs += p.newTokens * (p.newTokens + 2 * cached);
+    context += cached;
+    sequences++;
+  }
+  return { tokens, pairs, context, sequences };
 }
