@@ -5,8 +5,9 @@
  * per GPU, each split gpus/ep ways). KV is per data-parallel group: GQA's KV heads split `tp` ways (replicated when
  * tp exceeds them); MLA's one latent per token is replicated on every TP rank.
  */
+import type { ResolvedLayout } from '../../catalogs/precision.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
-import { DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, SLIDING_WINDOW_RESERVE_SEQUENCES, kvBytesPerToken, kvReplication, kvWindowBytesPerSequence, routedExpertParameters } from '../specs.js';
+import { computeKvCapacity, DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, SLIDING_WINDOW_RESERVE_SEQUENCES, kvBytesPerToken, kvReplication, kvWindowBytesPerSequence, routedExpertParameters } from '../specs.js';
 
 export { routedExpertParameters };
 
@@ -63,4 +64,27 @@ export function layoutKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: MemoryLayou
     };
   }
   return { fits: true, kvCapacityTokens: dataParallel * Math.floor(free / perTokenPerGpu), weightBytesPerGpu: weights, freeBytesPerGpu: free };
+}
+
+/**
+ * The fraction of free memory TensorRT-LLM gives its KV cache: `KvCacheConfig.free_gpu_memory_fraction`, default 0.9,
+ * of the memory left after the weights are loaded and a warm-up pass has sized the activations
+ * (https://nvidia.github.io/TensorRT-LLM/examples/kvcacheconfig.html). vLLM's `gpu_memory_utilization` (0.9) and
+ * SGLang's `mem_fraction_static` instead bound weights + KV as a fraction of the whole memory, which is
+ * computeKvCapacity's rule.
+ */
+export const TRTLLM_FREE_GPU_MEMORY_FRACTION = 0.9;
+
+/**
+ * KV tokens of an instance under its serving backend's memory rule. TensorRT-LLM: 0.9 × (memory − resident weights −
+ * activation reserve); vLLM and SGLang: 0.9 × memory − weights − reserve (computeKvCapacity). The two differ most when
+ * the weights nearly fill the GPUs: DeepSeek-R1 fp8 on 4 B200s (671 GB of weights on 769 GB) leaves 45K tokens by the
+ * total-fraction rule and 286K by TensorRT-LLM's.
+ */
+export function backendKvCapacityTokens(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, backend: 'vllm' | 'sglang' | 'trtllm'): number {
+  if (backend !== 'trtllm') return computeKvCapacity(gpu, llm, layout).kvCapacityTokens;
+  const all = computeKvCapacity(gpu, llm, layout, { usableMemoryFraction: 1 });
+  if (!all.fits) return 0;
+  const perToken = kvBytesPerToken(llm, layout.kvDtype) * kvReplication(llm, layout.tp);
+  return Math.floor((TRTLLM_FREE_GPU_MEMORY_FRACTION * all.freeBytes) / perToken);
 }

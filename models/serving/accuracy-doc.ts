@@ -104,7 +104,7 @@ export function renderAccuracyDoc({ result, dataFile, skipped, extraSections }: 
   md += '## Not yet expressible (counted, never dropped)\n\n| runs | reason |\n|---:|---|\n';
   for (const s of skipped) md += `| ${s.count} | ${s.reason} |\n`;
   for (const u of c.unexpressible) md += `| ${u.count} | ${u.reason} |\n`;
-  md += '\nMixture-of-experts rows of models in the catalog (DeepSeek-R1/V3, Qwen3-235B-A22B, gpt-oss-120b) are counted apart: the catalog and `predict`/`plan` express them (models/moe/), but the serving calibration scored here covers dense models only so far; their agg runs and the DeepSeek xPyD runs that state their worker counts are scored with the uncalibrated MoE step model in the sections above. Kimi-K2.5, Qwen3.5-397B-A17B, MiniMax-M2.5 and GLM-5 are not in the catalog. ';
+  md += '\nMixture-of-experts rows of models in the catalog (DeepSeek-R1/V3, Qwen3-235B-A22B, gpt-oss-120b) are counted apart: the catalog and `predict`/`plan` express them (models/moe/), but the dense table\'s fits do not include them: their agg runs are fitted and scored leave-one-architecture-out in the MoE section above (MoE step terms in the dense scopes), and the DeepSeek xPyD runs that state their worker counts with the uncalibrated MoE step model. Kimi-K2.5, Qwen3.5-397B-A17B, MiniMax-M2.5 and GLM-5 are not in the catalog. ';
   md += 'Disaggregated rows are not in the serving calibration: `fleetplan benchmark --mode disagg` runs xPyD sets, but its prefill instances keep no step accounting, so they cannot be fitted through the kernel yet.\n';
   return md;
 }

@@ -46,7 +46,7 @@ export function calibrationRows(runs: readonly MeasuredRun[], specs: SpecSource,
       continue;
     }
     if (llm.moe) {
-      skip('mixture-of-experts model: the serving calibration covers dense models only so far (the MoE step model is scored uncalibrated in its own sections)');
+      skip('mixture-of-experts model: not in the dense fit; scored in the MoE sections (agg: MoE step terms, fitted leave-one-architecture-out)');
       continue;
     }
     const units = instanceUnits(gpu, llm, run.tp, run.precision, efficiencyFor(specs.roofline, gpu.id));
