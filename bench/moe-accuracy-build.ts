@@ -13,7 +13,7 @@ import { resolveLayout } from '../catalogs/precision.js';
 import type { StoredMoeAccuracy } from '../models/moe/accuracy-section.js';
 import { BUILTIN_MOE_CALIBRATION } from '../models/moe/builtin.js';
 import { moeCalibrationRow, moeHeldOutRow, predictMoeDisaggRun, predictMoeRun, type MoeRowPrediction } from '../models/moe/serving-accuracy.js';
-import type { CalibrationRow } from '../models/serving/fit.js';
+import { fitServingScopes, predictRun, type CalibrationRow } from '../models/serving/fit.js';
 import { buildMoeCalibratedPerfModel } from '../models/serving/moe-calibrated-model.js';
 import { architectureGroups, moeHoldOutPredictions } from '../models/serving/moe-holdout.js';
 import type { Backend, MeasuredRun } from '../models/serving/runs.js';
@@ -127,10 +127,11 @@ export function denseRowsOf(text: string): CalibrationRow[] {
 /** Every agg run's terms and its leave-one-architecture-out prediction, in run order. */
 export function moeHeldOutRows(runs: readonly MoeSiliconRun[], dense: readonly CalibrationRow[], rows: readonly CalibrationRow[], groups: ReadonlyMap<string, string>, uncalibrated: readonly MoeRowPrediction[]): MoeRowPrediction[] {
   const predictions = new Map(moeHoldOutPredictions(dense, rows, groups).map((p) => [p.row, p]));
+  const denseOnly = fitServingScopes([...dense]);
   return runs.map((r, i) => {
     const p = predictions.get(rows[i]);
     if (!p) throw new Error(`${r.id}: no held-out prediction (its architecture is the only one with runs)`);
-    return moeHeldOutRow(r, p, uncalibrated[i]);
+    return moeHeldOutRow(r, p, uncalibrated[i], predictRun(denseOnly, rows[i]));
   });
 }
 

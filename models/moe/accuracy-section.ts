@@ -73,8 +73,10 @@ export function renderMoeAccuracySection(stored: StoredMoeAccuracy): string {
   md += `Regenerate (\`docs/accuracy-moe-rows.json\`, about two minutes): \`${stored.command}\`, then \`npm run accuracy\`; after the dense rows change, in that order twice (the MoE fit reads them).\n\n`;
   md += '| runs | TTFT median abs | TTFT p90 abs | TTFT target | TPOT median abs | TPOT p90 abs | TPOT target | met |\n|---:|---:|---:|---:|---:|---:|---:|---|\n';
   md += `| ${o.tpot.n} | ${pct(o.ttft.medianAbs)} | ${pct(o.ttft.p90Abs)} | ≤ ${pct(t.ttft)} | ${pct(o.tpot.medianAbs)} | ${pct(o.tpot.p90Abs)} | ≤ ${pct(t.tpot)} | TTFT ${verdict(o.ttft, t.ttft)}, TPOT ${verdict(o.tpot, t.tpot)} |\n\n`;
-  md += 'Per held-out architecture, with the uncalibrated kernel-table model (no serving fit, whole-memory KV rule) on the same runs: `plan`, `predict` and `simulate` still price MoE pools with that model; the fitted MoE terms are used by this table and its test only so far.\n\n';
+  md += 'Per held-out architecture, with the uncalibrated kernel-table model (no serving fit, whole-memory KV rule) on the same runs: `plan`, `predict` and `simulate` price MoE pools with that model unless given `--calibration`.\n\n';
   md += renderHeldOutGroups(predictions, plain);
+  const dense = overallErrors(asHeldOut(stored.rows, 'dense-fit'));
+  md += `With coefficients fitted on the dense runs alone — what a calibration without MoE runs, such as \`--calibration builtin\`, gives an MoE pool (createPerfModel: the same MoE terms × the calibration's scope) — the same runs score TTFT ${pct(dense.ttft.medianAbs)} / ${pct(dense.ttft.p90Abs)}, TPOT ${pct(dense.tpot.medianAbs)} / ${pct(dense.tpot.p90Abs)} (median / p90 abs).\n\n`;
   md += renderGroupTable(groups, t);
   md += whyMoeMisses(groups, groupErrors(plain));
   md += 'Not scored (MoE agg runs of catalog models, counted by reason):\n\n' + reasons(stored.unexpressible);

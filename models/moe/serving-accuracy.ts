@@ -47,6 +47,9 @@ export interface MoeRowPrediction {
   /** Agg rows: the uncalibrated kernel-table model's benchmark (what plan and predict use for MoE pools), ms. */
   readonly uncalibrated_ttft_ms?: number;
   readonly uncalibrated_tpot_ms?: number;
+  /** Agg rows: predicted by a fit on the dense runs alone (what a calibration without MoE runs, e.g. the built-in one, gives an MoE pool), ms. */
+  readonly dense_fit_ttft_ms?: number;
+  readonly dense_fit_tpot_ms?: number;
 }
 
 /**
@@ -103,7 +106,7 @@ export function benchmarkMoeRunWith(r: MoeSiliconRun, perfModelFor: (pool: Insta
 }
 
 /** A held-out prediction of an agg run as stored next to docs/accuracy.md, with its terms and the uncalibrated model's figures. */
-export function moeHeldOutRow(r: MoeSiliconRun, p: HeldOutPrediction, uncalibrated: MoeRowPrediction): MoeRowPrediction {
+export function moeHeldOutRow(r: MoeSiliconRun, p: HeldOutPrediction, uncalibrated: MoeRowPrediction, denseFit: { readonly ttftSeconds: number; readonly tpotSeconds: number }): MoeRowPrediction {
   return {
     id: r.id, mode: 'agg', line: r.run.line, backend: r.run.backend, gpu: r.run.gpu, llm: r.run.llm, precision: r.run.precision,
     tp: r.run.tp, ep: r.ep, concurrency: r.run.concurrency, isl: r.run.inputTokens, osl: r.run.outputTokens,
@@ -111,6 +114,7 @@ export function moeHeldOutRow(r: MoeSiliconRun, p: HeldOutPrediction, uncalibrat
     predicted_ttft_ms: sig(p.ttftSeconds * 1e3), predicted_tpot_ms: sig(p.tpotSeconds * 1e3),
     scope: p.scope, held_out: p.heldOut, ttft_terms: p.row.terms.ttft, tpot_terms: p.row.terms.tpot,
     uncalibrated_ttft_ms: uncalibrated.predicted_ttft_ms, uncalibrated_tpot_ms: uncalibrated.predicted_tpot_ms,
+    dense_fit_ttft_ms: sig(denseFit.ttftSeconds * 1e3), dense_fit_tpot_ms: sig(denseFit.tpotSeconds * 1e3),
   };
 }
 
@@ -155,8 +159,9 @@ export function predictMoeDisaggRun(r: MoeDisaggRun, gpu: GpuSpec, perfModelFor:
  * signed median per GPU × LLM × precision × backend × mode) apply unchanged. The step model fits no serving run: the
  * held-out set of each prediction is its whole LLM.
  */
-export function asHeldOut(rows: readonly MoeRowPrediction[], which: 'fitted' | 'uncalibrated' = 'fitted'): HeldOutPrediction[] {
+export function asHeldOut(rows: readonly MoeRowPrediction[], which: 'fitted' | 'uncalibrated' | 'dense-fit' = 'fitted'): HeldOutPrediction[] {
   const plain = which === 'uncalibrated';
+  const dense = which === 'dense-fit';
   return rows.map((p) => ({
     row: {
       run: {
@@ -166,8 +171,8 @@ export function asHeldOut(rows: readonly MoeRowPrediction[], which: 'fitted' | '
       },
       terms: { ttft: [], tpot: [] },
     },
-    ttftSeconds: (plain ? p.uncalibrated_ttft_ms ?? p.predicted_ttft_ms : p.predicted_ttft_ms) / 1e3,
-    tpotSeconds: (plain ? p.uncalibrated_tpot_ms ?? p.predicted_tpot_ms : p.predicted_tpot_ms) / 1e3,
+    ttftSeconds: (plain ? p.uncalibrated_ttft_ms ?? p.predicted_ttft_ms : dense ? p.dense_fit_ttft_ms ?? p.predicted_ttft_ms : p.predicted_ttft_ms) / 1e3,
+    tpotSeconds: (plain ? p.uncalibrated_tpot_ms ?? p.predicted_tpot_ms : dense ? p.dense_fit_tpot_ms ?? p.predicted_tpot_ms : p.predicted_tpot_ms) / 1e3,
     scope: plain ? 'kernel tables (no serving fit)' : p.scope ?? 'kernel tables (no serving fit)',
     heldOut: p.held_out ?? p.llm,
   }));

@@ -13,6 +13,8 @@ import { backendKvCapacityTokens } from '../moe/memory.js';
 import { buildMoePerfModel } from '../moe/perf-model.js';
 import type { PerfModel, PrefillPiece } from '../types.js';
 import { buildMoeStepTerms, MOE_STEP_TERMS } from './moe-step-terms.js';
+import type { ServingCalibration } from './calibration-file.js';
+import { scopeFor } from './fit.js';
 import type { Backend } from './runs.js';
 
 export interface MoeCalibratedOptions {
@@ -70,5 +72,25 @@ export function buildMoeCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: 
     kvCapacityTokens,
     stepAccounting: { terms: MOE_STEP_TERMS, secondsPerUnit, iterationTerms: terms.iterationTerms },
     provenance: { ...base.provenance, kind: 'fitted', from: `${o.from}; ${base.provenance.from}`, note: `MoE step terms × serving-fitted coefficients (${o.backend}); KV capacity by ${o.backend}'s memory rule; ${base.provenance.note}` },
+  };
+}
+
+/**
+ * The MoE model a serving calibration gives a pool (createPerfModel with `--calibration`): its most specific scope for
+ * backend × GPU × precision applied to the MoE step terms. A calibration fitted on dense runs only (the built-in one)
+ * has never seen an MoE step: docs/accuracy.md's MoE section gives the error of exactly that (its "dense runs only"
+ * line) next to the leave-one-architecture-out figures.
+ */
+export function buildMoeServingModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, calibration: ServingCalibration, backend?: Backend): PerfModel {
+  const b = backend ?? calibration.defaultBackend;
+  const scope = scopeFor(calibration.scopes, { backend: b, gpu: gpu.id, precision: layout.precision });
+  const from = `serving calibration ${calibration.file ?? '(built in)'} (source ${calibration.sourceHash.slice(0, 12)}), scope ${scope.scope} (${scope.runs} runs), ${b} ${layout.precision}, on MoE step terms`;
+  const m = buildMoeCalibratedPerfModel(gpu, llm, layout, set, cal, { coefficients: scope.tpot, backend: b, from });
+  return {
+    ...m,
+    provenance: {
+      kind: 'fitted', from, rows: scope.runs,
+      note: `MoE step terms (models/serving/moe-step-terms.ts) × the scope's coefficients; KV capacity by ${b}'s memory rule; held-out error on MoE runs: docs/accuracy.md, MoE section (leave-one-architecture-out, and the dense-runs-only line for a calibration without MoE runs)`,
+    },
   };
 }

@@ -107,3 +107,24 @@ describe('architecture groups', () => {
     expect(g.get('qwen3-30b-a3b')).toBe('qwen3-30b-a3b');
   });
 });
+
+describe('createPerfModel with a serving calibration on an MoE pool', () => {
+  it('applies the calibration\'s scope to the MoE step terms (it used to be ignored for MoE pools) and says so', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { packageVersion } = await import('../../../catalogs/index.js');
+    const { createPerfModel } = await import('../../../models/create.js');
+    const { readCalibrationDocument } = await import('../../../models/serving/calibration-file.js');
+    const { repoRoot } = await import('../../helpers/paths.js');
+    const doc = JSON.parse(readFileSync(join(repoRoot, 'catalogs', 'coefficients', 'serving-calibration.json'), 'utf8'));
+    const { calibration } = readCalibrationDocument(doc, 'builtin', packageVersion(), (g) => catalog.gpus.has(g));
+    const layout = { tp: 8, ep: 8, precision: 'fp4' } as const;
+    const plain = createPerfModel(gpu('b200'), llm('deepseek-r1'), layout);
+    const fitted = createPerfModel(gpu('b200'), llm('deepseek-r1'), layout, { calibration: calibration!, backend: 'trtllm' });
+    expect(plain.stepAccounting).toBeUndefined();
+    expect(fitted.stepAccounting?.terms).toEqual(STEP_TERMS);
+    expect(fitted.provenance.from).toMatch(/^serving calibration .*scope trtllm\/b200\/fp4 .* on MoE step terms/);
+    expect(fitted.decodeStepSeconds(64, 64 * 2000)).not.toBeCloseTo(plain.decodeStepSeconds(64, 64 * 2000), 6);
+    expect([fitted.tp, fitted.ep, fitted.gpus]).toEqual([plain.tp, plain.ep, plain.gpus]);
+  });
+});
