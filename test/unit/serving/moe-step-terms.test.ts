@@ -46,9 +46,12 @@ describe('MoE step terms', () => {
     const alone = sum(m.iterationTerms(0, 0, [{ newTokens: 256, cachedTokens: 0 }]));
     expect(mixed).toBeGreaterThan(decode);
     expect(mixed - decode).toBeLessThan(alone);
-    // All-to-all only with expert parallelism; attention of a prompt only when there is one.
+    // Prompt attention only with a prompt; the measured MLA module and all-to-all never in the dense slots whose
+    // coefficients scale the roofline's own attention and ring estimates (tp 1: no all-reduce at all).
     expect(m.iterationTerms(32, 0, [])[2]).toBe(0);
-    expect(termsOf('b200', 'gpt-oss-120b', { tp: 1, ep: 1, precision: 'fp4' }).iterationTerms(8, 0, [])[3]).toBe(0);
+    expect(m.iterationTerms(0, 0, [{ newTokens: 4096, cachedTokens: 0 }])[2]).toBe(0);
+    const ep8 = termsOf('b200', 'deepseek-v3', { tp: 1, ep: 8, precision: 'fp8' });
+    expect(ep8.iterationTerms(64, 64 * 1000, [{ newTokens: 512, cachedTokens: 0 }])[3]).toBe(0);
   });
 });
 
