@@ -7,7 +7,7 @@
  */
 import type { PerfModel } from '../../models/types.js';
 import type { ConvState } from './conversation.js';
-import { makeRoom, planAdmission, type MemoryState, type WorkItem } from './engine-memory.js';
+import { makeRoom, planAdmission, prospectiveNeedTokens, type MemoryState, type WorkItem } from './engine-memory.js';
 import { TermClock } from './step-accounting.js';
 
 /** What an engine reports back to the kernel while it runs. */
@@ -24,6 +24,18 @@ export interface EngineHooks {
   turnEnded(conv: ConvState, timeSeconds: number): void;
   /** The engine was busy over [start, end] drawing `powerWatts`. */
   busy(instance: number, startSeconds: number, endSeconds: number, powerWatts: number): void;
+}
+
+/** How one engine schedules (planner/kernel/types.ts KernelOptions documents each field). */
+export interface EngineSettings {
+  readonly fast: boolean;
+  readonly tokenBudget: number;
+  readonly maxBatch: number;
+  readonly prefillPausesDecode?: boolean;
+  readonly wholePrompts?: boolean;
+  readonly admission?: 'current-need' | 'guaranteed-no-evict';
+  readonly preemption: 'recompute' | 'swap';
+  readonly swapBandwidthBytesPerSecond: number;
 }
 
 const NO_CHUNKS: { item: WorkItem; tokens: number }[] = [];
@@ -66,7 +78,7 @@ export class Engine implements MemoryState {
     readonly poolIndex: number,
     readonly model: PerfModel,
     readonly capacityTokens: number,
-    private readonly settings: { fast: boolean; tokenBudget: number; maxBatch: number; prefillPausesDecode?: boolean; preemption: 'recompute' | 'swap'; swapBandwidthBytesPerSecond: number },
+    private readonly settings: EngineSettings,
   ) {
     this.termClock = model.stepAccounting ? new TermClock(model.stepAccounting) : null;
   }
@@ -162,11 +174,20 @@ export class Engine implements MemoryState {
       chunks.push({ item, tokens: take });
       budgetLeft -= take;
     }
+    // GUARANTEED_NO_EVICT (TensorRT-LLM's default capacity scheduler): every output token an admitted request may
+    // still write stays reserved, so a request starts only when its whole life fits beside theirs and none is ever
+    // preempted. With nothing admitted, a request is taken as the default admission would (never a deadlock).
+    const guaranteed = s.admission === 'guaranteed-no-evict';
+    let reservedGrowth = guaranteed ? this.remainingOutputOfAdmitted() : 0;
     while (this.waiting.length > 0 && this.running.length + this.prefilling.length < s.maxBatch) {
       const item = this.waiting[0];
       const conv = item.conv;
       const missing = conv.contextTokens - conv.residentTokens + item.newTokens;
-      if (!makeRoom(this, s, missing + this.running.length + this.prefilling.length + 1, conv, false)) break;
+      if (s.wholePrompts === true && !this.wholePromptFits(item, budgetLeft, chunks.length)) break;
+      const active = this.running.length + this.prefilling.length;
+      const room = guaranteed && active > 0 ? missing + reservedGrowth + conv.remainingOutputTokens : missing + active + 1;
+      if (!makeRoom(this, s, room, conv, false)) break;
+      reservedGrowth += conv.remainingOutputTokens;
       this.waiting.shift();
       const plan = planAdmission(item);
       conv.swappedTokens -= plan.swapInTokens;
@@ -182,8 +203,8 @@ export class Engine implements MemoryState {
         budgetLeft--;
       } else {
         this.prefilling.push(item);
-        if (budgetLeft > 0) {
-          const take = Math.min(item.needTokens, budgetLeft);
+        if (budgetLeft > 0 || s.wholePrompts === true) {
+          const take = s.wholePrompts === true ? item.needTokens : Math.min(item.needTokens, budgetLeft);
           chunks.push({ item, tokens: take });
           budgetLeft -= take;
         }
@@ -241,6 +262,26 @@ export class Engine implements MemoryState {
     this.busyFlag = true;
     this.version++;
     return this.endOf(m.n);
+  }
+
+  /** Output tokens the running and prefilling sequences may still write (each writes one KV token per output token). */
+  private remainingOutputOfAdmitted(): number {
+    let total = 0;
+    for (const c of this.running) total += c.remainingOutputTokens;
+    for (const item of this.prefilling) total += item.conv.remainingOutputTokens;
+    return total;
+  }
+
+  /**
+   * Chunked prefill off (TensorRT-LLM's default): a prompt runs whole in one iteration, so it is admitted only when it
+   * fits what is left of this iteration's token budget (first come, first served: the queue waits behind it). A
+   * prompt longer than the whole budget, which the engine itself would reject, runs as the iteration's only prompt.
+   */
+  private wholePromptFits(item: WorkItem, budgetLeft: number, promptsInStep: number): boolean {
+    const need = prospectiveNeedTokens(item);
+    if (need <= budgetLeft) return true;
+    const fullBudget = this.settings.prefillPausesDecode === true ? this.settings.tokenBudget : this.settings.tokenBudget - this.running.length;
+    return promptsInStep === 0 && need > fullBudget;
   }
 
   private join(conv: ConvState): void {
