@@ -5,7 +5,8 @@
  * on the kernel's one aggregated engine: prompt chunks ride decode steps under one token budget (vLLM V1 chunked
  * prefill, TensorRT-LLM in-flight batching with chunked context) or run alone pausing the decoders (SGLang's default
  * scheduler), admission in arrival order under the backend's admission policy (vLLM: while the prompt fits the KV
- * cache, newest-first recompute preemption later; TensorRT-LLM: GUARANTEED_NO_EVICT, a request's whole life reserved),
+ * cache, newest-first recompute preemption later; TensorRT-LLM: GUARANTEED_NO_EVICT, a request's whole life reserved;
+ * SGLang: a decaying new-token-ratio reserve),
  * whole prompts per iteration where chunked prefill is off by default (TensorRT-LLM), and the KV pool each stack's
  * memory default leaves.
  */
@@ -19,8 +20,11 @@ import type { Backend } from './runs.js';
  * - `guaranteed-no-evict`: only while the request's whole life — prompt plus every output token it may still write
  *   (max_tokens, the OSL under ignore_eos) — fits beside the whole remaining lives of the requests already running, so
  *   a started request is never paused. TensorRT-LLM's default capacity policy (GUARANTEED_NO_EVICT).
+ * - `new-token-ratio`: while its prompt + whole (clipped) output fit in the free KV less a reserve of the running
+ *   requests' remaining output × new_token_ratio (0.7, decaying to 0.098 over 600 decode steps, raised after a
+ *   retraction, reset when idle); retraction when decode growth runs out. SGLang's default (planner/kernel/admission.ts).
  */
-export type AdmissionPolicy = 'current-need' | 'guaranteed-no-evict';
+export type AdmissionPolicy = 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
 
 /** Where an engine's KV pool comes from (what `computeKvCapacity` is given). */
 export interface KvMemoryPolicy {
@@ -79,10 +83,10 @@ export const BACKEND_POLICIES: Readonly<Record<Backend, BackendPolicy>> = {
     notModelled: 'the overlap scheduler (one iteration of look-ahead), CUDA-graph padding, block-granular (32-token) KV; a prompt longer than max_num_tokens, which the engine rejects without chunking, runs whole alone here (a deployment serving it has raised max_num_tokens)',
   },
   sglang: {
-    prefillPausesDecode: true, chunkedPrefill: true, admission: 'current-need', stepTokenBudget: 8192, maxSequences: 4096,
+    prefillPausesDecode: true, chunkedPrefill: true, admission: 'new-token-ratio', stepTokenBudget: 8192, maxSequences: 4096,
     kvMemory: { basis: 'total', fraction: sglangMemFractionStatic, activationsInFraction: false, from: 'SGLang mem_fraction_static by TP (0.88 / 0.87 / 0.85 / 0.81 / 0.79 at TP 1 / 2 / 4 / 8 / 16, server_args.py up to 0.5.2): weights + KV pool within that share of GPU memory' },
     from: 'SGLang defaults: without --enable-mixed-chunk a prefill batch runs alone and pauses decoding whenever prompts wait (so a closed loop of equal requests stays in synchronized waves: the staged SGLang runs\' TTFT does not move with OSL and grows with concurrency × ISL, that signature); chunked_prefill_size 8192 on ≥ 25 GB GPUs; KV pool from mem_fraction_static by TP',
-    notModelled: 'max_prefill_tokens, the new-token-ratio reserve at admission (schedule_conservativeness) and retraction; the 0.5.3+ memory heuristic; --enable-mixed-chunk deployments (aiconfigurator\'s own SGLang rule sets it) schedule as vLLM',
+    notModelled: 'max_prefill_tokens; retraction picks the newest request (SGLang: fewest outputs, longest prompt first); the 0.5.3+ memory heuristic; --enable-mixed-chunk deployments (aiconfigurator\'s own SGLang rule sets it) schedule as vLLM',
   },
 };
 
@@ -93,13 +97,13 @@ export function backendKvCapacityOptions(backend: Backend, tp: number): { usable
 }
 
 /** The scheduler fields of a benchmark spec / kernel options for this backend (absent = the kernel's vLLM-like default). */
-export function backendScheduling(backend: Backend | undefined): { prefillPausesDecode?: true; wholePrompts?: true; admission?: 'guaranteed-no-evict' } {
+export function backendScheduling(backend: Backend | undefined): { prefillPausesDecode?: true; wholePrompts?: true; admission?: Exclude<AdmissionPolicy, 'current-need'> } {
   if (backend === undefined) return {};
   const p = BACKEND_POLICIES[backend];
   return {
     ...(p.prefillPausesDecode ? { prefillPausesDecode: true as const } : {}),
     ...(p.chunkedPrefill ? {} : { wholePrompts: true as const }),
-    ...(p.admission === 'guaranteed-no-evict' ? { admission: 'guaranteed-no-evict' as const } : {}),
+    ...(p.admission === 'current-need' ? {} : { admission: p.admission }),
   };
 }
 

@@ -66,7 +66,7 @@ export interface AggregatedSpec extends CommonSpec, BenchmarkLayout {
   /** Each prompt runs whole in one iteration (chunked prefill off, TensorRT-LLM's default); absent: prompts are chunked to the step budget. */
   readonly wholePrompts?: boolean;
   /** Admission policy (models/serving/backend-policy.ts AdmissionPolicy); absent: 'current-need' (vLLM). */
-  readonly admission?: 'current-need' | 'guaranteed-no-evict';
+  readonly admission?: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import type { PerfModel } from '../../models/types.js';
 import type { ConvState } from './conversation.js';
+import { NewTokenRatio, sglangAdmissionTokens } from './admission.js';
 import { makeRoom, planAdmission, prospectiveNeedTokens, type MemoryState, type WorkItem } from './engine-memory.js';
 import { TermClock } from './step-accounting.js';
 
@@ -33,7 +34,7 @@ export interface EngineSettings {
   readonly maxBatch: number;
   readonly prefillPausesDecode?: boolean;
   readonly wholePrompts?: boolean;
-  readonly admission?: 'current-need' | 'guaranteed-no-evict';
+  readonly admission?: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
   readonly preemption: 'recompute' | 'swap';
   readonly swapBandwidthBytesPerSecond: number;
 }
@@ -72,6 +73,8 @@ export class Engine implements MemoryState {
   private macro: Macro | null = null;
   /** Per-term accounting, when the model has a linear step model (calibrated serving models). */
   readonly termClock: TermClock | null;
+  /** SGLang's new_token_ratio (admission 'new-token-ratio' only). */
+  private readonly ratio: NewTokenRatio | null;
 
   constructor(
     readonly index: number,
@@ -81,6 +84,7 @@ export class Engine implements MemoryState {
     private readonly settings: EngineSettings,
   ) {
     this.termClock = model.stepAccounting ? new TermClock(model.stepAccounting) : null;
+    this.ratio = settings.admission === 'new-token-ratio' ? new NewTokenRatio() : null;
   }
 
   /** Tokens of KV queued here but not yet allocated (observable load for colocated pinning). */
@@ -179,6 +183,11 @@ export class Engine implements MemoryState {
     // preempted. With nothing admitted, a request is taken as the default admission would (never a deadlock).
     const guaranteed = s.admission === 'guaranteed-no-evict';
     let reservedGrowth = guaranteed ? this.remainingOutputOfAdmitted() : 0;
+    // SGLang: the running requests' remaining output × new_token_ratio stays free; each admission takes its prompt and
+    // its whole clipped output from what is left (planner/kernel/admission.ts). An idle engine starts the ratio over.
+    const ratio = this.ratio;
+    if (ratio !== null && this.running.length + this.prefilling.length === 0) ratio.reset();
+    let ratioReserve = ratio === null ? 0 : ratio.reserveFor(this.running) + ratio.reserveFor(this.prefilling.map((p) => p.conv));
     while (this.waiting.length > 0 && this.running.length + this.prefilling.length < s.maxBatch) {
       const item = this.waiting[0];
       const conv = item.conv;
@@ -186,8 +195,10 @@ export class Engine implements MemoryState {
       if (s.wholePrompts === true && !this.wholePromptFits(item, budgetLeft, chunks.length)) break;
       const active = this.running.length + this.prefilling.length;
       const room = guaranteed && active > 0 ? missing + reservedGrowth + conv.remainingOutputTokens : missing + active + 1;
+      if (ratio !== null && active > 0 && sglangAdmissionTokens(prospectiveNeedTokens(item), conv) >= this.capacityTokens - this.usedTokens - ratioReserve) break;
       if (!makeRoom(this, s, room, conv, false)) break;
       reservedGrowth += conv.remainingOutputTokens;
+      if (ratio !== null) ratioReserve += sglangAdmissionTokens(prospectiveNeedTokens(item), conv);
       this.waiting.shift();
       const plan = planAdmission(item);
       conv.swappedTokens -= plan.swapInTokens;
@@ -216,8 +227,10 @@ export class Engine implements MemoryState {
       for (const c of chunks) if (c.item.doneTokens + c.tokens === c.item.needTokens && c.item.emitsToken) growth++;
       if (this.usedTokens + growth <= this.capacityTokens) break;
       const before = this.prefilling.length;
+      const preemptedBefore = this.preemptions;
       if (!makeRoom(this, s, growth, null, true)) throw new Error(`KV accounting: engine ${this.index} cannot fit one step (used ${this.usedTokens}, capacity ${this.capacityTokens})`);
       if (this.prefilling.length !== before) for (let i = chunks.length - 1; i >= 0; i--) if (!this.prefilling.includes(chunks[i].item)) chunks.splice(i, 1);
+      if (ratio !== null && this.preemptions !== preemptedBefore) ratio.retracted(this.running);
     }
     const batch = pause && chunks.length > 0 ? 0 : this.running.length;
     if (batch === 0 && chunks.length === 0 && swapInTokens === 0) return NaN;
@@ -252,6 +265,8 @@ export class Engine implements MemoryState {
       let n = Infinity;
       for (const c of this.running) if (c.remainingOutputTokens < n) n = c.remainingOutputTokens;
       n = Math.min(n, Math.floor((this.capacityTokens - this.usedTokens) / batch));
+      // A decaying new_token_ratio can admit waiting work at any step: re-plan every iteration while work waits.
+      if (this.ratio !== null && this.waiting.length > 0) n = 1;
       m.n = Math.max(1, n);
       m.singleEnd = nowSeconds + m.base + m.perToken * m.context0;
       m.powerWatts = this.model.powerWatts('decode', batch);
@@ -305,6 +320,7 @@ export class Engine implements MemoryState {
       else clock.addDecodeRun(m.terms, m.termsPerToken, n, m.batch, m.context0);
     }
     if (batch > 0) {
+      this.ratio?.decoded(n);
       // Every running sequence emits n tokens. Sequences that also emitted in the previous iteration (their last
       // token at t0) share their first gap; only fresh joiners need one sample each. Later gaps form the series
       // step_k = base + perToken·(C0 + (k − 1)·B), k = 2..n, shared by all.

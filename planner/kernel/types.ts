@@ -139,9 +139,11 @@ export interface KernelOptions {
    * Admission of waiting work on decoder/colocated engines: 'current-need' (default: while its prompt fits the free
    * KV, running work preempted later when decode growth runs out; vLLM) or 'guaranteed-no-evict' (only while its
    * whole life, prompt + remaining output, fits beside the remaining lives of everything admitted, so nothing
-   * admitted is ever preempted; TensorRT-LLM's default capacity scheduler).
+   * admitted is ever preempted; TensorRT-LLM's default capacity scheduler) or 'new-token-ratio' (SGLang: while its
+   * prompt + clipped output fit beside a reserve of the running requests' remaining output × a decaying ratio;
+   * planner/kernel/admission.ts).
    */
-  readonly admission?: 'current-need' | 'guaranteed-no-evict';
+  readonly admission?: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
   /** KV occupancy sampling period (default 5 s). */
   readonly sampleIntervalSeconds?: number;
   /** SLOs to check per conversation (slo_attainment is omitted without one). */
@@ -178,7 +180,7 @@ export interface ResolvedOptions {
   readonly maxDecodeBatch: number;
   readonly prefillPausesDecode: boolean;
   readonly wholePrompts: boolean;
-  readonly admission: 'current-need' | 'guaranteed-no-evict';
+  readonly admission: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
   readonly sampleIntervalSeconds: number;
   readonly slo?: SloSet;
   readonly onProgress?: (simSeconds: number, arrived: number) => void;

@@ -55,6 +55,41 @@ describe('admission: GUARANTEED_NO_EVICT against the default (current need)', ()
   });
 });
 
+describe("admission: SGLang's new-token-ratio reserve", () => {
+  // 6,000 KV tokens. A (1,000 in, 4,000 out) runs; B (1,500 in, 1,000 out) arrives at once. B's prompt + whole output
+  // (2,500) must fit beside A's remaining output × new_token_ratio: at 0.7 that is 2,800, and 1,001 + 2,800 + 2,500 ≥
+  // 6,000, so B waits until the ratio has decayed (0.0009 per decode step) and A's remaining output shrunk enough.
+  // B's prompt alone fits at once, which is all the default admission asks.
+  const requests = [request('a', 0, 1000, 4000), request('b', 0.001, 1500, 1000)];
+
+  it('makes B wait for the reserve to shrink, where the default admission takes it at once', () => {
+    const ratio = run(requests, { admission: 'new-token-ratio', prefillPausesDecode: true }, 6000);
+    const current = run(requests, { prefillPausesDecode: true }, 6000);
+    expect(ratio.conversations).toBe(2);
+    // The decode steps k B waits: the first k with 1,001 + k + 2,500 < 6,000 − (3,999 − k) × ratio(k).
+    let k = 0;
+    const floor = 0.7 * 0.14;
+    const r = (steps: number) => Math.max(floor, 0.7 - ((0.7 - floor) / 600) * steps);
+    while (1001 + k + 2500 >= 6000 - (4000 - 1 - k) * r(k)) k++;
+    expect(k).toBeGreaterThan(50);
+    expect(ratio.ttfet_s.max).toBeGreaterThan(k * c8ms());
+    expect(ratio.ttfet_s.mean).toBeGreaterThan(3 * current.ttfet_s.mean);
+    expect(current.ttfet_s.max).toBeLessThan(k * c8ms());
+  });
+
+  it('gives the same run advanced in closed form as iteration by iteration', () => {
+    const fast = run(requests, { admission: 'new-token-ratio', prefillPausesDecode: true, mode: 'fast' }, 6000);
+    const reference = run(requests, { admission: 'new-token-ratio', prefillPausesDecode: true, mode: 'reference' }, 6000);
+    expect(fast.ttfet_s.mean).toBeCloseTo(reference.ttfet_s.mean, 9);
+    expect(fast.tbt_ms.mean).toBeCloseTo(reference.tbt_ms.mean, 6);
+  });
+});
+
+/** The synthetic model's decode step floor (the shortest a decode iteration can be). */
+function c8ms(): number {
+  return DEFAULT_COEFFICIENTS.decodeBaseSeconds;
+}
+
 describe('whole prompts (chunked prefill off) against chunked prefill', () => {
   const c = DEFAULT_COEFFICIENTS;
   const prefill = (tokens: number, ridesDecodeStep: boolean) => (ridesDecodeStep ? 0 : c.prefillInterceptSeconds) + c.prefillPerTokenSeconds * tokens + c.prefillAttentionSeconds * tokens * (tokens / 2);
@@ -90,7 +125,7 @@ describe('the kernel default is unchanged', () => {
     expect(r.admission).toBe('current-need');
     expect(backendScheduling(undefined)).toEqual({});
     expect(backendScheduling('vllm')).toEqual({});
-    expect(backendScheduling('sglang')).toEqual({ prefillPausesDecode: true });
+    expect(backendScheduling('sglang')).toEqual({ prefillPausesDecode: true, admission: 'new-token-ratio' });
     expect(backendScheduling('trtllm')).toEqual({ wholePrompts: true, admission: 'guaranteed-no-evict' });
   });
 });
