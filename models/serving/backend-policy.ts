@@ -67,6 +67,22 @@ export function sglangMemFractionStatic(tp: number): number {
   return 0.88;
 }
 
+/**
+ * Sources of the defaults below (each is the stack's documented default, none fitted to a measured run):
+ * - vLLM: `EngineArgs.get_batch_defaults` and `_set_default_max_num_seqs_and_batched_tokens_args` in
+ *   vllm/engine/arg_utils.py (≥ 70 GiB, not A100, `vllm serve`: 8192 / 1024; unchanged 0.10 → 0.12, the staged runs'
+ *   versions), `gpu_memory_utilization` 0.9, chunked prefill on for generative models in V1.
+ * - TensorRT-LLM: "Useful Runtime Options" (nvidia.github.io/TensorRT-LLM/performance/performance-tuning-guide/
+ *   useful-runtime-flags.html: GUARANTEED_NO_EVICT is the default capacity policy, "a started request is never
+ *   paused"); "How to Change KV Cache Behavior" (…/examples/kvcacheconfig.html: free_gpu_memory_fraction 0.9 of free
+ *   memory); the PyTorch backend's scheduler (…/torch/scheduler.html: CapacityScheduler then MicroBatchScheduler);
+ *   `TorchLlmArgs.enable_chunked_prefill` false. aiconfigurator's own 1.0.0rc3 deployment template
+ *   (generator/config/backend_templates/trtllm/extra_engine_args.1.0.0rc3.yaml.j2) also leaves chunked prefill off but
+ *   sets free_gpu_memory_fraction 0.80 and max_num_tokens = batch + ISL + 1500; whether the staged runs used it is not
+ *   recorded, so the engine's own defaults are used.
+ * - SGLang: python/sglang/srt/server_args.py (mem_fraction_static by TP up to 0.5.2, chunked_prefill_size),
+ *   python/sglang/srt/managers/schedule_policy.py PrefillAdder (new_token_ratio reserve; planner/kernel/admission.ts).
+ */
 export const BACKEND_POLICIES: Readonly<Record<Backend, BackendPolicy>> = {
   vllm: {
     prefillPausesDecode: false, chunkedPrefill: true, admission: 'current-need',
