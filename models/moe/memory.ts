@@ -6,6 +6,8 @@
  * tp exceeds them); MLA's one latent per token is replicated on every TP rank.
  */
 import type { ResolvedLayout } from '../../catalogs/precision.js';
+import { backendKvCapacityOptions } from '../serving/backend-policy.js';
+import type { Backend } from '../serving/runs.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import { computeKvCapacity, DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, SLIDING_WINDOW_RESERVE_SEQUENCES, kvBytesPerToken, kvReplication, kvWindowBytesPerSequence, routedExpertParameters } from '../specs.js';
 
@@ -67,24 +69,15 @@ export function layoutKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: MemoryLayou
 }
 
 /**
- * The fraction of free memory TensorRT-LLM gives its KV cache: `KvCacheConfig.free_gpu_memory_fraction`, default 0.9,
- * of the memory left after the weights are loaded and a warm-up pass has sized the activations
- * (https://nvidia.github.io/TensorRT-LLM/examples/kvcacheconfig.html). vLLM's `gpu_memory_utilization` (0.9) and
- * SGLang's `mem_fraction_static` instead bound weights + KV as a fraction of the whole memory, which is
- * computeKvCapacity's rule.
+ * KV tokens of an instance under its serving backend's memory rule (models/serving/backend-policy.ts `kvMemory`, as the
+ * dense calibrated model applies it). TensorRT-LLM: 0.9 × (memory − resident weights − activation reserve)
+ * (`free_gpu_memory_fraction`); vLLM: 0.9 × memory − weights − reserve. SGLang keeps computeKvCapacity's 0.9 of the whole
+ * here, not the policy's mem_fraction_static-by-TP table: that table (0.85 at TP 4) leaves DeepSeek-R1 fp8 no room on
+ * 4 B200s, where SGLang 0.5.9 served it (its 0.5.3+ memory heuristic is not modelled). The rules differ most when the
+ * weights nearly fill the GPUs: DeepSeek-R1 fp8 on 4 B200s (671 GB of weights on 769 GB) holds 45K tokens by the
+ * whole-memory rule and 286K by TensorRT-LLM's.
  */
-export const TRTLLM_FREE_GPU_MEMORY_FRACTION = 0.9;
-
-/**
- * KV tokens of an instance under its serving backend's memory rule. TensorRT-LLM: 0.9 × (memory − resident weights −
- * activation reserve); vLLM and SGLang: 0.9 × memory − weights − reserve (computeKvCapacity). The two differ most when
- * the weights nearly fill the GPUs: DeepSeek-R1 fp8 on 4 B200s (671 GB of weights on 769 GB) leaves 45K tokens by the
- * total-fraction rule and 286K by TensorRT-LLM's.
- */
-export function backendKvCapacityTokens(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, backend: 'vllm' | 'sglang' | 'trtllm'): number {
-  if (backend !== 'trtllm') return computeKvCapacity(gpu, llm, layout).kvCapacityTokens;
-  const all = computeKvCapacity(gpu, llm, layout, { usableMemoryFraction: 1 });
-  if (!all.fits) return 0;
-  const perToken = kvBytesPerToken(llm, layout.kvDtype) * kvReplication(llm, layout.tp);
-  return Math.floor((TRTLLM_FREE_GPU_MEMORY_FRACTION * all.freeBytes) / perToken);
+export function backendKvCapacityTokens(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, backend: Backend): number {
+  if (backend === 'sglang') return computeKvCapacity(gpu, llm, layout).kvCapacityTokens;
+  return computeKvCapacity(gpu, llm, layout, backendKvCapacityOptions(backend, layout.gpus)).kvCapacityTokens;
 }

@@ -10,7 +10,7 @@ import type { InstancePool } from '../../catalogs/types.js';
 import { defaultDisaggLink, runServingBenchmark, runServingBenchmarkWithTerms, type AggregatedSpec, type DisaggregatedSpec } from '../../planner/benchmark/index.js';
 import type { GpuSpec } from '../../catalogs/types.js';
 import type { PerfModel } from '../types.js';
-import { BACKEND_POLICIES, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
+import { BACKEND_POLICIES, backendScheduling, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
 import { REQUEST_OVERHEAD_TERM, type CalibrationRow } from '../serving/fit.js';
 import type { HeldOutPrediction } from '../serving/holdout.js';
 import { REQUEST_OVERHEAD_UNIT_SECONDS } from '../serving/step-terms.js';
@@ -66,14 +66,15 @@ export function engineLimitsOf(backend: MoeSiliconRun['run']['backend'], tp: num
 
 /**
  * The benchmark a run was: one agg instance, closed loop at its concurrency, its backend's step budget, sequence cap
- * and scheduler (SGLang's prefill batches pause decoding), the same protocol as the dense rows (planner/benchmark/
+ * and scheduling (backendScheduling: SGLang's prefill batches pause decoding, TensorRT-LLM's whole prompts and
+ * guaranteed-no-evict admission, SGLang's new-token-ratio reserve), the same protocol as the dense rows (planner/benchmark/
  * measured-run.ts: `MEASURED_RUN_REQUESTS_PER_CLIENT` requests per client, all measured).
  */
 export function benchmarkSpecOf(r: MoeSiliconRun): AggregatedSpec {
   return {
     mode: 'agg', gpu: r.run.gpu, llm: r.run.llm, tp: r.run.tp, ep: r.ep, precision: r.run.precision,
     limits: engineLimitsOf(r.run.backend, r.run.tp, r.ep),
-    ...(BACKEND_POLICIES[r.run.backend].prefillPausesDecode ? { prefillPausesDecode: true } : {}),
+    ...backendScheduling(r.run.backend),
     load: { kind: 'concurrency', concurrency: r.run.concurrency },
     isl: { kind: 'fixed', value: r.run.inputTokens }, osl: { kind: 'fixed', value: r.run.outputTokens },
   };
