@@ -37,9 +37,10 @@ export interface FinishedConversation {
   readonly tbtCount: number;
   /**
    * A single-turn request served by an engine with step accounting: its TTFT and its sum of token gaps as term
-   * vectors (arrival → first token, first → last token), in the model's `stepAccounting.terms` order.
+   * vectors (arrival → first token, first → last token), in the model's `stepAccounting.terms` order, and the TTFT
+   * seconds no step charges (a disaggregated request's KV transfer; 0 otherwise).
    */
-  readonly stepTerms?: { readonly ttft: Float64Array; readonly tbtSum: Float64Array };
+  readonly stepTerms?: { readonly ttft: Float64Array; readonly tbtSum: Float64Array; readonly ttftFixedSeconds?: number };
 }
 
 /** What a reactive workload may do to the run it feeds, at the instant it is told of a finish. */
@@ -129,6 +130,14 @@ export interface KernelOptions {
    * TensorRT-LLM). Default false.
    */
   readonly prefillPausesDecode?: boolean;
+  /**
+   * Disaggregating policies, turn 1: where the client receives the first token. 'prefiller' (default): when the
+   * prefill completes. 'decoder': as disaggregated servers stream it (SGLang's router and Dynamo's frontend stream from
+   * the decode worker, which receives the prefill's first token with the KV and emits it when its scheduler takes the
+   * request into a batch; TensorRT-LLM's disaggregated server is taken to do the same): after the KV transfer, when
+   * the decoder admits the request at its next iteration boundary. `benchmark --mode disagg` uses 'decoder'.
+   */
+  readonly firstTokenAt?: 'prefiller' | 'decoder';
   /** KV occupancy sampling period (default 5 s). */
   readonly sampleIntervalSeconds?: number;
   /** SLOs to check per conversation (slo_attainment is omitted without one). */
@@ -164,6 +173,7 @@ export interface ResolvedOptions {
   readonly engineTokenBudget: number;
   readonly maxDecodeBatch: number;
   readonly prefillPausesDecode: boolean;
+  readonly firstTokenAt: 'prefiller' | 'decoder';
   readonly sampleIntervalSeconds: number;
   readonly slo?: SloSet;
   readonly onProgress?: (simSeconds: number, arrived: number) => void;
@@ -206,6 +216,7 @@ export function resolveOptions(o: KernelOptions): ResolvedOptions {
     engineTokenBudget: o.engineTokenBudget ?? DEFAULT_ENGINE_TOKEN_BUDGET,
     maxDecodeBatch: o.maxDecodeBatch ?? DEFAULT_MAX_DECODE_BATCH,
     prefillPausesDecode: o.prefillPausesDecode ?? false,
+    firstTokenAt: o.firstTokenAt ?? 'prefiller',
     sampleIntervalSeconds: o.sampleIntervalSeconds ?? 5,
     slo: o.slo,
     onProgress: o.onProgress,
