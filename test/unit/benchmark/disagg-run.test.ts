@@ -69,4 +69,14 @@ describe('disaggregated benchmark step accounting', () => {
     expect(three.result.tpot_ms.mean / one.result.tpot_ms.mean).toBeCloseTo(3, 4);
     expect(one.terms!.ttftFixedSeconds).toBe(0);
   });
+
+  it('the kernel\'s fast mode (decode runs in closed form, a KV arrival stamped inside one) keeps the same terms as the reference mode', () => {
+    const r = disagg({ backend: 'sglang', concurrency: 96, inputTokens: 2000, outputTokens: 200 }, { count: 3, tp: 1 }, { count: 2, tp: 2 });
+    const calibration = singleScopeCalibration(C1);
+    const perfModelFor = (pool: InstancePool) => createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { calibration, backend: 'sglang' });
+    const [fast, reference] = (['fast', 'reference'] as const).map((kernelMode) => runServingBenchmarkWithTerms(disaggRunSpec(r, catalog, calibration), perfModelFor, { ...disaggRunOptions(r), kernelMode }));
+    for (const k of ['ttft', 'tpot'] as const) fast.terms![k].forEach((v, j) => expect(Math.abs(reference.terms![k][j] - v)).toBeLessThanOrEqual(1e-6 * Math.abs(v) + 1e-15));
+    expect(fast.result.ttft_ms.mean).toBeCloseTo(reference.result.ttft_ms.mean, 3);
+    expect(fast.result.tpot_ms.mean).toBeCloseTo(reference.result.tpot_ms.mean, 3);
+  });
 });
