@@ -131,11 +131,12 @@ export interface KernelOptions {
    */
   readonly prefillPausesDecode?: boolean;
   /**
-   * Disaggregating policies, turn 1: where the client receives the first token. 'prefiller' (default): when the
+   * conserve and per-turn-predict, turn 1: where the client receives the first token. 'prefiller' (default): when the
    * prefill completes. 'decoder': as disaggregated servers stream it (SGLang's router and Dynamo's frontend stream from
    * the decode worker, which receives the prefill's first token with the KV and emits it when its scheduler takes the
    * request into a batch; TensorRT-LLM's disaggregated server is taken to do the same): after the KV transfer, when
-   * the decoder admits the request at its next iteration boundary. `benchmark --mode disagg` uses 'decoder'.
+   * the decoder admits the request at its next iteration boundary. `benchmark --mode disagg` uses 'decoder'; `simulate`
+   * and `plan` keep 'prefiller' (the planner's TTFET model and the kernel goldens count it there).
    */
   readonly firstTokenAt?: 'prefiller' | 'decoder';
   /** KV occupancy sampling period (default 5 s). */
