@@ -24,6 +24,7 @@ import type { MeasuredRun } from '../models/serving/runs.js';
 import { measuredRunTerms } from '../planner/benchmark/index.js';
 import { renderMoeAccuracySection, type StoredMoeAccuracy } from '../models/moe/accuracy-section.js';
 import { MOE_ROWS_FILE } from './moe-accuracy-build.js';
+import { denseDisaggSection } from './disagg-accuracy-build.js';
 
 export const SILICON_FILE = 'aiconfigurator/silicon/silicon_runs_h100_b200.csv';
 
@@ -53,7 +54,7 @@ export function buildAccuracyArtifacts(root: string, stored?: StoredAccuracy): A
     ? fromStored(imported.runs, stored, catalog, inputs, source)
     : calibrateServing(imported.runs, inputs, source, catalog, BUILTIN_COEFFICIENTS.roofline, packageVersion(), measuredRunTerms(catalog));
   return {
-    doc: renderAccuracyDoc({ result, dataFile: SILICON_FILE, skipped: imported.skipped, extraSections: moeSection(root) }),
+    doc: renderAccuracyDoc({ result, dataFile: SILICON_FILE, skipped: imported.skipped, extraSections: denseDisaggSection(text, result, catalog) + moeSection(root) }),
     rows: renderAccuracyRows(result.calibrationRows, result.predictions),
     folds: renderAccuracyFolds(result.fixedPoint.all, result.fixedPoint.folds),
     calibration: `${JSON.stringify(calibrationDocument(result.calibration), null, 2)}\n`,
