@@ -275,7 +275,11 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const homogeneousSide = startHomogeneousSide(request, check, loopOptions);
   homogeneousSide.catch(() => {}); // awaited below; an interrupt is reported once, by the heterogeneous loop
   try {
-    planned = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}) });
+    // The user gets the cheaper of the two loops' plans (cheapestProved), so the heterogeneous loop's cheaper search
+    // looks below whatever the single-type loop proved too: waiting for it costs little, proving "nothing cheaper"
+    // below a higher bound cost the README command 9 s of branch and bound.
+    const provedElsewhere = homogeneousSide.then((side) => (side.loop?.holds ? side.loop.plan?.objectiveValue : undefined), () => undefined);
+    planned = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}), provedElsewhere });
     const side = await homogeneousSide;
     checkedTiers = planned.plan ? await finalTiers(request, planned, check, loopOptions, Promise.resolve(side)) : undefined;
   } finally {
