@@ -63,6 +63,10 @@ export interface AggregatedSpec extends CommonSpec, BenchmarkLayout {
   readonly limits: EngineLimits;
   /** Prompt chunks run in prefill-only iterations that pause decoding (SGLang's default scheduler); absent: they ride decode iterations. */
   readonly prefillPausesDecode?: boolean;
+  /** Each prompt runs whole in one iteration (chunked prefill off, TensorRT-LLM's default); absent: prompts are chunked to the step budget. */
+  readonly wholePrompts?: boolean;
+  /** Admission policy (models/serving/backend-policy.ts AdmissionPolicy); absent: 'current-need' (vLLM). */
+  readonly admission?: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
 }
 
 /**

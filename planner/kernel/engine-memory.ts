@@ -97,6 +97,13 @@ export function makeRoom(m: MemoryState, p: MemoryPolicy, tokens: number, protec
   return true;
 }
 
+/** Tokens a work item would have to compute if admitted now (what `planAdmission` would set as its need), without admitting it. */
+export function prospectiveNeedTokens(item: WorkItem): number {
+  const conv = item.conv;
+  const missing = conv.contextTokens - conv.residentTokens;
+  return Math.max(0, missing - item.arrivedTokens - conv.swappedTokens) + item.newTokens;
+}
+
 /** Allocation of a work item at admission: fills need/cached and returns the swap-in tokens (paid as a stall). */
 export function planAdmission(item: WorkItem): { allocateTokens: number; swapInTokens: number } {
   const conv = item.conv;

@@ -129,6 +129,21 @@ export interface KernelOptions {
    * TensorRT-LLM). Default false.
    */
   readonly prefillPausesDecode?: boolean;
+  /**
+   * Decoder/colocated engines schedule each prompt whole in one iteration (chunked prefill off: TensorRT-LLM's PyTorch
+   * backend default), a prompt that does not fit the iteration's remaining token budget waiting for the next one;
+   * default false (prompts are chunked to the budget, vLLM V1).
+   */
+  readonly wholePrompts?: boolean;
+  /**
+   * Admission of waiting work on decoder/colocated engines: 'current-need' (default: while its prompt fits the free
+   * KV, running work preempted later when decode growth runs out; vLLM) or 'guaranteed-no-evict' (only while its
+   * whole life, prompt + remaining output, fits beside the remaining lives of everything admitted, so nothing
+   * admitted is ever preempted; TensorRT-LLM's default capacity scheduler) or 'new-token-ratio' (SGLang: while its
+   * prompt + clipped output fit beside a reserve of the running requests' remaining output × a decaying ratio;
+   * planner/kernel/admission.ts).
+   */
+  readonly admission?: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
   /** KV occupancy sampling period (default 5 s). */
   readonly sampleIntervalSeconds?: number;
   /** SLOs to check per conversation (slo_attainment is omitted without one). */
@@ -164,6 +179,8 @@ export interface ResolvedOptions {
   readonly engineTokenBudget: number;
   readonly maxDecodeBatch: number;
   readonly prefillPausesDecode: boolean;
+  readonly wholePrompts: boolean;
+  readonly admission: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
   readonly sampleIntervalSeconds: number;
   readonly slo?: SloSet;
   readonly onProgress?: (simSeconds: number, arrived: number) => void;
@@ -206,6 +223,8 @@ export function resolveOptions(o: KernelOptions): ResolvedOptions {
     engineTokenBudget: o.engineTokenBudget ?? DEFAULT_ENGINE_TOKEN_BUDGET,
     maxDecodeBatch: o.maxDecodeBatch ?? DEFAULT_MAX_DECODE_BATCH,
     prefillPausesDecode: o.prefillPausesDecode ?? false,
+    wholePrompts: o.wholePrompts ?? false,
+    admission: o.admission ?? 'current-need',
     sampleIntervalSeconds: o.sampleIntervalSeconds ?? 5,
     slo: o.slo,
     onProgress: o.onProgress,
