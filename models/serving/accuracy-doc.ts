@@ -105,7 +105,7 @@ export function renderAccuracyDoc({ result, dataFile, skipped, extraSections }: 
   for (const s of skipped) md += `| ${s.count} | ${s.reason} |\n`;
   for (const u of c.unexpressible) md += `| ${u.count} | ${u.reason} |\n`;
   md += '\nMixture-of-experts rows of models in the catalog (DeepSeek-R1/V3, Qwen3-235B-A22B, gpt-oss-120b) are counted apart: the catalog and `predict`/`plan` express them (models/moe/), but the serving calibration scored here covers dense models only so far; their agg runs and the DeepSeek xPyD runs that state their worker counts are scored with the uncalibrated MoE step model in the sections above. Kimi-K2.5, Qwen3.5-397B-A17B, MiniMax-M2.5 and GLM-5 are not in the catalog. ';
-  md += 'Disaggregated rows are not in the serving calibration: `fleetplan benchmark --mode disagg` runs xPyD sets, but its prefill instances keep no step accounting, so they cannot be fitted through the kernel yet.\n';
+  md += 'Disaggregated rows are not in the fit (it is fitted on agg runs): dense ones are predicted through the serving calibration with held-out scopes, MoE ones with the uncalibrated MoE step model, each in its own section above (prefill instances keep per-term step accounting, so `fleetplan benchmark --mode disagg` is fitted and predicted through the kernel like an agg run).\n';
   return md;
 }
 

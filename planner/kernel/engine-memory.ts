@@ -19,6 +19,11 @@ export interface WorkItem {
   needTokens: number;
   doneTokens: number;
   cachedTokens: number;
+  /**
+   * A disaggregated turn's KV landed from a prefiller whose first token the client receives from this engine: it is
+   * delivered when the engine admits the item (at an iteration boundary), before the item's first decode step.
+   */
+  readonly deliversFirstToken?: boolean;
 }
 
 export interface MemoryState {

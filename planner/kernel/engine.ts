@@ -120,7 +120,37 @@ export class Engine implements MemoryState {
     if (this.termClock !== null && item.conv.termsAtArrival === null) item.conv.termsAtArrival = this.termClock.stamp();
     if (front) this.waiting.unshift(item);
     else this.waiting.push(item);
-    return this.replanTime(nowSeconds);
+    const replan = this.replanTime(nowSeconds);
+    if (this.termClock !== null && item.deliversFirstToken === true) item.conv.termsAtDecoderArrival = this.termStampAt(nowSeconds);
+    return replan;
+  }
+
+  /**
+   * The term clock at `nowSeconds`, mid-iteration included (after any re-plan, so the iteration under way is the
+   * planned step's last): what arrives now waits out the rest of that iteration, and the elapsed share stamped here
+   * makes its wait exact in term units at the coefficients the run used (the prefiller does the same).
+   */
+  private termStampAt(nowSeconds: number): Float64Array {
+    const clock = this.termClock!;
+    const stamp = clock.stamp();
+    const m = this.macro;
+    if (!this.busyFlag || m === null || m.terms === null) return stamp;
+    let current: readonly number[] = m.terms;
+    let start = m.t0;
+    if (m.termsPerToken !== null) {
+      // Iterations 1..n−1 of a decode run are done; iteration n (context C0 + (n−1)·B) is under way.
+      const done = m.n - 1;
+      const perToken = m.termsPerToken;
+      const doneContext = done * m.context0 + (m.batch * done * (done - 1)) / 2;
+      const nowContext = m.context0 + done * m.batch;
+      for (let j = 0; j < stamp.length; j++) stamp[j] += done * m.terms[j] + doneContext * perToken[j];
+      current = m.terms.map((v, j) => v + nowContext * perToken[j]);
+      if (done > 0) start = this.endOf(done);
+    }
+    const end = this.endOf(m.n);
+    const share = end > start ? Math.min(1, Math.max(0, (nowSeconds - start) / (end - start))) : 1;
+    for (let j = 0; j < stamp.length; j++) stamp[j] += share * current[j];
+    return stamp;
   }
 
   /** When the engine must next re-plan because something changed at `nowSeconds`. NaN: already planned. */
@@ -200,6 +230,12 @@ export class Engine implements MemoryState {
       reservedGrowth += conv.remainingOutputTokens;
       if (ratio !== null) ratioReserve += sglangAdmissionTokens(prospectiveNeedTokens(item), conv);
       this.waiting.shift();
+      if (item.deliversFirstToken === true) {
+        // A disaggregated request's first token (computed by its prefiller, carried with the KV) reaches the client
+        // when this engine takes the request into a batch: at this iteration boundary, before its first decode step.
+        if (this.termClock !== null) conv.termsAtFirstToken = this.termClock.stamp();
+        hooks.emitToken(conv, nowSeconds, true, 0);
+      }
       const plan = planAdmission(item);
       conv.swappedTokens -= plan.swapInTokens;
       swapInTokens += plan.swapInTokens;
