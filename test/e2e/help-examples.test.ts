@@ -72,6 +72,8 @@ describe('help examples', () => {
       const accepted = name === 'validate' ? [0, 1] : [0];
       expect(accepted, `${spec.example}\nexit ${run.code}\n${run.stderr}`).toContain(run.code);
       expect(run.stdout.length).toBeGreaterThan(0);
-    }, 120_000);
+      // calibrate runs every staged serving run's kernel benchmark about a dozen times (the client-turnaround grid, then
+      // a fixed point per hold-out fold): ~1 min of CPU, 2 min and more on a shared 2-core runner. A bound, not a target.
+    }, 360_000);
   }
 });
