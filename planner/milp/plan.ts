@@ -55,7 +55,7 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     if (reason) return { ok: false, reason, binding: [], notes };
   }
   const { demand, dropped } = dropDominatedPools(allDemand, options);
-  if (dropped.length > 0) notes.push(`${dropped.length} of ${pools.length} candidate pools left out as dominated: another pool of the same GPUs and role costs the same and needs no more time, KV, transfer, power or energy for any class (milp/dominance.ts)`);
+  if (dropped.length > 0) notes.push(`${dropped.length} of ${pools.length} candidate pools left out as dominated: another pool of the same role costs no more (the same GPUs at the same price, or no more GPUs priced no higher) and needs no more time, KV, transfer, power or energy for any class (milp/dominance.ts)`);
   // Shape by shape (solve-shapes.ts): each shape's LP relaxation (it bounds the optimum, feeds the explanation, and its
   // rounded-up counts tighten the integer bounds, bounds.ts), then the MILPs, cheapest bound first.
   const outcome = await solveShapes(demand, options);
