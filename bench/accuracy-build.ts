@@ -18,6 +18,7 @@ import type { MeasuredRun } from '../models/serving/runs.js';
 import { measuredRunTerms } from '../planner/benchmark/index.js';
 import { renderMoeAccuracySection, type StoredMoeAccuracy } from '../models/moe/accuracy-section.js';
 import { MOE_ROWS_FILE } from './moe-accuracy-build.js';
+import { denseDisaggSection } from './disagg-accuracy-build.js';
 
 export const SILICON_FILE = 'aiconfigurator/silicon/silicon_runs_h100_b200.csv';
 
@@ -37,7 +38,7 @@ export function buildAccuracyArtifacts(root: string, termsOf?: RunTerms): Accura
   const source = createHash('sha256').update(sha256).digest('hex');
   const result = calibrateServing(imported.runs, [{ file: SILICON_FILE, format: 'aiconfigurator', sha256, runs: imported.runs.length, skipped: imported.skipped }], source, catalog, BUILTIN_COEFFICIENTS.roofline, packageVersion(), termsOf ?? measuredRunTerms(catalog));
   return {
-    doc: renderAccuracyDoc({ result, dataFile: SILICON_FILE, skipped: imported.skipped, extraSections: moeSection(root) }),
+    doc: renderAccuracyDoc({ result, dataFile: SILICON_FILE, skipped: imported.skipped, extraSections: denseDisaggSection(text, result, catalog) + moeSection(root) }),
     rows: renderAccuracyRows(result.calibrationRows, result.predictions),
     calibration: `${JSON.stringify(calibrationDocument(result.calibration), null, 2)}\n`,
     result,

@@ -21,7 +21,7 @@ for (const pair of pairs) {
   const cells: string[] = [];
   for (const [k, tokens] of [[2, 512], [4, 512], [8, 512], [4, 2048]] as const) {
     const prefiller = new Prefiller(0, 0, model, { tokenBudget: 1 << 20, maxBatch: 64 });
-    for (let i = 0; i < k; i++) prefiller.enqueue({ conv: {} as ConvState, kind: 'prefill', newTokens: tokens, cachedTokens: 0, serviceSeconds: 0 });
+    for (let i = 0; i < k; i++) prefiller.enqueue({ conv: {} as ConvState, kind: 'prefill', newTokens: tokens, cachedTokens: 0, serviceSeconds: 0 }, 0);
     const kernelSeconds = prefiller.startIteration(0);
     const modelSeconds = model.prefillSeconds(k * tokens, 0, k);
     cells.push(`${k}×${tokens}: kernel ${(kernelSeconds * 1000).toFixed(1)} ms / model ${(modelSeconds * 1000).toFixed(1)} ms = ${(kernelSeconds / modelSeconds).toFixed(2)}×`);

@@ -111,6 +111,12 @@ export function activeParameters(llm: LlmSpec): number {
 export interface KvCapacityOptions {
   readonly usableMemoryFraction?: number;
   readonly activationReserveBytes?: number;
+  /**
+   * What the fraction applies to: `total` GPU memory (vLLM's gpu_memory_utilization, SGLang's mem_fraction_static;
+   * default), or the memory still `free` after weights and the activation reserve (TensorRT-LLM's
+   * free_gpu_memory_fraction).
+   */
+  readonly memoryBasis?: 'total' | 'free';
 }
 
 /** The KV budget of one instance, or why it has none. */
@@ -120,19 +126,23 @@ export type KvCapacity =
 
 /**
  * (memory × usable fraction − resident weights − activation reserve) / KV bytes per token, over all max(tp, ep) GPUs
+ * (with `memoryBasis: 'free'`: fraction × (memory − weights − reserve) instead of the first three terms)
  * of the instance, with the layout's weight and KV formats. A pair whose weights do not fit is a result saying so,
  * never a negative capacity.
  */
 export function computeKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, options: KvCapacityOptions = {}): KvCapacity {
   const l = resolveLayout(llm, layout);
-  const usable = (options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION) * gpu.memoryBytes * l.gpus;
+  const fraction = options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION;
+  const usable = fraction * gpu.memoryBytes * l.gpus;
   const reserve = (options.activationReserveBytes ?? DEFAULT_ACTIVATION_RESERVE_BYTES) * l.gpus;
   const weights = residentWeightBytes(llm, l);
   // Per token over the instance's GPUs: the copies one attention group keeps (MLA on every TP rank).
   const replication = kvReplication(llm, l.tp);
   // Sliding-window layers hold a fixed window per sequence, not per token: set aside for the sequences an engine runs.
   const windows = SLIDING_WINDOW_RESERVE_SEQUENCES * kvWindowBytesPerSequence(llm, l.kvDtype) * replication;
-  const free = usable - weights - reserve - windows;
+  const free = options.memoryBasis === 'free'
+    ? fraction * Math.max(0, gpu.memoryBytes * l.gpus - weights - reserve) - windows
+    : usable - weights - reserve - windows;
   const perToken = kvBytesPerToken(llm, l.kvDtype) * replication;
   // A pool must at least hold one maximal-length sequence is too strict for planning; one block of 16 tokens is not.
   if (free < perToken * 16) {

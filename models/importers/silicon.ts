@@ -56,7 +56,7 @@ export function importSiliconRuns(text: string, file: string, ids: CatalogIds): 
     const isl = number('isl', 'whole');
     const osl = number('osl', 'whole');
     if (mode === 'disagg') {
-      skipped.add('disaggregated run (xPyD): the serving calibration fits aggregated runs only (a disaggregated benchmark keeps no step accounting on its prefill instances)', line);
+      skipped.add('disaggregated run (xPyD): not in the fit, which is fitted on agg runs; scored in the disagg sections (dense through held-out calibrations, MoE with the uncalibrated MoE model) where its xPyD set is known', line);
       continue;
     }
     const concurrency = number('batch_size', 'whole');

@@ -1,13 +1,19 @@
 /**
  * The disaggregated (xPyD) MoE rows of aiconfigurator's silicon CSV as `benchmark --mode disagg` operating points:
  * prefill and decode worker counts and layouts (each side decoded as the agg rows are, silicon-rows.ts), concurrency
- * from the id's `c{N}`. Most DeepSeek-R1 rows leave `prefill_num_workers`/`decode_num_workers` empty: an xPyD set
- * without its x and y cannot be simulated, so those rows are counted, except where the same run (identical system,
- * backend, ISL, OSL and measured means) is listed again with its worker counts — then it is scored once, there.
+ * from the id's `c{N}`, or, where the id has none, decode_batch_size × decode attention DP × decode workers (the rule
+ * holds on all 65 disagg rows of the file that state both; models/serving/disagg-rows.ts). Most DeepSeek-R1 rows
+ * leave `prefill_num_workers`/`decode_num_workers` empty, and nothing else determines them: their ids
+ * (`…_c1600_tp8_0_ep8_0_355`) name the concurrency and each side's layout, not the workers — the 83 of them listed
+ * again with counts show one id form standing for several sets (B200 TensorRT-LLM fp8 `tp8_0_ep8_0`: 1P1D, 1P4D,
+ * 1P5D, 1P6D and 2P1D), and no column records a per-worker batch. An xPyD set without its x and y cannot be
+ * simulated, so those rows are counted, except where the same run (identical system, backend, ISL, OSL and measured
+ * means) is listed again with its worker counts — then it is scored once, there.
  */
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import { peakFlopsPerSecond } from '../../catalogs/precision.js';
 import { parseCsvTable } from '../importers/csv.js';
+import { concurrencyFromColumns, concurrencyFromId } from '../serving/disagg-rows.js';
 import { AIC_SYSTEM_GPU_IDS, BACKENDS, catalogLlmId, type Backend, type MeasuredRun } from '../serving/runs.js';
 import { decodeRunLayout, layoutOfRun } from './silicon-rows.js';
 
@@ -66,12 +72,18 @@ export function moeSiliconDisaggRuns(text: string, file: string, gpus: ReadonlyM
       continue;
     }
     if (r.prefill_num_workers === '' || r.decode_num_workers === '') {
-      skip(withWorkers.has(runKey(r)) ? 'the same run listed again with its worker counts: scored once, there' : 'prefill/decode worker counts (the x and y of xPyD) not recorded');
+      skip(withWorkers.has(runKey(r)) ? 'the same run listed again with its worker counts: scored once, there' : 'prefill/decode worker counts (the x and y of xPyD) not recorded, and not derivable: the id names the concurrency and each side\'s layout (one id form stands for several xPyD sets among the runs listed with counts), no column names the workers');
       continue;
     }
-    const named = /_c(\d+)_/.exec(r.id);
-    if (!named) {
-      skip('concurrency not named in the run id');
+    const named = concurrencyFromId(r.id);
+    const columns = concurrencyFromColumns(r);
+    if (Number.isFinite(named) && Number.isFinite(columns) && named !== columns) {
+      skip('the id\'s concurrency and decode_batch_size × attention DP × decode workers disagree');
+      continue;
+    }
+    const concurrency = Number.isFinite(named) ? named : columns;
+    if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
+      skip('concurrency neither in the run id nor in decode_batch_size × decode workers');
       continue;
     }
     const prefill = side(r, 'prefill');
@@ -84,7 +96,7 @@ export function moeSiliconDisaggRuns(text: string, file: string, gpus: ReadonlyM
       id: r.id, prefill, decode,
       run: {
         source: file, line, backend: r.backend as Backend, gpu: gpu.id, llm: llm.id, modelName: r.model_path, precision, mode: 'disagg',
-        tp: decode.tp, concurrency: Number(named[1]), inputTokens: Number(r.isl), outputTokens: Number(r.osl),
+        tp: decode.tp, concurrency, inputTokens: Number(r.isl), outputTokens: Number(r.osl),
         ttftSeconds: Number(r.silicon_ttft_ms) / 1000, tpotSeconds: Number(r.silicon_tpot_ms) / 1000,
       },
     });

@@ -9,6 +9,7 @@ import type { GpuEfficiency } from '../coefficients.js';
 import { cappedGpuWatts, capComputeSlowdown, type PowerCoefficients } from '../power.js';
 import { computeKvCapacity } from '../specs.js';
 import { perfModelIdentity, type PerfModel, type PowerState, type PrefillPiece } from '../types.js';
+import { backendKvCapacityOptions } from './backend-policy.js';
 import type { ServingCalibration } from './calibration-file.js';
 import { scopeFor } from './fit.js';
 import type { Backend } from './runs.js';
@@ -73,7 +74,8 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
     const base = step(batch, 0, chunk);
     return { baseSeconds: base, perContextTokenSeconds: step(batch, 1, chunk) - base };
   };
-  const capacity = computeKvCapacity(gpu, llm, layout);
+  // The serving stack's own KV pool (its memory default), so `plan` and `benchmark` with this calibration see one capacity.
+  const capacity = computeKvCapacity(gpu, llm, layout, backendKvCapacityOptions(backend, layout.tp));
   const lomo = o.calibration.heldOut.lomo;
   const logo = o.calibration.heldOut.logo;
   return {

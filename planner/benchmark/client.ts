@@ -53,6 +53,8 @@ export class BenchmarkClient implements ReactiveWorkload {
   termsTpotSum: Float64Array | null = null;
   termsRequests = 0;
   termsTpotRequests = 0;
+  /** Sum over those requests of the TTFT seconds no step charges (a disaggregated request's KV transfer). */
+  termsTtftFixedSecondsSum = 0;
   /** Requests of a `requestCount` run still to send. */
   private readonly countMode: boolean;
 
@@ -247,7 +249,8 @@ export class BenchmarkClient implements ReactiveWorkload {
     for (const spec of this.pending) if (spec.arrivalSeconds >= this.warmupEndSeconds && spec.arrivalSeconds < now) this.outstandingMeasured++;
   }
 
-  private addTerms(t: { readonly ttft: Float64Array; readonly tbtSum: Float64Array }, gaps: number): void {
+  private addTerms(t: { readonly ttft: Float64Array; readonly tbtSum: Float64Array; readonly ttftFixedSeconds?: number }, gaps: number): void {
+    this.termsTtftFixedSecondsSum += t.ttftFixedSeconds ?? 0;
     this.termsTtftSum ??= new Float64Array(t.ttft.length);
     this.termsTpotSum ??= new Float64Array(t.ttft.length);
     for (let j = 0; j < t.ttft.length; j++) this.termsTtftSum[j] += t.ttft[j];

@@ -4,3 +4,4 @@ export { backendDefaultLimits, vllmDefaultLimits, defaultDisaggLink, VLLM_DEFAUL
 export { RUN_LENGTH_DEFAULTS } from './run-length.js';
 export type * from './types.js';
 export { benchmarkMeasuredRun, measuredRunCommand, measuredRunOptions, measuredRunSpec, measuredRunTerms, singleScopeCalibration, MEASURED_RUN_SEED } from './measured-run.js';
+export { benchmarkDisaggRun, disaggRunCommand, disaggRunOptions, disaggRunSpec } from './disagg-run.js';

@@ -53,12 +53,15 @@ function checkSpec(spec: BenchmarkSpec): void {
 function kernelOptions(spec: BenchmarkSpec, options: BenchmarkOptions): KernelOptions {
   // A fixed-count run measures from the first request; otherwise the client ends the warm-up when it has seen enough.
   const common = { seed: options.seed, mode: options.kernelMode ?? 'fast', warmupSeconds: options.requestCount !== undefined ? 0 : Infinity, preemption: 'recompute' as const };
-  if (spec.mode === 'agg') return { ...common, policy: 'colocated', engineTokenBudget: spec.limits.maxNumBatchedTokens, maxDecodeBatch: spec.limits.maxNumSeqs, prefillPausesDecode: spec.prefillPausesDecode === true };
+  if (spec.mode === 'agg') return { ...common, policy: 'colocated', engineTokenBudget: spec.limits.maxNumBatchedTokens, maxDecodeBatch: spec.limits.maxNumSeqs, prefillPausesDecode: spec.prefillPausesDecode === true, wholePrompts: spec.wholePrompts === true, admission: spec.admission ?? 'current-need' };
   return {
     ...common,
     policy: 'conserve',
     // A single-turn request's reservation is its input + output: exactly what it will hold.
     reservation: 'grow',
+    // TTFT as disaggregated servers measure it: the first token reaches the client from the decoder, after the KV
+    // transfer, when the decoder takes the request into a batch (KernelOptions.firstTokenAt).
+    firstTokenAt: 'decoder',
     engineTokenBudget: spec.decodeLimits.maxNumBatchedTokens,
     maxDecodeBatch: spec.decodeLimits.maxNumSeqs,
     prefillTokenBudget: spec.prefillLimits.maxNumBatchedTokens,
@@ -115,6 +118,8 @@ export interface BenchmarkTerms {
   readonly names: readonly string[];
   /** Mean over measured requests of their TTFT terms (arrival → first token; the client's per-request overhead not included). */
   readonly ttft: number[];
+  /** Mean over measured requests of the TTFT seconds no step charges: a disaggregated request's KV transfer (0 in agg). */
+  readonly ttftFixedSeconds: number;
   /** Mean over measured requests of their TPOT terms (token-gap terms / gaps). */
   readonly tpot: number[];
   readonly requests: number;
@@ -122,7 +127,7 @@ export interface BenchmarkTerms {
 
 /**
  * `runServingBenchmark` and, when the models keep step accounting, what its mean TTFT and TPOT were made of: then
- * mean TTFT = Σ secondsPerUnit × terms.ttft + the request overhead, and mean TPOT = Σ secondsPerUnit × terms.tpot
+ * mean TTFT = Σ secondsPerUnit × terms.ttft + terms.ttftFixedSeconds + the request overhead, and mean TPOT = Σ secondsPerUnit × terms.tpot
  * (to rounding), which is how a serving calibration is fitted through the kernel.
  */
 export function runServingBenchmarkWithTerms(spec: BenchmarkSpec, perfModelFor: PerfModelFor, options: BenchmarkOptions): { result: BenchmarkResult; terms?: BenchmarkTerms } {
@@ -164,7 +169,7 @@ function summarizeRun(spec: BenchmarkSpec, perfModelFor: PerfModelFor, options: 
   const itl = sim.tbt_ms;
   const names = perfModelFor(decodePool).stepAccounting?.terms;
   const terms = names !== undefined && client.termsTtftSum !== null && client.termsTpotSum !== null && client.termsRequests > 0
-    ? { names, ttft: Array.from(client.termsTtftSum, (v) => v / client.termsRequests), tpot: Array.from(client.termsTpotSum, (v) => (client.termsTpotRequests > 0 ? v / client.termsTpotRequests : 0)), requests: client.termsRequests }
+    ? { names, ttft: Array.from(client.termsTtftSum, (v) => v / client.termsRequests), ttftFixedSeconds: client.termsTtftFixedSecondsSum / client.termsRequests, tpot: Array.from(client.termsTpotSum, (v) => (client.termsTpotRequests > 0 ? v / client.termsTpotRequests : 0)), requests: client.termsRequests }
     : undefined;
   const result: BenchmarkResult = {
     ttft_ms: latency(client.ttft),

@@ -63,15 +63,21 @@ export interface AggregatedSpec extends CommonSpec, BenchmarkLayout {
   readonly limits: EngineLimits;
   /** Prompt chunks run in prefill-only iterations that pause decoding (SGLang's default scheduler); absent: they ride decode iterations. */
   readonly prefillPausesDecode?: boolean;
+  /** Each prompt runs whole in one iteration (chunked prefill off, TensorRT-LLM's default); absent: prompts are chunked to the step budget. */
+  readonly wholePrompts?: boolean;
+  /** Admission policy (models/serving/backend-policy.ts AdmissionPolicy); absent: 'current-need' (vLLM). */
+  readonly admission?: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
 }
 
 /**
  * xPyD: prompts prefilled on the prefill set (each prompt on the least-loaded prefiller), the KV moved once over
  * `link` to the decoder with the most free KV, decoded there. This is the kernel's `conserve` policy on single-turn
- * conversations. The first token counts when the prefiller produces it (TTFT excludes the KV transfer; the transfer
- * and the decoder's admission fall in the first inter-token gap). Setups whose proxy streams every token from the
- * decoder (vLLM's P/D proxy, SGLang's router) report that wait inside TTFT instead: their TTFT is higher and their
- * TPOT lower by about one transfer per request over OSL − 1.
+ * conversations. TTFT is what a disaggregated server's client measures (SGLang's router and Dynamo's frontend stream
+ * every token from the decode worker): arrival → the prefill (queue and batched iterations on the prefiller) → the
+ * KV transfer (prompt + first token over `link`) → the decoder taking the request into a batch at its next iteration
+ * boundary, where the first token (computed by the prefiller, carried with the KV) reaches the client; plus the
+ * calibration's per-request overhead (HTTP, the proxy hop). TPOT then counts only the decoder's steps.
+ * (KernelOptions.firstTokenAt 'decoder'; `simulate` and `plan` still count the first token at the prefiller.)
  */
 export interface DisaggregatedSpec extends CommonSpec {
   readonly mode: 'disagg';

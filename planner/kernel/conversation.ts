@@ -52,6 +52,16 @@ export interface ConvState {
   termsAtArrival: Float64Array | null;
   termsAtFirstToken: Float64Array | null;
   termsAtLastToken: Float64Array | null;
+  /**
+   * Disaggregated turn 1 delivered at the decoder (`firstTokenAt: 'decoder'`): the prefiller's clock when the prefill
+   * completed, the decoder's when the KV landed there (mid-iteration share included), and the seconds between the
+   * two that no step charges (the KV transfer over the link model).
+   */
+  termsAtPrefillDone: Float64Array | null;
+  /** The first token was computed by a prefiller and waits for the decoder to deliver it. */
+  firstTokenPending: boolean;
+  termsAtDecoderArrival: Float64Array | null;
+  firstTokenFixedSeconds: number;
 }
 
 /** A fresh state for a conversation that just arrived. */
@@ -87,6 +97,10 @@ export function createConvState(spec: ConversationSpec, ordinal: number, measure
     termsAtArrival: null,
     termsAtFirstToken: null,
     termsAtLastToken: null,
+    termsAtPrefillDone: null,
+    firstTokenPending: false,
+    termsAtDecoderArrival: null,
+    firstTokenFixedSeconds: 0,
   };
 }
 

@@ -19,6 +19,11 @@ export interface WorkItem {
   needTokens: number;
   doneTokens: number;
   cachedTokens: number;
+  /**
+   * A disaggregated turn's KV landed from a prefiller whose first token the client receives from this engine: it is
+   * delivered when the engine admits the item (at an iteration boundary), before the item's first decode step.
+   */
+  readonly deliversFirstToken?: boolean;
 }
 
 export interface MemoryState {
@@ -95,6 +100,13 @@ export function makeRoom(m: MemoryState, p: MemoryPolicy, tokens: number, protec
     if (!evictOne(m, p, protect, allowActive)) return false;
   }
   return true;
+}
+
+/** Tokens a work item would have to compute if admitted now (what `planAdmission` would set as its need), without admitting it. */
+export function prospectiveNeedTokens(item: WorkItem): number {
+  const conv = item.conv;
+  const missing = conv.contextTokens - conv.residentTokens;
+  return Math.max(0, missing - item.arrivedTokens - conv.swappedTokens) + item.newTokens;
 }
 
 /** Allocation of a work item at admission: fills need/cached and returns the swap-in tokens (paid as a stall). */

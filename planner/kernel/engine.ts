@@ -7,7 +7,8 @@
  */
 import type { PerfModel } from '../../models/types.js';
 import type { ConvState } from './conversation.js';
-import { makeRoom, planAdmission, type MemoryState, type WorkItem } from './engine-memory.js';
+import { NewTokenRatio, sglangAdmissionTokens } from './admission.js';
+import { makeRoom, planAdmission, prospectiveNeedTokens, type MemoryState, type WorkItem } from './engine-memory.js';
 import { TermClock } from './step-accounting.js';
 
 /** What an engine reports back to the kernel while it runs. */
@@ -24,6 +25,18 @@ export interface EngineHooks {
   turnEnded(conv: ConvState, timeSeconds: number): void;
   /** The engine was busy over [start, end] drawing `powerWatts`. */
   busy(instance: number, startSeconds: number, endSeconds: number, powerWatts: number): void;
+}
+
+/** How one engine schedules (planner/kernel/types.ts KernelOptions documents each field). */
+export interface EngineSettings {
+  readonly fast: boolean;
+  readonly tokenBudget: number;
+  readonly maxBatch: number;
+  readonly prefillPausesDecode?: boolean;
+  readonly wholePrompts?: boolean;
+  readonly admission?: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
+  readonly preemption: 'recompute' | 'swap';
+  readonly swapBandwidthBytesPerSecond: number;
 }
 
 const NO_CHUNKS: { item: WorkItem; tokens: number }[] = [];
@@ -60,15 +73,18 @@ export class Engine implements MemoryState {
   private macro: Macro | null = null;
   /** Per-term accounting, when the model has a linear step model (calibrated serving models). */
   readonly termClock: TermClock | null;
+  /** SGLang's new_token_ratio (admission 'new-token-ratio' only). */
+  private readonly ratio: NewTokenRatio | null;
 
   constructor(
     readonly index: number,
     readonly poolIndex: number,
     readonly model: PerfModel,
     readonly capacityTokens: number,
-    private readonly settings: { fast: boolean; tokenBudget: number; maxBatch: number; prefillPausesDecode?: boolean; preemption: 'recompute' | 'swap'; swapBandwidthBytesPerSecond: number },
+    private readonly settings: EngineSettings,
   ) {
     this.termClock = model.stepAccounting ? new TermClock(model.stepAccounting) : null;
+    this.ratio = settings.admission === 'new-token-ratio' ? new NewTokenRatio() : null;
   }
 
   /** Tokens of KV queued here but not yet allocated (observable load for colocated pinning). */
@@ -104,7 +120,37 @@ export class Engine implements MemoryState {
     if (this.termClock !== null && item.conv.termsAtArrival === null) item.conv.termsAtArrival = this.termClock.stamp();
     if (front) this.waiting.unshift(item);
     else this.waiting.push(item);
-    return this.replanTime(nowSeconds);
+    const replan = this.replanTime(nowSeconds);
+    if (this.termClock !== null && item.deliversFirstToken === true) item.conv.termsAtDecoderArrival = this.termStampAt(nowSeconds);
+    return replan;
+  }
+
+  /**
+   * The term clock at `nowSeconds`, mid-iteration included (after any re-plan, so the iteration under way is the
+   * planned step's last): what arrives now waits out the rest of that iteration, and the elapsed share stamped here
+   * makes its wait exact in term units at the coefficients the run used (the prefiller does the same).
+   */
+  private termStampAt(nowSeconds: number): Float64Array {
+    const clock = this.termClock!;
+    const stamp = clock.stamp();
+    const m = this.macro;
+    if (!this.busyFlag || m === null || m.terms === null) return stamp;
+    let current: readonly number[] = m.terms;
+    let start = m.t0;
+    if (m.termsPerToken !== null) {
+      // Iterations 1..n−1 of a decode run are done; iteration n (context C0 + (n−1)·B) is under way.
+      const done = m.n - 1;
+      const perToken = m.termsPerToken;
+      const doneContext = done * m.context0 + (m.batch * done * (done - 1)) / 2;
+      const nowContext = m.context0 + done * m.batch;
+      for (let j = 0; j < stamp.length; j++) stamp[j] += done * m.terms[j] + doneContext * perToken[j];
+      current = m.terms.map((v, j) => v + nowContext * perToken[j]);
+      if (done > 0) start = this.endOf(done);
+    }
+    const end = this.endOf(m.n);
+    const share = end > start ? Math.min(1, Math.max(0, (nowSeconds - start) / (end - start))) : 1;
+    for (let j = 0; j < stamp.length; j++) stamp[j] += share * current[j];
+    return stamp;
   }
 
   /** When the engine must next re-plan because something changed at `nowSeconds`. NaN: already planned. */
@@ -162,12 +208,34 @@ export class Engine implements MemoryState {
       chunks.push({ item, tokens: take });
       budgetLeft -= take;
     }
+    // GUARANTEED_NO_EVICT (TensorRT-LLM's default capacity scheduler): every output token an admitted request may
+    // still write stays reserved, so a request starts only when its whole life fits beside theirs and none is ever
+    // preempted. With nothing admitted, a request is taken as the default admission would (never a deadlock).
+    const guaranteed = s.admission === 'guaranteed-no-evict';
+    let reservedGrowth = guaranteed ? this.remainingOutputOfAdmitted() : 0;
+    // SGLang: the running requests' remaining output × new_token_ratio stays free; each admission takes its prompt and
+    // its whole clipped output from what is left (planner/kernel/admission.ts). An idle engine starts the ratio over.
+    const ratio = this.ratio;
+    if (ratio !== null && this.running.length + this.prefilling.length === 0) ratio.reset();
+    let ratioReserve = ratio === null ? 0 : ratio.reserveFor(this.running) + ratio.reserveFor(this.prefilling.map((p) => p.conv));
     while (this.waiting.length > 0 && this.running.length + this.prefilling.length < s.maxBatch) {
       const item = this.waiting[0];
       const conv = item.conv;
       const missing = conv.contextTokens - conv.residentTokens + item.newTokens;
-      if (!makeRoom(this, s, missing + this.running.length + this.prefilling.length + 1, conv, false)) break;
+      if (s.wholePrompts === true && !this.wholePromptFits(item, budgetLeft, chunks.length)) break;
+      const active = this.running.length + this.prefilling.length;
+      const room = guaranteed && active > 0 ? missing + reservedGrowth + conv.remainingOutputTokens : missing + active + 1;
+      if (ratio !== null && active > 0 && sglangAdmissionTokens(prospectiveNeedTokens(item), conv) >= this.capacityTokens - this.usedTokens - ratioReserve) break;
+      if (!makeRoom(this, s, room, conv, false)) break;
+      reservedGrowth += conv.remainingOutputTokens;
+      if (ratio !== null) ratioReserve += sglangAdmissionTokens(prospectiveNeedTokens(item), conv);
       this.waiting.shift();
+      if (item.deliversFirstToken === true) {
+        // A disaggregated request's first token (computed by its prefiller, carried with the KV) reaches the client
+        // when this engine takes the request into a batch: at this iteration boundary, before its first decode step.
+        if (this.termClock !== null) conv.termsAtFirstToken = this.termClock.stamp();
+        hooks.emitToken(conv, nowSeconds, true, 0);
+      }
       const plan = planAdmission(item);
       conv.swappedTokens -= plan.swapInTokens;
       swapInTokens += plan.swapInTokens;
@@ -182,8 +250,8 @@ export class Engine implements MemoryState {
         budgetLeft--;
       } else {
         this.prefilling.push(item);
-        if (budgetLeft > 0) {
-          const take = Math.min(item.needTokens, budgetLeft);
+        if (budgetLeft > 0 || s.wholePrompts === true) {
+          const take = s.wholePrompts === true ? item.needTokens : Math.min(item.needTokens, budgetLeft);
           chunks.push({ item, tokens: take });
           budgetLeft -= take;
         }
@@ -195,8 +263,10 @@ export class Engine implements MemoryState {
       for (const c of chunks) if (c.item.doneTokens + c.tokens === c.item.needTokens && c.item.emitsToken) growth++;
       if (this.usedTokens + growth <= this.capacityTokens) break;
       const before = this.prefilling.length;
+      const preemptedBefore = this.preemptions;
       if (!makeRoom(this, s, growth, null, true)) throw new Error(`KV accounting: engine ${this.index} cannot fit one step (used ${this.usedTokens}, capacity ${this.capacityTokens})`);
       if (this.prefilling.length !== before) for (let i = chunks.length - 1; i >= 0; i--) if (!this.prefilling.includes(chunks[i].item)) chunks.splice(i, 1);
+      if (ratio !== null && this.preemptions !== preemptedBefore) ratio.retracted(this.running);
     }
     const batch = pause && chunks.length > 0 ? 0 : this.running.length;
     if (batch === 0 && chunks.length === 0 && swapInTokens === 0) return NaN;
@@ -231,6 +301,8 @@ export class Engine implements MemoryState {
       let n = Infinity;
       for (const c of this.running) if (c.remainingOutputTokens < n) n = c.remainingOutputTokens;
       n = Math.min(n, Math.floor((this.capacityTokens - this.usedTokens) / batch));
+      // A decaying new_token_ratio can admit waiting work at any step: re-plan every iteration while work waits.
+      if (this.ratio !== null && this.waiting.length > 0) n = 1;
       m.n = Math.max(1, n);
       m.singleEnd = nowSeconds + m.base + m.perToken * m.context0;
       m.powerWatts = this.model.powerWatts('decode', batch);
@@ -241,6 +313,26 @@ export class Engine implements MemoryState {
     this.busyFlag = true;
     this.version++;
     return this.endOf(m.n);
+  }
+
+  /** Output tokens the running and prefilling sequences may still write (each writes one KV token per output token). */
+  private remainingOutputOfAdmitted(): number {
+    let total = 0;
+    for (const c of this.running) total += c.remainingOutputTokens;
+    for (const item of this.prefilling) total += item.conv.remainingOutputTokens;
+    return total;
+  }
+
+  /**
+   * Chunked prefill off (TensorRT-LLM's default): a prompt runs whole in one iteration, so it is admitted only when it
+   * fits what is left of this iteration's token budget (first come, first served: the queue waits behind it). A
+   * prompt longer than the whole budget, which the engine itself would reject, runs as the iteration's only prompt.
+   */
+  private wholePromptFits(item: WorkItem, budgetLeft: number, promptsInStep: number): boolean {
+    const need = prospectiveNeedTokens(item);
+    if (need <= budgetLeft) return true;
+    const fullBudget = this.settings.prefillPausesDecode === true ? this.settings.tokenBudget : this.settings.tokenBudget - this.running.length;
+    return promptsInStep === 0 && need > fullBudget;
   }
 
   private join(conv: ConvState): void {
@@ -264,6 +356,7 @@ export class Engine implements MemoryState {
       else clock.addDecodeRun(m.terms, m.termsPerToken, n, m.batch, m.context0);
     }
     if (batch > 0) {
+      this.ratio?.decoded(n);
       // Every running sequence emits n tokens. Sequences that also emitted in the previous iteration (their last
       // token at t0) share their first gap; only fresh joiners need one sample each. Later gaps form the series
       // step_k = base + perToken·(C0 + (k − 1)·B), k = 2..n, shared by all.

@@ -55,6 +55,8 @@ export function setUpFleet(fleet: Fleet, perfModelFor: PerfModelFor, o: Resolved
           tokenBudget: o.engineTokenBudget,
           maxBatch: o.maxDecodeBatch,
           prefillPausesDecode: o.prefillPausesDecode,
+          wholePrompts: o.wholePrompts,
+          admission: o.admission,
           preemption: o.preemption,
           swapBandwidthBytesPerSecond: o.swapBandwidthBytesPerSecond,
         });

@@ -17,13 +17,21 @@ import { Sim } from './sim.js';
 import { computeStandalone } from './standalone.js';
 import { isReactive, KernelStoppedError, resolveOptions, type ConversationSpec, type KernelOptions, type PerfModelFor, type RunControl } from './types.js';
 
-/** A single-turn request's TTFT and token-gap terms, when its engine kept step accounting. */
-function stepTermsOf(conv: ConvState): { stepTerms?: { ttft: Float64Array; tbtSum: Float64Array } } {
+/**
+ * A single-turn request's TTFT and token-gap terms, when its engines kept step accounting. Disaggregated with the
+ * first token delivered by the decoder, TTFT is the prefiller's terms (arrival → prefill done) plus the decoder's
+ * (KV landed → admitted) plus the transfer seconds no step charges; both sides share one calibration's terms.
+ */
+function stepTermsOf(conv: ConvState): { stepTerms?: { ttft: Float64Array; tbtSum: Float64Array; ttftFixedSeconds: number } } {
   const a = conv.termsAtArrival;
   const f = conv.termsAtFirstToken;
   const l = conv.termsAtLastToken;
   if (a === null || f === null || l === null || conv.spec.turns.length !== 1) return {};
-  return { stepTerms: { ttft: f.map((v, j) => v - a[j]), tbtSum: l.map((v, j) => v - f[j]) } };
+  const tbtSum = l.map((v, j) => v - f[j]);
+  const p = conv.termsAtPrefillDone;
+  const d = conv.termsAtDecoderArrival;
+  if (p === null || d === null) return { stepTerms: { ttft: f.map((v, j) => v - a[j]), tbtSum, ttftFixedSeconds: 0 } };
+  return { stepTerms: { ttft: f.map((v, j) => p[j] - a[j] + v - d[j]), tbtSum, ttftFixedSeconds: conv.firstTokenFixedSeconds } };
 }
 
 /** Arrival events released by a reactive workload carry this target (the iterator's carry -1 and pull the next). */

@@ -4,9 +4,13 @@
  * of its pieces, and every piece in it completes at its end. A mispredicted turn of per-turn-predict arrives as a
  * composite job (history in, prefill, KV back, KV management) that occupies the prefiller alone for its duration.
  * Its queued work in seconds (estimated from the perf model, observable) is what conserve routes by.
+ * With a linear step model (`stepAccounting`) it keeps per-term step accounting as the aggregated engines do
+ * (step-accounting.ts): an iteration costs exactly its terms × the coefficients, and a job's wait and service are
+ * stamped in term units, so a disaggregated benchmark's TTFT is a term vector too.
  */
 import type { PerfModel } from '../../models/types.js';
 import type { ConvState } from './conversation.js';
+import { TermClock } from './step-accounting.js';
 
 export interface PrefillJob {
   readonly conv: ConvState;
@@ -31,13 +35,35 @@ export class Prefiller {
   private current: { job: PrefillJob; tokens: number; seconds: number }[] = [];
   private startSeconds = 0;
   private powerWatts = 0;
+  /** Per-term accounting, when the model has a linear step model; the terms of the iteration in progress. */
+  readonly termClock: TermClock | null;
+  private currentTerms: number[] | null = null;
 
   constructor(
     readonly index: number,
     readonly poolIndex: number,
     readonly model: PerfModel,
     private readonly settings: { tokenBudget: number; maxBatch: number },
-  ) {}
+  ) {
+    this.termClock = model.stepAccounting ? new TermClock(model.stepAccounting) : null;
+  }
+
+  /**
+   * The term clock at `nowSeconds`, mid-iteration included: the finished iterations' terms plus the elapsed share of
+   * the one in progress. A job arriving mid-iteration waits out the rest of it; stamping the elapsed share makes
+   * (stamp at completion − stamp at arrival) · coefficients its exact time here, at the coefficients the run used.
+   */
+  termStampAt(nowSeconds: number): Float64Array | null {
+    const clock = this.termClock;
+    if (clock === null) return null;
+    const stamp = clock.stamp();
+    const terms = this.currentTerms;
+    if (!this.busyFlag || terms === null) return stamp;
+    const span = this.iterationEnd - this.startSeconds;
+    const share = span > 0 ? Math.min(1, Math.max(0, (nowSeconds - this.startSeconds) / span)) : 1;
+    for (let j = 0; j < stamp.length; j++) stamp[j] += share * terms[j];
+    return stamp;
+  }
 
   /** Queued plus in-progress work in seconds at `nowSeconds` (what a scheduler can observe). */
   queuedWorkAt(nowSeconds: number): number {
@@ -54,7 +80,8 @@ export class Prefiller {
   }
 
   /** Creates and queues a job; returns true when the prefiller is idle and must be woken. */
-  enqueue(job: Omit<PrefillJob, 'doneTokens' | 'estimateSeconds'>): boolean {
+  enqueue(job: Omit<PrefillJob, 'doneTokens' | 'estimateSeconds'>, nowSeconds: number): boolean {
+    if (this.termClock !== null && job.kind === 'prefill' && job.conv.termsAtArrival === null) job.conv.termsAtArrival = this.termStampAt(nowSeconds);
     const estimate = job.kind === 'composite' ? job.serviceSeconds : this.model.prefillSeconds(job.newTokens, job.cachedTokens);
     this.queue.push({ conv: job.conv, kind: job.kind, newTokens: job.newTokens, cachedTokens: job.cachedTokens, serviceSeconds: job.serviceSeconds, doneTokens: 0, estimateSeconds: estimate });
     this.queuedWorkSeconds += estimate;
@@ -66,6 +93,7 @@ export class Prefiller {
     if (this.busyFlag || this.head === this.queue.length) return NaN;
     const pieces: { job: PrefillJob; tokens: number; seconds: number }[] = [];
     let dt = 0;
+    this.currentTerms = null;
     const first = this.queue[this.head];
     if (first.kind === 'composite') {
       pieces.push({ job: first, tokens: 0, seconds: first.serviceSeconds });
@@ -84,7 +112,13 @@ export class Prefiller {
       }
       // The pieces run as one batch and all finish at its end: the batched time the model prices (one floor, hinges on
       // the iteration's total tokens), not the sum of each piece's single-prompt time.
-      dt = this.model.prefillBatchSeconds(pieces.map((p) => ({ newTokens: p.tokens, cachedTokens: p.job.cachedTokens + p.job.doneTokens })));
+      const batch = pieces.map((p) => ({ newTokens: p.tokens, cachedTokens: p.job.cachedTokens + p.job.doneTokens }));
+      const clock = this.termClock;
+      if (clock !== null) {
+        // A linear step model prices the batch as a prefill-only iteration of these pieces: exactly the terms charged.
+        this.currentTerms = clock.iteration(0, 0, batch);
+        dt = clock.seconds(this.currentTerms);
+      } else dt = this.model.prefillBatchSeconds(batch);
       this.powerWatts = this.model.powerWatts('prefill', pieces.length);
     }
     if (!(dt >= 0 && Number.isFinite(dt))) throw new Error(`Perf model ${this.model.gpu}/${this.model.llm}/tp${this.model.tp} gave a prefill iteration of ${dt} s`);
@@ -106,9 +140,14 @@ export class Prefiller {
   /** Ends the iteration; returns the jobs it completed (in FIFO order) and the busy interval's power. */
   finishIteration(): { completed: PrefillJob[]; startSeconds: number; powerWatts: number } {
     const completed: PrefillJob[] = [];
+    if (this.termClock !== null && this.currentTerms !== null) this.termClock.add(this.currentTerms);
+    this.currentTerms = null;
     for (const p of this.current) {
       p.job.doneTokens += p.tokens;
-      if (p.job.kind === 'composite' || p.job.doneTokens >= p.job.newTokens) completed.push(p.job);
+      if (p.job.kind === 'composite' || p.job.doneTokens >= p.job.newTokens) {
+        completed.push(p.job);
+        if (this.termClock !== null && p.job.kind === 'prefill' && p.job.conv.termsAtPrefillDone === null) p.job.conv.termsAtPrefillDone = this.termClock.stamp();
+      }
     }
     this.head += completed.length;
     if (this.head > 1024 && this.head * 2 > this.queue.length) {

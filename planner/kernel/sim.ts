@@ -97,7 +97,7 @@ export class Sim implements EngineHooks {
 
   /** Queues a prefill job on a prefiller. */
   submitPrefill(p: Prefiller, job: Omit<PrefillJob, 'doneTokens' | 'estimateSeconds'>, nowSeconds: number): void {
-    if (p.enqueue(job)) this.wake(p.index, nowSeconds);
+    if (p.enqueue(job, nowSeconds)) this.wake(p.index, nowSeconds);
   }
 
   /** Puts work on an engine, re-planning a macro-step that the new work interrupts. */
@@ -123,9 +123,14 @@ export class Sim implements EngineHooks {
 
   /** The first token of a turn produced by a prefiller. */
   emitFirstToken(conv: ConvState, nowSeconds: number): void {
+    this.computeFirstToken(conv);
+    this.metrics.recordToken(conv, nowSeconds, true, 0);
+  }
+
+  /** A prefiller computed the turn's first token; the client receives it later, from the decoder (WorkItem.deliversFirstToken). */
+  computeFirstToken(conv: ConvState): void {
     conv.remainingOutputTokens -= 1;
     conv.contextTokens += 1;
-    this.metrics.recordToken(conv, nowSeconds, true, 0);
   }
 
   /** Schedules the next turn's input: the tool runs from the last token of this turn. */

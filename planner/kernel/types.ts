@@ -37,9 +37,10 @@ export interface FinishedConversation {
   readonly tbtCount: number;
   /**
    * A single-turn request served by an engine with step accounting: its TTFT and its sum of token gaps as term
-   * vectors (arrival → first token, first → last token), in the model's `stepAccounting.terms` order.
+   * vectors (arrival → first token, first → last token), in the model's `stepAccounting.terms` order, and the TTFT
+   * seconds no step charges (a disaggregated request's KV transfer; 0 otherwise).
    */
-  readonly stepTerms?: { readonly ttft: Float64Array; readonly tbtSum: Float64Array };
+  readonly stepTerms?: { readonly ttft: Float64Array; readonly tbtSum: Float64Array; readonly ttftFixedSeconds?: number };
 }
 
 /** What a reactive workload may do to the run it feeds, at the instant it is told of a finish. */
@@ -129,6 +130,30 @@ export interface KernelOptions {
    * TensorRT-LLM). Default false.
    */
   readonly prefillPausesDecode?: boolean;
+  /**
+   * conserve and per-turn-predict, turn 1: where the client receives the first token. 'prefiller' (default): when the
+   * prefill completes. 'decoder': as disaggregated servers stream it (SGLang's router and Dynamo's frontend stream from
+   * the decode worker, which receives the prefill's first token with the KV and emits it when its scheduler takes the
+   * request into a batch; TensorRT-LLM's disaggregated server is taken to do the same): after the KV transfer, when
+   * the decoder admits the request at its next iteration boundary. `benchmark --mode disagg` uses 'decoder'; `simulate`
+   * and `plan` keep 'prefiller' (the planner's TTFET model and the kernel goldens count it there).
+   */
+  readonly firstTokenAt?: 'prefiller' | 'decoder';
+  /**
+   * Decoder/colocated engines schedule each prompt whole in one iteration (chunked prefill off: TensorRT-LLM's PyTorch
+   * backend default), a prompt that does not fit the iteration's remaining token budget waiting for the next one;
+   * default false (prompts are chunked to the budget, vLLM V1).
+   */
+  readonly wholePrompts?: boolean;
+  /**
+   * Admission of waiting work on decoder/colocated engines: 'current-need' (default: while its prompt fits the free
+   * KV, running work preempted later when decode growth runs out; vLLM) or 'guaranteed-no-evict' (only while its
+   * whole life, prompt + remaining output, fits beside the remaining lives of everything admitted, so nothing
+   * admitted is ever preempted; TensorRT-LLM's default capacity scheduler) or 'new-token-ratio' (SGLang: while its
+   * prompt + clipped output fit beside a reserve of the running requests' remaining output × a decaying ratio;
+   * planner/kernel/admission.ts).
+   */
+  readonly admission?: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
   /** KV occupancy sampling period (default 5 s). */
   readonly sampleIntervalSeconds?: number;
   /** SLOs to check per conversation (slo_attainment is omitted without one). */
@@ -164,6 +189,9 @@ export interface ResolvedOptions {
   readonly engineTokenBudget: number;
   readonly maxDecodeBatch: number;
   readonly prefillPausesDecode: boolean;
+  readonly firstTokenAt: 'prefiller' | 'decoder';
+  readonly wholePrompts: boolean;
+  readonly admission: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
   readonly sampleIntervalSeconds: number;
   readonly slo?: SloSet;
   readonly onProgress?: (simSeconds: number, arrived: number) => void;
@@ -206,6 +234,9 @@ export function resolveOptions(o: KernelOptions): ResolvedOptions {
     engineTokenBudget: o.engineTokenBudget ?? DEFAULT_ENGINE_TOKEN_BUDGET,
     maxDecodeBatch: o.maxDecodeBatch ?? DEFAULT_MAX_DECODE_BATCH,
     prefillPausesDecode: o.prefillPausesDecode ?? false,
+    firstTokenAt: o.firstTokenAt ?? 'prefiller',
+    wholePrompts: o.wholePrompts ?? false,
+    admission: o.admission ?? 'current-need',
     sampleIntervalSeconds: o.sampleIntervalSeconds ?? 5,
     slo: o.slo,
     onProgress: o.onProgress,

@@ -7,7 +7,10 @@ import { readAccuracyRowTerms } from '../../models/serving/accuracy-rows.js';
 import { calibrationDocument, type ServingCalibration } from '../../models/serving/calibration-file.js';
 import { heldOutScopes } from '../../models/serving/holdout.js';
 import type { MeasuredRun } from '../../models/serving/runs.js';
-import { benchmarkMeasuredRun, measuredRunCommand, measuredRunTerms } from '../../planner/benchmark/index.js';
+import { benchmarkMeasuredRun, disaggRunCommand, measuredRunCommand, measuredRunTerms } from '../../planner/benchmark/index.js';
+import { denseDisaggRows } from '../../bench/disagg-accuracy-build.js';
+import { heldOutDisaggCalibration } from '../../planner/benchmark/disagg-accuracy.js';
+import { sharedData } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { repoRoot, scratchDir } from '../helpers/paths.js';
 
@@ -78,5 +81,20 @@ describe('docs/accuracy.md', () => {
     const out = JSON.parse(r.stdout) as { ttft_ms: { mean: number }; tpot_ms: { mean: number } };
     expect(out.ttft_ms.mean.toPrecision(6)).toBe(cell(run, 'lomo_ttft_ms'));
     expect(out.tpot_ms.mean.toPrecision(6)).toBe(cell(run, 'lomo_tpot_ms'));
+  }, 120_000);
+
+  it('fleetplan benchmark --mode disagg --calibration <held-out file> prints a dense disagg row\'s published prediction', async () => {
+    const a = artifacts();
+    const { runs } = denseDisaggRows(readFileSync(join(sharedData, 'aiconfigurator', 'silicon', 'silicon_runs_h100_b200.csv'), 'utf8'), catalog);
+    const run = runs.find((r) => r.run.backend === 'vllm')!;
+    const file = join(scratchDir(), 'held-out-disagg-qwen3-32b.json');
+    writeFileSync(file, `${JSON.stringify(calibrationDocument(heldOutDisaggCalibration(a.result.calibration, a.result.calibrationRows, 'lomo', run.run.llm)), null, 2)}\n`);
+    const r = await runCli([...disaggRunCommand(run, file).split(' ').slice(1), '--json']);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { ttft_ms: { mean: number }; tpot_ms: { mean: number } };
+    // The doc's per-run table: | line | backend | GPU | precision | xPyD | concurrency | ISL/OSL | measured TTFT | TTFT lomo | TTFT logo | measured TPOT | TPOT lomo | TPOT logo |
+    const row = a.doc.split('\n').find((l) => l.startsWith(`| ${run.run.line} | vllm |`))!.split('|').map((c) => c.trim());
+    expect(out.ttft_ms.mean.toPrecision(4)).toBe(row[9]);
+    expect(out.tpot_ms.mean.toPrecision(4)).toBe(row[12]);
   }, 120_000);
 });

@@ -5,7 +5,7 @@
  */
 import { parse } from 'yaml';
 import { checkLimit, distributionValidator, inputError, suggestId, toDistribution } from '../../../catalogs/index.js';
-import { BACKEND_POLICIES } from '../../../models/serving/backend-policy.js';
+import { backendScheduling } from '../../../models/serving/backend-policy.js';
 import { gpuPrecisions, layoutProblem, unsupportedPrecisionMessage } from '../../../catalogs/precision.js';
 import type { Catalog, Distribution, KvDtype, LlmSpec, Precision } from '../../../catalogs/types.js';
 import { backendDefaultLimits, defaultDisaggLink, type BenchmarkLoad, type BenchmarkSpec, type EngineLimits, type InstanceSet } from '../../benchmark/index.js';
@@ -129,8 +129,7 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
     }
     const tp = args.tp ?? 1;
     checkLayout('--ep', llm, tp, args.ep);
-    const pauses = args.backend !== undefined && BACKEND_POLICIES[args.backend].prefillPausesDecode;
-    return { ...common, mode: 'agg', tp, ...(args.ep !== undefined ? { ep: args.ep } : {}), limits: limits(args.maxNumSeqs, args.maxNumBatchedTokens, defaults), ...(pauses ? { prefillPausesDecode: true } : {}) };
+    return { ...common, mode: 'agg', tp, ...(args.ep !== undefined ? { ep: args.ep } : {}), limits: limits(args.maxNumSeqs, args.maxNumBatchedTokens, defaults), ...backendScheduling(args.backend) };
   }
   if (args.prefill === undefined || args.decode === undefined) {
     throw inputError('usage', '', args.prefill === undefined ? '--prefill' : '--decode', 'found nothing, expected --prefill COUNTxTP and --decode COUNTxTP with --mode disagg (e.g. --prefill 1x4 --decode 1x4)');

@@ -6,6 +6,7 @@
 import { loadCatalog } from '../../../catalogs/index.js';
 import { nativePrecision } from '../../../catalogs/precision.js';
 import { BACKEND_POLICIES } from '../../../models/serving/backend-policy.js';
+import { DISAGG_TTFT_DEFINITION } from '../../benchmark/disagg-ttft.js';
 import { requestOverheadSeconds } from '../../../models/serving/fit.js';
 import { benchmarkFleet, runServingBenchmark, runServingBenchmarkSliced, VLLM_DEFAULTS_SOURCE, type BenchmarkResult, type BenchmarkSpec, type LatencySummary } from '../../benchmark/index.js';
 import type { Distribution } from '../../../catalogs/types.js';
@@ -74,11 +75,16 @@ export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Pr
   const model = decodeModel.provenance;
   if (args.json) {
     // Wall time is left out of --json so that the same seed gives byte-identical output; the text shows it.
-    ctx.stdout(`${JSON.stringify({ ...result, model: describeModel(model), limits_source: args.backend !== undefined && args.backend !== 'vllm' ? BACKEND_POLICIES[args.backend].from : VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog, [], loaded) }, null, 2)}\n`);
+    ctx.stdout(`${JSON.stringify({ ...result, ttft_definition: ttftDefinition(result.operating_point.mode), model: describeModel(model), limits_source: args.backend !== undefined && args.backend !== 'vllm' ? BACKEND_POLICIES[args.backend].from : VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog, [], loaded) }, null, 2)}\n`);
   } else {
     ctx.stdout(renderBenchmark(result, spec, model, wallSeconds, ctx.stdoutIsTTY));
   }
   return EXIT_OK;
+}
+
+/** What TTFT means in each mode (the same words as docs/accuracy.md). */
+function ttftDefinition(mode: 'agg' | 'disagg'): string {
+  return mode === 'disagg' ? DISAGG_TTFT_DEFINITION : 'arrival → the first token at the client: the queue + the prompt\'s chunks in engine iterations (the first token comes out of the iteration that finishes the prompt) + the calibration\'s per-request overhead';
 }
 
 function describeModel(p: ModelProvenance): Record<string, unknown> {
@@ -94,6 +100,7 @@ function renderBenchmark(r: BenchmarkResult, spec: BenchmarkSpec, model: ModelPr
   const lines = [
     `${op.llm} on ${op.gpu}${op.precision !== null ? ` ${op.precision}` : ''}${op.kv_dtype !== null ? ` (KV ${op.kv_dtype})` : ''}, ${op.mode} (${set}, ${op.gpus} GPUs), ${load}, ISL ${describeLengths(spec.isl)} / OSL ${describeLengths(spec.osl)}`,
     `engine: max_num_seqs ${op.max_num_seqs}, max_num_batched_tokens ${op.max_num_batched_tokens}${op.prefill_max_num_seqs !== null ? `; prefill instances ${op.prefill_max_num_seqs} / ${op.prefill_max_num_batched_tokens}` : ''}${op.kv_link !== null ? `; KV link ${f(op.kv_link.bandwidth_bytes_per_s / 1e9, 1)} GB/s, ${f(op.kv_link.latency_s * 1e6, 0)} µs` : ''}; seed ${op.seed}`,
+    `ttft: ${ttftDefinition(op.mode)}`,
     '',
     renderTable(['latency (ms)', 'mean', 'p50', 'p90', 'p99'], [row('ttft', r.ttft_ms), row('tpot', r.tpot_ms), row('itl', r.itl_ms), row('e2e', r.e2e_ms)], { terminal, align: ['left', 'right', 'right', 'right', 'right'] }).trimEnd(),
     '',

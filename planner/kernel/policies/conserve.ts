@@ -47,17 +47,26 @@ export function createConserveFlow(mispredict: boolean): PolicyFlow {
         return;
       }
       conv.contextTokens += job.newTokens;
-      sim.emitFirstToken(conv, now);
+      // The first token is computed here; where the client receives it is the run's choice (KernelOptions.firstTokenAt).
+      const atDecoder = sim.options.firstTokenAt === 'decoder' && conv.remainingOutputTokens > 1;
+      if (atDecoder) sim.computeFirstToken(conv);
+      else sim.emitFirstToken(conv, now);
       if (conv.remainingOutputTokens === 0 && isLastTurn(conv)) {
         sim.finish(conv, now);
         return;
       }
       const p = sim.fleet.byInstance[conv.prefillerIndex];
-      sim.transfer(conv, conv.contextTokens, sim.fleet.toDecoder, p.model.kvBytesPerToken, now, true);
+      const seconds = sim.transfer(conv, conv.contextTokens, sim.fleet.toDecoder, p.model.kvBytesPerToken, now, true);
+      if (atDecoder) {
+        conv.firstTokenPending = true;
+        conv.firstTokenFixedSeconds = seconds;
+      }
     },
 
     transferDone(sim, conv, now) {
-      sim.submitToEngine(engineOf(sim, conv), { conv, newTokens: 0, emitsToken: false, arrivedTokens: conv.contextTokens, needTokens: 0, doneTokens: 0, cachedTokens: 0 }, now);
+      const deliversFirstToken = conv.firstTokenPending;
+      conv.firstTokenPending = false;
+      sim.submitToEngine(engineOf(sim, conv), { conv, newTokens: 0, emitsToken: false, arrivedTokens: conv.contextTokens, needTokens: 0, doneTokens: 0, cachedTokens: 0, ...(deliversFirstToken ? { deliversFirstToken } : {}) }, now);
     },
 
     turnEnded(sim, conv, now) {

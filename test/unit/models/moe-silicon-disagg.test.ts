@@ -30,7 +30,7 @@ describe('moeSiliconDisaggRuns', () => {
     expect([runs[0].prefill, runs[0].decode, runs[0].run.concurrency, runs[0].run.mode]).toEqual([{ count: 1, tp: 1, ep: 16 }, { count: 3, tp: 16, ep: 16 }, 9, 'disagg']);
     expect(Object.fromEntries(unexpressible)).toEqual({
       'the same run listed again with its worker counts: scored once, there': 1,
-      'prefill/decode worker counts (the x and y of xPyD) not recorded': 1,
+      'prefill/decode worker counts (the x and y of xPyD) not recorded, and not derivable: the id names the concurrency and each side\'s layout (one id form stands for several xPyD sets among the runs listed with counts), no column names the workers': 1,
     });
   });
 });
