@@ -18,7 +18,7 @@ export function denseDisaggRows(text: string, catalog: Catalog): DenseDisaggRows
 
 export function denseDisaggSection(text: string, result: CalibrateResult, catalog: Catalog): string {
   const { runs, unexpressible } = denseDisaggRows(text, catalog);
-  const score = (protocol: 'lomo' | 'logo') => disaggHeldOutPredictions(runs, result.calibrationRows, result.calibration, catalog, protocol);
+  const score = (protocol: 'lomo' | 'logo') => disaggHeldOutPredictions(runs, result.calibrationRows, result.calibration, catalog, protocol, result.fixedPoint.folds[protocol]);
   return renderDenseDisaggSection({
     runs, unexpressible,
     byProtocol: { lomo: score('lomo'), logo: score('logo') },

@@ -8,9 +8,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { layoutCacheKey, loadBuiltinCatalog } from '../catalogs/index.js';
 import type { InstancePool } from '../catalogs/types.js';
-import { createPerfModel, type PerfModel } from '../models/index.js';
+import { BUILTIN_COEFFICIENTS, createPerfModel, type PerfModel } from '../models/index.js';
+import { resolveLayout } from '../catalogs/precision.js';
 import type { StoredMoeAccuracy } from '../models/moe/accuracy-section.js';
-import { predictMoeDisaggRun, predictMoeRun, type MoeRowPrediction } from '../models/moe/serving-accuracy.js';
+import { BUILTIN_MOE_CALIBRATION } from '../models/moe/builtin.js';
+import { moeCalibrationRow, moeHeldOutRow, predictMoeDisaggRun, predictMoeRun, type MoeRowPrediction } from '../models/moe/serving-accuracy.js';
+import { fitServingScopes, predictRun, type CalibrationRow } from '../models/serving/fit.js';
+import { buildMoeCalibratedPerfModel } from '../models/serving/moe-calibrated-model.js';
+import { architectureGroups, moeHoldOutPredictions } from '../models/serving/moe-holdout.js';
+import type { Backend, MeasuredRun } from '../models/serving/runs.js';
+import { STEP_TERMS } from '../models/serving/step-terms.js';
 import { moeSiliconDisaggRuns, type MoeDisaggRun } from '../models/moe/silicon-disagg-rows.js';
 import { moeSiliconRuns, type MoeSiliconRun } from '../models/moe/silicon-rows.js';
 
@@ -22,7 +29,16 @@ export interface MoeAccuracyInputs {
   readonly runs: readonly MoeSiliconRun[];
   readonly unexpressible: ReadonlyMap<string, number>;
   readonly sha256: string;
-  readonly predict: (r: MoeSiliconRun) => MoeRowPrediction;
+  /** The run's benchmark on the uncalibrated kernel-table model (what plan and predict use for MoE pools). */
+  readonly predictUncalibrated: (r: MoeSiliconRun) => MoeRowPrediction;
+  /** The run's benchmark as a calibration row (its TTFT and TPOT as MoE step-term vectors). */
+  readonly termsOf: (r: MoeSiliconRun) => CalibrationRow;
+  /** A perfModelFor whose MoE models charge these coefficients (MOE_STEP_TERMS order) under a backend's memory rule. */
+  readonly modelsWith: (coefficients: readonly number[], backend: Backend) => (pool: InstancePool) => PerfModel;
+  /** LLM id → its architecture group (the unit held out together). */
+  readonly groups: ReadonlyMap<string, string>;
+  /** The dense agg runs' calibration rows (docs/accuracy-rows.csv, `npm run accuracy`): in every MoE fit. */
+  readonly dense: readonly CalibrationRow[];
   readonly disaggRuns: readonly MoeDisaggRun[];
   readonly disaggUnexpressible: ReadonlyMap<string, number>;
   readonly predictDisagg: (r: MoeDisaggRun) => MoeRowPrediction;
@@ -44,22 +60,91 @@ export function moeAccuracyInputs(root: string): MoeAccuracyInputs {
     return m;
   };
   const disagg = moeSiliconDisaggRuns(text, MOE_SILICON_FILE, catalog.gpus, catalog.llms);
+  const modelsWith = (coefficients: readonly number[], backend: Backend) => {
+    const cache = new Map<string, PerfModel>();
+    return (pool: InstancePool): PerfModel => {
+      const key = `${pool.gpu}/${pool.llm}/${layoutCacheKey(pool)}`;
+      let m = cache.get(key);
+      if (m === undefined) {
+        const llm = catalog.llms.get(pool.llm)!;
+        m = buildMoeCalibratedPerfModel(catalog.gpus.get(pool.gpu)!, llm, resolveLayout(llm, pool), BUILTIN_COEFFICIENTS, BUILTIN_MOE_CALIBRATION, { coefficients, backend, from: 'MoE serving fit' });
+        cache.set(key, m);
+      }
+      return m;
+    };
+  };
+  const termModels = new Map<Backend, (pool: InstancePool) => PerfModel>();
+  const termModelFor = (backend: Backend) => {
+    let f = termModels.get(backend);
+    if (f === undefined) termModels.set(backend, (f = modelsWith(TERM_RUN_COEFFICIENTS, backend)));
+    return f;
+  };
+  const llmIds = [...new Set(runs.map((r) => r.run.llm))].sort();
   return {
-    runs, unexpressible, sha256: createHash('sha256').update(text).digest('hex'), predict: (r) => predictMoeRun(r, perfModelFor),
+    runs, unexpressible, sha256: createHash('sha256').update(text).digest('hex'),
+    predictUncalibrated: (r) => predictMoeRun(r, perfModelFor),
+    termsOf: (r) => moeCalibrationRow(r, termModelFor(r.run.backend)),
+    modelsWith,
+    groups: architectureGroups(llmIds.map((id) => catalog.llms.get(id)!)),
+    dense: denseRowsOf(readFileSync(resolve(root, DENSE_ROWS_FILE), 'utf8')),
     disaggRuns: disagg.runs, disaggUnexpressible: disagg.unexpressible,
     predictDisagg: (r) => predictMoeDisaggRun(r, catalog.gpus.get(r.run.gpu)!, perfModelFor),
   };
 }
 
+/**
+ * Coefficients of the term runs (MOE_STEP_TERMS order): the kernel-table model as is, 1 ms per step and 10 µs per scheduled sequence.
+ * With a fixed request count the schedule does not depend on them (any positive coefficients give the same terms).
+ */
+export const TERM_RUN_COEFFICIENTS: readonly number[] = [1, 1, 1, 1, 1, 1, 10, 0];
+
+export const DENSE_ROWS_FILE = 'docs/accuracy-rows.csv';
+
+/**
+ * The dense calibration rows stored in docs/accuracy-rows.csv (every scored dense agg run, its measured means and its
+ * kernel terms, TTFT's with one request-overhead unit), as fit.ts rows.
+ */
+export function denseRowsOf(text: string): CalibrationRow[] {
+  const [header, ...body] = text.trimEnd().split('\n');
+  const columns = header.split(',');
+  const at = (name: string) => {
+    const i = columns.indexOf(name);
+    if (i < 0) throw new Error(`${DENSE_ROWS_FILE}: no column ${name} (regenerate it: npm run accuracy)`);
+    return i;
+  };
+  return body.map((line) => {
+    const c = line.split(',');
+    const run: MeasuredRun = {
+      source: DENSE_ROWS_FILE, line: Number(c[at('line')]), backend: c[at('backend')] as Backend, gpu: c[at('gpu')], llm: c[at('llm')], modelName: c[at('llm')],
+      precision: c[at('precision')] as MeasuredRun['precision'], mode: 'agg', tp: Number(c[at('tp')]), concurrency: Number(c[at('concurrency')]),
+      inputTokens: Number(c[at('isl')]), outputTokens: Number(c[at('osl')]),
+      ttftSeconds: Number(c[at('measured_ttft_ms')]) / 1e3, tpotSeconds: Number(c[at('measured_tpot_ms')]) / 1e3,
+    };
+    return { run, terms: { ttft: STEP_TERMS.map((t) => Number(c[at(`ttft_${t}`)])), tpot: STEP_TERMS.map((t) => Number(c[at(`tpot_${t}`)])) } };
+  });
+}
+
+/** Every agg run's terms and its leave-one-architecture-out prediction, in run order. */
+export function moeHeldOutRows(runs: readonly MoeSiliconRun[], dense: readonly CalibrationRow[], rows: readonly CalibrationRow[], groups: ReadonlyMap<string, string>, uncalibrated: readonly MoeRowPrediction[]): MoeRowPrediction[] {
+  const predictions = new Map(moeHoldOutPredictions(dense, rows, groups).map((p) => [p.row, p]));
+  const denseOnly = fitServingScopes([...dense]);
+  return runs.map((r, i) => {
+    const p = predictions.get(rows[i]);
+    if (!p) throw new Error(`${r.id}: no held-out prediction (its architecture is the only one with runs)`);
+    return moeHeldOutRow(r, p, uncalibrated[i], predictRun(denseOnly, rows[i]));
+  });
+}
+
 /** Benchmarks every run: the document stored at MOE_ROWS_FILE. */
 export function buildMoeAccuracy(inputs: MoeAccuracyInputs): StoredMoeAccuracy {
+  const rows = inputs.runs.map(inputs.termsOf);
   return {
-    description: 'Per-run predictions of `fleetplan benchmark` (runServingBenchmark, seed 1) for the agg and disagg MoE runs of the staged aiconfigurator silicon CSV (rows and disagg_rows), with the measured means. Generated; do not edit. docs/accuracy.md renders its MoE section from this file.',
+    description: 'Per-run predictions of `fleetplan benchmark` (runServingBenchmark, seed 1) for the agg and disagg MoE runs of the staged aiconfigurator silicon CSV (rows and disagg_rows), with the measured means. Agg rows: the benchmark\'s MoE step terms (ttft_terms, tpot_terms; models/serving/moe-step-terms.ts), the prediction of the scope fitted on the dense runs (docs/accuracy-rows.csv) and the other MoE architectures (held_out names the architecture left out), the dense-runs-only fit\'s and the uncalibrated kernel-table model\'s. Disagg rows: the uncalibrated model. Generated; do not edit. docs/accuracy.md renders its MoE section from this file.',
     command: MOE_ACCURACY_COMMAND,
     data_file: MOE_SILICON_FILE,
     data_sha256: inputs.sha256,
     unexpressible: counted(inputs.unexpressible),
-    rows: inputs.runs.map(inputs.predict),
+    rows: moeHeldOutRows(inputs.runs, inputs.dense, rows, inputs.groups, inputs.runs.map(inputs.predictUncalibrated)),
     disagg_unexpressible: counted(inputs.disaggUnexpressible),
     disagg_rows: inputs.disaggRuns.map(inputs.predictDisagg),
   };

@@ -14,6 +14,7 @@ import { computeFractionFor, deriveRooflineCoefficients, efficiencyFor } from '.
 import type { PerfModel } from './types.js';
 import type { ServingCalibration } from './serving/calibration-file.js';
 import { buildCalibratedPerfModel } from './serving/calibrated-model.js';
+import { buildMoeServingModel } from './serving/moe-calibrated-model.js';
 import type { Backend } from './serving/runs.js';
 
 export interface CreatePerfModelOptions {
@@ -76,6 +77,8 @@ export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayo
       ...(options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {}),
     });
     if (calibrated) return calibrated;
+    // MoE/MLA pools: the MoE step terms (dense slots and meanings) × the same scope's coefficients.
+    if (llm.moe || llm.attention?.kind === 'mla') return buildMoeServingModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.calibration, options.backend);
   }
   // MoE and MLA models: per-layer composition of the kernel fits (models/moe/) and the dense roofline for the rest.
   if (llm.moe || llm.attention?.kind === 'mla') {

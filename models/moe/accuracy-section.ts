@@ -4,7 +4,8 @@
  * a stored figure drifts from the code). Group rows are rendered by the dense table's renderer.
  */
 import { renderGroupTable } from '../serving/accuracy-doc.js';
-import { groupErrors, overallErrors, type ErrorSummary } from '../serving/holdout.js';
+import { MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
+import { groupErrors, overallErrors, type ErrorSummary, type GroupErrors, type HeldOutPrediction } from '../serving/holdout.js';
 import { asHeldOut, type MoeRowPrediction } from './serving-accuracy.js';
 
 /** The issue's MoE targets (median abs error, leave-one-model-out). */
@@ -22,32 +23,74 @@ export interface StoredMoeAccuracy {
   readonly disagg_rows: readonly MoeRowPrediction[];
 }
 
-/** Read with the signed medians above and the per-run figures in docs/accuracy-moe-rows.json. */
-const WHY_MOE_MISSES = [
-  'Why the MoE misses miss:\n',
-  '- **The kernel tables are vLLM 0.19\'s kernels**, and TensorRT-LLM\'s are faster: TensorRT-LLM TPOT is predicted too slow on DeepSeek-R1 (fp8 +34%, fp4 +24% signed) and gpt-oss-120b (+15%), while vLLM gpt-oss and SGLang DeepSeek TPOT land within ±15% signed. On B200, vLLM\'s fp8 block-scaled grouped GEMMs fit at about 15% of the fp8 peak (H100: 43%). No TensorRT-LLM or SGLang kernel table is staged, and nothing here is fitted to serving runs to absorb it.',
-  '- **SGLang TTFT scatters both ways**: the runs are benchmarked with SGLang\'s default prefill-first scheduler, as the dense SGLang rows are (run under vLLM\'s mixed scheduler they were −64% / −22% signed, too fast). Prefill-first moved the signed medians to −11% / −27% (fp4) and +59% / +88% (fp8) with a wider spread: whether these deployments ran with `--enable-mixed-chunk` (aiconfigurator\'s own SGLang rule sets it) is not recorded, and neither scheduler fits every group.',
-  '- **KV capacity decides some TTFTs**: DeepSeek-R1 fp8 on 4 B200s leaves about 12 GB for an MLA cache every TP rank keeps whole (45K tokens), so 8192/1024 at concurrency 8–32 queues for seconds in the model (8.8–74 s predicted, 0.8–1.5 s measured); the engines evidently held more. Where the runs fill the cache for real (c512, 1024/8192), both queue.',
-  '- **Disagg TTFT** now includes the KV transfer and the decoder\'s admission, as the measurements do; that is not what the misses are: the H100 runs measure 5–14 s TTFT at concurrency 6–60 with 14–30 ms TPOT, which no queue of the stated sets explains, and their TP16 decode spanning two nodes is predicted 46% too fast; B200 TensorRT-LLM fp8 sets with one attention-DP-8 prefiller are predicted 6–9× too slow at ISL 8192 and concurrency 96–640 (their prefill queues in the model).',
-  '- **gpt-oss-120b\'s sliding-window layers** (18 of 36 keep only the last 128 tokens of KV: `attention.sliding_window_tokens`, `sliding_layers`) halve its long-context attention and KV reads. Modelling them moved its B200 TTFT at ISL 8192 from +31% to +4% signed median (TensorRT-LLM) and +20% to −1% (vLLM), and TensorRT-LLM TPOT from +21% to +15%; at ISL 1024 TTFT stays about −22% (prefill under-priced there, nothing fitted to absorb it).',
-  '- Not yet modelled: weight-only MXFP4 on Hopper, attention data parallelism with tensor-split experts.',
-].join('\n') + '\n\n';
+/** Signed median of one group and metric ('—' when the group has no rows). */
+function signedOf(groups: readonly GroupErrors[], gpu: string, llm: string, precision: string, backend: string, metric: 'ttft' | 'tpot'): string {
+  const g = groups.find((x) => x.key.gpu === gpu && x.key.llm === llm && x.key.precision === precision && x.key.backend === backend);
+  return g ? signed(g[metric].signedMedian) : '—';
+}
+
+/** The KV-rule bullet, its figures read from the DeepSeek-R1 fp8 TensorRT-LLM runs on 4 B200s at ISL 8192. */
+function kvSentence(stored: StoredMoeAccuracy): string {
+  const rows = stored.rows.filter((r) => r.llm === 'deepseek-r1' && r.precision === 'fp8' && r.backend === 'trtllm' && r.gpu === 'b200' && Math.max(r.tp, r.ep) === 4 && r.isl === 8192);
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length === 0 ? Number.NaN : v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const at = (f: (r: (typeof rows)[number]) => number) => median(rows.map((r) => f(r) / r.measured_ttft_ms - 1));
+  return '- **KV capacity follows the backend\'s memory rule** (models/moe/memory.ts `backendKvCapacityTokens`): TensorRT-LLM gives its cache 0.9 of the memory free after the weights (`free_gpu_memory_fraction`), vLLM and SGLang bound weights + cache by 0.9 of the whole. DeepSeek-R1 fp8 on 4 B200s (671 GB of weights on 769 GB) holds 45K tokens by the whole-memory rule and 286K by TensorRT-LLM\'s. On its ' + rows.length + ' TensorRT-LLM runs at 8192/1024 (concurrency 8–32; measured ' + rows.map((r) => `${Math.round(r.measured_ttft_ms)}`).join(', ') + ' ms), the fitted prediction is ' + signed(at((r) => r.predicted_ttft_ms)) + ' signed median where the uncalibrated model with the whole-memory rule is ' + signed(at((r) => r.uncalibrated_ttft_ms ?? Number.NaN)) + '. SGLang\'s runs at 8192/1024, c32 (295K tokens) do not queue as either rule predicts; its `mem_fraction_static` for them is not recorded.';
+}
+
+/** Why the misses miss: figures read from the groups, so the text cannot drift from the table. */
+function whyMoeMisses(groups: readonly GroupErrors[], plain: readonly GroupErrors[], stored: StoredMoeAccuracy): string {
+  const s = (llm: string, precision: string, backend: string, metric: 'ttft' | 'tpot', from = groups) => signedOf(from, 'b200', llm, precision, backend, metric);
+  return [
+    'Why the MoE misses miss:\n',
+    `- **Per-backend kernel efficiency now comes from the fit.** The kernel tables are vLLM 0.19's; uncalibrated, TensorRT-LLM DeepSeek-R1 TPOT was ${s('deepseek-r1', 'fp8', 'trtllm', 'tpot', plain)} (fp8) and ${s('deepseek-r1', 'fp4', 'trtllm', 'tpot', plain)} (fp4) signed. Predicted by the trtllm/b200 scopes fitted on dense TensorRT-LLM runs and the other MoE architectures, it is ${s('deepseek-r1', 'fp8', 'trtllm', 'tpot')} and ${s('deepseek-r1', 'fp4', 'trtllm', 'tpot')}; DeepSeek-V3's runs of the same layouts (other dates, other measured figures) land at ${s('deepseek-v3', 'fp8', 'trtllm', 'tpot')} and ${s('deepseek-v3', 'fp4', 'trtllm', 'tpot')}.`,
+    `- **SGLang DeepSeek**: no other MoE model was run on SGLang and the dense SGLang runs are all H100 bf16, so these rows get the \`sglang\` backend scope (those H100 runs: software costs carry over, B200 kernel efficiency does not): TPOT ${s('deepseek-r1', 'fp4', 'sglang', 'tpot')} / ${s('deepseek-r1', 'fp8', 'sglang', 'tpot')} signed (fp4 / fp8, R1). TTFT still scatters both ways (fp4 ${s('deepseek-r1', 'fp4', 'sglang', 'ttft')}, fp8 ${s('deepseek-r1', 'fp8', 'sglang', 'ttft')}): whether these deployments ran with \`--enable-mixed-chunk\` (aiconfigurator's own SGLang rule sets it) is not recorded, and SGLang's prefill-first scheduler, which the runs are benchmarked with, fits neither precision.`,
+    '- **TTFT carries the dense fit\'s TTFT error**: TTFT is the step model plus one per-request overhead, both from scopes the dense runs dominate, and the dense leave-one-model-out TTFT misses its target too (closed-loop clients in lockstep waves; see the dense section). gpt-oss-120b\'s TTFT is predicted too fast at both ISLs (TensorRT-LLM ' + s('gpt-oss-120b', 'fp4', 'trtllm', 'ttft') + ', vLLM ' + s('gpt-oss-120b', 'fp4', 'vllm', 'ttft') + ' signed; uncalibrated ' + s('gpt-oss-120b', 'fp4', 'trtllm', 'ttft', plain) + ' / ' + s('gpt-oss-120b', 'fp4', 'vllm', 'ttft', plain) + '): the fit that predicts it (dense runs, DeepSeek, Qwen3) puts the per-request overhead at 0 in every scope, where the folds without DeepSeek give it several to tens of ms, and gpt-oss\'s TTFTs are tens of ms. DeepSeek\'s prompts are predicted too slow (TensorRT-LLM fp8 ' + s('deepseek-r1', 'fp8', 'trtllm', 'ttft') + ' signed on R1): the MLA context module and the prompt\'s expert time are scaled by the dense fit\'s prompt-compute coefficient.',
+    kvSentence(stored),
+    '- **Disagg TTFT** now includes the KV transfer and the decoder\'s admission, as the measurements do; that is not what the misses are: the H100 runs measure 5–14 s TTFT at concurrency 6–60 with 14–30 ms TPOT, which no queue of the stated sets explains, and their TP16 decode spanning two nodes is predicted 46% too fast; B200 TensorRT-LLM fp8 sets with one attention-DP-8 prefiller are predicted 6–9× too slow at ISL 8192 and concurrency 96–640 (their prefill queues in the model).',
+    '- Not yet modelled: weight-only MXFP4 on Hopper, attention data parallelism with tensor-split experts.',
+  ].join('\n') + '\n\n';
+}
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
+const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)}%` : '—');
 const verdict = (s: ErrorSummary, target: number) => (s.medianAbs <= target ? 'yes' : '**no**');
+const cells = (s: ErrorSummary) => `${pct(s.medianAbs)} | ${pct(s.p90Abs)} | ${signed(s.signedMedian)}`;
+
+/** One summary row per held-out architecture group, then all of them. */
+function renderHeldOutGroups(predictions: readonly HeldOutPrediction[], plain: readonly HeldOutPrediction[]): string {
+  let md = '| held out | runs | TTFT median | TTFT p90 | TTFT signed | TPOT median | TPOT p90 | TPOT signed | uncalibrated TTFT median / p90 | uncalibrated TPOT median / p90 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n';
+  const held = [...new Set(predictions.map((p) => p.heldOut))].sort();
+  for (const h of [...held, 'all']) {
+    const idx = predictions.map((p, i) => (h === 'all' || p.heldOut === h ? i : -1)).filter((i) => i >= 0);
+    const o = overallErrors(idx.map((i) => predictions[i]));
+    const u = overallErrors(idx.map((i) => plain[i]));
+    md += `| ${h} | ${o.tpot.n} | ${cells(o.ttft)} | ${cells(o.tpot)} | ${pct(u.ttft.medianAbs)} / ${pct(u.ttft.p90Abs)} | ${pct(u.tpot.medianAbs)} / ${pct(u.tpot.p90Abs)} |\n`;
+  }
+  return md + '\n';
+}
 
 export function renderMoeAccuracySection(stored: StoredMoeAccuracy): string {
   const predictions = asHeldOut(stored.rows);
+  const plain = asHeldOut(stored.rows, 'uncalibrated');
+  const groups = groupErrors(predictions);
   const o = overallErrors(predictions);
   const t = MOE_ACCURACY_TARGETS;
   let md = '## MoE models, agg mode, leave-one-model-out\n\n';
-  md += `Every agg run of a mixture-of-experts model in the catalog (DeepSeek-R1/V3, Qwen3-235B-A22B, gpt-oss-120b; ${stored.rows.length} runs on H100 and B200) benchmarked with \`fleetplan benchmark\`'s own code path (\`runServingBenchmark\` on the kernel's engines: one agg instance at the run's layout, precision, concurrency, ISL and OSL; the backend's documented step budget and sequence cap from \`models/serving/backend-policy.ts\`; seed 1). `;
-  md += 'The step model is models/moe/: routed experts, MLA attention and expert-parallel all-to-all from aiconfigurator\'s kernel tables (moe_perf, mla_*_module_perf, nccl; vLLM 0.19 kernels), the rest of the model from the dense roofline. **No coefficient is fitted to a serving run**, so each prediction is held out from its whole model (and from every other model): these are the leave-one-model-out figures. ';
-  md += `Regenerate the stored per-run figures (\`docs/accuracy-moe-rows.json\`, about a minute): \`${stored.command}\`, then \`npm run accuracy\`.\n\n`;
+  md += `Every agg run of a mixture-of-experts model in the catalog (DeepSeek-R1/V3, Qwen3-235B-A22B, gpt-oss-120b; ${stored.rows.length} runs on H100 and B200) benchmarked with \`fleetplan benchmark\`'s own code path (\`runServingBenchmark\` on the kernel's engines: one agg instance at the run's layout, precision, concurrency, ISL and OSL; the backend's documented step budget and sequence cap from \`models/serving/backend-policy.ts\`, KV capacity by the backend's memory rule; seed 1; ${MEASURED_RUN_REQUESTS_PER_CLIENT} requests per client, as the dense rows). `;
+  md += 'The step is priced by the serving calibration\'s terms extended to MoE (models/serving/moe-step-terms.ts: routed experts from the grouped-GEMM fits, touched experts\' weights read once per step, MLA attention from the module fits, expert-parallel all-to-all from the NCCL tables, the rest on the dense roofline), in the dense terms\' slots and meanings, so MoE rows share the fit\'s backend → backend × GPU → backend × GPU × precision scopes with the dense runs: ';
+  md += '**each MoE architecture is predicted by coefficients fitted on every dense run (docs/accuracy-rows.csv) and the other MoE architectures\' runs**, never its own (DeepSeek-R1 and V3 share every shape and are held out together). The benchmark\'s figures are the coefficients × its step terms (test/data/accuracy-moe.test.ts runs the benchmark at the held-out coefficients and checks it). ';
+  md += `Regenerate (\`docs/accuracy-moe-rows.json\`, about two minutes): \`${stored.command}\`, then \`npm run accuracy\`; after the dense rows change, in that order twice (the MoE fit reads them).\n\n`;
   md += '| runs | TTFT median abs | TTFT p90 abs | TTFT target | TPOT median abs | TPOT p90 abs | TPOT target | met |\n|---:|---:|---:|---:|---:|---:|---:|---|\n';
   md += `| ${o.tpot.n} | ${pct(o.ttft.medianAbs)} | ${pct(o.ttft.p90Abs)} | ≤ ${pct(t.ttft)} | ${pct(o.tpot.medianAbs)} | ${pct(o.tpot.p90Abs)} | ≤ ${pct(t.tpot)} | TTFT ${verdict(o.ttft, t.ttft)}, TPOT ${verdict(o.tpot, t.tpot)} |\n\n`;
-  md += renderGroupTable(groupErrors(predictions), t);
-  md += WHY_MOE_MISSES;
+  md += 'Per held-out architecture, with the uncalibrated kernel-table model (no serving fit, whole-memory KV rule) on the same runs: `plan`, `predict` and `simulate` price MoE pools with that model unless given `--calibration`.\n\n';
+  md += renderHeldOutGroups(predictions, plain);
+  const dense = overallErrors(asHeldOut(stored.rows, 'dense-fit'));
+  md += `With coefficients fitted on the dense runs alone — what a calibration without MoE runs, such as \`--calibration builtin\`, gives an MoE pool (createPerfModel: the same MoE terms × the calibration's scope) — the same runs score TTFT ${pct(dense.ttft.medianAbs)} / ${pct(dense.ttft.p90Abs)}, TPOT ${pct(dense.tpot.medianAbs)} / ${pct(dense.tpot.p90Abs)} (median / p90 abs).\n\n`;
+  md += renderGroupTable(groups, t);
+  md += whyMoeMisses(groups, groupErrors(plain), stored);
   md += 'Not scored (MoE agg runs of catalog models, counted by reason):\n\n' + reasons(stored.unexpressible);
   md += renderDisagg(stored);
   return md;
@@ -60,7 +103,7 @@ function renderDisagg(stored: StoredMoeAccuracy): string {
   const o = overallErrors(predictions);
   const t = MOE_ACCURACY_TARGETS;
   let md = '## MoE models, disagg mode (DeepSeek-V3/R1 xPyD), leave-one-model-out\n\n';
-  md += `The disaggregated DeepSeek runs whose xPyD set the file states (${stored.disagg_rows.length} runs), each benchmarked as \`fleetplan benchmark --mode disagg --prefill XxTP[epEP] --decode YxTP[epEP]\` does (runServingBenchmark: conserve on single-turn requests, the planner's default KV link, each side with its backend's limits summed over its attention-data-parallel ranks), with the same step model and, again, no serving-fitted coefficient. `;
+  md += `The disaggregated DeepSeek runs whose xPyD set the file states (${stored.disagg_rows.length} runs), each benchmarked as \`fleetplan benchmark --mode disagg --prefill XxTP[epEP] --decode YxTP[epEP]\` does (runServingBenchmark: conserve on single-turn requests, the planner's default KV link, each side with its backend's limits summed over its attention-data-parallel ranks), with the uncalibrated kernel-table step model (no serving-fitted coefficient: the agg section's fit is not applied to xPyD sets yet). `;
   md += 'TTFT is what the measured proxies report: the first token reaches the client from the decoder, after the prefill, the KV transfer over the link model and the decoder taking the request into a batch at its next iteration boundary (planner/benchmark/disagg-ttft.ts; before, it ended at the prefiller, and moving it moved the TTFT median abs error from 79.7% to 79.4%: the transfer and the decoder\'s wait are small next to the misses below). ';
   md += 'The file labels these runs DeepSeek-V3; their ids say `dsr1_…` and the same measurements appear again under DeepSeek-R1 without worker counts (counted below). Most DeepSeek-R1 disagg rows do not record how many prefill and decode workers ran, and an xPyD set without x and y cannot be simulated.\n\n';
   md += '| runs | TTFT median abs | TTFT p90 abs | TTFT target | TPOT median abs | TPOT p90 abs | TPOT target | met |\n|---:|---:|---:|---:|---:|---:|---:|---|\n';

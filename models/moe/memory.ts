@@ -5,8 +5,11 @@
  * per GPU, each split gpus/ep ways). KV is per data-parallel group: GQA's KV heads split `tp` ways (replicated when
  * tp exceeds them); MLA's one latent per token is replicated on every TP rank.
  */
+import type { ResolvedLayout } from '../../catalogs/precision.js';
+import { backendKvCapacityOptions } from '../serving/backend-policy.js';
+import type { Backend } from '../serving/runs.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
-import { DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, SLIDING_WINDOW_RESERVE_SEQUENCES, kvBytesPerToken, kvReplication, kvWindowBytesPerSequence, routedExpertParameters } from '../specs.js';
+import { computeKvCapacity, DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, SLIDING_WINDOW_RESERVE_SEQUENCES, kvBytesPerToken, kvReplication, kvWindowBytesPerSequence, routedExpertParameters } from '../specs.js';
 
 export { routedExpertParameters };
 
@@ -63,4 +66,18 @@ export function layoutKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: MemoryLayou
     };
   }
   return { fits: true, kvCapacityTokens: dataParallel * Math.floor(free / perTokenPerGpu), weightBytesPerGpu: weights, freeBytesPerGpu: free };
+}
+
+/**
+ * KV tokens of an instance under its serving backend's memory rule (models/serving/backend-policy.ts `kvMemory`, as the
+ * dense calibrated model applies it). TensorRT-LLM: 0.9 × (memory − resident weights − activation reserve)
+ * (`free_gpu_memory_fraction`); vLLM: 0.9 × memory − weights − reserve. SGLang keeps computeKvCapacity's 0.9 of the whole
+ * here, not the policy's mem_fraction_static-by-TP table: that table (0.85 at TP 4) leaves DeepSeek-R1 fp8 no room on
+ * 4 B200s, where SGLang 0.5.9 served it (its 0.5.3+ memory heuristic is not modelled). The rules differ most when the
+ * weights nearly fill the GPUs: DeepSeek-R1 fp8 on 4 B200s (671 GB of weights on 769 GB) holds 45K tokens by the
+ * whole-memory rule and 286K by TensorRT-LLM's.
+ */
+export function backendKvCapacityTokens(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, backend: Backend): number {
+  if (backend === 'sglang') return computeKvCapacity(gpu, llm, layout).kvCapacityTokens;
+  return computeKvCapacity(gpu, llm, layout, backendKvCapacityOptions(backend, layout.gpus)).kvCapacityTokens;
 }

@@ -7,11 +7,13 @@
  * these. Pure: the caller supplies the models.
  */
 import type { InstancePool } from '../../catalogs/types.js';
-import { defaultDisaggLink, runServingBenchmark, type AggregatedSpec, type DisaggregatedSpec } from '../../planner/benchmark/index.js';
+import { defaultDisaggLink, runServingBenchmark, runServingBenchmarkWithTerms, type AggregatedSpec, type DisaggregatedSpec } from '../../planner/benchmark/index.js';
 import type { GpuSpec } from '../../catalogs/types.js';
 import type { PerfModel } from '../types.js';
-import { BACKEND_POLICIES, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
+import { BACKEND_POLICIES, backendScheduling, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
+import { REQUEST_OVERHEAD_TERM, type CalibrationRow } from '../serving/fit.js';
 import type { HeldOutPrediction } from '../serving/holdout.js';
+import { REQUEST_OVERHEAD_UNIT_SECONDS } from '../serving/step-terms.js';
 import type { DisaggSide, MoeDisaggRun } from './silicon-disagg-rows.js';
 import type { MoeSiliconRun } from './silicon-rows.js';
 
@@ -36,6 +38,18 @@ export interface MoeRowPrediction {
   readonly measured_tpot_ms: number;
   readonly predicted_ttft_ms: number;
   readonly predicted_tpot_ms: number;
+  /** Agg rows: the serving-fit scope that predicted it (fitted without its architecture) and its architecture group. */
+  readonly scope?: string;
+  readonly held_out?: string;
+  /** Agg rows: the benchmark's mean TTFT and TPOT as MoE step-term vectors (MOE_STEP_TERMS order; TTFT's request_overhead is one request's unit). */
+  readonly ttft_terms?: readonly number[];
+  readonly tpot_terms?: readonly number[];
+  /** Agg rows: the uncalibrated kernel-table model's benchmark (what plan and predict use for MoE pools), ms. */
+  readonly uncalibrated_ttft_ms?: number;
+  readonly uncalibrated_tpot_ms?: number;
+  /** Agg rows: predicted by a fit on the dense runs alone (what a calibration without MoE runs, e.g. the built-in one, gives an MoE pool), ms. */
+  readonly dense_fit_ttft_ms?: number;
+  readonly dense_fit_tpot_ms?: number;
 }
 
 /**
@@ -52,20 +66,58 @@ export function engineLimitsOf(backend: MoeSiliconRun['run']['backend'], tp: num
 
 /**
  * The benchmark a run was: one agg instance, closed loop at its concurrency, its backend's step budget, sequence cap
- * and scheduler (SGLang's prefill batches pause decoding), the same protocol as the dense rows (planner/benchmark/
+ * and scheduling (backendScheduling: SGLang's prefill batches pause decoding, TensorRT-LLM's whole prompts and
+ * guaranteed-no-evict admission, SGLang's new-token-ratio reserve), the same protocol as the dense rows (planner/benchmark/
  * measured-run.ts: `MEASURED_RUN_REQUESTS_PER_CLIENT` requests per client, all measured).
  */
 export function benchmarkSpecOf(r: MoeSiliconRun): AggregatedSpec {
   return {
     mode: 'agg', gpu: r.run.gpu, llm: r.run.llm, tp: r.run.tp, ep: r.ep, precision: r.run.precision,
     limits: engineLimitsOf(r.run.backend, r.run.tp, r.ep),
-    ...(BACKEND_POLICIES[r.run.backend].prefillPausesDecode ? { prefillPausesDecode: true } : {}),
+    ...backendScheduling(r.run.backend),
     load: { kind: 'concurrency', concurrency: r.run.concurrency },
     isl: { kind: 'fixed', value: r.run.inputTokens }, osl: { kind: 'fixed', value: r.run.outputTokens },
   };
 }
 
 const sig = (x: number) => Number(x.toPrecision(4));
+
+/**
+ * The run's benchmark on a model with step accounting (moe-calibrated-model.ts at any coefficients: with a fixed request
+ * count the schedule does not depend on them), as a calibration row: mean TTFT and TPOT as term vectors, TTFT's
+ * per-request overhead term set to one request's unit (as models/serving/rows.ts does for the dense rows).
+ */
+export function moeCalibrationRow(r: MoeSiliconRun, perfModelFor: (pool: InstancePool) => PerfModel): CalibrationRow {
+  const out = runServingBenchmarkWithTerms(benchmarkSpecOf(r), perfModelFor, { seed: 1, requestCount: r.run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT });
+  if (!out.terms) throw new Error(`the benchmark of ${r.id} kept no step accounting (its model has no MoE step terms)`);
+  const ttft = [...out.terms.ttft];
+  ttft[REQUEST_OVERHEAD_TERM] += REQUEST_OVERHEAD_UNIT_SECONDS;
+  return { run: r.run, terms: { ttft, tpot: [...out.terms.tpot] } };
+}
+
+/**
+ * Benchmarks one run with a fitted scope's coefficients (`perfModelFor` built on them) and its per-request overhead:
+ * what `fleetplan benchmark` prints for it. Equal to the scope's coefficients × the run's terms (the fit is linear in
+ * them); test/data/accuracy-moe.test.ts checks that on a subset.
+ */
+export function benchmarkMoeRunWith(r: MoeSiliconRun, perfModelFor: (pool: InstancePool) => PerfModel, requestOverheadSeconds: number): { ttftMs: number; tpotMs: number } {
+  const spec = { ...benchmarkSpecOf(r), ...(requestOverheadSeconds > 0 ? { requestOverheadSeconds } : {}) };
+  const result = runServingBenchmark(spec, perfModelFor, { seed: 1, requestCount: r.run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT });
+  return { ttftMs: result.ttft_ms.mean, tpotMs: result.tpot_ms.mean };
+}
+
+/** A held-out prediction of an agg run as stored next to docs/accuracy.md, with its terms and the uncalibrated model's figures. */
+export function moeHeldOutRow(r: MoeSiliconRun, p: HeldOutPrediction, uncalibrated: MoeRowPrediction, denseFit: { readonly ttftSeconds: number; readonly tpotSeconds: number }): MoeRowPrediction {
+  return {
+    id: r.id, mode: 'agg', line: r.run.line, backend: r.run.backend, gpu: r.run.gpu, llm: r.run.llm, precision: r.run.precision,
+    tp: r.run.tp, ep: r.ep, concurrency: r.run.concurrency, isl: r.run.inputTokens, osl: r.run.outputTokens,
+    measured_ttft_ms: sig(r.run.ttftSeconds * 1e3), measured_tpot_ms: sig(r.run.tpotSeconds * 1e3),
+    predicted_ttft_ms: sig(p.ttftSeconds * 1e3), predicted_tpot_ms: sig(p.tpotSeconds * 1e3),
+    scope: p.scope, held_out: p.heldOut, ttft_terms: p.row.terms.ttft, tpot_terms: p.row.terms.tpot,
+    uncalibrated_ttft_ms: uncalibrated.predicted_ttft_ms, uncalibrated_tpot_ms: uncalibrated.predicted_tpot_ms,
+    dense_fit_ttft_ms: sig(denseFit.ttftSeconds * 1e3), dense_fit_tpot_ms: sig(denseFit.tpotSeconds * 1e3),
+  };
+}
 
 /** Benchmarks one run (seed 1, the CLI's default; the measured-run request count). */
 export function predictMoeRun(r: MoeSiliconRun, perfModelFor: (pool: InstancePool) => PerfModel): MoeRowPrediction {
@@ -108,7 +160,9 @@ export function predictMoeDisaggRun(r: MoeDisaggRun, gpu: GpuSpec, perfModelFor:
  * signed median per GPU × LLM × precision × backend × mode) apply unchanged. The step model fits no serving run: the
  * held-out set of each prediction is its whole LLM.
  */
-export function asHeldOut(rows: readonly MoeRowPrediction[]): HeldOutPrediction[] {
+export function asHeldOut(rows: readonly MoeRowPrediction[], which: 'fitted' | 'uncalibrated' | 'dense-fit' = 'fitted'): HeldOutPrediction[] {
+  const plain = which === 'uncalibrated';
+  const dense = which === 'dense-fit';
   return rows.map((p) => ({
     row: {
       run: {
@@ -118,10 +172,10 @@ export function asHeldOut(rows: readonly MoeRowPrediction[]): HeldOutPrediction[
       },
       terms: { ttft: [], tpot: [] },
     },
-    ttftSeconds: p.predicted_ttft_ms / 1e3,
-    tpotSeconds: p.predicted_tpot_ms / 1e3,
-    scope: 'kernel tables (no serving fit)',
-    heldOut: p.llm,
+    ttftSeconds: (plain ? p.uncalibrated_ttft_ms ?? p.predicted_ttft_ms : dense ? p.dense_fit_ttft_ms ?? p.predicted_ttft_ms : p.predicted_ttft_ms) / 1e3,
+    tpotSeconds: (plain ? p.uncalibrated_tpot_ms ?? p.predicted_tpot_ms : dense ? p.dense_fit_tpot_ms ?? p.predicted_tpot_ms : p.predicted_tpot_ms) / 1e3,
+    scope: plain ? 'kernel tables (no serving fit)' : p.scope ?? 'kernel tables (no serving fit)',
+    heldOut: p.held_out ?? p.llm,
   }));
 }
 

@@ -98,8 +98,35 @@ function withoutFloor(c: readonly number[]): number[] {
   return [0, ...c.slice(1)];
 }
 
-/** The step model of one MoE/MLA instance. */
-export function buildMoeStepModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, cal: MoeCalibration, roofline: RooflineCalibration): MoeStepModel {
+/**
+ * The priced parts of one MoE/MLA instance's step, each a function of the step's shape: the dense remainder's physical
+ * times (priced with the roofline's multipliers by the caller), the routed experts, the all-to-all and MLA attention.
+ * Shared by the uncalibrated step model below and the serving calibration's MoE step terms
+ * (models/serving/moe-step-terms.ts), so both price the same physics.
+ */
+export interface MoeStepParts {
+  /** Dense-remainder physical times (MLA attention and cache zeroed: priced by `mlaContext`/`mlaGeneration`). */
+  readonly p: PhysicalTimes;
+  /** Attention data-parallel groups. */
+  readonly dp: number;
+  /** Busiest group's share of per-sequence work: dp·ceil(b/dp)/b. */
+  imbalance(sequences: number): number;
+  /** Routed experts of every MoE layer for `tokens` entering the layers this step (touched experts' weights read once). */
+  moeSeconds(tokens: number): number;
+  /** Routed experts' FLOPs and token traffic only (a chunk riding a step that already reads the experts). */
+  moeChunkSeconds(tokens: number): number;
+  /** Routed experts' weight reads only: the experts `tokens` touch on a rank, each read once (moeSeconds = this + moeChunkSeconds). */
+  moeWeightSeconds(tokens: number): number;
+  /** Dispatch and combine of every MoE layer (0 without expert parallelism). */
+  a2aSeconds(tokens: number): number;
+  /** MLA prefill attention of `sequences` prompts of `perSequence` new tokens on `cached` each (0 for GQA). */
+  mlaContext(sequences: number, perSequence: number, cached: number, variableOnly: boolean): number;
+  /** MLA decode attention of `sequences` sequences, `contextPerGroup` cached tokens on the busiest group (0 for GQA). */
+  mlaGeneration(sequences: number, contextPerGroup: number): number;
+  readonly sources: MoeStepSources;
+}
+
+export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, cal: MoeCalibration, roofline: RooflineCalibration): MoeStepParts {
   const dp = layout.attentionDp;
   const isMla = llm.attention?.kind === 'mla';
   const base = computePhysicalTimes(gpu, denseRemainder(llm), layout, efficiencyFor(roofline, gpu.id));
@@ -141,6 +168,7 @@ export function buildMoeStepModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     const t = groupedGemmTerms(shape(tokens), gpu, dtype, 'random');
     return moeLayers * (gg.c[2] * t[2] + gg.c[3] * t[3]);
   };
+  const moeWeightSeconds = (tokens: number) => (gg && tokens > 0 ? moeLayers * gg.c[1] * groupedGemmTerms(shape(tokens), gpu, dtype, 'random')[1] : 0);
 
   const mlaFit = isMla ? mlaFor(cal, gpu, dtype, layout.kvDtype === 'fp8' ? 'fp8' : 'bfloat16') : undefined;
   // As for the grouped GEMMs: the module's floor is inside the dense roofline's per-layer term.
@@ -158,6 +186,19 @@ export function buildMoeStepModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     return llm.layers * evaluateLinear(mla.gen, mlaGenerationTerms(geometry, gpu, dtype, kv, Math.ceil(sequences / dp), contextPerGroup));
   };
 
+  return {
+    p, dp, imbalance, moeSeconds, moeChunkSeconds, moeWeightSeconds, a2aSeconds, mlaContext, mlaGeneration,
+    sources: {
+      groupedGemm: gg ? { measured: gg.measured, from: gg.from, heldOutMape: gg.heldOutMape } : { measured: false, from: 'no routed experts', heldOutMape: 0 },
+      ...(mla ? { mla: { measured: mla.measured, from: mla.from, heldOutMape: mla.heldOutMape } } : {}),
+      ...(moe && layout.ep > 1 ? { allToAll: { measured: table !== undefined, from: table?.from ?? `floor and link share of ${cal.allToAll.map((a) => a.gpu).join(', ')}` } } : {}),
+    },
+  };
+}
+
+/** The step model of one MoE/MLA instance. */
+export function buildMoeStepModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, cal: MoeCalibration, roofline: RooflineCalibration): MoeStepModel {
+  const { p, dp, imbalance, moeSeconds, moeChunkSeconds, a2aSeconds, mlaContext, mlaGeneration, sources } = buildMoeStepParts(gpu, llm, layout, cal, roofline);
   const [xs, xl, xw, xc, xa, xr, xn] = roofline.prefill;
   const prefillTokenTerms = (perSequence: number, cached: number, sequences: number) => {
     const t = rooflinePrefillTerms(p, perSequence, cached, sequences);
@@ -205,12 +246,5 @@ export function buildMoeStepModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     }
     return a;
   };
-  return {
-    prefillSeconds, chunkedPrefillSeconds, decodeStepAffine,
-    sources: {
-      groupedGemm: gg ? { measured: gg.measured, from: gg.from, heldOutMape: gg.heldOutMape } : { measured: false, from: 'no routed experts', heldOutMape: 0 },
-      ...(mla ? { mla: { measured: mla.measured, from: mla.from, heldOutMape: mla.heldOutMape } } : {}),
-      ...(moe && layout.ep > 1 ? { allToAll: { measured: table !== undefined, from: table?.from ?? `floor and link share of ${cal.allToAll.map((a) => a.gpu).join(', ')}` } } : {}),
-    },
-  };
+  return { prefillSeconds, chunkedPrefillSeconds, decodeStepAffine, sources };
 }

@@ -7,6 +7,7 @@
 import type { InputIssue } from '../../catalogs/issues.js';
 import type { GpuEfficiency } from '../coefficients.js';
 import { BACKEND_POLICIES, MEASURED_RUN_REQUESTS_PER_CLIENT } from './backend-policy.js';
+import { DEFAULT_FIXED_POINT_ROUNDS, DEFAULT_FIXED_POINT_TOLERANCE } from './fixed-point-fit.js';
 import { DEFAULT_MIN_RUNS, DEFAULT_SHRINKAGE, HUBER_RELATIVE_ERROR, namedCoefficients, type FittedScope } from './fit.js';
 import type { ErrorSummary, GroupErrors } from './holdout.js';
 import { BACKENDS, type Backend, type RunFormat, type SkippedRuns } from './runs.js';
@@ -46,9 +47,13 @@ export interface ServingCalibration {
   readonly inputs: readonly CalibrationInput[];
   readonly defaultBackend: Backend;
   readonly scopes: readonly FittedScope[];
+  /** Mean client turnaround of a closed-loop benchmark (planner/benchmark/client-gap.ts), fitted with the scopes; absent: 0 (lockstep). */
+  readonly clientGapSeconds?: number;
   readonly heldOut: { readonly lomo?: HeldOutReport; readonly logo?: HeldOutReport };
   readonly gpuEfficiencies: Readonly<Record<string, GpuEfficiency>>;
   readonly unexpressible: readonly { readonly reason: string; readonly count: number }[];
+  /** How the fit's fixed point ended (models/serving/fixed-point-fit.ts): fits made, the residual one more refit would move a prediction by. */
+  readonly fixedPoint?: { readonly rounds: number; readonly residual: number; readonly converged: boolean };
   /** Where it was read from (set by the loader), for provenance. */
   readonly file?: string;
 }
@@ -76,9 +81,14 @@ export function calibrationDocument(c: ServingCalibration): Record<string, unkno
     backend_policies: BACKEND_POLICIES,
     default_backend: c.defaultBackend,
     replay: { runs_on: 'fleetplan benchmark (the kernel\'s engines, step accounting)', requests_per_client: MEASURED_RUN_REQUESTS_PER_CLIENT, all_requests_measured: true },
-    fit: { shrinkage: DEFAULT_SHRINKAGE, min_runs: DEFAULT_MIN_RUNS, huber_relative_error: HUBER_RELATIVE_ERROR },
+    fit: {
+      shrinkage: DEFAULT_SHRINKAGE, min_runs: DEFAULT_MIN_RUNS, huber_relative_error: HUBER_RELATIVE_ERROR,
+      client_gap: 'closed-loop client turnaround (engine finish → the client\'s next arrival): exponential per request with mean client_gap_s, chosen on the training runs (models/serving/fixed-point-fit.ts)',
+      ...(c.fixedPoint ? { fixed_point: { tolerance: DEFAULT_FIXED_POINT_TOLERANCE, max_rounds: DEFAULT_FIXED_POINT_ROUNDS, rounds: c.fixedPoint.rounds, residual: c.fixedPoint.residual, converged: c.fixedPoint.converged } } : {}),
+    },
     gpu_efficiencies: c.gpuEfficiencies,
     unexpressible: c.unexpressible,
+    client_gap_s: c.clientGapSeconds ?? 0,
     scopes: c.scopes.map((s) => ({ scope: s.scope, runs: s.runs, tpot: namedCoefficients(s.tpot), ttft: namedCoefficients(s.ttft) })),
     held_out: { lomo: heldOutJson(c.heldOut.lomo) ?? null, logo: heldOutJson(c.heldOut.logo) ?? null },
   };
@@ -108,6 +118,8 @@ export function readCalibrationDocument(doc: Doc, file: string, version: string,
     }
   });
   if (!scopes.some((s) => s.scope === '*')) issue('scopes', 'found no "*" scope, expected the all-runs scope every prediction falls back to');
+  const gap = doc.client_gap_s ?? 0;
+  if (!(typeof gap === 'number' && gap >= 0 && Number.isFinite(gap))) issue('client_gap_s', `found ${JSON.stringify(gap)}, expected a number of seconds ≥ 0`);
   if (issues.length > 0) return { issues };
   const effs = (doc.gpu_efficiencies ?? {}) as Record<string, GpuEfficiency>;
   const held = doc.held_out as { lomo: unknown; logo: unknown };
@@ -119,15 +131,18 @@ export function readCalibrationDocument(doc: Doc, file: string, version: string,
   };
   const lomo = readHeld(held.lomo);
   const logo = readHeld(held.logo);
+  const fp = (doc.fit as { fixed_point?: { rounds: number; residual: number; converged: boolean } } | undefined)?.fixed_point;
   return {
     issues,
     calibration: {
       fleetplanVersion: version, sourceHash: doc.source_hash as string, inputs: doc.inputs as CalibrationInput[],
       defaultBackend: (BACKENDS as readonly string[]).includes(doc.default_backend as string) ? doc.default_backend as Backend : 'vllm',
       scopes: scopes.map((s) => ({ scope: s.scope, runs: s.runs, tpot: STEP_TERMS.map((t) => s.tpot[t]), ttft: STEP_TERMS.map((t) => s.ttft[t]) })),
+      clientGapSeconds: gap as number,
       heldOut: { ...(lomo ? { lomo } : {}), ...(logo ? { logo } : {}) },
       gpuEfficiencies: effs,
       unexpressible: (doc.unexpressible ?? []) as ServingCalibration['unexpressible'],
+      ...(fp ? { fixedPoint: { rounds: fp.rounds, residual: fp.residual, converged: fp.converged } } : {}),
       file,
     },
   };

@@ -24,6 +24,13 @@ export interface CalibrationRow {
   readonly run: MeasuredRun;
   /** Mean TTFT and TPOT of the run's benchmark as term vectors (the kernel's step accounting; TTFT's request_overhead term is one request's unit). */
   readonly terms: { readonly ttft: readonly number[]; readonly tpot: readonly number[] };
+  /**
+   * What the benchmark that charged these terms printed (mean TTFT and TPOT, ms), when it ran with the calibration
+   * that predicts the row. Published predictions are these. With a client turnaround a request can arrive while an
+   * iteration is in flight; the step accounting then stamps it at that iteration's start (planner/kernel/
+   * step-accounting.ts), so coefficients × terms is the fit's linearisation, a little above what was printed.
+   */
+  readonly printed?: { readonly ttftMs: number; readonly tpotMs: number };
 }
 
 export interface FittedScope {

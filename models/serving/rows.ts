@@ -7,14 +7,32 @@ import type { RooflineCalibration } from '../coefficients.js';
 import { efficiencyFor } from '../roofline.js';
 import { computeKvCapacity } from '../specs.js';
 import { REQUEST_OVERHEAD_TERM, type CalibrationRow } from './fit.js';
+import type { RowsUnder, ScheduleCalibration } from './fixed-point-fit.js';
 import type { MeasuredRun } from './runs.js';
 import { instanceUnits, REQUEST_OVERHEAD_UNIT_SECONDS } from './step-terms.js';
 
 /**
  * Mean TTFT and TPOT terms of the benchmark that reproduces a run (planner/benchmark/measured-run.ts runs it on the
- * kernel with step accounting). The kernel charges no request overhead: the row adds one request's unit to TTFT.
+ * kernel with step accounting), run with a calibration's coefficients and client turnaround (they decide the
+ * schedule; absent: the reference coefficients, fitted on nothing, and no turnaround). The kernel charges no request
+ * overhead: the row adds one request's unit to TTFT.
  */
-export type RunTerms = (run: MeasuredRun) => { readonly ttft: readonly number[]; readonly tpot: readonly number[] };
+export type RunTerms = (run: MeasuredRun, calibration?: ScheduleCalibration) => { readonly ttft: readonly number[]; readonly tpot: readonly number[]; readonly printed?: CalibrationRow['printed'] };
+
+/** A row's term vectors from its benchmark's: TTFT gains the request_overhead term (one request's unit). */
+export function rowTerms(kernel: ReturnType<RunTerms>): CalibrationRow['terms'] {
+  const ttft = [...kernel.ttft];
+  ttft[REQUEST_OVERHEAD_TERM] += REQUEST_OVERHEAD_UNIT_SECONDS;
+  return { ttft, tpot: [...kernel.tpot] };
+}
+
+/** Re-runs rows' benchmarks with a calibration (models/serving/fixed-point-fit.ts). */
+export function rowsUnderCalibration(termsOf: RunTerms): RowsUnder {
+  return (rows, calibration) => rows.map((r) => {
+    const kernel = termsOf(r.run, calibration);
+    return { run: r.run, terms: rowTerms(kernel), ...(kernel.printed ? { printed: kernel.printed } : {}) };
+  });
+}
 
 export interface SpecSource {
   readonly gpu: (id: string) => GpuSpec | undefined;
@@ -46,7 +64,7 @@ export function calibrationRows(runs: readonly MeasuredRun[], specs: SpecSource,
       continue;
     }
     if (llm.moe) {
-      skip('mixture-of-experts model: the serving calibration covers dense models only so far (the MoE step model is scored uncalibrated in its own sections)');
+      skip('mixture-of-experts model: not in the dense fit; scored in the MoE sections (agg: MoE step terms, fitted leave-one-architecture-out)');
       continue;
     }
     const units = instanceUnits(gpu, llm, run.tp, run.precision, efficiencyFor(specs.roofline, gpu.id));
@@ -59,10 +77,7 @@ export function calibrationRows(runs: readonly MeasuredRun[], specs: SpecSource,
       skip('the model or one request does not fit the instance\'s memory');
       continue;
     }
-    const kernel = termsOf(run);
-    const ttft = [...kernel.ttft];
-    ttft[REQUEST_OVERHEAD_TERM] += REQUEST_OVERHEAD_UNIT_SECONDS;
-    rows.push({ run, terms: { ttft, tpot: [...kernel.tpot] } });
+    rows.push({ run, terms: rowTerms(termsOf(run)) });
   }
   return { rows, unexpressible };
 }

@@ -2,13 +2,17 @@
  * The benchmark's clients as a reactive workload (planner/kernel ReactiveWorkload): a closed loop of `concurrency`
  * clients that each send their next request the instant the previous one's last token arrives (vLLM `bench serve
  * --max-concurrency N` with every prompt ready, aiperf/genai-perf `--concurrency N`), or open-loop Poisson arrivals.
- * It also keeps the per-request statistics and applies the run-length rule (run-length.ts), ending the kernel's
- * warm-up and the run itself. Every random draw comes from its own seeded stream.
+ * In the closed loop a request reaches the engine one client turnaround (client-gap.ts: random, exponential with a
+ * fitted mean) after the client's previous request finished, as real clients do through HTTP, tokenisation and
+ * streaming; that spread is what keeps equal clients from running in lockstep waves. It also keeps the per-request
+ * statistics and applies the run-length rule (run-length.ts), ending the kernel's warm-up and the run itself. Every
+ * random draw comes from its own seeded stream.
  */
 import type { Distribution } from '../../catalogs/types.js';
 import { sampleDistribution } from '../../models/distribution.js';
 import { createStream, sampleExponential, type Uniform01 } from '../../models/random.js';
 import { addValue, createHistogram, type ConversationSpec, type FinishedConversation, type Histogram, type ReactiveWorkload, type RunControl } from '../kernel/index.js';
+import { ClientGap } from './client-gap.js';
 import { BatchMeans, RUN_LENGTH_DEFAULTS, type ResolvedRunLength } from './run-length.js';
 import type { BenchmarkLoad } from './types.js';
 
@@ -21,6 +25,7 @@ export class BenchmarkClient implements ReactiveWorkload {
   private readonly islStream: Uniform01;
   private readonly oslStream: Uniform01;
   private readonly arrivalStream: Uniform01;
+  private readonly gap: ClientGap;
   private made = 0;
   private phase: Phase = 'warmup';
   /** Requests generated and not yet finished (in arrival order). */
@@ -68,6 +73,8 @@ export class BenchmarkClient implements ReactiveWorkload {
     private readonly rule: ResolvedRunLength,
     /** Client-side time of one request (HTTP, tokenisation, streaming), added to its TTFT and E2E. */
     private readonly requestOverheadSeconds = 0,
+    /** Mean client turnaround of the closed loop (client-gap.ts); 0: lockstep, next request at the instant of the finish. */
+    clientGapSeconds = 0,
   ) {
     this.countMode = rule.requestCount !== undefined;
     if (this.countMode) {
@@ -79,6 +86,7 @@ export class BenchmarkClient implements ReactiveWorkload {
     this.islStream = createStream(seed, 'benchmark/isl');
     this.oslStream = createStream(seed, 'benchmark/osl');
     this.arrivalStream = createStream(seed, 'benchmark/arrivals');
+    this.gap = new ClientGap(clientGapSeconds, createStream(seed, 'benchmark/client-gap'));
   }
 
   get maxInFlight(): number {
@@ -132,7 +140,10 @@ export class BenchmarkClient implements ReactiveWorkload {
 
   *[Symbol.iterator](): Iterator<ConversationSpec> {
     if (this.load.kind === 'concurrency') {
-      for (let i = 0; i < this.load.concurrency && this.maySend(); i++) yield this.request(0);
+      // All clients start at 0; each first request reaches the engine one turnaround later (in that order; ties: client order).
+      const first: ConversationSpec[] = [];
+      for (let i = 0; i < this.load.concurrency && this.maySend(); i++) first.push(this.request(this.gap.draw()));
+      yield* first.sort((a, b) => a.arrivalSeconds - b.arrivalSeconds);
       return;
     }
     const meanGap = 1 / this.load.ratePerSecond;
@@ -199,7 +210,7 @@ export class BenchmarkClient implements ReactiveWorkload {
       return undefined;
     }
     if (this.phase === 'stopped' || this.load.kind !== 'concurrency') return undefined;
-    return [this.request(now)];
+    return [this.request(now + this.gap.draw())];
   }
 
   /** A `requestCount` run: every request is measured; the run ends when the last one finishes. */
@@ -213,7 +224,7 @@ export class BenchmarkClient implements ReactiveWorkload {
       control.stop();
       return undefined;
     }
-    return this.load.kind === 'concurrency' && this.maySend() ? [this.request(now)] : undefined;
+    return this.load.kind === 'concurrency' && this.maySend() ? [this.request(now + this.gap.draw())] : undefined;
   }
 
   private record(f: FinishedConversation, now: number, control: RunControl): void {

@@ -3,5 +3,5 @@ export { runServingBenchmark, runServingBenchmarkSliced, runServingBenchmarkWith
 export { backendDefaultLimits, vllmDefaultLimits, defaultDisaggLink, VLLM_DEFAULTS_SOURCE } from './defaults.js';
 export { RUN_LENGTH_DEFAULTS } from './run-length.js';
 export type * from './types.js';
-export { benchmarkMeasuredRun, measuredRunCommand, measuredRunOptions, measuredRunSpec, measuredRunTerms, singleScopeCalibration, MEASURED_RUN_SEED } from './measured-run.js';
+export { benchmarkMeasuredRun, measuredRunCommand, measuredRunOptions, measuredRunSpec, measuredRunTerms, singleScopeCalibration, MEASURED_RUN_SEED, REFERENCE_COEFFICIENTS } from './measured-run.js';
 export { benchmarkDisaggRun, disaggRunCommand, disaggRunOptions, disaggRunSpec } from './disagg-run.js';

@@ -32,6 +32,7 @@ export function measuredRunSpec(run: MeasuredRun, catalog: Catalog, calibration?
     isl: { kind: 'fixed', value: run.inputTokens },
     osl: { kind: 'fixed', value: run.outputTokens },
     ...(overhead > 0 ? { requestOverheadSeconds: overhead } : {}),
+    ...(calibration?.clientGapSeconds ? { clientGapSeconds: calibration.clientGapSeconds } : {}),
   };
 }
 
@@ -62,23 +63,25 @@ export function benchmarkMeasuredRun(run: MeasuredRun, catalog: Catalog, calibra
 }
 
 /**
- * Coefficients of the term runs. With a fixed request count the benchmark's schedule (which request runs in which
- * iteration) does not depend on how long an iteration lasts, so any positive coefficients give the same terms
- * (test/unit/benchmark/measured-run.test.ts checks it); these are the physical roofline as is, 1 ms per step and
- * 10 µs per scheduled sequence.
+ * Reference coefficients, fitted on nothing: the serving fit's starting point and the schedules on which it chooses
+ * the client turnaround (models/serving/fixed-point-fit.ts): the physical roofline as is, 1 ms per step, 10 µs per
+ * scheduled sequence, no request overhead.
  */
-const TERM_RUN_COEFFICIENTS = [1, 1, 1, 1, 1, 1, 10, 0];
+export const REFERENCE_COEFFICIENTS: readonly number[] = [1, 1, 1, 1, 1, 1, 10, 0];
 
 /** A calibration with one all-runs scope of the given coefficients (STEP_TERMS order). */
 export function singleScopeCalibration(coefficients: readonly number[], defaultBackend: Backend = 'vllm'): ServingCalibration {
   return { fleetplanVersion: '', sourceHash: 'single-scope', inputs: [], defaultBackend, scopes: [{ scope: '*', runs: 0, tpot: [...coefficients], ttft: [...coefficients] }], heldOut: {}, gpuEfficiencies: {}, unexpressible: [] };
 }
 
-/** The mean TTFT and TPOT terms of each run's benchmark on the kernel (what `calibrateServing` fits). */
+/**
+ * The mean TTFT and TPOT terms of each run's benchmark on the kernel (what `calibrateServing` fits), run with a
+ * calibration's coefficients and client turnaround (absent: REFERENCE_COEFFICIENTS, no turnaround).
+ */
 export function measuredRunTerms(catalog: Catalog): RunTerms {
-  const calibration = singleScopeCalibration(TERM_RUN_COEFFICIENTS);
-  return (run) => {
-    const { terms } = benchmarkMeasuredRun(run, catalog, calibration);
-    return { ttft: terms.ttft, tpot: terms.tpot };
+  const reference = singleScopeCalibration(REFERENCE_COEFFICIENTS);
+  return (run, calibration) => {
+    const { result, terms } = benchmarkMeasuredRun(run, catalog, { ...reference, ...(calibration?.scopes ? { scopes: calibration.scopes } : {}), clientGapSeconds: calibration?.clientGapSeconds ?? 0 });
+    return { ttft: terms.ttft, tpot: terms.tpot, printed: { ttftMs: result.ttft_ms.mean, tpotMs: result.tpot_ms.mean } };
   };
 }

@@ -154,7 +154,7 @@ function prepareRun(spec: BenchmarkSpec, perfModelFor: PerfModelFor, options: Be
   const fleet = benchmarkFleet(spec);
   const decodePool = fleet.instances[fleet.instances.length - 1];
   const capacityTokens = Math.floor(perfModelFor(decodePool).kvCapacityTokens);
-  const client = new BenchmarkClient(spec.load, spec.isl, spec.osl, options.seed, capacityTokens, rule, spec.requestOverheadSeconds ?? 0);
+  const client = new BenchmarkClient(spec.load, spec.isl, spec.osl, options.seed, capacityTokens, rule, spec.requestOverheadSeconds ?? 0, spec.clientGapSeconds ?? 0);
   return { fleet, client, kernel: kernelOptions(spec, options), finish: (sim: SimulationResult) => summarizeRun(spec, perfModelFor, options, fleet, client, rule, sim) };
 }
 

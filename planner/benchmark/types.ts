@@ -55,6 +55,8 @@ interface CommonSpec {
   readonly osl: Distribution;
   /** Per-request time outside the engine (HTTP, tokenisation, streaming), added to TTFT and E2E (a calibration's request_overhead). */
   readonly requestOverheadSeconds?: number;
+  /** Mean client turnaround of a closed loop, engine finish → that client's next arrival (client-gap.ts; a calibration's client_gap). Absent: 0, lockstep. */
+  readonly clientGapSeconds?: number;
 }
 
 /** One instance, prefill chunks and decodes sharing iterations (vLLM's default chunked-prefill scheduler). */

@@ -21,7 +21,8 @@ export interface HomogeneousSide {
  * its inputs (the shared checker only remembers runs), so the plan and the comparison do not depend on the overlap.
  */
 export async function startHomogeneousSide(request: PlanRequest, checkPlan: CheckPlan, options: LoopOptions): Promise<HomogeneousSide> {
-  const first = await bestHomogeneous(request, options);
+  // Only the winning type is used (the loop solves it again), so the other types are solved below the best so far.
+  const first = await bestHomogeneous(request, options, { belowBest: true });
   const gpu = request.gpus.find((g) => g.id === first.homogeneousGpu);
   if (!gpu) return { first };
   return { first, loop: await planAndCheck(singleTypeRequest(request, gpu.id), checkPlan, { ...homogeneousOptions(options, first.floorsByClass!), candidate: undefined }) };

@@ -85,12 +85,15 @@ export function homogeneousOptions(options: PlanOptions, floorsByClass: Readonly
  * slowdown SLO multiplies the full candidate set's floor (otherwise a slow GPU type alone would answer to a looser
  * target than the mixed plan and look cheaper).
  */
-export async function bestHomogeneous(request: PlanRequest, options: PlanOptions = {}): Promise<Pick<TierComparison, 'homogeneous' | 'homogeneousGpu' | 'floorsByClass'>> {
+export async function bestHomogeneous(request: PlanRequest, options: PlanOptions = {}, search: { readonly belowBest?: boolean } = {}): Promise<Pick<TierComparison, 'homogeneous' | 'homogeneousGpu' | 'floorsByClass'>> {
   const base = { ...options, explain: false };
   const floorsByClass = options.ttfetFloorSecondsByClass ?? ttfetFloorsOf(request, base);
   let best: { plan: Plan; gpu: string } | undefined;
   for (const gpu of request.gpus) {
-    const out = await planFleet(singleTypeRequest(request, gpu.id), homogeneousOptions(base, floorsByClass));
+    // `belowBest`: each type after the first is solved only below the best so far (its relaxation usually says "none"
+    // at once). The winning type is the same; its plan may be another of its optima (callers that want only the type).
+    const below = search.belowBest && best ? { objectiveBelow: best.plan.objectiveValue } : {};
+    const out = await planFleet(singleTypeRequest(request, gpu.id), { ...homogeneousOptions(base, floorsByClass), ...below });
     if (out.ok && (!best || out.plan.objectiveValue < best.plan.objectiveValue)) best = { plan: out.plan, gpu: gpu.id };
   }
   return { floorsByClass, homogeneous: best?.plan, homogeneousGpu: best?.gpu };

@@ -3,35 +3,36 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildAccuracyArtifacts, type AccuracyArtifacts } from '../../bench/accuracy-build.js';
 import { loadBuiltinCatalog } from '../../catalogs/index.js';
-import { readAccuracyRowTerms } from '../../models/serving/accuracy-rows.js';
+import { readAccuracyFolds } from '../../models/serving/accuracy-folds.js';
+import { readAccuracyRowTerms, type StoredTerms } from '../../models/serving/accuracy-rows.js';
 import { calibrationDocument, type ServingCalibration } from '../../models/serving/calibration-file.js';
-import { heldOutScopes } from '../../models/serving/holdout.js';
+import { fitServingScopes } from '../../models/serving/fit.js';
+import { predictionChange } from '../../models/serving/fixed-point-fit.js';
 import type { MeasuredRun } from '../../models/serving/runs.js';
-import { benchmarkMeasuredRun, disaggRunCommand, measuredRunCommand, measuredRunTerms } from '../../planner/benchmark/index.js';
+import { disaggRunCommand, measuredRunCommand, measuredRunTerms } from '../../planner/benchmark/index.js';
 import { denseDisaggRows } from '../../bench/disagg-accuracy-build.js';
 import { heldOutDisaggCalibration } from '../../planner/benchmark/disagg-accuracy.js';
 import { sharedData } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { repoRoot, scratchDir } from '../helpers/paths.js';
 
-// docs/accuracy.md, docs/accuracy-rows.csv and the built-in calibration cannot drift from the code. Regenerating
-// every run's kernel benchmark takes about a minute, so the test refits everything from the terms stored in the rows
-// file (seconds), and re-runs the kernel benchmarks of a stratified subset to check those terms and the published
-// predictions. On failure: npm run accuracy, and review the diff.
+// docs/accuracy.md, docs/accuracy-rows.csv, docs/accuracy-folds.json and the built-in calibration cannot drift from
+// the code. Regenerating them runs every fixed-point fit through the kernel benchmarks (minutes), so the test
+// re-renders everything from the stored fits and terms, checks that the calibration fitted on every run is a fixed
+// point of its stored terms, and re-runs the kernel benchmarks of a stratified subset to check the stored terms and
+// the published predictions. On failure: npm run accuracy, and review the diff.
 const catalog = loadBuiltinCatalog();
 const rowsText = readFileSync(join(repoRoot, 'docs', 'accuracy-rows.csv'), 'utf8');
+const foldsText = readFileSync(join(repoRoot, 'docs', 'accuracy-folds.json'), 'utf8');
 const storedTerms = readAccuracyRowTerms(rowsText);
+const folds = readAccuracyFolds(foldsText);
 const storedLine = new Map(rowsText.trimEnd().split('\n').slice(1).map((l) => [Number(l.split(',')[0]), l.split(',')]));
 const header = rowsText.split('\n')[0].split(',');
 const cell = (run: MeasuredRun, column: string) => (storedLine.get(run.line) as string[])[header.indexOf(column)];
 
 let built: AccuracyArtifacts | undefined;
 function artifacts(): AccuracyArtifacts {
-  built ??= buildAccuracyArtifacts(repoRoot, (run) => {
-    const t = storedTerms.get(run.line);
-    if (!t) throw new Error(`run at line ${run.line} is scored by the code but missing from docs/accuracy-rows.csv: npm run accuracy`);
-    return t;
-  });
+  built ??= buildAccuracyArtifacts(repoRoot, { rowsText, foldsText });
   return built;
 }
 
@@ -43,15 +44,29 @@ function stratifiedSubset(runs: readonly MeasuredRun[]): MeasuredRun[] {
 }
 
 function heldOutCalibration(a: AccuracyArtifacts, llm: string): ServingCalibration {
-  return { ...a.result.calibration, scopes: heldOutScopes(a.result.calibrationRows, 'lomo', llm) };
+  const fold = folds.folds.lomo.find((f) => f.heldOut === llm)!;
+  return { ...a.result.calibration, scopes: fold.fit.scopes, clientGapSeconds: fold.fit.clientGapSeconds };
+}
+
+function expectSameTerms(fresh: { ttft: readonly number[]; tpot: readonly number[] }, stored: StoredTerms): void {
+  for (const [x, y] of [[fresh.ttft, stored.ttft], [fresh.tpot, stored.tpot]]) x.forEach((v, j) => expect(Math.abs(v - y[j])).toBeLessThanOrEqual(1e-12 * Math.abs(y[j]) + 1e-18));
 }
 
 describe('docs/accuracy.md', () => {
-  it('is what npm run accuracy generates from the staged silicon runs (refitted from the stored terms)', () => {
+  it('is what npm run accuracy generates from the staged silicon runs (re-rendered from the stored fits and terms)', () => {
     const a = artifacts();
     expect(readFileSync(join(repoRoot, 'docs', 'accuracy.md'), 'utf8')).toBe(a.doc);
     expect(rowsText).toBe(a.rows);
+    expect(foldsText).toBe(a.folds);
     expect(readFileSync(join(repoRoot, 'catalogs', 'coefficients', 'serving-calibration.json'), 'utf8')).toBe(a.calibration);
+  }, 120_000);
+
+  it('ships a fixed point: refitting on the terms its own benchmarks charged moves no prediction by more than the residual it reports', () => {
+    const a = artifacts();
+    const refit = fitServingScopes(a.result.calibrationRows);
+    const change = predictionChange(a.result.calibrationRows, refit, folds.all.scopes);
+    expect(change).toBeCloseTo(folds.all.residual, 9);
+    expect(folds.all.rounds).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
   it('stores the terms the kernel benchmark charges and the predictions it prints with each held-out calibration (stratified subset)', () => {
@@ -60,13 +75,15 @@ describe('docs/accuracy.md', () => {
     expect(subset.length).toBeGreaterThanOrEqual(10);
     const termsOf = measuredRunTerms(catalog);
     for (const run of subset) {
-      const fresh = termsOf(run);
       const stored = storedTerms.get(run.line)!;
-      for (const [x, y] of [[fresh.ttft, stored.ttft], [fresh.tpot, stored.tpot]]) x.forEach((v, j) => expect(Math.abs(v - y[j])).toBeLessThanOrEqual(1e-12 * Math.abs(y[j]) + 1e-18));
-      // The published leave-one-model-out prediction is what the benchmark prints with that held-out calibration.
-      const { result } = benchmarkMeasuredRun(run, catalog, heldOutCalibration(a, run.llm));
-      expect(result.ttft_ms.mean.toPrecision(6)).toBe(cell(run, 'lomo_ttft_ms'));
-      expect(result.tpot_ms.mean.toPrecision(6)).toBe(cell(run, 'lomo_tpot_ms'));
+      // With the calibration fitted on every run: the terms the rows file stores for it.
+      expectSameTerms(termsOf(run, folds.all), stored.all);
+      // With its leave-one-model-out calibration: the held-out terms, and the published prediction.
+      const fold = folds.folds.lomo.find((f) => f.heldOut === run.llm)!;
+      const fresh = termsOf(run, fold.fit);
+      expectSameTerms(fresh, stored.lomo!);
+      expect(String(fresh.printed!.ttftMs)).toBe(cell(run, 'lomo_ttft_ms'));
+      expect(String(fresh.printed!.tpotMs)).toBe(cell(run, 'lomo_tpot_ms'));
     }
   }, 120_000);
 
@@ -79,8 +96,8 @@ describe('docs/accuracy.md', () => {
     const r = await runCli([...argv, '--json']);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as { ttft_ms: { mean: number }; tpot_ms: { mean: number } };
-    expect(out.ttft_ms.mean.toPrecision(6)).toBe(cell(run, 'lomo_ttft_ms'));
-    expect(out.tpot_ms.mean.toPrecision(6)).toBe(cell(run, 'lomo_tpot_ms'));
+    expect(String(out.ttft_ms.mean)).toBe(cell(run, 'lomo_ttft_ms'));
+    expect(String(out.tpot_ms.mean)).toBe(cell(run, 'lomo_tpot_ms'));
   }, 120_000);
 
   it('fleetplan benchmark --mode disagg --calibration <held-out file> prints a dense disagg row\'s published prediction', async () => {
@@ -88,7 +105,7 @@ describe('docs/accuracy.md', () => {
     const { runs } = denseDisaggRows(readFileSync(join(sharedData, 'aiconfigurator', 'silicon', 'silicon_runs_h100_b200.csv'), 'utf8'), catalog);
     const run = runs.find((r) => r.run.backend === 'vllm')!;
     const file = join(scratchDir(), 'held-out-disagg-qwen3-32b.json');
-    writeFileSync(file, `${JSON.stringify(calibrationDocument(heldOutDisaggCalibration(a.result.calibration, a.result.calibrationRows, 'lomo', run.run.llm)), null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify(calibrationDocument(heldOutDisaggCalibration(a.result.calibration, a.result.calibrationRows, 'lomo', run.run.llm, a.result.fixedPoint.folds.lomo)), null, 2)}\n`);
     const r = await runCli([...disaggRunCommand(run, file).split(' ').slice(1), '--json']);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as { ttft_ms: { mean: number }; tpot_ms: { mean: number } };

@@ -1,17 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { counted, moeAccuracyInputs, MOE_ROWS_FILE } from '../../bench/moe-accuracy-build.js';
+import { counted, moeAccuracyInputs, moeHeldOutRows, MOE_ROWS_FILE } from '../../bench/moe-accuracy-build.js';
 import type { StoredMoeAccuracy } from '../../models/moe/accuracy-section.js';
+import { benchmarkMoeRunWith } from '../../models/moe/serving-accuracy.js';
+import { REQUEST_OVERHEAD_TERM, scopeFor, type CalibrationRow } from '../../models/serving/fit.js';
+import { moeHeldOutScopes } from '../../models/serving/moe-holdout.js';
+import { REQUEST_OVERHEAD_UNIT_SECONDS } from '../../models/serving/step-terms.js';
 import { repoRoot } from '../helpers/paths.js';
 
-// docs/accuracy.md's MoE section is rendered from stored per-run benchmark figures (benchmarking all ~800 runs takes
-// about a minute): this test checks the stored set is exactly the expressible runs of the staged file, and re-benchmarks
-// every 40th run (about 20, a few seconds), which must reproduce its stored figures. On failure:
-// npx tsx bench/moe-accuracy.ts && npm run accuracy, and review the diff.
+// docs/accuracy.md's MoE section is rendered from stored per-run figures (benchmarking all ~800 runs takes about a
+// minute): this test checks the stored set is exactly the expressible runs of the staged file, re-benchmarks every
+// 40th agg run (its step terms must match), refits every held-out prediction from the stored terms and the dense rows
+// (docs/accuracy-rows.csv), and runs a few benchmarks at the held-out coefficients, which must print the stored
+// prediction. On failure: npx tsx bench/moe-accuracy.ts && npm run accuracy, and review the diff.
 describe('docs/accuracy-moe-rows.json', () => {
   const stored = JSON.parse(readFileSync(join(repoRoot, MOE_ROWS_FILE), 'utf8')) as StoredMoeAccuracy;
   const inputs = moeAccuracyInputs(repoRoot);
+  const storedRows: CalibrationRow[] = inputs.runs.map((r, i) => ({ run: r.run, terms: { ttft: [...stored.rows[i].ttft_terms!], tpot: [...stored.rows[i].tpot_terms!] } }));
 
   it('covers exactly the expressible agg MoE runs of the staged silicon file, and counts the rest', () => {
     expect(stored.data_sha256).toBe(inputs.sha256);
@@ -21,12 +27,33 @@ describe('docs/accuracy-moe-rows.json', () => {
     expect(stored.disagg_unexpressible).toEqual(counted(inputs.disaggUnexpressible));
   });
 
-  it('reproduces the stored predictions of a deterministic subset through runServingBenchmark', () => {
+  it('reproduces the stored step terms of a deterministic subset through runServingBenchmark', () => {
     for (let i = 0; i < inputs.runs.length; i += 40) {
-      expect(inputs.predict(inputs.runs[i])).toEqual(stored.rows[i]);
+      expect(inputs.termsOf(inputs.runs[i]).terms).toEqual(storedRows[i].terms);
+      const plain = inputs.predictUncalibrated(inputs.runs[i]);
+      expect([plain.predicted_ttft_ms, plain.predicted_tpot_ms]).toEqual([stored.rows[i].uncalibrated_ttft_ms, stored.rows[i].uncalibrated_tpot_ms]);
     }
-    for (let i = 0; i < inputs.disaggRuns.length; i += 8) {
-      expect(inputs.predictDisagg(inputs.disaggRuns[i])).toEqual(stored.disagg_rows[i]);
+    for (let i = 0; i < inputs.disaggRuns.length; i += 8) expect(inputs.predictDisagg(inputs.disaggRuns[i])).toEqual(stored.disagg_rows[i]);
+  }, 120_000);
+
+  it('refits every held-out prediction from the stored terms, never with its own architecture', () => {
+    const plain = stored.rows.map((r) => ({ ...r, predicted_ttft_ms: r.uncalibrated_ttft_ms!, predicted_tpot_ms: r.uncalibrated_tpot_ms! }));
+    // (the dense-runs-only predictions are refitted here too: moeHeldOutRows recomputes them from the dense rows)
+    expect(moeHeldOutRows(inputs.runs, inputs.dense, storedRows, inputs.groups, plain)).toEqual(stored.rows);
+    expect(new Set(stored.rows.map((r) => r.held_out))).toEqual(new Set(['deepseek-r1+deepseek-v3', 'gpt-oss-120b', 'qwen3-235b-a22b']));
+    for (const r of stored.rows) expect(r.held_out).toBe(inputs.groups.get(r.llm));
+  }, 60_000);
+
+  it('a benchmark at the held-out coefficients prints the stored prediction (the fit is linear in them)', () => {
+    const picked = [...new Set(stored.rows.map((r) => r.held_out))].map((g) => stored.rows.findIndex((r) => r.held_out === g));
+    for (const i of picked) {
+      const run = inputs.runs[i];
+      const scopes = moeHeldOutScopes(inputs.dense, storedRows, inputs.groups, stored.rows[i].held_out!);
+      const scope = scopeFor(scopes, run.run);
+      expect(scope.scope).toBe(stored.rows[i].scope);
+      const out = benchmarkMoeRunWith(run, inputs.modelsWith(scope.tpot, run.run.backend), scope.ttft[REQUEST_OVERHEAD_TERM] * REQUEST_OVERHEAD_UNIT_SECONDS);
+      expect(Math.abs(out.tpotMs / stored.rows[i].predicted_tpot_ms - 1)).toBeLessThan(1e-3);
+      expect(Math.abs(out.ttftMs / stored.rows[i].predicted_ttft_ms - 1)).toBeLessThan(1e-3);
     }
   }, 60_000);
 });

@@ -41,7 +41,9 @@ export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Pr
   const parsed = benchmarkSpecFromArgs(args, catalog);
   // A calibration's per-request overhead (HTTP, tokenisation, streaming) joins every TTFT and E2E, as it joins the fit.
   const overhead = serving ? requestOverheadSeconds(serving.calibration.scopes, { backend: serving.backend ?? serving.calibration.defaultBackend, gpu: parsed.gpu, precision: parsed.precision ?? nativePrecision(catalog.llms.get(parsed.llm)!) }) : 0;
-  const spec = overhead > 0 ? { ...parsed, requestOverheadSeconds: overhead } : parsed;
+  // Its client turnaround (planner/benchmark/client-gap.ts) spaces a closed loop's requests as in the fit.
+  const gap = serving?.calibration.clientGapSeconds ?? 0;
+  const spec = { ...parsed, ...(overhead > 0 ? { requestOverheadSeconds: overhead } : {}), ...(gap > 0 ? { clientGapSeconds: gap } : {}) };
   const perfModelFor = createPerfModelCache(catalog, serving);
   const models = benchmarkFleet(spec).instances.map(perfModelFor);
   for (const m of models) {
@@ -96,7 +98,8 @@ function renderBenchmark(r: BenchmarkResult, spec: BenchmarkSpec, model: ModelPr
   const row = (name: string, s: LatencySummary): string[] => [name, f(s.mean), f(s.p50), f(s.p90), f(s.p99)];
   const op = r.operating_point;
   const set = op.mode === 'agg' ? `1 instance TP${op.tp}${op.ep !== null && op.ep > 1 ? ` EP${op.ep}` : ''}` : `${op.prefill!.count}x TP${op.prefill!.tp} prefill + ${op.decode!.count}x TP${op.decode!.tp} decode`;
-  const load = op.concurrency !== null ? `concurrency ${op.concurrency} (closed loop)` : `rate ${op.rate_per_s} requests/s (open loop, Poisson)`;
+  const turnaround = spec.clientGapSeconds ? `, client turnaround exponential with mean ${f(spec.clientGapSeconds * 1000, 0)} ms from the calibration` : '';
+  const load = op.concurrency !== null ? `concurrency ${op.concurrency} (closed loop${turnaround})` : `rate ${op.rate_per_s} requests/s (open loop, Poisson)`;
   const lines = [
     `${op.llm} on ${op.gpu}${op.precision !== null ? ` ${op.precision}` : ''}${op.kv_dtype !== null ? ` (KV ${op.kv_dtype})` : ''}, ${op.mode} (${set}, ${op.gpus} GPUs), ${load}, ISL ${describeLengths(spec.isl)} / OSL ${describeLengths(spec.osl)}`,
     `engine: max_num_seqs ${op.max_num_seqs}, max_num_batched_tokens ${op.max_num_batched_tokens}${op.prefill_max_num_seqs !== null ? `; prefill instances ${op.prefill_max_num_seqs} / ${op.prefill_max_num_batched_tokens}` : ''}${op.kv_link !== null ? `; KV link ${f(op.kv_link.bandwidth_bytes_per_s / 1e9, 1)} GB/s, ${f(op.kv_link.latency_s * 1e6, 0)} µs` : ''}; seed ${op.seed}`,

@@ -88,6 +88,8 @@ function renderCalibration(c: ReturnType<typeof calibrateServing>['calibration']
   }
   for (const u of c.unexpressible) text += `not expressible ${u.count}: ${u.reason}\n`;
   text += `fitted on ${rows} runs; scopes ${c.scopes.map((s) => `${s.scope} (${s.runs})`).join(', ')}\n`;
+  // The client turnaround decides the schedule, so the fit is a fixed point (models/serving/fixed-point-fit.ts).
+  if (c.fixedPoint) text += `client turnaround ${+((c.clientGapSeconds ?? 0) * 1000).toFixed(1)} ms (chosen on the runs); fixed point after ${c.fixedPoint.rounds} fit${c.fixedPoint.rounds === 1 ? '' : 's'}, residual ${pct(c.fixedPoint.residual)}${c.fixedPoint.converged ? '' : ' (not converged)'}\n`;
   for (const [name, h] of [['leave-one-model-out', c.heldOut.lomo], ['leave-one-GPU-out', c.heldOut.logo]] as const) {
     if (!h) {
       text += `${name}: not measurable (the runs cover one ${name.includes('model') ? 'model' : 'GPU'} only)\n`;

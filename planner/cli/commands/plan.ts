@@ -30,6 +30,7 @@ import { prepareOutputDir, type OutputFile } from '../output-set.js';
 import { runProvenance } from '../provenance.js';
 import { checkFleetInstances, checkMixConversations } from '../work-bounds.js';
 import { servingFromFlags } from '../calibration.js';
+import { raiseWasmTieringBudget } from '../wasm-tiering.js';
 import type { Backend } from '../../../models/serving/runs.js';
 
 export interface PlanArgs {
@@ -239,6 +240,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const inputs = [args.mix, args.slo, args.calibration, ...(args.catalogFiles ?? [])].filter((f): f is string => f !== undefined).map((f) => resolve(ctx.cwd, f));
   const outDir = args.out !== undefined ? prepareOutputDir(args.out, { cwd: ctx.cwd, names: PLAN_OUTPUTS, inputs }) : undefined;
   checkMixConversations(mix, durationS, `mix ${mix.id} rates × the check's ${durationS} s`);
+  raiseWasmTieringBudget(); // before the first HiGHS solve (wasm-tiering.ts)
   const perfModelFor = createPerfModelFor(undefined, serving);
   const seeds = checkSeeds(seed, args.checkSeeds ?? DEFAULT_CHECK_SEEDS);
   const kernelModels = kernelPerfModels(catalog, perfModelFor);
@@ -275,7 +277,11 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const homogeneousSide = startHomogeneousSide(request, check, loopOptions);
   homogeneousSide.catch(() => {}); // awaited below; an interrupt is reported once, by the heterogeneous loop
   try {
-    planned = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}) });
+    // The user gets the cheaper of the two loops' plans (cheapestProved), so the heterogeneous loop's cheaper search
+    // looks below whatever the single-type loop proved too: waiting for it costs little, proving "nothing cheaper"
+    // below a higher bound cost the README command 9 s of branch and bound.
+    const provedElsewhere = homogeneousSide.then((side) => (side.loop?.holds ? side.loop.plan?.objectiveValue : undefined), () => undefined);
+    planned = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}), provedElsewhere });
     const side = await homogeneousSide;
     checkedTiers = planned.plan ? await finalTiers(request, planned, check, loopOptions, Promise.resolve(side)) : undefined;
   } finally {

@@ -25,7 +25,7 @@ describe('benchmark step accounting', () => {
     expect(t.ttft[term('request_overhead')]).toBe(0);
   });
 
-  it('prints exactly coefficients × terms at any coefficients (the schedule does not depend on step times), request overhead added to TTFT', () => {
+  it('in lockstep (no client turnaround), prints exactly coefficients × terms at any coefficients (the schedule does not depend on step times), request overhead added to TTFT', () => {
     for (const r of [run({ concurrency: 64, inputTokens: 4096, outputTokens: 256, backend: 'trtllm' }), run({ concurrency: 16, inputTokens: 2048, outputTokens: 128, backend: 'sglang', tp: 4 }), run({ gpu: 'b200', llm: 'llama-3.1-70b', precision: 'fp8', tp: 1, concurrency: 32, inputTokens: 1024, outputTokens: 2048 })]) {
       const terms = measuredRunTerms(catalog)(r);
       for (const c of [[0.7, 1.4, 0.9, 1.2, 3, 2, 30, 5], [1.3, 0.2, 2, 0.8, 1, 6, 5, 40]]) {
@@ -37,6 +37,40 @@ describe('benchmark step accounting', () => {
         expect(result.run.measured_requests).toBe(r.concurrency * 10);
       }
     }
+  });
+
+  it('with a client turnaround, the schedule depends on the coefficients; TPOT is exactly coefficients × the terms of its own schedule, TTFT at most that (a mid-iteration arrival is stamped at the iteration start)', () => {
+    const r = run({ gpu: 'b200', llm: 'llama-3.1-70b', precision: 'fp8', tp: 1, concurrency: 8, inputTokens: 1024, outputTokens: 256 });
+    const withGap = (c: number[]) => ({ ...singleScopeCalibration(c), clientGapSeconds: 0.012 });
+    const seen: number[][] = [];
+    for (const c of [[0.7, 1.4, 0.9, 1.2, 3, 2, 30, 5], [1.3, 0.2, 2, 0.8, 1, 6, 5, 40]]) {
+      const { result, terms } = benchmarkMeasuredRun(r, catalog, withGap(c));
+      const linear = dot(terms.ttft, c) + c[term('request_overhead')] * REQUEST_OVERHEAD_UNIT_SECONDS;
+      expect(result.ttft_ms.mean / 1000).toBeLessThanOrEqual(linear * (1 + 1e-9));
+      expect(result.ttft_ms.mean / 1000).toBeGreaterThan(linear * 0.9);
+      expect(result.tpot_ms.mean / 1000 / dot(terms.tpot, c) - 1).toBeCloseTo(0, 7);
+      // measuredRunTerms runs the same benchmark: the fit reads exactly these terms.
+      expect(measuredRunTerms(catalog)(r, { scopes: withGap(c).scopes, clientGapSeconds: 0.012 }).ttft).toEqual(terms.ttft);
+      // Deterministic: the same calibration and seed give the same run, byte for byte.
+      expect(JSON.stringify(benchmarkMeasuredRun(r, catalog, withGap(c)).result)).toBe(JSON.stringify(result));
+      seen.push(terms.ttft);
+    }
+    expect(seen[0]).not.toEqual(seen[1]);
+  });
+
+  it('a client turnaround longer than a prompt iteration breaks the lockstep waves; a shorter one does not (the first arrival\'s iteration collects its wave again)', () => {
+    const r = run({ gpu: 'b200', llm: 'llama-3.1-70b', precision: 'fp8', tp: 1, concurrency: 8, inputTokens: 1024, outputTokens: 1024 });
+    const lockstep = measuredRunTerms(catalog)(r);
+    const short = measuredRunTerms(catalog)(r, { clientGapSeconds: 0.012 });
+    const long = measuredRunTerms(catalog)(r, { clientGapSeconds: 0.324 });
+    const single = measuredRunTerms(catalog)(run({ ...r, concurrency: 1 }));
+    const prefill = (t: { ttft: readonly number[] }) => t.ttft[term('excess_compute')];
+    // In lockstep every TTFT waits for the whole wave's 8 × 1024 prompt tokens.
+    expect(prefill(lockstep)).toBeGreaterThan(6 * prefill(single));
+    // 12 ms (≪ the ~70 ms one prompt's iteration takes): most of each wave is still prefilled together.
+    expect(prefill(short)).toBeGreaterThan(0.7 * prefill(lockstep));
+    // 324 ms: the clients drift apart, a prompt mostly meets decodes (TTFT between one and two prompts' prefill).
+    expect(prefill(long)).toBeLessThan(0.25 * prefill(lockstep));
   });
 
   it('a prompt chunk riding decode steps slows them: its GEMMs show up as excess compute in TPOT', () => {

@@ -201,6 +201,26 @@ describe('planAndCheck() with TRIM', () => {
     expect(result.rounds.filter((r) => r.trim)).toHaveLength(1);
   });
 
+  it('looks for a cheaper fleet only below a fleet proved elsewhere (provedElsewhere)', async () => {
+    const base = (await planAndCheck(request, fakeChecker(0, 0).check, options)).plan!;
+    const decoders0 = base.instances.filter((i) => i.role === 'decode').reduce((a, i) => a + i.count, 0);
+    const prefill0 = base.instances.filter((i) => i.role === 'prefill').reduce((a, i) => a + i.count, 0);
+    const searchAfterHolds = (r: { phase?: string }) => r.phase === 'cheaper' || r.phase === 'swap';
+    const free = await planAndCheck(request, fakeChecker(decoders0 + 3, prefill0 + 1).check, { ...options, maxRounds: 12 });
+    // Without the bound, the cheaper search checks fleets dearer than the MILP's first answer (the bound below).
+    const bound = base.objectiveValue;
+    expect(free.rounds.some((r) => searchAfterHolds(r) && r.outcome.ok && r.outcome.plan.objectiveValue >= bound)).toBe(true);
+    const { check, seen } = fakeChecker(decoders0 + 3, prefill0 + 1);
+    const bounded = await planAndCheck(request, check, { ...options, maxRounds: 12, provedElsewhere: Promise.resolve(bound) });
+    expect(bounded.holds).toBe(true);
+    for (const r of bounded.rounds.filter(searchAfterHolds)) expect(r.outcome.ok && r.outcome.plan.objectiveValue).toBeLessThan(bound);
+    expect(seen.length).toBeLessThan(free.rounds.length);
+    // The search before a fleet holds is the same either way.
+    expect(bounded.rounds.filter((r) => r.phase === 'search').map((r) => r.outcome.ok && r.outcome.plan.objectiveValue)).toEqual(
+      free.rounds.filter((r) => r.phase === 'search').map((r) => r.outcome.ok && r.outcome.plan.objectiveValue),
+    );
+  });
+
   it('does not trim unless asked', async () => {
     const result = await planAndCheck(busy, fakeChecker(0, 0).check, options);
     expect(result.trim).toBeUndefined();

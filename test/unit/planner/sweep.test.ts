@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareTiers, sweepCostEnergy } from '../../../planner/sweep/tiers.js';
+import { bestHomogeneous, compareTiers, sweepCostEnergy } from '../../../planner/sweep/tiers.js';
 import { planFleet } from '../../../planner/milp/plan.js';
 import type { PlanRequest } from '../../../planner/types.js';
 import { DATACENTER, LLAMA_8B, makeClass, makeGpu, makeMix, makeSlo, syntheticPerfFor } from './synthetic.js';
@@ -38,5 +38,17 @@ describe('sweeps', () => {
     expect(tiers.homogeneous!.instances.every((i) => i.powerCapWatts === undefined)).toBe(true);
     expect(tiers.heterogeneous!.objectiveValue).toBeLessThanOrEqual(tiers.homogeneous!.objectiveValue * (1 + 1e-9));
     expect(tiers.deltaTcoUsd).toBeCloseTo(tiers.heterogeneous!.cost.tcoUsd - tiers.homogeneous!.cost.tcoUsd, 6);
+  });
+
+  it('bestHomogeneous() picks the same GPU type, at the same cost, when later types are solved only below the best so far', async () => {
+    // Four types in both orders, so the winner is sometimes found first and sometimes last.
+    const gpus = [...request.gpus, makeGpu('l40s', { memoryBandwidthBytesPerSecond: 0.86e12, bf16FlopsPerSecond: 362e12, tdpWatts: 350, idleWatts: 40, capexUsd: 9_000 }), makeGpu('h200', { capexUsd: 32_000 })];
+    for (const order of [gpus, [...gpus].reverse()]) {
+      const r = { ...request, gpus: order };
+      const all = await bestHomogeneous(r, options);
+      const pruned = await bestHomogeneous(r, options, { belowBest: true });
+      expect(pruned.homogeneousGpu).toBe(all.homogeneousGpu);
+      expect(pruned.homogeneous!.objectiveValue).toBeCloseTo(all.homogeneous!.objectiveValue, 6);
+    }
   });
 });
