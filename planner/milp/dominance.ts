@@ -5,13 +5,17 @@
  * make branch-and-bound slow (measured: llama-3.1-8b on h100-sxm + l40s, 0.7 s with bf16 pools only, 7–13 s with fp8
  * copies added, one run stopped at the deadline), so a pool is dropped when another is at least as good in every
  * coefficient it has in the formulation (formulate.ts):
- * - the same GPU type and GPU count (the same price, availability coefficient) and role (the same rows);
+ * - the same role (the same rows), and either the same GPU type and count at the same price, or other GPUs priced no
+ *   higher, no more of them (the `gpus` objective) and no availability limit on the kept pool's type (its row would
+ *   draw on it): on the catalog-wide bench (bench/planner.ts) 336 of 548 pools go, 293 with same-GPU copies alone;
  * - idle and peak watts no higher, link bandwidth no lower;
  * - for every class the dropped pool may serve, the kept pool may serve it too, and each of the dropped pool's
  *   operating points is matched by one of the kept pool's with no higher prefill, decode, KV and transfer load and
  *   no more energy.
  * Moving a dominated pool's instances and shares to its dominator then keeps every row satisfied and the objective no
- * higher, so the optimum is unchanged. Pools a capacity cut names, and pools a fixed fleet uses, are always kept.
+ * higher, so the optimum is unchanged (test/unit/planner/dominance-random.test.ts compares the optima on random
+ * instances). Pools a capacity cut names, and pools a fixed fleet uses, are always kept, and a pool whose own capacity
+ * a cut scales replaces no other (its rows no longer match its demand entries).
  *
  * Refuted-fleet cuts (fleet-shape-rows.ts) say "some pool has more instances than in fleet F". Moving all of pool b's
  * instances to pool a keeps every such cut satisfied when F has no more of a than of b (F_a ≤ F_b): if the cut held
@@ -34,14 +38,23 @@ function entryCovers(a: DemandEntry, b: DemandEntry): boolean {
   return a.eligible && b.points.every((pb) => a.points.some((pa) => pointCovers(pa, pb)));
 }
 
-/** Whether pool `a` is at least as good as pool `b` in every coefficient of the formulation. */
-function dominates(demand: Demand, a: number, b: number): boolean {
+/**
+ * Whether pool `a` is at least as good as pool `b` in every coefficient of the formulation. Of the same GPUs: the
+ * same price. Of other GPUs (or another count of them): priced no higher, no more GPUs (the `gpus` objective), and no
+ * availability limit on a's GPU type (moving b's instances there would draw on it).
+ */
+function dominates(demand: Demand, a: number, b: number, limited: ReadonlySet<string>): boolean {
   const pa = demand.pools[a];
   const pb = demand.pools[b];
-  if (pa.gpu.id !== pb.gpu.id || pa.gpus !== pb.gpus || pa.role !== pb.role) return false;
+  if (pa.role !== pb.role) return false;
   const fa = demand.facts[a];
   const fb = demand.facts[b];
-  if (fa.hardwareUsd !== fb.hardwareUsd || fa.idleWatts > fb.idleWatts || fa.peakWatts > fb.peakWatts || fa.linkBytesPerSecond < fb.linkBytesPerSecond) return false;
+  if (pa.gpu.id === pb.gpu.id && pa.gpus === pb.gpus) {
+    if (fa.hardwareUsd !== fb.hardwareUsd) return false;
+  } else if (fa.hardwareUsd === undefined || fb.hardwareUsd === undefined || fa.hardwareUsd > fb.hardwareUsd || pa.gpus > pb.gpus || limited.has(pa.gpu.id)) {
+    return false;
+  }
+  if (fa.idleWatts > fb.idleWatts || fa.peakWatts > fb.peakWatts || fa.linkBytesPerSecond < fb.linkBytesPerSecond) return false;
   return demand.entries.every((row) => entryCovers(row[a], row[b]));
 }
 
@@ -51,13 +64,16 @@ function refutedAllowMove(refuted: readonly Readonly<Record<string, number>>[], 
 }
 
 /** The demand without dominated pools (entries, facts and pools filtered alike) and the keys dropped. */
-export function dropDominatedPools(demand: Demand, options: Pick<ResolvedOptions, 'cuts'> & Partial<Pick<ResolvedOptions, 'fixedCounts'>>): { readonly demand: Demand; readonly dropped: readonly string[] } {
+export function dropDominatedPools(demand: Demand, options: Pick<ResolvedOptions, 'cuts'> & Partial<Pick<ResolvedOptions, 'fixedCounts' | 'availabilityGpus'>>): { readonly demand: Demand; readonly dropped: readonly string[] } {
   const refuted = options.cuts.flatMap((c) => (c.kind === 'refuted-fleet' ? [c.counts] : []));
   const named = new Set([
     ...options.cuts.flatMap((c) => (c.kind === 'scale-capacity' ? [c.poolKey] : [])),
     ...Object.entries(options.fixedCounts ?? {}).flatMap(([key, n]) => (n > 0 ? [key] : [])),
   ]);
-  const absorbs = (i: number, j: number) => dominates(demand, i, j) && refutedAllowMove(refuted, demand.pools[i].key, demand.pools[j].key);
+  // A pool whose own capacity a cut scales has other coefficients than its demand entries say: it absorbs nothing.
+  const scaled = new Set(options.cuts.flatMap((c) => (c.kind === 'scale-capacity' ? [c.poolKey] : [])));
+  const limited = new Set(Object.keys(options.availabilityGpus ?? {}));
+  const absorbs = (i: number, j: number) => !scaled.has(demand.pools[i].key) && dominates(demand, i, j, limited) && refutedAllowMove(refuted, demand.pools[i].key, demand.pools[j].key);
   const kept: number[] = [];
   const dropped: string[] = [];
   demand.pools.forEach((pool, j) => {

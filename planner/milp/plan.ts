@@ -7,17 +7,13 @@ import { weightBytes } from '../../models/specs.js';
 import { dropDominatedPools } from './dominance.js';
 import { memoDemand, memoPools } from './demand-memo.js';
 import { explainBinding, explainUnroutable } from './explain.js';
-import { formulatePlan } from './formulate.js';
 import { explainInfeasible } from './infeasible.js';
-import { relaxModel } from './lp-model.js';
 import { resolveOptions } from '../options.js';
 import { buildPlan } from './plan-result.js';
 import { candidatePrecisions, MAX_MULTI_NODE_DOMAINS } from '../demand/pools.js';
 import { explainNoLayout } from '../../models/layouts.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
-import { solveModel } from './solve.js';
-import { tightenBounds } from './bounds.js';
-import { verifySolution } from './verify.js';
+import { solveShapes } from './solve-shapes.js';
 import type { PlanOptions, PlanOutcome, PlanRequest } from '../types.js';
 
 function gb(bytes: number): string {
@@ -59,33 +55,35 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     if (reason) return { ok: false, reason, binding: [], notes };
   }
   const { demand, dropped } = dropDominatedPools(allDemand, options);
-  if (dropped.length > 0) notes.push(`${dropped.length} of ${pools.length} candidate pools left out as dominated: another pool of the same GPUs and role costs the same and needs no more time, KV, transfer, power or energy for any class (milp/dominance.ts)`);
-  const form = formulatePlan(demand, options);
-  notes.push(...form.excluded);
-  const solveOptions = { solver: options.solver, deadlineMs: options.deadlineMs, maxNodes: options.maxNodes, mipRelGap: options.mipRelGap, clockMs: options.clockMs };
-  // The LP relaxation first (always HiGHS: it has duals): it bounds the optimum, feeds the explanation, and its
-  // rounded-up counts tighten the integer bounds before branch-and-bound (bounds.ts).
-  const relaxed = await solveModel(relaxModel(form.model), { ...solveOptions, solver: 'highs', relax: true });
-  if (relaxed.solution.status === 'infeasible') {
+  if (dropped.length > 0) notes.push(`${dropped.length} of ${pools.length} candidate pools left out as dominated: another pool of the same role costs no more (the same GPUs at the same price, or no more GPUs priced no higher) and needs no more time, KV, transfer, power or energy for any class (milp/dominance.ts)`);
+  // Shape by shape (solve-shapes.ts): each shape's LP relaxation (it bounds the optimum, feeds the explanation, and its
+  // rounded-up counts tighten the integer bounds, bounds.ts), then the MILPs, cheapest bound first.
+  const outcome = await solveShapes(demand, options);
+  const excluded = new Set(outcome.shapes.flatMap((s) => s.form.excluded));
+  notes.push(...demand.pools.flatMap((p) => [...excluded].filter((e) => e.startsWith(`${p.key}:`))));
+  const best = outcome.best;
+  if (!best) {
+    const first = outcome.shapes.find((s) => s.solved) ?? outcome.shapes[0];
+    const status = first?.solved?.solution.status ?? first?.relaxed.solution.status;
+    const info = first?.solved?.info ?? first?.relaxed.info;
+    const everyLpInfeasible = outcome.shapes.every((s) => s.relaxed.solution.status === 'infeasible');
     // Below a known objective, "none is cheaper" is the whole answer: no fleet limit to name.
-    if (options.objectiveBelow !== undefined) return { ok: false, reason: `no plan is cheaper than ${options.objectiveBelow.toPrecision(6)} (the objective bound)`, binding: [], solver: relaxed.info, notes };
-    const why = await explainInfeasible(demand, options);
-    return { ok: false, reason: why ?? 'no plan satisfies every constraint, even with fractional instance counts', binding: [], solver: relaxed.info, notes };
+    if (options.objectiveBelow !== undefined && everyLpInfeasible) return { ok: false, reason: `no plan is cheaper than ${options.objectiveBelow.toPrecision(6)} (the objective bound)`, binding: [], ...(info ? { solver: info } : {}), notes };
+    const why = everyLpInfeasible || (status === 'infeasible' && options.objectiveBelow === undefined) ? await explainInfeasible(demand, options) : undefined;
+    const reason = why ?? (everyLpInfeasible
+      ? 'no plan satisfies every constraint, even with fractional instance counts'
+      : status === 'infeasible' ? 'no plan satisfies every constraint (no single fleet limit is the cause)' : `the solver found no verified plan (${status})`);
+    return { ok: false, reason, binding: [], ...(info ? { solver: info } : {}), notes };
   }
-  const relaxedOk = relaxed.verification?.ok === true;
-  const lpRelaxationObjective = relaxedOk ? relaxed.solution.objective : undefined;
-  const duals = relaxedOk && options.explain ? relaxed.solution.rowDuals : undefined;
-  const model = relaxedOk ? tightenBounds(form.model, relaxed.solution.values).model : form.model;
-  const solved = await solveModel(model, solveOptions);
-  if (!solved.verification?.ok || !verifySolution(form.model, solved.solution.values).ok) {
-    const why = solved.solution.status === 'infeasible' && options.objectiveBelow === undefined ? await explainInfeasible(demand, options) : undefined;
-    const reason = why ?? (solved.solution.status === 'infeasible' ? 'no plan satisfies every constraint (no single fleet limit is the cause)' : `the solver found no verified plan (${solved.solution.status})`);
-    return { ok: false, reason, binding: [], solver: solved.info, notes };
-  }
+  const { form, solved } = best;
+  const limited = outcome.shapes.filter((s) => s !== best && s.solved && (s.solved.solution.status === 'work-limit' || s.solved.solution.status === 'time-limit'));
+  if (limited.length > 0) notes.push(`the ${limited.map((s) => s.shape).join(' and ')} shape stopped at a solver limit: a cheaper plan of that shape may exist`);
+  const duals = best.lpBound !== undefined && options.explain ? best.relaxed.solution.rowDuals : undefined;
+  const lpRelaxationObjective = outcome.lpRelaxationObjective;
   if (solved.solution.status === 'work-limit') notes.push(`the solver stopped at its node limit (${options.maxNodes} branch-and-bound nodes): the plan is verified feasible but may not be optimal; the limit is a count of work, so any machine gives this plan`);
   if (solved.solution.status === 'time-limit') notes.push(`machine-dependent: the solver stopped at its wall-clock safety net (${options.deadlineMs} ms) before its node limit: the plan is verified feasible but may not be optimal, and a faster or less loaded machine may return another plan`);
   const binding = explainBinding(form, solved.solution.values, duals);
-  const plan = buildPlan(demand, form, solved.solution.values, options, {
+  const plan = buildPlan(best.demand, form, solved.solution.values, options, {
     llmId: request.llm.id,
     objectiveValue: solved.solution.objective,
     lpRelaxationObjective,
