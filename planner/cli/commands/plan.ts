@@ -30,7 +30,6 @@ import { prepareOutputDir, type OutputFile } from '../output-set.js';
 import { runProvenance } from '../provenance.js';
 import { checkFleetInstances, checkMixConversations } from '../work-bounds.js';
 import { servingFromFlags } from '../calibration.js';
-import { raiseWasmTieringBudget } from '../wasm-tiering.js';
 import type { Backend } from '../../../models/serving/runs.js';
 
 export interface PlanArgs {
@@ -240,7 +239,6 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const inputs = [args.mix, args.slo, args.calibration, ...(args.catalogFiles ?? [])].filter((f): f is string => f !== undefined).map((f) => resolve(ctx.cwd, f));
   const outDir = args.out !== undefined ? prepareOutputDir(args.out, { cwd: ctx.cwd, names: PLAN_OUTPUTS, inputs }) : undefined;
   checkMixConversations(mix, durationS, `mix ${mix.id} rates × the check's ${durationS} s`);
-  raiseWasmTieringBudget(); // before the first HiGHS solve (wasm-tiering.ts)
   const perfModelFor = createPerfModelFor(undefined, serving);
   const seeds = checkSeeds(seed, args.checkSeeds ?? DEFAULT_CHECK_SEEDS);
   const kernelModels = kernelPerfModels(catalog, perfModelFor);
