@@ -8,7 +8,7 @@
  * with the runs; malformed rows (missing cells, non-numeric latencies, zero concurrency) are errors, one line each.
  */
 import { InputError, type InputIssue } from '../../catalogs/issues.js';
-import { AIC_SYSTEM_GPU_IDS, BACKENDS, catalogLlmId, SkipCounter, type Backend, type ImportedRuns, type MeasuredRun, type RunPrecision } from '../serving/runs.js';
+import { AIC_SYSTEM_GPU_IDS, BACKENDS, catalogLlmId, missingLlmReason, SkipCounter, type Backend, type ImportedRuns, type MeasuredRun, type RunPrecision } from '../serving/runs.js';
 import { parseCsvTable, requireColumns } from './csv.js';
 
 export const SILICON_COLUMNS = ['backend', 'model_path', 'system', 'precision', 'mode', 'isl', 'osl', 'batch_size', 'tp_size', 'silicon_ttft_ms', 'silicon_tpot_ms'] as const;
@@ -69,7 +69,7 @@ export function importSiliconRuns(text: string, file: string, ids: CatalogIds): 
     }
     const llm = catalogLlmId(cells.model_path, ids.hasLlm);
     if (llm === undefined) {
-      skipped.add(`model ${JSON.stringify(cells.model_path)} not in the catalog`, line);
+      skipped.add(missingLlmReason(cells.model_path), line);
       continue;
     }
     const precision = PRECISIONS[cells.precision];

@@ -56,13 +56,21 @@ export interface RunLayoutCells {
  * In both encodings `batch_size` is per attention-data-parallel rank: the benchmark's concurrency (the `c{N}` the id
  * names, taken as is where present) is batch_size × attention_dp_size. TensorRT-LLM's 4000/1000 rows leave
  * attention_dp_size empty while their id's concurrency is batch_size × tp_size (`…_c224_tp4_ep4…`, batch 56): attention
- * data parallelism over all tp_size GPUs (tp 1, dp = tp_size).
+ * data parallelism over all tp_size GPUs (tp 1, dp = tp_size). A third encoding (vLLM MiniMax-M2.5 and Kimi-K2.5) puts the
+ * square T × T of a `tp{T}_ep{T}` deployment in moe_ep_size with attention_dp_size = tp_size = T: T GPUs.
  */
 export function decodeRunLayout(c: RunLayoutCells): { tp: number; dp: number; moeTp: number; moeEp: number; concurrency: number } {
   const named = /_c(\d+)_/.exec(c.id);
   const concurrency = named ? Number(named[1]) : c.batch * c.dp;
   if (named && c.tp > 1 && concurrency !== c.batch * c.dp && concurrency === c.batch * c.tp * c.dp) {
     return { tp: 1, dp: c.tp * c.dp, moeTp: c.moeTp, moeEp: c.moeEp, concurrency };
+  }
+  // vLLM's MiniMax-M2.5 and Kimi-K2.5 rows state tp_size = attention_dp_size = T and moe_ep_size = T × T for the
+  // deployment their ids name `_tp{T}_ep{T}` (`2026_04_06_kimi_k2_5_b200_sxm_vllm_fp4_agg_1024x1024_c32_tp4_ep4_1295`:
+  // 4, 4, 1, 16, batch 8); the `cfg` ids that repeat the same measured means (`kimik2_5_b200_vllm_fp4_agg_1024x1024_c32_cfg635`)
+  // state the same cells. So tp = dp = T with moe_ep = T² is T GPUs, attention tp T, experts ep T (not T² GPUs, two B200 nodes).
+  if (c.tp > 1 && c.dp === c.tp && c.moeTp === 1 && c.moeEp === c.tp * c.dp && !c.id.includes(`_tp${c.moeEp}_`)) {
+    return { tp: c.tp, dp: 1, moeTp: 1, moeEp: c.tp, concurrency };
   }
   const product = c.moeTp === c.moeEp && c.moeEp > 1 && c.tp * c.dp === c.moeTp * c.moeEp && !c.id.includes(`_tp${c.tp}_`);
   if (!product) return { tp: c.tp, dp: c.dp, moeTp: c.moeTp, moeEp: c.moeEp, concurrency };

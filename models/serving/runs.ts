@@ -77,6 +77,22 @@ export function catalogLlmId(modelName: string, known: (id: string) => boolean):
   return undefined;
 }
 
+/**
+ * Published models whose architecture the catalog cannot express yet, by the name catalogLlmId reads (organisation
+ * dropped, lower-cased), with what is missing: their runs are counted under this reason, never scored.
+ */
+export const UNEXPRESSIBLE_LLMS: Readonly<Record<string, string>> = {
+  'qwen3.5-397b-a17b': 'hybrid attention: 45 of its 60 layers are Gated DeltaNet linear attention, which keep a fixed recurrent state per sequence (64 value heads x 128 x 128) instead of per-token KV; the catalog has no field for which layers keep KV and the step model no linear-attention term',
+  'glm-5': 'DeepSeek Sparse Attention: MLA whose decode reads a top-k of the cached tokens chosen by an indexer with its own per-token key cache; the step model prices dense MLA over the whole context and the KV accounting has no indexer cache',
+};
+
+/** Why a model the catalog lacks is not scored: what its architecture needs (UNEXPRESSIBLE_LLMS), or that it is absent. */
+export function missingLlmReason(modelName: string): string {
+  const name = (modelName.split('/').pop() ?? modelName).trim().toLowerCase();
+  const why = UNEXPRESSIBLE_LLMS[name.replace(CHECKPOINT_SUFFIXES, '')];
+  return why === undefined ? `model ${JSON.stringify(modelName)} not in the catalog` : `model ${JSON.stringify(modelName)} not expressible (${why})`;
+}
+
 /** Accumulates skipped rows by reason, keeping the first five lines of each. */
 export class SkipCounter {
   private readonly byReason = new Map<string, { count: number; lines: number[] }>();

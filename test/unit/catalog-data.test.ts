@@ -23,7 +23,8 @@ const FIXED_IDS: Record<string, string[]> = {
   gpu: ['a100-40gb', 'a100-80gb-sxm', 'h100-sxm', 'h100-pcie', 'h200', 'h20', 'l40s', 'l4', 'a40', 'b200', 'mi300x', 'gaudi3',
     'b300', 'gb200', 'gb300', 'mi325x', 'mi355x', 'rtx-pro-6000'],
   llm: ['llama-3.1-8b', 'llama-3.1-70b', 'llama-2-70b', 'qwen3-32b', 'qwen3-0.6b', 'qwen2.5-72b', 'mistral-7b',
-    'deepseek-v3', 'deepseek-r1', 'kimi-k2', 'qwen3-235b-a22b', 'qwen3-30b-a3b', 'gpt-oss-120b', 'mixtral-8x22b'],
+    'deepseek-v3', 'deepseek-r1', 'kimi-k2', 'qwen3-235b-a22b', 'qwen3-30b-a3b', 'gpt-oss-120b', 'mixtral-8x22b',
+    'minimax-m2.5', 'kimi-k2.5'],
   slo: ['interactive', 'standard', 'relaxed', 'paper-5x'],
   datacenter: ['default'],
 };
@@ -247,6 +248,25 @@ describe('LLM figures', () => {
   it('MLA KV bytes per token = layers x (kv_lora_rank + qk_rope_head_dim) x kv_dtype_bytes: DeepSeek-V3 70,272 B', () => {
     const m = entry('llm', 'deepseek-v3');
     expect(m.layers * (m.attention.kv_lora_rank + m.attention.qk_rope_head_dim) * m.kv_dtype_bytes).toBe(70_272);
+  });
+
+  it('pin MiniMax-M2.5 (230B / 10B activated, GQA) and Kimi-K2.5 (Kimi-K2\'s language model, longer context, INT4 experts)', () => {
+    const b = (x: number) => Math.round(x / 1e9);
+    const mm = entry('llm', 'minimax-m2.5');
+    // 62 layers x (q/k/v/o 3,072 x (6,144 + 1,024 + 1,024) + 6,144 x 3,072 + q/k norms 7,168 + 256 experts x 3 x 3,072 x 1,536
+    // + router 256 x 3,072 + bias 256 + 2 norms 6,144) + 2 x 200,064 x 3,072 + 3,072
+    expect(mm.parameters).toBe(62 * (3072 * 14336 + 7168 + 256 * 3 * 3072 * 1536 + 256 * 3072 + 256 + 2 * 3072) + 2 * 200064 * 3072 + 3072);
+    expect([mm.layers, mm.hidden_size, mm.attention_heads, mm.kv_heads, mm.head_dim, mm.moe.experts, mm.moe.experts_per_token]).toEqual([62, 3072, 48, 8, 128, 256, 8]);
+    expect(b(mm.parameters)).toBe(229);
+    const k25 = entry('llm', 'kimi-k2.5');
+    const k2 = entry('llm', 'kimi-k2');
+    for (const key of ['parameters', 'layers', 'hidden_size', 'intermediate_size', 'attention_heads', 'kv_heads', 'head_dim', 'vocab_size', 'moe', 'attention']) {
+      expect(k25[key], key).toEqual(k2[key]);
+    }
+    expect([k25.max_context_tokens, k2.max_context_tokens]).toEqual([262_144, 131_072]);
+    // 60 MoE layers x 384 experts x 3 x 7,168 x 2,048 INT4 weights at 0.5625 B (group-32 BF16 scales) + the rest at 2 B
+    const routed = 60 * 384 * 3 * 7168 * 2048;
+    expect(k25.weight_dtype_bytes).toBeCloseTo((routed * 0.5625 + (k25.parameters - routed) * 2) / k25.parameters, 3);
   });
 });
 

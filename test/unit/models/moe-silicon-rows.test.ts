@@ -46,7 +46,24 @@ describe('moeSiliconRuns', () => {
     ].join('\n');
     const { runs, unexpressible } = moeSiliconRuns(text, 'x.csv', catalog.gpus, catalog.llms);
     expect(runs.map((r) => [r.run.llm, r.run.tp, r.ep, r.run.concurrency, r.run.precision])).toEqual([['deepseek-r1', 8, 1, 64, 'fp8']]);
-    expect([...unexpressible.entries()]).toEqual([[expect.stringMatching(/weight-only fp4 on a GPU without fp4 tensor cores/), 1]]);
+    // Kimi-K2.5 is in the catalog: its INT4 weight-only run is counted by reason, not scored.
+    expect([...unexpressible.entries()]).toEqual([
+      [expect.stringMatching(/weight-only fp4 on a GPU without fp4 tensor cores/), 1],
+      ['int4 weight-only quantisation is not modelled', 1],
+    ]);
+  });
+});
+
+describe('decodeRunLayout, the squared encoding of vLLM MiniMax-M2.5 and Kimi-K2.5 rows', () => {
+  it('reads tp = dp = T with moe_ep = T x T as the T-GPU tp T, ep T deployment the id names (not T x T GPUs)', () => {
+    // The staged file lists this run's measured means also as kimik2_5_b200_vllm_fp4_agg_1024x1024_c32_cfg635, same cells.
+    expect(decodeRunLayout({ id: '2026_04_06_kimi_k2_5_b200_sxm_vllm_fp4_agg_1024x1024_c32_tp4_ep4_1295', tp: 4, dp: 4, moeTp: 1, moeEp: 16, batch: 8 }))
+      .toEqual({ tp: 4, dp: 1, moeTp: 1, moeEp: 4, concurrency: 32 });
+    expect(decodeRunLayout({ id: 'minimaxm2_5_b200_vllm_fp8_agg_1024x1024_c32_cfg690', tp: 2, dp: 2, moeTp: 1, moeEp: 4, batch: 16 }))
+      .toEqual({ tp: 2, dp: 1, moeTp: 1, moeEp: 2, concurrency: 32 });
+    // Attention data parallelism with whole experts is still read as stated (DeepSeek-R1: dp 8, ep 8 on 8 GPUs).
+    expect(decodeRunLayout({ id: 'x_c64_tp8_ep8_1', tp: 1, dp: 8, moeTp: 1, moeEp: 8, batch: 8 }))
+      .toEqual({ tp: 1, dp: 8, moeTp: 1, moeEp: 8, concurrency: 64 });
   });
 });
 
