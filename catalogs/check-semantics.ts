@@ -166,8 +166,8 @@ function checkLlm(raw: Raw, doc: ParsedDocument, out: InputIssue[]): void {
     checkSlidingWindow(raw, a, doc, out);
   }
   if (a?.kind === 'mla') {
-    for (const field of SLIDING_FIELDS) {
-      if (a[field] !== undefined) out.push(issueAt(doc, ['attention', field], `found ${describeValue(a[field])} with attention kind "mla", expected a sliding window only with kind "gqa"`));
+    for (const field of [...SLIDING_FIELDS, 'linear_attention']) {
+      if (a[field] !== undefined) out.push(issueAt(doc, ['attention', field], `found ${describeValue(a[field])} with attention kind "mla", expected ${field === 'linear_attention' ? 'linear-attention layers' : 'a sliding window'} only with kind "gqa"`));
     }
   }
 }
@@ -184,6 +184,14 @@ function checkSlidingWindow(raw: Raw, a: Raw, doc: ParsedDocument, out: InputIss
   }
   if (typeof sliding === 'number' && typeof raw.layers === 'number' && sliding > raw.layers) {
     out.push(issueAt(doc, ['attention', 'sliding_layers'], `found ${sliding} sliding layers of ${raw.layers}, expected at most layers (${raw.layers})`));
+  }
+  // Linear-attention layers keep no KV: at least one layer must attend to (and keep KV for) the whole context.
+  const linear = a.linear_attention?.layers;
+  if (typeof linear === 'number' && typeof raw.layers === 'number') {
+    const windowed = typeof sliding === 'number' ? sliding : 0;
+    if (linear + windowed >= raw.layers) {
+      out.push(issueAt(doc, ['attention', 'linear_attention', 'layers'], `found ${linear} linear-attention layers${windowed > 0 ? ` and ${windowed} sliding` : ''} of ${raw.layers}, expected fewer than layers${windowed > 0 ? ' minus sliding_layers' : ''} (at least one full-attention layer)`));
+    }
   }
 }
 

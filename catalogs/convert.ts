@@ -85,8 +85,17 @@ function toMoeSpec(raw: Raw): MoeSpec {
 
 function toAttentionSpec(raw: Raw): AttentionSpec {
   if (raw.kind === 'gqa') {
-    if (raw.sliding_window_tokens === undefined) return { kind: 'gqa' };
-    return { kind: 'gqa', sliding: { windowTokens: raw.sliding_window_tokens, layers: raw.sliding_layers } };
+    const la = raw.linear_attention;
+    return {
+      kind: 'gqa',
+      ...(raw.sliding_window_tokens !== undefined ? { sliding: { windowTokens: raw.sliding_window_tokens, layers: raw.sliding_layers } } : {}),
+      ...(la !== undefined ? {
+        linear: {
+          layers: la.layers, keyHeads: la.key_heads, valueHeads: la.value_heads, keyHeadDim: la.key_head_dim,
+          valueHeadDim: la.value_head_dim, convKernel: la.conv_kernel, stateDtypeBytes: la.state_dtype_bytes,
+        },
+      } : {}),
+    };
   }
   return {
     kind: 'mla',

@@ -62,12 +62,29 @@ export interface SlidingWindowSpec {
   readonly layers: number;
 }
 
+/**
+ * Linear-attention layers (Gated DeltaNet: Qwen3-Next, Qwen3.5) among a GQA model's layers: no per-token KV, a fixed
+ * state per sequence (a value_heads × key_head_dim × value_head_dim recurrent state and the short convolution's last
+ * conv_kernel − 1 inputs of q, k and v), at stateDtypeBytes per element.
+ */
+export interface LinearAttentionSpec {
+  readonly layers: number;
+  readonly keyHeads: number;
+  readonly valueHeads: number;
+  readonly keyHeadDim: number;
+  readonly valueHeadDim: number;
+  readonly convKernel: number;
+  readonly stateDtypeBytes: number;
+}
+
 /** Attention kind: grouped-query (KV per kv head), or multi-head latent (a compressed KV latent per token). */
 export type AttentionSpec =
   | {
     readonly kind: 'gqa';
     /** Layers that attend to (and keep KV for) only the last `slidingWindowTokens` tokens (gpt-oss: alternate layers). */
     readonly sliding?: SlidingWindowSpec;
+    /** Layers with linear attention instead (a fixed state per sequence, no KV). */
+    readonly linear?: LinearAttentionSpec;
   }
   | {
     readonly kind: 'mla';

@@ -2,7 +2,7 @@
 export type { ModelProvenance, PerfModel, PowerState, LinkModel } from './types.js';
 export { kvTransferSeconds } from './types.js';
 export { createPerfModel, findPairRecord, type CreatePerfModelOptions } from './create.js';
-export { kvBytesPerToken, weightBytes, kvCapacityTokens, computeKvCapacity, activeParameters, routedExpertParameters, residentWeightBytes, type KvCapacity, type KvCapacityOptions } from './specs.js';
+export { kvBytesPerToken, linearStateBytesPerSequence, weightBytes, kvCapacityTokens, computeKvCapacity, activeParameters, routedExpertParameters, residentWeightBytes, type KvCapacity, type KvCapacityOptions } from './specs.js';
 export { fitProfile, requiredRows, toPairRecord, type FitOptions, type FitResult, type HoldoutSplit, type InstanceFit, type PhaseFit } from './fit.js';
 export { predictOperatingPoint, type OperatingPoint, type OperatingPointInput, type PredictResult } from './predict.js';
 export { BUILTIN_COEFFICIENTS } from './builtin.js';

@@ -7,7 +7,7 @@
 import { nodesSpanned, peakFlopsPerSecond, resolveLayout, unsupportedPrecisionMessage, type ResolvedLayout } from '../catalogs/precision.js';
 import type { GpuSpec, InstanceLayout, LlmSpec, Precision } from '../catalogs/types.js';
 import type { GpuEfficiency, LatencyCoefficients, RooflineCalibration } from './coefficients.js';
-import { activeParameters, fullAttentionLayers, kvBytesPerToken, kvWindowBytesPerSequence, residentWeightBytes, slidingWindowOf } from './specs.js';
+import { activeParameters, fullAttentionLayers, kvBytesPerToken, kvWindowBytesPerSequence, linearAttentionOf, linearStateBytesPerSequence, residentWeightBytes, slidingWindowOf } from './specs.js';
 import { PREFILL_FEATURE_NAMES } from './features.js';
 
 export const ROOFLINE_PREFILL_TERMS = ['step_overhead', 'layer_kernels', 'weight_read', 'linear_compute', 'attention_compute', 'all_reduce_bytes', 'all_reduce_latency'] as const;
@@ -94,15 +94,24 @@ export function computePhysicalTimes(gpu: GpuSpec, llm: LlmSpec, layout: Instanc
     // features.ts counts pairs twice over the causal triangle; 4·layers·heads·head_dim FLOPs per causal pair.
     attentionSecondsPerPair: (2 * fullAttentionLayers(llm) * llm.attentionHeads * llm.headDim) / attention,
     // A window of causal pairs per token on each sliding layer, at 4·heads·head_dim FLOPs per pair.
-    slidingAttentionSecondsPerToken: (4 * (slidingWindowOf(llm)?.layers ?? 0) * (slidingWindowOf(llm)?.windowTokens ?? 0) * llm.attentionHeads * llm.headDim) / attention,
+    slidingAttentionSecondsPerToken: (4 * (slidingWindowOf(llm)?.layers ?? 0) * (slidingWindowOf(llm)?.windowTokens ?? 0) * llm.attentionHeads * llm.headDim
+      // Gated DeltaNet layers: per token and value head, the state's decay-and-update (4·dk·dv) and its read-out (2·dk·dv).
+      + linearAttentionFlopsPerToken(llm)) / attention,
     // Two all-reduces per layer of one token's hidden state in bf16 (2 bytes), over the attention TP group.
     allReduceSecondsPerToken: allReduceTransferSeconds(gpu, l.tp, 2 * llm.layers * llm.hiddenSize * 2),
     allReduceLatencySeconds: l.tp > 1 ? 2 * llm.layers * allReduceFloorAt(eff, l.tp) : 0,
     kvReadSecondsPerContextToken: kvBytesPerToken(llm, l.kvDtype) / memory,
-    kvWindowReadSecondsPerSequence: kvWindowBytesPerSequence(llm, l.kvDtype) / memory,
+    // Each decode step reads every sequence's windows, and reads and writes back its linear-attention state.
+    kvWindowReadSecondsPerSequence: (kvWindowBytesPerSequence(llm, l.kvDtype) + 2 * linearStateBytesPerSequence(llm)) / memory,
     layerKernelSeconds: llm.layers * eff.kernelFloorSeconds,
     stepSeconds: STEP_OVERHEAD_UNIT_SECONDS,
   };
+}
+
+/** FLOPs per token of an LLM's linear-attention layers: 6 × value_heads × key_head_dim × value_head_dim each (0 without). */
+export function linearAttentionFlopsPerToken(llm: LlmSpec): number {
+  const la = linearAttentionOf(llm);
+  return la ? 6 * la.layers * la.valueHeads * la.keyHeadDim * la.valueHeadDim : 0;
 }
 
 /** Roofline design row of a prefill (for calibration). */

@@ -4,7 +4,7 @@
 import {
   BYTES_PER_KV_ELEMENT, BYTES_PER_WEIGHT, nativeKvDtype, nativePrecision, resolveLayout, type ResolvedLayout,
 } from '../catalogs/precision.js';
-import type { GpuSpec, InstanceLayout, KvDtype, LlmSpec, Precision } from '../catalogs/types.js';
+import type { GpuSpec, InstanceLayout, KvDtype, LinearAttentionSpec, LlmSpec, Precision } from '../catalogs/types.js';
 
 /** Share of HBM a serving engine may use (vLLM's default `gpu_memory_utilization`). */
 export const DEFAULT_USABLE_MEMORY_FRACTION = 0.9;
@@ -23,9 +23,28 @@ export function slidingWindowOf(llm: LlmSpec): { readonly windowTokens: number; 
   return llm.attention?.kind === 'gqa' ? llm.attention.sliding : undefined;
 }
 
-/** Layers that attend to (and keep KV for) the whole context: all of them but the sliding-window ones. */
+/** The linear-attention layers of an LLM (Gated DeltaNet), undefined when it has none. */
+export function linearAttentionOf(llm: LlmSpec): LinearAttentionSpec | undefined {
+  return llm.attention?.kind === 'gqa' ? llm.attention.linear : undefined;
+}
+
+/** Layers that attend to (and keep KV for) the whole context: all of them but the sliding-window and linear ones. */
 export function fullAttentionLayers(llm: LlmSpec): number {
-  return llm.layers - (slidingWindowOf(llm)?.layers ?? 0);
+  return llm.layers - (slidingWindowOf(llm)?.layers ?? 0) - (linearAttentionOf(llm)?.layers ?? 0);
+}
+
+/**
+ * Bytes of linear-attention state one sequence holds, whatever its length, over all its layers (split over the TP
+ * ranks by heads, never replicated): per layer a value_heads × key_head_dim × value_head_dim recurrent state plus the
+ * short convolution's last conv_kernel − 1 inputs of q, k and v ((2 × key_heads × key_head_dim + value_heads ×
+ * value_head_dim) each), at the state's bytes per element. 0 without linear-attention layers.
+ */
+export function linearStateBytesPerSequence(llm: LlmSpec): number {
+  const la = linearAttentionOf(llm);
+  if (!la) return 0;
+  const recurrent = la.valueHeads * la.keyHeadDim * la.valueHeadDim;
+  const conv = (2 * la.keyHeads * la.keyHeadDim + la.valueHeads * la.valueHeadDim) * (la.convKernel - 1);
+  return la.layers * (recurrent + conv) * la.stateDtypeBytes;
 }
 
 /**
@@ -41,13 +60,13 @@ export function kvBytesPerToken(llm: LlmSpec, kvDtype?: KvDtype): number {
 }
 
 /**
- * KV bytes a sequence of `contextTokens` holds: per-layer bytes × (full layers × L + sliding layers × min(L, window)).
- * Equals `kvBytesPerToken × L` without sliding layers.
+ * KV bytes a sequence of `contextTokens` holds: per-layer bytes × (full layers × L + sliding layers × min(L, window)),
+ * plus its linear-attention state. Equals `kvBytesPerToken × L` without sliding or linear layers.
  */
 export function kvBytesForSequence(llm: LlmSpec, contextTokens: number, kvDtype?: KvDtype): number {
   const sliding = slidingWindowOf(llm);
   const windowed = sliding ? sliding.layers * Math.min(contextTokens, sliding.windowTokens) : 0;
-  return kvBytesPerLayerToken(llm, kvDtype) * (fullAttentionLayers(llm) * contextTokens + windowed);
+  return kvBytesPerLayerToken(llm, kvDtype) * (fullAttentionLayers(llm) * contextTokens + windowed) + linearStateBytesPerSequence(llm);
 }
 
 /** The most KV bytes a sequence's sliding-window layers hold (its whole window, reached at L ≥ window); 0 without. */
@@ -139,7 +158,8 @@ export function computeKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLa
   // Per token over the instance's GPUs: the copies one attention group keeps (MLA on every TP rank).
   const replication = kvReplication(llm, l.tp);
   // Sliding-window layers hold a fixed window per sequence, not per token: set aside for the sequences an engine runs.
-  const windows = SLIDING_WINDOW_RESERVE_SEQUENCES * kvWindowBytesPerSequence(llm, l.kvDtype) * replication;
+  // Linear-attention layers likewise hold a fixed state per sequence (split over TP by heads, not replicated).
+  const windows = SLIDING_WINDOW_RESERVE_SEQUENCES * (kvWindowBytesPerSequence(llm, l.kvDtype) * replication + linearStateBytesPerSequence(llm));
   const free = options.memoryBasis === 'free'
     ? fraction * Math.max(0, gpu.memoryBytes * l.gpus - weights - reserve) - windows
     : usable - weights - reserve - windows;

@@ -9,7 +9,7 @@ import type { ResolvedLayout } from '../../catalogs/precision.js';
 import { backendKvCapacityOptions } from '../serving/backend-policy.js';
 import type { Backend } from '../serving/runs.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
-import { computeKvCapacity, DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, SLIDING_WINDOW_RESERVE_SEQUENCES, kvBytesPerToken, kvReplication, kvWindowBytesPerSequence, routedExpertParameters } from '../specs.js';
+import { computeKvCapacity, DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, SLIDING_WINDOW_RESERVE_SEQUENCES, kvBytesPerToken, kvReplication, kvWindowBytesPerSequence, linearStateBytesPerSequence, routedExpertParameters } from '../specs.js';
 
 export { routedExpertParameters };
 
@@ -55,7 +55,8 @@ export function layoutKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: MemoryLayou
   const dataParallel = gpusOf(layout) / layout.tp;
   const dtypeScale = (options.kvBytesPerToken ?? kvBytesPerToken(llm)) / kvBytesPerToken(llm);
   // Sliding-window layers' fixed KV per sequence, for the sequences one instance runs (spread over its DP groups).
-  const windowsPerGpu = (SLIDING_WINDOW_RESERVE_SEQUENCES / dataParallel) * (kvWindowBytesPerSequence(llm) * dtypeScale * kvReplication(llm, layout.tp)) / layout.tp;
+  // Linear-attention state (Qwen3.5) is fixed per sequence too, split over the TP ranks by heads and never replicated.
+  const windowsPerGpu = (SLIDING_WINDOW_RESERVE_SEQUENCES / dataParallel) * (kvWindowBytesPerSequence(llm) * dtypeScale * kvReplication(llm, layout.tp) + linearStateBytesPerSequence(llm)) / layout.tp;
   const free = usable - weights - reserve - windowsPerGpu;
   // One 16-token KV block per data-parallel group, as computeKvCapacity asks of a dense instance.
   if (free < perTokenPerGpu * 16) {

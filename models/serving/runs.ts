@@ -82,7 +82,6 @@ export function catalogLlmId(modelName: string, known: (id: string) => boolean):
  * dropped, lower-cased), with what is missing: their runs are counted under this reason, never scored.
  */
 export const UNEXPRESSIBLE_LLMS: Readonly<Record<string, string>> = {
-  'qwen3.5-397b-a17b': 'hybrid attention: 45 of its 60 layers are Gated DeltaNet linear attention, which keep a fixed recurrent state per sequence (64 value heads x 128 x 128) instead of per-token KV; the catalog has no field for which layers keep KV and the step model no linear-attention term',
   'glm-5': 'DeepSeek Sparse Attention: MLA whose decode reads a top-k of the cached tokens chosen by an indexer with its own per-token key cache; the step model prices dense MLA over the whole context and the KV accounting has no indexer cache',
 };
 

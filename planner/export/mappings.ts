@@ -92,6 +92,7 @@ export const HF_MODELS: Readonly<Record<string, HfModel>> = {
   'kimi-k2': { repo: 'moonshotai/Kimi-K2-Instruct', source: 'the repository catalogs/llms/kimi-k2.yaml cites' },
   'kimi-k2.5': { repo: 'moonshotai/Kimi-K2.5', source: 'the repository catalogs/llms/kimi-k2.5.yaml cites' },
   'minimax-m2.5': { repo: 'MiniMaxAI/MiniMax-M2.5', source: 'the repository catalogs/llms/minimax-m2.5.yaml cites' },
+  'qwen3.5-397b-a17b': { repo: 'Qwen/Qwen3.5-397B-A17B', source: 'the repository catalogs/llms/qwen3.5-397b-a17b.yaml cites' },
   'qwen3-235b-a22b': { repo: 'Qwen/Qwen3-235B-A22B', source: 'the repository catalogs/llms/qwen3-235b-a22b.yaml cites' },
   'qwen3-30b-a3b': { repo: 'Qwen/Qwen3-30B-A3B', source: 'the repository catalogs/llms/qwen3-30b-a3b.yaml cites' },
   'gpt-oss-120b': { repo: 'openai/gpt-oss-120b', source: 'the repository catalogs/llms/gpt-oss-120b.yaml cites' },

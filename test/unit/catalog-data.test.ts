@@ -24,7 +24,7 @@ const FIXED_IDS: Record<string, string[]> = {
     'b300', 'gb200', 'gb300', 'mi325x', 'mi355x', 'rtx-pro-6000'],
   llm: ['llama-3.1-8b', 'llama-3.1-70b', 'llama-2-70b', 'qwen3-32b', 'qwen3-0.6b', 'qwen2.5-72b', 'mistral-7b',
     'deepseek-v3', 'deepseek-r1', 'kimi-k2', 'qwen3-235b-a22b', 'qwen3-30b-a3b', 'gpt-oss-120b', 'mixtral-8x22b',
-    'minimax-m2.5', 'kimi-k2.5'],
+    'minimax-m2.5', 'kimi-k2.5', 'qwen3.5-397b-a17b'],
   slo: ['interactive', 'standard', 'relaxed', 'paper-5x'],
   datacenter: ['default'],
 };

@@ -1,7 +1,7 @@
 /** `fleetplan catalog [gpus|llms|mixes|slos|datacenters]`: what is built in (plus user files), as a table or JSON. */
 import { resolve } from 'node:path';
 import { meanOf } from '../../../models/distribution.js';
-import { kvBytesPerToken } from '../../../models/index.js';
+import { kvBytesPerToken, linearStateBytesPerSequence } from '../../../models/index.js';
 import { loadCatalog, inputError, suggestId } from '../../../catalogs/index.js';
 import type { Catalog, Datacenter, GpuSpec, LlmSpec, Mix, SloSet } from '../../../catalogs/index.js';
 import type { CommandContext } from '../context.js';
@@ -49,9 +49,21 @@ function llmJson(l: LlmSpec) {
         ...(l.attention.qLoraRank !== undefined ? { q_lora_rank: l.attention.qLoraRank } : {}),
       },
     } : {}),
-    // The catalog file's own shape: a GQA model says its sliding-window layers (their KV stops at the window).
-    ...(l.attention?.kind === 'gqa' && l.attention.sliding ? {
-      attention: { kind: 'gqa', sliding_window_tokens: l.attention.sliding.windowTokens, sliding_layers: l.attention.sliding.layers },
+    // The catalog file's own shape: a GQA model says its sliding-window layers (their KV stops at the window) and its
+    // linear-attention layers (a fixed state per sequence instead of KV).
+    ...(l.attention?.kind === 'gqa' && (l.attention.sliding || l.attention.linear) ? {
+      attention: {
+        kind: 'gqa',
+        ...(l.attention.sliding ? { sliding_window_tokens: l.attention.sliding.windowTokens, sliding_layers: l.attention.sliding.layers } : {}),
+        ...(l.attention.linear ? {
+          linear_attention: {
+            layers: l.attention.linear.layers, key_heads: l.attention.linear.keyHeads, value_heads: l.attention.linear.valueHeads,
+            key_head_dim: l.attention.linear.keyHeadDim, value_head_dim: l.attention.linear.valueHeadDim,
+            conv_kernel: l.attention.linear.convKernel, state_dtype_bytes: l.attention.linear.stateDtypeBytes,
+          },
+          linear_state_bytes_per_sequence: linearStateBytesPerSequence(l),
+        } : {}),
+      },
     } : {}),
     sources: l.sources,
   };
