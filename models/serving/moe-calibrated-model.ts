@@ -12,13 +12,16 @@ import type { MoeCalibration } from '../moe/calibration.js';
 import { backendKvCapacityTokens } from '../moe/memory.js';
 import { buildMoePerfModel } from '../moe/perf-model.js';
 import type { PerfModel, PrefillPiece } from '../types.js';
-import { buildMoeStepTerms, MOE_STEP_TERMS } from './moe-step-terms.js';
+import { buildMoeStepTerms, MOE_KERNEL_TABLES_TERM, MOE_STEP_TERMS } from './moe-step-terms.js';
 import type { ServingCalibration } from './calibration-file.js';
 import { scopeFor } from './fit.js';
 import type { Backend } from './runs.js';
 
 export interface MoeCalibratedOptions {
-  /** Seconds per unit of each term, MOE_STEP_TERMS order (the per-request overhead is the benchmark client's, not a step's). */
+  /**
+   * Seconds per unit of each fitted term, STEP_TERMS order (the per-request overhead is the benchmark client's, not a
+   * step's); the kernel-table seconds (MOE_STEP_TERMS' last) are charged as measured.
+   */
   readonly coefficients: readonly number[];
   readonly backend: Backend;
   /** Where the coefficients came from (provenance). */
@@ -28,7 +31,7 @@ export interface MoeCalibratedOptions {
 export function buildMoeCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, o: MoeCalibratedOptions): PerfModel {
   const base = buildMoePerfModel(gpu, llm, layout, set, cal);
   const terms = buildMoeStepTerms(gpu, llm, layout, cal, set.roofline);
-  const secondsPerUnit = o.coefficients.map((c, j) => (MOE_STEP_TERMS[j] === 'request_overhead' ? 0 : c));
+  const secondsPerUnit = MOE_STEP_TERMS.map((name, j) => (j === MOE_KERNEL_TABLES_TERM ? 1 : name === 'request_overhead' ? 0 : o.coefficients[j]));
   const dot = (t: readonly number[]) => {
     let s = 0;
     for (let j = 0; j < t.length; j++) s += secondsPerUnit[j] * t[j];
