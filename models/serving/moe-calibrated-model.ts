@@ -74,7 +74,7 @@ export function buildMoeCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: 
     decodeStepAffine,
     kvCapacityTokens,
     stepAccounting: { terms: MOE_STEP_TERMS, secondsPerUnit, iterationTerms: terms.iterationTerms },
-    provenance: { ...base.provenance, kind: 'fitted', from: `${o.from}; ${base.provenance.from}`, note: `MoE step terms × serving-fitted coefficients (${o.backend}); KV capacity by ${o.backend}'s memory rule; ${base.provenance.note}` },
+    provenance: { ...base.provenance, kind: 'fitted', from: `${o.from}; ${base.provenance.from}`, note: `MoE step terms × serving-fitted coefficients (${o.backend}), a prompt's kernel-table seconds as measured; KV capacity by ${o.backend}'s memory rule; ${base.provenance.note}` },
   };
 }
 
@@ -93,7 +93,7 @@ export function buildMoeServingModel(gpu: GpuSpec, llm: LlmSpec, layout: Resolve
     ...m,
     provenance: {
       kind: 'fitted', from, rows: scope.runs,
-      note: `MoE step terms (models/serving/moe-step-terms.ts) × the scope's coefficients; KV capacity by ${b}'s memory rule; held-out error on MoE runs: docs/accuracy.md, MoE section (leave-one-architecture-out, and the dense-runs-only line for a calibration without MoE runs)`,
+      note: `MoE step terms (models/serving/moe-step-terms.ts) × the scope's coefficients, a prompt's kernel-table seconds as measured; KV capacity by ${b}'s memory rule; held-out error on MoE runs: docs/accuracy.md, MoE section (leave-one-architecture-out, and the dense-runs-only line for a calibration without MoE runs)`,
     },
   };
 }
