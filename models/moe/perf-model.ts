@@ -6,6 +6,7 @@
 import { nodesSpanned, type ResolvedLayout } from '../../catalogs/precision.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { CoefficientSet } from '../coefficients.js';
+import { prefillPieceTotals } from '../features.js';
 import { capComputeSlowdown, cappedGpuWatts } from '../power.js';
 import { computeKvCapacity, kvBytesPerToken, weightBytes } from '../specs.js';
 import { perfModelIdentity, type PerfModel, type PowerState } from '../types.js';
@@ -40,15 +41,7 @@ export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     // The MoE step prices a batch by its per-sequence averages: heterogeneous pieces enter as their totals (attention
     // pairs then come from the average piece, a small under-count when sizes differ); one floor per iteration.
     prefillBatchSeconds: (pieces, options) => {
-      let tokens = 0;
-      let cached = 0;
-      let sequences = 0;
-      for (const p of pieces) {
-        if (!(p.newTokens > 0)) continue;
-        tokens += p.newTokens;
-        cached += Math.max(0, p.cachedTokens);
-        sequences++;
-      }
+      const { tokens, cached, sequences } = prefillPieceTotals(pieces);
       if (sequences === 0) return 0;
       const whole = step.prefillSeconds(tokens, cached, sequences) * slowdown;
       const floor = (step.prefillSeconds(1, 0, 1) - step.chunkedPrefillSeconds(1, 0)) * slowdown;
