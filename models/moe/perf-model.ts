@@ -8,18 +8,19 @@ import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { CoefficientSet } from '../coefficients.js';
 import { prefillPieceTotals } from '../features.js';
 import { capComputeSlowdown, cappedGpuWatts } from '../power.js';
-import { computeKvCapacity, kvBytesPerToken, weightBytes } from '../specs.js';
+import { computeKvCapacity, kvBytesPerToken, weightBytes, type KvCapacityOptions } from '../specs.js';
 import { perfModelIdentity, type PerfModel, type PowerState } from '../types.js';
 import type { MoeCalibration } from './calibration.js';
 import { buildMoeStepModel } from './step-time.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
 
-export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, powerCapWatts?: number): PerfModel {
+/** `kvCapacity`: the serving stack's KV pool rule (memory.ts moeBackendKvCapacityOptions); default computeKvCapacity's. */
+export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, powerCapWatts?: number, kvCapacity: KvCapacityOptions = {}): PerfModel {
   const step = buildMoeStepModel(gpu, llm, layout, cal, set.roofline);
   // As for dense instances: a cap stretches prefill compute by the fitted cap exponent; decode is memory-bound.
   const slowdown = capComputeSlowdown(gpu, set.power, powerCapWatts);
-  const capacity = computeKvCapacity(gpu, llm, layout);
+  const capacity = computeKvCapacity(gpu, llm, layout, kvCapacity);
   const s = step.sources;
   const measured = s.groupedGemm.measured && (s.mla?.measured ?? true);
   const errors = [s.groupedGemm.heldOutMape, s.mla?.heldOutMape ?? 0, set.roofline.heldOutMape.decode].filter(Number.isFinite);
