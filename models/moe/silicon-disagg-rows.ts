@@ -13,8 +13,8 @@
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import { peakFlopsPerSecond } from '../../catalogs/precision.js';
 import { parseCsvTable } from '../importers/csv.js';
-import { AIC_SYSTEM_GPU_IDS, BACKENDS, catalogLlmId, type MeasuredRun } from '../serving/runs.js';
-import { cellNumber, disaggConcurrency, siliconMeasuredRun, type SiliconRows } from '../serving/silicon-run-record.js';
+import type { MeasuredRun } from '../serving/runs.js';
+import { cellNumber, disaggConcurrency, reasonCounter, siliconMeasuredRun, siliconRowTarget, type SiliconRows } from '../serving/silicon-run-record.js';
 import { decodeRunLayout, layoutOfRun, moePrecisionOf, runLayoutCells } from './silicon-rows.js';
 
 export interface DisaggSide {
@@ -47,13 +47,11 @@ export function moeSiliconDisaggRuns(text: string, file: string, gpus: ReadonlyM
   const runKey = (r: Record<string, string>) => [r.system, r.backend, r.isl, r.osl, r.silicon_ttft_ms, r.silicon_tpot_ms].join('|');
   const withWorkers = new Set(records.filter(({ cells: r }) => r.mode === 'disagg' && r.prefill_num_workers !== '' && r.decode_num_workers !== '').map(({ cells }) => runKey(cells)));
   const runs: MoeDisaggRun[] = [];
-  const unexpressible = new Map<string, number>();
-  const skip = (reason: string) => unexpressible.set(reason, (unexpressible.get(reason) ?? 0) + 1);
+  const { unexpressible, skip } = reasonCounter();
   for (const { line, cells: r } of records) {
-    const llmId = catalogLlmId(r.model_path, (id) => llms.has(id));
-    const llm = llmId === undefined ? undefined : llms.get(llmId);
-    const gpu = gpus.get(AIC_SYSTEM_GPU_IDS[r.system] ?? '');
-    if (!llm?.moe || !gpu || r.mode !== 'disagg' || !(BACKENDS as readonly string[]).includes(r.backend)) continue;
+    const target = siliconRowTarget(r, gpus, llms);
+    if (!target?.llm.moe || r.mode !== 'disagg') continue;
+    const { gpu, llm } = target;
     const precision = moePrecisionOf(r.gemm_quant_mode, r.moe_quant_mode);
     if (precision === undefined || peakFlopsPerSecond(gpu, precision) === undefined) {
       skip(`${r.moe_quant_mode} weights on ${gpu.id}: not modelled`);

@@ -9,8 +9,8 @@
 import type { GpuSpec, LlmSpec, Precision } from '../../catalogs/types.js';
 import { peakFlopsPerSecond } from '../../catalogs/precision.js';
 import { parseCsvTable } from '../importers/csv.js';
-import { AIC_SYSTEM_GPU_IDS, BACKENDS, catalogLlmId, type MeasuredRun } from '../serving/runs.js';
-import { cellNumber, siliconMeasuredRun, type SiliconRows } from '../serving/silicon-run-record.js';
+import type { MeasuredRun } from '../serving/runs.js';
+import { cellNumber, reasonCounter, siliconMeasuredRun, siliconRowTarget, type SiliconRows } from '../serving/silicon-run-record.js';
 
 /** One agg MoE run as an operating point fleetplan can benchmark. */
 export interface MoeSiliconRun {
@@ -88,14 +88,12 @@ export function layoutOfRun(tp: number, dp: number, moeTp: number, moeEp: number
 /** Reads the agg rows of catalog MoE models; `gpus`/`llms` are the catalog's. */
 export function moeSiliconRuns(text: string, file: string, gpus: ReadonlyMap<string, GpuSpec>, llms: ReadonlyMap<string, LlmSpec>): MoeSiliconRows {
   const runs: MoeSiliconRun[] = [];
-  const unexpressible = new Map<string, number>();
-  const skip = (reason: string) => unexpressible.set(reason, (unexpressible.get(reason) ?? 0) + 1);
+  const { unexpressible, skip } = reasonCounter();
   const seen = new Set<string>();
   for (const { line, cells: r } of parseCsvTable(text, file).records) {
-    const llmId = catalogLlmId(r.model_path, (id) => llms.has(id));
-    const llm = llmId === undefined ? undefined : llms.get(llmId);
-    const gpu = gpus.get(AIC_SYSTEM_GPU_IDS[r.system] ?? '');
-    if (!llm?.moe || !gpu || r.mode !== 'agg' || !(BACKENDS as readonly string[]).includes(r.backend)) continue;
+    const target = siliconRowTarget(r, gpus, llms);
+    if (!target?.llm.moe || r.mode !== 'agg') continue;
+    const { gpu, llm } = target;
     const precision = moePrecisionOf(r.gemm_quant_mode, r.moe_quant_mode);
     if (precision === undefined) {
       skip('int4 weight-only quantisation is not modelled');

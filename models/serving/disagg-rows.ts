@@ -6,8 +6,8 @@
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import { peakFlopsPerSecond } from '../../catalogs/precision.js';
 import { parseCsvTable } from '../importers/csv.js';
-import { AIC_SYSTEM_GPU_IDS, BACKENDS, catalogLlmId, type MeasuredRun, type RunPrecision } from './runs.js';
-import { cellNumber, disaggConcurrency, siliconMeasuredRun, type SiliconRows } from './silicon-run-record.js';
+import type { MeasuredRun, RunPrecision } from './runs.js';
+import { cellNumber, disaggConcurrency, reasonCounter, siliconMeasuredRun, siliconRowTarget, type SiliconRows } from './silicon-run-record.js';
 
 export interface DisaggSet {
   readonly count: number;
@@ -37,14 +37,12 @@ function precisionOf(gemmQuant: string): RunPrecision | undefined {
 /** Reads the disagg rows of dense catalog models (MoE models: models/moe/silicon-disagg-rows.ts). */
 export function denseSiliconDisaggRuns(text: string, file: string, gpus: ReadonlyMap<string, GpuSpec>, llms: ReadonlyMap<string, LlmSpec>): DenseDisaggRows {
   const runs: DenseDisaggRun[] = [];
-  const unexpressible = new Map<string, number>();
-  const skip = (reason: string) => unexpressible.set(reason, (unexpressible.get(reason) ?? 0) + 1);
+  const { unexpressible, skip } = reasonCounter();
   for (const { line, cells: r } of parseCsvTable(text, file).records) {
     if (r.mode !== 'disagg') continue;
-    const llmId = catalogLlmId(r.model_path, (id) => llms.has(id));
-    const llm = llmId === undefined ? undefined : llms.get(llmId);
-    const gpu = gpus.get(AIC_SYSTEM_GPU_IDS[r.system] ?? '');
-    if (!llm || llm.moe || !gpu || !(BACKENDS as readonly string[]).includes(r.backend)) continue;
+    const target = siliconRowTarget(r, gpus, llms);
+    if (!target || target.llm.moe) continue;
+    const { gpu, llm } = target;
     const precision = precisionOf(r.gemm_quant_mode ?? '');
     if (precision === undefined || peakFlopsPerSecond(gpu, precision) === undefined) {
       skip(`${r.gemm_quant_mode} GEMMs on ${gpu.id}: not modelled`);
