@@ -32,6 +32,7 @@
 import type { ResolvedLayout } from '../../catalogs/precision.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { RooflineCalibration } from '../coefficients.js';
+import { prefillPieceTotals } from '../features.js';
 import type { MoeCalibration } from '../moe/calibration.js';
 import { buildMoeStepParts, type MoeStepSources } from '../moe/step-time.js';
 import { rooflinePrefillTerms } from '../roofline.js';
@@ -50,25 +51,11 @@ export interface MoeStepTermModel {
   readonly sources: MoeStepSources;
 }
 
-/** The prefill pieces of one iteration as totals (empty pieces skipped). */
-function totals(pieces: readonly PrefillPiece[]): { tokens: number; cached: number; sequences: number } {
-  let tokens = 0;
-  let cached = 0;
-  let sequences = 0;
-  for (const p of pieces) {
-    if (!(p.newTokens > 0)) continue;
-    tokens += p.newTokens;
-    cached += Math.max(0, p.cachedTokens);
-    sequences++;
-  }
-  return { tokens, cached, sequences };
-}
-
 export function buildMoeStepTerms(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, cal: MoeCalibration, roofline: RooflineCalibration): MoeStepTermModel {
   const parts = buildMoeStepParts(gpu, llm, layout, cal, roofline);
   const { p, dp } = parts;
   const iterationTerms = (batch: number, contextTokens: number, pieces: readonly PrefillPiece[]): number[] => {
-    const pre = totals(pieces);
+    const pre = prefillPieceTotals(pieces);
     const all = batch + pre.tokens;
     const t = [0, 0, 0, 0, p.layerKernelSeconds, STEP_CPU_UNIT_SECONDS, (batch + pre.sequences) * SEQUENCE_CPU_UNIT_SECONDS, 0, 0];
     // The dense remainder as a dense step prices it: its weights once, GEMMs beyond them, all-reduces per token.

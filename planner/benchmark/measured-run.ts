@@ -57,18 +57,23 @@ export function measuredRunCommand(run: MeasuredRun, calibrationFile: string): s
   return `fleetplan benchmark --gpu ${run.gpu} --llm ${run.llm} --tp ${run.tp} --precision ${run.precision} --backend ${run.backend}${limits} --concurrency ${run.concurrency} --isl ${run.inputTokens} --osl ${run.outputTokens} --request-count ${run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT} --calibration ${calibrationFile}`;
 }
 
-/** Runs the measured run's benchmark with a calibration on the kernel; terms are present (calibrated models keep them). */
-export function benchmarkMeasuredRun(run: MeasuredRun, catalog: Catalog, calibration: ServingCalibration): { result: BenchmarkResult; terms: BenchmarkTerms } {
+/** The calibrated perf model of each pool a measured run's benchmark builds (one per GPU, LLM, TP and precision). */
+export function calibratedPerfModels(catalog: Catalog, calibration: ServingCalibration, backend: Backend): (pool: InstancePool) => PerfModel {
   const models = new Map<string, PerfModel>();
-  const perfModelFor = (pool: InstancePool): PerfModel => {
+  return (pool: InstancePool): PerfModel => {
     const key = `${pool.gpu}|${pool.llm}|${pool.tp}|${pool.precision ?? ''}`;
     let m = models.get(key);
     if (m === undefined) {
-      m = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { calibration, backend: run.backend });
+      m = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { calibration, backend });
       models.set(key, m);
     }
     return m;
   };
+}
+
+/** Runs the measured run's benchmark with a calibration on the kernel; terms are present (calibrated models keep them). */
+export function benchmarkMeasuredRun(run: MeasuredRun, catalog: Catalog, calibration: ServingCalibration): { result: BenchmarkResult; terms: BenchmarkTerms } {
+  const perfModelFor = calibratedPerfModels(catalog, calibration, run.backend);
   const out = runServingBenchmarkWithTerms(measuredRunSpec(run, catalog, calibration), perfModelFor, measuredRunOptions(run));
   if (!out.terms) throw new Error(`the benchmark of ${run.source}:${run.line} kept no step accounting (the calibrated model does not apply to ${run.gpu} ${run.llm} ${run.precision})`);
   return { result: out.result, terms: out.terms };
