@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Test files run the planner in-process with worker threads: the same node flag as the CLI (planner/cli/relaunch.ts).
+    execArgv: ['--no-concurrent-recompilation'],
   },
 });

@@ -6,8 +6,11 @@
  * `npx tsx bench/<name>.ts`.
  */
 import { execFileSync } from 'node:child_process';
+import { REQUIRED_NODE_FLAGS } from '../planner/cli/relaunch.js';
 
 for (const [script, ...args] of [['bench/readme-plan.ts'], ['bench/planner.ts', '--whole'], ['bench/moe-plan.ts'], ['bench/benchmark.ts'], ['bench/export.ts']]) {
-  process.stdout.write(`# npx tsx ${[script, ...args].join(' ')}\n`);
-  execFileSync('npx', ['tsx', script!, ...args], { stdio: 'inherit' });
+  // The benchmarks run the planner in-process: under the CLI's node flags (planner/cli/relaunch.ts says why).
+  const argv = ['tsx', ...REQUIRED_NODE_FLAGS, script!, ...args];
+  process.stdout.write(`# npx ${argv.join(' ')}\n`);
+  execFileSync('npx', argv, { stdio: 'inherit' });
 }

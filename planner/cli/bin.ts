@@ -1,34 +1,8 @@
 #!/usr/bin/env node
-/** The process shell: real streams, Ctrl-C → abort signal, exit code from `main`. */
-import { main } from './main.js';
+/** The CLI's entry: runs the process shell under the node flags it needs (relaunch.ts says why). */
+import { fileURLToPath } from 'node:url';
+import { missingNodeFlags, relaunchWithFlags } from './relaunch.js';
 
-const controller = new AbortController();
-process.once('SIGINT', () => controller.abort());
-
-// `fleetplan catalog | head -1`: the reader left; stop quietly (what a Unix filter does), not with a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
-
-main(process.argv.slice(2), {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-  stdoutIsTTY: Boolean(process.stdout.isTTY),
-  stderrIsTTY: Boolean(process.stderr.isTTY),
-  stdinIsTTY: Boolean(process.stdin.isTTY),
-  cwd: process.cwd(),
-  env: process.env,
-  signal: controller.signal,
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    // A bug, not bad input: show the stack so it can be reported.
-    process.stderr.write(`fleetplan: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 70;
-  },
-);
+const missing = missingNodeFlags(process.execArgv);
+if (missing.length > 0) relaunchWithFlags(fileURLToPath(import.meta.url), missing);
+else await import('./process-shell.js');

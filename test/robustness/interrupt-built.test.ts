@@ -14,11 +14,16 @@ let dir: string;
 // A checked grid: 8 cells, each a plan → kernel check loop (about 8 s a cell on one core).
 const GRID = 'kind: sweep\nmix: swe-agent-paper\nllm: qwen3-0.6b\nslo: relaxed\ngpus: [a40, l40s]\nx: {axis: rate_scale, values: [1, 2, 3, 4]}\ny: {axis: slo_scale, values: [1, 2]}\n';
 
-/** CPU seconds the process has used (/proc): "working" on a loaded machine, not merely started. */
+/**
+ * CPU seconds the process and its descendants have used (/proc): "working" on a loaded machine, not merely started.
+ * The descendants count because the CLI relaunches node with the flags it needs (planner/cli/relaunch.ts).
+ */
 function cpuSecondsOf(pid: number): number | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const own = (Number(fields[11]) + Number(fields[12])) / 100;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter((x) => x !== '').map(Number);
+    return own + children.reduce((sum, child) => sum + (cpuSecondsOf(child) ?? 0), 0);
   } catch {
     return undefined;
   }
