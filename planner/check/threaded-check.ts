@@ -42,22 +42,33 @@ export function createThreadedCheckAt(spec: CheckSpec, threads: number, signal?:
   const { filename, execArgv } = workerEntry();
   let pool: Piscina | undefined;
   let started = 0;
+  const inFlight = new Set<{ readonly dropFlag: Int32Array; readonly settled: Promise<void> }>();
   const checkAt = (fleet: Fleet, seed: number, check: CheckOptions = {}): Promise<KernelCheckOutcome> => {
     // Only the specs this fleet uses cross to the worker.
     const gpuIds = new Set(fleet.instances.map((i) => i.gpu));
     const llmIds = new Set(fleet.instances.map((i) => i.llm));
     // A dropped speculation (check.signal) stops cooperatively, through a flag the worker reads between slices of the
     // run: its thread stays up, warm, for the next task. An interrupt (`signal`) aborts the piscina task outright.
-    const dropFlag = check.signal ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+    const dropFlag = new Int32Array(new SharedArrayBuffer(4));
     if (check.signal?.aborted) return Promise.reject(dropError());
-    const task: CheckTask = { spec: { ...spec, gpus: spec.gpus.filter((g) => gpuIds.has(g.id)), llms: spec.llms.filter((l) => llmIds.has(l.id)) }, fleet, seed, ...(check.mayStopAtMiss ? { mayStopAtMiss: true } : {}), ...(dropFlag ? { dropFlag } : {}) };
+    const task: CheckTask = { spec: { ...spec, gpus: spec.gpus.filter((g) => gpuIds.has(g.id)), llms: spec.llms.filter((l) => llmIds.has(l.id)) }, fleet, seed, ...(check.mayStopAtMiss ? { mayStopAtMiss: true } : {}), dropFlag };
     if (!pool) {
       pool = new Piscina({ filename, execArgv, minThreads: 1, maxThreads: Math.max(1, threads), idleTimeout: 60_000 });
       pool.on('workerCreate', () => void started++);
     }
-    check.signal?.addEventListener('abort', () => Atomics.store(dropFlag!, 0, 1), { once: true });
+    check.signal?.addEventListener('abort', () => Atomics.store(dropFlag, 0, 1), { once: true });
     const run = pool.run(task, signal ? { signal } : {}) as Promise<KernelCheckOutcome | typeof DROPPED>;
+    const entry = { dropFlag, settled: run.then(() => {}, () => {}) };
+    inFlight.add(entry);
+    void entry.settled.then(() => inFlight.delete(entry));
     return run.then((out) => (out === DROPPED ? Promise.reject(dropError()) : out));
   };
-  return { checkAt, close: async () => void (await pool?.destroy()), workersStarted: () => started };
+  // Runs still going when the plan is done (a screened candidate nobody needed) are dropped, and their answers awaited
+  // before the threads end: a worker's reply arriving after piscina has torn its thread down is an unhandled error.
+  const close = async () => {
+    for (const { dropFlag } of inFlight) Atomics.store(dropFlag, 0, 1);
+    await Promise.all([...inFlight].map((e) => e.settled));
+    await pool?.destroy();
+  };
+  return { checkAt, close, workersStarted: () => started };
 }
