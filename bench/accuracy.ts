@@ -1,7 +1,7 @@
 /**
  * Regenerates docs/accuracy.md, docs/accuracy-rows.csv, docs/accuracy-folds.json and the built-in serving calibration
  * catalogs/coefficients/serving-calibration.json from ../shared/data (run: npm run accuracy). Every fixed-point fit
- * re-runs its training runs' kernel benchmarks once per round (models/serving/fixed-point-fit.ts): about 70 s of CPU.
+ * re-runs its training runs' kernel benchmarks once per round (models/serving/fixed-point-fit.ts): about 100 s of CPU.
  * `--rerender` re-renders every file from the stored fits and terms instead (seconds: after a change to the doc's
  * text, or to regenerate the doc after a merge conflict without re-running a benchmark). test/data/accuracy-doc.test.ts
  * fails on drift.

@@ -139,7 +139,7 @@ export function moeHeldOutRows(runs: readonly MoeSiliconRun[], dense: readonly C
 export function buildMoeAccuracy(inputs: MoeAccuracyInputs): StoredMoeAccuracy {
   const rows = inputs.runs.map(inputs.termsOf);
   return {
-    description: 'Per-run predictions of `fleetplan benchmark` (runServingBenchmark, seed 1) for the agg and disagg MoE runs of the staged aiconfigurator silicon CSV (rows and disagg_rows), with the measured means. Agg rows: the benchmark\'s MoE step terms (ttft_terms, tpot_terms; models/serving/moe-step-terms.ts), the prediction of the scope fitted on the dense runs (docs/accuracy-rows.csv) and the other MoE architectures (held_out names the architecture left out), the dense-runs-only fit\'s and the uncalibrated kernel-table model\'s. Disagg rows: the uncalibrated model. Generated; do not edit. docs/accuracy.md renders its MoE section from this file.',
+    description: 'Per-run predictions of `fleetplan benchmark` (runServingBenchmark, seed 1) for the agg and disagg MoE runs of the staged aiconfigurator silicon CSV (rows and disagg_rows), with the measured means. Agg rows: the benchmark\'s MoE step terms (ttft_terms, tpot_terms, fitted; ttft_kernel_tables_s, tpot_kernel_tables_s, the kernel tables\' seconds charged as measured; models/serving/moe-step-terms.ts), the prediction of the scope fitted on the dense runs (docs/accuracy-rows.csv) and the other MoE architectures (held_out names the architecture left out), the dense-runs-only fit\'s and the uncalibrated kernel-table model\'s. Disagg rows: the uncalibrated model. Generated; do not edit. docs/accuracy.md renders its MoE section from this file.',
     command: MOE_ACCURACY_COMMAND,
     data_file: MOE_SILICON_FILE,
     data_sha256: inputs.sha256,

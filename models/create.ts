@@ -9,9 +9,11 @@ import type { CoefficientSet, GpuEfficiency, PairFitRecord } from './coefficient
 import { buildPerfModel } from './perf-model.js';
 import { BUILTIN_MOE_CALIBRATION } from './moe/builtin.js';
 import type { MoeCalibration } from './moe/calibration.js';
+import { moeBackendKvCapacityOptions } from './moe/memory.js';
 import { buildMoePerfModel } from './moe/perf-model.js';
 import { computeFractionFor, deriveRooflineCoefficients, efficiencyFor } from './roofline.js';
 import type { PerfModel } from './types.js';
+import { backendKvCapacityOptions } from './serving/backend-policy.js';
 import type { ServingCalibration } from './serving/calibration-file.js';
 import { buildCalibratedPerfModel } from './serving/calibrated-model.js';
 import { buildMoeServingModel } from './serving/moe-calibrated-model.js';
@@ -24,7 +26,7 @@ export interface CreatePerfModelOptions {
   readonly coefficients?: CoefficientSet;
   /** A serving calibration (`--calibration FILE`): step times from measured serving runs instead of the fitted pairs. */
   readonly calibration?: ServingCalibration;
-  /** Which serving stack's fitted overheads apply (default: the calibration's `default_backend`). */
+  /** Which serving stack's fitted overheads apply (default: the calibration's `default_backend`); with or without a calibration, its KV pool rule. */
   readonly backend?: Backend;
   /** MoE/MLA kernel fits to use instead of the built-in ones (catalogs/coefficients/moe.json). */
   readonly moeCalibration?: MoeCalibration;
@@ -80,16 +82,22 @@ export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayo
     // MoE/MLA pools: the MoE step terms (dense slots and meanings) × the same scope's coefficients.
     if (llm.moe || llm.attention?.kind === 'mla') return buildMoeServingModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.calibration, options.backend);
   }
+  // A named backend without a calibration still sizes the KV pool by its memory default, as the calibrated models do
+  // (models/serving/calibrated-model.ts, moe-calibrated-model.ts); without one, computeKvCapacity's (vLLM's) rule.
+  const b = options.backend;
+  const kvRule = b === undefined ? '' : `; KV capacity by ${b}'s memory rule`;
   // MoE and MLA models: per-layer composition of the kernel fits (models/moe/) and the dense roofline for the rest.
   if (llm.moe || llm.attention?.kind === 'mla') {
-    return buildMoePerfModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.powerCapWatts);
+    const m = buildMoePerfModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.powerCapWatts, b === undefined ? {} : moeBackendKvCapacityOptions(b, l));
+    return b === undefined ? m : { ...m, provenance: { ...m.provenance, note: `${m.provenance.note ?? ''}${kvRule}` } };
   }
   const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
   const record = fittedPairApplies(l) ? findPairRecord(set, gpu.id, llm.id, l.tp, options.powerCapWatts) : undefined;
   const cap = options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {};
+  const kv = b === undefined ? {} : { kvCapacity: backendKvCapacityOptions(b, l.tp) };
   if (record) {
     return buildPerfModel({
-      gpu, llm, layout: l, latency: record, power: set.power, ...cap,
+      gpu, llm, layout: l, latency: record, power: set.power, ...cap, ...kv,
       ...(record.powerCapWatts !== undefined ? { measuredAtCapWatts: record.powerCapWatts } : {}),
       provenance: {
         kind: options.coefficients ? 'fitted' : 'builtin',
@@ -97,14 +105,14 @@ export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayo
         rows: record.rows,
         heldOutMape: Math.max(record.heldOutMape.prefill, record.heldOutMape.decode),
         note: `held-out MAPE prefill ${pct(record.heldOutMape.prefill)}, decode ${pct(record.heldOutMape.decode)}` +
-          (record.powerCapWatts !== undefined ? `; measured at a ${record.powerCapWatts} W cap` : ''),
+          (record.powerCapWatts !== undefined ? `; measured at a ${record.powerCapWatts} W cap` : '') + kvRule,
       },
     });
   }
   const eff = efficiencyFor(set.roofline, gpu.id);
   const extra = layoutNotes(gpu, llm, l, eff);
   return buildPerfModel({
-    gpu, llm, layout: l, latency: deriveRooflineCoefficients(gpu, llm, l, set.roofline), power: set.power, ...cap,
+    gpu, llm, layout: l, latency: deriveRooflineCoefficients(gpu, llm, l, set.roofline), power: set.power, ...cap, ...kv,
     provenance: {
       kind: 'roofline',
       from: `${gpu.id} and ${llm.id} spec sheets; ${set.roofline.from}`,
@@ -112,7 +120,7 @@ export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayo
       heldOutMape: Math.max(set.roofline.heldOutMape.prefill, set.roofline.heldOutMape.decode),
       note: `kernel fractions compute ${eff.computeFraction.toFixed(2)}, memory ${eff.memoryFraction.toFixed(2)} (${eff.from}); ` +
         `roofline held-out MAPE on measured GPUs prefill ${pct(set.roofline.heldOutMape.prefill)}, decode ${pct(set.roofline.heldOutMape.decode)}` +
-        (extra.length > 0 ? `; ${extra.join('; ')}` : ''),
+        (extra.length > 0 ? `; ${extra.join('; ')}` : '') + kvRule,
     },
   });
 }

@@ -34,6 +34,20 @@ export interface PrefillPiece {
   readonly cachedTokens: number;
 }
 
+/** The prefill pieces of one iteration as totals (empty pieces skipped): how a step priced by per-sequence averages sees them. */
+export function prefillPieceTotals(pieces: readonly PrefillPiece[]): { tokens: number; cached: number; sequences: number } {
+  let tokens = 0;
+  let cached = 0;
+  let sequences = 0;
+  for (const p of pieces) {
+    if (!(p.newTokens > 0)) continue;
+    tokens += p.newTokens;
+    cached += Math.max(0, p.cachedTokens);
+    sequences++;
+  }
+  return { tokens, cached, sequences };
+}
+
 /**
  * Prefill design row for one iteration of heterogeneous pieces: the same features as `prefillFeatures`, summed the
  * way the batch sums them — tokens and per-sequence attention pairs add up, the count is the pieces that compute

@@ -7,7 +7,7 @@ import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
 import type { LatencyCoefficients } from './coefficients.js';
 import { decodeFeatures, evaluateLinear, prefillBatchFeatures, prefillFeatures, type PrefillPiece } from './features.js';
 import { capComputeSlowdown, cappedGpuWatts, type PowerCoefficients } from './power.js';
-import { computeKvCapacity, kvBytesPerToken, weightBytes } from './specs.js';
+import { computeKvCapacity, kvBytesPerToken, weightBytes, type KvCapacityOptions } from './specs.js';
 import { perfModelIdentity, type ModelProvenance, type PerfModel, type PowerState } from './types.js';
 
 export interface BuildPerfModelOptions {
@@ -21,6 +21,8 @@ export interface BuildPerfModelOptions {
   readonly powerCapWatts?: number;
   /** Cap the latency coefficients were measured under (then no further slowdown applies at that cap). */
   readonly measuredAtCapWatts?: number;
+  /** The serving stack's KV pool rule (backend-policy.ts backendKvCapacityOptions); default computeKvCapacity's. */
+  readonly kvCapacity?: KvCapacityOptions;
 }
 
 /** Builds the PerfModel; its prefill compute is stretched when run under a tighter cap than it was measured at. */
@@ -52,7 +54,7 @@ export function buildPerfModel(o: BuildPerfModelOptions): PerfModel {
     baseSeconds: evaluateLinear(d, decodeFeatures(batch, 0)) + chunkedPrefillSeconds(chunk, 0),
     perContextTokenSeconds: d[2],
   });
-  const capacity = computeKvCapacity(gpu, llm, layout);
+  const capacity = computeKvCapacity(gpu, llm, layout, o.kvCapacity);
   return {
     ...perfModelIdentity(gpu, llm, layout, o.powerCapWatts),
     prefillSeconds,

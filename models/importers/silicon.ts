@@ -82,7 +82,7 @@ export function importSiliconRuns(text: string, file: string, ids: CatalogIds): 
       continue;
     }
     runs.push({
-      source: file, line, backend: backend as Backend, gpu, llm, modelName: cells.model_path, precision, mode,
+      source: file, line, deployment: 'aiconfigurator', backend: backend as Backend, gpu, llm, modelName: cells.model_path, precision, mode,
       tp, concurrency, inputTokens: isl, outputTokens: osl, ttftSeconds: ttftMs / 1000, tpotSeconds: tpotMs / 1000,
     });
   }

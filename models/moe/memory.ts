@@ -9,7 +9,7 @@ import type { ResolvedLayout } from '../../catalogs/precision.js';
 import { backendKvCapacityOptions } from '../serving/backend-policy.js';
 import type { Backend } from '../serving/runs.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
-import { computeKvCapacity, DEFAULT_ACTIVATION_RESERVE_BYTES, DEFAULT_USABLE_MEMORY_FRACTION, SLIDING_WINDOW_RESERVE_SEQUENCES, kvBytesPerToken, kvReplication, kvWindowBytesPerSequence, routedExpertParameters } from '../specs.js';
+import { computeKvCapacity, DEFAULT_ACTIVATION_RESERVE_BYTES, type KvCapacityOptions, DEFAULT_USABLE_MEMORY_FRACTION, SLIDING_WINDOW_RESERVE_SEQUENCES, kvBytesPerToken, kvReplication, kvWindowBytesPerSequence, routedExpertParameters } from '../specs.js';
 
 export { routedExpertParameters };
 
@@ -78,6 +78,10 @@ export function layoutKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: MemoryLayou
  * whole-memory rule and 286K by TensorRT-LLM's.
  */
 export function backendKvCapacityTokens(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, backend: Backend): number {
-  if (backend === 'sglang') return computeKvCapacity(gpu, llm, layout).kvCapacityTokens;
-  return computeKvCapacity(gpu, llm, layout, backendKvCapacityOptions(backend, layout.gpus)).kvCapacityTokens;
+  return computeKvCapacity(gpu, llm, layout, moeBackendKvCapacityOptions(backend, layout)).kvCapacityTokens;
+}
+
+/** The computeKvCapacity options of that rule (backendKvCapacityTokens), for a model that reports the capacity's reason too. */
+export function moeBackendKvCapacityOptions(backend: Backend, layout: ResolvedLayout): KvCapacityOptions {
+  return backend === 'sglang' ? {} : backendKvCapacityOptions(backend, layout.gpus);
 }

@@ -6,19 +6,21 @@
 import { nodesSpanned, type ResolvedLayout } from '../../catalogs/precision.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { CoefficientSet } from '../coefficients.js';
+import { prefillPieceTotals } from '../features.js';
 import { capComputeSlowdown, cappedGpuWatts } from '../power.js';
-import { computeKvCapacity, kvBytesPerToken, weightBytes } from '../specs.js';
+import { computeKvCapacity, kvBytesPerToken, weightBytes, type KvCapacityOptions } from '../specs.js';
 import { perfModelIdentity, type PerfModel, type PowerState } from '../types.js';
 import type { MoeCalibration } from './calibration.js';
 import { buildMoeStepModel } from './step-time.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
 
-export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, powerCapWatts?: number): PerfModel {
+/** `kvCapacity`: the serving stack's KV pool rule (memory.ts moeBackendKvCapacityOptions); default computeKvCapacity's. */
+export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, powerCapWatts?: number, kvCapacity: KvCapacityOptions = {}): PerfModel {
   const step = buildMoeStepModel(gpu, llm, layout, cal, set.roofline);
   // As for dense instances: a cap stretches prefill compute by the fitted cap exponent; decode is memory-bound.
   const slowdown = capComputeSlowdown(gpu, set.power, powerCapWatts);
-  const capacity = computeKvCapacity(gpu, llm, layout);
+  const capacity = computeKvCapacity(gpu, llm, layout, kvCapacity);
   const s = step.sources;
   const measured = s.groupedGemm.measured && (s.mla?.measured ?? true);
   const errors = [s.groupedGemm.heldOutMape, s.mla?.heldOutMape ?? 0, set.roofline.heldOutMape.decode].filter(Number.isFinite);
@@ -40,15 +42,7 @@ export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     // The MoE step prices a batch by its per-sequence averages: heterogeneous pieces enter as their totals (attention
     // pairs then come from the average piece, a small under-count when sizes differ); one floor per iteration.
     prefillBatchSeconds: (pieces, options) => {
-      let tokens = 0;
-      let cached = 0;
-      let sequences = 0;
-      for (const p of pieces) {
-        if (!(p.newTokens > 0)) continue;
-        tokens += p.newTokens;
-        cached += Math.max(0, p.cachedTokens);
-        sequences++;
-      }
+      const { tokens, cached, sequences } = prefillPieceTotals(pieces);
       if (sequences === 0) return 0;
       const whole = step.prefillSeconds(tokens, cached, sequences) * slowdown;
       const floor = (step.prefillSeconds(1, 0, 1) - step.chunkedPrefillSeconds(1, 0)) * slowdown;

@@ -13,6 +13,7 @@ import type { PerfModel } from '../types.js';
 import { BACKEND_POLICIES, backendScheduling, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
 import { REQUEST_OVERHEAD_TERM, type CalibrationRow } from '../serving/fit.js';
 import type { HeldOutPrediction } from '../serving/holdout.js';
+import { MOE_KERNEL_TABLES_TERM } from '../serving/moe-step-terms.js';
 import { REQUEST_OVERHEAD_UNIT_SECONDS } from '../serving/step-terms.js';
 import type { DisaggSide, MoeDisaggRun } from './silicon-disagg-rows.js';
 import type { MoeSiliconRun } from './silicon-rows.js';
@@ -41,9 +42,12 @@ export interface MoeRowPrediction {
   /** Agg rows: the serving-fit scope that predicted it (fitted without its architecture) and its architecture group. */
   readonly scope?: string;
   readonly held_out?: string;
-  /** Agg rows: the benchmark's mean TTFT and TPOT as MoE step-term vectors (MOE_STEP_TERMS order; TTFT's request_overhead is one request's unit). */
+  /** Agg rows: the benchmark's mean TTFT and TPOT as fitted step-term vectors (STEP_TERMS order; TTFT's request_overhead is one request's unit). */
   readonly ttft_terms?: readonly number[];
   readonly tpot_terms?: readonly number[];
+  /** Agg rows: the mean TTFT and TPOT seconds the kernel tables charge as measured (no coefficient scales them). */
+  readonly ttft_kernel_tables_s?: number;
+  readonly tpot_kernel_tables_s?: number;
   /** Agg rows: the uncalibrated kernel-table model's benchmark (what plan and predict use for MoE pools), ms. */
   readonly uncalibrated_ttft_ms?: number;
   readonly uncalibrated_tpot_ms?: number;
@@ -90,9 +94,13 @@ const sig = (x: number) => Number(x.toPrecision(4));
 export function moeCalibrationRow(r: MoeSiliconRun, perfModelFor: (pool: InstancePool) => PerfModel): CalibrationRow {
   const out = runServingBenchmarkWithTerms(benchmarkSpecOf(r), perfModelFor, { seed: 1, requestCount: r.run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT });
   if (!out.terms) throw new Error(`the benchmark of ${r.id} kept no step accounting (its model has no MoE step terms)`);
-  const ttft = [...out.terms.ttft];
+  // The fitted terms are the dense slots; the kernel-table seconds (charged as measured) are the row's fixed part.
+  const ttft = out.terms.ttft.slice(0, MOE_KERNEL_TABLES_TERM);
   ttft[REQUEST_OVERHEAD_TERM] += REQUEST_OVERHEAD_UNIT_SECONDS;
-  return { run: r.run, terms: { ttft, tpot: [...out.terms.tpot] } };
+  return {
+    run: r.run, terms: { ttft, tpot: out.terms.tpot.slice(0, MOE_KERNEL_TABLES_TERM) },
+    fixedSeconds: { ttft: out.terms.ttft[MOE_KERNEL_TABLES_TERM] ?? 0, tpot: out.terms.tpot[MOE_KERNEL_TABLES_TERM] ?? 0 },
+  };
 }
 
 /**
@@ -114,6 +122,7 @@ export function moeHeldOutRow(r: MoeSiliconRun, p: HeldOutPrediction, uncalibrat
     measured_ttft_ms: sig(r.run.ttftSeconds * 1e3), measured_tpot_ms: sig(r.run.tpotSeconds * 1e3),
     predicted_ttft_ms: sig(p.ttftSeconds * 1e3), predicted_tpot_ms: sig(p.tpotSeconds * 1e3),
     scope: p.scope, held_out: p.heldOut, ttft_terms: p.row.terms.ttft, tpot_terms: p.row.terms.tpot,
+    ttft_kernel_tables_s: p.row.fixedSeconds?.ttft ?? 0, tpot_kernel_tables_s: p.row.fixedSeconds?.tpot ?? 0,
     uncalibrated_ttft_ms: uncalibrated.predicted_ttft_ms, uncalibrated_tpot_ms: uncalibrated.predicted_tpot_ms,
     dense_fit_ttft_ms: sig(denseFit.ttftSeconds * 1e3), dense_fit_tpot_ms: sig(denseFit.tpotSeconds * 1e3),
   };

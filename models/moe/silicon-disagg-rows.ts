@@ -2,7 +2,7 @@
  * The disaggregated (xPyD) MoE rows of aiconfigurator's silicon CSV as `benchmark --mode disagg` operating points:
  * prefill and decode worker counts and layouts (each side decoded as the agg rows are, silicon-rows.ts), concurrency
  * from the id's `c{N}`, or, where the id has none, decode_batch_size × decode attention DP × decode workers (the rule
- * holds on all 65 disagg rows of the file that state both; models/serving/disagg-rows.ts). Most DeepSeek-R1 rows
+ * holds on all 65 disagg rows of the file that state both; models/serving/silicon-run-record.ts). Most DeepSeek-R1 rows
  * leave `prefill_num_workers`/`decode_num_workers` empty, and nothing else determines them: their ids
  * (`…_c1600_tp8_0_ep8_0_355`) name the concurrency and each side's layout, not the workers — the 83 of them listed
  * again with counts show one id form standing for several sets (B200 TensorRT-LLM fp8 `tp8_0_ep8_0`: 1P1D, 1P4D,
@@ -13,9 +13,9 @@
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import { peakFlopsPerSecond } from '../../catalogs/precision.js';
 import { parseCsvTable } from '../importers/csv.js';
-import { concurrencyFromColumns, concurrencyFromId } from '../serving/disagg-rows.js';
-import { AIC_SYSTEM_GPU_IDS, BACKENDS, catalogLlmId, type Backend, type MeasuredRun } from '../serving/runs.js';
-import { decodeRunLayout, layoutOfRun } from './silicon-rows.js';
+import type { MeasuredRun } from '../serving/runs.js';
+import { cellNumber, disaggConcurrency, reasonCounter, siliconMeasuredRun, siliconRowTarget, type SiliconRows } from '../serving/silicon-run-record.js';
+import { decodeRunLayout, layoutOfRun, moePrecisionOf, runLayoutCells } from './silicon-rows.js';
 
 export interface DisaggSide {
   readonly count: number;
@@ -31,23 +31,11 @@ export interface MoeDisaggRun {
   readonly decode: DisaggSide;
 }
 
-export interface MoeDisaggRows {
-  readonly runs: readonly MoeDisaggRun[];
-  readonly unexpressible: ReadonlyMap<string, number>;
-}
-
-const whole = (raw: string | undefined, fallback: number) => (raw === undefined || raw === '' ? fallback : Number(raw));
-
-function precisionOf(quant: string) {
-  return /int4/.test(quant) ? undefined : /fp4/.test(quant) ? 'fp4' as const : /fp8/.test(quant) ? 'fp8' as const : 'bf16' as const;
-}
+export type MoeDisaggRows = SiliconRows<MoeDisaggRun>;
 
 function side(r: Record<string, string>, prefix: 'prefill' | 'decode'): DisaggSide | string {
-  const count = whole(r[`${prefix}_num_workers`], Number.NaN);
-  const d = decodeRunLayout({
-    id: r.id, tp: whole(r[`${prefix}_tp_size`], 1), dp: whole(r[`${prefix}_attention_dp_size`], 1),
-    moeTp: whole(r[`${prefix}_moe_tp_size`], 1), moeEp: whole(r[`${prefix}_moe_ep_size`], 1), batch: 1,
-  });
+  const count = cellNumber(r[`${prefix}_num_workers`]);
+  const d = decodeRunLayout(runLayoutCells(r, `${prefix}_`, 1));
   const layout = layoutOfRun(d.tp, d.dp, d.moeTp, d.moeEp);
   if (typeof layout === 'string') return `${prefix} side: ${layout}`;
   return { count, ...layout };
@@ -59,14 +47,12 @@ export function moeSiliconDisaggRuns(text: string, file: string, gpus: ReadonlyM
   const runKey = (r: Record<string, string>) => [r.system, r.backend, r.isl, r.osl, r.silicon_ttft_ms, r.silicon_tpot_ms].join('|');
   const withWorkers = new Set(records.filter(({ cells: r }) => r.mode === 'disagg' && r.prefill_num_workers !== '' && r.decode_num_workers !== '').map(({ cells }) => runKey(cells)));
   const runs: MoeDisaggRun[] = [];
-  const unexpressible = new Map<string, number>();
-  const skip = (reason: string) => unexpressible.set(reason, (unexpressible.get(reason) ?? 0) + 1);
+  const { unexpressible, skip } = reasonCounter();
   for (const { line, cells: r } of records) {
-    const llmId = catalogLlmId(r.model_path, (id) => llms.has(id));
-    const llm = llmId === undefined ? undefined : llms.get(llmId);
-    const gpu = gpus.get(AIC_SYSTEM_GPU_IDS[r.system] ?? '');
-    if (!llm?.moe || !gpu || r.mode !== 'disagg' || !(BACKENDS as readonly string[]).includes(r.backend)) continue;
-    const precision = precisionOf(`${r.moe_quant_mode} ${r.gemm_quant_mode}`);
+    const target = siliconRowTarget(r, gpus, llms);
+    if (!target?.llm.moe || r.mode !== 'disagg') continue;
+    const { gpu, llm } = target;
+    const precision = moePrecisionOf(r.gemm_quant_mode, r.moe_quant_mode);
     if (precision === undefined || peakFlopsPerSecond(gpu, precision) === undefined) {
       skip(`${r.moe_quant_mode} weights on ${gpu.id}: not modelled`);
       continue;
@@ -75,15 +61,9 @@ export function moeSiliconDisaggRuns(text: string, file: string, gpus: ReadonlyM
       skip(withWorkers.has(runKey(r)) ? 'the same run listed again with its worker counts: scored once, there' : 'prefill/decode worker counts (the x and y of xPyD) not recorded, and not derivable: the id names the concurrency and each side\'s layout (one id form stands for several xPyD sets among the runs listed with counts), no column names the workers');
       continue;
     }
-    const named = concurrencyFromId(r.id);
-    const columns = concurrencyFromColumns(r);
-    if (Number.isFinite(named) && Number.isFinite(columns) && named !== columns) {
-      skip('the id\'s concurrency and decode_batch_size × attention DP × decode workers disagree');
-      continue;
-    }
-    const concurrency = Number.isFinite(named) ? named : columns;
-    if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
-      skip('concurrency neither in the run id nor in decode_batch_size × decode workers');
+    const concurrency = disaggConcurrency(r);
+    if (typeof concurrency === 'string') {
+      skip(concurrency);
       continue;
     }
     const prefill = side(r, 'prefill');
@@ -92,14 +72,7 @@ export function moeSiliconDisaggRuns(text: string, file: string, gpus: ReadonlyM
       skip(typeof prefill === 'string' ? prefill : decode as string);
       continue;
     }
-    runs.push({
-      id: r.id, prefill, decode,
-      run: {
-        source: file, line, backend: r.backend as Backend, gpu: gpu.id, llm: llm.id, modelName: r.model_path, precision, mode: 'disagg',
-        tp: decode.tp, concurrency, inputTokens: Number(r.isl), outputTokens: Number(r.osl),
-        ttftSeconds: Number(r.silicon_ttft_ms) / 1000, tpotSeconds: Number(r.silicon_tpot_ms) / 1000,
-      },
-    });
+    runs.push({ id: r.id, prefill, decode, run: siliconMeasuredRun(r, file, line, { gpu: gpu.id, llm: llm.id, precision, mode: 'disagg', tp: decode.tp, concurrency }) });
   }
   return { runs, unexpressible };
 }

@@ -9,7 +9,8 @@
 import type { GpuSpec, LlmSpec, Precision } from '../../catalogs/types.js';
 import { peakFlopsPerSecond } from '../../catalogs/precision.js';
 import { parseCsvTable } from '../importers/csv.js';
-import { AIC_SYSTEM_GPU_IDS, BACKENDS, catalogLlmId, type Backend, type MeasuredRun } from '../serving/runs.js';
+import type { MeasuredRun } from '../serving/runs.js';
+import { cellNumber, reasonCounter, siliconMeasuredRun, siliconRowTarget, type SiliconRows } from '../serving/silicon-run-record.js';
 
 /** One agg MoE run as an operating point fleetplan can benchmark. */
 export interface MoeSiliconRun {
@@ -20,20 +21,14 @@ export interface MoeSiliconRun {
   readonly id: string;
 }
 
-export interface MoeSiliconRows {
-  readonly runs: readonly MoeSiliconRun[];
-  /** Rows of MoE models in the catalog that are not scored (not expressible yet, or a repeat), by reason. */
-  readonly unexpressible: ReadonlyMap<string, number>;
-}
+export type MoeSiliconRows = SiliconRows<MoeSiliconRun>;
 
 /** The silicon CSV's weight quantisation → fleetplan precision (int4 weight-only is not modelled). */
-function precisionOf(gemmQuant: string, moeQuant: string): Precision | undefined {
+export function moePrecisionOf(gemmQuant: string, moeQuant: string): Precision | undefined {
   const q = `${moeQuant} ${gemmQuant}`;
   if (/int4/.test(q)) return undefined;
   return /fp4/.test(q) ? 'fp4' : /fp8/.test(q) ? 'fp8' : 'bf16';
 }
-
-const whole = (raw: string | undefined, fallback: number) => (raw === undefined || raw === '' ? fallback : Number(raw));
 
 /** A run's parallel layout as the CSV states it: attention tp × dp, experts moe_tp × moe_ep, and the per-rank batch. */
 export interface RunLayoutCells {
@@ -43,6 +38,12 @@ export interface RunLayoutCells {
   readonly moeTp: number;
   readonly moeEp: number;
   readonly batch: number;
+}
+
+/** A row's layout cells (a disagg side's under its `prefill_`/`decode_` prefix), an empty cell meaning 1. */
+export function runLayoutCells(r: Readonly<Record<string, string>>, prefix: '' | 'prefill_' | 'decode_', batch: number): RunLayoutCells {
+  const cell = (column: string) => cellNumber(r[`${prefix}${column}`], 1);
+  return { id: r.id, tp: cell('tp_size'), dp: cell('attention_dp_size'), moeTp: cell('moe_tp_size'), moeEp: cell('moe_ep_size'), batch };
 }
 
 /**
@@ -87,15 +88,13 @@ export function layoutOfRun(tp: number, dp: number, moeTp: number, moeEp: number
 /** Reads the agg rows of catalog MoE models; `gpus`/`llms` are the catalog's. */
 export function moeSiliconRuns(text: string, file: string, gpus: ReadonlyMap<string, GpuSpec>, llms: ReadonlyMap<string, LlmSpec>): MoeSiliconRows {
   const runs: MoeSiliconRun[] = [];
-  const unexpressible = new Map<string, number>();
-  const skip = (reason: string) => unexpressible.set(reason, (unexpressible.get(reason) ?? 0) + 1);
+  const { unexpressible, skip } = reasonCounter();
   const seen = new Set<string>();
   for (const { line, cells: r } of parseCsvTable(text, file).records) {
-    const llmId = catalogLlmId(r.model_path, (id) => llms.has(id));
-    const llm = llmId === undefined ? undefined : llms.get(llmId);
-    const gpu = gpus.get(AIC_SYSTEM_GPU_IDS[r.system] ?? '');
-    if (!llm?.moe || !gpu || r.mode !== 'agg' || !(BACKENDS as readonly string[]).includes(r.backend)) continue;
-    const precision = precisionOf(r.gemm_quant_mode, r.moe_quant_mode);
+    const target = siliconRowTarget(r, gpus, llms);
+    if (!target?.llm.moe || r.mode !== 'agg') continue;
+    const { gpu, llm } = target;
+    const precision = moePrecisionOf(r.gemm_quant_mode, r.moe_quant_mode);
     if (precision === undefined) {
       skip('int4 weight-only quantisation is not modelled');
       continue;
@@ -104,11 +103,11 @@ export function moeSiliconRuns(text: string, file: string, gpus: ReadonlyMap<str
       skip(`${precision} weights on ${gpu.id}: weight-only ${precision} on a GPU without ${precision} tensor cores (gpt-oss MXFP4 on Hopper) is not modelled`);
       continue;
     }
-    if (whole(r.pp_size, 1) !== 1) {
+    if (cellNumber(r.pp_size, 1) !== 1) {
       skip('pipeline parallelism (pp_size > 1) not modelled');
       continue;
     }
-    const d = decodeRunLayout({ id: r.id, tp: whole(r.tp_size, 1), dp: whole(r.attention_dp_size, 1), moeTp: whole(r.moe_tp_size, 1), moeEp: whole(r.moe_ep_size, 1), batch: Number(r.batch_size) });
+    const d = decodeRunLayout(runLayoutCells(r, '', Number(r.batch_size)));
     const layout = layoutOfRun(d.tp, d.dp, d.moeTp, d.moeEp);
     if (typeof layout === 'string') {
       skip(layout);
@@ -124,11 +123,7 @@ export function moeSiliconRuns(text: string, file: string, gpus: ReadonlyMap<str
     runs.push({
       id: r.id,
       ep: layout.ep,
-      run: {
-        source: file, line, backend: r.backend as Backend, gpu: gpu.id, llm: llm.id, modelName: r.model_path, precision, mode: 'agg',
-        tp: layout.tp, concurrency: d.concurrency, inputTokens: Number(r.isl), outputTokens: Number(r.osl),
-        ttftSeconds: Number(r.silicon_ttft_ms) / 1000, tpotSeconds: Number(r.silicon_tpot_ms) / 1000,
-      },
+      run: siliconMeasuredRun(r, file, line, { gpu: gpu.id, llm: llm.id, precision, mode: 'agg', tp: layout.tp, concurrency: d.concurrency }),
     });
   }
   return { runs, unexpressible };

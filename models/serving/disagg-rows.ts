@@ -1,16 +1,13 @@
 /**
  * The disaggregated (xPyD) runs of dense catalog models in aiconfigurator's silicon CSV, as `benchmark --mode disagg`
  * operating points: each side's worker count and TP, and the closed loop's concurrency. Rows that cannot be run are
- * counted by reason, never dropped.
- *
- * Concurrency: the id's `c{N}` where it has one; otherwise decode_batch_size × decode_attention_dp_size ×
- * decode_num_workers (each decode worker's per-rank batch, summed over ranks and workers). The rule is checked on
- * every disagg row of the file that states both — all agree (`concurrencyFromColumns`, test/unit/serving/disagg-rows.test.ts).
+ * counted by reason, never dropped. Concurrency and the run record: silicon-run-record.ts, shared with the MoE readers.
  */
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import { peakFlopsPerSecond } from '../../catalogs/precision.js';
 import { parseCsvTable } from '../importers/csv.js';
-import { AIC_SYSTEM_GPU_IDS, BACKENDS, catalogLlmId, type Backend, type MeasuredRun, type RunPrecision } from './runs.js';
+import type { MeasuredRun, RunPrecision } from './runs.js';
+import { cellNumber, disaggConcurrency, reasonCounter, siliconMeasuredRun, siliconRowTarget, type SiliconRows } from './silicon-run-record.js';
 
 export interface DisaggSet {
   readonly count: number;
@@ -25,12 +22,8 @@ export interface DenseDisaggRun {
   readonly decode: DisaggSet;
 }
 
-export interface DenseDisaggRows {
-  readonly runs: readonly DenseDisaggRun[];
-  readonly unexpressible: ReadonlyMap<string, number>;
-}
+export type DenseDisaggRows = SiliconRows<DenseDisaggRun>;
 
-const whole = (raw: string | undefined): number => (raw === undefined || raw === '' ? Number.NaN : Number(raw));
 const positiveWhole = (x: number) => Number.isInteger(x) && x >= 1;
 
 /** The GEMM format of a row (fp8 and block-scaled fp8 alike; nvfp4 is fp4; empty is the checkpoint's bf16). */
@@ -41,39 +34,22 @@ function precisionOf(gemmQuant: string): RunPrecision | undefined {
   return undefined;
 }
 
-/**
- * A disagg row's concurrency from its columns: decode_batch_size per attention rank × ranks × decode workers, or NaN
- * when a column is missing.
- */
-export function concurrencyFromColumns(r: Readonly<Record<string, string>>): number {
-  const dp = r.decode_attention_dp_size === '' || r.decode_attention_dp_size === undefined ? 1 : Number(r.decode_attention_dp_size);
-  return whole(r.decode_batch_size) * dp * whole(r.decode_num_workers);
-}
-
-/** The concurrency the id names (`…_c480_…`), or NaN. */
-export function concurrencyFromId(id: string): number {
-  const m = /_c(\d+)_/.exec(id);
-  return m ? Number(m[1]) : Number.NaN;
-}
-
 /** Reads the disagg rows of dense catalog models (MoE models: models/moe/silicon-disagg-rows.ts). */
 export function denseSiliconDisaggRuns(text: string, file: string, gpus: ReadonlyMap<string, GpuSpec>, llms: ReadonlyMap<string, LlmSpec>): DenseDisaggRows {
   const runs: DenseDisaggRun[] = [];
-  const unexpressible = new Map<string, number>();
-  const skip = (reason: string) => unexpressible.set(reason, (unexpressible.get(reason) ?? 0) + 1);
+  const { unexpressible, skip } = reasonCounter();
   for (const { line, cells: r } of parseCsvTable(text, file).records) {
     if (r.mode !== 'disagg') continue;
-    const llmId = catalogLlmId(r.model_path, (id) => llms.has(id));
-    const llm = llmId === undefined ? undefined : llms.get(llmId);
-    const gpu = gpus.get(AIC_SYSTEM_GPU_IDS[r.system] ?? '');
-    if (!llm || llm.moe || !gpu || !(BACKENDS as readonly string[]).includes(r.backend)) continue;
+    const target = siliconRowTarget(r, gpus, llms);
+    if (!target || target.llm.moe) continue;
+    const { gpu, llm } = target;
     const precision = precisionOf(r.gemm_quant_mode ?? '');
     if (precision === undefined || peakFlopsPerSecond(gpu, precision) === undefined) {
       skip(`${r.gemm_quant_mode} GEMMs on ${gpu.id}: not modelled`);
       continue;
     }
-    const prefill = { count: whole(r.prefill_num_workers), tp: whole(r.prefill_tp_size) };
-    const decode = { count: whole(r.decode_num_workers), tp: whole(r.decode_tp_size) };
+    const prefill = { count: cellNumber(r.prefill_num_workers), tp: cellNumber(r.prefill_tp_size) };
+    const decode = { count: cellNumber(r.decode_num_workers), tp: cellNumber(r.decode_tp_size) };
     if (![prefill.count, decode.count].every(positiveWhole)) {
       skip('prefill/decode worker counts (the x and y of xPyD) not recorded');
       continue;
@@ -90,25 +66,12 @@ export function denseSiliconDisaggRuns(text: string, file: string, gpus: Readonl
       skip('attention data parallelism on a dense model not modelled');
       continue;
     }
-    const named = concurrencyFromId(r.id);
-    const columns = concurrencyFromColumns(r);
-    if (Number.isFinite(named) && Number.isFinite(columns) && named !== columns) {
-      skip('the id\'s concurrency and decode_batch_size × attention DP × decode workers disagree');
+    const concurrency = disaggConcurrency(r);
+    if (typeof concurrency === 'string') {
+      skip(concurrency);
       continue;
     }
-    const concurrency = Number.isFinite(named) ? named : columns;
-    if (!positiveWhole(concurrency)) {
-      skip('concurrency neither in the run id nor in decode_batch_size × decode workers');
-      continue;
-    }
-    runs.push({
-      id: r.id, prefill, decode,
-      run: {
-        source: file, line, backend: r.backend as Backend, gpu: gpu.id, llm: llm.id, modelName: r.model_path, precision, mode: 'disagg',
-        tp: decode.tp, concurrency, inputTokens: Number(r.isl), outputTokens: Number(r.osl),
-        ttftSeconds: Number(r.silicon_ttft_ms) / 1000, tpotSeconds: Number(r.silicon_tpot_ms) / 1000,
-      },
-    });
+    runs.push({ id: r.id, prefill, decode, run: siliconMeasuredRun(r, file, line, { gpu: gpu.id, llm: llm.id, precision, mode: 'disagg', tp: decode.tp, concurrency }) });
   }
   return { runs, unexpressible };
 }

@@ -31,7 +31,14 @@ export interface CalibrationRow {
    * step-accounting.ts), so coefficients × terms is the fit's linearisation, a little above what was printed.
    */
   readonly printed?: { readonly ttftMs: number; readonly tpotMs: number };
+  /**
+   * Seconds of the mean TTFT and TPOT no coefficient scales (an MoE step's kernel-table prompt work, charged as
+   * measured: models/serving/moe-step-terms.ts); 0 when absent. The fit matches coefficients × terms + these.
+   */
+  readonly fixedSeconds?: { readonly ttft: number; readonly tpot: number };
 }
+
+const fixedOf = (r: CalibrationRow, metric: Metric) => r.fixedSeconds?.[metric] ?? 0;
 
 export interface FittedScope {
   /** `*`, `vllm`, `vllm/h100-sxm`, `vllm/h100-sxm/fp8`. */
@@ -101,7 +108,7 @@ function fitScope(scope: string, rows: readonly CalibrationRow[], parentCoeffici
  */
 function fitOverhead(rows: readonly CalibrationRow[], step: readonly number[], parentOverhead: number, shrinkage: number): number {
   const a = rows.map((r) => (r.terms.ttft[REQUEST_OVERHEAD_TERM] * parentOverhead) / r.run.ttftSeconds);
-  const residual = rows.map((r) => 1 - r.terms.ttft.reduce((s, v, j) => s + (j === REQUEST_OVERHEAD_TERM ? 0 : v * step[j]), 0) / r.run.ttftSeconds);
+  const residual = rows.map((r) => 1 - (fixedOf(r, 'ttft') + r.terms.ttft.reduce((s, v, j) => s + (j === REQUEST_OVERHEAD_TERM ? 0 : v * step[j]), 0)) / r.run.ttftSeconds);
   let weights = rows.map(() => 1);
   let m = 1;
   for (let iteration = 0; iteration < IRLS_ITERATIONS; iteration++) {
@@ -126,19 +133,21 @@ export function requestOverheadSeconds(scopes: readonly FittedScope[], run: Pick
 }
 
 /**
- * Multipliers m ≥ 0 on the parent's coefficients: minimise Σ (x·(m∘c)/y − 1)² + shrinkage · Σ (m − 1)². A term the
- * parent gave no weight stays at zero below it.
+ * Multipliers m ≥ 0 on the parent's coefficients: minimise Σ ((x·(m∘c) + f)/y − 1)² + shrinkage · Σ (m − 1)², f a
+ * row's fixed seconds. A term the parent gave no weight stays at zero below it.
  */
 function fitTowardParent(rows: readonly CalibrationRow[], metric: Metric, parent: readonly number[], shrinkage: number): number[] {
   const { x, y } = equations(rows, metric);
   const relative = x.map((row, i) => row.map((v, j) => (v * parent[j]) / y[i]));
+  // What the coefficients must explain: 1 less the share the fixed seconds already take.
+  const goal = rows.map((r, i) => 1 - fixedOf(r, metric) / y[i]);
   let weights = y.map(() => 1);
   let m = parent.map(() => 1);
   // Iteratively reweighted: a run predicted several times off (a queue the replay gets wrong) must not set every
   // coefficient; Huber weights cap each equation's pull beyond HUBER_RELATIVE_ERROR.
   for (let iteration = 0; iteration < IRLS_ITERATIONS; iteration++) {
     const design = relative.map((row, i) => row.map((v) => v * Math.sqrt(weights[i])));
-    const targets = weights.map((w) => Math.sqrt(w));
+    const targets = weights.map((w, i) => Math.sqrt(w) * goal[i]);
     if (shrinkage > 0) {
       const s = Math.sqrt(shrinkage);
       for (let j = 0; j < parent.length; j++) {
@@ -147,8 +156,8 @@ function fitTowardParent(rows: readonly CalibrationRow[], metric: Metric, parent
       }
     }
     m = solveLeastSquares(design, targets, { relative: false, nonNegative: 'all' });
-    weights = relative.map((row) => {
-      const r = Math.abs(row.reduce((a, v, j) => a + v * m[j], 0) - 1);
+    weights = relative.map((row, i) => {
+      const r = Math.abs(row.reduce((a, v, j) => a + v * m[j], 0) - goal[i]);
       return r <= HUBER_RELATIVE_ERROR ? 1 : HUBER_RELATIVE_ERROR / r;
     });
   }
@@ -181,7 +190,7 @@ export interface RunPrediction {
 export function predictRun(scopes: readonly FittedScope[], row: CalibrationRow): RunPrediction {
   const s = scopeFor(scopes, row.run);
   const dot = (t: readonly number[], c: readonly number[]) => t.reduce((a, v, j) => a + v * c[j], 0);
-  return { ttftSeconds: dot(row.terms.ttft, s.ttft), tpotSeconds: dot(row.terms.tpot, s.tpot), scope: s.scope };
+  return { ttftSeconds: dot(row.terms.ttft, s.ttft) + fixedOf(row, 'ttft'), tpotSeconds: dot(row.terms.tpot, s.tpot) + fixedOf(row, 'tpot'), scope: s.scope };
 }
 
 /** Coefficients by term name, for files and reports. */

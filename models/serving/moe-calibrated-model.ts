@@ -12,13 +12,16 @@ import type { MoeCalibration } from '../moe/calibration.js';
 import { backendKvCapacityTokens } from '../moe/memory.js';
 import { buildMoePerfModel } from '../moe/perf-model.js';
 import type { PerfModel, PrefillPiece } from '../types.js';
-import { buildMoeStepTerms, MOE_STEP_TERMS } from './moe-step-terms.js';
+import { buildMoeStepTerms, MOE_KERNEL_TABLES_TERM, MOE_STEP_TERMS } from './moe-step-terms.js';
 import type { ServingCalibration } from './calibration-file.js';
 import { scopeFor } from './fit.js';
 import type { Backend } from './runs.js';
 
 export interface MoeCalibratedOptions {
-  /** Seconds per unit of each term, MOE_STEP_TERMS order (the per-request overhead is the benchmark client's, not a step's). */
+  /**
+   * Seconds per unit of each fitted term, STEP_TERMS order (the per-request overhead is the benchmark client's, not a
+   * step's); the kernel-table seconds (MOE_STEP_TERMS' last) are charged as measured.
+   */
   readonly coefficients: readonly number[];
   readonly backend: Backend;
   /** Where the coefficients came from (provenance). */
@@ -28,7 +31,7 @@ export interface MoeCalibratedOptions {
 export function buildMoeCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, o: MoeCalibratedOptions): PerfModel {
   const base = buildMoePerfModel(gpu, llm, layout, set, cal);
   const terms = buildMoeStepTerms(gpu, llm, layout, cal, set.roofline);
-  const secondsPerUnit = o.coefficients.map((c, j) => (MOE_STEP_TERMS[j] === 'request_overhead' ? 0 : c));
+  const secondsPerUnit = MOE_STEP_TERMS.map((name, j) => (j === MOE_KERNEL_TABLES_TERM ? 1 : name === 'request_overhead' ? 0 : o.coefficients[j]));
   const dot = (t: readonly number[]) => {
     let s = 0;
     for (let j = 0; j < t.length; j++) s += secondsPerUnit[j] * t[j];
@@ -71,7 +74,7 @@ export function buildMoeCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: 
     decodeStepAffine,
     kvCapacityTokens,
     stepAccounting: { terms: MOE_STEP_TERMS, secondsPerUnit, iterationTerms: terms.iterationTerms },
-    provenance: { ...base.provenance, kind: 'fitted', from: `${o.from}; ${base.provenance.from}`, note: `MoE step terms × serving-fitted coefficients (${o.backend}); KV capacity by ${o.backend}'s memory rule; ${base.provenance.note}` },
+    provenance: { ...base.provenance, kind: 'fitted', from: `${o.from}; ${base.provenance.from}`, note: `MoE step terms × serving-fitted coefficients (${o.backend}), a prompt's kernel-table seconds as measured; KV capacity by ${o.backend}'s memory rule; ${base.provenance.note}` },
   };
 }
 
@@ -90,7 +93,7 @@ export function buildMoeServingModel(gpu: GpuSpec, llm: LlmSpec, layout: Resolve
     ...m,
     provenance: {
       kind: 'fitted', from, rows: scope.runs,
-      note: `MoE step terms (models/serving/moe-step-terms.ts) × the scope's coefficients; KV capacity by ${b}'s memory rule; held-out error on MoE runs: docs/accuracy.md, MoE section (leave-one-architecture-out, and the dense-runs-only line for a calibration without MoE runs)`,
+      note: `MoE step terms (models/serving/moe-step-terms.ts) × the scope's coefficients, a prompt's kernel-table seconds as measured; KV capacity by ${b}'s memory rule; held-out error on MoE runs: docs/accuracy.md, MoE section (leave-one-architecture-out, and the dense-runs-only line for a calibration without MoE runs)`,
     },
   };
 }

@@ -31,6 +31,11 @@ export interface MeasuredRun {
   readonly outputTokens: number;
   readonly ttftSeconds: number;
   readonly tpotSeconds: number;
+  /**
+   * Who deployed the engine, where a file says so: `aiconfigurator` for the aiconfigurator silicon CSV (its generator's
+   * engine limits apply: models/serving/benchmark-deployment.ts). Absent: the engine's defaults.
+   */
+  readonly deployment?: 'aiconfigurator';
 }
 
 /** Rows an importer read but could not use, counted by reason (e.g. `model Qwen/Qwen3-235B-A22B-FP8 not in the catalog`). */

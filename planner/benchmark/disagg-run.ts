@@ -5,15 +5,13 @@
  * the agg rows' protocol (measured-run.ts). With a serving calibration both sides keep step accounting, so the run's
  * mean TTFT and TPOT come back as term vectors (plus the KV transfer's fixed seconds in TTFT), like an agg run's.
  */
-import type { Catalog, InstancePool } from '../../catalogs/types.js';
-import { createPerfModel } from '../../models/index.js';
+import type { Catalog } from '../../catalogs/types.js';
 import { MEASURED_RUN_REQUESTS_PER_CLIENT } from '../../models/serving/backend-policy.js';
 import type { ServingCalibration } from '../../models/serving/calibration-file.js';
 import type { DenseDisaggRun } from '../../models/serving/disagg-rows.js';
 import { requestOverheadSeconds } from '../../models/serving/fit.js';
-import type { PerfModel } from '../../models/types.js';
 import { backendDefaultLimits, defaultDisaggLink } from './defaults.js';
-import { MEASURED_RUN_SEED } from './measured-run.js';
+import { calibratedPerfModels, MEASURED_RUN_SEED } from './measured-run.js';
 import { runServingBenchmarkWithTerms, type BenchmarkTerms } from './run.js';
 import type { BenchmarkOptions, BenchmarkResult, DisaggregatedSpec } from './types.js';
 
@@ -46,16 +44,7 @@ export function disaggRunCommand(r: DenseDisaggRun, calibrationFile: string): st
 
 /** Runs the disagg run's benchmark with a calibration on the kernel; terms are present (calibrated models keep them). */
 export function benchmarkDisaggRun(r: DenseDisaggRun, catalog: Catalog, calibration: ServingCalibration): { result: BenchmarkResult; terms: BenchmarkTerms } {
-  const models = new Map<string, PerfModel>();
-  const perfModelFor = (pool: InstancePool): PerfModel => {
-    const key = `${pool.gpu}|${pool.llm}|${pool.tp}|${pool.precision ?? ''}`;
-    let m = models.get(key);
-    if (m === undefined) {
-      m = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { calibration, backend: r.run.backend });
-      models.set(key, m);
-    }
-    return m;
-  };
+  const perfModelFor = calibratedPerfModels(catalog, calibration, r.run.backend);
   const out = runServingBenchmarkWithTerms(disaggRunSpec(r, catalog, calibration), perfModelFor, disaggRunOptions(r));
   if (!out.terms) throw new Error(`the disagg benchmark of ${r.run.source}:${r.run.line} kept no step accounting (the calibrated model does not apply to ${r.run.gpu} ${r.run.llm} ${r.run.precision})`);
   return { result: out.result, terms: out.terms };

@@ -8,6 +8,7 @@
 import type { Catalog, InstancePool } from '../../catalogs/types.js';
 import { createPerfModel } from '../../models/index.js';
 import { backendScheduling, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../../models/serving/backend-policy.js';
+import { aiconfiguratorDeploymentLimits } from '../../models/serving/benchmark-deployment.js';
 import type { ServingCalibration } from '../../models/serving/calibration-file.js';
 import { requestOverheadSeconds } from '../../models/serving/fit.js';
 import type { RunTerms } from '../../models/serving/rows.js';
@@ -15,18 +16,27 @@ import type { Backend, MeasuredRun } from '../../models/serving/runs.js';
 import type { PerfModel } from '../../models/types.js';
 import { backendDefaultLimits } from './defaults.js';
 import { runServingBenchmarkWithTerms, type BenchmarkTerms } from './run.js';
-import type { AggregatedSpec, BenchmarkOptions, BenchmarkResult } from './types.js';
+import type { AggregatedSpec, BenchmarkOptions, BenchmarkResult, EngineLimits } from './types.js';
 
 /** Seed of every measured-run benchmark (fixed lengths: no draw depends on it). */
 export const MEASURED_RUN_SEED = 1;
 
-export function measuredRunSpec(run: MeasuredRun, catalog: Catalog, calibration?: ServingCalibration): AggregatedSpec {
+/**
+ * The engine limits of a measured run's deployment: what aiconfigurator's generator deploys its aggregated benchmark
+ * runs with where it sets them (models/serving/benchmark-deployment.ts: vLLM and TensorRT-LLM, max batch = the run's
+ * concurrency, token budget = concurrency + ISL + 1500), else the backend's defaults.
+ */
+export function measuredRunLimits(run: MeasuredRun, catalog: Catalog): EngineLimits {
   const gpu = catalog.gpus.get(run.gpu);
   if (!gpu) throw new RangeError(`GPU ${run.gpu} is not in the catalog`);
+  return aiconfiguratorDeploymentLimits(run) ?? backendDefaultLimits(gpu, run.backend);
+}
+
+export function measuredRunSpec(run: MeasuredRun, catalog: Catalog, calibration?: ServingCalibration): AggregatedSpec {
   const overhead = calibration ? requestOverheadSeconds(calibration.scopes, run) : 0;
   return {
     mode: 'agg', gpu: run.gpu, llm: run.llm, tp: run.tp, precision: run.precision,
-    limits: backendDefaultLimits(gpu, run.backend),
+    limits: measuredRunLimits(run, catalog),
     ...backendScheduling(run.backend),
     load: { kind: 'concurrency', concurrency: run.concurrency },
     isl: { kind: 'fixed', value: run.inputTokens },
@@ -42,21 +52,28 @@ export function measuredRunOptions(run: MeasuredRun): BenchmarkOptions {
 
 /** The command that runs this benchmark (for the doc and the per-row file). */
 export function measuredRunCommand(run: MeasuredRun, calibrationFile: string): string {
-  return `fleetplan benchmark --gpu ${run.gpu} --llm ${run.llm} --tp ${run.tp} --precision ${run.precision} --backend ${run.backend} --concurrency ${run.concurrency} --isl ${run.inputTokens} --osl ${run.outputTokens} --request-count ${run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT} --calibration ${calibrationFile}`;
+  const deployed = aiconfiguratorDeploymentLimits(run);
+  const limits = deployed ? ` --max-num-seqs ${deployed.maxNumSeqs} --max-num-batched-tokens ${deployed.maxNumBatchedTokens}` : '';
+  return `fleetplan benchmark --gpu ${run.gpu} --llm ${run.llm} --tp ${run.tp} --precision ${run.precision} --backend ${run.backend}${limits} --concurrency ${run.concurrency} --isl ${run.inputTokens} --osl ${run.outputTokens} --request-count ${run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT} --calibration ${calibrationFile}`;
 }
 
-/** Runs the measured run's benchmark with a calibration on the kernel; terms are present (calibrated models keep them). */
-export function benchmarkMeasuredRun(run: MeasuredRun, catalog: Catalog, calibration: ServingCalibration): { result: BenchmarkResult; terms: BenchmarkTerms } {
+/** The calibrated perf model of each pool a measured run's benchmark builds (one per GPU, LLM, TP and precision). */
+export function calibratedPerfModels(catalog: Catalog, calibration: ServingCalibration, backend: Backend): (pool: InstancePool) => PerfModel {
   const models = new Map<string, PerfModel>();
-  const perfModelFor = (pool: InstancePool): PerfModel => {
+  return (pool: InstancePool): PerfModel => {
     const key = `${pool.gpu}|${pool.llm}|${pool.tp}|${pool.precision ?? ''}`;
     let m = models.get(key);
     if (m === undefined) {
-      m = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { calibration, backend: run.backend });
+      m = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { calibration, backend });
       models.set(key, m);
     }
     return m;
   };
+}
+
+/** Runs the measured run's benchmark with a calibration on the kernel; terms are present (calibrated models keep them). */
+export function benchmarkMeasuredRun(run: MeasuredRun, catalog: Catalog, calibration: ServingCalibration): { result: BenchmarkResult; terms: BenchmarkTerms } {
+  const perfModelFor = calibratedPerfModels(catalog, calibration, run.backend);
   const out = runServingBenchmarkWithTerms(measuredRunSpec(run, catalog, calibration), perfModelFor, measuredRunOptions(run));
   if (!out.terms) throw new Error(`the benchmark of ${run.source}:${run.line} kept no step accounting (the calibrated model does not apply to ${run.gpu} ${run.llm} ${run.precision})`);
   return { result: out.result, terms: out.terms };

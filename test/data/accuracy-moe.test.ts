@@ -17,7 +17,10 @@ import { repoRoot } from '../helpers/paths.js';
 describe('docs/accuracy-moe-rows.json', () => {
   const stored = JSON.parse(readFileSync(join(repoRoot, MOE_ROWS_FILE), 'utf8')) as StoredMoeAccuracy;
   const inputs = moeAccuracyInputs(repoRoot);
-  const storedRows: CalibrationRow[] = inputs.runs.map((r, i) => ({ run: r.run, terms: { ttft: [...stored.rows[i].ttft_terms!], tpot: [...stored.rows[i].tpot_terms!] } }));
+  const storedRows: CalibrationRow[] = inputs.runs.map((r, i) => ({
+    run: r.run, terms: { ttft: [...stored.rows[i].ttft_terms!], tpot: [...stored.rows[i].tpot_terms!] },
+    fixedSeconds: { ttft: stored.rows[i].ttft_kernel_tables_s!, tpot: stored.rows[i].tpot_kernel_tables_s! },
+  }));
 
   it('covers exactly the expressible agg MoE runs of the staged silicon file, and counts the rest', () => {
     expect(stored.data_sha256).toBe(inputs.sha256);
@@ -29,7 +32,9 @@ describe('docs/accuracy-moe-rows.json', () => {
 
   it('reproduces the stored step terms of a deterministic subset through runServingBenchmark', () => {
     for (let i = 0; i < inputs.runs.length; i += 40) {
-      expect(inputs.termsOf(inputs.runs[i]).terms).toEqual(storedRows[i].terms);
+      const again = inputs.termsOf(inputs.runs[i]);
+      expect(again.terms).toEqual(storedRows[i].terms);
+      expect(again.fixedSeconds).toEqual(storedRows[i].fixedSeconds);
       const plain = inputs.predictUncalibrated(inputs.runs[i]);
       expect([plain.predicted_ttft_ms, plain.predicted_tpot_ms]).toEqual([stored.rows[i].uncalibrated_ttft_ms, stored.rows[i].uncalibrated_tpot_ms]);
     }

@@ -3,6 +3,9 @@
  * CLI contract), byte-identical JSON for a seed, and bad input as one line on stderr with exit 2 and nothing on stdout.
  */
 import { describe, expect, it } from 'vitest';
+import { loadBuiltinCatalog } from '../../catalogs/index.js';
+import { backendKvCapacityOptions } from '../../models/serving/backend-policy.js';
+import { computeKvCapacity } from '../../models/specs.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const BASE = ['benchmark', '--gpu', 'h100-sxm', '--llm', 'qwen3-32b'];
@@ -72,5 +75,19 @@ describe('fleetplan benchmark', () => {
     const r = await runCli([...BASE, '--tp', '1', '--concurrency', '1', '--isl', '400000', '--osl', '128']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/does not fit: one request of 400128 tokens \(ISL \+ OSL\) needs more KV than the \d+ tokens a h100-sxm TP1 instance holds/);
+  });
+
+  it('--backend without --calibration: the KV pool is that stack\'s, as with a calibration (the sizes of the exit-1 line)', async () => {
+    const catalog = loadBuiltinCatalog();
+    const holds = async (backend: string) => {
+      const r = await runCli([...BASE, '--tp', '2', '--backend', backend, '--concurrency', '1', '--isl', '400000', '--osl', '128']);
+      expect(r.code).toBe(1);
+      return Number(/needs more KV than the (\d+) tokens a h100-sxm TP2 instance holds/.exec(r.stderr)?.[1]);
+    };
+    for (const backend of ['vllm', 'trtllm', 'sglang'] as const) {
+      const expected = computeKvCapacity(catalog.gpus.get('h100-sxm')!, catalog.llms.get('qwen3-32b')!, { tp: 2 }, backendKvCapacityOptions(backend, 2)).kvCapacityTokens;
+      expect(await holds(backend)).toBe(expected);
+    }
+    expect(await holds('trtllm')).toBeGreaterThan(await holds('vllm'));
   });
 });

@@ -7,14 +7,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { repoRoot, scratchDir } from '../helpers/paths.js';
-
-const SMALL = ['--mix', 'swe-agent-paper', '--llm', 'qwen3-0.6b', '--gpus', 'a40', '--slo', 'relaxed', '--check-duration-s', '120'];
-/** Wall-clock figures vary by machine; everything else in the transcript is deterministic. */
-const normalise = (text: string) => text.replace(/re-planned in \d+\.\d s/g, 're-planned in #.# s').replace(/wrote (scenario|report): .*\//g, 'wrote $1: <dir>/');
+import { normaliseWhatif, WHATIF_START_FLAGS, WHATIF_START_TRANSCRIPT, WHATIF_START_YAML } from '../helpers/whatif-start.js';
 
 const SCENARIO = `kind: whatif-scenario
 format_version: 1
-start: { mix: swe-agent-paper, slo: relaxed, llm: qwen3-0.6b, gpus: [a40], check_duration_s: 120 }
+${WHATIF_START_YAML}
 changes:
   - scale_rate: { class: "*", factor: 1.5 }
   - set_slo: { metric: ttfet_s, percentile: 95, max_slowdown: 3 }
@@ -30,22 +27,10 @@ describe('fleetplan whatif (no prompts)', () => {
     const run = await runCli(['whatif', '--script', 'scenario.yaml', '--save', 'saved.yaml', '--report', 'report.html'], { cwd: dir });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(normalise(run.stdout)).toMatchInlineSnapshot(`
-      "start: swe-agent-paper (swe-agent-5-turns 1 conv/s), SLO relaxed, qwen3-0.6b on a40, objective tco; re-planned in #.# s (one solve + 120 s simulated under conserve)
-                                          start
-      instances a40/tp1/bf16/decode/210w  4
-      instances a40/tp1/bf16/prefill/tdp  2
-      GPUs                                6
-      TCO USD                             39,451
-      J per output token                  1.488
-      peak GPU power kW                   1.4
-      margin p95 ttfet_s slowdown         66.1%
-      margin p95 ttft_s                   99.4%
-      margin p95 last_turn_tbt_ms         93.1%
-      margin slo_attainment               11.1%
-      holds                               yes
-      the plan holds in the short check
-      change 1: arrival rate of every class × 1.5; re-planned in #.# s (2 checks of 120 s simulated under conserve)
+    const transcript = normaliseWhatif(run.stdout);
+    expect(transcript.slice(0, WHATIF_START_TRANSCRIPT.length)).toBe(WHATIF_START_TRANSCRIPT);
+    expect(transcript.slice(WHATIF_START_TRANSCRIPT.length)).toMatchInlineSnapshot(`
+      "change 1: arrival rate of every class × 1.5; re-planned in #.# s (2 checks of 120 s simulated under conserve)
                                           start   previous  now     vs previous     vs start
       instances a40/tp1/bf16/decode/210w  4       4         2       −2              −2
       instances a40/tp1/bf16/decode/tdp   0       0         2       +2              +2
@@ -120,7 +105,7 @@ describe('fleetplan whatif (no prompts)', () => {
   }, 180_000);
 
   it('takes every change as a flag and prints one JSON document with --json', async () => {
-    const run = await runCli(['whatif', ...SMALL, '--scale-rate', '*=2', '--slo-target', 'ttfet_s=5x', '--price', 'a40:capex=4000,rent=0.5', '--electricity-usd-per-kwh', '0.3', '--power-cap-kw', 'none', '--objective', 'gpus', '--policy', 'colocated', '--json']);
+    const run = await runCli(['whatif', ...WHATIF_START_FLAGS, '--scale-rate', '*=2', '--slo-target', 'ttfet_s=5x', '--price', 'a40:capex=4000,rent=0.5', '--electricity-usd-per-kwh', '0.3', '--power-cap-kw', 'none', '--objective', 'gpus', '--policy', 'colocated', '--json']);
     expect(run.stderr).toBe('');
     const doc = JSON.parse(run.stdout);
     expect(doc.kind).toBe('whatif');
@@ -151,10 +136,10 @@ describe('fleetplan whatif (no prompts)', () => {
   it('reports a bad scenario entry and a bad flag as input errors (exit 2)', async () => {
     const dir = scratchDir('fleetplan-whatif-');
     writeFileSync(join(dir, 'bad.yaml'), 'kind: whatif-scenario\nchanges:\n  - add_gpus: [h100-sxn]\n');
-    const bad = await runCli(['whatif', ...SMALL, '--script', 'bad.yaml'], { cwd: dir });
+    const bad = await runCli(['whatif', ...WHATIF_START_FLAGS, '--script', 'bad.yaml'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('add_gpus[0]: found "h100-sxn", expected a GPU type id (did you mean "h100-sxm"?)');
-    const flag = await runCli(['whatif', ...SMALL, '--scale-rate', 'fast']);
+    const flag = await runCli(['whatif', ...WHATIF_START_FLAGS, '--scale-rate', 'fast']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain('--scale-rate: found "fast", expected CLASS=FACTOR');
     expect(existsSync(join(dir, 'report.html'))).toBe(false);

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../planner/cli/main.js';
 import { scratchDir } from '../helpers/paths.js';
-
-const normalise = (text: string) => text.replace(/re-planned in \d+\.\d s/g, 're-planned in #.# s').replace(/wrote (.*?)\/[^ ;\n]*\/(whatif-[a-z]+\.(?:yaml|html))/g, 'wrote <dir>/$2');
+import { normaliseWhatif, WHATIF_START_FLAGS, WHATIF_START_TRANSCRIPT } from '../helpers/whatif-start.js';
 
 async function waitForPrompt(text: string): Promise<void> {
   await vi.waitFor(() => expect(screen.getScreen()).toContain(text), { timeout: 30_000, interval: 20 });
@@ -27,7 +26,7 @@ describe('fleetplan whatif (interactive)', () => {
     const dir = scratchDir('fleetplan-whatif-tty-');
     let stdout = '';
     let stderr = '';
-    const done = main(['whatif', '--mix', 'swe-agent-paper', '--llm', 'qwen3-0.6b', '--gpus', 'a40', '--slo', 'relaxed', '--check-duration-s', '120'], {
+    const done = main(['whatif', ...WHATIF_START_FLAGS], {
       stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t),
       stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: true, cwd: dir, env: {}, signal: new AbortController().signal,
     });
@@ -61,22 +60,10 @@ describe('fleetplan whatif (interactive)', () => {
     expect(stderr).toBe('');
     expect(readFileSync(join(dir, 'whatif-scenario.yaml'), 'utf8')).toMatch(/kind: whatif-scenario[\s\S]*changes: \[\]/);
     expect(existsSync(join(dir, 'whatif-report.html'))).toBe(true);
-    expect(normalise(stdout)).toMatchInlineSnapshot(`
-      "start: swe-agent-paper (swe-agent-5-turns 1 conv/s), SLO relaxed, qwen3-0.6b on a40, objective tco; re-planned in #.# s (one solve + 120 s simulated under conserve)
-                                          start
-      instances a40/tp1/bf16/decode/210w  4
-      instances a40/tp1/bf16/prefill/tdp  2
-      GPUs                                6
-      TCO USD                             39,451
-      J per output token                  1.488
-      peak GPU power kW                   1.4
-      margin p95 ttfet_s slowdown         66.1%
-      margin p95 ttft_s                   99.4%
-      margin p95 last_turn_tbt_ms         93.1%
-      margin slo_attainment               11.1%
-      holds                               yes
-      the plan holds in the short check
-      change 1: arrival rate of every class × 2; re-planned in #.# s (2 checks of 120 s simulated under conserve)
+    const transcript = normaliseWhatif(stdout);
+    expect(transcript.slice(0, WHATIF_START_TRANSCRIPT.length)).toBe(WHATIF_START_TRANSCRIPT);
+    expect(transcript.slice(WHATIF_START_TRANSCRIPT.length)).toMatchInlineSnapshot(`
+      "change 1: arrival rate of every class × 2; re-planned in #.# s (2 checks of 120 s simulated under conserve)
                                           start   previous  now     vs previous       vs start
       instances a40/tp1/bf16/decode/210w  4       4         6       +2                +2
       instances a40/tp1/bf16/decode/tdp   0       0         1       +1                +1

@@ -44,7 +44,8 @@ export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Pr
   // Its client turnaround (planner/benchmark/client-gap.ts) spaces a closed loop's requests as in the fit.
   const gap = serving?.calibration.clientGapSeconds ?? 0;
   const spec = { ...parsed, ...(overhead > 0 ? { requestOverheadSeconds: overhead } : {}), ...(gap > 0 ? { clientGapSeconds: gap } : {}) };
-  const perfModelFor = createPerfModelCache(catalog, serving);
+  // --backend without --calibration still sizes the KV pool by that stack's memory default, as the calibrated models do.
+  const perfModelFor = createPerfModelCache(catalog, serving, args.backend);
   const models = benchmarkFleet(spec).instances.map(perfModelFor);
   for (const m of models) {
     if (!(m.kvCapacityTokens >= 1)) {

@@ -136,13 +136,14 @@ function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: numbe
 }
 
 /** One perf model per (GPU, LLM, layout, power cap), built on first use. */
-export function createPerfModelCache(catalog: Catalog, serving?: ServingChoice): (pool: InstancePool) => PerfModel {
+/** `backend`: the stack named without a calibration (its KV pool rule still applies; with one, `serving` carries it). */
+export function createPerfModelCache(catalog: Catalog, serving?: ServingChoice, backend?: Backend): (pool: InstancePool) => PerfModel {
   const models = new Map<string, PerfModel>();
   return (pool: InstancePool): PerfModel => {
     const key = `${pool.gpu}|${pool.llm}|${layoutCacheKey(pool)}|${pool.powerCapWatts ?? ''}`;
     let model = models.get(key);
     if (model === undefined) {
-      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { ...(pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {}), ...servingOptions(serving) });
+      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { ...(pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {}), ...(backend !== undefined ? { backend } : {}), ...servingOptions(serving) });
       models.set(key, model);
     }
     return model;

@@ -155,6 +155,24 @@ describe("each stack's KV pool, seen by the benchmark and the planner alike", ()
     }
   });
 
+  it('without a calibration, a named backend still sizes the pool by its memory rule (dense, and MoE by the MoE rule)', () => {
+    const uncalibrated = createPerfModel(gpu, llm, { tp: 2 }).kvCapacityTokens;
+    for (const backend of ['vllm', 'trtllm', 'sglang'] as const) {
+      const model = createPerfModel(gpu, llm, { tp: 2 }, { backend });
+      expect(model.kvCapacityTokens).toBe(computeKvCapacity(gpu, llm, { tp: 2 }, backendKvCapacityOptions(backend, 2)).kvCapacityTokens);
+      expect(model.provenance.note).toContain(`KV capacity by ${backend}'s memory rule`);
+    }
+    expect(createPerfModel(gpu, llm, { tp: 2 }, { backend: 'trtllm' }).kvCapacityTokens).toBeGreaterThan(uncalibrated);
+    expect(createPerfModel(gpu, llm, { tp: 2 }, { backend: 'sglang' }).kvCapacityTokens).toBeLessThan(uncalibrated);
+    // An MoE pool: the same capacity the calibrated MoE model gives it (models/moe/memory.ts backendKvCapacityTokens).
+    const moe = catalog.llms.get('qwen3-30b-a3b')!;
+    for (const backend of ['vllm', 'trtllm', 'sglang'] as const) {
+      const calibrated = createPerfModel(gpu, moe, { tp: 2, ep: 2 }, { calibration: singleScopeCalibration([1, 1, 1, 1, 1, 1, 10, 0]), backend });
+      expect(createPerfModel(gpu, moe, { tp: 2, ep: 2 }, { backend }).kvCapacityTokens).toBe(calibrated.kvCapacityTokens);
+    }
+    expect(createPerfModel(gpu, moe, { tp: 2, ep: 2 }, { backend: 'trtllm' }).kvCapacityTokens).toBeGreaterThan(createPerfModel(gpu, moe, { tp: 2, ep: 2 }).kvCapacityTokens);
+  });
+
   it("a measured TensorRT-LLM run's benchmark runs its scheduler", () => {
     const trt: MeasuredRun = { source: 'x.csv', line: 2, backend: 'trtllm', gpu: 'h100-sxm', llm: 'llama-3.1-8b', modelName: 'meta-llama/Llama-3.1-8B-Instruct', precision: 'bf16', mode: 'agg', tp: 1, concurrency: 8, inputTokens: 1024, outputTokens: 128, ttftSeconds: 0.2, tpotSeconds: 0.008 };
     const spec = measuredRunSpec(trt, catalog);

@@ -42,6 +42,29 @@ describe('fit and hold-out', () => {
     for (const p of holdOutPredictions(rows, 'logo')) expect(Math.abs(p.tpotSeconds / p.row.run.tpotSeconds - 1)).toBeLessThan(0.05);
   });
 
+  it('fits coefficients × terms + a row\'s fixed seconds (MoE kernel-table work charged as measured), never scaling the fixed part', () => {
+    // Rows whose measured means include fixed seconds the coefficients must not absorb: the fit recovers the truth
+    // only if it subtracts them; ignoring them (the same rows without fixedSeconds) inflates the coefficients.
+    const plain = syntheticRows(truth);
+    const withFixed = plain.map((r, i) => {
+      const fixed = { ttft: (0.2 + (i % 5) * 0.1) * r.run.ttftSeconds, tpot: (0.1 + (i % 3) * 0.15) * r.run.tpotSeconds };
+      return { ...r, run: { ...r.run, ttftSeconds: r.run.ttftSeconds + fixed.ttft, tpotSeconds: r.run.tpotSeconds + fixed.tpot }, fixedSeconds: fixed };
+    });
+    const scopes = fitServingScopes(withFixed);
+    const root = scopes.find((s) => s.scope === '*')!;
+    for (const r of withFixed) {
+      const p = predictRun(scopes, r);
+      expect(Math.abs(p.tpotSeconds / r.run.tpotSeconds - 1)).toBeLessThan(0.02);
+      expect(Math.abs(p.ttftSeconds / r.run.ttftSeconds - 1)).toBeLessThan(0.05);
+    }
+    // The step coefficients are the truth's, not the truth's inflated by the fixed share.
+    const unaware = fitServingScopes(withFixed.map(({ fixedSeconds: _f, ...r }) => r)).find((s) => s.scope === '*')!;
+    const dot = (c: readonly number[], t: readonly number[]) => t.reduce((a, v, j) => a + v * c[j], 0);
+    const r0 = withFixed[0];
+    expect(Math.abs(dot(root.tpot, r0.terms.tpot) / dot(truth, r0.terms.tpot) - 1)).toBeLessThan(0.02);
+    expect(dot(unaware.tpot, r0.terms.tpot) / dot(truth, r0.terms.tpot)).toBeGreaterThan(1.05);
+  });
+
   it('never predicts a row with coefficients fitted on it: corrupting a held-out GPU\'s rows cannot change its predictions', () => {
     const rows = syntheticRows(truth);
     const corrupt = rows.map((r) => (r.run.gpu === 'b200' ? { ...r, run: { ...r.run, tpotSeconds: r.run.tpotSeconds * 3, ttftSeconds: r.run.ttftSeconds * 3 } } : r));

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog } from '../../../catalogs/index.js';
 import { parseCsvTable } from '../../../models/importers/csv.js';
-import { concurrencyFromColumns, concurrencyFromId, denseSiliconDisaggRuns } from '../../../models/serving/disagg-rows.js';
+import { denseSiliconDisaggRuns } from '../../../models/serving/disagg-rows.js';
+import { concurrencyFromColumns, concurrencyFromId } from '../../../models/serving/silicon-run-record.js';
 import { sharedData } from '../../helpers/paths.js';
 
 const FILE = 'aiconfigurator/silicon/silicon_runs_h100_b200.csv';

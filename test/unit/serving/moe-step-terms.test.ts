@@ -11,7 +11,7 @@ import { backendKvCapacityTokens } from '../../../models/moe/memory.js';
 import { computeKvCapacity } from '../../../models/specs.js';
 import { buildMoeCalibratedPerfModel } from '../../../models/serving/moe-calibrated-model.js';
 import { architectureGroups } from '../../../models/serving/moe-holdout.js';
-import { buildMoeStepTerms, MOE_STEP_TERMS } from '../../../models/serving/moe-step-terms.js';
+import { buildMoeStepTerms, MOE_KERNEL_TABLES_TERM, MOE_STEP_TERMS } from '../../../models/serving/moe-step-terms.js';
 import { STEP_TERMS } from '../../../models/serving/step-terms.js';
 
 const catalog = loadBuiltinCatalog();
@@ -21,8 +21,23 @@ const cases = [['b200', 'deepseek-r1', { tp: 8, ep: 8, precision: 'fp4' }], ['h1
 const termsOf = (g: string, l: string, layout: object) => buildMoeStepTerms(gpu(g), llm(l), resolveLayout(llm(l), layout as never), BUILTIN_MOE_CALIBRATION, BUILTIN_COEFFICIENTS.roofline);
 
 describe('MoE step terms', () => {
-  it('have the dense terms\' slots, so fit.ts fits them unchanged', () => {
-    expect(MOE_STEP_TERMS).toEqual(STEP_TERMS);
+  it('have the dense terms\' slots, so fit.ts fits them unchanged, then the kernel tables\' seconds', () => {
+    expect(MOE_STEP_TERMS.slice(0, STEP_TERMS.length)).toEqual(STEP_TERMS);
+    expect(MOE_STEP_TERMS[MOE_KERNEL_TABLES_TERM]).toBe('kernel_tables_s');
+    expect(MOE_STEP_TERMS).toHaveLength(STEP_TERMS.length + 1);
+  });
+
+  it('put a prompt\'s routed experts, all-to-all and MLA context in the unscaled kernel-table seconds, not in excess_compute', () => {
+    const m = termsOf('b200', 'deepseek-r1', { tp: 8, ep: 8, precision: 'fp8' });
+    const decode = m.iterationTerms(16, 16 * 1000, []);
+    expect(decode[MOE_KERNEL_TABLES_TERM]).toBe(0); // a decode step's kernel-table parts stay in memory
+    const alone = m.iterationTerms(0, 0, [{ newTokens: 4096, cachedTokens: 0 }]);
+    const twice = m.iterationTerms(0, 0, [{ newTokens: 4096, cachedTokens: 0 }, { newTokens: 4096, cachedTokens: 0 }]);
+    // Tens of ms of expert GEMMs and MLA context for 4096 tokens of DeepSeek; the dense remainder's GEMM hinge is
+    // a few ms (its weights are ~1/50 of the model).
+    expect(alone[MOE_KERNEL_TABLES_TERM]).toBeGreaterThan(0.02);
+    expect(alone[1]).toBeLessThan(alone[MOE_KERNEL_TABLES_TERM] / 5);
+    expect(twice[MOE_KERNEL_TABLES_TERM]).toBeGreaterThan(1.5 * alone[MOE_KERNEL_TABLES_TERM]);
   });
 
   it('are affine in the decoders\' context (the kernel\'s macro-steps add per-token terms)', () => {
@@ -40,7 +55,7 @@ describe('MoE step terms', () => {
 
   it('price a mixed step\'s routed experts once over all its tokens: a riding prompt adds less than it costs alone', () => {
     const m = termsOf('b200', 'deepseek-r1', { tp: 8, ep: 8, precision: 'fp4' });
-    const sum = (t: number[]) => t.slice(0, 5).reduce((a, b) => a + b, 0);
+    const sum = (t: number[]) => t.slice(0, 5).reduce((a, b) => a + b, 0) + t[MOE_KERNEL_TABLES_TERM];
     const decode = sum(m.iterationTerms(32, 32 * 2000, []));
     const mixed = sum(m.iterationTerms(32, 32 * 2000, [{ newTokens: 256, cachedTokens: 0 }]));
     const alone = sum(m.iterationTerms(0, 0, [{ newTokens: 256, cachedTokens: 0 }]));
@@ -71,6 +86,7 @@ describe('the MoE PerfModel on fitted coefficients', () => {
     expect(a.baseSeconds + 5000 * a.perContextTokenSeconds).toBeCloseTo(dot(acc.iterationTerms(48, 5000, [{ newTokens: 256, cachedTokens: 0 }])), 12);
     expect(m.prefillBatchSeconds([{ newTokens: 1024, cachedTokens: 0 }, { newTokens: 512, cachedTokens: 64 }])).toBeCloseTo(dot(acc.iterationTerms(0, 0, [{ newTokens: 1024, cachedTokens: 0 }, { newTokens: 512, cachedTokens: 64 }])), 12);
     expect(acc.secondsPerUnit[STEP_TERMS.indexOf('request_overhead')]).toBe(0);
+    expect(acc.secondsPerUnit[MOE_KERNEL_TABLES_TERM]).toBe(1);
   });
 
   it('scales with its coefficients (the fit\'s per-backend efficiencies reach the step)', () => {
@@ -79,6 +95,11 @@ describe('the MoE PerfModel on fitted coefficients', () => {
     const at = (c: number[]) => buildMoeCalibratedPerfModel(gpu('b200'), l, layout, BUILTIN_COEFFICIENTS, BUILTIN_MOE_CALIBRATION, { coefficients: c, backend: 'trtllm', from: 'test' }).decodeStepSeconds(16, 16 * 1000);
     const base = at(coefficients);
     expect(at(coefficients.map((c, j) => (j === 0 ? 2 * c : c)))).toBeGreaterThan(1.3 * base);
+    // A prompt's kernel-table seconds are charged as measured: no fitted coefficient reaches them.
+    const prompt = (c: number[]) => buildMoeCalibratedPerfModel(gpu('b200'), l, layout, BUILTIN_COEFFICIENTS, BUILTIN_MOE_CALIBRATION, { coefficients: c, backend: 'trtllm', from: 'test' }).prefillSeconds(4096, 0);
+    const zero = prompt(coefficients.map(() => 0));
+    expect(zero).toBeGreaterThan(0.02);
+    expect(zero).toBeCloseTo(termsOf('b200', 'deepseek-r1', { tp: 8, ep: 8, precision: 'fp4' }).iterationTerms(0, 0, [{ newTokens: 4096, cachedTokens: 0 }])[MOE_KERNEL_TABLES_TERM], 12);
   });
 });
 
@@ -125,7 +146,7 @@ describe('createPerfModel with a serving calibration on an MoE pool', () => {
     const plain = createPerfModel(gpu('b200'), llm('deepseek-r1'), layout);
     const fitted = createPerfModel(gpu('b200'), llm('deepseek-r1'), layout, { calibration: calibration!, backend: 'trtllm' });
     expect(plain.stepAccounting).toBeUndefined();
-    expect(fitted.stepAccounting?.terms).toEqual(STEP_TERMS);
+    expect(fitted.stepAccounting?.terms).toEqual(MOE_STEP_TERMS);
     expect(fitted.provenance.from).toMatch(/^serving calibration .*scope trtllm\/b200\/fp4 .* on MoE step terms/);
     expect(fitted.decodeStepSeconds(64, 64 * 2000)).not.toBeCloseTo(plain.decodeStepSeconds(64, 64 * 2000), 6);
     expect([fitted.tp, fitted.ep, fitted.gpus]).toEqual([plain.tp, plain.ep, plain.gpus]);
