@@ -5,7 +5,7 @@
  */
 import type { Fleet, GpuSpec, InstancePool, LlmSpec, Mix, SloSet } from '../../catalogs/types.js';
 import { createPerfModelFor, type ServingChoice } from '../demand/perf-adapter.js';
-import { checkFleet, type KernelCheckOutcome } from './kernel-check.js';
+import { checkFleet, checkFleetUnlessDropped, type KernelCheckOutcome } from './kernel-check.js';
 import type { PerfModelFor } from '../types.js';
 
 /** What every check of one plan shares (sent with each task: small next to a kernel run). */
@@ -24,13 +24,24 @@ export interface CheckTask {
   readonly seed: number;
   /** Stop once the miss is certain (only the fleet's refutation is needed: check-result.ts, CheckOptions). */
   readonly mayStopAtMiss?: boolean;
+  /**
+   * Set to 1 by the main thread when the run is no longer wanted (a speculative seed after a miss): the run stops at
+   * its next slice, or does not start, and the thread takes the next task. (Aborting a running piscina task instead
+   * tears the thread down, and its replacement loads and warms up the kernel again.)
+   */
+  readonly dropFlag?: Int32Array;
 }
+
+/** What a worker returns for a run dropped before it finished. */
+export const DROPPED = 'dropped';
 
 const perfModels = new Map<string, PerfModelFor>();
 
 /** Runs one kernel check on this thread. */
-export default function runCheckTask(task: CheckTask): KernelCheckOutcome {
-  const { spec, fleet, seed } = task;
+export default function runCheckTask(task: CheckTask): KernelCheckOutcome | typeof DROPPED {
+  const { spec, fleet, seed, dropFlag } = task;
+  const dropped = dropFlag ? () => Atomics.load(dropFlag, 0) !== 0 : undefined;
+  if (dropped?.()) return DROPPED;
   const servingKey = JSON.stringify(spec.serving ?? null);
   let perfModelFor = perfModels.get(servingKey);
   if (!perfModelFor) perfModels.set(servingKey, (perfModelFor = createPerfModelFor(undefined, spec.serving)));
@@ -41,5 +52,7 @@ export default function runCheckTask(task: CheckTask): KernelCheckOutcome {
     if (!model) throw new Error(`no performance model for ${pool.llm} on ${pool.gpu} at TP${pool.tp}`);
     return model;
   };
-  return checkFleet(fleet, { mix: spec.mix, slo: spec.slo, perfModelFor: kernelPerf, seed, durationSeconds: spec.durationSeconds }, { mayStopAtMiss: task.mayStopAtMiss === true });
+  const options = { mix: spec.mix, slo: spec.slo, perfModelFor: kernelPerf, seed, durationSeconds: spec.durationSeconds };
+  const check = { mayStopAtMiss: task.mayStopAtMiss === true };
+  return dropped ? (checkFleetUnlessDropped(fleet, options, check, dropped) ?? DROPPED) : checkFleet(fleet, options, check);
 }

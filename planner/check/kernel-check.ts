@@ -58,16 +58,19 @@ export function simulateForCheck(fleet: Fleet, options: KernelCheckOptions): Sim
 const EARLY_MISS_SLICE_EVENTS = 2_000;
 
 /**
- * Runs the kernel on a fleet, stopping as soon as its miss is certain (early-miss.ts). A run that is not stopped is
- * the same run as simulateForCheck's, byte for byte (the same workload, the kernel advanced in slices).
+ * Runs the kernel on a fleet, stopping as soon as its miss is certain (early-miss.ts; only with `stopAtMiss`) or as
+ * soon as `dropped()` says the run is no longer wanted (a speculative seed after another seed missed: the worker
+ * thread goes on to the next task instead of being torn down and restarted). A run that is not stopped is the same run
+ * as simulateForCheck's, byte for byte (the same workload, the kernel advanced in slices).
  */
-export function simulateUntilCertainMiss(fleet: Fleet, options: KernelCheckOptions): { simulation: SimulationResult } | { miss: CertainMiss } {
+export function simulateUntilCertainMiss(fleet: Fleet, options: KernelCheckOptions, stop: { readonly stopAtMiss?: boolean; readonly dropped?: () => boolean } = { stopAtMiss: true }): { simulation: SimulationResult } | { miss: CertainMiss } | { dropped: true } {
   const kernelOptions = kernelOptionsFor(fleet, options);
   const workload = [...generateConversations(options.mix, { seed: options.seed, durationSeconds: options.durationSeconds })];
   const measured = measuredAtMost(workload, kernelOptions.warmupSeconds!, options.durationSeconds);
   const run = startSimulation(fleet, workload, options.perfModelFor, kernelOptions);
   while (!run.advance(EARLY_MISS_SLICE_EVENTS)) {
-    const miss = certainMiss(run.progress(), options.slo, measured);
+    if (stop.dropped?.()) return { dropped: true };
+    const miss = stop.stopAtMiss ? certainMiss(run.progress(), options.slo, measured) : undefined;
     if (miss) return { miss };
   }
   return { simulation: run.finish() };
@@ -76,7 +79,13 @@ export function simulateUntilCertainMiss(fleet: Fleet, options: KernelCheckOptio
 /** The kernel check of a fleet; with `mayStopAtMiss`, stopped once its miss is certain. */
 export function checkFleet(fleet: Fleet, options: KernelCheckOptions, check: CheckOptions = {}): KernelCheckOutcome {
   if (!check.mayStopAtMiss) return toCheckResult(fleet, simulateForCheck(fleet, options));
-  const outcome = simulateUntilCertainMiss(fleet, options);
+  return checkFleetUnlessDropped(fleet, options, check, () => false)!;
+}
+
+/** checkFleet, or undefined as soon as `dropped()` returns true (asked between slices of the run). */
+export function checkFleetUnlessDropped(fleet: Fleet, options: KernelCheckOptions, check: CheckOptions, dropped: () => boolean): KernelCheckOutcome | undefined {
+  const outcome = simulateUntilCertainMiss(fleet, options, { stopAtMiss: check.mayStopAtMiss === true, dropped });
+  if ('dropped' in outcome) return undefined;
   if ('simulation' in outcome) return toCheckResult(fleet, outcome.simulation);
   return earlyMissResult(outcome.miss);
 }

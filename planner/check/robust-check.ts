@@ -39,8 +39,10 @@ export interface RobustCheckOptions {
   /**
    * Seeds run at once (default 1): with `checkAt` on worker threads (threaded-check.ts), seed i + 1 starts while seed
    * i runs. The results are still read in seed order, so the verdict, the seed returned and the margin are the same
-   * as one at a time. A run started for a seed after a miss is dropped when the check may stop at a miss (a refutation:
-   * its thread goes to the next candidate), else remembered.
+   * as one at a time. A full check (one whose figures the caller reads: a search round, a proof) hands every later
+   * seed to `checkAt` at once, which queues them (threaded-check.ts: piscina's queue), so a thread that frees up starts
+   * the next seed without waiting for this thread, which may be busy with a MILP for seconds. A run started for a seed
+   * after a miss is dropped (its thread freed, a queued one never started): a missing seed ends the check either way.
    */
   readonly concurrency?: number;
 }
@@ -59,8 +61,8 @@ export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Flee
     const key = check.mayStopAtMiss ? `${seed}:refute:${fleetKey(fleet)}` : full;
     let entry = memo.get(full) ?? memo.get(key);
     if (!entry) {
-      // A later seed started beside a refutation is dropped (its thread freed) once an earlier seed misses.
-      const dropped = speculative && check.mayStopAtMiss ? new AbortController() : undefined;
+      // A later seed started ahead of time is dropped (its thread freed) once an earlier seed misses.
+      const dropped = speculative ? new AbortController() : undefined;
       const result = checkAt(fleet, seed, dropped ? { ...check, signal: dropped.signal } : check);
       entry = { result, ...(dropped ? { dropped } : {}) };
       memo.set(key, entry);
@@ -86,7 +88,7 @@ export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Flee
     }
   };
   const dropLaterSeeds = (fleet: Fleet, after: number) => {
-    for (const seed of seeds.slice(after + 1)) memo.get(`${seed}:refute:${fleetKey(fleet)}`)?.dropped?.abort();
+    for (const seed of seeds.slice(after + 1)) for (const kind of ['refute', 'full']) memo.get(`${seed}:${kind}:${fleetKey(fleet)}`)?.dropped?.abort();
   };
   return async (fleet, check = {}) => {
     const verdicts: SeedVerdict[] = [];
@@ -95,10 +97,12 @@ export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Flee
     for (const [i, seed] of seeds.entries()) {
       const pending = settled(fleet, seed, check);
       // Beside the first seed: the candidate the caller checks next if this one misses (a thread spent on another
-      // fleet, not on a later seed that a miss would waste); else the next seeds (up to `concurrency` in flight).
-      // Either way the memo makes each run once, and results are read in order.
+      // fleet, not on a later seed that a miss would waste); else the next seeds (a refutation: up to `concurrency`
+      // in flight; a full check: all of them, queued). Either way the memo makes each run once, and results are read
+      // in order.
+      const ahead = check.mayStopAtMiss ? concurrency : seeds.length;
       if (i === 0 && check.next && concurrency > 1) void run(check.next, seeds[0], { mayStopAtMiss: true }, false).catch(() => {});
-      else for (let k = i + 1; k < Math.min(seeds.length, i + concurrency); k++) void run(fleet, seeds[k], check, true).catch(() => {});
+      else if (concurrency > 1) for (let k = i + 1; k < Math.min(seeds.length, i + ahead); k++) void run(fleet, seeds[k], check, true).catch(() => {});
       const result = await pending;
       if (!result.holds) dropLaterSeeds(fleet, i);
       const margin = checkMargin(result);

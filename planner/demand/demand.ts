@@ -5,10 +5,10 @@
  * true by construction.
  */
 import type { Datacenter, Mix, SloSet } from '../../catalogs/types.js';
-import { profileClass, type ClassProfile } from './class-profile.js';
+import type { ClassProfile } from './class-profile.js';
 import { decodeShareSeconds, decoderPathSeconds, expectedLaterPrefillSeconds, kvTokenSeconds, peakContextTokens, stepSeconds } from './decode-side.js';
 import type { ResolvedOptions } from '../options.js';
-import { buildBatchService, prefillLimitsFor } from './batch-service.js';
+import { memoPrefillBatchService, memoProfileClass } from './piece-memo.js';
 import { arrivalRateCap } from './queueing.js';
 import { boundSeconds, readTargets, type PlanTargets } from './slo-targets.js';
 import type { Pool } from '../types.js';
@@ -115,7 +115,7 @@ const PRUNE_RELATIVE = 0.04;
 
 function prefillEntry(pool: Pool, p: ClassProfile, floors: ClassFloors, facts: PoolFacts): { points?: OperatingPoint[]; utilisationCap?: number; reason?: string } {
   const perf = pool.perf;
-  const service = buildBatchService(p.firstInputGrid, prefillLimitsFor(pool.role), (pieces) => perf.prefillBatchSeconds(pieces));
+  const service = memoPrefillBatchService(perf, pool.role, p.firstInputGrid);
   const mean = service.meanSeconds(1);
   const energyJ = mean * (perf.powerWatts('prefill') - facts.idleWatts);
   const transferBytes = pool.role === 'prefill' ? p.firstInputMeanTokens * perf.kvBytesPerToken : 0;
@@ -207,7 +207,7 @@ export function deriveDemand(inputs: { readonly mix: Mix; readonly slo: SloSet; 
   const targets = readTargets(slo);
   // Later-turn TTFT is read at the per-turn quantile joint attainment needs (class-profile.ts), when the set bounds TTFT.
   const ttft = targets.ttft ? { percentile: targets.ttftPercentile, requiredAttainment: slo.attainment, targets: slo.targets.length } : undefined;
-  const profiles = mix.classes.map((c) => profileClass(c, targets.ttfetPercentile, ttft));
+  const profiles = mix.classes.map((c) => memoProfileClass(c, targets.ttfetPercentile, ttft));
   const facts = pools.map((pool) => factsOf(pool, options));
   const floors = profiles.map((p) => computeFloors(p, pools, facts, targets, options));
   const entries = profiles.map((p, c) => pools.map((pool, j) => entryFor(pool, p, floors[c], facts[j], options)));

@@ -262,9 +262,12 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...(args.horizonYears !== undefined ? { horizonYears: args.horizonYears } : {}),
     ...(args.solver !== undefined ? { solver: args.solver } : {}),
   };
+  let firstCheckHanded = () => {};
+  const firstCheck = new Promise<void>((resolve) => (firstCheckHanded = resolve));
   const check = async (fleet: Parameters<typeof checker>[0], options?: Parameters<typeof checker>[1]) => {
     // A plan's size follows the traffic: bound the fleet the kernel would build before building it.
     checkFleetInstances(fleet, 'the planned fleet');
+    firstCheckHanded();
     return checker(fleet, options);
   };
   let planned: LoopResult;
@@ -275,6 +278,11 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const homogeneousSide = startHomogeneousSide(request, check, loopOptions);
   homogeneousSide.catch(() => {}); // awaited below; an interrupt is reported once, by the heterogeneous loop
   try {
+    // The single-type side's solves are small; the heterogeneous loop's first MILP is catalog-wide (seconds of HiGHS
+    // on this thread, the README command's largest share). Started after the single-type side has handed its first
+    // fleet to the checker (or ended), that MILP runs while the worker threads check the fleet, instead of keeping
+    // them idle. Both loops are pure functions of their inputs, so the plan does not depend on the order.
+    await Promise.race([firstCheck, homogeneousSide.then(() => undefined, () => undefined)]);
     // The user gets the cheaper of the two loops' plans (cheapestProved), so the heterogeneous loop's cheaper search
     // looks below whatever the single-type loop proved too: waiting for it costs little, proving "nothing cheaper"
     // below a higher bound cost the README command 9 s of branch and bound.

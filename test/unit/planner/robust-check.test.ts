@@ -62,10 +62,21 @@ describe('createRobustChecker', () => {
     expect(a.seeds).toEqual([{ seed: 1, holds: false, margin: expect.any(Number) }]);
     expect(dropped).toEqual([2]);
     expect(await many(fleet(3), { mayStopAtMiss: true })).toEqual(a);
-    // A fleet that holds runs every seed; a full check drops nothing.
+    // A fleet that holds runs every seed and drops nothing.
     expect((await many(fleet(5), { mayStopAtMiss: true })).seeds?.map((s) => s.holds)).toEqual([true, true, true]);
-    expect(await many(fleet(3))).toEqual(await one(fleet(3)));
     expect(dropped).toEqual([2]);
+    // A full check hands every later seed over at once; a miss at seed 1 drops both, with the same answer as one at a time.
+    expect(await many(fleet(3))).toEqual(await one(fleet(3)));
+    expect(dropped).toEqual([2, 2, 3]);
+    // A full check of a fleet that holds starts seed 3 before seed 1 is read, and gives the same answer.
+    const started: number[] = [];
+    const queued = createRobustChecker(async (f: Fleet, seed: number, check?: CheckOptions) => {
+      started.push(seed);
+      return checkAt(f, seed, check);
+    }, [1, 2, 3], { concurrency: 2 });
+    const proof = queued(fleet(5));
+    expect(started).toEqual([1, 2, 3]);
+    expect(await proof).toEqual(await one(fleet(5)));
   });
 
   it('screens the next candidate at the first seed beside a refutation; each run once, the same results', async () => {
