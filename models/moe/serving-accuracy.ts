@@ -11,6 +11,7 @@ import { defaultDisaggLink, runServingBenchmark, runServingBenchmarkWithTerms, t
 import type { GpuSpec } from '../../catalogs/types.js';
 import type { PerfModel } from '../types.js';
 import { BACKEND_POLICIES, backendScheduling, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
+import { aiconfiguratorDeploymentLimits, type DeploymentLimits } from '../serving/benchmark-deployment.js';
 import { REQUEST_OVERHEAD_TERM, type CalibrationRow } from '../serving/fit.js';
 import type { HeldOutPrediction } from '../serving/holdout.js';
 import { MOE_KERNEL_TABLES_TERM } from '../serving/moe-step-terms.js';
@@ -57,15 +58,28 @@ export interface MoeRowPrediction {
 }
 
 /**
- * An instance's engine limits under its backend's defaults. With attention data parallelism (max(tp, ep)/tp ranks) each
- * rank schedules its own step budget and sequences, and the kernel runs the instance as one engine: its limits are the
- * ranks' sum (one rank's budget for the whole instance made an 8192-token prompt on a dp-8 prefiller run on one rank
- * while the others idled: DeepSeek-R1 disagg TTFT 50 s predicted where TensorRT-LLM measured 2 s).
+ * An instance's engine limits under its backend's defaults, or under the per-rank limits a deployment set (`deployed`).
+ * With attention data parallelism (max(tp, ep)/tp ranks) each rank schedules its own step budget and sequences, and the
+ * kernel runs the instance as one engine: its limits are the ranks' sum (one rank's budget for the whole instance made
+ * an 8192-token prompt on a dp-8 prefiller run on one rank while the others idled: DeepSeek-R1 disagg TTFT 50 s
+ * predicted where TensorRT-LLM measured 2 s).
  */
-export function engineLimitsOf(backend: MoeSiliconRun['run']['backend'], tp: number, ep: number): { maxNumSeqs: number; maxNumBatchedTokens: number } {
+export function engineLimitsOf(backend: MoeSiliconRun['run']['backend'], tp: number, ep: number, deployed?: DeploymentLimits): { maxNumSeqs: number; maxNumBatchedTokens: number } {
   const policy = BACKEND_POLICIES[backend];
   const ranks = Math.max(tp, ep) / tp;
-  return { maxNumSeqs: policy.maxSequences * ranks, maxNumBatchedTokens: policy.stepTokenBudget * ranks };
+  const perRank = deployed ?? { maxNumSeqs: policy.maxSequences, maxNumBatchedTokens: policy.stepTokenBudget };
+  return { maxNumSeqs: perRank.maxNumSeqs * ranks, maxNumBatchedTokens: perRank.maxNumBatchedTokens * ranks };
+}
+
+/**
+ * The per-rank limits aiconfigurator's generator deploys an agg run of its own with (benchmark-deployment.ts: vLLM and
+ * TensorRT-LLM max batch = the worker's batch size, token budget = batch + ISL + 1500), undefined for SGLang or another
+ * source. Under attention data parallelism the file's `batch_size` is one rank's: batch_size × attention_dp_size = the
+ * id's concurrency on 135 of the 136 agg MoE rows with attention DP that state both, so a rank's batch is concurrency / ranks.
+ */
+export function deployedRankLimitsOf(run: MoeSiliconRun['run'], tp: number, ep: number): DeploymentLimits | undefined {
+  const ranks = Math.max(tp, ep) / tp;
+  return aiconfiguratorDeploymentLimits({ ...run, concurrency: Math.ceil(run.concurrency / ranks) });
 }
 
 /**
@@ -77,7 +91,7 @@ export function engineLimitsOf(backend: MoeSiliconRun['run']['backend'], tp: num
 export function benchmarkSpecOf(r: MoeSiliconRun): AggregatedSpec {
   return {
     mode: 'agg', gpu: r.run.gpu, llm: r.run.llm, tp: r.run.tp, ep: r.ep, precision: r.run.precision,
-    limits: engineLimitsOf(r.run.backend, r.run.tp, r.ep),
+    limits: engineLimitsOf(r.run.backend, r.run.tp, r.ep, deployedRankLimitsOf(r.run, r.run.tp, r.ep)),
     ...backendScheduling(r.run.backend),
     load: { kind: 'concurrency', concurrency: r.run.concurrency },
     isl: { kind: 'fixed', value: r.run.inputTokens }, osl: { kind: 'fixed', value: r.run.outputTokens },

@@ -131,7 +131,8 @@ export function moeSiliconRuns(text: string, file: string, gpus: ReadonlyMap<str
     runs.push({
       id: r.id,
       ep: layout.ep,
-      run: siliconMeasuredRun(r, file, line, { gpu: gpu.id, llm: llm.id, precision, mode: 'agg', tp: layout.tp, concurrency: d.concurrency }),
+      // aiconfigurator's own measurement set, deployed by its generator (models/serving/benchmark-deployment.ts), as the dense rows are.
+      run: { ...siliconMeasuredRun(r, file, line, { gpu: gpu.id, llm: llm.id, precision, mode: 'agg', tp: layout.tp, concurrency: d.concurrency }), deployment: 'aiconfigurator' },
     });
   }
   return { runs, unexpressible };
