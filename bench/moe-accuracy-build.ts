@@ -18,6 +18,7 @@ import { buildMoeCalibratedPerfModel } from '../models/serving/moe-calibrated-mo
 import { architectureGroups, moeHoldOutPredictions } from '../models/serving/moe-holdout.js';
 import type { Backend, MeasuredRun } from '../models/serving/runs.js';
 import { STEP_TERMS } from '../models/serving/step-terms.js';
+import { moeDispatchOf } from '../models/moe/dispatch.js';
 import { moeSiliconDisaggRuns, type MoeDisaggRun } from '../models/moe/silicon-disagg-rows.js';
 import { moeSiliconRuns, type MoeSiliconRun } from '../models/moe/silicon-rows.js';
 
@@ -50,11 +51,13 @@ export function moeAccuracyInputs(root: string): MoeAccuracyInputs {
   const catalog = loadBuiltinCatalog();
   const { runs, unexpressible } = moeSiliconRuns(text, MOE_SILICON_FILE, catalog.gpus, catalog.llms);
   const models = new Map<string, PerfModel>();
-  const perfModelFor = (pool: InstancePool): PerfModel => {
-    const key = `${pool.gpu}/${pool.llm}/${layoutCacheKey(pool)}/${pool.powerCapWatts ?? ''}`;
+  // The uncalibrated model as plan and predict use it (the default KV rule), with the run's stack's token dispatch.
+  const perfModelFor = (backend: Backend) => (pool: InstancePool): PerfModel => {
+    const dispatch = moeDispatchOf(backend);
+    const key = `${pool.gpu}/${pool.llm}/${layoutCacheKey(pool)}/${pool.powerCapWatts ?? ''}/${dispatch}`;
     let m = models.get(key);
     if (m === undefined) {
-      m = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {});
+      m = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { moeDispatch: dispatch, ...(pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {}) });
       models.set(key, m);
     }
     return m;
@@ -82,13 +85,13 @@ export function moeAccuracyInputs(root: string): MoeAccuracyInputs {
   const llmIds = [...new Set(runs.map((r) => r.run.llm))].sort();
   return {
     runs, unexpressible, sha256: createHash('sha256').update(text).digest('hex'),
-    predictUncalibrated: (r) => predictMoeRun(r, perfModelFor),
+    predictUncalibrated: (r) => predictMoeRun(r, perfModelFor(r.run.backend)),
     termsOf: (r) => moeCalibrationRow(r, termModelFor(r.run.backend)),
     modelsWith,
     groups: architectureGroups(llmIds.map((id) => catalog.llms.get(id)!)),
     dense: denseRowsOf(readFileSync(resolve(root, DENSE_ROWS_FILE), 'utf8')),
     disaggRuns: disagg.runs, disaggUnexpressible: disagg.unexpressible,
-    predictDisagg: (r) => predictMoeDisaggRun(r, catalog.gpus.get(r.run.gpu)!, perfModelFor),
+    predictDisagg: (r) => predictMoeDisaggRun(r, catalog.gpus.get(r.run.gpu)!, perfModelFor(r.run.backend)),
   };
 }
 

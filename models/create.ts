@@ -13,6 +13,7 @@ import { moeBackendKvCapacityOptions } from './moe/memory.js';
 import { buildMoePerfModel } from './moe/perf-model.js';
 import { computeFractionFor, deriveRooflineCoefficients, efficiencyFor } from './roofline.js';
 import type { PerfModel } from './types.js';
+import { moeDispatchOf, type MoeDispatch } from './moe/dispatch.js';
 import { backendKvCapacityOptions } from './serving/backend-policy.js';
 import type { ServingCalibration } from './serving/calibration-file.js';
 import { buildCalibratedPerfModel } from './serving/calibrated-model.js';
@@ -30,6 +31,8 @@ export interface CreatePerfModelOptions {
   readonly backend?: Backend;
   /** MoE/MLA kernel fits to use instead of the built-in ones (catalogs/coefficients/moe.json). */
   readonly moeCalibration?: MoeCalibration;
+  /** How MoE pools move routed tokens (models/moe/dispatch.ts); default: `backend`'s documented dispatch (all-gather without one). */
+  readonly moeDispatch?: MoeDispatch;
 }
 
 /** Finds the fitted record for a pair: one measured at exactly this cap, else the uncapped one. */
@@ -88,7 +91,7 @@ export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayo
   const kvRule = b === undefined ? '' : `; KV capacity by ${b}'s memory rule`;
   // MoE and MLA models: per-layer composition of the kernel fits (models/moe/) and the dense roofline for the rest.
   if (llm.moe || llm.attention?.kind === 'mla') {
-    const m = buildMoePerfModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.powerCapWatts, b === undefined ? {} : moeBackendKvCapacityOptions(b, l));
+    const m = buildMoePerfModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.powerCapWatts, b === undefined ? {} : moeBackendKvCapacityOptions(b, l), options.moeDispatch ?? moeDispatchOf(b));
     return b === undefined ? m : { ...m, provenance: { ...m.provenance, note: `${m.provenance.note ?? ''}${kvRule}` } };
   }
   const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');

@@ -36,8 +36,17 @@ export interface MoeLayerShape {
 /** `balanced`: the tables' round-robin routing; `random`: independent uniform top-k (serving). */
 export type Routing = 'balanced' | 'random';
 
+/**
+ * Where a rank's routed tokens come from. `gathered`: every rank holds every token of the step and permutes all their
+ * routed copies (vLLM's fused_moe in the tables; tensor-parallel attention, where the all-reduce leaves every token on
+ * every rank). `dispatched`: attention data parallelism, where each rank holds only its own sequences and the
+ * all-to-all (priced apart, all-to-all.ts) delivers to a rank only the copies routed to its experts, so the rank
+ * permutes its 1/ep share.
+ */
+export type TokenTraffic = 'gathered' | 'dispatched';
+
 /** The physical terms in `GROUPED_GEMM_TERMS` order, seconds. */
-export function groupedGemmTerms(s: MoeLayerShape, gpu: GpuSpec, dtype: KernelDtype, routing: Routing): number[] {
+export function groupedGemmTerms(s: MoeLayerShape, gpu: GpuSpec, dtype: KernelDtype, routing: Routing, traffic: TokenTraffic = 'gathered'): number[] {
   const peak = peakFlopsOf(gpu, dtype);
   if (peak === undefined) throw new RangeError(`${gpu.id} has no ${dtype} tensor path`);
   const touched = routing === 'balanced'
@@ -50,7 +59,7 @@ export function groupedGemmTerms(s: MoeLayerShape, gpu: GpuSpec, dtype: KernelDt
     1,
     (touched * 3 * s.hiddenSize * inter * weightBytesOf(dtype)) / bw,
     (pairs * 6 * s.hiddenSize * inter) / peak,
-    (s.tokens * s.expertsPerToken * s.hiddenSize * 4) / bw,
+    (s.tokens * s.expertsPerToken * s.hiddenSize * 4) / bw / (traffic === 'dispatched' ? s.moeEp : 1),
   ];
 }
 
@@ -109,9 +118,9 @@ export function fallbackGroupedGemm(fits: readonly GroupedGemmFit[], dtype: Kern
 }
 
 /** Seconds of one MoE layer's grouped GEMMs on one rank under serving (random) routing. */
-export function groupedGemmSeconds(coefficients: readonly number[], shape: MoeLayerShape, gpu: GpuSpec, dtype: KernelDtype): number {
+export function groupedGemmSeconds(coefficients: readonly number[], shape: MoeLayerShape, gpu: GpuSpec, dtype: KernelDtype, traffic: TokenTraffic = 'gathered'): number {
   if (shape.tokens <= 0) return 0;
-  return evaluateLinear(coefficients, groupedGemmTerms(shape, gpu, dtype, 'random'));
+  return evaluateLinear(coefficients, groupedGemmTerms(shape, gpu, dtype, 'random', traffic));
 }
 
 /**

@@ -11,13 +11,14 @@ import { capComputeSlowdown, cappedGpuWatts } from '../power.js';
 import { computeKvCapacity, kvBytesPerToken, weightBytes, type KvCapacityOptions } from '../specs.js';
 import { perfModelIdentity, type PerfModel, type PowerState } from '../types.js';
 import type { MoeCalibration } from './calibration.js';
+import type { MoeDispatch } from './dispatch.js';
 import { buildMoeStepModel } from './step-time.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
 
 /** `kvCapacity`: the serving stack's KV pool rule (memory.ts moeBackendKvCapacityOptions); default computeKvCapacity's. */
-export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, powerCapWatts?: number, kvCapacity: KvCapacityOptions = {}): PerfModel {
-  const step = buildMoeStepModel(gpu, llm, layout, cal, set.roofline);
+export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, powerCapWatts?: number, kvCapacity: KvCapacityOptions = {}, dispatch: MoeDispatch = 'all-gather'): PerfModel {
+  const step = buildMoeStepModel(gpu, llm, layout, cal, set.roofline, dispatch);
   // As for dense instances: a cap stretches prefill compute by the fitted cap exponent; decode is memory-bound.
   const slowdown = capComputeSlowdown(gpu, set.power, powerCapWatts);
   const capacity = computeKvCapacity(gpu, llm, layout, kvCapacity);
@@ -30,7 +31,7 @@ export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     s.mla ? `MLA: ${s.mla.measured ? 'module fit' : 'fallback'} from ${s.mla.from}, held out ${pct(s.mla.heldOutMape)}` : '',
     s.allToAll ? `ep ${layout.ep} dispatch/combine all-to-all ${s.allToAll.measured ? `from ${s.allToAll.from}` : `estimated (${s.allToAll.from})`}` : '',
     `rest of the model: dense roofline (${set.roofline.from}), decode held out ${pct(set.roofline.heldOutMape.decode)}`,
-    layout.attentionDp > 1 ? `attention data-parallel ${layout.attentionDp} × tp ${layout.tp}` : '',
+    layout.attentionDp > 1 ? `attention data-parallel ${layout.attentionDp} × tp ${layout.tp}${layout.ep > 1 ? `, routed tokens by ${dispatch}` : ''}` : '',
     nodes > 1 ? `spans ${nodes} nodes of ${gpu.gpusPerNode}: traffic beyond the scale-up domain at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU` : '',
     'kernel-table parts carry no serving-overhead multiplier',
     capacity.fits ? '' : capacity.reason,

@@ -22,6 +22,7 @@ import { routedExpertParameters } from '../specs.js';
 import { allToAllSeconds, fallbackAllToAll, type AllToAllCalibration } from './all-to-all.js';
 import type { MoeCalibration } from './calibration.js';
 import { fallbackGroupedGemm, groupedGemmSeconds, groupedGemmTerms, type MoeLayerShape } from './grouped-gemm.js';
+import { tokenTrafficOf, type MoeDispatch } from './dispatch.js';
 import { fallbackMla, mlaContextTerms, mlaGenerationTerms, mlaGeometry, mlaParametersPerGpu, type KvKernelDtype, type MlaGeometry } from './mla.js';
 import type { KernelDtype } from './rates.js';
 
@@ -126,7 +127,7 @@ export interface MoeStepParts {
   readonly sources: MoeStepSources;
 }
 
-export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, cal: MoeCalibration, roofline: RooflineCalibration): MoeStepParts {
+export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, cal: MoeCalibration, roofline: RooflineCalibration, dispatch: MoeDispatch = 'all-gather'): MoeStepParts {
   const dp = layout.attentionDp;
   const isMla = llm.attention?.kind === 'mla';
   const base = computePhysicalTimes(gpu, denseRemainder(llm), layout, efficiencyFor(roofline, gpu.id));
@@ -161,11 +162,16 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   // dense roofline's per-layer kernel term already prices every layer's kernel floors once (fitted on whole-model runs),
   // and counting both made a DeepSeek-R1 decode step at batch 4 on B200 15 ms where TRT-LLM measured 5.4 ms.
   const ggVariable = gg ? withoutFloor(gg.c) : undefined;
-  const moeSeconds = memoized((tokens: number) => (ggVariable && tokens > 0 ? moeLayers * groupedGemmSeconds(ggVariable, shape(tokens), gpu, dtype) : 0));
+  // Under attention data parallelism with an all-to-all dispatch (dispatch.ts: TensorRT-LLM's default) a rank permutes
+  // only the routed copies the all-to-all brings it (1/ep of them); the tables' every-rank gather (vLLM's fused_moe
+  // after its default all-gather) priced an 8-prompt step of 8192 tokens on a DP-8 B200 prefiller at 0.9 s of token
+  // traffic alone, more than its expert FLOPs.
+  const traffic = tokenTrafficOf(dispatch, dp, layout.ep);
+  const moeSeconds = memoized((tokens: number) => (ggVariable && tokens > 0 ? moeLayers * groupedGemmSeconds(ggVariable, shape(tokens), gpu, dtype, traffic) : 0));
   // A chunk riding a step that already reads the experts adds their FLOPs and token traffic, not their weights.
   const moeChunkSeconds = (tokens: number) => {
     if (!gg || tokens <= 0) return 0;
-    const t = groupedGemmTerms(shape(tokens), gpu, dtype, 'random');
+    const t = groupedGemmTerms(shape(tokens), gpu, dtype, 'random', traffic);
     return moeLayers * (gg.c[2] * t[2] + gg.c[3] * t[3]);
   };
   const moeWeightSeconds = (tokens: number) => (gg && tokens > 0 ? moeLayers * gg.c[1] * groupedGemmTerms(shape(tokens), gpu, dtype, 'random')[1] : 0);
@@ -197,8 +203,8 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
 }
 
 /** The step model of one MoE/MLA instance. */
-export function buildMoeStepModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, cal: MoeCalibration, roofline: RooflineCalibration): MoeStepModel {
-  const { p, dp, imbalance, moeSeconds, moeChunkSeconds, a2aSeconds, mlaContext, mlaGeneration, sources } = buildMoeStepParts(gpu, llm, layout, cal, roofline);
+export function buildMoeStepModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, cal: MoeCalibration, roofline: RooflineCalibration, dispatch: MoeDispatch = 'all-gather'): MoeStepModel {
+  const { p, dp, imbalance, moeSeconds, moeChunkSeconds, a2aSeconds, mlaContext, mlaGeneration, sources } = buildMoeStepParts(gpu, llm, layout, cal, roofline, dispatch);
   const [xs, xl, xw, xc, xa, xr, xn] = roofline.prefill;
   const prefillTokenTerms = (perSequence: number, cached: number, sequences: number) => {
     const t = rooflinePrefillTerms(p, perSequence, cached, sequences);

@@ -9,6 +9,7 @@ import type { ResolvedLayout } from '../../catalogs/precision.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { CoefficientSet } from '../coefficients.js';
 import type { MoeCalibration } from '../moe/calibration.js';
+import { moeDispatchOf } from '../moe/dispatch.js';
 import { backendKvCapacityTokens } from '../moe/memory.js';
 import { buildMoePerfModel } from '../moe/perf-model.js';
 import type { PerfModel, PrefillPiece } from '../types.js';
@@ -29,8 +30,10 @@ export interface MoeCalibratedOptions {
 }
 
 export function buildMoeCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, o: MoeCalibratedOptions): PerfModel {
-  const base = buildMoePerfModel(gpu, llm, layout, set, cal);
-  const terms = buildMoeStepTerms(gpu, llm, layout, cal, set.roofline);
+  // The stack's documented token dispatch (moe/dispatch.ts) decides the routed-token traffic of the step terms.
+  const dispatch = moeDispatchOf(o.backend);
+  const base = buildMoePerfModel(gpu, llm, layout, set, cal, undefined, {}, dispatch);
+  const terms = buildMoeStepTerms(gpu, llm, layout, cal, set.roofline, dispatch);
   const secondsPerUnit = MOE_STEP_TERMS.map((name, j) => (j === MOE_KERNEL_TABLES_TERM ? 1 : name === 'request_overhead' ? 0 : o.coefficients[j]));
   const dot = (t: readonly number[]) => {
     let s = 0;

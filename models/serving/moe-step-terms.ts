@@ -34,6 +34,7 @@ import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { RooflineCalibration } from '../coefficients.js';
 import { prefillPieceTotals } from '../features.js';
 import type { MoeCalibration } from '../moe/calibration.js';
+import type { MoeDispatch } from '../moe/dispatch.js';
 import { buildMoeStepParts, type MoeStepSources } from '../moe/step-time.js';
 import { rooflinePrefillTerms } from '../roofline.js';
 import type { PrefillPiece } from '../types.js';
@@ -51,8 +52,8 @@ export interface MoeStepTermModel {
   readonly sources: MoeStepSources;
 }
 
-export function buildMoeStepTerms(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, cal: MoeCalibration, roofline: RooflineCalibration): MoeStepTermModel {
-  const parts = buildMoeStepParts(gpu, llm, layout, cal, roofline);
+export function buildMoeStepTerms(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, cal: MoeCalibration, roofline: RooflineCalibration, dispatch: MoeDispatch = 'all-gather'): MoeStepTermModel {
+  const parts = buildMoeStepParts(gpu, llm, layout, cal, roofline, dispatch);
   const { p, dp } = parts;
   const iterationTerms = (batch: number, contextTokens: number, pieces: readonly PrefillPiece[]): number[] => {
     const pre = prefillPieceTotals(pieces);

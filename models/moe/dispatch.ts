@@ -1,0 +1,34 @@
+/**
+ * How a serving stack moves routed tokens to their experts under attention data parallelism, by its documented
+ * default, which decides how many routed copies one rank's grouped GEMMs permute (grouped-gemm.ts `TokenTraffic`):
+ * - vLLM: `--all2all-backend` defaults to `allgather_reducescatter` ("Standard all2all using allgather/reducescatter
+ *   primitives", docs.vllm.ai/en/latest/serving/expert_parallel_deployment/ "Backend Selection Guide"): every DP rank
+ *   gathers every rank's tokens and runs fused_moe over all of them, as the kernel tables (vLLM 0.19 fused_moe)
+ *   measured.
+ * - SGLang: `--moe-a2a-backend` defaults to `none`, "Disables all-to-all for EP. Uses All-Reduce or All-Gather for
+ *   token dispatch" (docs.sglang.io/advanced_features/expert_parallelism.html); DeepEP's all-to-all only when a
+ *   deployment asks for it, which the staged runs do not record, so the default (gathered) is priced.
+ * - TensorRT-LLM: with `enable_attention_dp` the MoE layer dispatches and combines tokens by all-to-all over NVLink
+ *   ("Parallelism in TensorRT LLM", nvidia.github.io/TensorRT-LLM/features/parallel-strategy.html, attention DP with
+ *   EP; tech blog 18 "Optimizing MoE Communication with One-Sided AlltoAll Over NVLink"): a rank receives only the
+ *   copies routed to its experts, 1/ep of them.
+ * Without a named backend (plan, predict and simulate without `--backend`) the tables' own gathered form is priced.
+ */
+import type { Backend } from '../serving/runs.js';
+import type { TokenTraffic } from './grouped-gemm.js';
+
+/** `all-gather`: every rank holds every token of the step; `all-to-all`: each rank receives only its experts' copies. */
+export type MoeDispatch = 'all-gather' | 'all-to-all';
+
+export function moeDispatchOf(backend: Backend | undefined): MoeDispatch {
+  return backend === 'trtllm' ? 'all-to-all' : 'all-gather';
+}
+
+/**
+ * The routed-token traffic of one rank: dispatched (1/ep) only where attention is data-parallel, experts are spread
+ * (ep > 1) and the stack dispatches by all-to-all; under tensor-parallel attention the all-reduce leaves every token on
+ * every rank whatever the stack.
+ */
+export function tokenTrafficOf(dispatch: MoeDispatch, attentionDp: number, ep: number): TokenTraffic {
+  return dispatch === 'all-to-all' && attentionDp > 1 && ep > 1 ? 'dispatched' : 'gathered';
+}

@@ -1,0 +1,66 @@
+/**
+ * The grouped GEMMs' routed-token traffic under attention data parallelism: with an all-to-all dispatch (TensorRT-LLM)
+ * a rank permutes only the copies the all-to-all brings it (1/ep); under an all-gather dispatch (vLLM's and SGLang's
+ * defaults) and under tensor-parallel attention every rank holds, and the tables' fused_moe permutes, every token's copies.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadBuiltinCatalog } from '../../../catalogs/index.js';
+import { resolveLayout } from '../../../catalogs/precision.js';
+import { BUILTIN_COEFFICIENTS } from '../../../models/index.js';
+import { BUILTIN_MOE_CALIBRATION } from '../../../models/moe/builtin.js';
+import { moeDispatchOf, tokenTrafficOf, type MoeDispatch } from '../../../models/moe/dispatch.js';
+import { groupedGemmTerms } from '../../../models/moe/grouped-gemm.js';
+import { buildMoeStepParts } from '../../../models/moe/step-time.js';
+
+const catalog = loadBuiltinCatalog();
+const b200 = catalog.gpus.get('b200')!;
+const r1 = catalog.llms.get('deepseek-r1')!;
+const partsAt = (tp: number, ep: number, dispatch: MoeDispatch = 'all-to-all') => buildMoeStepParts(b200, r1, resolveLayout(r1, { tp, ep, precision: 'fp8' }), BUILTIN_MOE_CALIBRATION, BUILTIN_COEFFICIENTS.roofline, dispatch);
+
+describe('routed-token traffic', () => {
+  it('is the rank\'s 1/ep share when dispatched, every copy when gathered; weights and FLOPs do not depend on it', () => {
+    const shape = { tokens: 8192, hiddenSize: 7168, expertIntermediateSize: 2048, expertsPerToken: 8, experts: 256, moeTp: 1, moeEp: 8 };
+    const gathered = groupedGemmTerms(shape, b200, 'fp8_block', 'random', 'gathered');
+    const dispatched = groupedGemmTerms(shape, b200, 'fp8_block', 'random', 'dispatched');
+    expect(dispatched[3]).toBeCloseTo(gathered[3] / 8, 15);
+    expect(dispatched.slice(0, 3)).toEqual(gathered.slice(0, 3));
+    expect(groupedGemmTerms(shape, b200, 'fp8_block', 'random')).toEqual(gathered);
+  });
+
+  it('a DP-8 prefill step of 8 × 8192 tokens costs less routed-expert time than the gathered form would charge, and the TP-attention layout keeps the gather', () => {
+    const dp = partsAt(1, 8);
+    const tpAttention = partsAt(8, 8);
+    expect(dp.dp).toBe(8);
+    expect(tpAttention.dp).toBe(1);
+    const tokens = 8 * 8192;
+    // Same experts per rank (ep 8, moe_tp 1) and the same FLOPs: only the permutation traffic differs.
+    expect(dp.moeWeightSeconds(tokens)).toBeCloseTo(tpAttention.moeWeightSeconds(tokens), 12);
+    expect(dp.moeSeconds(tokens)).toBeLessThan(0.7 * tpAttention.moeSeconds(tokens));
+    const fit = BUILTIN_MOE_CALIBRATION.groupedGemm.find((f) => f.gpu === 'b200' && f.dtype === 'fp8_block')!;
+    const shape = { tokens, hiddenSize: 7168, expertIntermediateSize: 2048, expertsPerToken: 8, experts: 256, moeTp: 1, moeEp: 8 };
+    const trafficGathered = fit.coefficients[3] * groupedGemmTerms(shape, b200, 'fp8_block', 'random')[3];
+    const moeLayers = r1.layers - r1.moe!.denseLayers;
+    expect(tpAttention.moeSeconds(tokens) - dp.moeSeconds(tokens)).toBeCloseTo(moeLayers * trafficGathered * (7 / 8), 9);
+  });
+
+  it('follows each stack\'s documented dispatch: all-to-all for TensorRT-LLM, all-gather for vLLM, SGLang and no backend', () => {
+    expect(moeDispatchOf('trtllm')).toBe('all-to-all');
+    expect(moeDispatchOf('vllm')).toBe('all-gather');
+    expect(moeDispatchOf('sglang')).toBe('all-gather');
+    expect(moeDispatchOf(undefined)).toBe('all-gather');
+    expect(tokenTrafficOf('all-to-all', 8, 8)).toBe('dispatched');
+    expect(tokenTrafficOf('all-to-all', 1, 8)).toBe('gathered');
+    expect(tokenTrafficOf('all-to-all', 8, 1)).toBe('gathered');
+    expect(tokenTrafficOf('all-gather', 8, 8)).toBe('gathered');
+  });
+
+  it('an all-gather stack on the same DP-8 layout keeps the gathered traffic; the default is the gather', () => {
+    const tokens = 8 * 8192;
+    const gatheredDp = partsAt(1, 8, 'all-gather');
+    const tpAttention = partsAt(8, 8);
+    expect(gatheredDp.moeSeconds(tokens)).toBeCloseTo(tpAttention.moeSeconds(tokens), 9);
+    expect(partsAt(1, 8, 'all-to-all').moeSeconds(tokens)).toBeLessThan(gatheredDp.moeSeconds(tokens));
+    const byDefault = buildMoeStepParts(b200, r1, resolveLayout(r1, { tp: 1, ep: 8, precision: 'fp8' }), BUILTIN_MOE_CALIBRATION, BUILTIN_COEFFICIENTS.roofline);
+    expect(byDefault.moeSeconds(tokens)).toBe(gatheredDp.moeSeconds(tokens));
+  });
+});
