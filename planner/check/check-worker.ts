@@ -6,6 +6,7 @@
 import type { Fleet, GpuSpec, InstancePool, LlmSpec, Mix, SloSet } from '../../catalogs/types.js';
 import { createPerfModelFor, type ServingChoice } from '../demand/perf-adapter.js';
 import { checkFleet, checkFleetUnlessDropped, type KernelCheckOutcome } from './kernel-check.js';
+import { backendScheduling } from '../../models/serving/backend-policy.js';
 import type { PerfModelFor } from '../types.js';
 
 /** What every check of one plan shares (sent with each task: small next to a kernel run). */
@@ -52,7 +53,8 @@ export default function runCheckTask(task: CheckTask): KernelCheckOutcome | type
     if (!model) throw new Error(`no performance model for ${pool.llm} on ${pool.gpu} at TP${pool.tp}`);
     return model;
   };
-  const options = { mix: spec.mix, slo: spec.slo, perfModelFor: kernelPerf, seed, durationSeconds: spec.durationSeconds };
+  // The backend's scheduler (admission, prefill pausing, whole prompts) on the engines, as on the main thread.
+  const options = { mix: spec.mix, slo: spec.slo, perfModelFor: kernelPerf, seed, durationSeconds: spec.durationSeconds, kernel: backendScheduling(spec.serving?.backend) };
   const check = { mayStopAtMiss: task.mayStopAtMiss === true };
   return dropped ? (checkFleetUnlessDropped(fleet, options, check, dropped) ?? DROPPED) : checkFleet(fleet, options, check);
 }

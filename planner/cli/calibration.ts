@@ -49,9 +49,13 @@ export function loadCalibrationFile(file: string, cwd: string, catalog: Catalog)
   return { calibration, text, record: { file, sha256, fleetplan_version: calibration.fleetplanVersion, source_hash: calibration.sourceHash } };
 }
 
-/** `--calibration FILE [--backend B]` of a command: the choice for the models, and what provenance records (none without a file). */
+/**
+ * `--calibration FILE` and `--backend B` of a command: the choice for the models (undefined with neither; a backend
+ * alone still sizes every pool's KV by its memory rule, models/create.ts) and what provenance records.
+ */
 export function servingFromFlags(file: string | undefined, backend: Backend | undefined, cwd: string, catalog: Catalog): { serving?: ServingChoice; loaded?: LoadedCalibration } {
-  if (file === undefined) return {};
+  const b = backend ? { backend } : {};
+  if (file === undefined) return backend ? { serving: b } : {};
   const loaded = loadCalibrationFile(file, cwd, catalog);
-  return { loaded, serving: { calibration: loaded.calibration, ...(backend ? { backend } : {}) } };
+  return { loaded, serving: { calibration: loaded.calibration, ...b } };
 }

@@ -8,15 +8,18 @@ import { createPerfModel, type CoefficientSet, type PerfModel } from '../../mode
 import type { ServingCalibration } from '../../models/serving/calibration-file.js';
 import type { Backend } from '../../models/serving/runs.js';
 
-/** A serving calibration and the backend whose overheads apply (`--calibration FILE [--backend B]`). */
+/**
+ * A serving calibration and/or the backend (`--calibration FILE`, `--backend B`): with a calibration, its step times and
+ * the backend's fitted overheads; with a backend, with or without a calibration, the KV pool its memory rule leaves.
+ */
 export interface ServingChoice {
-  readonly calibration: ServingCalibration;
+  readonly calibration?: ServingCalibration;
   readonly backend?: Backend;
 }
 
 /** createPerfModel options for a serving choice (none without one). */
 export function servingOptions(serving?: ServingChoice): { calibration?: ServingCalibration; backend?: Backend } {
-  return serving ? { calibration: serving.calibration, ...(serving.backend ? { backend: serving.backend } : {}) } : {};
+  return { ...(serving?.calibration ? { calibration: serving.calibration } : {}), ...(serving?.backend ? { backend: serving.backend } : {}) };
 }
 import type { PerfModelFor } from '../types.js';
 

@@ -31,6 +31,8 @@ export interface PoolResult {
   /** Busy share of the pool's instances over the loaded window [warm-up, end of arrivals]. */
   readonly utilization: number;
   readonly kv_occupancy: { readonly mean: number; readonly p95: number } | null;
+  /** KV cache tokens one instance holds (the perf model's pool: the backend's memory rule with `--backend`; null for prefillers, which keep no cache between requests). */
+  readonly kv_capacity_tokens: number | null;
   readonly energy_j: number;
 }
 
@@ -157,6 +159,7 @@ export function buildResult(r: ResultInputs): SimulationResult {
       count: pool.count,
       utilization: roundFigure(loadedWindow > 0 && pool.count > 0 ? poolBusy[i] / (loadedWindow * pool.count) : 0),
       kv_occupancy: servedAs === 'prefill' ? null : occupancyOf(m.occupancy[i]),
+      kv_capacity_tokens: servedAs === 'prefill' ? null : Math.floor(setup.models[i].kvCapacityTokens),
       energy_j: roundFigure(poolEnergy[i]),
     };
   });

@@ -20,6 +20,8 @@ export interface ReplanModels {
   readonly perfModelFor: PerfModelFor;
   /** The kernel's lookup over the same models. */
   readonly kernelPerfModelFor: (pool: InstancePool) => PerfModel;
+  /** The serving stack's scheduler on the check's engines (`--backend`, models/serving/backend-policy.ts backendScheduling); absent: vLLM's. */
+  readonly engineScheduling?: Pick<KernelOptions, 'prefillPausesDecode' | 'wholePrompts' | 'admission'>;
 }
 
 export interface ReplanSettings {
@@ -53,6 +55,7 @@ export async function replan(m: Materialized, models: ReplanModels, settings: Re
   const loop = await planAndCheck(request, async (fleet): Promise<KernelCheckResult> => {
     const conversations = generateConversations(m.mix, { seed: settings.seed, durationSeconds: settings.checkDurationS });
     const simulation = await (settings.simulate ?? simulateConversations)(fleet, conversations, models.kernelPerfModelFor, {
+      ...models.engineScheduling,
       policy: effectivePolicy(fleet, settings.policy),
       seed: settings.seed,
       slo: m.slo,

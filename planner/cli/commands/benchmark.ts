@@ -40,12 +40,13 @@ export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Pr
   const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
   const parsed = benchmarkSpecFromArgs(args, catalog);
   // A calibration's per-request overhead (HTTP, tokenisation, streaming) joins every TTFT and E2E, as it joins the fit.
-  const overhead = serving ? requestOverheadSeconds(serving.calibration.scopes, { backend: serving.backend ?? serving.calibration.defaultBackend, gpu: parsed.gpu, precision: parsed.precision ?? nativePrecision(catalog.llms.get(parsed.llm)!) }) : 0;
+  const calibration = serving?.calibration;
+  const overhead = calibration ? requestOverheadSeconds(calibration.scopes, { backend: serving?.backend ?? calibration.defaultBackend, gpu: parsed.gpu, precision: parsed.precision ?? nativePrecision(catalog.llms.get(parsed.llm)!) }) : 0;
   // Its client turnaround (planner/benchmark/client-gap.ts) spaces a closed loop's requests as in the fit.
-  const gap = serving?.calibration.clientGapSeconds ?? 0;
+  const gap = calibration?.clientGapSeconds ?? 0;
   const spec = { ...parsed, ...(overhead > 0 ? { requestOverheadSeconds: overhead } : {}), ...(gap > 0 ? { clientGapSeconds: gap } : {}) };
   // --backend without --calibration still sizes the KV pool by that stack's memory default, as the calibrated models do.
-  const perfModelFor = createPerfModelCache(catalog, serving, args.backend);
+  const perfModelFor = createPerfModelCache(catalog, serving);
   const models = benchmarkFleet(spec).instances.map(perfModelFor);
   for (const m of models) {
     if (!(m.kvCapacityTokens >= 1)) {
@@ -78,7 +79,7 @@ export async function runBenchmark(args: BenchmarkArgs, ctx: CommandContext): Pr
   const model = decodeModel.provenance;
   if (args.json) {
     // Wall time is left out of --json so that the same seed gives byte-identical output; the text shows it.
-    ctx.stdout(`${JSON.stringify({ ...result, ttft_definition: ttftDefinition(result.operating_point.mode), model: describeModel(model), limits_source: args.backend !== undefined && args.backend !== 'vllm' ? BACKEND_POLICIES[args.backend].from : VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog, [], loaded) }, null, 2)}\n`);
+    ctx.stdout(`${JSON.stringify({ ...result, ttft_definition: ttftDefinition(result.operating_point.mode), model: describeModel(model), limits_source: args.backend !== undefined && args.backend !== 'vllm' ? BACKEND_POLICIES[args.backend].from : VLLM_DEFAULTS_SOURCE, inputs: runProvenance(catalog, [], loaded, args.backend) }, null, 2)}\n`);
   } else {
     ctx.stdout(renderBenchmark(result, spec, model, wallSeconds, ctx.stdoutIsTTY));
   }

@@ -30,6 +30,7 @@ import { prepareOutputDir, type OutputFile } from '../output-set.js';
 import { runProvenance } from '../provenance.js';
 import { checkFleetInstances, checkMixConversations } from '../work-bounds.js';
 import { servingFromFlags } from '../calibration.js';
+import { backendScheduling } from '../../../models/serving/backend-policy.js';
 import type { Backend } from '../../../models/serving/runs.js';
 
 export interface PlanArgs {
@@ -247,7 +248,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const threaded = seeds.length > 1 ? createThreadedCheckAt({ mix, slo, durationSeconds: durationS, gpus: [...catalog.gpus.values()], llms: [llm], ...(serving ? { serving } : {}) }, CHECK_THREADS, ctx.signal) : undefined;
   const checker = threaded
     ? createRobustChecker(threaded.checkAt, seeds, { concurrency: CHECK_THREADS })
-    : createRobustChecker((fleet, s) => createInterruptibleChecker({ mix, slo, perfModelFor: kernelModels, seed: s, durationSeconds: durationS }, ctx)(fleet), seeds);
+    : createRobustChecker((fleet, s) => createInterruptibleChecker({ mix, slo, perfModelFor: kernelModels, seed: s, durationSeconds: durationS, kernel: backendScheduling(args.backend) }, ctx)(fleet), seeds);
   if (ctx.stderrIsTTY && !args.json) ctx.stderr('planning and checking in the simulator…\n');
   const gpus = candidateGpus(args, catalog);
   const precisions = candidatePrecisionFlag(args, gpus);
@@ -307,7 +308,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...pareto,
     ...(simulation ? { check: simulation } : {}),
     inputs: {
-      mix: mix.id, llm: llm.id, slo: slo.id, gpus: gpus.map((g) => g.id), ...(precisions !== undefined ? { precisions } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}), seed, check_seeds: seeds, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded) },
+      mix: mix.id, llm: llm.id, slo: slo.id, gpus: gpus.map((g) => g.id), ...(precisions !== undefined ? { precisions } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}), seed, check_seeds: seeds, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded, args.backend) },
   };
   throwIfInterrupted(ctx);
   if (outDir !== undefined) {

@@ -24,6 +24,7 @@ import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
 import { runProvenance, type RunProvenance } from '../provenance.js';
 import { servingFromFlags } from '../calibration.js';
+import { backendScheduling } from '../../../models/serving/backend-policy.js';
 import { servingOptions, type ServingChoice } from '../../demand/perf-adapter.js';
 import type { Backend } from '../../../models/serving/runs.js';
 
@@ -136,14 +137,14 @@ function buildTraceWorkload(args: WorkloadArgs, ctx: CommandContext, seed: numbe
 }
 
 /** One perf model per (GPU, LLM, layout, power cap), built on first use. */
-/** `backend`: the stack named without a calibration (its KV pool rule still applies; with one, `serving` carries it). */
-export function createPerfModelCache(catalog: Catalog, serving?: ServingChoice, backend?: Backend): (pool: InstancePool) => PerfModel {
+/** `serving`: `--calibration` and/or `--backend` (a backend alone still sizes the KV pool by its memory rule). */
+export function createPerfModelCache(catalog: Catalog, serving?: ServingChoice): (pool: InstancePool) => PerfModel {
   const models = new Map<string, PerfModel>();
   return (pool: InstancePool): PerfModel => {
     const key = `${pool.gpu}|${pool.llm}|${layoutCacheKey(pool)}|${pool.powerCapWatts ?? ''}`;
     let model = models.get(key);
     if (model === undefined) {
-      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { ...(pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {}), ...(backend !== undefined ? { backend } : {}), ...servingOptions(serving) });
+      model = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { ...(pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {}), ...servingOptions(serving) });
       models.set(key, model);
     }
     return model;
@@ -225,9 +226,11 @@ export function prepareSimulation(args: WorkloadArgs, ctx: CommandContext): Prep
     ...(args.reservation !== undefined ? { reservation: args.reservation } : {}),
     ...(args.preemption !== undefined ? { preemption: args.preemption } : {}),
     ...(args.mode !== undefined ? { mode: args.mode } : {}),
+    // --backend: that stack's scheduler on the engines (admission, prefill pausing, whole prompts); vLLM's is the default.
+    ...backendScheduling(args.backend),
   };
   const fleetShown = args.plan ?? args.fleet!;
-  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog, extraInputs, loaded), fleetFile: { shown: fleetShown, path: resolve(ctx.cwd, fleetShown) } };
+  return { fleet, workload, perfModelFor, options, ...(expected !== undefined ? { expectedConversations: expected } : {}), describe, provenance: runProvenance(catalog, extraInputs, loaded, args.backend), fleetFile: { shown: fleetShown, path: resolve(ctx.cwd, fleetShown) } };
 }
 
 /** Lets the event loop turn (a SIGINT handler, a progress redraw) between kernel slices. */

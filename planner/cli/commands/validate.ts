@@ -17,6 +17,7 @@ import { runProvenance } from '../provenance.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { checkFleetInstances, checkMixConversations } from '../work-bounds.js';
 import { servingFromFlags } from '../calibration.js';
+import { backendScheduling } from '../../../models/serving/backend-policy.js';
 import type { Backend } from '../../../models/serving/runs.js';
 
 export interface ValidateArgs {
@@ -107,12 +108,12 @@ export async function runValidate(args: ValidateArgs, ctx: CommandContext): Prom
   checkMixConversations(mix, durationS, `mix ${mix.id} rates × ${args.durationS !== undefined ? '--duration-s' : 'the plan\'s duration_s'}`);
   checkFleetInstances(plan.fleet, args.plan);
   const { serving, loaded } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
-  const simulation = await withFleetFile(args.plan, planPath, () => simulateForCheckInterruptible(plan.fleet, { mix, slo, perfModelFor: kernelPerfModels(catalog, createPerfModelFor(undefined, serving)), seed, durationSeconds: durationS }, ctx));
+  const simulation = await withFleetFile(args.plan, planPath, () => simulateForCheckInterruptible(plan.fleet, { mix, slo, perfModelFor: kernelPerfModels(catalog, createPerfModelFor(undefined, serving)), seed, durationSeconds: durationS, kernel: backendScheduling(args.backend) }, ctx));
   throwIfInterrupted(ctx);
   const verdicts = verdictsOf(simulation);
   const holds = simulation.slo?.met ?? verdicts.every((v) => v.pass);
   if (junitPath !== undefined) writeFileAtomic(junitPath, toJunit(args.plan, verdicts), { inputs, shown: args.junit });
-  const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded) } };
+  const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded, args.backend) } };
   if (args.json) ctx.stdout(`${JSON.stringify(document, null, 2)}\n`);
   else ctx.stdout(`${verdicts.map(describe).join('\n')}\n${holds ? 'the plan holds' : 'the plan does not hold'}\n`);
   return holds ? EXIT_OK : EXIT_FAILS;
