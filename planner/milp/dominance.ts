@@ -21,10 +21,12 @@
  * instances to pool a keeps every such cut satisfied when F has no more of a than of b (F_a ≤ F_b): if the cut held
  * through b (n_b > F_b, or n_b ≥ 1 with F_b = 0) then n_a + n_b > F_b ≥ F_a, or n_a + n_b ≥ 1 with F_a = 0; through
  * any other pool it still does. So with refuted fleets in force, a dominated pool is dropped only for a dominator that
- * no refuted fleet holds more of. Both conditions are transitive, so a chain of drops ends at a kept pool.
+ * no refuted fleet holds more of (of those with rows in the model: fleet-shape-rows.ts keeps the maximal ones). Both
+ * conditions are transitive, so a chain of drops ends at a kept pool.
  */
 import type { Demand, DemandEntry, OperatingPoint } from '../demand/demand.js';
 import type { ResolvedOptions } from '../options.js';
+import { maximalRefutedFleets } from './fleet-shape-rows.js';
 
 function pointCovers(a: OperatingPoint, b: OperatingPoint): boolean {
   // Pairing (pairing-rows.ts): a may replace b only if it pairs with every decoder (prefiller) b pairs with.
@@ -65,7 +67,8 @@ function refutedAllowMove(refuted: readonly Readonly<Record<string, number>>[], 
 
 /** The demand without dominated pools (entries, facts and pools filtered alike) and the keys dropped. */
 export function dropDominatedPools(demand: Demand, options: Pick<ResolvedOptions, 'cuts'> & Partial<Pick<ResolvedOptions, 'fixedCounts' | 'availabilityGpus'>>): { readonly demand: Demand; readonly dropped: readonly string[] } {
-  const refuted = options.cuts.flatMap((c) => (c.kind === 'refuted-fleet' ? [c.counts] : []));
+  // The refuted fleets whose rows the formulation adds (the others' are implied: fleet-shape-rows.ts).
+  const refuted = maximalRefutedFleets(options.cuts.flatMap((c) => (c.kind === 'refuted-fleet' ? [c.counts] : [])));
   const named = new Set([
     ...options.cuts.flatMap((c) => (c.kind === 'scale-capacity' ? [c.poolKey] : [])),
     ...Object.entries(options.fixedCounts ?? {}).flatMap(([key, n]) => (n > 0 ? [key] : [])),
