@@ -12,12 +12,12 @@ import { BUILTIN_COEFFICIENTS, createPerfModel, type PerfModel } from '../models
 import { resolveLayout } from '../catalogs/precision.js';
 import type { StoredMoeAccuracy } from '../models/moe/accuracy-section.js';
 import { BUILTIN_MOE_CALIBRATION } from '../models/moe/builtin.js';
-import { moeCalibrationRow, moeHeldOutRow, predictMoeDisaggRun, predictMoeRun, type MoeRowPrediction } from '../models/moe/serving-accuracy.js';
-import { fitServingScopes, predictRun, type CalibrationRow } from '../models/serving/fit.js';
+import { moeCalibrationRow, moeHeldOutDisaggRow, moeHeldOutRow, predictMoeDisaggRun, predictMoeRun, type MoeRowPrediction } from '../models/moe/serving-accuracy.js';
+import { fitServingScopes, predictRun, REQUEST_OVERHEAD_TERM, scopeFor, type CalibrationRow, type FittedScope } from '../models/serving/fit.js';
 import { buildMoeCalibratedPerfModel } from '../models/serving/moe-calibrated-model.js';
-import { architectureGroups, moeHoldOutPredictions } from '../models/serving/moe-holdout.js';
+import { architectureGroups, moeHeldOutScopes, moeHoldOutPredictions } from '../models/serving/moe-holdout.js';
 import type { Backend, MeasuredRun } from '../models/serving/runs.js';
-import { STEP_TERMS } from '../models/serving/step-terms.js';
+import { REQUEST_OVERHEAD_UNIT_SECONDS, STEP_TERMS } from '../models/serving/step-terms.js';
 import { moeDispatchOf } from '../models/moe/dispatch.js';
 import { moeSiliconDisaggRuns, type MoeDisaggRun } from '../models/moe/silicon-disagg-rows.js';
 import { moeSiliconRuns, type MoeSiliconRun } from '../models/moe/silicon-rows.js';
@@ -42,7 +42,10 @@ export interface MoeAccuracyInputs {
   readonly dense: readonly CalibrationRow[];
   readonly disaggRuns: readonly MoeDisaggRun[];
   readonly disaggUnexpressible: ReadonlyMap<string, number>;
+  /** The disagg run's benchmark on the uncalibrated kernel-table model. */
   readonly predictDisagg: (r: MoeDisaggRun) => MoeRowPrediction;
+  /** The disagg run's benchmark at a scope's coefficients and per-request overhead (`benchmark --mode disagg --calibration`). */
+  readonly predictDisaggWith: (r: MoeDisaggRun, coefficients: readonly number[], requestOverheadSeconds: number) => MoeRowPrediction;
 }
 
 /** The staged runs and a predictor with one model cache (built-in catalog and models). */
@@ -92,6 +95,7 @@ export function moeAccuracyInputs(root: string): MoeAccuracyInputs {
     dense: denseRowsOf(readFileSync(resolve(root, DENSE_ROWS_FILE), 'utf8')),
     disaggRuns: disagg.runs, disaggUnexpressible: disagg.unexpressible,
     predictDisagg: (r) => predictMoeDisaggRun(r, catalog.gpus.get(r.run.gpu)!, perfModelFor(r.run.backend)),
+    predictDisaggWith: (r, coefficients, overhead) => predictMoeDisaggRun(r, catalog.gpus.get(r.run.gpu)!, modelsWith(coefficients, r.run.backend), overhead),
   };
 }
 
@@ -138,18 +142,35 @@ export function moeHeldOutRows(runs: readonly MoeSiliconRun[], dense: readonly C
   });
 }
 
+/**
+ * Every disagg run benchmarked through the held-out calibration of its architecture — the scopes fitted on the dense
+ * agg runs and the other MoE architectures' agg runs (moeHeldOutScopes, the fold that predicts the same architecture's
+ * agg rows; no disagg run is in any fit) — and on the uncalibrated model, in run order.
+ */
+export function moeHeldOutDisaggRows(inputs: Pick<MoeAccuracyInputs, 'disaggRuns' | 'dense' | 'groups' | 'predictDisagg' | 'predictDisaggWith'>, rows: readonly CalibrationRow[]): MoeRowPrediction[] {
+  const folds = new Map<string, FittedScope[]>();
+  return inputs.disaggRuns.map((r) => {
+    const held = inputs.groups.get(r.run.llm) ?? r.run.llm;
+    let scopes = folds.get(held);
+    if (scopes === undefined) folds.set(held, (scopes = moeHeldOutScopes(inputs.dense, rows, inputs.groups, held)));
+    const scope = scopeFor(scopes, r.run);
+    const fitted = inputs.predictDisaggWith(r, scope.tpot, scope.ttft[REQUEST_OVERHEAD_TERM] * REQUEST_OVERHEAD_UNIT_SECONDS);
+    return moeHeldOutDisaggRow(fitted, inputs.predictDisagg(r), scope.scope, held);
+  });
+}
+
 /** Benchmarks every run: the document stored at MOE_ROWS_FILE. */
 export function buildMoeAccuracy(inputs: MoeAccuracyInputs): StoredMoeAccuracy {
   const rows = inputs.runs.map(inputs.termsOf);
   return {
-    description: 'Per-run predictions of `fleetplan benchmark` (runServingBenchmark, seed 1) for the agg and disagg MoE runs of the staged aiconfigurator silicon CSV (rows and disagg_rows), with the measured means. Agg rows: the benchmark\'s MoE step terms (ttft_terms, tpot_terms, fitted; ttft_kernel_tables_s, tpot_kernel_tables_s, the kernel tables\' seconds charged as measured; models/serving/moe-step-terms.ts), the prediction of the scope fitted on the dense runs (docs/accuracy-rows.csv) and the other MoE architectures (held_out names the architecture left out), the dense-runs-only fit\'s and the uncalibrated kernel-table model\'s. Disagg rows: the uncalibrated model. Generated; do not edit. docs/accuracy.md renders its MoE section from this file.',
+    description: 'Per-run predictions of `fleetplan benchmark` (runServingBenchmark, seed 1) for the agg and disagg MoE runs of the staged aiconfigurator silicon CSV (rows and disagg_rows), with the measured means. Agg rows: the benchmark\'s MoE step terms (ttft_terms, tpot_terms, fitted; ttft_kernel_tables_s, tpot_kernel_tables_s, the kernel tables\' seconds charged as measured; models/serving/moe-step-terms.ts), the prediction of the scope fitted on the dense runs (docs/accuracy-rows.csv) and the other MoE architectures (held_out names the architecture left out), the dense-runs-only fit\'s and the uncalibrated kernel-table model\'s. Disagg rows: the benchmark of the xPyD set through the same held-out scope its architecture\'s agg rows are predicted with (fitted on agg runs only) and the uncalibrated model\'s. Generated; do not edit. docs/accuracy.md renders its MoE section from this file.',
     command: MOE_ACCURACY_COMMAND,
     data_file: MOE_SILICON_FILE,
     data_sha256: inputs.sha256,
     unexpressible: counted(inputs.unexpressible),
     rows: moeHeldOutRows(inputs.runs, inputs.dense, rows, inputs.groups, inputs.runs.map(inputs.predictUncalibrated)),
     disagg_unexpressible: counted(inputs.disaggUnexpressible),
-    disagg_rows: inputs.disaggRuns.map(inputs.predictDisagg),
+    disagg_rows: moeHeldOutDisaggRows(inputs, rows),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Catalog } from '../catalogs/types.js';
 import type { CoefficientSet, GpuEfficiency } from './coefficients.js';
 import { estimateGpuEfficiency, fitPowerCalibration, type CapObservation } from './calibrate.js';
 import { fitFallbackCalibration, mlEnergyDecodeRows } from './calibrate-fallback.js';
+import { estimatePerTensorFp8 } from './gemm-efficiency-fit.js';
 import { fitProfile, toPairRecord } from './fit.js';
 import { importAicGemm, importAicNccl } from './importers/aiconfigurator.js';
 import { importMlEnergy } from './importers/mlenergy.js';
@@ -36,6 +37,20 @@ export function aicNcclPath(folder: string): string {
   return `aiconfigurator/${folder.split('/')[0]}/nccl/nccl_perf.csv`;
 }
 
+/** The GPU whose table measured per-tensor fp8 and bf16 on a GPU with fp8 = 2 × bf16 peak: the reference ratio. */
+const FP8_REFERENCE_GPU = 'h100-sxm';
+
+/** GPUs with an fp8 peak and a bf16 grid but no per-tensor fp8 rows get the labelled estimate (gemm-efficiency-fit.ts). */
+function fillPerTensorFp8(efficiencies: Record<string, GpuEfficiency>, catalog: Catalog): void {
+  const ref = efficiencies[FP8_REFERENCE_GPU]?.gemmGrids;
+  if (!ref?.bf16 || !ref.fp8) return;
+  for (const [id, eff] of Object.entries(efficiencies)) {
+    const grids = eff.gemmGrids;
+    if (!grids?.bf16 || grids.fp8 || catalog.gpus.get(id)?.fp8FlopsPerSecond === undefined) continue;
+    efficiencies[id] = { ...eff, gemmGrids: { ...grids, fp8: estimatePerTensorFp8(grids.bf16, { bf16: ref.bf16, fp8: ref.fp8, gpu: FP8_REFERENCE_GPU }) } };
+  }
+}
+
 /** The paper's A40 microbenchmark (DESIGN.md): 300 → 200 W cap, cold prefill at 64K tokens +45%. */
 const PAPER_A40_CAP = { capWatts: 200, tdpWatts: 300, slowdown: 1.45 };
 
@@ -57,6 +72,7 @@ export function fitBuiltinCoefficients(inputs: BuiltinInputs, catalog: Catalog):
     efficiencies[gpuId] = estimateGpuEfficiency(rows, importAicNccl(nccl, `aiconfigurator/${gpuId}/nccl_perf.csv`), gpu, `aiconfigurator gemm_perf.csv and nccl_perf.csv (${gpuId})`);
     for (const r of rows) if (r.powerWatts !== undefined && r.dtype === 'bfloat16' && r.m >= 1024 && r.n >= 4096 && r.k >= 4096) gemmPower.push(r.powerWatts / gpu.tdpWatts);
   }
+  fillPerTensorFp8(efficiencies, catalog);
   const mlEnergy = importMlEnergy(inputs.mlEnergyRuns, 'mlenergy/llm_runs_flat.csv').filter((r) => r.gpuModel === 'H100');
   const roofline = fitFallbackCalibration(llama, mlEnergyDecodeRows(mlEnergy, MLENERGY_LLM_IDS, 'h100-sxm'), {
     gpu: (id) => catalog.gpus.get(id),

@@ -5,6 +5,7 @@
  */
 import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
 import type { GpuEfficiency, PowerCalibration, RooflineCalibration } from './coefficients.js';
+import { fitGemmGrids } from './gemm-efficiency-fit.js';
 import type { GemmRow, NcclRow } from './importers/aiconfigurator.js';
 import type { MlEnergyRun } from './importers/mlenergy.js';
 import { evaluateLinear } from './features.js';
@@ -29,9 +30,11 @@ export function estimateGpuEfficiency(rows: readonly GemmRow[], nccl: readonly N
   const skinny = bf16.filter((r) => r.m <= 8);
   const [floor] = solveLeastSquares(skinny.map((r) => [1, bytes(r) / gpu.memoryBandwidthBytesPerSecond]), skinny.map((r) => r.latencySeconds));
   const lowPrecision = estimatePrecisionFractions(rows, gpu);
+  const gemmGrids = fitGemmGrids(rows, gpu, from);
   return {
     computeFraction: Math.min(1, medianOf(compute)),
     ...(lowPrecision.fractions ? { precisionComputeFractions: lowPrecision.fractions, precisionFrom: `${from} (${lowPrecision.said})` } : {}),
+    ...(Object.keys(gemmGrids).length > 0 ? { gemmGrids } : {}),
     memoryFraction: Math.min(1, medianOf(memory)),
     kernelFloorSeconds: floor,
     allReduceFloorSeconds: estimateAllReduceFloor(nccl),

@@ -1,4 +1,5 @@
 /** The shapes of fitted figures, as stored in catalogs/coefficients/*.json and passed to `createPerfModel`. */
+import type { GemmEfficiencyGrids } from './gemm-efficiency.js';
 import type { PowerCoefficients } from './power.js';
 
 /** Latency coefficients of one (gpu, llm, tp[, cap]) in the forms of features.ts (seconds per feature unit). */
@@ -31,6 +32,12 @@ export interface GpuEfficiency {
   readonly precisionComputeFractions?: { readonly fp8?: number; readonly fp4?: number };
   /** Which table rows the fp8/fp4 fractions come from. */
   readonly precisionFrom?: string;
+  /**
+   * GEMM efficiency by step tokens × weight size per precision (models/gemm-efficiency.ts), where the GPU's table has
+   * the dtype (or an estimate, labelled in the grid). The serving step model prices a dense model's GEMMs with it;
+   * absent, it uses the single fraction above.
+   */
+  readonly gemmGrids?: GemmEfficiencyGrids;
   readonly memoryFraction: number;
   /** Latency of a latency-bound kernel (intercept of skinny GEMM time = floor + bytes / achieved bandwidth), seconds. */
   readonly kernelFloorSeconds: number;

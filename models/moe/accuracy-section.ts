@@ -6,6 +6,7 @@
 import { renderGroupTable } from '../serving/accuracy-doc.js';
 import { MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
 import { groupErrors, overallErrors, type ErrorSummary, type GroupErrors, type HeldOutPrediction } from '../serving/holdout.js';
+import { renderMoeDisaggSection } from './disagg-accuracy-section.js';
 import { asHeldOut, type MoeRowPrediction } from './serving-accuracy.js';
 
 /** The issue's MoE targets (median abs error, leave-one-model-out). */
@@ -96,23 +97,8 @@ export function renderMoeAccuracySection(stored: StoredMoeAccuracy): string {
   md += renderGroupTable(groups, t);
   md += whyMoeMisses(groups, groupErrors(plain), stored);
   md += 'Not scored (MoE agg runs of catalog models, counted by reason):\n\n' + reasons(stored.unexpressible);
-  md += renderDisagg(stored);
+  md += renderMoeDisaggSection(stored);
   return md;
 }
 
 const reasons = (list: StoredMoeAccuracy['unexpressible']) => (list.length === 0 ? '- none\n' : list.map((u) => `- ${u.count}: ${u.reason}`).join('\n') + '\n') + '\n';
-
-function renderDisagg(stored: StoredMoeAccuracy): string {
-  const predictions = asHeldOut(stored.disagg_rows);
-  const o = overallErrors(predictions);
-  const t = MOE_ACCURACY_TARGETS;
-  let md = '## MoE models, disagg mode (DeepSeek-V3/R1 xPyD), leave-one-model-out\n\n';
-  md += `The disaggregated DeepSeek runs whose xPyD set the file states (${stored.disagg_rows.length} runs), each benchmarked as \`fleetplan benchmark --mode disagg --prefill XxTP[epEP] --decode YxTP[epEP]\` does (runServingBenchmark: conserve on single-turn requests, the planner's default KV link, each side with its backend's limits summed over its attention-data-parallel ranks), with the uncalibrated kernel-table step model (no serving-fitted coefficient: the agg section's fit is not applied to xPyD sets yet). `;
-  md += 'TTFT is what the measured proxies report: the first token reaches the client from the decoder, after the prefill, the KV transfer over the link model and the decoder taking the request into a batch at its next iteration boundary (planner/benchmark/disagg-ttft.ts; before, it ended at the prefiller, and moving it moved the TTFT median abs error from 79.7% to 79.4%: the transfer and the decoder\'s wait are small next to the misses below). ';
-  md += 'The file labels these runs DeepSeek-V3; their ids say `dsr1_…` and the same measurements appear again under DeepSeek-R1 without worker counts (counted below). Most DeepSeek-R1 disagg rows do not record how many prefill and decode workers ran, and an xPyD set without x and y cannot be simulated.\n\n';
-  md += '| runs | TTFT median abs | TTFT p90 abs | TTFT target | TPOT median abs | TPOT p90 abs | TPOT target | met |\n|---:|---:|---:|---:|---:|---:|---:|---|\n';
-  md += `| ${o.tpot.n} | ${pct(o.ttft.medianAbs)} | ${pct(o.ttft.p90Abs)} | ≤ ${pct(t.ttft)} | ${pct(o.tpot.medianAbs)} | ${pct(o.tpot.p90Abs)} | ≤ ${pct(t.tpot)} | TTFT ${verdict(o.ttft, t.ttft)}, TPOT ${verdict(o.tpot, t.tpot)} |\n\n`;
-  md += renderGroupTable(groupErrors(predictions), t);
-  md += 'Not scored (disagg runs of catalog MoE models, counted by reason):\n\n' + reasons(stored.disagg_unexpressible);
-  return md;
-}

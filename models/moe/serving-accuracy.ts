@@ -11,7 +11,7 @@ import { defaultDisaggLink, runServingBenchmark, runServingBenchmarkWithTerms, t
 import type { GpuSpec } from '../../catalogs/types.js';
 import type { PerfModel } from '../types.js';
 import { BACKEND_POLICIES, backendScheduling, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
-import { aiconfiguratorDeploymentLimits, type DeploymentLimits } from '../serving/benchmark-deployment.js';
+import { aiconfiguratorDeploymentLimits, aiconfiguratorDisaggLimits, type DeploymentLimits } from '../serving/benchmark-deployment.js';
 import { REQUEST_OVERHEAD_TERM, type CalibrationRow } from '../serving/fit.js';
 import type { HeldOutPrediction } from '../serving/holdout.js';
 import { MOE_KERNEL_TABLES_TERM } from '../serving/moe-step-terms.js';
@@ -19,13 +19,21 @@ import { REQUEST_OVERHEAD_UNIT_SECONDS } from '../serving/step-terms.js';
 import type { DisaggSide, MoeDisaggRun } from './silicon-disagg-rows.js';
 import type { MoeSiliconRun } from './silicon-rows.js';
 
+/** An instance's engine limits as stored (`--max-num-seqs`, `--max-num-batched-tokens`). */
+export interface StoredLimits {
+  readonly max_num_seqs: number;
+  readonly max_num_batched_tokens: number;
+}
+
 /** One run's prediction, as stored next to docs/accuracy.md (ms, rounded to 4 significant digits). */
 export interface MoeRowPrediction {
   readonly id: string;
   readonly mode: 'agg' | 'disagg';
-  /** Disagg only: the prefill and decode sets (tp/ep above are the decode side's). */
+  /** Disagg only: the prefill and decode sets (tp/ep above are the decode side's) and each instance's engine limits. */
   readonly prefill?: DisaggSide;
   readonly decode?: DisaggSide;
+  readonly prefill_limits?: StoredLimits;
+  readonly decode_limits?: StoredLimits;
   readonly line: number;
   readonly backend: string;
   readonly gpu: string;
@@ -40,7 +48,7 @@ export interface MoeRowPrediction {
   readonly measured_tpot_ms: number;
   readonly predicted_ttft_ms: number;
   readonly predicted_tpot_ms: number;
-  /** Agg rows: the serving-fit scope that predicted it (fitted without its architecture) and its architecture group. */
+  /** The serving-fit scope that predicted it (fitted on agg runs without its architecture) and its architecture group. */
   readonly scope?: string;
   readonly held_out?: string;
   /** Agg rows: the benchmark's mean TTFT and TPOT as fitted step-term vectors (STEP_TERMS order; TTFT's request_overhead is one request's unit). */
@@ -49,7 +57,7 @@ export interface MoeRowPrediction {
   /** Agg rows: the mean TTFT and TPOT seconds the kernel tables charge as measured (no coefficient scales them). */
   readonly ttft_kernel_tables_s?: number;
   readonly tpot_kernel_tables_s?: number;
-  /** Agg rows: the uncalibrated kernel-table model's benchmark (what plan and predict use for MoE pools), ms. */
+  /** The uncalibrated kernel-table model's benchmark (what plan and predict use for MoE pools), ms. */
   readonly uncalibrated_ttft_ms?: number;
   readonly uncalibrated_tpot_ms?: number;
   /** Agg rows: predicted by a fit on the dense runs alone (what a calibration without MoE runs, e.g. the built-in one, gives an MoE pool), ms. */
@@ -154,28 +162,51 @@ export function predictMoeRun(r: MoeSiliconRun, perfModelFor: (pool: InstancePoo
 }
 
 /**
- * The benchmark a disagg run was: its xPyD sets, each instance with the backend's step budget and sequence cap, the
- * planner's default KV link (the prefill instance's inter-node bandwidth), closed loop at its concurrency.
+ * The benchmark a disagg run was: its xPyD sets, each instance with the per-rank limits aiconfigurator's generator
+ * deploys that side with (benchmark-deployment.ts `aiconfiguratorDisaggLimits`) summed over its attention-data-parallel
+ * ranks, else the backend's step budget and sequence cap, the planner's default KV link (the prefill instance's inter-node bandwidth), closed loop at its concurrency.
  */
 export function disaggSpecOf(r: MoeDisaggRun, gpu: GpuSpec): DisaggregatedSpec {
   return {
     mode: 'disagg', gpu: r.run.gpu, llm: r.run.llm, precision: r.run.precision, prefill: r.prefill, decode: r.decode,
-    prefillLimits: engineLimitsOf(r.run.backend, r.prefill.tp, r.prefill.ep), decodeLimits: engineLimitsOf(r.run.backend, r.decode.tp, r.decode.ep),
+    prefillLimits: engineLimitsOf(r.run.backend, r.prefill.tp, r.prefill.ep, aiconfiguratorDisaggLimits(r.run, 'prefill', r.batchPerRank.prefill)),
+    decodeLimits: engineLimitsOf(r.run.backend, r.decode.tp, r.decode.ep, aiconfiguratorDisaggLimits(r.run, 'decode', r.batchPerRank.decode)),
     link: defaultDisaggLink(gpu, Math.max(r.prefill.tp, r.prefill.ep)),
     load: { kind: 'concurrency', concurrency: r.run.concurrency },
     isl: { kind: 'fixed', value: r.run.inputTokens }, osl: { kind: 'fixed', value: r.run.outputTokens },
   };
 }
 
-/** Benchmarks one disagg run (seed 1). */
-export function predictMoeDisaggRun(r: MoeDisaggRun, gpu: GpuSpec, perfModelFor: (pool: InstancePool) => PerfModel): MoeRowPrediction {
-  const result = runServingBenchmark(disaggSpecOf(r, gpu), perfModelFor, { seed: 1 });
+/**
+ * Benchmarks one disagg run (seed 1) under the measured-run protocol of every other row (backend-policy.ts
+ * `MEASURED_RUN_REQUESTS_PER_CLIENT` requests per client, all measured, clients starting together). With `requestOverheadSeconds` (a calibration's per-request overhead) it joins
+ * every TTFT, as `fleetplan benchmark --calibration` adds it.
+ */
+export function predictMoeDisaggRun(r: MoeDisaggRun, gpu: GpuSpec, perfModelFor: (pool: InstancePool) => PerfModel, requestOverheadSeconds = 0): MoeRowPrediction {
+  const spec = { ...disaggSpecOf(r, gpu), ...(requestOverheadSeconds > 0 ? { requestOverheadSeconds } : {}) };
+  const stored = (l: { maxNumSeqs: number; maxNumBatchedTokens: number }): StoredLimits => ({ max_num_seqs: l.maxNumSeqs, max_num_batched_tokens: l.maxNumBatchedTokens });
+  const result = runServingBenchmark(spec, perfModelFor, { seed: 1, requestCount: r.run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT });
   return {
-    id: r.id, mode: 'disagg', prefill: r.prefill, decode: r.decode, line: r.run.line, backend: r.run.backend, gpu: r.run.gpu, llm: r.run.llm,
+    id: r.id, mode: 'disagg', prefill: r.prefill, decode: r.decode, prefill_limits: stored(spec.prefillLimits), decode_limits: stored(spec.decodeLimits), line: r.run.line, backend: r.run.backend, gpu: r.run.gpu, llm: r.run.llm,
     precision: r.run.precision, tp: r.decode.tp, ep: r.decode.ep, concurrency: r.run.concurrency, isl: r.run.inputTokens, osl: r.run.outputTokens,
     measured_ttft_ms: sig(r.run.ttftSeconds * 1e3), measured_tpot_ms: sig(r.run.tpotSeconds * 1e3),
     predicted_ttft_ms: sig(result.ttft_ms.mean), predicted_tpot_ms: sig(result.tpot_ms.mean),
   };
+}
+
+/** The `fleetplan benchmark --mode disagg` command that prints a stored disagg row's prediction with a calibration file. */
+export function moeDisaggRunCommand(r: MoeRowPrediction, calibrationFile: string): string {
+  if (!r.prefill || !r.decode || !r.prefill_limits || !r.decode_limits) throw new Error(`${r.id} is not a disagg row`);
+  const set = (s: DisaggSide) => `${s.count}x${s.tp}${s.ep > 1 ? `ep${s.ep}` : ''}`;
+  return `fleetplan benchmark --gpu ${r.gpu} --llm ${r.llm} --precision ${r.precision} --backend ${r.backend} --mode disagg --prefill ${set(r.prefill)} --decode ${set(r.decode)} --prefill-max-num-seqs ${r.prefill_limits.max_num_seqs} --prefill-max-num-batched-tokens ${r.prefill_limits.max_num_batched_tokens} --max-num-seqs ${r.decode_limits.max_num_seqs} --max-num-batched-tokens ${r.decode_limits.max_num_batched_tokens} --concurrency ${r.concurrency} --isl ${r.isl} --osl ${r.osl} --request-count ${r.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT} --calibration ${calibrationFile}`;
+}
+
+/**
+ * A disagg run's stored row: the benchmark through its architecture's held-out calibration (`fitted`: the scope fitted
+ * on the dense agg runs and the other MoE architectures' agg runs, never a disagg run) and the uncalibrated model's.
+ */
+export function moeHeldOutDisaggRow(fitted: MoeRowPrediction, uncalibrated: MoeRowPrediction, scope: string, heldOut: string): MoeRowPrediction {
+  return { ...fitted, scope, held_out: heldOut, uncalibrated_ttft_ms: uncalibrated.predicted_ttft_ms, uncalibrated_tpot_ms: uncalibrated.predicted_tpot_ms };
 }
 
 /**

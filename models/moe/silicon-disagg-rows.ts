@@ -29,6 +29,8 @@ export interface MoeDisaggRun {
   readonly run: MeasuredRun;
   readonly prefill: DisaggSide;
   readonly decode: DisaggSide;
+  /** Each side's batch size per attention-data-parallel rank (`prefill_batch_size`, `decode_batch_size`), where stated. */
+  readonly batchPerRank: { readonly prefill?: number; readonly decode?: number };
 }
 
 export type MoeDisaggRows = SiliconRows<MoeDisaggRun>;
@@ -72,7 +74,13 @@ export function moeSiliconDisaggRuns(text: string, file: string, gpus: ReadonlyM
       skip(typeof prefill === 'string' ? prefill : decode as string);
       continue;
     }
-    runs.push({ id: r.id, prefill, decode, run: siliconMeasuredRun(r, file, line, { gpu: gpu.id, llm: llm.id, precision, mode: 'disagg', tp: decode.tp, concurrency }) });
+    const batch = (cell: string | undefined) => {
+      const n = cellNumber(cell);
+      return Number.isInteger(n) && n >= 1 ? n : undefined;
+    };
+    const batchPerRank = { ...(batch(r.prefill_batch_size) !== undefined ? { prefill: batch(r.prefill_batch_size) } : {}), ...(batch(r.decode_batch_size) !== undefined ? { decode: batch(r.decode_batch_size) } : {}) };
+    // aiconfigurator's own measurement set, deployed by its generator (models/serving/benchmark-deployment.ts), as the agg rows are.
+    runs.push({ id: r.id, prefill, decode, batchPerRank, run: { ...siliconMeasuredRun(r, file, line, { gpu: gpu.id, llm: llm.id, precision, mode: 'disagg', tp: decode.tp, concurrency }), deployment: 'aiconfigurator' } });
   }
   return { runs, unexpressible };
 }

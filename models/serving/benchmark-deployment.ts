@@ -42,3 +42,30 @@ export function aiconfiguratorDeploymentLimits(run: Pick<MeasuredRun, 'backend' 
   if (run.deployment !== 'aiconfigurator' || !AICONFIGURATOR_DEPLOYED_BACKENDS.includes(run.backend)) return undefined;
   return { maxNumSeqs: run.concurrency, maxNumBatchedTokens: run.concurrency + run.inputTokens + AICONFIGURATOR_TOKEN_HEADROOM };
 }
+
+/** Backends whose disaggregated benchmark deployments the generator's rules below describe. */
+export const AICONFIGURATOR_DISAGG_DEPLOYED_BACKENDS: readonly Backend[] = ['trtllm', 'sglang'];
+
+/**
+ * The per-rank engine limits aiconfigurator's generator deploys one side of a disaggregated (xPyD) benchmark with,
+ * from its rule_plugin/benchmark/{trtllm,sglang}.rule: the prefill worker's `max_batch_size` is the run's prefill batch
+ * size (1 when unset; the silicon file records 1 on every disagg row) — TensorRT-LLM's `build_config.max_batch_size`,
+ * SGLang's `--max-running-requests` (config/backend_config_mapping.yaml) — and its token budget one prompt plus
+ * headroom (TensorRT-LLM `prefill max_num_tokens = isl + 1500`, SGLang `max_prefill_tokens = isl + 1500`); the decode
+ * worker's `max_batch_size` is the run's decode batch size and TensorRT-LLM's `decode max_num_tokens = max_batch_size`
+ * (a decode step carries one token per sequence; SGLang's decode budget is again isl + 1500). A batch size is one
+ * attention-data-parallel rank's (decode_batch_size × attention DP × workers = the id's concurrency on every disagg row
+ * that states both, silicon-run-record.ts). Undefined (another source or backend, or no batch size): the engine's
+ * defaults apply.
+ *
+ * Why it matters for TTFT: with one prompt per rank per prefill iteration, the prompts a closed loop sends together
+ * (its first wave, and every wave fixed lengths keep together) queue on the prefiller one iteration each, rather than
+ * sharing one or two big iterations.
+ */
+export function aiconfiguratorDisaggLimits(run: Pick<MeasuredRun, 'backend' | 'inputTokens' | 'deployment'>, side: 'prefill' | 'decode', batchPerRank: number | undefined): DeploymentLimits | undefined {
+  if (run.deployment !== 'aiconfigurator' || !AICONFIGURATOR_DISAGG_DEPLOYED_BACKENDS.includes(run.backend)) return undefined;
+  const promptBudget = run.inputTokens + AICONFIGURATOR_TOKEN_HEADROOM;
+  if (side === 'prefill') return { maxNumSeqs: batchPerRank ?? 1, maxNumBatchedTokens: promptBudget };
+  if (batchPerRank === undefined || !(batchPerRank >= 1)) return undefined;
+  return { maxNumSeqs: batchPerRank, maxNumBatchedTokens: run.backend === 'trtllm' ? batchPerRank : promptBudget };
+}

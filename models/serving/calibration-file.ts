@@ -17,7 +17,7 @@ export const CALIBRATION_FORMAT_VERSION = 1;
 
 export const TERM_UNITS: Readonly<Record<string, string>> = {
   memory: 'multiplier on weight + KV read seconds at the kernel-level bandwidth',
-  excess_compute: 'multiplier on GEMM seconds beyond the weight read at the kernel-level FLOP rate of the precision',
+  excess_compute: 'multiplier on GEMM seconds beyond the weight read, at the kernel-level FLOP rate of the precision for the step\'s token count and GEMM shapes (gpu_efficiencies.*.gemmGrids, else its single fraction)',
   prefill_attention: 'multiplier on causal attention FLOP seconds (bf16)',
   all_reduce: 'multiplier on all-reduce latency + bytes seconds (NCCL)',
   layer_kernels: 'latency-bound kernels per layer (multiplier on layers × the GPU kernel floor)',

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { counted, moeAccuracyInputs, moeHeldOutRows, MOE_ROWS_FILE } from '../../bench/moe-accuracy-build.js';
+import { counted, moeAccuracyInputs, moeHeldOutDisaggRows, moeHeldOutRows, MOE_ROWS_FILE } from '../../bench/moe-accuracy-build.js';
+import { writeFileSync } from 'node:fs';
+import { moeDisaggExampleRow } from '../../models/moe/disagg-accuracy-section.js';
+import { moeDisaggRunCommand } from '../../models/moe/serving-accuracy.js';
+import { calibrationDocument } from '../../models/serving/calibration-file.js';
+import { loadCalibrationFile } from '../../planner/cli/calibration.js';
+import { loadBuiltinCatalog } from '../../catalogs/index.js';
+import { runCli } from '../helpers/run-cli.js';
+import { scratchDir } from '../helpers/paths.js';
 import type { StoredMoeAccuracy } from '../../models/moe/accuracy-section.js';
 import { benchmarkMoeRunWith } from '../../models/moe/serving-accuracy.js';
 import { REQUEST_OVERHEAD_TERM, scopeFor, type CalibrationRow } from '../../models/serving/fit.js';
@@ -38,7 +46,9 @@ describe('docs/accuracy-moe-rows.json', () => {
       const plain = inputs.predictUncalibrated(inputs.runs[i]);
       expect([plain.predicted_ttft_ms, plain.predicted_tpot_ms]).toEqual([stored.rows[i].uncalibrated_ttft_ms, stored.rows[i].uncalibrated_tpot_ms]);
     }
-    for (let i = 0; i < inputs.disaggRuns.length; i += 8) expect(inputs.predictDisagg(inputs.disaggRuns[i])).toEqual(stored.disagg_rows[i]);
+    // Disagg rows: every 8th re-benchmarked through its architecture's held-out calibration and uncalibrated.
+    const picked = inputs.disaggRuns.map((_, i) => i).filter((i) => i % 8 === 0);
+    expect(moeHeldOutDisaggRows({ ...inputs, disaggRuns: picked.map((i) => inputs.disaggRuns[i]) }, storedRows)).toEqual(picked.map((i) => stored.disagg_rows[i]));
   }, 120_000);
 
   it('refits every held-out prediction from the stored terms, never with its own architecture', () => {
@@ -61,4 +71,27 @@ describe('docs/accuracy-moe-rows.json', () => {
       expect(Math.abs(out.ttftMs / stored.rows[i].predicted_ttft_ms - 1)).toBeLessThan(1e-3);
     }
   }, 60_000);
+
+  it('disagg rows: predicted by the fold that holds their architecture out (fitted on agg runs only), as the CLI prints them', async () => {
+    // Every DeepSeek xPyD run is predicted by the fold without DeepSeek-R1/V3, never by a fit that saw them.
+    for (const r of stored.disagg_rows) {
+      expect(r.held_out).toBe(inputs.groups.get(r.llm));
+      expect(r.held_out).toBe('deepseek-r1+deepseek-v3');
+    }
+    const scopes = moeHeldOutScopes(inputs.dense, storedRows, inputs.groups, 'deepseek-r1+deepseek-v3');
+    expect(storedRows.some((row) => inputs.groups.get(row.run.llm) === 'deepseek-r1+deepseek-v3')).toBe(true);
+    // `fleetplan benchmark --mode disagg --calibration <that fold's scopes>` prints the stored row.
+    const row = moeDisaggExampleRow(stored.disagg_rows);
+    expect(scopeFor(scopes, { backend: row.backend as 'trtllm', gpu: row.gpu, precision: row.precision as 'fp4' }).scope).toBe(row.scope);
+    const base = loadCalibrationFile('builtin', repoRoot, loadBuiltinCatalog()).calibration;
+    const file = join(scratchDir(), 'held-out-deepseek.json');
+    writeFileSync(file, `${JSON.stringify(calibrationDocument({ ...base, scopes, clientGapSeconds: 0 }), null, 2)}\n`);
+    const r = await runCli([...moeDisaggRunCommand(row, file).split(' ').slice(1), '--json']);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { ttft_ms: { mean: number }; tpot_ms: { mean: number } };
+    expect(Number(out.ttft_ms.mean.toPrecision(4))).toBe(row.predicted_ttft_ms);
+    expect(Number(out.tpot_ms.mean.toPrecision(4))).toBe(row.predicted_tpot_ms);
+    // The calibration moves the figure off the uncalibrated model's (the fold's coefficients are applied).
+    expect(row.predicted_tpot_ms).not.toBe(row.uncalibrated_tpot_ms);
+  }, 120_000);
 });

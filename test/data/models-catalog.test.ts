@@ -56,6 +56,15 @@ describe('built-in coefficients', () => {
     });
     close(refit.roofline.prefill, BUILTIN_COEFFICIENTS.roofline.prefill);
     close(refit.roofline.decode, BUILTIN_COEFFICIENTS.roofline.decode);
+    // The GEMM efficiency grids by shape (models/gemm-efficiency-fit.ts), B200's per-tensor fp8 estimate included.
+    for (const gpu of ['h100-sxm', 'b200']) {
+      const shipped = BUILTIN_COEFFICIENTS.roofline.efficiencies[gpu].gemmGrids;
+      const grids = refit.roofline.efficiencies[gpu].gemmGrids;
+      for (const p of ['bf16', 'fp8', 'fp4'] as const) {
+        expect(grids?.[p]?.log2WeightElements).toEqual(shipped?.[p]?.log2WeightElements);
+        grids?.[p]?.fraction.forEach((row, i) => close(row, shipped![p]!.fraction[i]));
+      }
+    }
     expect(refit.power.capSlowdownExponent).toBeCloseTo(BUILTIN_COEFFICIENTS.power.capSlowdownExponent, 9);
     expect(refit.power.decodeSharePerLnBatch).toBeCloseTo(BUILTIN_COEFFICIENTS.power.decodeSharePerLnBatch, 9);
   });
