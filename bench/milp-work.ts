@@ -96,9 +96,9 @@ const refuted: PlanCut[] = run ? (run.cuts_by_round as string[][]).flat().filter
 const cheaperArg = process.argv.indexOf('--cheaper');
 const cheaperRounds = run ? (cheaperArg >= 0 ? Number(process.argv[cheaperArg + 1]) : 3) : 0;
 const cases: Array<{ name: string; cuts: PlanCut[]; below?: number }> = [{ name: 'first MILP', cuts: [] }];
-// The cheaper search's solves (the run's last `--cheaper N` rounds, default 3, each refuted in turn): all refuted
-// fleets but the last k.
-for (let k = cheaperRounds; k >= 1; k--) cases.push({ name: `cheaper search, ${refuted.length - k} refuted fleets`, cuts: refuted.slice(0, refuted.length - k), below: run.tco_usd });
+// The cheaper search's solves (the run's last `--cheaper N` rounds, default 3, each refuted in turn). The last round's
+// refutation is not in cuts_by_round (no round follows it), so the i-th of N solves had all recorded fleets but N − i.
+for (let k = cheaperRounds - 1; k >= 0; k--) cases.push({ name: `cheaper search, ${refuted.length - k} refuted fleets`, cuts: refuted.slice(0, refuted.length - k), below: run.tco_usd });
 
 await work({ variables: [{ name: 'n', lower: 0, upper: 3, integer: true, objective: 1 }], rows: [{ name: 'r', terms: [{ index: 0, coef: 1 }], lower: 1.5, upper: Infinity }], objectiveOffset: 0 }, 10, 1e-6);
 let warm = false;
