@@ -21,10 +21,12 @@
  * instances to pool a keeps every such cut satisfied when F has no more of a than of b (F_a ≤ F_b): if the cut held
  * through b (n_b > F_b, or n_b ≥ 1 with F_b = 0) then n_a + n_b > F_b ≥ F_a, or n_a + n_b ≥ 1 with F_a = 0; through
  * any other pool it still does. So with refuted fleets in force, a dominated pool is dropped only for a dominator that
- * no refuted fleet holds more of. Both conditions are transitive, so a chain of drops ends at a kept pool.
+ * no refuted fleet holds more of (of those with rows in the model: fleet-shape-rows.ts keeps the maximal ones). Both
+ * conditions are transitive, so a chain of drops ends at a kept pool.
  */
 import type { Demand, DemandEntry, OperatingPoint } from '../demand/demand.js';
 import type { ResolvedOptions } from '../options.js';
+import { maximalRefutedFleets } from './fleet-shape-rows.js';
 
 function pointCovers(a: OperatingPoint, b: OperatingPoint): boolean {
   // Pairing (pairing-rows.ts): a may replace b only if it pairs with every decoder (prefiller) b pairs with.
@@ -58,6 +60,30 @@ function dominates(demand: Demand, a: number, b: number, limited: ReadonlySet<st
   return demand.entries.every((row) => entryCovers(row[a], row[b]));
 }
 
+/**
+ * `dominates` remembered per demand table and availability-limited set: the loop solves one request many times (the
+ * demand table is memoised per request, demand-memo.ts) and only the cuts change between solves, while the pairwise
+ * comparison over every class's operating points is most of this file's time (the README command: 0.6 s of its
+ * main thread over its solves). A memo of a pure function: no answer changes.
+ */
+const dominanceMemo = new WeakMap<Demand, Map<string, Uint8Array>>();
+
+function memoDominates(demand: Demand, limited: ReadonlySet<string>): (a: number, b: number) => boolean {
+  let byLimited = dominanceMemo.get(demand);
+  if (!byLimited) dominanceMemo.set(demand, (byLimited = new Map()));
+  const key = [...limited].sort().join(',');
+  const n = demand.pools.length;
+  let known = byLimited.get(key);
+  if (!known) byLimited.set(key, (known = new Uint8Array(n * n)));
+  const table = known;
+  // 0: not yet compared, 1: does not dominate, 2: dominates.
+  return (a, b) => {
+    const k = a * n + b;
+    if (table[k] === 0) table[k] = dominates(demand, a, b, limited) ? 2 : 1;
+    return table[k] === 2;
+  };
+}
+
 /** Whether every refuted fleet holds no more instances of pool `a` than of pool `b` (see the file comment). */
 function refutedAllowMove(refuted: readonly Readonly<Record<string, number>>[], a: string, b: string): boolean {
   return refuted.every((fleet) => (fleet[a] ?? 0) <= (fleet[b] ?? 0));
@@ -65,7 +91,8 @@ function refutedAllowMove(refuted: readonly Readonly<Record<string, number>>[], 
 
 /** The demand without dominated pools (entries, facts and pools filtered alike) and the keys dropped. */
 export function dropDominatedPools(demand: Demand, options: Pick<ResolvedOptions, 'cuts'> & Partial<Pick<ResolvedOptions, 'fixedCounts' | 'availabilityGpus'>>): { readonly demand: Demand; readonly dropped: readonly string[] } {
-  const refuted = options.cuts.flatMap((c) => (c.kind === 'refuted-fleet' ? [c.counts] : []));
+  // The refuted fleets whose rows the formulation adds (the others' are implied: fleet-shape-rows.ts).
+  const refuted = maximalRefutedFleets(options.cuts.flatMap((c) => (c.kind === 'refuted-fleet' ? [c.counts] : [])));
   const named = new Set([
     ...options.cuts.flatMap((c) => (c.kind === 'scale-capacity' ? [c.poolKey] : [])),
     ...Object.entries(options.fixedCounts ?? {}).flatMap(([key, n]) => (n > 0 ? [key] : [])),
@@ -73,7 +100,8 @@ export function dropDominatedPools(demand: Demand, options: Pick<ResolvedOptions
   // A pool whose own capacity a cut scales has other coefficients than its demand entries say: it absorbs nothing.
   const scaled = new Set(options.cuts.flatMap((c) => (c.kind === 'scale-capacity' ? [c.poolKey] : [])));
   const limited = new Set(Object.keys(options.availabilityGpus ?? {}));
-  const absorbs = (i: number, j: number) => !scaled.has(demand.pools[i].key) && dominates(demand, i, j, limited) && refutedAllowMove(refuted, demand.pools[i].key, demand.pools[j].key);
+  const dominatesIn = memoDominates(demand, limited);
+  const absorbs = (i: number, j: number) => !scaled.has(demand.pools[i].key) && dominatesIn(i, j) && refutedAllowMove(refuted, demand.pools[i].key, demand.pools[j].key);
   const kept: number[] = [];
   const dropped: string[] = [];
   demand.pools.forEach((pool, j) => {

@@ -11,6 +11,14 @@
  * any pool than F (less capacity of every kind does not make a missed SLO hold). Binaries z_j for F's pools,
  * n_j ≥ (F_j + 1)·z_j, and one z_new for "some pool F does not have", Σ_{k ∉ F} n_k ≥ z_new; Σ z ≥ 1. Nothing else is
  * removed: every fleet that is larger than F in some pool stays reachable.
+ *
+ * A refuted fleet no larger in any pool than another refuted fleet (F ≤ G, TRIM's halving leaves chains of them: G
+ * minus one instance missed after G minus two did) adds nothing: every count vector that is larger than G in some pool
+ * is larger than F there too. Its binaries make branch and bound slower for no change in the feasible counts, so only
+ * the maximal refuted fleets get rows (`maximalRefutedFleets`). The LP relaxation is unchanged as well: with z chosen
+ * best, relaxed cut G reads Σ_{k∈G} n_k/(G_k+1) + min(1, Σ_{k∉G} n_k) ≥ 1, and each term of cut F's left side is at
+ * least G's (n_k/(F_k+1) ≥ n_k/(G_k+1); a pool in G but not in F counts n_k ≥ n_k/(G_k+1) towards the min, and when
+ * the min is below 1 it is the plain sum). test/unit/planner/refuted-maximal.test.ts solves random instances both ways.
  */
 import type { LpBuilder, LpTerm } from './lp-model.js';
 import type { Pool } from '../types.js';
@@ -40,6 +48,14 @@ export function addColocatedShapeRows(b: LpBuilder, meta: { push(m: ShapeRowMeta
     b.addRow(`shape[colocated excludes disaggregated][${n}]`, [{ index: n, coef: 1 }, { index: d, coef: upperOf(n) }], -Infinity, upperOf(n));
     meta.push({ family: 'shape', scale: 1, unit: 'instances' });
   }
+}
+
+/**
+ * The refuted fleets not dominated by another (see the file comment), in their first-seen order; of equal fleets the
+ * first stays.
+ */
+export function maximalRefutedFleets(refuted: readonly RefutedFleet[]): RefutedFleet[] {
+  return refuted.filter((fleet, i) => !refuted.some((other, j) => j !== i && isDominatedBy(fleet, other) && (j < i || !isDominatedBy(other, fleet))));
 }
 
 /** Cuts away each refuted fleet and every fleet it dominates (see the file comment). */

@@ -8,7 +8,7 @@ import type { Demand, OperatingPoint } from '../demand/demand.js';
 import { CHECK_POLICY, type ResolvedOptions } from '../options.js';
 import type { CapacityFamily, Pool } from '../types.js';
 import { colocatedPrefillsTurnOne } from '../kernel/colocated.js';
-import { addColocatedShapeRows, addRefutedFleetRows, type ShapeRowFamily } from './fleet-shape-rows.js';
+import { addColocatedShapeRows, addRefutedFleetRows, maximalRefutedFleets, type ShapeRowFamily } from './fleet-shape-rows.js';
 import { addPairingRows } from './pairing-rows.js';
 
 export type RowFamily = 'route-prefill' | 'route-decode' | 'prefill' | 'decode' | 'kv' | 'egress' | 'ingress' | 'time' | 'power' | 'budget' | 'availability' | 'energy' | 'pairing' | ShapeRowFamily;
@@ -152,7 +152,8 @@ export function formulatePlan(demand: Demand, options: ResolvedOptions): Formula
   });
   addFleetRows(b, meta, demand, options, countIndex, shareIndex, horizonSeconds * pricePerJoule);
   if (!colocatedPrefillsTurnOne(CHECK_POLICY)) addColocatedShapeRows(b, meta, pools, countIndex, (n) => countUpper.get(n)!);
-  const refuted = options.cuts.flatMap((c) => (c.kind === 'refuted-fleet' ? [c.counts] : []));
+  // Only refuted fleets no other refuted fleet contains: the others' rows are implied (fleet-shape-rows.ts).
+  const refuted = maximalRefutedFleets(options.cuts.flatMap((c) => (c.kind === 'refuted-fleet' ? [c.counts] : [])));
   addRefutedFleetRows(b, meta, pools, countIndex, refuted);
   if (options.objectiveBelow !== undefined) {
     // Strictly cheaper by a relative hair, so a fleet costing the same as the bound is not offered again.
