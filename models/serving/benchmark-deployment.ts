@@ -22,8 +22,7 @@
  * its staged runs keep the engine defaults. The generator's KV fraction (TensorRT-LLM free_gpu_memory_fraction 0.80
  * in its templates, against the engine's 0.9) is not applied either: the KV pool stays the backend policy's.
  */
-import type { KvDtype } from '../../catalogs/types.js';
-import type { Backend, MeasuredRun, RunPrecision } from './runs.js';
+import type { Backend, MeasuredRun } from './runs.js';
 
 /** Tokens of headroom above one prompt and one decode token per sequence that the generator's rule adds. */
 export const AICONFIGURATOR_TOKEN_HEADROOM = 1500;
@@ -42,23 +41,6 @@ export interface DeploymentLimits {
 export function aiconfiguratorDeploymentLimits(run: Pick<MeasuredRun, 'backend' | 'concurrency' | 'inputTokens' | 'deployment'>): DeploymentLimits | undefined {
   if (run.deployment !== 'aiconfigurator' || !AICONFIGURATOR_DEPLOYED_BACKENDS.includes(run.backend)) return undefined;
   return { maxNumSeqs: run.concurrency, maxNumBatchedTokens: run.concurrency + run.inputTokens + AICONFIGURATOR_TOKEN_HEADROOM };
-}
-
-/** Weight precisions aiconfigurator deploys with an fp8 KV cache (its SDK's fp8, fp8_block and nvfp4 quant modes). */
-export const AICONFIGURATOR_FP8_KV_PRECISIONS: readonly RunPrecision[] = ['fp8', 'fp4'];
-
-/**
- * The KV cache dtype aiconfigurator's generator deploys a measured aggregated run of its own with, where it differs
- * from the checkpoint's: its SDK gives every model quantized fp8, fp8_block or nvfp4 an fp8 KV cache
- * (src/aiconfigurator/sdk/models, `_infer_quant_modes_from_raw_config`: `kvcache_quant_mode = fp8` beside fp8 FMHA),
- * and the generator writes that mode into the engine's config (generator/module_bridge.py `kv_cache_dtype`;
- * config/backend_config_mapping.yaml: `--kv-cache-dtype` for vLLM and SGLang, `kv_cache_config.dtype` for
- * TensorRT-LLM). The silicon CSV does not record the KV dtype; the KV-bound runs agree with fp8 (TensorRT-LLM B200
- * Llama-3.1-70B fp8 TP1 c64 1024/8192 held 589,824 tokens in flight, where the pool beside the fp8 weights holds
- * 328,394 tokens in bf16 and 656,788 in fp8). Undefined (another source, or bf16 weights): the checkpoint's dtype.
- */
-export function aiconfiguratorKvDtype(run: Pick<MeasuredRun, 'precision' | 'deployment'>): KvDtype | undefined {
-  return run.deployment === 'aiconfigurator' && AICONFIGURATOR_FP8_KV_PRECISIONS.includes(run.precision) ? 'fp8' : undefined;
 }
 
 /** Backends whose disaggregated benchmark deployments the generator's rules below describe. */

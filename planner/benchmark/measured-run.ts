@@ -1,7 +1,6 @@
 /**
  * The `fleetplan benchmark` that reproduces one measured serving run (models/serving/runs.ts): one aggregated
- * instance of the run's GPU, LLM, TP and precision (KV dtype: the deployment's, models/serving/benchmark-deployment.ts),
- * the backend's engine limits, a closed loop at the run's
+ * instance of the run's GPU, LLM, TP and precision, the backend's engine limits, a closed loop at the run's
  * concurrency sending `MEASURED_RUN_REQUESTS_PER_CLIENT` requests per client, every one measured. The accuracy table
  * and `fleetplan calibrate` read a run's TTFT and TPOT *terms* from this benchmark (the kernel's step accounting) and
  * score its predictions: the command line it prints is what reproduces a row.
@@ -9,7 +8,7 @@
 import type { Catalog, InstancePool } from '../../catalogs/types.js';
 import { createPerfModel } from '../../models/index.js';
 import { backendScheduling, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../../models/serving/backend-policy.js';
-import { aiconfiguratorDeploymentLimits, aiconfiguratorKvDtype } from '../../models/serving/benchmark-deployment.js';
+import { aiconfiguratorDeploymentLimits } from '../../models/serving/benchmark-deployment.js';
 import type { ServingCalibration } from '../../models/serving/calibration-file.js';
 import { requestOverheadSeconds } from '../../models/serving/fit.js';
 import type { RunTerms } from '../../models/serving/rows.js';
@@ -35,10 +34,8 @@ export function measuredRunLimits(run: MeasuredRun, catalog: Catalog): EngineLim
 
 export function measuredRunSpec(run: MeasuredRun, catalog: Catalog, calibration?: ServingCalibration): AggregatedSpec {
   const overhead = calibration ? requestOverheadSeconds(calibration.scopes, run) : 0;
-  const kvDtype = aiconfiguratorKvDtype(run);
   return {
     mode: 'agg', gpu: run.gpu, llm: run.llm, tp: run.tp, precision: run.precision,
-    ...(kvDtype !== undefined ? { kvDtype } : {}),
     limits: measuredRunLimits(run, catalog),
     ...backendScheduling(run.backend),
     load: { kind: 'concurrency', concurrency: run.concurrency },
@@ -57,15 +54,14 @@ export function measuredRunOptions(run: MeasuredRun): BenchmarkOptions {
 export function measuredRunCommand(run: MeasuredRun, calibrationFile: string): string {
   const deployed = aiconfiguratorDeploymentLimits(run);
   const limits = deployed ? ` --max-num-seqs ${deployed.maxNumSeqs} --max-num-batched-tokens ${deployed.maxNumBatchedTokens}` : '';
-  const kvDtype = aiconfiguratorKvDtype(run);
-  return `fleetplan benchmark --gpu ${run.gpu} --llm ${run.llm} --tp ${run.tp} --precision ${run.precision}${kvDtype !== undefined ? ` --kv-dtype ${kvDtype}` : ''} --backend ${run.backend}${limits} --concurrency ${run.concurrency} --isl ${run.inputTokens} --osl ${run.outputTokens} --request-count ${run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT} --calibration ${calibrationFile}`;
+  return `fleetplan benchmark --gpu ${run.gpu} --llm ${run.llm} --tp ${run.tp} --precision ${run.precision} --backend ${run.backend}${limits} --concurrency ${run.concurrency} --isl ${run.inputTokens} --osl ${run.outputTokens} --request-count ${run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT} --calibration ${calibrationFile}`;
 }
 
-/** The calibrated perf model of each pool a measured run's benchmark builds (one per GPU, LLM, TP, precision and KV dtype). */
+/** The calibrated perf model of each pool a measured run's benchmark builds (one per GPU, LLM, TP and precision). */
 export function calibratedPerfModels(catalog: Catalog, calibration: ServingCalibration, backend: Backend): (pool: InstancePool) => PerfModel {
   const models = new Map<string, PerfModel>();
   return (pool: InstancePool): PerfModel => {
-    const key = `${pool.gpu}|${pool.llm}|${pool.tp}|${pool.precision ?? ''}|${pool.kvDtype ?? ''}`;
+    const key = `${pool.gpu}|${pool.llm}|${pool.tp}|${pool.precision ?? ''}`;
     let m = models.get(key);
     if (m === undefined) {
       m = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { calibration, backend });

@@ -6,11 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog } from '../../../catalogs/index.js';
-import { aiconfiguratorDeploymentLimits, aiconfiguratorKvDtype, AICONFIGURATOR_TOKEN_HEADROOM } from '../../../models/serving/benchmark-deployment.js';
+import { aiconfiguratorDeploymentLimits, AICONFIGURATOR_TOKEN_HEADROOM } from '../../../models/serving/benchmark-deployment.js';
 import type { MeasuredRun } from '../../../models/serving/runs.js';
 import { BACKEND_POLICIES } from '../../../models/serving/backend-policy.js';
-import { benchmarkMeasuredRun, measuredRunCommand, measuredRunOptions, measuredRunSpec, REFERENCE_COEFFICIENTS, runServingBenchmark, singleScopeCalibration } from '../../../planner/benchmark/index.js';
-import { calibratedPerfModels } from '../../../planner/benchmark/measured-run.js';
+import { benchmarkMeasuredRun, measuredRunCommand, measuredRunSpec, REFERENCE_COEFFICIENTS, singleScopeCalibration } from '../../../planner/benchmark/index.js';
 
 const catalog = loadBuiltinCatalog();
 const reference = singleScopeCalibration(REFERENCE_COEFFICIENTS);
@@ -56,23 +55,5 @@ describe("aiconfigurator's benchmark deployment", () => {
     expect(lockstep.p50).toBeGreaterThan(2.5 * alone);
     // 8 + 2048 + 1500: one whole prompt per iteration; after the first wave each arrives, and runs, alone.
     expect(deployed.p50).toBeLessThan(1.5 * alone);
-  });
-
-  it("deploys aiconfigurator's fp8 and fp4 runs with an fp8 KV cache (bytes read and pool), the rest with the checkpoint's", () => {
-    const fp8 = run({ deployment: 'aiconfigurator', precision: 'fp8', concurrency: 32, inputTokens: 4096, outputTokens: 512 });
-    expect(aiconfiguratorKvDtype(fp8)).toBe('fp8');
-    expect(aiconfiguratorKvDtype({ ...fp8, precision: 'fp4' })).toBe('fp8');
-    expect(aiconfiguratorKvDtype({ ...fp8, precision: 'bf16' })).toBeUndefined();
-    expect(aiconfiguratorKvDtype({ precision: 'fp8' })).toBeUndefined();
-    expect(measuredRunSpec(fp8, catalog).kvDtype).toBe('fp8');
-    expect(measuredRunSpec({ ...fp8, precision: 'bf16' }, catalog).kvDtype).toBeUndefined();
-    expect(measuredRunCommand(fp8, 'c.json')).toContain('--precision fp8 --kv-dtype fp8 --backend');
-    expect(measuredRunCommand({ ...fp8, deployment: undefined }, 'c.json')).not.toContain('--kv-dtype');
-    const deployed = benchmarkMeasuredRun(fp8, catalog, reference).result;
-    expect(deployed.operating_point.kv_dtype).toBe('fp8');
-    // The same deployment with the checkpoint's bf16 KV: 32 sequences of 4-5K tokens read twice the KV bytes per step.
-    const bf16Kv = runServingBenchmark({ ...measuredRunSpec(fp8, catalog), kvDtype: 'bf16' }, calibratedPerfModels(catalog, reference, 'vllm'), measuredRunOptions(fp8));
-    expect(bf16Kv.operating_point.kv_dtype).toBe('bf16');
-    expect(deployed.tpot_ms.mean).toBeLessThan(0.9 * bf16Kv.tpot_ms.mean);
   });
 });
