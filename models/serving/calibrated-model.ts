@@ -23,9 +23,6 @@ export interface CalibratedModelOptions {
   readonly powerCapWatts?: number;
 }
 
-/** Terms a power cap does not stretch: the engine's CPU-side costs. */
-const CPU_SIDE_TERMS: ReadonlySet<string> = new Set(['step_cpu', 'sequence_cpu']);
-
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 
 /**
@@ -44,7 +41,7 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
   const slowdown = o.powerCapWatts === undefined ? 1 : capComputeSlowdown(gpu, o.power, o.powerCapWatts) / capComputeSlowdown(gpu, o.power, undefined);
   // Seconds per unit of each term: the GPU terms stretched by the cap, the CPU terms not; request_overhead is charged
   // per request by the benchmark client, never by a step.
-  const secondsPerUnit = c.map((v, j) => (STEP_TERMS[j] === 'request_overhead' ? 0 : CPU_SIDE_TERMS.has(STEP_TERMS[j]) ? v : slowdown * v));
+  const secondsPerUnit = c.map((v, j) => (j < 5 ? slowdown * v : j < 7 ? v : 0));
   const seconds = (s: StepComposition): number => {
     const t = stepTerms(u, s);
     let total = 0;

@@ -16,14 +16,13 @@ import { STEP_TERMS } from './step-terms.js';
 export const CALIBRATION_FORMAT_VERSION = 1;
 
 export const TERM_UNITS: Readonly<Record<string, string>> = {
-  memory: 'multiplier on weight read seconds at the kernel-level bandwidth',
+  memory: 'multiplier on weight + KV read seconds at the kernel-level bandwidth',
   excess_compute: 'multiplier on GEMM seconds beyond the weight read, at the kernel-level FLOP rate of the precision for the step\'s token count and GEMM shapes (gpu_efficiencies.*.gemmGrids, else its single fraction)',
   prefill_attention: 'multiplier on causal attention FLOP seconds (bf16)',
   all_reduce: 'multiplier on all-reduce latency + bytes seconds (NCCL)',
   layer_kernels: 'latency-bound kernels per layer (multiplier on layers × the GPU kernel floor)',
   step_cpu: 'ms per engine step',
   sequence_cpu: 'µs per scheduled sequence per step',
-  kv_read: 'multiplier on the decoders\' KV read seconds (context tokens × KV bytes per token, in the KV dtype) at the kernel-level bandwidth',
   request_overhead: 'ms per request (HTTP, tokenisation, streaming; added to TTFT by the benchmark client, never charged by a step)',
 };
 

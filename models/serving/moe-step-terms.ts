@@ -46,9 +46,6 @@ export const MOE_STEP_TERMS = [...STEP_TERMS, 'kernel_tables_s'] as const;
 /** Index of the unscaled kernel-table seconds in MOE_STEP_TERMS (a fit's coefficient vectors stop before it). */
 export const MOE_KERNEL_TABLES_TERM = STEP_TERMS.length;
 
-/** Index of the GQA KV read (its own fitted coefficient, apart from the weight read). */
-const KV_READ_TERM = STEP_TERMS.indexOf('kv_read');
-
 export interface MoeStepTermModel {
   /** Term vector of one engine iteration (affine in `contextTokens`), in MOE_STEP_TERMS order (the last one in seconds). */
   iterationTerms(batch: number, contextTokens: number, pieces: readonly PrefillPiece[]): number[];
@@ -61,7 +58,7 @@ export function buildMoeStepTerms(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   const iterationTerms = (batch: number, contextTokens: number, pieces: readonly PrefillPiece[]): number[] => {
     const pre = prefillPieceTotals(pieces);
     const all = batch + pre.tokens;
-    const t = [0, 0, 0, 0, p.layerKernelSeconds, STEP_CPU_UNIT_SECONDS, (batch + pre.sequences) * SEQUENCE_CPU_UNIT_SECONDS, 0, 0, 0];
+    const t = [0, 0, 0, 0, p.layerKernelSeconds, STEP_CPU_UNIT_SECONDS, (batch + pre.sequences) * SEQUENCE_CPU_UNIT_SECONDS, 0, 0];
     // The dense remainder as a dense step prices it: its weights once, GEMMs beyond them, all-reduces per token.
     const fDecode = parts.imbalance(batch);
     const fPrompt = parts.imbalance(pre.sequences);
@@ -70,8 +67,8 @@ export function buildMoeStepTerms(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     t[1] += Math.max(0, denseCompute - p.weightReadSeconds);
     t[3] += all > 0 ? p.allReduceLatencySeconds + all * p.allReduceSecondsPerToken : 0;
     if (batch > 0) {
-      t[KV_READ_TERM] += fDecode * (p.kvReadSecondsPerContextToken * contextTokens + p.kvWindowReadSecondsPerSequence * batch);
-      t[0] += parts.mlaGeneration(batch, (fDecode * contextTokens) / dp) + parts.moeSeconds(batch) + parts.a2aSeconds(batch);
+      t[0] += fDecode * (p.kvReadSecondsPerContextToken * contextTokens + p.kvWindowReadSecondsPerSequence * batch) +
+        parts.mlaGeneration(batch, (fDecode * contextTokens) / dp) + parts.moeSeconds(batch) + parts.a2aSeconds(batch);
     }
     if (pre.sequences > 0) {
       // Prompts priced by their per-sequence averages (as the uncalibrated MoE model prices a batch); riding a decode

@@ -3,9 +3,7 @@
  * of `decodeSequences` decoding sequences whose contexts sum to `contextTokens`, plus `prefillTokens` new prompt
  * tokens whose causal attention covers `prefillPairs` token pairs, on `tp` GPUs at `precision`.
  *
- * Step time = Σ coefficient × term. The memory term is the weight read at the GPU's kernel-level bandwidth, kv_read the
- * decoders' KV read at that bandwidth (its own coefficient, so a KV dtype that halves the KV bytes does not move the
- * weight read's price); the
+ * Step time = Σ coefficient × term. The memory term is the weight and KV read at the GPU's kernel-level bandwidth; the
  * compute term is only the GEMM time *beyond* the weight read, at the rate the GEMM tables measured for the step's
  * token count and the model's shapes (models/gemm-efficiency.ts) (max(weights, compute) = weights + max(0, compute −
  * weights): the convex roofline of the GEMMs, linear in its two coefficients; measured against the weight read alone so
@@ -22,7 +20,7 @@ import { activeParameters, kvBytesPerToken, weightBytes } from '../specs.js';
 import type { RunPrecision } from './runs.js';
 
 /** Term names in coefficient order (a calibration file stores its coefficients under these names). */
-export const STEP_TERMS = ['memory', 'excess_compute', 'prefill_attention', 'all_reduce', 'layer_kernels', 'step_cpu', 'sequence_cpu', 'request_overhead', 'kv_read'] as const;
+export const STEP_TERMS = ['memory', 'excess_compute', 'prefill_attention', 'all_reduce', 'layer_kernels', 'step_cpu', 'sequence_cpu', 'request_overhead'] as const;
 export type StepTermName = (typeof STEP_TERMS)[number];
 
 /** Units of the CPU-side terms, so fitted coefficients read directly: ms per step, µs per scheduled sequence, ms per request. */
@@ -123,7 +121,7 @@ export function stepTerms(u: InstanceUnits, s: StepComposition): number[] {
   const flops = s.decodeSequences * u.gemmFlopsPerToken + s.prefillTokens * u.prefillGemmFlopsPerToken;
   const compute = flops > 0 ? flops / u.gemmFlopsPerSecondAt(tokens) : 0;
   return [
-    weights,
+    weights + (s.contextTokens * u.kvBytesPerToken) / u.memoryBytesPerSecond,
     Math.max(0, compute - weights),
     s.prefillPairs * u.attentionSecondsPerPair,
     u.allReduceSecondsPerStep + tokens * u.allReduceSecondsPerToken,
@@ -131,7 +129,6 @@ export function stepTerms(u: InstanceUnits, s: StepComposition): number[] {
     STEP_CPU_UNIT_SECONDS,
     s.scheduledSequences * SEQUENCE_CPU_UNIT_SECONDS,
     0,
-    (s.contextTokens * u.kvBytesPerToken) / u.memoryBytesPerSecond,
   ];
 }
 

@@ -5,7 +5,6 @@
  * and `fleetplan calibrate` read a run's TTFT and TPOT *terms* from this benchmark (the kernel's step accounting) and
  * score its predictions: the command line it prints is what reproduces a row.
  */
-import { STEP_TERMS } from '../../models/serving/step-terms.js';
 import type { Catalog, InstancePool } from '../../catalogs/types.js';
 import { createPerfModel } from '../../models/index.js';
 import { backendScheduling, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../../models/serving/backend-policy.js';
@@ -85,7 +84,7 @@ export function benchmarkMeasuredRun(run: MeasuredRun, catalog: Catalog, calibra
  * the client turnaround (models/serving/fixed-point-fit.ts): the physical roofline as is, 1 ms per step, 10 µs per
  * scheduled sequence, no request overhead.
  */
-export const REFERENCE_COEFFICIENTS: readonly number[] = STEP_TERMS.map((t) => (t === 'sequence_cpu' ? 10 : t === 'request_overhead' ? 0 : 1));
+export const REFERENCE_COEFFICIENTS: readonly number[] = [1, 1, 1, 1, 1, 1, 10, 0];
 
 /** A calibration with one all-runs scope of the given coefficients (STEP_TERMS order). */
 export function singleScopeCalibration(coefficients: readonly number[], defaultBackend: Backend = 'vllm'): ServingCalibration {

@@ -19,8 +19,8 @@ const disagg = (over: Partial<DenseDisaggRun['run']>, prefill = { count: 1, tp: 
   id: 't', prefill, decode,
   run: { source: 't', line: 1, backend: 'vllm', gpu: 'h100-sxm', llm: 'qwen3-32b', modelName: 'Qwen/Qwen3-32B', precision: 'fp8', mode: 'disagg', tp: decode.tp, concurrency: 1, inputTokens: 4000, outputTokens: 64, ttftSeconds: 0.5, tpotSeconds: 0.02, ...over },
 });
-const C1 = [0.7, 1.4, 0.9, 1.2, 3, 2, 30, 5, 0.6];
-const C2 = [1.3, 0.2, 2, 0.8, 1, 6, 5, 40, 1.5];
+const C1 = [0.7, 1.4, 0.9, 1.2, 3, 2, 30, 5];
+const C2 = [1.3, 0.2, 2, 0.8, 1, 6, 5, 40];
 const overhead = (c: readonly number[]) => c[term('request_overhead')] * REQUEST_OVERHEAD_UNIT_SECONDS;
 
 describe('disaggregated benchmark step accounting', () => {

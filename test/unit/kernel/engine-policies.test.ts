@@ -150,7 +150,7 @@ describe("each stack's KV pool, seen by the benchmark and the planner alike", ()
 
   it('the calibrated model of a backend (what plan and benchmark both read) carries that pool', () => {
     for (const backend of ['vllm', 'trtllm', 'sglang'] as const) {
-      const model = createPerfModel(gpu, llm, { tp: 2 }, { calibration: singleScopeCalibration([1, 1, 1, 1, 1, 1, 10, 0, 1]), backend });
+      const model = createPerfModel(gpu, llm, { tp: 2 }, { calibration: singleScopeCalibration([1, 1, 1, 1, 1, 1, 10, 0]), backend });
       expect(model.kvCapacityTokens).toBe(computeKvCapacity(gpu, llm, { tp: 2 }, backendKvCapacityOptions(backend, 2)).kvCapacityTokens);
     }
   });
@@ -167,7 +167,7 @@ describe("each stack's KV pool, seen by the benchmark and the planner alike", ()
     // An MoE pool: the same capacity the calibrated MoE model gives it (models/moe/memory.ts backendKvCapacityTokens).
     const moe = catalog.llms.get('qwen3-30b-a3b')!;
     for (const backend of ['vllm', 'trtllm', 'sglang'] as const) {
-      const calibrated = createPerfModel(gpu, moe, { tp: 2, ep: 2 }, { calibration: singleScopeCalibration([1, 1, 1, 1, 1, 1, 10, 0, 1]), backend });
+      const calibrated = createPerfModel(gpu, moe, { tp: 2, ep: 2 }, { calibration: singleScopeCalibration([1, 1, 1, 1, 1, 1, 10, 0]), backend });
       expect(createPerfModel(gpu, moe, { tp: 2, ep: 2 }, { backend }).kvCapacityTokens).toBe(calibrated.kvCapacityTokens);
     }
     expect(createPerfModel(gpu, moe, { tp: 2, ep: 2 }, { backend: 'trtllm' }).kvCapacityTokens).toBeGreaterThan(createPerfModel(gpu, moe, { tp: 2, ep: 2 }).kvCapacityTokens);

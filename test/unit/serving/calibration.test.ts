@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog, packageVersion } from '../../../catalogs/index.js';
-import { fitServingScopes, predictRun, REQUEST_OVERHEAD_TERM, type CalibrationRow } from '../../../models/serving/fit.js';
+import { fitServingScopes, predictRun, type CalibrationRow } from '../../../models/serving/fit.js';
 import { holdOutPredictions } from '../../../models/serving/holdout.js';
 import type { MeasuredRun } from '../../../models/serving/runs.js';
 import { REQUEST_OVERHEAD_UNIT_SECONDS } from '../../../models/serving/step-terms.js';
@@ -21,7 +21,7 @@ function syntheticRows(truth: readonly number[]): CalibrationRow[] {
       const shape = { source: 's', line: 1, backend: 'vllm', gpu, llm, modelName: llm, precision: 'bf16', mode: 'agg', tp, concurrency: c, inputTokens: isl, outputTokens: 128 } as const;
       const kernel = termsOf({ ...shape, ttftSeconds: 1, tpotSeconds: 1 });
       // As calibrationRows builds a row: the kernel's terms, plus one request's overhead unit in TTFT.
-      const terms = { ttft: kernel.ttft.map((v, j) => v + (j === REQUEST_OVERHEAD_TERM ? REQUEST_OVERHEAD_UNIT_SECONDS : 0)), tpot: [...kernel.tpot] };
+      const terms = { ttft: kernel.ttft.map((v, j) => v + (j === kernel.ttft.length - 1 ? REQUEST_OVERHEAD_UNIT_SECONDS : 0)), tpot: [...kernel.tpot] };
       const run: MeasuredRun = { ...shape, ttftSeconds: dot(terms.ttft), tpotSeconds: dot(terms.tpot) };
       rows.push({ run, terms });
     }
@@ -30,7 +30,7 @@ function syntheticRows(truth: readonly number[]): CalibrationRow[] {
 }
 
 describe('fit and hold-out', () => {
-  const truth = [0.8, 1.3, 4, 0.5, 20, 0.4, 40, 30, 1.2];
+  const truth = [0.8, 1.3, 4, 0.5, 20, 0.4, 40, 30];
 
   it('recovers runs generated from known coefficients (step set from TPOT, request overhead from TTFT), in and out of sample', () => {
     const rows = syntheticRows(truth);
