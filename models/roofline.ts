@@ -26,6 +26,12 @@ export interface PhysicalTimes {
   readonly allReduceSecondsPerToken: number;
   /** Latency of a forward pass's all-reduces: 2 per layer at tp > 1, each at the GPU's measured small-message latency. */
   readonly allReduceLatencySeconds: number;
+  /**
+   * What those all-reduces add when the TP group spans nodes: NCCL's network hops (allReduceLatencyAt), 0 in one node.
+   * Charged at face value (no fitted multiplier): the multipliers were fitted on single-node runs, where it is 0 (the
+   * decode fit puts the in-node latency term at 0, inside its per-layer kernel term).
+   */
+  readonly interNodeAllReduceSeconds: number;
   readonly kvReadSecondsPerContextToken: number;
   /**
    * Sliding-window layers (gpt-oss): a prefill token attends to at most the window on them, so their attention is
@@ -52,6 +58,28 @@ export function allReduceFloorAt(eff: GpuEfficiency, tp: number): number {
   if (counts.length === 0) throw new Error(`no all-reduce latency in ${eff.from}`);
   const at = counts.filter((c) => c <= tp).pop() ?? counts[0];
   return eff.allReduceFloorSeconds[String(at)];
+}
+
+/**
+ * What one more level of NCCL's tree adds to a small all-reduce when the group spans nodes: NCCL's own latency model
+ * (src/graph/tuning.cc `ncclTopoTuneModel`, hwLat[NET][Tree][LL] = 5.0 µs) prices a tree all-reduce at
+ * baseLat + 2·((ranks per node − 1)·intraLat + log2(nodes)·interLat): up the tree and down again, one network hop per
+ * level each way. In one node its figures give 15.2 µs for 8 H100s (tree) and 15.0 µs (ring), where the staged 8-GPU
+ * table measured 15.5 µs; over 2 nodes of 8, 25.2 µs (tree, the cheapest of its small-message choices; ring 43.4 µs).
+ * A TP group spanning nodes goes through NCCL (TensorRT-LLM's allreduce falls back to NCCL for an inter-node group,
+ * "Found inter-node TP group"; vLLM's and SGLang's custom all-reduce are single-node too).
+ */
+export const NCCL_NET_TREE_HOP_SECONDS = 5.0e-6;
+
+/**
+ * Latency of one small all-reduce over `tp` GPUs of `gpu`: the measured floor at the largest measured count within the
+ * scale-up domain, plus, beyond it, NCCL's 2·log2(nodes) network hops.
+ */
+export function allReduceLatencyAt(gpu: GpuSpec, eff: GpuEfficiency, tp: number): number {
+  if (tp <= 1) return 0;
+  const nodes = nodesSpanned(gpu, tp);
+  if (nodes <= 1) return allReduceFloorAt(eff, tp);
+  return allReduceFloorAt(eff, gpu.gpusPerNode) + 2 * Math.floor(Math.log2(nodes)) * NCCL_NET_TREE_HOP_SECONDS;
 }
 
 /** The kernel-level fraction of peak for GEMMs in a format: measured for that dtype, else the bf16 one. */
@@ -100,6 +128,7 @@ export function computePhysicalTimes(gpu: GpuSpec, llm: LlmSpec, layout: Instanc
     // Two all-reduces per layer of one token's hidden state in bf16 (2 bytes), over the attention TP group.
     allReduceSecondsPerToken: allReduceTransferSeconds(gpu, l.tp, 2 * llm.layers * llm.hiddenSize * 2),
     allReduceLatencySeconds: l.tp > 1 ? 2 * llm.layers * allReduceFloorAt(eff, l.tp) : 0,
+    interNodeAllReduceSeconds: 2 * llm.layers * (allReduceLatencyAt(gpu, eff, l.tp) - allReduceFloorAt(eff, l.tp)),
     kvReadSecondsPerContextToken: kvBytesPerToken(llm, l.kvDtype) / memory,
     // Each decode step reads every sequence's windows, and reads and writes back its linear-attention state.
     kvWindowReadSecondsPerSequence: (kvWindowBytesPerSequence(llm, l.kvDtype) + 2 * linearStateBytesPerSequence(llm)) / memory,
@@ -140,7 +169,7 @@ export function deriveRooflineCoefficients(gpu: GpuSpec, llm: LlmSpec, layout: I
   const [xs, xl, xw, xc, xa, xr, xn] = calibration.prefill;
   const [zs, zl, zw, zk, zc, zn] = calibration.decode;
   return {
-    prefill: [xs * p.stepSeconds + xl * p.layerKernelSeconds + xw * p.weightReadSeconds + xn * p.allReduceLatencySeconds, xc * p.prefillComputeSecondsPerToken + xr * p.allReduceSecondsPerToken + xa * p.slidingAttentionSecondsPerToken, xa * p.attentionSecondsPerPair, ...UNUSED_PREFILL_TERMS],
-    decode: [zs * p.stepSeconds + zl * p.layerKernelSeconds + zw * p.weightReadSeconds + zn * p.allReduceLatencySeconds, zc * p.computeSecondsPerToken + zk * p.kvWindowReadSecondsPerSequence, zk * p.kvReadSecondsPerContextToken],
+    prefill: [xs * p.stepSeconds + xl * p.layerKernelSeconds + xw * p.weightReadSeconds + xn * p.allReduceLatencySeconds + p.interNodeAllReduceSeconds, xc * p.prefillComputeSecondsPerToken + xr * p.allReduceSecondsPerToken + xa * p.slidingAttentionSecondsPerToken, xa * p.attentionSecondsPerPair, ...UNUSED_PREFILL_TERMS],
+    decode: [zs * p.stepSeconds + zl * p.layerKernelSeconds + zw * p.weightReadSeconds + zn * p.allReduceLatencySeconds + p.interNodeAllReduceSeconds, zc * p.computeSecondsPerToken + zk * p.kvWindowReadSecondsPerSequence, zk * p.kvReadSecondsPerContextToken],
   };
 }

@@ -140,6 +140,7 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     ...base,
     allReduceSecondsPerToken: base.allReduceSecondsPerToken * allReduces,
     allReduceLatencySeconds: base.allReduceLatencySeconds * allReduces,
+    interNodeAllReduceSeconds: base.interNodeAllReduceSeconds * allReduces,
     ...(isMla ? { attentionSecondsPerPair: 0, kvReadSecondsPerContextToken: 0 } : {}),
   };
   const imbalance = (sequences: number) => (sequences <= 0 ? 1 : (dp * Math.ceil(sequences / dp)) / sequences);
@@ -216,7 +217,7 @@ export function buildMoeStepModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     const b = Math.max(1, batch);
     const n = newTokens / b;
     const c = Math.max(0, cachedTokens) / b;
-    const fixed = xs * p.stepSeconds + xl * p.layerKernelSeconds + xw * p.weightReadSeconds + xn * p.allReduceLatencySeconds;
+    const fixed = xs * p.stepSeconds + xl * p.layerKernelSeconds + xw * p.weightReadSeconds + xn * p.allReduceLatencySeconds + p.interNodeAllReduceSeconds;
     return fixed + prefillTokenTerms(n, c, b) + mlaContext(b, n, c, false) + moeSeconds(newTokens) + a2aSeconds(newTokens);
   };
   const chunkedPrefillSeconds = (newTokens: number, cachedTokens: number): number => {
@@ -229,7 +230,7 @@ export function buildMoeStepModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     const t0 = rooflineDecodeTerms(p, batch, 0);
     const t1 = rooflineDecodeTerms(p, batch, 1);
     // t0[3] is the sliding-window layers' KV read (a fixed window per sequence; 0 without them).
-    const dense = zs * t0[0] + zl * t0[1] + zw * t0[2] + f * zk * t0[3] + f * zc * t0[4] + zn * t0[5];
+    const dense = zs * t0[0] + zl * t0[1] + zw * t0[2] + f * zk * t0[3] + f * zc * t0[4] + zn * t0[5] + p.interNodeAllReduceSeconds;
     const perContextDense = f * zk * (t1[3] - t0[3]);
     // MLA's cache terms are linear in each group's context, which is f/dp of the total on the busiest group.
     const perContextMla = batch > 0 ? ((mlaGeneration(batch, 1) - mlaGeneration(batch, 0)) * f) / dp : 0;

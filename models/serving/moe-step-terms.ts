@@ -66,6 +66,9 @@ export function buildMoeStepTerms(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     t[0] += p.weightReadSeconds;
     t[1] += Math.max(0, denseCompute - p.weightReadSeconds);
     t[3] += all > 0 ? p.allReduceLatencySeconds + all * p.allReduceSecondsPerToken : 0;
+    // NCCL's network hops of an all-reduce spanning nodes, as measured mechanisms are charged: with the decoders'
+    // all-to-all in a decode step, in the kernel-table seconds in a prompt-only one (no serving run spans nodes).
+    if (all > 0) t[batch > 0 ? 0 : MOE_KERNEL_TABLES_TERM] += p.interNodeAllReduceSeconds;
     if (batch > 0) {
       t[0] += fDecode * (p.kvReadSecondsPerContextToken * contextTokens + p.kvWindowReadSecondsPerSequence * batch) +
         parts.mlaGeneration(batch, (fDecode * contextTokens) / dp) + parts.moeSeconds(batch) + parts.a2aSeconds(batch);

@@ -65,6 +65,17 @@ describe('createPerfModel on MoE and MLA LLMs', () => {
     expect(twoNodes.prefillSeconds(8192, 0, 1)).toBeGreaterThan(inDomain.prefillSeconds(8192, 0, 1) * 1.1);
   });
 
+  it('a TP16 × EP16 decode step across two nodes pays NCCL\'s network hops on its attention all-reduces, even at batch 2', () => {
+    const h100 = gpu('h100-sxm');
+    const twoNodes = createPerfModel(h100, dsv3, { tp: 16, ep: 16, precision: 'fp8' });
+    const inDomain = createPerfModel({ ...h100, gpusPerNode: 16 }, dsv3, { tp: 16, ep: 16, precision: 'fp8' });
+    // One attention all-reduce per MoE layer (58), two per dense layer (3): 64 all-reduces × 2 × 5 µs of tree hops.
+    const hops = 64 * 2 * 5e-6;
+    const extra = twoNodes.decodeStepSeconds(2, 2 * 9000) - inDomain.decodeStepSeconds(2, 2 * 9000);
+    expect(extra).toBeGreaterThanOrEqual(hops - 1e-9);
+    expect(extra).toBeLessThan(hops + 0.3e-3);
+  });
+
   it('prices MLA KV as the latent (70,272 B per token) and counts resident weights under EP for capacity', () => {
     const tp8 = createPerfModel(gpu('h200'), dsv3, { tp: 8, ep: 8 });
     const dp8 = createPerfModel(gpu('h200'), dsv3, { tp: 1, ep: 8 });

@@ -8,7 +8,7 @@ import { loadBuiltinCatalog, resolveLayout, type LlmSpec } from '../../../catalo
 import {
   BUILTIN_COEFFICIENTS, computeKvCapacity, createPerfModel, kvBytesPerToken, predictOperatingPoint, residentWeightBytes, routedExpertParameters, weightBytes,
 } from '../../../models/index.js';
-import { allReduceTransferSeconds, computePhysicalTimes, efficiencyFor } from '../../../models/roofline.js';
+import { allReduceFloorAt, allReduceLatencyAt, allReduceTransferSeconds, computePhysicalTimes, efficiencyFor, NCCL_NET_TREE_HOP_SECONDS } from '../../../models/roofline.js';
 
 const catalog = loadBuiltinCatalog();
 const h100 = catalog.gpus.get('h100-sxm')!;
@@ -128,6 +128,24 @@ describe('createPerfModel with a layout', () => {
     expect(allReduceTransferSeconds(h100, 16, payload)).toBeCloseTo((payload * (14 / 8)) / 450e9 + (payload * (1 / 8)) / 50e9, 15);
     const m = createPerfModel(h100, llama70, { tp: 16, precision: 'fp8' });
     expect(m.provenance.note).toMatch(/spans 2 nodes of 8: TP all-reduce crosses nodes at 50 GB\/s per GPU/);
+  });
+
+  it('an all-reduce spanning nodes adds NCCL\'s tree network hops to the in-node floor, at face value in the step', () => {
+    const eff = efficiencyFor(BUILTIN_COEFFICIENTS.roofline, 'h100-sxm');
+    // NCCL tuning.cc: tree/LL over 2 nodes of 8 = 6.8 + 2·(7·0.6 + 1·5.0) = 25.2 µs; in one node 6.8 + 2·7·0.6 = 15.2 µs.
+    expect(allReduceLatencyAt(h100, eff, 8)).toBe(allReduceFloorAt(eff, 8));
+    expect(allReduceLatencyAt(h100, eff, 16)).toBeCloseTo(allReduceFloorAt(eff, 8) + 10e-6, 12);
+    expect(allReduceLatencyAt(h100, eff, 32)).toBeCloseTo(allReduceFloorAt(eff, 8) + 4 * NCCL_NET_TREE_HOP_SECONDS, 12);
+    expect(allReduceLatencyAt(h100, eff, 1)).toBe(0);
+    const one = computePhysicalTimes(h100, llama70, { tp: 8, precision: 'fp8' }, eff);
+    const two = computePhysicalTimes(h100, llama70, { tp: 16, precision: 'fp8' }, eff);
+    expect(one.interNodeAllReduceSeconds).toBe(0);
+    expect(two.interNodeAllReduceSeconds).toBeCloseTo(2 * llama70.layers * 10e-6, 12);
+    // Priced in every decode step: the same TP16 layout with its 16 GPUs in one NVLink domain decodes faster by at least it
+    // (the hierarchical ring's NIC bytes come on top).
+    const spanning = createPerfModel(h100, llama70, { tp: 16, precision: 'fp8' });
+    const oneDomain = createPerfModel({ ...h100, gpusPerNode: 16 }, llama70, { tp: 16, precision: 'fp8' });
+    expect(spanning.decodeStepSeconds(8, 8 * 2048) - oneDomain.decodeStepSeconds(8, 8 * 2048)).toBeGreaterThanOrEqual(two.interNodeAllReduceSeconds - 1e-12);
   });
 
   it('predict follows the format: fp8 on H100 is faster to decode than bf16 at the same TP, with more KV room', () => {
