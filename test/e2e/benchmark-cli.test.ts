@@ -47,6 +47,12 @@ describe('fleetplan benchmark', () => {
     expect(doc.run.kv_transfers).toBeGreaterThanOrEqual(doc.run.measured_requests);
   });
 
+  it('names each side\'s expert-parallel degree in the text header of an MoE xPyD set', async () => {
+    const r = await runCli(['benchmark', '--gpu', 'b200', '--llm', 'deepseek-v3', '--precision', 'fp4', '--mode', 'disagg', '--prefill', '1x1ep4', '--decode', '2x8ep8', '--concurrency', '4', '--isl', '1024', '--osl', '128', '--request-count', '16']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toContain('(1x TP1 EP4 prefill + 2x TP8 EP8 decode, 20 GPUs)');
+  });
+
   const BAD: Array<[string, string[], RegExp]> = [
     ['zero concurrency', [...BASE, '--concurrency', '0', '--isl', '1024', '--osl', '128'], /--concurrency: found 0, expected an integer ≥ 1/],
     ['isl 0', [...BASE, '--concurrency', '8', '--isl', '0', '--osl', '128'], /--isl: found 0, expected a whole number of tokens ≥ 1/],

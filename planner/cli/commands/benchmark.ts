@@ -99,7 +99,8 @@ function renderBenchmark(r: BenchmarkResult, spec: BenchmarkSpec, model: ModelPr
   const f = (x: number, d = 2) => x.toFixed(d);
   const row = (name: string, s: LatencySummary): string[] => [name, f(s.mean), f(s.p50), f(s.p90), f(s.p99)];
   const op = r.operating_point;
-  const set = op.mode === 'agg' ? `1 instance TP${op.tp}${op.ep !== null && op.ep > 1 ? ` EP${op.ep}` : ''}` : `${op.prefill!.count}x TP${op.prefill!.tp} prefill + ${op.decode!.count}x TP${op.decode!.tp} decode`;
+  const epOf = (ep: number | null) => (ep !== null && ep > 1 ? ` EP${ep}` : '');
+  const set = op.mode === 'agg' ? `1 instance TP${op.tp}${epOf(op.ep)}` : `${op.prefill!.count}x TP${op.prefill!.tp}${epOf(op.prefill!.ep)} prefill + ${op.decode!.count}x TP${op.decode!.tp}${epOf(op.decode!.ep)} decode`;
   const turnaround = spec.clientGapSeconds ? `, client turnaround exponential with mean ${f(spec.clientGapSeconds * 1000, 0)} ms from the calibration` : '';
   const load = op.concurrency !== null ? `concurrency ${op.concurrency} (closed loop${turnaround})` : `rate ${op.rate_per_s} requests/s (open loop, Poisson)`;
   const lines = [
