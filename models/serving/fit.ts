@@ -48,8 +48,6 @@ export interface FittedScope {
   readonly tpot: readonly number[];
   /** In STEP_TERMS order: time to first token (TTFT equations). */
   readonly ttft: readonly number[];
-  /** Experiment: the TTFT multiplier on the prompt's compute terms. */
-  readonly promptMultiplier?: number;
 }
 
 type Metric = 'ttft' | 'tpot';
@@ -59,8 +57,6 @@ export interface ServingFitOptions {
   readonly shrinkage?: number;
   /** Fewest runs a scope below `*` needs to get its own coefficients. */
   readonly minRuns?: number;
-  /** Experiment: TTFT prices the prompt's compute terms (excess_compute, prefill_attention) with its own multiplier. */
-  readonly promptMultiplier?: boolean;
 }
 
 export const DEFAULT_SHRINKAGE = 1;
@@ -81,8 +77,7 @@ export function fitServingScopes(rows: readonly CalibrationRow[], options: Servi
   const shrink = options.shrinkage ?? DEFAULT_SHRINKAGE;
   const minRuns = options.minRuns ?? DEFAULT_MIN_RUNS;
   const ones = new Array<number>(STEP_TERMS.length).fill(1);
-  const prompt = options.promptMultiplier ?? false;
-  const root = fitScope('*', rows, ones, 0, undefined, prompt);
+  const root = fitScope('*', rows, ones, 0);
   const fitted = new Map<string, FittedScope>([['*', root]]);
   for (let depth = 1; depth < 4; depth++) {
     const groups = new Map<string, CalibrationRow[]>();
@@ -93,22 +88,16 @@ export function fitServingScopes(rows: readonly CalibrationRow[], options: Servi
     for (const [key, members] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       if (members.length < minRuns) continue;
       const parent = mostSpecific(fitted, scopesOf(members[0].run).slice(0, depth));
-      fitted.set(key, fitScope(key, members, parent.ttft, shrink, parent, prompt));
+      fitted.set(key, fitScope(key, members, parent.ttft, shrink, parent));
     }
   }
   return [...fitted.values()];
 }
 
 /** One scope: step coefficients from the TPOT equations, then the request overhead from the TTFT equations. */
-function fitScope(scope: string, rows: readonly CalibrationRow[], parentCoefficients: readonly number[], shrinkage: number, parent?: FittedScope, prompt = false): FittedScope {
+function fitScope(scope: string, rows: readonly CalibrationRow[], parentCoefficients: readonly number[], shrinkage: number, parent?: FittedScope): FittedScope {
   const stepParent = parentCoefficients.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? 0 : parent ? parent.tpot[j] : c));
   const tpot = fitTowardParent(rows, 'tpot', stepParent, shrinkage).map((c, j) => (j === REQUEST_OVERHEAD_TERM ? 0 : c));
-  if (prompt) {
-    const parentPrompt = parent?.promptMultiplier ?? 1;
-    const { overhead, multiplier } = fitOverheadAndPrompt(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], parentPrompt, shrinkage);
-    const ttft = tpot.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? overhead : PROMPT_TERMS.includes(j) ? c * multiplier : c));
-    return { scope, runs: rows.length, tpot, ttft, promptMultiplier: multiplier };
-  }
   const overhead = fitOverhead(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], shrinkage);
   return { scope, runs: rows.length, tpot, ttft: tpot.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? overhead : c)) };
 }
@@ -136,47 +125,6 @@ function fitOverhead(rows: readonly CalibrationRow[], step: readonly number[], p
     });
   }
   return m * parentOverhead;
-}
-
-const PROMPT_TERMS: readonly number[] = [STEP_TERMS.indexOf('excess_compute'), STEP_TERMS.indexOf('prefill_attention')];
-
-/**
- * Second stage with the step coefficients c held: overhead multiplier m and prompt multiplier q (on the parent's
- * prompt multiplier p), both ≥ 0: minimise Σ w (x·c + m·o_p·u + (q·p − 1)·prompt − y)²/y² + s(m − 1)² + s(q − 1)².
- */
-function fitOverheadAndPrompt(rows: readonly CalibrationRow[], step: readonly number[], parentOverhead: number, parentPrompt: number, shrinkage: number): { overhead: number; multiplier: number } {
-  const promptPart = (r: CalibrationRow) => PROMPT_TERMS.reduce((s, j) => s + r.terms.ttft[j] * step[j], 0);
-  const a = rows.map((r) => (r.terms.ttft[REQUEST_OVERHEAD_TERM] * parentOverhead) / r.run.ttftSeconds);
-  const b = rows.map((r) => (promptPart(r) * parentPrompt) / r.run.ttftSeconds);
-  const residual = rows.map((r) => 1 - (fixedOf(r, 'ttft') + r.terms.ttft.reduce((s, v, j) => s + (j === REQUEST_OVERHEAD_TERM || PROMPT_TERMS.includes(j) ? 0 : v * step[j]), 0)) / r.run.ttftSeconds);
-  let weights = rows.map(() => 1);
-  let m = 1;
-  let q = 1;
-  for (let iteration = 0; iteration < IRLS_ITERATIONS; iteration++) {
-    let saa = shrinkage, sbb = shrinkage, sab = 0, sar = shrinkage, sbr = shrinkage;
-    for (let i = 0; i < rows.length; i++) {
-      saa += weights[i] * a[i] * a[i];
-      sbb += weights[i] * b[i] * b[i];
-      sab += weights[i] * a[i] * b[i];
-      sar += weights[i] * a[i] * residual[i];
-      sbr += weights[i] * b[i] * residual[i];
-    }
-    const det = saa * sbb - sab * sab;
-    m = (sar * sbb - sbr * sab) / det;
-    q = (saa * sbr - sab * sar) / det;
-    if (m < 0) {
-      m = 0;
-      q = Math.max(0, sbr / sbb);
-    } else if (q < 0) {
-      q = 0;
-      m = Math.max(0, sar / saa);
-    }
-    weights = a.map((ai, i) => {
-      const r = Math.abs(ai * m + b[i] * q - residual[i]);
-      return r <= HUBER_RELATIVE_ERROR ? 1 : HUBER_RELATIVE_ERROR / r;
-    });
-  }
-  return { overhead: m * parentOverhead, multiplier: q * parentPrompt };
 }
 
 /** The per-request overhead (seconds) a calibration charges a run of this backend × GPU × precision. */
