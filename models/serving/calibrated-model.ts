@@ -15,8 +15,6 @@ import { scopeFor } from './fit.js';
 import type { Backend } from './runs.js';
 import { instanceUnits, STEP_TERMS, stepTerms, type StepComposition } from './step-terms.js';
 
-const ALL_REDUCE_BYTES_TERM = STEP_TERMS.indexOf('all_reduce_bytes');
-
 export interface CalibratedModelOptions {
   readonly calibration: ServingCalibration;
   readonly backend?: Backend;
@@ -43,7 +41,7 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
   const slowdown = o.powerCapWatts === undefined ? 1 : capComputeSlowdown(gpu, o.power, o.powerCapWatts) / capComputeSlowdown(gpu, o.power, undefined);
   // Seconds per unit of each term: the GPU terms stretched by the cap, the CPU terms not; request_overhead is charged
   // per request by the benchmark client, never by a step.
-  const secondsPerUnit = c.map((v, j) => (j < 5 || j === ALL_REDUCE_BYTES_TERM ? slowdown * v : j < 7 ? v : 0));
+  const secondsPerUnit = c.map((v, j) => (j < 5 ? slowdown * v : j < 7 ? v : 0));
   const seconds = (s: StepComposition): number => {
     const t = stepTerms(u, s);
     let total = 0;

@@ -19,12 +19,11 @@ export const TERM_UNITS: Readonly<Record<string, string>> = {
   memory: 'multiplier on weight + KV read seconds at the kernel-level bandwidth',
   excess_compute: 'multiplier on GEMM seconds beyond the weight read, at the kernel-level FLOP rate of the precision for the step\'s token count and GEMM shapes (gpu_efficiencies.*.gemmGrids, else its single fraction)',
   prefill_attention: 'multiplier on causal attention FLOP seconds (bf16)',
-  all_reduce: 'multiplier on the all-reduces\' latency floor per step (NCCL tables)',
+  all_reduce: 'multiplier on all-reduce latency + bytes seconds (NCCL)',
   layer_kernels: 'latency-bound kernels per layer (multiplier on layers × the GPU kernel floor)',
   step_cpu: 'ms per engine step',
   sequence_cpu: 'µs per scheduled sequence per step',
   request_overhead: 'ms per request (HTTP, tokenisation, streaming; added to TTFT by the benchmark client, never charged by a step)',
-  all_reduce_bytes: 'the all-reduces\' bytes over the GPU link at its bandwidth, charged as is (1 in every scope, never fitted)',
 };
 
 export interface CalibrationInput {

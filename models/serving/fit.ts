@@ -21,14 +21,15 @@ import { REQUEST_OVERHEAD_UNIT_SECONDS, STEP_TERMS } from './step-terms.js';
 export const REQUEST_OVERHEAD_TERM = STEP_TERMS.indexOf('request_overhead');
 
 /**
- * Terms charged at the kernel tables' price in every scope (coefficient 1, never fitted): the all-reduces' bytes over
- * the GPU's link (`all_reduce_bytes`, growing with the step's tokens). A decode step's all-reduces are KB-sized and
- * latency-bound: the TPOT equations price their latency (`all_reduce`, beside the per-layer kernel floor, both a
- * constant per step; the stacks' custom one-shot all-reduce kernels undercut NCCL's floor there) but see the bytes
- * only through prompt chunks, so one coefficient on both wandered with the training runs (0.00–1.37 across the
- * hold-out folds) and multiplied the prompts' MB-sized, bandwidth-bound all-reduces by that arbitrary factor.
+ * Terms charged at the kernel tables' price in every scope (coefficient 1, never fitted): the TP all-reduces (the NCCL
+ * tables' latency floor per layer plus the activations' bytes over the GPU's link). The TPOT equations cannot tell
+ * an all-reduce's price from the per-layer kernel floor — a decode step's all-reduces are KB-sized, latency-bound and,
+ * like that floor, a constant per step — so its fitted coefficient wandered with the training runs (0.00–1.37 across
+ * the hold-out folds) and multiplied the prompts' MB-sized, bandwidth-bound all-reduces by that arbitrary factor; a
+ * prompt at TP 8 then cost too little where it came out low (measured TTFT too fast by a margin growing with TP).
+ * Held at the tables' price, the per-layer floor (`layer_kernels`) takes what else a decode step pays per layer.
  */
-export const HELD_TERMS: readonly number[] = [STEP_TERMS.indexOf('all_reduce_bytes')];
+export const HELD_TERMS: readonly number[] = [STEP_TERMS.indexOf('all_reduce')];
 const isHeld = (j: number) => HELD_TERMS.includes(j);
 
 export interface CalibrationRow {

@@ -45,7 +45,6 @@ export const MOE_STEP_TERMS = [...STEP_TERMS, 'kernel_tables_s'] as const;
 
 /** Index of the unscaled kernel-table seconds in MOE_STEP_TERMS (a fit's coefficient vectors stop before it). */
 export const MOE_KERNEL_TABLES_TERM = STEP_TERMS.length;
-const ALL_REDUCE_BYTES = STEP_TERMS.indexOf('all_reduce_bytes');
 
 export interface MoeStepTermModel {
   /** Term vector of one engine iteration (affine in `contextTokens`), in MOE_STEP_TERMS order (the last one in seconds). */
@@ -59,15 +58,14 @@ export function buildMoeStepTerms(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   const iterationTerms = (batch: number, contextTokens: number, pieces: readonly PrefillPiece[]): number[] => {
     const pre = prefillPieceTotals(pieces);
     const all = batch + pre.tokens;
-    const t = [0, 0, 0, 0, p.layerKernelSeconds, STEP_CPU_UNIT_SECONDS, (batch + pre.sequences) * SEQUENCE_CPU_UNIT_SECONDS, 0, 0, 0];
+    const t = [0, 0, 0, 0, p.layerKernelSeconds, STEP_CPU_UNIT_SECONDS, (batch + pre.sequences) * SEQUENCE_CPU_UNIT_SECONDS, 0, 0];
     // The dense remainder as a dense step prices it: its weights once, GEMMs beyond them, all-reduces per token.
     const fDecode = parts.imbalance(batch);
     const fPrompt = parts.imbalance(pre.sequences);
     const denseCompute = fDecode * batch * p.computeSecondsPerToken + fPrompt * pre.tokens * p.prefillComputeSecondsPerToken;
     t[0] += p.weightReadSeconds;
     t[1] += Math.max(0, denseCompute - p.weightReadSeconds);
-    t[3] += all > 0 ? p.allReduceLatencySeconds : 0;
-    t[ALL_REDUCE_BYTES] += all * p.allReduceSecondsPerToken;
+    t[3] += all > 0 ? p.allReduceLatencySeconds + all * p.allReduceSecondsPerToken : 0;
     // NCCL's network hops of an all-reduce spanning nodes, as measured mechanisms are charged: with the decoders'
     // all-to-all in a decode step, in the kernel-table seconds in a prompt-only one (no serving run spans nodes).
     if (all > 0) t[batch > 0 ? 0 : MOE_KERNEL_TABLES_TERM] += p.interNodeAllReduceSeconds;

@@ -8,10 +8,8 @@
  * token count and the model's shapes (models/gemm-efficiency.ts) (max(weights, compute) = weights + max(0, compute −
  * weights): the convex roofline of the GEMMs, linear in its two coefficients; measured against the weight read alone so
  * that a step stays exactly affine in its context tokens, which the kernel's macro-steps rely on). That excess is where a prefill chunk riding a decode step slows every
- * decoder in it: the mixed-batch interference. The rest are the prefill attention FLOPs, the all-reduces (their
- * latency floor per step in `all_reduce`; the activations' bytes over the GPU's link, which grow with the step's
- * tokens, in `all_reduce_bytes`), a per-layer kernel floor, and CPU-side costs per step and per scheduled sequence,
- * which no kernel table sees.
+ * decoder in it: the mixed-batch interference. The rest are the prefill attention FLOPs, the all-reduces, a
+ * per-layer kernel floor, and CPU-side costs per step and per scheduled sequence, which no kernel table sees.
  */
 import { BYTES_PER_WEIGHT, peakFlopsPerSecond } from '../../catalogs/precision.js';
 import type { GpuSpec, KvDtype, LlmSpec } from '../../catalogs/types.js';
@@ -22,7 +20,7 @@ import { activeParameters, kvBytesPerToken, weightBytes } from '../specs.js';
 import type { RunPrecision } from './runs.js';
 
 /** Term names in coefficient order (a calibration file stores its coefficients under these names). */
-export const STEP_TERMS = ['memory', 'excess_compute', 'prefill_attention', 'all_reduce', 'layer_kernels', 'step_cpu', 'sequence_cpu', 'request_overhead', 'all_reduce_bytes'] as const;
+export const STEP_TERMS = ['memory', 'excess_compute', 'prefill_attention', 'all_reduce', 'layer_kernels', 'step_cpu', 'sequence_cpu', 'request_overhead'] as const;
 export type StepTermName = (typeof STEP_TERMS)[number];
 
 /** Units of the CPU-side terms, so fitted coefficients read directly: ms per step, µs per scheduled sequence, ms per request. */
@@ -126,12 +124,11 @@ export function stepTerms(u: InstanceUnits, s: StepComposition): number[] {
     weights + (s.contextTokens * u.kvBytesPerToken) / u.memoryBytesPerSecond,
     Math.max(0, compute - weights),
     s.prefillPairs * u.attentionSecondsPerPair,
-    u.allReduceSecondsPerStep,
+    u.allReduceSecondsPerStep + tokens * u.allReduceSecondsPerToken,
     u.layerKernelSeconds,
     STEP_CPU_UNIT_SECONDS,
     s.scheduledSequences * SEQUENCE_CPU_UNIT_SECONDS,
     0,
-    tokens * u.allReduceSecondsPerToken,
   ];
 }
 

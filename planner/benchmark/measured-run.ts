@@ -84,7 +84,7 @@ export function benchmarkMeasuredRun(run: MeasuredRun, catalog: Catalog, calibra
  * the client turnaround (models/serving/fixed-point-fit.ts): the physical roofline as is, 1 ms per step, 10 µs per
  * scheduled sequence, no request overhead.
  */
-export const REFERENCE_COEFFICIENTS: readonly number[] = [1, 1, 1, 1, 1, 1, 10, 0, 1];
+export const REFERENCE_COEFFICIENTS: readonly number[] = [1, 1, 1, 1, 1, 1, 10, 0];
 
 /** A calibration with one all-runs scope of the given coefficients (STEP_TERMS order). */
 export function singleScopeCalibration(coefficients: readonly number[], defaultBackend: Backend = 'vllm'): ServingCalibration {

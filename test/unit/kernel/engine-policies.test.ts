@@ -9,7 +9,7 @@ import { loadBuiltinCatalog } from '../../../catalogs/index.js';
 import { createPerfModel } from '../../../models/index.js';
 import { backendKvCapacityOptions, backendScheduling, BACKEND_POLICIES, sglangMemFractionStatic } from '../../../models/serving/backend-policy.js';
 import { computeKvCapacity, kvBytesPerToken, weightBytes, DEFAULT_ACTIVATION_RESERVE_BYTES } from '../../../models/specs.js';
-import { measuredRunSpec, REFERENCE_COEFFICIENTS, singleScopeCalibration } from '../../../planner/benchmark/measured-run.js';
+import { measuredRunSpec, singleScopeCalibration } from '../../../planner/benchmark/measured-run.js';
 import { simulateConversations } from '../../../planner/kernel/kernel.js';
 import { resolveOptions, type ConversationSpec, type KernelOptions } from '../../../planner/kernel/types.js';
 import type { MeasuredRun } from '../../../models/serving/runs.js';
@@ -150,7 +150,7 @@ describe("each stack's KV pool, seen by the benchmark and the planner alike", ()
 
   it('the calibrated model of a backend (what plan and benchmark both read) carries that pool', () => {
     for (const backend of ['vllm', 'trtllm', 'sglang'] as const) {
-      const model = createPerfModel(gpu, llm, { tp: 2 }, { calibration: singleScopeCalibration(REFERENCE_COEFFICIENTS), backend });
+      const model = createPerfModel(gpu, llm, { tp: 2 }, { calibration: singleScopeCalibration([1, 1, 1, 1, 1, 1, 10, 0]), backend });
       expect(model.kvCapacityTokens).toBe(computeKvCapacity(gpu, llm, { tp: 2 }, backendKvCapacityOptions(backend, 2)).kvCapacityTokens);
     }
   });
@@ -167,7 +167,7 @@ describe("each stack's KV pool, seen by the benchmark and the planner alike", ()
     // An MoE pool: the same capacity the calibrated MoE model gives it (models/moe/memory.ts backendKvCapacityTokens).
     const moe = catalog.llms.get('qwen3-30b-a3b')!;
     for (const backend of ['vllm', 'trtllm', 'sglang'] as const) {
-      const calibrated = createPerfModel(gpu, moe, { tp: 2, ep: 2 }, { calibration: singleScopeCalibration(REFERENCE_COEFFICIENTS), backend });
+      const calibrated = createPerfModel(gpu, moe, { tp: 2, ep: 2 }, { calibration: singleScopeCalibration([1, 1, 1, 1, 1, 1, 10, 0]), backend });
       expect(createPerfModel(gpu, moe, { tp: 2, ep: 2 }, { backend }).kvCapacityTokens).toBe(calibrated.kvCapacityTokens);
     }
     expect(createPerfModel(gpu, moe, { tp: 2, ep: 2 }, { backend: 'trtllm' }).kvCapacityTokens).toBeGreaterThan(createPerfModel(gpu, moe, { tp: 2, ep: 2 }).kvCapacityTokens);

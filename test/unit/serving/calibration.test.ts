@@ -5,7 +5,7 @@ import { loadBuiltinCatalog, packageVersion } from '../../../catalogs/index.js';
 import { fitServingScopes, predictRun, type CalibrationRow } from '../../../models/serving/fit.js';
 import { holdOutPredictions } from '../../../models/serving/holdout.js';
 import type { MeasuredRun } from '../../../models/serving/runs.js';
-import { REQUEST_OVERHEAD_UNIT_SECONDS, STEP_TERMS } from '../../../models/serving/step-terms.js';
+import { REQUEST_OVERHEAD_UNIT_SECONDS } from '../../../models/serving/step-terms.js';
 import { measuredRunTerms } from '../../../planner/benchmark/index.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { repoRoot, scratchDir } from '../../helpers/paths.js';
@@ -21,7 +21,7 @@ function syntheticRows(truth: readonly number[]): CalibrationRow[] {
       const shape = { source: 's', line: 1, backend: 'vllm', gpu, llm, modelName: llm, precision: 'bf16', mode: 'agg', tp, concurrency: c, inputTokens: isl, outputTokens: 128 } as const;
       const kernel = termsOf({ ...shape, ttftSeconds: 1, tpotSeconds: 1 });
       // As calibrationRows builds a row: the kernel's terms, plus one request's overhead unit in TTFT.
-      const terms = { ttft: kernel.ttft.map((v, j) => v + (j === STEP_TERMS.indexOf('request_overhead') ? REQUEST_OVERHEAD_UNIT_SECONDS : 0)), tpot: [...kernel.tpot] };
+      const terms = { ttft: kernel.ttft.map((v, j) => v + (j === kernel.ttft.length - 1 ? REQUEST_OVERHEAD_UNIT_SECONDS : 0)), tpot: [...kernel.tpot] };
       const run: MeasuredRun = { ...shape, ttftSeconds: dot(terms.ttft), tpotSeconds: dot(terms.tpot) };
       rows.push({ run, terms });
     }
@@ -30,8 +30,7 @@ function syntheticRows(truth: readonly number[]): CalibrationRow[] {
 }
 
 describe('fit and hold-out', () => {
-  // The last term (all_reduce_bytes) is charged at the link's bandwidth as is: the fit holds it at 1 (HELD_TERMS).
-  const truth = [0.8, 1.3, 4, 0.5, 20, 0.4, 40, 30, 1];
+  const truth = [0.8, 1.3, 4, 0.5, 20, 0.4, 40, 30];
 
   it('recovers runs generated from known coefficients (step set from TPOT, request overhead from TTFT), in and out of sample', () => {
     const rows = syntheticRows(truth);
@@ -41,15 +40,6 @@ describe('fit and hold-out', () => {
       expect(Math.abs(predictRun(scopes, r).ttftSeconds / r.run.ttftSeconds - 1)).toBeLessThan(0.05);
     }
     for (const p of holdOutPredictions(rows, 'logo')) expect(Math.abs(p.tpotSeconds / p.row.run.tpotSeconds - 1)).toBeLessThan(0.05);
-  });
-
-  it('holds the all-reduce bytes at the link\'s price in every scope: runs that would want them at 3× move the other coefficients, never that one', () => {
-    const bytes = STEP_TERMS.indexOf('all_reduce_bytes');
-    const scopes = fitServingScopes(syntheticRows(truth.map((c, j) => (j === bytes ? 3 : c))));
-    for (const s of scopes) {
-      expect(s.tpot[bytes]).toBe(1);
-      expect(s.ttft[bytes]).toBe(1);
-    }
   });
 
   it('fits coefficients × terms + a row\'s fixed seconds (MoE kernel-table work charged as measured), never scaling the fixed part', () => {
