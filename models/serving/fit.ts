@@ -20,18 +20,6 @@ import { REQUEST_OVERHEAD_UNIT_SECONDS, STEP_TERMS } from './step-terms.js';
 /** Index of the per-request overhead among STEP_TERMS (the only term a step never pays). */
 export const REQUEST_OVERHEAD_TERM = STEP_TERMS.indexOf('request_overhead');
 
-/**
- * Terms charged at the kernel tables' price in every scope (coefficient 1, never fitted): the TP all-reduces (the NCCL
- * tables' latency floor per layer plus the activations' bytes over the GPU's link). The TPOT equations cannot tell
- * an all-reduce's price from the per-layer kernel floor — a decode step's all-reduces are KB-sized, latency-bound and,
- * like that floor, a constant per step — so its fitted coefficient wandered with the training runs (0.00–1.37 across
- * the hold-out folds) and multiplied the prompts' MB-sized, bandwidth-bound all-reduces by that arbitrary factor; a
- * prompt at TP 8 then cost too little where it came out low (measured TTFT too fast by a margin growing with TP).
- * Held at the tables' price, the per-layer floor (`layer_kernels`) takes what else a decode step pays per layer.
- */
-export const HELD_TERMS: readonly number[] = [STEP_TERMS.indexOf('all_reduce')];
-const isHeld = (j: number) => HELD_TERMS.includes(j);
-
 export interface CalibrationRow {
   readonly run: MeasuredRun;
   /** Mean TTFT and TPOT of the run's benchmark as term vectors (the kernel's step accounting; TTFT's request_overhead term is one request's unit). */
@@ -150,10 +138,9 @@ export function requestOverheadSeconds(scopes: readonly FittedScope[], run: Pick
  */
 function fitTowardParent(rows: readonly CalibrationRow[], metric: Metric, parent: readonly number[], shrinkage: number): number[] {
   const { x, y } = equations(rows, metric);
-  // A held term (HELD_TERMS) is charged at coefficient 1 like the fixed seconds: its column leaves the design.
-  const relative = x.map((row, i) => row.map((v, j) => (isHeld(j) ? 0 : (v * parent[j]) / y[i])));
-  // What the coefficients must explain: 1 less the share the fixed seconds and the held terms already take.
-  const goal = rows.map((r, i) => 1 - (fixedOf(r, metric) + HELD_TERMS.reduce((a, j) => a + x[i][j], 0)) / y[i]);
+  const relative = x.map((row, i) => row.map((v, j) => (v * parent[j]) / y[i]));
+  // What the coefficients must explain: 1 less the share the fixed seconds already take.
+  const goal = rows.map((r, i) => 1 - fixedOf(r, metric) / y[i]);
   let weights = y.map(() => 1);
   let m = parent.map(() => 1);
   // Iteratively reweighted: a run predicted several times off (a queue the replay gets wrong) must not set every
@@ -174,7 +161,7 @@ function fitTowardParent(rows: readonly CalibrationRow[], metric: Metric, parent
       return r <= HUBER_RELATIVE_ERROR ? 1 : HUBER_RELATIVE_ERROR / r;
     });
   }
-  return parent.map((c, j) => (isHeld(j) ? 1 : c * m[j]));
+  return parent.map((c, j) => c * m[j]);
 }
 
 /** Relative error beyond which an equation's weight falls as 1/error (Huber), and the reweighting rounds. */
