@@ -38,9 +38,12 @@ const published = new Map(csv.slice(1).map((l) => {
 const N = STEP_TERMS.length;
 const EXCESS = STEP_TERMS.indexOf('excess_compute');
 const ATTN = STEP_TERMS.indexOf('prefill_attention');
+/** Seconds per unit of the last instrumented model's terms (one model per run: one pool). */
+let runSecondsPerUnit: readonly number[] = [];
 function instrumented(m: PerfModel): PerfModel {
   const a = m.stepAccounting!;
   const spu = a.secondsPerUnit;
+  runSecondsPerUnit = spu;
   return {
     ...m,
     stepAccounting: {
@@ -64,7 +67,7 @@ for (const run of runs) {
   const models = calibratedPerfModels(catalog, calibration, run.backend);
   const out = runServingBenchmarkWithTerms(measuredRunSpec(run, catalog, calibration), (pool) => instrumented(models(pool)), measuredRunOptions(run));
   const t = out.terms!.ttft;
-  const spu = (models({ gpu: run.gpu, llm: run.llm, tp: run.tp, precision: run.precision } as never)).stepAccounting!.secondsPerUnit;
+  const spu = runSecondsPerUnit;
   const engine = t.slice(0, N).reduce((acc, v, j) => acc + v * spu[j], 0);
   const share = engine > 0 ? t[N] / engine : 0;
   if ((run.precision === 'bf16' || run.precision === 'fp8')) shares.push(share);
