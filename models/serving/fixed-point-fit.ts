@@ -35,15 +35,13 @@ export interface ScheduleCalibration {
 export type RowsUnder = (rows: readonly CalibrationRow[], calibration: ScheduleCalibration) => CalibrationRow[];
 
 /**
- * Mean client turnarounds the fit chooses among (seconds). EXPERIMENT (issue #11): none (exact lockstep) is left out —
- * a real client's turnaround is never zero, and at zero equal requests admitted together return together forever
- * (bench/prefill-schedule.ts: two prompts per prefill iteration at 1,024-token prompts). ×3 steps from 4 ms — a localhost
+ * Mean client turnarounds the fit chooses among (seconds): none (lockstep), then ×3 steps from 4 ms — a localhost
  * HTTP round trip plus tokenising a 1,000-token prompt at the ~10 µs/token HF tokenisers take is a few ms; a Python
  * API server under load adds event-loop waits of tens of ms — up to 324 ms, where the modelled engine's clients
  * drift apart even at 8 clients of 1,024-token prompts (below ~100 ms the first arrival's prefill iteration collects
  * the rest of its wave again: test/unit/benchmark/measured-run.test.ts).
  */
-export const CLIENT_GAP_GRID_SECONDS: readonly number[] = [0.004, 0.012, 0.036, 0.108, 0.324];
+export const CLIENT_GAP_GRID_SECONDS: readonly number[] = [0, 0.004, 0.012, 0.036, 0.108, 0.324];
 
 export interface FixedPointOptions extends ServingFitOptions {
   /** Stop once a refit moves no training run's predicted TTFT or TPOT by more than this (relative). */
