@@ -130,6 +130,4 @@ export function backendScheduling(backend: Backend | undefined): { prefillPauses
  * drains before the measured one starts, so it does not change what is measured without a prefix cache. The silicon
  * CSV does not record its request count: this is the documented convention, not a fitted figure.
  */
-// EXPERIMENT (issue #11): aiconfigurator's own benchmark template (generator/config/backend_templates/benchmark/
-// bench_run.sh.j2: aiperf --num-requests concurrency×50 --warmup-request-count concurrency×2), whose runs the silicon CSV holds.
-export const MEASURED_RUN_REQUESTS_PER_CLIENT = 50;
+export const MEASURED_RUN_REQUESTS_PER_CLIENT = 10;
