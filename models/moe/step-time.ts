@@ -53,13 +53,25 @@ export function denseRemainder(llm: LlmSpec): LlmSpec {
   return { ...rest, ...(attention?.kind === 'gqa' ? { attention } : {}), parameters: llm.parameters - routedExpertParameters(llm) - mla };
 }
 
+/**
+ * The grouped-GEMM multipliers a serving step uses: the fits on the tables' power-law-routed rows where the calibration
+ * has them (aiconfigurator's own routing for a served layer, grouped-gemm.ts `SERVING_ROUTING`), else the balanced ones.
+ */
 function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype) {
-  const own = cal.groupedGemm.find((f) => f.gpu === gpu.id && f.dtype === dtype);
-  if (own) return { c: own.coefficients, measured: true, from: own.from, heldOutMape: own.heldOutMape };
+  const skewed = cal.groupedGemmServing && cal.groupedGemmServing.length > 0 ? cal.groupedGemmServing : undefined;
+  const fits = skewed ?? cal.groupedGemm;
+  const routing = fits[0]?.distribution ?? 'balanced';
+  // The touched experts' weight read keeps the balanced fit's multiplier: serving counts the experts touched by random
+  // routing itself (expert-touch.ts), where the skewed fit's multiplier absorbed the skew's fewer distinct experts.
+  // Floor, expert FLOPs and token traffic take the skewed rows' (the busiest expert's tile sets the kernel's time).
+  const serving = (balanced: readonly number[], routed: readonly number[]) => (skewed ? [routed[0], balanced[1], routed[2], routed[3]] : balanced);
+  const ownBalanced = cal.groupedGemm.find((f) => f.gpu === gpu.id && f.dtype === dtype);
+  const own = fits.find((f) => f.gpu === gpu.id && f.dtype === dtype);
+  if (own && ownBalanced) return { c: serving(ownBalanced.coefficients, own.coefficients), measured: true, from: `${own.from} (${routing} rows)`, heldOutMape: own.heldOutMape };
   const crossKey = dtype === 'nvfp4' ? 'fp8' : dtype;
   return {
-    c: fallbackGroupedGemm(cal.groupedGemm, dtype), measured: false,
-    from: `median of ${[...new Set(cal.groupedGemm.filter((f) => f.dtype === crossKey).map((f) => f.gpu))].join(', ')} ${crossKey} grouped-GEMM fits`,
+    c: serving(fallbackGroupedGemm(cal.groupedGemm, dtype), fallbackGroupedGemm(fits, dtype)), measured: false,
+    from: `median of ${[...new Set(fits.filter((f) => f.dtype === crossKey).map((f) => f.gpu))].join(', ')} ${crossKey} grouped-GEMM fits (${routing} rows)`,
     heldOutMape: cal.crossGpuGroupedGemmMape[crossKey] ?? Number.NaN,
   };
 }
