@@ -12,9 +12,10 @@
  * second set, on the tables' power-law-routed rows (`SERVING_ROUTING`), which is how aiconfigurator itself prices a
  * served MoE layer: its ModelConfig's `workload_distribution` defaults to `power_law`, read as
  * `power_law_{alpha}` with alpha 1.2 (aiconfigurator sdk/config.py and the MoE op's table query). Real routers are not
- * balanced: on the B200 DeepSeek-V3 shape the power-law rows run 10–40% slower than the balanced ones at the 1K–16K
- * token steps of a prompt (the busiest expert's tile sets the grouped GEMM's time) and up to 30% faster at 16–128
- * tokens (fewer distinct experts touched).
+ * balanced: on the B200 DeepSeek-V3 shape the power-law rows take 0.94–1.23× the balanced rows' time at 1,024 tokens
+ * and 1.0–1.5× at the 4K–16K-token steps of long prompts (the busiest expert's tile sets the grouped GEMM's time),
+ * 0.63–1.26× at 16–128 tokens (fewer distinct experts touched). docs/accuracy.md (MoE section) has what pricing
+ * serving steps this way did to the held-out figures.
  */
 import type { GpuSpec } from '../../catalogs/types.js';
 import type { MoeKernelRow } from '../importers/aiconfigurator-moe.js';

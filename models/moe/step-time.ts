@@ -4,7 +4,8 @@
  *   layers, shared experts, routers, LM head, TP all-reduces, the per-step and per-layer floors): the dense roofline
  *   of roofline.ts on that part of the model, with its multipliers fitted on end-to-end dense runs;
  * - the routed experts: the grouped-GEMM fit (grouped-gemm.ts) at the step's token count, experts touched as random
- *   top-k routing expects, per rank at the layout's ep and moe_tp;
+ *   top-k routing expects, per rank at the layout's ep and moe_tp; floor, FLOPs and token traffic at the multipliers
+ *   fitted on the tables' power-law-routed rows (aiconfigurator's own routing for a served layer);
  * - MLA attention: the module fit (mla.ts) at heads/tp per GPU, per attention data-parallel group;
  * - expert-parallel dispatch and combine: two all-to-alls per MoE layer (all-to-all.ts) when ep > 1.
  * Attention data parallelism (gpus/tp groups) splits sequences over groups; a step waits for its busiest group, so
