@@ -22,7 +22,9 @@ import { computePhysicalTimes, efficiencyFor, rooflineDecodeTerms, rooflinePrefi
 import { routedExpertParameters } from '../specs.js';
 import { allToAllSeconds, fallbackAllToAll, type AllToAllCalibration } from './all-to-all.js';
 import type { MoeCalibration } from './calibration.js';
-import { fallbackGroupedGemm, groupedGemmSeconds, groupedGemmTerms, type MoeLayerShape } from './grouped-gemm.js';
+import { fallbackGroupedGemm, groupedGemmTerms, type MoeLayerShape } from './grouped-gemm.js';
+import { nvfp4ExpertComputeMultiplier } from './nvfp4-grouped-gemm.js';
+import type { GemmEfficiencyGrids } from '../gemm-efficiency.js';
 import { tokenTrafficOf, type MoeDispatch } from './dispatch.js';
 import { fallbackMla, mlaContextTerms, mlaGenerationTerms, mlaGeometry, mlaParametersPerGpu, type KvKernelDtype, type MlaGeometry } from './mla.js';
 import type { KernelDtype } from './rates.js';
@@ -58,7 +60,7 @@ export function denseRemainder(llm: LlmSpec): LlmSpec {
  * The grouped-GEMM multipliers a serving step uses: the fits on the tables' power-law-routed rows where the calibration
  * has them (aiconfigurator's own routing for a served layer, grouped-gemm.ts `SERVING_ROUTING`), else the balanced ones.
  */
-function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype) {
+function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype, grids?: GemmEfficiencyGrids): { c: readonly number[]; measured: boolean; from: string; heldOutMape: number; computeAt?: (s: MoeLayerShape) => number } {
   const skewed = cal.groupedGemmServing && cal.groupedGemmServing.length > 0 ? cal.groupedGemmServing : undefined;
   const fits = skewed ?? cal.groupedGemm;
   const routing = fits[0]?.distribution ?? 'balanced';
@@ -69,6 +71,16 @@ function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype) {
   const ownBalanced = cal.groupedGemm.find((f) => f.gpu === gpu.id && f.dtype === dtype);
   const own = fits.find((f) => f.gpu === gpu.id && f.dtype === dtype);
   if (own && ownBalanced) return { c: serving(ownBalanced.coefficients, own.coefficients), measured: true, from: `${own.from} (${routing} rows)`, heldOutMape: own.heldOutMape };
+  // NVFP4 without its own table: the GPU's own bf16 fit, FLOPs scaled by its dense tables' NVFP4 : bf16 time ratio.
+  const bf16Balanced = cal.groupedGemm.find((f) => f.gpu === gpu.id && f.dtype === 'bfloat16');
+  const bf16 = fits.find((f) => f.gpu === gpu.id && f.dtype === 'bfloat16');
+  const computeAt = dtype === 'nvfp4' && bf16 && bf16Balanced ? nvfp4ExpertComputeMultiplier(bf16.coefficients[2], grids) : undefined;
+  if (bf16 && bf16Balanced && computeAt) {
+    return {
+      c: serving(bf16Balanced.coefficients, bf16.coefficients), computeAt, measured: false, heldOutMape: bf16.heldOutMape,
+      from: `${bf16.from} bfloat16 fit (${routing} rows), expert FLOPs × the NVFP4 : bf16 time ratio of ${gpu.id}'s dense GEMM table at the step's shape (no NVFP4 grouped-GEMM table is staged)`,
+    };
+  }
   const crossKey = dtype === 'nvfp4' ? 'fp8' : dtype;
   return {
     c: serving(fallbackGroupedGemm(cal.groupedGemm, dtype), fallbackGroupedGemm(fits, dtype)), measured: false,
@@ -161,7 +173,8 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   const moe = llm.moe;
   const moeLayers = moe ? llm.layers - moe.denseLayers : 0;
   const dtype = kernelDtypeOf(layout.precision);
-  const gg = moe ? groupedGemmFor(cal, gpu, dtype) : undefined;
+  const gg = moe ? groupedGemmFor(cal, gpu, dtype, efficiencyFor(roofline, gpu.id).gemmGrids) : undefined;
+  const computeOf = (s: MoeLayerShape) => (gg?.computeAt ? gg.computeAt(s) : gg?.c[2] ?? 0);
   const shape = (tokens: number): MoeLayerShape => ({
     tokens, hiddenSize: llm.hiddenSize, expertIntermediateSize: moe!.expertIntermediateSize, expertsPerToken: moe!.expertsPerToken,
     experts: moe!.experts, moeTp: layout.moeTp, moeEp: layout.ep,
@@ -181,12 +194,18 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   // after its default all-gather) priced an 8-prompt step of 8192 tokens on a DP-8 B200 prefiller at 0.9 s of token
   // traffic alone, more than its expert FLOPs.
   const traffic = tokenTrafficOf(dispatch, dp, layout.ep);
-  const moeSeconds = memoized((tokens: number) => (ggVariable && tokens > 0 ? moeLayers * groupedGemmSeconds(ggVariable, shape(tokens), gpu, dtype, traffic) : 0));
+  const moeSeconds = memoized((tokens: number) => {
+    if (!ggVariable || tokens <= 0) return 0;
+    const s = shape(tokens);
+    const t = groupedGemmTerms(s, gpu, dtype, 'random', traffic);
+    return moeLayers * (ggVariable[1] * t[1] + computeOf(s) * t[2] + ggVariable[3] * t[3]);
+  });
   // A chunk riding a step that already reads the experts adds their FLOPs and token traffic, not their weights.
   const moeChunkSeconds = (tokens: number) => {
     if (!gg || tokens <= 0) return 0;
-    const t = groupedGemmTerms(shape(tokens), gpu, dtype, 'random', traffic);
-    return moeLayers * (gg.c[2] * t[2] + gg.c[3] * t[3]);
+    const s = shape(tokens);
+    const t = groupedGemmTerms(s, gpu, dtype, 'random', traffic);
+    return moeLayers * (computeOf(s) * t[2] + gg.c[3] * t[3]);
   };
   const moeWeightSeconds = (tokens: number) => (gg && tokens > 0 ? moeLayers * gg.c[1] * groupedGemmTerms(shape(tokens), gpu, dtype, 'random')[1] : 0);
 
