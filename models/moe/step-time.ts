@@ -36,7 +36,8 @@ export function kernelDtypeOf(precision: Precision): KernelDtype {
 
 /** Where each part's figures came from, for the provenance. */
 export interface MoeStepSources {
-  readonly groupedGemm: { readonly measured: boolean; readonly from: string; readonly heldOutMape: number };
+  /** `heldOut` names the protocol behind heldOutMape where it is not the default (measured: by shape; fallback: by GPU). */
+  readonly groupedGemm: { readonly measured: boolean; readonly from: string; readonly heldOutMape: number; readonly heldOut?: string };
   readonly mla?: { readonly measured: boolean; readonly from: string; readonly heldOutMape: number };
   readonly allToAll?: { readonly measured: boolean; readonly from: string };
 }
@@ -60,7 +61,7 @@ export function denseRemainder(llm: LlmSpec): LlmSpec {
  * The grouped-GEMM multipliers a serving step uses: the fits on the tables' power-law-routed rows where the calibration
  * has them (aiconfigurator's own routing for a served layer, grouped-gemm.ts `SERVING_ROUTING`), else the balanced ones.
  */
-function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype, grids?: GemmEfficiencyGrids): { c: readonly number[]; measured: boolean; from: string; heldOutMape: number; computeAt?: (s: MoeLayerShape) => number } {
+function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype, grids?: GemmEfficiencyGrids): { c: readonly number[]; measured: boolean; from: string; heldOutMape: number; heldOut?: string; computeAt?: (s: MoeLayerShape) => number } {
   const skewed = cal.groupedGemmServing && cal.groupedGemmServing.length > 0 ? cal.groupedGemmServing : undefined;
   const fits = skewed ?? cal.groupedGemm;
   const routing = fits[0]?.distribution ?? 'balanced';
@@ -78,6 +79,7 @@ function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype, g
   if (bf16 && bf16Balanced && computeAt) {
     return {
       c: serving(bf16Balanced.coefficients, bf16.coefficients), computeAt, measured: false, heldOutMape: bf16.heldOutMape,
+      heldOut: 'the bf16 fit, leave-one-shape-out; the NVFP4 ratio is checked against no grouped-GEMM table',
       from: `${bf16.from} bfloat16 fit (${routing} rows), expert FLOPs × the NVFP4 : bf16 time ratio of ${gpu.id}'s dense GEMM table at the step's shape (no NVFP4 grouped-GEMM table is staged)`,
     };
   }
@@ -228,7 +230,7 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   return {
     p, dp, imbalance, moeSeconds, moeChunkSeconds, moeWeightSeconds, a2aSeconds, mlaContext, mlaGeneration,
     sources: {
-      groupedGemm: gg ? { measured: gg.measured, from: gg.from, heldOutMape: gg.heldOutMape } : { measured: false, from: 'no routed experts', heldOutMape: 0 },
+      groupedGemm: gg ? { measured: gg.measured, from: gg.from, heldOutMape: gg.heldOutMape, ...(gg.heldOut ? { heldOut: gg.heldOut } : {}) } : { measured: false, from: 'no routed experts', heldOutMape: 0 },
       ...(mla ? { mla: { measured: mla.measured, from: mla.from, heldOutMape: mla.heldOutMape } } : {}),
       ...(moe && layout.ep > 1 ? { allToAll: { measured: table !== undefined, from: table?.from ?? `floor and link share of ${cal.allToAll.map((a) => a.gpu).join(', ')}` } } : {}),
     },

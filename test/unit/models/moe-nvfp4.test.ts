@@ -35,6 +35,7 @@ describe('NVFP4 grouped GEMMs priced from the GPU\'s own bf16 fit and its dense 
     const parts = buildMoeStepParts(gpu, llm, layout, BUILTIN_MOE_CALIBRATION, BUILTIN_COEFFICIENTS.roofline);
     expect(parts.sources.groupedGemm.measured).toBe(false);
     expect(parts.sources.groupedGemm.from).toMatch(/NVFP4 : bf16 time ratio of b200's dense GEMM table/);
+    expect(parts.sources.groupedGemm.heldOut).toMatch(/bf16 fit, leave-one-shape-out; the NVFP4 ratio is checked against no grouped-GEMM table/);
     const withoutGrids = buildMoeStepParts(gpu, llm, layout, BUILTIN_MOE_CALIBRATION, { ...BUILTIN_COEFFICIENTS.roofline, efficiencies: { ...BUILTIN_COEFFICIENTS.roofline.efficiencies, b200: { ...efficiencyFor(BUILTIN_COEFFICIENTS.roofline, 'b200'), gemmGrids: undefined } } });
     expect(withoutGrids.sources.groupedGemm.from).toMatch(/median of .* fp8 grouped-GEMM fits/);
     expect(parts.moeSeconds(8192)).toBeGreaterThan(withoutGrids.moeSeconds(8192));
