@@ -11,7 +11,7 @@ import { defaultDisaggLink, runServingBenchmark, runServingBenchmarkWithTerms, t
 import type { GpuSpec } from '../../catalogs/types.js';
 import type { PerfModel } from '../types.js';
 import { BACKEND_POLICIES, backendScheduling, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
-import { aiconfiguratorDeploymentLimits, aiconfiguratorDisaggLimits, deployedScheduling, type DeploymentLimits } from '../serving/benchmark-deployment.js';
+import { aiconfiguratorDeploymentLimits, aiconfiguratorDisaggLimits, type DeploymentLimits } from '../serving/benchmark-deployment.js';
 import { REQUEST_OVERHEAD_TERM, type CalibrationRow } from '../serving/fit.js';
 import type { HeldOutPrediction } from '../serving/holdout.js';
 import { MOE_KERNEL_TABLES_TERM } from '../serving/moe-step-terms.js';
@@ -100,7 +100,7 @@ export function benchmarkSpecOf(r: MoeSiliconRun): AggregatedSpec {
   return {
     mode: 'agg', gpu: r.run.gpu, llm: r.run.llm, tp: r.run.tp, ep: r.ep, precision: r.run.precision,
     limits: engineLimitsOf(r.run.backend, r.run.tp, r.ep, deployedRankLimitsOf(r.run, r.run.tp, r.ep)),
-    ...deployedScheduling(r.run),
+    ...backendScheduling(r.run.backend),
     load: { kind: 'concurrency', concurrency: r.run.concurrency },
     isl: { kind: 'fixed', value: r.run.inputTokens }, osl: { kind: 'fixed', value: r.run.outputTokens },
   };

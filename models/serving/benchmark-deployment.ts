@@ -17,28 +17,18 @@
  * the clients stay in lockstep, every request of every round waiting for the whole wave's prefill
  * (test/unit/benchmark/benchmark-deployment.test.ts reproduces both on a small case).
  *
- * SGLang (rule_plugin/benchmark/sglang.rule, lines 2–6 at ai-dynamo/aiconfigurator 043c66c: `agg_decode max_batch_size
- * = (max_batch_size if max_batch_size else 128)`, `agg_prefill_decode max_prefill_tokens = SlaConfig.isl + 1500`,
- * `agg enable_mixed_chunk = true`; backend_config_mapping.yaml maps max_batch_size to `--max-running-requests` and the
- * template backend_templates/sglang/cli_args.0.5.6.post2.j2 passes `--max-prefill-tokens`, `--enable-mixed-chunk`,
- * `--max-running-requests`; `chunked_prefill_size` is not set, so the engine default stays): the running requests
- * are capped at the run's batch size, and with mixed chunk a prefill batch rides the running decoders' iteration
- * (scheduler.py get_new_batch_prefill: `new_batch.mix_with_running(self.running_batch)`) instead of pausing them; the
- * PrefillAdder then admits prompt tokens up to max_prefill_tokens − running decoders and chunks at
- * chunked_prefill_size − running decoders (schedule_policy.py `mixed_with_decode_tokens`), so one iteration carries
- * at most min(ISL + 1500, chunked_prefill_size) tokens, decoders included. The rule's `cuda_graph_batch_sizes`
- * (1…batch) only pads decode graphs, which the step model does not price. The generator's KV fraction (TensorRT-LLM
- * free_gpu_memory_fraction 0.80 in its templates, against the engine's 0.9) is not applied: the KV pool stays the
- * backend policy's.
+ * SGLang is not covered: its aggregated rule sets `max_prefill_tokens = isl + 1500` and `enable_mixed_chunk = true`,
+ * a mixed prefill/decode scheduler the SGLang policy here (prefill pauses decode, backend-policy.ts) does not model;
+ * its staged runs keep the engine defaults. The generator's KV fraction (TensorRT-LLM free_gpu_memory_fraction 0.80
+ * in its templates, against the engine's 0.9) is not applied either: the KV pool stays the backend policy's.
  */
-import { BACKEND_POLICIES, backendScheduling } from './backend-policy.js';
 import type { Backend, MeasuredRun } from './runs.js';
 
 /** Tokens of headroom above one prompt and one decode token per sequence that the generator's rule adds. */
 export const AICONFIGURATOR_TOKEN_HEADROOM = 1500;
 
 /** Backends whose aggregated benchmark deployments the rule above describes. */
-export const AICONFIGURATOR_DEPLOYED_BACKENDS: readonly Backend[] = ['vllm', 'trtllm', 'sglang'];
+export const AICONFIGURATOR_DEPLOYED_BACKENDS: readonly Backend[] = ['vllm', 'trtllm'];
 
 export interface DeploymentLimits {
   /** Sequences one iteration may hold (`max_batch_size` / `--max-num-seqs`). */
@@ -47,27 +37,10 @@ export interface DeploymentLimits {
   readonly maxNumBatchedTokens: number;
 }
 
-/** The engine limits aiconfigurator's generator deploys a measured aggregated run of its own with; undefined (another source): the engine's defaults apply. */
+/** The engine limits aiconfigurator's generator deploys a measured aggregated run of its own with; undefined (another source, or SGLang): the engine's defaults apply. */
 export function aiconfiguratorDeploymentLimits(run: Pick<MeasuredRun, 'backend' | 'concurrency' | 'inputTokens' | 'deployment'>): DeploymentLimits | undefined {
   if (run.deployment !== 'aiconfigurator' || !AICONFIGURATOR_DEPLOYED_BACKENDS.includes(run.backend)) return undefined;
-  if (run.backend === 'sglang') {
-    // max_prefill_tokens and chunked_prefill_size both count the mixed-in decoders: the step carries at most the smaller.
-    return { maxNumSeqs: run.concurrency, maxNumBatchedTokens: Math.min(run.inputTokens + AICONFIGURATOR_TOKEN_HEADROOM, BACKEND_POLICIES.sglang.stepTokenBudget) };
-  }
   return { maxNumSeqs: run.concurrency, maxNumBatchedTokens: run.concurrency + run.inputTokens + AICONFIGURATOR_TOKEN_HEADROOM };
-}
-
-/** Whether the run's deployment is SGLang with `--enable-mixed-chunk` (aiconfigurator's agg rule, above): prompts ride decode iterations. */
-export function aiconfiguratorMixedChunk(run: Pick<MeasuredRun, 'backend' | 'deployment'>): boolean {
-  return run.deployment === 'aiconfigurator' && run.backend === 'sglang';
-}
-
-/** The kernel scheduling a measured aggregated run was deployed with: the backend's defaults (backendScheduling), less SGLang's prefill-first pause under aiconfigurator's mixed-chunk rule. */
-export function deployedScheduling(run: Pick<MeasuredRun, 'backend' | 'deployment'>): ReturnType<typeof backendScheduling> {
-  const scheduling = backendScheduling(run.backend);
-  if (!aiconfiguratorMixedChunk(run)) return scheduling;
-  const { prefillPausesDecode: _paused, ...mixed } = scheduling;
-  return mixed;
 }
 
 /** Backends whose disaggregated benchmark deployments the generator's rules below describe. */

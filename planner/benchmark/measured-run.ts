@@ -7,8 +7,8 @@
  */
 import type { Catalog, InstancePool } from '../../catalogs/types.js';
 import { createPerfModel } from '../../models/index.js';
-import { MEASURED_RUN_REQUESTS_PER_CLIENT } from '../../models/serving/backend-policy.js';
-import { aiconfiguratorDeploymentLimits, deployedScheduling } from '../../models/serving/benchmark-deployment.js';
+import { backendScheduling, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../../models/serving/backend-policy.js';
+import { aiconfiguratorDeploymentLimits } from '../../models/serving/benchmark-deployment.js';
 import type { ServingCalibration } from '../../models/serving/calibration-file.js';
 import { requestOverheadSeconds } from '../../models/serving/fit.js';
 import type { RunTerms } from '../../models/serving/rows.js';
@@ -37,7 +37,7 @@ export function measuredRunSpec(run: MeasuredRun, catalog: Catalog, calibration?
   return {
     mode: 'agg', gpu: run.gpu, llm: run.llm, tp: run.tp, precision: run.precision,
     limits: measuredRunLimits(run, catalog),
-    ...deployedScheduling(run),
+    ...backendScheduling(run.backend),
     load: { kind: 'concurrency', concurrency: run.concurrency },
     isl: { kind: 'fixed', value: run.inputTokens },
     osl: { kind: 'fixed', value: run.outputTokens },

@@ -16,22 +16,16 @@ const reference = singleScopeCalibration(REFERENCE_COEFFICIENTS);
 const run = (over: Partial<MeasuredRun>): MeasuredRun => ({ source: 't', line: 1, backend: 'vllm', gpu: 'h100-sxm', llm: 'qwen3-32b', modelName: 'Qwen/Qwen3-32B', precision: 'bf16', mode: 'agg', tp: 2, concurrency: 8, inputTokens: 1024, outputTokens: 64, ttftSeconds: 0.1, tpotSeconds: 0.01, ...over });
 
 describe("aiconfigurator's benchmark deployment", () => {
-  it('applies to the aiconfigurator silicon runs, with each backend\'s rule, and the printed command carries it', () => {
+  it('applies to the aiconfigurator silicon runs of vLLM and TensorRT-LLM only, with its rule, and the printed command carries it', () => {
     const silicon = run({ deployment: 'aiconfigurator', concurrency: 16, inputTokens: 2048 });
     expect(aiconfiguratorDeploymentLimits(silicon)).toEqual({ maxNumSeqs: 16, maxNumBatchedTokens: 16 + 2048 + AICONFIGURATOR_TOKEN_HEADROOM });
     expect(aiconfiguratorDeploymentLimits({ ...silicon, backend: 'trtllm' })).toEqual({ maxNumSeqs: 16, maxNumBatchedTokens: 3564 });
-    // SGLang (sglang.rule): max_running_requests = batch, step ≤ min(ISL + 1500, chunked_prefill_size) decoders included.
-    expect(aiconfiguratorDeploymentLimits({ ...silicon, backend: 'sglang' })).toEqual({ maxNumSeqs: 16, maxNumBatchedTokens: 2048 + AICONFIGURATOR_TOKEN_HEADROOM });
-    expect(aiconfiguratorDeploymentLimits({ ...silicon, backend: 'sglang', inputTokens: 8000 })).toEqual({ maxNumSeqs: 16, maxNumBatchedTokens: BACKEND_POLICIES.sglang.stepTokenBudget });
+    expect(aiconfiguratorDeploymentLimits({ ...silicon, backend: 'sglang' })).toBeUndefined();
     expect(aiconfiguratorDeploymentLimits(run({}))).toBeUndefined();
     const spec = measuredRunSpec(silicon, catalog);
     expect(spec.limits).toEqual({ maxNumSeqs: 16, maxNumBatchedTokens: 3564 });
     expect(measuredRunSpec(run({}), catalog).limits).toEqual({ maxNumSeqs: 1024, maxNumBatchedTokens: 8192 });
-    expect(measuredRunSpec({ ...run({}), backend: 'sglang' }, catalog).limits).toEqual({ maxNumSeqs: BACKEND_POLICIES.sglang.maxSequences, maxNumBatchedTokens: BACKEND_POLICIES.sglang.stepTokenBudget });
-    // aiconfigurator's SGLang deployments run --enable-mixed-chunk: prompts ride the decoders' iteration; others keep prefill-first.
-    expect(measuredRunSpec({ ...silicon, backend: 'sglang' }, catalog).prefillPausesDecode).toBeUndefined();
-    expect(measuredRunSpec({ ...silicon, backend: 'sglang' }, catalog).admission).toBe('new-token-ratio');
-    expect(measuredRunSpec({ ...run({}), backend: 'sglang' }, catalog).prefillPausesDecode).toBe(true);
+    expect(measuredRunSpec({ ...silicon, backend: 'sglang' }, catalog).limits).toEqual({ maxNumSeqs: BACKEND_POLICIES.sglang.maxSequences, maxNumBatchedTokens: BACKEND_POLICIES.sglang.stepTokenBudget });
     expect(measuredRunCommand(silicon, 'c.json')).toContain('--max-num-seqs 16 --max-num-batched-tokens 3564 ');
     expect(measuredRunCommand(run({}), 'c.json')).not.toContain('--max-num');
   });
