@@ -19,7 +19,9 @@
  *
  * SGLang is not covered: its aggregated rule sets `max_prefill_tokens = isl + 1500` and `enable_mixed_chunk = true`,
  * a mixed prefill/decode scheduler the SGLang policy here (prefill pauses decode, backend-policy.ts) does not model;
- * its staged runs keep the engine defaults. The generator's KV fraction (TensorRT-LLM free_gpu_memory_fraction 0.80
+ * its staged runs keep the engine defaults. Applying that rule (max_running_requests = batch, mixed chunk, a step of
+ * min(ISL + 1500, 8192) tokens) was tried once and not adopted (commit aba4cc5, reverted; docs/accuracy.md "aiconfigurator's
+ * own SGLang deployment"): the dense SGLang runs' TTFT is a whole wave's prefill, as prefill-first keeps it. The generator's KV fraction (TensorRT-LLM free_gpu_memory_fraction 0.80
  * in its templates, against the engine's 0.9) is not applied either: the KV pool stays the backend policy's.
  */
 import type { Backend, MeasuredRun } from './runs.js';
