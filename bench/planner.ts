@@ -122,7 +122,7 @@ async function wholePlan() {
     const r = await checker(fleet, check);
     kernelMs += clockMs() - t;
     return r;
-  }, { clockMs, ...(solverArg ? { solver: solverArg } : {}), ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) }).finally(() => threaded.close());
+  }, { clockMs, solveBesideChecks: true, ...(solverArg ? { solver: solverArg } : {}), ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) }).finally(() => threaded.close());
   const wallMs = clockMs() - t0;
   const cpu = process.cpuUsage(cpu0);
   return {

@@ -132,7 +132,9 @@ export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Flee
       // in flight; a full check: all of them, queued). Either way the memo makes each run once, and results are read
       // in order.
       const ahead = check.mayStopAtMiss ? concurrency : seeds.length;
-      if (i === 0 && check.next && concurrency > 1) void run(check.next, seeds[0], { mayStopAtMiss: true }, false).catch(() => {});
+      if (i === 0 && check.runAhead === false) {
+        // The caller uses the spare thread meanwhile.
+      } else if (i === 0 && check.next && concurrency > 1) void run(check.next, seeds[0], { mayStopAtMiss: true }, false).catch(() => {});
       else if (concurrency > 1) for (let k = i + 1; k < Math.min(seeds.length, i + ahead); k++) runAhead(fleet, k);
       const result = await pending;
       if (!result.holds) missedAt(fleet, i);
