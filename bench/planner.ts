@@ -134,6 +134,8 @@ async function wholePlan() {
     cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
     load_before: loadBefore,
     load_after: loadavg().map((x) => +x.toFixed(2)),
+    // Wall time spent awaiting checks. The cheaper search's next MILP runs on this thread while a check is pending
+    // (solveBesideChecks), so this includes that overlap: it is not the kernel's own time.
     kernel_ms: Math.round(kernelMs),
     rounds: result.rounds.length,
     holds: result.holds,
