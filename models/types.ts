@@ -81,9 +81,12 @@ export interface StepAccounting {
   readonly secondsPerUnit: readonly number[];
   /**
    * Term vector of one engine iteration: `batch` decoding sequences whose contexts sum to `contextTokens`, and the
-   * prefill pieces riding the same iteration (or alone when `batch` is 0). Affine in `contextTokens`.
+   * prefill pieces riding the same iteration (or alone when `batch` is 0). Affine in `contextTokens`. `noDecoder`: no
+   * request of the engine is decoding (none has its first token and not its last), so no TPOT window contains the
+   * iteration: a prefill-only iteration of an idle engine (a closed loop's first wave, a prompt arriving at an empty
+   * engine), as against prompts that pause decoders (prefill-first) or ride a decode step.
    */
-  iterationTerms(batch: number, contextTokens: number, pieces: readonly PrefillPiece[]): number[];
+  iterationTerms(batch: number, contextTokens: number, pieces: readonly PrefillPiece[], noDecoder?: boolean): number[];
 }
 
 /** A link between pools. */

@@ -8,12 +8,18 @@ import type { GpuSpec } from '../../catalogs/types.js';
 import { importAicNccl } from '../importers/aiconfigurator.js';
 import { importAicMla, importAicMoe, type MoeKernelRow } from '../importers/aiconfigurator-moe.js';
 import { fitAllToAll, type AllToAllCalibration } from './all-to-all.js';
-import { crossGpuGroupedGemmMape, fitGroupedGemm, type GroupedGemmFit } from './grouped-gemm.js';
+import { crossGpuGroupedGemmMape, fitGroupedGemm, SERVING_ROUTING, type GroupedGemmFit } from './grouped-gemm.js';
 import { fitMla, type MlaFit } from './mla.js';
 import type { KernelDtype } from './rates.js';
 
 export interface MoeCalibration {
+  /** Fits on the tables' balanced rows (the fit's error is reported on these). */
   readonly groupedGemm: readonly GroupedGemmFit[];
+  /**
+   * Fits on the tables' power-law-routed rows (grouped-gemm.ts `SERVING_ROUTING`, aiconfigurator's own default for a
+   * served layer): what a serving step is priced with where present (models/moe/step-time.ts).
+   */
+  readonly groupedGemmServing?: readonly GroupedGemmFit[];
   readonly mla: readonly MlaFit[];
   readonly allToAll: readonly AllToAllCalibration[];
   /** Leave-one-GPU-out MAPE of the grouped-GEMM fallback, by dtype (what a GPU without tables can expect at best). */
@@ -36,6 +42,7 @@ export interface MoeCalibrationInputs {
 /** Fits every table given; GPUs missing from the catalog are skipped. */
 export function fitMoeCalibration(inputs: MoeCalibrationInputs, gpus: ReadonlyMap<string, GpuSpec>): MoeCalibration {
   const groupedGemm: GroupedGemmFit[] = [];
+  const groupedGemmServing: GroupedGemmFit[] = [];
   const mla: MlaFit[] = [];
   const allToAll: AllToAllCalibration[] = [];
   const rowsByGpu = new Map<string, { gpu: GpuSpec; rows: readonly MoeKernelRow[] }>();
@@ -47,13 +54,14 @@ export function fitMoeCalibration(inputs: MoeCalibrationInputs, gpus: ReadonlyMa
     const rows = importAicMoe(t.moe, src('moe_perf.csv'));
     rowsByGpu.set(id, { gpu, rows });
     groupedGemm.push(...fitGroupedGemm(rows, gpu, src('moe_perf.csv')));
+    groupedGemmServing.push(...fitGroupedGemm(rows, gpu, src('moe_perf.csv'), SERVING_ROUTING));
     mla.push(...fitMla(importAicMla(t.mlaContext, 'context', src('mla_context_module_perf.csv')), 'context', gpu, src('mla_context_module_perf.csv')));
     mla.push(...fitMla(importAicMla(t.mlaGeneration, 'generation', src('mla_generation_module_perf.csv')), 'generation', gpu, src('mla_generation_module_perf.csv')));
     allToAll.push(fitAllToAll(importAicNccl(t.nccl, `aiconfigurator/${dir}/nccl/nccl_perf.csv`), gpu, `aiconfigurator/${dir}/nccl/nccl_perf.csv`));
   }
   const dtypes = [...new Set(groupedGemm.map((f) => f.dtype))].sort();
   return {
-    groupedGemm, mla, allToAll,
+    groupedGemm, groupedGemmServing, mla, allToAll,
     crossGpuGroupedGemmMape: Object.fromEntries(dtypes.map((d) => [d, crossGpuGroupedGemmMape(groupedGemm, rowsByGpu, d)])),
     from: `aiconfigurator moe_perf.csv, mla_{context,generation}_module_perf.csv (vLLM 0.19) and nccl_perf.csv of ${[...rowsByGpu.keys()].join(', ')}`,
   };

@@ -8,7 +8,14 @@
  *   (tokens × k × hidden × 2 B × 2). vLLM's fused_moe sorts and gathers all routed tokens on every rank, masking
  *   the experts it does not hold, so expert parallelism does not shrink this term (without it, the fit
  *   under-predicted the tables' EP-32 rows by 58% at 2048+ tokens).
- * Fitted per GPU × dtype on balanced-routing rows, each model shape held out in turn for the reported error.
+ * Fitted per GPU × dtype on balanced-routing rows, each model shape held out in turn for the reported error; and, as a
+ * second set, on the tables' power-law-routed rows (`SERVING_ROUTING`), which is how aiconfigurator itself prices a
+ * served MoE layer: its ModelConfig's `workload_distribution` defaults to `power_law`, read as
+ * `power_law_{alpha}` with alpha 1.2 (aiconfigurator sdk/config.py and the MoE op's table query). Real routers are not
+ * balanced: on the B200 DeepSeek-V3 shape the power-law rows take 0.94–1.23× the balanced rows' time at 1,024 tokens
+ * and 1.0–1.5× at the 4K–16K-token steps of long prompts (the busiest expert's tile sets the grouped GEMM's time),
+ * 0.63–1.26× at 16–128 tokens (fewer distinct experts touched). docs/accuracy.md (MoE section) has what pricing
+ * serving steps this way did to the held-out figures.
  */
 import type { GpuSpec } from '../../catalogs/types.js';
 import type { MoeKernelRow } from '../importers/aiconfigurator-moe.js';
@@ -63,17 +70,22 @@ export function groupedGemmTerms(s: MoeLayerShape, gpu: GpuSpec, dtype: KernelDt
   ];
 }
 
+/** The tables' routing a serving step is priced with (aiconfigurator's own default: `power_law` with alpha 1.2). */
+export const SERVING_ROUTING = 'power_law_1.2';
+
 /** Fitted multipliers of one GPU × dtype. */
 export interface GroupedGemmFit {
   readonly gpu: string;
   readonly dtype: KernelDtype;
+  /** The tables' routing the fit is on (`balanced` when absent). */
+  readonly distribution?: string;
   readonly coefficients: readonly number[];
   readonly rows: number;
   /** Leave-one-model-shape-out MAPE on balanced rows (fraction). */
   readonly heldOutMape: number;
   readonly worstShapeMape: number;
   readonly shapes: number;
-  /** MAPE of the same fit on the tables' power-law-skewed rows, which it never saw (routing imbalance it ignores). */
+  /** MAPE of the same fit on the tables' rows of the other routings, which it never saw. */
   readonly skewedRoutingMape: number;
   readonly from: string;
 }
@@ -84,20 +96,24 @@ const shapeOf = (r: MoeKernelRow): MoeLayerShape => ({
   experts: r.experts, moeTp: r.moeTp, moeEp: r.moeEp,
 });
 
-/** Fits one GPU's table, one entry per dtype it measured. */
-export function fitGroupedGemm(rows: readonly MoeKernelRow[], gpu: GpuSpec, from: string): GroupedGemmFit[] {
+/**
+ * Fits one GPU's table, one entry per dtype it measured, on the rows of one routing (`balanced`, the default, or e.g.
+ * `power_law_1.2`). The terms count touched experts as balanced routing does in both cases: a skew's fewer distinct
+ * experts at small steps and its hotter busiest expert at large ones go into the multipliers.
+ */
+export function fitGroupedGemm(rows: readonly MoeKernelRow[], gpu: GpuSpec, from: string, distribution = 'balanced'): GroupedGemmFit[] {
   const out: GroupedGemmFit[] = [];
   const dtypes = [...new Set(rows.map((r) => r.dtype))].filter(isKernelDtype).sort();
   for (const dtype of dtypes) {
     if (peakFlopsOf(gpu, dtype) === undefined) continue;
     const mine = rows.filter((r) => r.dtype === dtype);
-    const balanced = mine.filter((r) => r.distribution === 'balanced');
-    if (balanced.length === 0) continue;
+    const routed = mine.filter((r) => r.distribution === distribution);
+    if (routed.length === 0) continue;
     const terms = (r: MoeKernelRow) => groupedGemmTerms(shapeOf(r), gpu, dtype, 'balanced');
-    const fit = fitWithGroupHoldout(balanced, terms, (r) => r.latencySeconds, shapeKey);
-    const skewed = mine.filter((r) => r.distribution !== 'balanced');
+    const fit = fitWithGroupHoldout(routed, terms, (r) => r.latencySeconds, shapeKey);
+    const skewed = mine.filter((r) => r.distribution !== distribution);
     out.push({
-      gpu: gpu.id, dtype, coefficients: fit.coefficients, rows: fit.rows, heldOutMape: fit.heldOutMape,
+      gpu: gpu.id, dtype, ...(distribution === 'balanced' ? {} : { distribution }), coefficients: fit.coefficients, rows: fit.rows, heldOutMape: fit.heldOutMape,
       worstShapeMape: fit.worstGroupMape, shapes: fit.groups,
       skewedRoutingMape: meanAbsolutePercentageError(skewed.map((r) => evaluateLinear(fit.coefficients, terms(r))), skewed.map((r) => r.latencySeconds)),
       from,

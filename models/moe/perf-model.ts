@@ -27,7 +27,7 @@ export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   const errors = [s.groupedGemm.heldOutMape, s.mla?.heldOutMape ?? 0, set.roofline.heldOutMape.decode].filter(Number.isFinite);
   const nodes = nodesSpanned(gpu, layout.gpus);
   const notes = [
-    llm.moe ? `routed experts: ${s.groupedGemm.measured ? 'grouped-GEMM fit' : 'fallback'} from ${s.groupedGemm.from}, held out ${pct(s.groupedGemm.heldOutMape)} (${s.groupedGemm.measured ? 'leave-one-shape-out' : 'leave-one-GPU-out'})` : '',
+    llm.moe ? `routed experts: ${s.groupedGemm.measured ? 'grouped-GEMM fit' : 'fallback'} from ${s.groupedGemm.from}, held out ${pct(s.groupedGemm.heldOutMape)} (${s.groupedGemm.heldOut ?? (s.groupedGemm.measured ? 'leave-one-shape-out' : 'leave-one-GPU-out')})` : '',
     s.mla ? `MLA: ${s.mla.measured ? 'module fit' : 'fallback'} from ${s.mla.from}, held out ${pct(s.mla.heldOutMape)}` : '',
     s.allToAll ? `ep ${layout.ep} dispatch/combine all-to-all ${s.allToAll.measured ? `from ${s.allToAll.from}` : `estimated (${s.allToAll.from})`}` : '',
     `rest of the model: dense roofline (${set.roofline.from}), decode held out ${pct(set.roofline.heldOutMape.decode)}`,

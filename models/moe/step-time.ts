@@ -4,7 +4,8 @@
  *   layers, shared experts, routers, LM head, TP all-reduces, the per-step and per-layer floors): the dense roofline
  *   of roofline.ts on that part of the model, with its multipliers fitted on end-to-end dense runs;
  * - the routed experts: the grouped-GEMM fit (grouped-gemm.ts) at the step's token count, experts touched as random
- *   top-k routing expects, per rank at the layout's ep and moe_tp;
+ *   top-k routing expects, per rank at the layout's ep and moe_tp; floor, FLOPs and token traffic at the multipliers
+ *   fitted on the tables' power-law-routed rows (aiconfigurator's own routing for a served layer);
  * - MLA attention: the module fit (mla.ts) at heads/tp per GPU, per attention data-parallel group;
  * - expert-parallel dispatch and combine: two all-to-alls per MoE layer (all-to-all.ts) when ep > 1.
  * Attention data parallelism (gpus/tp groups) splits sequences over groups; a step waits for its busiest group, so
@@ -21,7 +22,9 @@ import { computePhysicalTimes, efficiencyFor, rooflineDecodeTerms, rooflinePrefi
 import { routedExpertParameters } from '../specs.js';
 import { allToAllSeconds, fallbackAllToAll, type AllToAllCalibration } from './all-to-all.js';
 import type { MoeCalibration } from './calibration.js';
-import { fallbackGroupedGemm, groupedGemmSeconds, groupedGemmTerms, type MoeLayerShape } from './grouped-gemm.js';
+import { fallbackGroupedGemm, groupedGemmTerms, type MoeLayerShape } from './grouped-gemm.js';
+import { nvfp4ExpertComputeMultiplier } from './nvfp4-grouped-gemm.js';
+import type { GemmEfficiencyGrids } from '../gemm-efficiency.js';
 import { tokenTrafficOf, type MoeDispatch } from './dispatch.js';
 import { fallbackMla, mlaContextTerms, mlaGenerationTerms, mlaGeometry, mlaParametersPerGpu, type KvKernelDtype, type MlaGeometry } from './mla.js';
 import type { KernelDtype } from './rates.js';
@@ -33,7 +36,8 @@ export function kernelDtypeOf(precision: Precision): KernelDtype {
 
 /** Where each part's figures came from, for the provenance. */
 export interface MoeStepSources {
-  readonly groupedGemm: { readonly measured: boolean; readonly from: string; readonly heldOutMape: number };
+  /** `heldOut` names the protocol behind heldOutMape where it is not the default (measured: by shape; fallback: by GPU). */
+  readonly groupedGemm: { readonly measured: boolean; readonly from: string; readonly heldOutMape: number; readonly heldOut?: string };
   readonly mla?: { readonly measured: boolean; readonly from: string; readonly heldOutMape: number };
   readonly allToAll?: { readonly measured: boolean; readonly from: string };
 }
@@ -53,13 +57,36 @@ export function denseRemainder(llm: LlmSpec): LlmSpec {
   return { ...rest, ...(attention?.kind === 'gqa' ? { attention } : {}), parameters: llm.parameters - routedExpertParameters(llm) - mla };
 }
 
-function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype) {
-  const own = cal.groupedGemm.find((f) => f.gpu === gpu.id && f.dtype === dtype);
-  if (own) return { c: own.coefficients, measured: true, from: own.from, heldOutMape: own.heldOutMape };
+/**
+ * The grouped-GEMM multipliers a serving step uses: the fits on the tables' power-law-routed rows where the calibration
+ * has them (aiconfigurator's own routing for a served layer, grouped-gemm.ts `SERVING_ROUTING`), else the balanced ones.
+ */
+function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype, grids?: GemmEfficiencyGrids): { c: readonly number[]; measured: boolean; from: string; heldOutMape: number; heldOut?: string; computeAt?: (s: MoeLayerShape) => number } {
+  const skewed = cal.groupedGemmServing && cal.groupedGemmServing.length > 0 ? cal.groupedGemmServing : undefined;
+  const fits = skewed ?? cal.groupedGemm;
+  const routing = fits[0]?.distribution ?? 'balanced';
+  // The touched experts' weight read keeps the balanced fit's multiplier: serving counts the experts touched by random
+  // routing itself (expert-touch.ts), where the skewed fit's multiplier absorbed the skew's fewer distinct experts.
+  // Floor, expert FLOPs and token traffic take the skewed rows' (the busiest expert's tile sets the kernel's time).
+  const serving = (balanced: readonly number[], routed: readonly number[]) => (skewed ? [routed[0], balanced[1], routed[2], routed[3]] : balanced);
+  const ownBalanced = cal.groupedGemm.find((f) => f.gpu === gpu.id && f.dtype === dtype);
+  const own = fits.find((f) => f.gpu === gpu.id && f.dtype === dtype);
+  if (own && ownBalanced) return { c: serving(ownBalanced.coefficients, own.coefficients), measured: true, from: `${own.from} (${routing} rows)`, heldOutMape: own.heldOutMape };
+  // NVFP4 without its own table: the GPU's own bf16 fit, FLOPs scaled by its dense tables' NVFP4 : bf16 time ratio.
+  const bf16Balanced = cal.groupedGemm.find((f) => f.gpu === gpu.id && f.dtype === 'bfloat16');
+  const bf16 = fits.find((f) => f.gpu === gpu.id && f.dtype === 'bfloat16');
+  const computeAt = dtype === 'nvfp4' && bf16 && bf16Balanced ? nvfp4ExpertComputeMultiplier(bf16.coefficients[2], grids) : undefined;
+  if (bf16 && bf16Balanced && computeAt) {
+    return {
+      c: serving(bf16Balanced.coefficients, bf16.coefficients), computeAt, measured: false, heldOutMape: bf16.heldOutMape,
+      heldOut: 'the bf16 fit, leave-one-shape-out; the NVFP4 ratio is checked against no grouped-GEMM table',
+      from: `${bf16.from} bfloat16 fit (${routing} rows), expert FLOPs × the NVFP4 : bf16 time ratio of ${gpu.id}'s dense GEMM table at the step's shape (no NVFP4 grouped-GEMM table is staged)`,
+    };
+  }
   const crossKey = dtype === 'nvfp4' ? 'fp8' : dtype;
   return {
-    c: fallbackGroupedGemm(cal.groupedGemm, dtype), measured: false,
-    from: `median of ${[...new Set(cal.groupedGemm.filter((f) => f.dtype === crossKey).map((f) => f.gpu))].join(', ')} ${crossKey} grouped-GEMM fits`,
+    c: serving(fallbackGroupedGemm(cal.groupedGemm, dtype), fallbackGroupedGemm(fits, dtype)), measured: false,
+    from: `median of ${[...new Set(fits.filter((f) => f.dtype === crossKey).map((f) => f.gpu))].join(', ')} ${crossKey} grouped-GEMM fits (${routing} rows)`,
     heldOutMape: cal.crossGpuGroupedGemmMape[crossKey] ?? Number.NaN,
   };
 }
@@ -148,7 +175,8 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   const moe = llm.moe;
   const moeLayers = moe ? llm.layers - moe.denseLayers : 0;
   const dtype = kernelDtypeOf(layout.precision);
-  const gg = moe ? groupedGemmFor(cal, gpu, dtype) : undefined;
+  const gg = moe ? groupedGemmFor(cal, gpu, dtype, efficiencyFor(roofline, gpu.id).gemmGrids) : undefined;
+  const computeOf = (s: MoeLayerShape) => (gg?.computeAt ? gg.computeAt(s) : gg?.c[2] ?? 0);
   const shape = (tokens: number): MoeLayerShape => ({
     tokens, hiddenSize: llm.hiddenSize, expertIntermediateSize: moe!.expertIntermediateSize, expertsPerToken: moe!.expertsPerToken,
     experts: moe!.experts, moeTp: layout.moeTp, moeEp: layout.ep,
@@ -168,12 +196,18 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   // after its default all-gather) priced an 8-prompt step of 8192 tokens on a DP-8 B200 prefiller at 0.9 s of token
   // traffic alone, more than its expert FLOPs.
   const traffic = tokenTrafficOf(dispatch, dp, layout.ep);
-  const moeSeconds = memoized((tokens: number) => (ggVariable && tokens > 0 ? moeLayers * groupedGemmSeconds(ggVariable, shape(tokens), gpu, dtype, traffic) : 0));
+  const moeSeconds = memoized((tokens: number) => {
+    if (!ggVariable || tokens <= 0) return 0;
+    const s = shape(tokens);
+    const t = groupedGemmTerms(s, gpu, dtype, 'random', traffic);
+    return moeLayers * (ggVariable[1] * t[1] + computeOf(s) * t[2] + ggVariable[3] * t[3]);
+  });
   // A chunk riding a step that already reads the experts adds their FLOPs and token traffic, not their weights.
   const moeChunkSeconds = (tokens: number) => {
     if (!gg || tokens <= 0) return 0;
-    const t = groupedGemmTerms(shape(tokens), gpu, dtype, 'random', traffic);
-    return moeLayers * (gg.c[2] * t[2] + gg.c[3] * t[3]);
+    const s = shape(tokens);
+    const t = groupedGemmTerms(s, gpu, dtype, 'random', traffic);
+    return moeLayers * (computeOf(s) * t[2] + gg.c[3] * t[3]);
   };
   const moeWeightSeconds = (tokens: number) => (gg && tokens > 0 ? moeLayers * gg.c[1] * groupedGemmTerms(shape(tokens), gpu, dtype, 'random')[1] : 0);
 
@@ -196,7 +230,7 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   return {
     p, dp, imbalance, moeSeconds, moeChunkSeconds, moeWeightSeconds, a2aSeconds, mlaContext, mlaGeneration,
     sources: {
-      groupedGemm: gg ? { measured: gg.measured, from: gg.from, heldOutMape: gg.heldOutMape } : { measured: false, from: 'no routed experts', heldOutMape: 0 },
+      groupedGemm: gg ? { measured: gg.measured, from: gg.from, heldOutMape: gg.heldOutMape, ...(gg.heldOut ? { heldOut: gg.heldOut } : {}) } : { measured: false, from: 'no routed experts', heldOutMape: 0 },
       ...(mla ? { mla: { measured: mla.measured, from: mla.from, heldOutMape: mla.heldOutMape } } : {}),
       ...(moe && layout.ep > 1 ? { allToAll: { measured: table !== undefined, from: table?.from ?? `floor and link share of ${cal.allToAll.map((a) => a.gpu).join(', ')}` } } : {}),
     },

@@ -283,7 +283,7 @@ export class Engine implements MemoryState {
       if (clock !== null) {
         // A linear step model prices the iteration as one composition (decoders and chunks together: a chunk's GEMMs
         // slow the decoders it rides with), exactly the terms it charges.
-        m.terms = clock.iteration(batch, decodeContext, pieces);
+        m.terms = clock.iteration(batch, decodeContext, pieces, this.running.length === 0);
         dt += clock.seconds(m.terms);
       } else if (batch > 0) dt += this.model.decodeStepSeconds(batch, decodeContext) + this.model.prefillBatchSeconds(pieces, { ridesDecodeStep: true });
       else if (chunks.length > 0) dt += this.model.prefillBatchSeconds(pieces);

@@ -16,8 +16,8 @@ export class TermClock {
   }
 
   /** Terms of one iteration. */
-  iteration(batch: number, contextTokens: number, pieces: readonly PrefillPiece[]): number[] {
-    return this.accounting.iterationTerms(batch, contextTokens, pieces);
+  iteration(batch: number, contextTokens: number, pieces: readonly PrefillPiece[], noDecoder = false): number[] {
+    return this.accounting.iterationTerms(batch, contextTokens, pieces, noDecoder);
   }
 
   /** Seconds of an iteration with these terms. */

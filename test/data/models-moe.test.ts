@@ -10,7 +10,7 @@ import { loadBuiltinCatalog } from '../../catalogs/index.js';
 import { importAicMoe } from '../../models/importers/aiconfigurator-moe.js';
 import { AIC_MOE_GPU_IDS, fitMoeCalibration, type MoeCalibration } from '../../models/moe/calibration.js';
 import { BUILTIN_MOE_CALIBRATION } from '../../models/moe/builtin.js';
-import { groupedGemmSeconds, groupedGemmTerms } from '../../models/moe/grouped-gemm.js';
+import { groupedGemmSeconds, groupedGemmTerms, SERVING_ROUTING } from '../../models/moe/grouped-gemm.js';
 import { evaluateLinear } from '../../models/features.js';
 import { sharedData } from '../helpers/paths.js';
 
@@ -79,6 +79,25 @@ describe('grouped expert GEMMs (moe_perf.csv), each model shape held out in turn
   }, 120_000);
 });
 
+describe('grouped GEMMs under serving routing (the tables\' power-law rows, aiconfigurator\'s default for a served layer)', () => {
+  it('one fit per GPU × dtype, held out by shape within 25%; slower than the balanced fit on the DeepSeek-V3 shape at prompt-sized steps', () => {
+    const cal = calibration();
+    const skewed = cal.groupedGemmServing ?? [];
+    expect(skewed.map((f) => `${f.gpu}/${f.dtype}`)).toEqual(cal.groupedGemm.map((f) => `${f.gpu}/${f.dtype}`));
+    const dsv3 = { hiddenSize: 7168, expertIntermediateSize: 2048, expertsPerToken: 8, experts: 256, moeTp: 1, moeEp: 8 };
+    for (const f of skewed) {
+      expect(f.distribution).toBe(SERVING_ROUTING);
+      expect(f.heldOutMape, `${f.gpu} ${f.dtype}`).toBeLessThanOrEqual(0.25);
+      const balanced = cal.groupedGemm.find((b) => b.gpu === f.gpu && b.dtype === f.dtype)!;
+      const gpu = catalog.gpus.get(f.gpu)!;
+      const dtype = f.dtype;
+      // The busiest expert's tile sets a prompt step's time: 8,192 tokens (one long prompt) cost more under the skew.
+      const at = (c: readonly number[], tokens: number) => evaluateLinear(c, groupedGemmTerms({ ...dsv3, tokens }, gpu, dtype, 'balanced'));
+      expect(at(f.coefficients, 8192), `${f.gpu} ${f.dtype}`).toBeGreaterThan(1.05 * at(balanced.coefficients, 8192));
+    }
+  }, 120_000);
+});
+
 describe('MLA attention module (mla_{context,generation}_module_perf.csv), each TP degree held out in turn', () => {
   it('leave-one-TP-out MAPE ≤ 13% for every GPU × phase × (KV, GEMM) dtype', () => {
     const cal = calibration();
@@ -109,6 +128,8 @@ describe('shipped catalogs/coefficients/moe.json', () => {
     const close = (a: readonly number[], b: readonly number[]) => a.every((x, i) => Math.abs(x - b[i]) <= 1e-9 * Math.max(1e-12, Math.abs(x), Math.abs(b[i])));
     expect(BUILTIN_MOE_CALIBRATION.groupedGemm.map((f) => `${f.gpu}/${f.dtype}`)).toEqual(cal.groupedGemm.map((f) => `${f.gpu}/${f.dtype}`));
     cal.groupedGemm.forEach((f, i) => expect(close(f.coefficients, BUILTIN_MOE_CALIBRATION.groupedGemm[i].coefficients), `${f.gpu}/${f.dtype}`).toBe(true));
+    expect((BUILTIN_MOE_CALIBRATION.groupedGemmServing ?? []).map((f) => `${f.gpu}/${f.dtype}/${f.distribution}`)).toEqual((cal.groupedGemmServing ?? []).map((f) => `${f.gpu}/${f.dtype}/${f.distribution}`));
+    (cal.groupedGemmServing ?? []).forEach((f, i) => expect(close(f.coefficients, BUILTIN_MOE_CALIBRATION.groupedGemmServing![i].coefficients), `${f.gpu}/${f.dtype} ${SERVING_ROUTING}`).toBe(true));
     cal.mla.forEach((f, i) => expect(close(f.coefficients, BUILTIN_MOE_CALIBRATION.mla[i].coefficients), `${f.gpu}/${f.phase}`).toBe(true));
     expect(BUILTIN_MOE_CALIBRATION.allToAll.map((a) => a.linkFraction)).toEqual(cal.allToAll.map((a) => a.linkFraction));
   }, 120_000);

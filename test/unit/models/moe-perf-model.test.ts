@@ -20,7 +20,7 @@ describe('createPerfModel on MoE and MLA LLMs', () => {
     const m = createPerfModel(gpu('h200'), dsv3, { tp: 8, ep: 8 });
     expect([m.tp, m.ep, m.gpus, m.precision, m.kvDtype]).toEqual([8, 8, 8, 'fp8', 'bf16']);
     expect(m.provenance.kind).toBe('fitted');
-    expect(m.provenance.note).toMatch(/grouped-GEMM fit from aiconfigurator\/h200_sxm\/vllm-0\.19\.0\/moe_perf\.csv, held out \d+\.\d% \(leave-one-shape-out\)/);
+    expect(m.provenance.note).toMatch(/grouped-GEMM fit from aiconfigurator\/h200_sxm\/vllm-0\.19\.0\/moe_perf\.csv \(power_law_1\.2 rows\), held out \d+\.\d% \(leave-one-shape-out\)/);
     expect(m.provenance.note).toMatch(/MLA: module fit/);
     expect(m.provenance.note).toMatch(/ep 8 dispatch\/combine all-to-all from aiconfigurator\/h200_sxm\/nccl/);
     expect(m.provenance.heldOutMape).toBeGreaterThan(0.05);
@@ -30,7 +30,7 @@ describe('createPerfModel on MoE and MLA LLMs', () => {
   it('falls back to the median fits on a GPU without tables, with the leave-one-GPU-out error', () => {
     const m = createPerfModel(gpu('mi325x'), dsv3, { tp: 8, ep: 8 });
     expect(m.provenance.kind).toBe('roofline');
-    expect(m.provenance.note).toMatch(/routed experts: fallback from median of .* grouped-GEMM fits, held out \d+\.\d% \(leave-one-GPU-out\)/);
+    expect(m.provenance.note).toMatch(/routed experts: fallback from median of .* grouped-GEMM fits \(power_law_1\.2 rows\), held out \d+\.\d% \(leave-one-GPU-out\)/);
     expect(m.provenance.note).toMatch(/all-to-all estimated/);
     expect(m.decodeStepSeconds(32, 32 * 2000)).toBeGreaterThan(0);
   });

@@ -36,7 +36,8 @@ describe('routed-token traffic', () => {
     // Same experts per rank (ep 8, moe_tp 1) and the same FLOPs: only the permutation traffic differs.
     expect(dp.moeWeightSeconds(tokens)).toBeCloseTo(tpAttention.moeWeightSeconds(tokens), 12);
     expect(dp.moeSeconds(tokens)).toBeLessThan(0.7 * tpAttention.moeSeconds(tokens));
-    const fit = BUILTIN_MOE_CALIBRATION.groupedGemm.find((f) => f.gpu === 'b200' && f.dtype === 'fp8_block')!;
+    // A serving step's token traffic is priced at the multiplier fitted on the tables' power-law-routed rows.
+    const fit = BUILTIN_MOE_CALIBRATION.groupedGemmServing!.find((f) => f.gpu === 'b200' && f.dtype === 'fp8_block')!;
     const shape = { tokens, hiddenSize: 7168, expertIntermediateSize: 2048, expertsPerToken: 8, experts: 256, moeTp: 1, moeEp: 8 };
     const trafficGathered = fit.coefficients[3] * groupedGemmTerms(shape, b200, 'fp8_block', 'random')[3];
     const moeLayers = r1.layers - r1.moe!.denseLayers;
