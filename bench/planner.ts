@@ -115,12 +115,14 @@ async function wholePlan() {
   const loadBefore = loadavg().map((x) => +x.toFixed(2));
   const cpu0 = process.cpuUsage();
   const t0 = clockMs();
-  const result = await planAndCheck(request, async (fleet) => {
+  // The loop's check options go through as `plan` passes them: a refutation may stop once its miss is certain, and
+  // TRIM's next removal is screened beside the current one (check-result.ts, CheckOptions).
+  const result = await planAndCheck(request, async (fleet, check) => {
     const t = clockMs();
-    const r = await checker(fleet);
+    const r = await checker(fleet, check);
     kernelMs += clockMs() - t;
     return r;
-  }, { clockMs, ...(solverArg ? { solver: solverArg } : {}), ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) }).finally(() => threaded.close());
+  }, { clockMs, solveBesideChecks: true, ...(solverArg ? { solver: solverArg } : {}), ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) }).finally(() => threaded.close());
   const wallMs = clockMs() - t0;
   const cpu = process.cpuUsage(cpu0);
   return {
@@ -132,15 +134,20 @@ async function wholePlan() {
     cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
     load_before: loadBefore,
     load_after: loadavg().map((x) => +x.toFixed(2)),
+    // Wall time spent awaiting checks. The cheaper search's next MILP runs on this thread while a check is pending
+    // (solveBesideChecks), so this includes that overlap: it is not the kernel's own time.
     kernel_ms: Math.round(kernelMs),
     rounds: result.rounds.length,
     holds: result.holds,
     stopped_because: result.stoppedBecause,
     reason: result.reason,
+    // For a check stopped at a certain miss (stopped_early_rounds), an upper bound.
     attainment_by_round: result.rounds.map((r) => r.check?.attainment?.observed ?? null),
+    stopped_early_rounds: result.rounds.flatMap((r, i) => (r.check?.stoppedEarly ? [i] : [])),
     misses_by_round: result.rounds.map((r) => [
       ...(r.check?.slos ?? []).filter((v) => !v.holds).map((v) => `p${v.percentile} ${v.metric} ${v.observed.toPrecision(4)} > ${v.target}`),
-      ...(r.check?.attainment && !r.check.attainment.holds ? [`slo_attainment ${r.check.attainment.observed.toPrecision(4)} < ${r.check.attainment.required}`] : []),
+      // A check stopped at a certain miss reports the largest attainment its full run could have reached.
+      ...(r.check?.attainment && !r.check.attainment.holds ? [r.check.stoppedEarly ? `slo_attainment ≤ ${r.check.attainment.observed.toPrecision(4)} < ${r.check.attainment.required} (stopped at ${r.check.stoppedEarly.atSeconds.toFixed(0)} s)` : `slo_attainment ${r.check.attainment.observed.toPrecision(4)} < ${r.check.attainment.required}`] : []),
     ]),
     cuts_by_round: result.rounds.map((r, i) => (result.rounds[i + 1]?.cuts.filter((c) => !r.cuts.includes(c)) ?? []).map((c) => (c.kind === 'refuted-fleet' ? `refuted ${Object.entries(c.counts).map(([k, n]) => `${n}× ${k}`).join(' + ')}` : `${c.poolKey} ${c.family} ×${c.factor.toFixed(3)}: ${c.why}`))),
     final_instances: result.plan?.instances.map((i) => `${i.count}× ${i.poolKey}`),

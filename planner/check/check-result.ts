@@ -67,6 +67,12 @@ export interface CheckOptions {
    * spare screens it at the first seed beside this check's first seed, instead of starting this fleet's later seeds.
    */
   readonly next?: Fleet;
+  /**
+   * False when the caller keeps the spare thread busy itself while this check's first seed runs (the loop's next solve,
+   * started as if this check misses): nothing is started beside the first seed. Later seeds still run side by side once
+   * the first has held. The answer is the same either way.
+   */
+  readonly runAhead?: boolean;
   /** Drops the run (a speculative later seed no longer needed): its promise rejects. */
   readonly signal?: AbortSignal;
 }

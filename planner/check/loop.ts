@@ -86,6 +86,12 @@ export interface LoopOptions extends PlanOptions {
    */
   readonly provedElsewhere?: Promise<number | undefined>;
   readonly fleet?: FleetOptions;
+  /**
+   * The checker runs on other threads (check/threaded-check.ts): while the kernel checks a candidate of the cheaper
+   * search, the next round's solve runs on this thread as if the candidate missed (the common case), and is used only
+   * when it did (see `solveAhead`). Off by default: with a checker on this thread the two would take turns.
+   */
+  readonly solveBesideChecks?: boolean;
 }
 
 function describeMisses(check: CheckResult | undefined): string {
@@ -139,6 +145,33 @@ export function fleetOptionsFor(request: PlanRequest, options: LoopOptions = {})
   };
 }
 
+/** A cheaper-search solve started ahead: its inputs (the cuts' counts and factors, the bound) and its outcome. */
+interface SolveAhead {
+  readonly key: string;
+  readonly outcome: Promise<PlanOutcome>;
+}
+
+/**
+ * What a solve depends on: the objective bound and each cut without its `why` (words for the user; the MILP reads a
+ * refuted fleet's counts and a capacity cut's pool, family and factor). planFleet is a pure function of its request and
+ * options, so a solve with the same key gives the same outcome.
+ */
+function solveKey(cuts: readonly PlanCut[], below: number): string {
+  return JSON.stringify([below, cuts.map((c) => Object.entries(c).filter(([k]) => k !== 'why'))]);
+}
+
+/**
+ * Starts the solve the cheaper search does next should `candidate` miss: the same cuts plus its refuted-fleet cut, below
+ * the same bound (a miss proves nothing new, so the bound stays). Called right after the candidate's check went to the
+ * checker's threads, so the kernel and this thread's MILP run side by side.
+ */
+function solveAhead(request: PlanRequest, options: LoopOptions, cuts: readonly PlanCut[], below: number, candidate: Plan): SolveAhead {
+  const assumed: PlanCut[] = [...cuts, { kind: 'refuted-fleet', counts: fleetCounts(candidate), why: 'solved ahead, as if the kernel refuted it' }];
+  const outcome = planFleet(request, { ...options, cuts: assumed, objectiveBelow: below });
+  outcome.catch(() => {}); // awaited (and its error raised) only when used
+  return { key: solveKey(assumed, below), outcome };
+}
+
 interface Proved {
   readonly plan: Plan;
   readonly check: CheckResult;
@@ -160,7 +193,7 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
   const check = (plan: Plan) => checkPlan(planToFleet(plan, fleetOptions));
   // Checks whose miss only refutes the fleet (its figures feed no capacity cut): they may stop once the miss is
   // certain (check/early-miss.ts). A fleet that holds is checked in full either way.
-  const refute = (plan: Plan, next?: Plan) => checkPlan(planToFleet(plan, fleetOptions), { mayStopAtMiss: true, ...(next ? { next: planToFleet(next, fleetOptions) } : {}) });
+  const refute = (plan: Plan, next?: Plan, runAhead?: false) => checkPlan(planToFleet(plan, fleetOptions), { mayStopAtMiss: true, ...(next ? { next: planToFleet(next, fleetOptions) } : {}), ...(runAhead === false ? { runAhead } : {}) });
   const cheapest = (): Proved | undefined => proved.reduce<Proved | undefined>((a, b) => (!a || b.plan.objectiveValue < a.plan.objectiveValue ? b : a), undefined);
 
   /** TRIMs a proved fleet; holding removals are proved, missing ones refuted. */
@@ -224,16 +257,24 @@ export async function planAndCheck(request: PlanRequest, checkPlan: CheckPlan, o
   // often proves "none cheaper" at once, where proving it below this loop's own best is a full branch and bound (the
   // README command: 0.2 s instead of 9 s of HiGHS).
   const elsewhere = cheaperRounds > 0 && options.provedElsewhere ? await options.provedElsewhere : undefined;
+  let ahead: SolveAhead | undefined;
   while (used < cheaperRounds) {
     const best = cheapest()!;
     const below = elsewhere !== undefined ? Math.min(elsewhere, best.plan.objectiveValue) : best.plan.objectiveValue;
     const cuts = [...(options.cuts ?? []), ...refuted];
-    const outcome = await planFleet(request, { ...options, cuts, objectiveBelow: below });
+    const outcome = await (ahead?.key === solveKey(cuts, below) ? ahead.outcome : planFleet(request, { ...options, cuts, objectiveBelow: below }));
+    ahead = undefined;
     used++;
     let next: Plan | undefined = outcome.ok ? outcome.plan : undefined;
     let phase: RoundPhase = 'cheaper';
     let result: CheckResult | undefined;
-    if (next) result = await refute(next);
+    if (next && options.solveBesideChecks && used < cheaperRounds) {
+      // The check goes to the checker's threads first (nothing started beside its first seed: this thread's solve takes
+      // that core), then the next round's solve runs here meanwhile.
+      const checking = refute(next, undefined, false);
+      ahead = solveAhead(request, options, cuts, below, next);
+      result = await checking;
+    } else if (next) result = await refute(next);
     else {
       // No cheaper fleet in the formulation: try the kernel on single-pool swaps of the cheapest proved fleet.
       const known = refutedCounts();

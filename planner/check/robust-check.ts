@@ -90,21 +90,54 @@ export function createRobustChecker<R extends CheckResult>(checkAt: (fleet: Flee
   const dropLaterSeeds = (fleet: Fleet, after: number) => {
     for (const seed of seeds.slice(after + 1)) for (const kind of ['refute', 'full']) memo.get(`${seed}:${kind}:${fleetKey(fleet)}`)?.dropped?.abort();
   };
+  // Per fleet, the first seed index known to miss: no later seed of that fleet is ever read, so none is started.
+  const firstMiss = new Map<string, number>();
+  const missedAt = (fleet: Fleet, index: number) => {
+    const key = fleetKey(fleet);
+    firstMiss.set(key, Math.min(firstMiss.get(key) ?? Infinity, index));
+    dropLaterSeeds(fleet, index);
+  };
+  /**
+   * A later seed started ahead of time runs as a refutation: it may stop once its miss is certain. A seed is only read
+   * when every earlier seed held, and a miss ends the check, so a run started ahead that misses is read at most once
+   * — and most are never read (an earlier seed misses: a search round's common case). Stopping at the certain miss
+   * saves the rest of that run, and the seeds after it are dropped at once (the check's answer is then decided by the
+   * seeds before it). A run ahead that went the whole way (it held, or missed without stopping) is the full run.
+   */
+  const runAhead = (fleet: Fleet, k: number): void => {
+    const key = fleetKey(fleet);
+    if ((firstMiss.get(key) ?? Infinity) < k) return;
+    void run(fleet, seeds[k], { mayStopAtMiss: true }, true).then((r) => {
+      if (!r.holds) missedAt(fleet, k);
+    }, () => {});
+  };
+  /** Seed `seed`'s result for `check`: a full check takes the run started ahead when it went the whole way. */
+  const resultAt = async (fleet: Fleet, seed: number, check: CheckOptions): Promise<R> => {
+    const key = fleetKey(fleet);
+    const ahead = !check.mayStopAtMiss && !memo.has(`${seed}:full:${key}`) ? memo.get(`${seed}:refute:${key}`) : undefined;
+    if (ahead) {
+      const r = await ahead.result.catch(() => undefined);
+      if (r && !r.stoppedEarly) return r;
+    }
+    return settled(fleet, seed, check);
+  };
   return async (fleet, check = {}) => {
     const verdicts: SeedVerdict[] = [];
     let worst: R | undefined;
     let worstMargin = Infinity;
     for (const [i, seed] of seeds.entries()) {
-      const pending = settled(fleet, seed, check);
+      const pending = resultAt(fleet, seed, check);
       // Beside the first seed: the candidate the caller checks next if this one misses (a thread spent on another
       // fleet, not on a later seed that a miss would waste); else the next seeds (a refutation: up to `concurrency`
       // in flight; a full check: all of them, queued). Either way the memo makes each run once, and results are read
       // in order.
       const ahead = check.mayStopAtMiss ? concurrency : seeds.length;
-      if (i === 0 && check.next && concurrency > 1) void run(check.next, seeds[0], { mayStopAtMiss: true }, false).catch(() => {});
-      else if (concurrency > 1) for (let k = i + 1; k < Math.min(seeds.length, i + ahead); k++) void run(fleet, seeds[k], check, true).catch(() => {});
+      if (i === 0 && check.runAhead === false) {
+        // The caller uses the spare thread meanwhile.
+      } else if (i === 0 && check.next && concurrency > 1) void run(check.next, seeds[0], { mayStopAtMiss: true }, false).catch(() => {});
+      else if (concurrency > 1) for (let k = i + 1; k < Math.min(seeds.length, i + ahead); k++) runAhead(fleet, k);
       const result = await pending;
-      if (!result.holds) dropLaterSeeds(fleet, i);
+      if (!result.holds) missedAt(fleet, i);
       const margin = checkMargin(result);
       verdicts.push({ seed, holds: result.holds, margin });
       if (!result.holds) return { ...result, seeds: verdicts, margin: Math.min(margin, worstMargin) };

@@ -13,7 +13,7 @@
  * so the per-instance bound is conservative; the kernel check measures the real thing and the loop tightens it.
  */
 
-import { analyseBatchQueue, extraDelayTailProbability } from './batch-queue.js';
+import { analyseBatchQueue, extraDelayTailProbability, type BatchQueueFigures } from './batch-queue.js';
 import type { BatchService } from './batch-service.js';
 
 /** Utilisation never planned above this even with a generous budget: arrival bursts are not Poisson-smooth. */
@@ -61,12 +61,40 @@ export function utilisationCap(waitBudgetSeconds: number, percentile: number, se
  * answer when the server cannot form a batch (prompts that fill the token budget alone).
  */
 export function arrivalRateCap(waitBudgetSeconds: number, percentile: number, service: BatchService): number {
+  let caps = rateCaps.get(service);
+  if (!caps) rateCaps.set(service, (caps = new Map()));
+  const key = `${waitBudgetSeconds}|${percentile}`;
+  let cap = caps.get(key);
+  if (cap === undefined) caps.set(key, (cap = searchArrivalRateCap(waitBudgetSeconds, percentile, service)));
+  return cap;
+}
+
+/**
+ * Both memos are of pure functions of their keys (a batch service's figures do not depend on the order they are asked
+ * in: batch-service.ts), so remembering changes no answer. A demand table asks the same service for the same budget
+ * more than once (pools that share a performance model and prompt grid), and the searches of one service meet at the
+ * same rates (the bracket's last point is tested again): 12% of the whole-catalog table's queue solves were repeats.
+ * Keyed on the service object (memoised per model, role and grid: piece-memo.ts), so nothing outlives it.
+ */
+const rateCaps = new WeakMap<BatchService, Map<string, number>>();
+const queueFigures = new WeakMap<BatchService, Map<number, BatchQueueFigures>>();
+
+/** analyseBatchQueue(rate, service), remembered per service. */
+function memoBatchQueue(rate: number, service: BatchService): BatchQueueFigures {
+  let byRate = queueFigures.get(service);
+  if (!byRate) queueFigures.set(service, (byRate = new Map()));
+  let figures = byRate.get(rate);
+  if (!figures) byRate.set(rate, (figures = analyseBatchQueue(rate, service)));
+  return figures;
+}
+
+function searchArrivalRateCap(waitBudgetSeconds: number, percentile: number, service: BatchService): number {
   const single = service.meanSeconds(1);
   const rhoSingle = utilisationCap(waitBudgetSeconds, percentile, { meanSeconds: single, secondMomentSeconds2: service.secondMomentSeconds2(1) });
   if (!(rhoSingle > 0) || !(single > 0) || service.maxBatch === 1) return single > 0 ? rhoSingle / single : rhoSingle > 0 ? Infinity : 0;
   const epsilon = 1 - percentile;
   const ok = (rate: number): boolean => {
-    const f = analyseBatchQueue(rate, service);
+    const f = memoBatchQueue(rate, service);
     return f.stable && f.busyFraction <= MAX_UTILISATION && extraDelayTailProbability(waitBudgetSeconds, f, service) <= epsilon;
   };
   // Bracket from the batch-1 answer (batching shifts it, in either direction: shared floors against longer iterations),

@@ -275,7 +275,9 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   let checkedTiers: Awaited<ReturnType<typeof finalTiers>> | undefined;
   // Heterogeneous vs homogeneous between final plans: the homogeneous side runs the same loop (check seeds, TRIM),
   // started first so its kernel checks overlap the heterogeneous solves (sweep/final-tiers.ts).
-  const loopOptions = { ...planOptions, ...(args.noTrim ? { cheaperRounds: 0 } : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) };
+  // Kernel checks on worker threads: the cheaper search's next solve runs here while they check (check/loop.ts).
+  const beside = threaded ? { solveBesideChecks: true } : {};
+  const loopOptions = { ...planOptions, ...beside, ...(args.noTrim ? { cheaperRounds: 0 } : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) };
   const homogeneousSide = startHomogeneousSide(request, check, loopOptions);
   homogeneousSide.catch(() => {}); // awaited below; an interrupt is reported once, by the heterogeneous loop
   try {
@@ -288,7 +290,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     // looks below whatever the single-type loop proved too: waiting for it costs little, proving "nothing cheaper"
     // below a higher bound cost the README command 9 s of branch and bound.
     const provedElsewhere = homogeneousSide.then((side) => (side.loop?.holds ? side.loop.plan?.objectiveValue : undefined), () => undefined);
-    planned = await planAndCheck(request, check, { ...planOptions, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}), provedElsewhere });
+    planned = await planAndCheck(request, check, { ...planOptions, ...beside, ...(args.noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }), ...(args.noTrim ? { cheaperRounds: 0 } : {}), provedElsewhere });
     const side = await homogeneousSide;
     checkedTiers = planned.plan ? await finalTiers(request, planned, check, loopOptions, Promise.resolve(side)) : undefined;
   } finally {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Fleet } from '../../../catalogs/types.js';
 import { cutsForMisses, planAndCheck, type CheckResult } from '../../../planner/check/loop.js';
+import type { CheckOptions } from '../../../planner/check/check-result.js';
 import { loopToJson } from '../../../planner/result/plan-json.js';
 import type { PlanOptions, PlanRequest } from '../../../planner/types.js';
 import { DATACENTER, LLAMA_8B, makeClass, makeGpu, makeMix, makeSlo, syntheticPerfFor } from './synthetic.js';
@@ -118,6 +119,32 @@ describe('planAndCheck()', () => {
     expect(result.plan!.objectiveValue).toBeLessThan(noSearch.plan!.objectiveValue);
     expect(result.rounds.some((r) => r.phase === 'cheaper' && r.check?.holds)).toBe(true);
     expect(result.proved).toBeGreaterThanOrEqual(1);
+  });
+
+  it('solves the next cheaper round beside the check as if the candidate missed: the same rounds and plan either way', async () => {
+    const base = (await planAndCheck(request, fakeChecker(0, 0).check, options)).plan!;
+    const decoders0 = base.instances.filter((i) => i.role === 'decode').reduce((a, i) => a + i.count, 0);
+    const prefill0 = base.instances.filter((i) => i.role === 'prefill').reduce((a, i) => a + i.count, 0);
+    const fake = fakeChecker(decoders0 + 2, prefill0);
+    const flags: Array<boolean | undefined> = [];
+    const check = async (fleet: Fleet, o?: CheckOptions): Promise<CheckResult> => {
+      flags.push(o?.runAhead);
+      const r = await fake.check(fleet);
+      return { ...r, slos: r.slos.map((v) => (v.holds ? v : { ...v, observed: v.target * 10 })) };
+    };
+    const shape = (r: Awaited<ReturnType<typeof planAndCheck>>) => ({
+      plan: r.plan?.instances.map((i) => `${i.count}× ${i.poolKey}`),
+      objective: r.plan?.objectiveValue,
+      cheaper: r.cheaper,
+      rounds: r.rounds.map((x) => ({ phase: x.phase, holds: x.check?.holds, fleet: x.outcome.ok ? x.outcome.plan.instances.map((i) => `${i.count}× ${i.poolKey}`) : x.outcome.reason, cuts: x.cuts.map((c) => (c.kind === 'refuted-fleet' ? c.counts : c.poolKey)) })),
+    });
+    const plain = shape(await planAndCheck(request, check, { ...options, cheaperRounds: 4 }));
+    expect(flags).not.toContain(false);
+    const beside = shape(await planAndCheck(request, check, { ...options, cheaperRounds: 4, solveBesideChecks: true }));
+    expect(beside).toEqual(plain);
+    // Both cases ran: a candidate checked with a solve beside it that missed (its solve used) and one that held.
+    expect(flags).toContain(false);
+    expect(plain.rounds.filter((x) => x.phase === 'cheaper').map((x) => x.holds)).toEqual(expect.arrayContaining([true, false]));
   });
 
   it('checks a known candidate first and never returns a dearer plan than it when it holds', async () => {

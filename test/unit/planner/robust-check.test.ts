@@ -66,6 +66,9 @@ describe('createRobustChecker', () => {
     expect((await many(fleet(5), { mayStopAtMiss: true })).seeds?.map((s) => s.holds)).toEqual([true, true, true]);
     expect(dropped).toEqual([2]);
     // A full check hands every later seed over at once; a miss at seed 1 drops both, with the same answer as one at a time.
+    expect(await many(fleet(2))).toEqual(await one(fleet(2)));
+    expect(dropped).toEqual([2, 2, 3]);
+    // A fleet already known to miss at seed 1 starts no later seed when checked again in full (none would be read).
     expect(await many(fleet(3))).toEqual(await one(fleet(3)));
     expect(dropped).toEqual([2, 2, 3]);
     // A full check of a fleet that holds starts seed 3 before seed 1 is read, and gives the same answer.
@@ -77,6 +80,31 @@ describe('createRobustChecker', () => {
     const proof = queued(fleet(5));
     expect(started).toEqual([1, 2, 3]);
     expect(await proof).toEqual(await one(fleet(5)));
+  });
+
+  it('runs later seeds ahead as refutations: a full check reads one only when it went the whole way, else runs it in full', async () => {
+    const runs: string[] = [];
+    // As the kernel check: a run that may stop at a certain miss stops early (no percentiles), else reports in full.
+    const checkAt = async (f: Fleet, seed: number, check?: CheckOptions): Promise<CheckResult> => {
+      runs.push(`${f.instances[0].count}/${seed}/${check?.mayStopAtMiss ? 'refute' : 'full'}`);
+      const full = await fakeCheckAt([])(f, seed);
+      if (full.holds || !check?.mayStopAtMiss) return full;
+      return { holds: false, slos: [], attainment: { observed: 0.5, required: 0.9, holds: false }, stoppedEarly: { atSeconds: 1, failedConversations: 5, measuredConversations: 10 } };
+    };
+    const many = createRobustChecker(checkAt, [1, 2, 3], { concurrency: 2 });
+    const one = createRobustChecker(fakeCheckAt([]), [1, 2, 3]);
+    // 4 decoders hold at seeds 1 and 2 and miss at seed 3: seed 3, run ahead, stopped early; read, it runs in full.
+    const a = await many(fleet(4));
+    expect(a).toEqual(await one(fleet(4)));
+    expect(a.stoppedEarly).toBeUndefined();
+    expect(runs.filter((r) => r.startsWith('4/'))).toEqual(['4/1/full', '4/2/refute', '4/3/refute', '4/3/full']);
+    // 10 decoders hold everywhere: the runs ahead are the full runs, none is repeated.
+    expect(await many(fleet(10))).toEqual(await one(fleet(10)));
+    expect(runs.filter((r) => r.startsWith('10/'))).toEqual(['10/1/full', '10/2/refute', '10/3/refute']);
+    // 3 decoders miss at every seed: the answer is seed 1's full run; the runs ahead stopped early and were never read.
+    const b = await many(fleet(3));
+    expect(b).toEqual(await one(fleet(3)));
+    expect(b.slos).toHaveLength(1);
   });
 
   it('screens the next candidate at the first seed beside a refutation; each run once, the same results', async () => {
