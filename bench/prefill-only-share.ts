@@ -7,33 +7,13 @@
  * each only when no request is decoding. Prints a TSV per run (with the published held-out signed TTFT errors from
  * docs/accuracy-rows.csv) to stdout and a summary to stderr. Run: npx tsx bench/prefill-only-share.ts > share.tsv
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { loadBuiltinCatalog, packageVersion } from '../catalogs/index.js';
-import { importSiliconRuns } from '../models/importers/silicon.js';
-import { readCalibrationDocument } from '../models/serving/calibration-file.js';
 import { STEP_TERMS } from '../models/serving/step-terms.js';
 import type { PerfModel } from '../models/types.js';
 import { calibratedPerfModels, measuredRunOptions, measuredRunSpec } from '../planner/benchmark/measured-run.js';
 import { runServingBenchmarkWithTerms } from '../planner/benchmark/run.js';
-import { SILICON_FILE } from './accuracy-build.js';
+import { loadDenseAggInputs } from './dense-agg-inputs.js';
 
-const root = resolve(new URL('..', import.meta.url).pathname);
-const catalog = loadBuiltinCatalog();
-const text = readFileSync(resolve(root, '..', 'shared', 'data', SILICON_FILE), 'utf8');
-const runs = importSiliconRuns(text, SILICON_FILE, { hasGpu: (g) => catalog.gpus.has(g), hasLlm: (l) => catalog.llms.has(l) }).runs;
-const calDoc = JSON.parse(readFileSync(resolve(root, 'catalogs', 'coefficients', 'serving-calibration.json'), 'utf8')) as Record<string, unknown>;
-const { calibration } = readCalibrationDocument(calDoc, 'builtin', packageVersion(), (g) => catalog.gpus.has(g));
-if (!calibration) throw new Error('built-in calibration unreadable');
-
-// Published held-out predictions by line.
-const csv = readFileSync(resolve(root, 'docs', 'accuracy-rows.csv'), 'utf8').trim().split('\n');
-const head = csv[0].split(',');
-const published = new Map(csv.slice(1).map((l) => {
-  const f = l.split(',');
-  const get = (n: string) => Number(f[head.indexOf(n)]);
-  return [get('line'), { measured: get('measured_ttft_ms'), lomo: get('lomo_ttft_ms'), logo: get('logo_ttft_ms') }];
-}));
+const { catalog, runs, calibration, published } = loadDenseAggInputs();
 
 const N = STEP_TERMS.length;
 const EXCESS = STEP_TERMS.indexOf('excess_compute');

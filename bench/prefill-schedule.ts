@@ -25,23 +25,12 @@
  * synchronized first wave included): how much that wave weighs in the mean.
  * Run: npx tsx bench/prefill-schedule.ts [--client-gap-ms X] [--requests-per-client N] > schedule.tsv  (summary on stderr)
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { loadBuiltinCatalog, packageVersion } from '../catalogs/index.js';
-import { importSiliconRuns } from '../models/importers/silicon.js';
-import { readCalibrationDocument } from '../models/serving/calibration-file.js';
 import type { PerfModel, PrefillPiece } from '../models/types.js';
 import { calibratedPerfModels, measuredRunOptions, measuredRunSpec } from '../planner/benchmark/measured-run.js';
 import { runServingBenchmarkWithTerms } from '../planner/benchmark/run.js';
-import { SILICON_FILE } from './accuracy-build.js';
+import { loadDenseAggInputs } from './dense-agg-inputs.js';
 
-const root = resolve(new URL('..', import.meta.url).pathname);
-const catalog = loadBuiltinCatalog();
-const text = readFileSync(resolve(root, '..', 'shared', 'data', SILICON_FILE), 'utf8');
-const runs = importSiliconRuns(text, SILICON_FILE, { hasGpu: (g) => catalog.gpus.has(g), hasLlm: (l) => catalog.llms.has(l) }).runs;
-const calDoc = JSON.parse(readFileSync(resolve(root, 'catalogs', 'coefficients', 'serving-calibration.json'), 'utf8')) as Record<string, unknown>;
-const { calibration } = readCalibrationDocument(calDoc, 'builtin', packageVersion(), (g) => catalog.gpus.has(g));
-if (!calibration) throw new Error('built-in calibration unreadable');
+const { catalog, runs, calibration, published } = loadDenseAggInputs();
 const gapFlag = process.argv.indexOf('--client-gap-ms');
 const gapMs = gapFlag >= 0 ? Number(process.argv[gapFlag + 1]) : undefined;
 if (gapMs !== undefined && !(gapMs >= 0)) throw new Error(`--client-gap-ms: expected a number ≥ 0, found ${process.argv[gapFlag + 1]}`);
@@ -49,14 +38,6 @@ const perClientFlag = process.argv.indexOf('--requests-per-client');
 const perClient = perClientFlag >= 0 ? Number(process.argv[perClientFlag + 1]) : undefined;
 if (perClient !== undefined && !(Number.isInteger(perClient) && perClient >= 1)) throw new Error(`--requests-per-client: expected an integer ≥ 1, found ${process.argv[perClientFlag + 1]}`);
 const runCalibration = gapMs === undefined ? calibration : { ...calibration, clientGapSeconds: gapMs / 1000 };
-
-const csv = readFileSync(resolve(root, 'docs', 'accuracy-rows.csv'), 'utf8').trim().split('\n');
-const head = csv[0].split(',');
-const published = new Map(csv.slice(1).map((l) => {
-  const f = l.split(',');
-  const get = (n: string) => Number(f[head.indexOf(n)]);
-  return [get('line'), { measured: get('measured_ttft_ms'), lomo: get('lomo_ttft_ms'), logo: get('logo_ttft_ms') }];
-}));
 
 /** One prefill iteration as the engine formed it. */
 interface PrefillIteration { firstChunks: number; chunks: number; tokens: number; seconds: number }
