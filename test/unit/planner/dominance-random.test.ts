@@ -5,14 +5,13 @@
  * kind the kernel-check loop adds.
  */
 import { describe, expect, it } from 'vitest';
-import { deriveDemand, type Demand } from '../../../planner/demand/demand.js';
-import { enumeratePools } from '../../../planner/demand/pools.js';
+import type { Demand } from '../../../planner/demand/demand.js';
 import { dropDominatedPools } from '../../../planner/milp/dominance.js';
 import { formulatePlan } from '../../../planner/milp/formulate.js';
 import { solveModel } from '../../../planner/milp/solve.js';
 import { resolveOptions, type ResolvedOptions } from '../../../planner/options.js';
 import type { PlanCut } from '../../../planner/types.js';
-import { randomInstance } from './random-instance.js';
+import { randomDemand, sameObjective, solvedCounts } from './milp-helpers.js';
 
 const INSTANCES = 40;
 
@@ -21,14 +20,8 @@ async function optimum(demand: Demand, options: ResolvedOptions): Promise<{ obje
   const solved = await solveModel(form.model, { solver: 'highs', deadlineMs: 60_000, mipRelGap: 1e-9 });
   if (solved.solution.status === 'infeasible') return { objective: Infinity, counts: {} };
   expect(solved.solution.status).toBe('optimal');
-  const counts: Record<string, number> = {};
-  form.countIndex.forEach((n, j) => {
-    if (n !== undefined && Math.round(solved.solution.values[n]) > 0) counts[demand.pools[j].key] = Math.round(solved.solution.values[n]);
-  });
-  return { objective: solved.solution.objective, counts };
+  return { objective: solved.solution.objective, counts: solvedCounts(form.countIndex, demand, solved.solution.values) };
 }
-
-const same = (a: number, b: number) => (a === Infinity || b === Infinity ? a === b : Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a)));
 
 describe('dominance pruning on random instances', () => {
   it(`keeps the optimum on ${INSTANCES} instances, with and without refuted-fleet cuts`, async () => {
@@ -37,9 +30,7 @@ describe('dominance pruning on random instances', () => {
     let acrossTypes = 0;
     let withCuts = 0;
     for (let seed = 1; seed <= INSTANCES; seed++) {
-      const { request, options } = randomInstance(seed);
-      const base = resolveOptions(options, request.datacenter.powerCapWatts);
-      const demand = deriveDemand(request, enumeratePools(request.gpus, request.llm, request.perfModelFor, base).pools, base);
+      const { request, options, demand } = randomDemand(seed);
       const cuts: PlanCut[] = [];
       // Round 0 as planned; rounds 1–2 with the previous answers refuted, as the loop refutes fleets the kernel missed.
       for (let round = 0; round < 3; round++) {
@@ -47,7 +38,7 @@ describe('dominance pruning on random instances', () => {
         const survivors = dropDominatedPools(demand, resolved);
         const full = await optimum(demand, resolved);
         const kept = await optimum(survivors.demand, resolved);
-        if (!same(full.objective, kept.objective)) failures.push(`seed ${seed} round ${round}: all pools ${full.objective}, survivors ${kept.objective} (${survivors.dropped.length} dropped)`);
+        if (!sameObjective(full.objective, kept.objective)) failures.push(`seed ${seed} round ${round}: all pools ${full.objective}, survivors ${kept.objective} (${survivors.dropped.length} dropped)`);
         if (round === 0 && survivors.dropped.length > 0) pruned++;
         if (round > 0) withCuts++;
         // A drop only another GPU type (or GPU count) can explain: no survivor of the same GPUs and role.

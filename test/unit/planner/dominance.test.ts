@@ -11,6 +11,7 @@ import { dropDominatedPools } from '../../../planner/milp/dominance.js';
 import { formulatePlan } from '../../../planner/milp/formulate.js';
 import { solveModel } from '../../../planner/milp/solve.js';
 import { resolveOptions } from '../../../planner/options.js';
+import { solvedCounts } from './milp-helpers.js';
 
 const catalog = loadBuiltinCatalog();
 
@@ -64,11 +65,7 @@ describe('dropDominatedPools', () => {
       const options = resolveOptions({ tpDegrees: [1, 2, 4], cuts });
       const form = formulatePlan(demand, options);
       const solved = await solveModel(form.model, { solver: 'highs', deadlineMs: 60_000, mipRelGap: 1e-9 });
-      const counts: Record<string, number> = {};
-      form.countIndex.forEach((n, j) => {
-        if (n !== undefined && Math.round(solved.solution.values[n]) > 0) counts[demand.pools[j].key] = Math.round(solved.solution.values[n]);
-      });
-      cuts.push({ kind: 'refuted-fleet', counts, why: 'test' });
+      cuts.push({ kind: 'refuted-fleet', counts: solvedCounts(form.countIndex, demand, solved.solution.values), why: 'test' });
     }
     const options = resolveOptions({ tpDegrees: [1, 2, 4], cuts });
     const pruned = dropDominatedPools(demand, options);

@@ -5,8 +5,6 @@
  * HiGHS on the whole model, to a 1e-9 gap, and that the point solveModel returns satisfies every row of the whole model.
  */
 import { describe, expect, it } from 'vitest';
-import { deriveDemand } from '../../../planner/demand/demand.js';
-import { enumeratePools } from '../../../planner/demand/pools.js';
 import { formulatePlan } from '../../../planner/milp/formulate.js';
 import { withoutImpliedRows } from '../../../planner/milp/implied-rows.js';
 import { LpBuilder, type LpModel } from '../../../planner/milp/lp-model.js';
@@ -15,7 +13,7 @@ import { solveWithHighs } from '../../../planner/milp/solvers/highs.js';
 import { verifySolution } from '../../../planner/milp/verify.js';
 import { resolveOptions } from '../../../planner/options.js';
 import type { PlanCut } from '../../../planner/types.js';
-import { randomInstance } from './random-instance.js';
+import { randomDemand, sameObjective, solvedCounts } from './milp-helpers.js';
 
 const INSTANCES = 30;
 
@@ -58,17 +56,13 @@ async function optimum(model: LpModel): Promise<number> {
   return out.status === 'infeasible' ? Infinity : out.objective;
 }
 
-const same = (a: number, b: number) => (a === Infinity || b === Infinity ? a === b : Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a)));
-
 describe('implied rows on random instances', () => {
   it(`leave the MILP optimum unchanged on ${INSTANCES} instances, with refuted-fleet cuts`, async () => {
     const failures: string[] = [];
     let dropped = 0;
     let solves = 0;
     for (let seed = 1; seed <= INSTANCES; seed++) {
-      const { request, options } = randomInstance(seed);
-      const base = resolveOptions(options, request.datacenter.powerCapWatts);
-      const demand = deriveDemand(request, enumeratePools(request.gpus, request.llm, request.perfModelFor, base).pools, base);
+      const { request, options, demand } = randomDemand(seed);
       const cuts: PlanCut[] = [];
       for (let round = 0; round < 2; round++) {
         const form = formulatePlan(demand, resolveOptions({ ...options, cuts }, request.datacenter.powerCapWatts));
@@ -78,14 +72,10 @@ describe('implied rows on random instances', () => {
         const whole = await optimum(form.model);
         solves++;
         const got = reduced.solution.status === 'infeasible' ? Infinity : reduced.solution.objective;
-        if (!same(whole, got)) failures.push(`seed ${seed} round ${round}: whole model ${whole}, without implied rows ${got}`);
+        if (!sameObjective(whole, got)) failures.push(`seed ${seed} round ${round}: whole model ${whole}, without implied rows ${got}`);
         if (!Number.isFinite(got)) break;
         if (!verifySolution(form.model, reduced.solution.values).ok) failures.push(`seed ${seed} round ${round}: the point misses a row of the whole model`);
-        const counts: Record<string, number> = {};
-        form.countIndex.forEach((n, j) => {
-          if (n !== undefined && Math.round(reduced.solution.values[n]) > 0) counts[demand.pools[j].key] = Math.round(reduced.solution.values[n]);
-        });
-        cuts.push({ kind: 'refuted-fleet', counts, why: 'test' });
+        cuts.push({ kind: 'refuted-fleet', counts: solvedCounts(form.countIndex, demand, reduced.solution.values), why: 'test' });
       }
     }
     console.log(`implied rows: ${dropped} rows left out over ${solves} MILPs`);

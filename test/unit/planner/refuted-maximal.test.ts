@@ -7,15 +7,14 @@
  * relaxations' objectives must agree, and the pruned model must be smaller.
  */
 import { describe, expect, it } from 'vitest';
-import { deriveDemand, type Demand } from '../../../planner/demand/demand.js';
-import { enumeratePools } from '../../../planner/demand/pools.js';
+import type { Demand } from '../../../planner/demand/demand.js';
 import { formulatePlan } from '../../../planner/milp/formulate.js';
 import { addRefutedFleetRows, maximalRefutedFleets, type RefutedFleet } from '../../../planner/milp/fleet-shape-rows.js';
 import { LpBuilder, relaxModel, type LpModel } from '../../../planner/milp/lp-model.js';
 import { solveModel } from '../../../planner/milp/solve.js';
 import { resolveOptions, type ResolvedOptions } from '../../../planner/options.js';
 import type { PlanCut } from '../../../planner/types.js';
-import { randomInstance } from './random-instance.js';
+import { randomDemand, sameObjective, solvedCounts } from './milp-helpers.js';
 
 const INSTANCES = 30;
 
@@ -37,8 +36,6 @@ async function solve(model: LpModel, relax: boolean): Promise<number> {
   return out.solution.objective;
 }
 
-const same = (a: number, b: number, tol: number) => (a === Infinity || b === Infinity ? a === b : Math.abs(a - b) <= tol * Math.max(1, Math.abs(a)));
-
 describe('maximalRefutedFleets', () => {
   it('keeps the fleets no other refuted fleet contains, first of equals, in order', () => {
     const a = { p: 4, d: 2 };
@@ -59,16 +56,11 @@ describe('maximal refuted fleets on random instances', () => {
     let rowsSaved = 0;
     let instancesWithChains = 0;
     for (let seed = 1; seed <= INSTANCES; seed++) {
-      const { request, options } = randomInstance(seed);
-      const base = resolveOptions(options, request.datacenter.powerCapWatts);
-      const demand = deriveDemand(request, enumeratePools(request.gpus, request.llm, request.perfModelFor, base).pools, base);
+      const { request, options, base, demand } = randomDemand(seed);
       const first = formulatePlan(demand, base);
       const solved = await solveModel(first.model, { solver: 'highs', deadlineMs: 60_000, mipRelGap: 1e-9 });
       if (solved.solution.status !== 'optimal') continue;
-      const counts: Record<string, number> = {};
-      first.countIndex.forEach((n, j) => {
-        if (n !== undefined && Math.round(solved.solution.values[n]) > 0) counts[demand.pools[j].key] = Math.round(solved.solution.values[n]);
-      });
+      const counts = solvedCounts(first.countIndex, demand, solved.solution.values);
       // As the loop refutes: the answer, TRIM's removals (half a pool, then one instance: a chain), a repeat.
       const refuted: RefutedFleet[] = [counts];
       for (const [key, n] of Object.entries(counts)) {
@@ -85,8 +77,8 @@ describe('maximal refuted fleets on random instances', () => {
       rowsSaved += full.rows.length - pruned.rows.length;
       if (maximalRefutedFleets(refuted).length < refuted.length - 1) instancesWithChains++;
       const [milpFull, milpPruned, lpFull, lpPruned] = [await solve(full, false), await solve(pruned, false), await solve(full, true), await solve(pruned, true)];
-      if (!same(milpFull, milpPruned, 1e-6)) failures.push(`seed ${seed}: MILP every cut ${milpFull}, maximal cuts ${milpPruned}`);
-      if (!same(lpFull, lpPruned, 1e-7)) failures.push(`seed ${seed}: LP relaxation every cut ${lpFull}, maximal cuts ${lpPruned}`);
+      if (!sameObjective(milpFull, milpPruned, 1e-6)) failures.push(`seed ${seed}: MILP every cut ${milpFull}, maximal cuts ${milpPruned}`);
+      if (!sameObjective(lpFull, lpPruned, 1e-7)) failures.push(`seed ${seed}: LP relaxation every cut ${lpFull}, maximal cuts ${lpPruned}`);
     }
     console.log(`refuted-fleet rows: ${rowsSaved} rows saved; ${instancesWithChains} instances with a chain of contained fleets`);
     expect(instancesWithChains).toBeGreaterThan(5);
