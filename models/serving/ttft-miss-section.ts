@@ -1,0 +1,174 @@
+/**
+ * The "Which runs miss the TTFT targets, and why (computed)" section of docs/accuracy.md: renders the attribution of
+ * ttft-miss-attribution.ts for each protocol. Mechanisms cite the bullets of "Why the misses miss" that measured them
+ * by their bold titles, resolved against the bullets the doc renders: a title that changes or disappears throws, so
+ * the doc cannot cite a bullet it no longer has. Pure.
+ */
+import type { FittedScope } from './fit.js';
+import type { HeldOutPrediction, HoldoutProtocol } from './holdout.js';
+import { STEP_TERMS, type StepTermName } from './step-terms.js';
+import { MIN_ATTRIBUTION_RUNS, MIN_BUCKET_RUNS, UNDECIDED_RATIO, ttftMissReport, type AxisSlices, type Bucket, type GroupAttribution, type GroupKey, type MechanismId, type TtftMissReport } from './ttft-miss-attribution.js';
+
+/** The section's heading (README links to its anchor). */
+export const TTFT_MISS_HEADING = 'Which runs miss the TTFT targets, and why (computed)';
+
+/** Title prefixes of the "Why the misses miss" bullets each mechanism was measured in. */
+const CITES = {
+  whichTerm: 'Which term makes TensorRT-LLM B200 Llama-3.1-70B fp8 slow',
+  promptMultiplier: 'A TTFT-only price for the prompt',
+  allReduce: 'The all-reduce at the kernel tables',
+  schedule: 'The TTFT miss by concurrency',
+  oslWait: 'TensorRT-LLM Llama-3.1-8B (predicted too fast)',
+  queueProtocol: 'TTFT misses are the benchmark',
+} as const;
+
+const TERM_CITES: Partial<Record<StepTermName, readonly string[]>> = {
+  excess_compute: [CITES.whichTerm, CITES.promptMultiplier],
+  prefill_attention: [CITES.promptMultiplier],
+  request_overhead: [CITES.whichTerm],
+  all_reduce: [CITES.allReduce],
+};
+const MECHANISM_CITES: Readonly<Record<Exclude<MechanismId, 'overpriced-term'>, readonly string[]>> = {
+  'too-few-runs': [],
+  'missing-by-concurrency': [CITES.schedule],
+  'missing-by-osl': [CITES.oslWait],
+  'missing-by-tp': [CITES.allReduce],
+  'missing-by-isl': [CITES.whichTerm],
+  'missing-unsliced': [CITES.queueProtocol],
+};
+
+/** What a term's seconds are, for the mechanism sentence. */
+const TERM_MEANING: Readonly<Record<StepTermName, string>> = {
+  memory: 'the weight and KV reads',
+  excess_compute: 'the GEMM time beyond the weight read, at the excess-compute coefficient the TPOT equations fit (whole prompts pay the price fitted for prompt chunks riding decode steps)',
+  prefill_attention: 'the prompts\' attention',
+  all_reduce: 'the all-reduces, at the coefficient the TPOT equations fit',
+  layer_kernels: 'the per-layer kernel floor',
+  step_cpu: 'CPU time per step',
+  sequence_cpu: 'CPU time per scheduled sequence',
+  request_overhead: 'the per-request overhead the fold fitted on the other runs',
+};
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
+const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%` : '—');
+const pts = (x: number) => `${(x * 100).toFixed(0)} pts`;
+const int = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const groupLabel = (k: GroupKey) => `${k.gpu} ${k.llm} ${k.precision} ${k.backend}`;
+
+const AXIS_PREFIX: Readonly<Record<AxisSlices['axis'], string>> = { ISL: 'ISL ', concurrency: 'c ', OSL: 'OSL ', TP: 'TP' };
+function bucketLabel(axis: AxisSlices['axis'], b: Bucket): string {
+  const p = AXIS_PREFIX[axis];
+  if (b.hi === Number.POSITIVE_INFINITY) return `${p}> ${int(b.lo - 1)}`;
+  return b.lo === b.hi ? `${p}${int(b.lo)}` : `${p}${int(b.lo)}–${int(b.hi)}`;
+}
+const bucketCell = (axis: AxisSlices['axis'], b: Bucket) => `${bucketLabel(axis, b)}: ${b.n} runs, ${signed(b.signedMedian)}, ${b.above} above${b.counted ? '' : '†'}`;
+
+/** Display names the bullets use, for finding the bullets that name a group. */
+const BACKEND_LABEL: Readonly<Record<string, string>> = { vllm: 'vLLM', sglang: 'SGLang', trtllm: 'TensorRT-LLM' };
+const GPU_LABEL: Readonly<Record<string, string>> = { 'h100-sxm': 'H100', b200: 'B200' };
+const llmLabel = (id: string) => id.charAt(0).toUpperCase() + id.slice(1).replace(/(\d)b$/, '$1B');
+
+/** The bold title of each bullet (`**Title.** text`), in order. */
+export function bulletTitles(bullets: readonly string[]): string[] {
+  return bullets.map((b) => /^\*\*(.+?)\*\*/.exec(b)?.[1]).filter((t): t is string => t !== undefined);
+}
+
+/** The bullets whose titles name a group: its backend and LLM, and its GPU and precision where the title names one. */
+export function bulletsNaming(titles: readonly string[], k: GroupKey): string[] {
+  const gpu = GPU_LABEL[k.gpu] ?? k.gpu;
+  return titles.filter((t) => t.includes(BACKEND_LABEL[k.backend] ?? k.backend) && t.includes(llmLabel(k.llm))
+    && (!Object.values(GPU_LABEL).some((g) => t.includes(g)) || t.includes(gpu))
+    && (!/\b(bf16|fp8|fp4)\b/.test(t) || new RegExp(`\\b${k.precision}\\b`).test(t)));
+}
+
+function resolve(titles: readonly string[], prefix: string): string {
+  const hits = titles.filter((t) => t.startsWith(prefix));
+  if (hits.length !== 1) throw new Error(`docs/accuracy.md: the TTFT miss section cites the "Why the misses miss" bullet "${prefix}…", found ${hits.length} bullets with that title`);
+  return hits[0];
+}
+
+function mechanismSentence(g: GroupAttribution, target: number): string {
+  const m = g.mechanism;
+  const undecided = m.undecidedWith ?? [];
+  if (m.id === 'too-few-runs') return `fewer than ${MIN_ATTRIBUTION_RUNS} runs: no mechanism is read from them, only the sign (${signed(g.signedMedian)}; ${g.above} of ${g.n} above the target).`;
+  if (m.id === 'overpriced-term') {
+    const j = STEP_TERMS.indexOf(m.term!);
+    let s = `predicted too slow; \`${m.term}\` — ${TERM_MEANING[m.term!]} — carries a median ${pct(g.medianShares[j])} of the predicted TTFT, and removing it alone would bring ${g.tooSlow.fixedByTerm[j]} of the ${g.tooSlow.runs} too-slow runs above the target under it`;
+    if (undecided.length > 0) s += `; ${undecided.map((t) => `\`${t}\` alone ${g.tooSlow.fixedByTerm[STEP_TERMS.indexOf(t as StepTermName)]}`).join(', ')}: the rows cannot tell which of these is overpriced`;
+    return `${s}.`;
+  }
+  const lead = g.slices.find((s) => s.axis === m.axis);
+  const counted = lead ? lead.buckets.filter((b) => b.counted) : [];
+  const worst = counted.reduce((a, b) => (b.signedMedian < a.signedMedian ? b : a), counted[0]);
+  let s = 'predicted too fast: nothing in the prediction is too big, so the missing time is read from where it grows';
+  if (m.id === 'missing-unsliced') s += ' — no axis varies inside the group';
+  else {
+    s += ` — it moves most with ${m.axis} (spread ${pts(lead!.spread)}, worst at ${bucketLabel(m.axis!, worst)}, ${signed(worst.signedMedian)})`;
+    if (m.id === 'missing-by-concurrency') s += worst === counted[counted.length - 1] ? ': a queue at high concurrency that the benchmark does not build' : ': a wait the benchmark lacks, not at the highest concurrency';
+    if (m.id === 'missing-by-osl') s += `: a wait that grows with the decode length (median missing time ${g.tooFast.missingInterCompletions.toFixed(2)} inter-completion intervals, OSL × TPOT / c)`;
+    if (m.id === 'missing-by-tp') s += ': the per-TP terms (all-reduce and per-layer floor, whose coefficients the TPOT equations cannot tell apart) price multi-GPU prompts too cheap';
+    if (m.id === 'missing-by-isl') s += ': the prompt\'s price on this GPU × backend × precision, or a per-token host cost; both grow with the prompt, and the rows cannot tell them apart';
+  }
+  if (undecided.length > 0) s += `; ${undecided.map((a) => `${a} (spread ${pts(g.slices.find((x) => x.axis === a)!.spread)})`).join(', ')} moves it nearly as much: the rows cannot tell ${[m.axis, ...undecided].join(' from ')} apart`;
+  if (m.level) s += `. Every counted slice misses the target (${pct(target)}) with the same sign: a level across the group (what the fold transfers to it), not only a shape`;
+  return `${s}.`;
+}
+
+function citedTitles(g: GroupAttribution, titles: readonly string[]): string[] {
+  const m = g.mechanism;
+  const own = m.id === 'overpriced-term' ? [m.term!, ...(m.undecidedWith ?? [])].flatMap((t) => TERM_CITES[t as StepTermName] ?? [CITES.queueProtocol]) : MECHANISM_CITES[m.id];
+  return [...new Set([...own.map((p) => resolve(titles, p)), ...bulletsNaming(titles, g.key)])];
+}
+
+function renderGroup(g: GroupAttribution, target: number, titles: readonly string[]): string {
+  const shares = STEP_TERMS.map((t, j) => ({ t, s: g.medianShares[j] })).filter((x) => x.s >= 0.01).sort((a, b) => b.s - a.s).map((x) => `${x.t} ${pct(x.s)}`).join(', ');
+  let md = `- **${groupLabel(g.key)}** (n ${g.n}; ${g.above} above the target; signed median ${signed(g.signedMedian)}, median abs ${pct(g.medianAbs)}; ${g.runsToMeetMedian} of its runs must move under ${pct(target)} for its own median to meet it). `;
+  md += `Predicted TTFT by term (median share): ${shares}; ${g.medianIterations.toFixed(1)} iterations in the TTFT window (median; Σ coefficient × term / printed ${g.linearisedOverPrinted.toFixed(3)}). `;
+  md += `Signed error by slice — ${g.slices.map((s) => `${s.axis} (spread ${Number.isFinite(s.spread) ? pts(s.spread) : '—'}): ${s.buckets.map((b) => bucketCell(s.axis, b)).join('; ')}`).join(' · ')}. `;
+  if (g.tooSlow.runs > 0) {
+    const fixes = STEP_TERMS.map((t, j) => ({ t, k: g.tooSlow.fixedByTerm[j] })).filter((x) => x.k > 0).sort((a, b) => b.k - a.k).map((x) => `${x.t} ${x.k}`).join(', ');
+    md += `Too slow above the target: ${g.tooSlow.runs} runs; one term removed alone brings under it: ${fixes || 'none'}${g.tooSlow.fixedByNone > 0 ? `; no single term: ${g.tooSlow.fixedByNone}` : ''}. `;
+  }
+  if (g.tooFast.runs > 0) md += `Too fast beyond the target: ${g.tooFast.runs} runs; median missing time ${int(g.tooFast.missingSeconds * 1000)} ms = ${g.tooFast.missingTpots.toFixed(1)} measured TPOTs = ${g.tooFast.missingInterCompletions.toFixed(2)} inter-completion intervals (OSL × TPOT / c). `;
+  md += `**Attribution:** ${mechanismSentence(g, target)} Measured in: ${citedTitles(g, titles).map((t) => `«${t}»`).join(', ') || '—'}.\n`;
+  return md;
+}
+
+function renderGap(r: TtftMissReport): string {
+  const g = r.gap;
+  const median = Math.floor(g.n / 2) + 1;
+  let md = `${g.n} runs, ${g.within} within ${pct(r.target)}; the median meets the target once ${median} are${g.n % 2 === 0 ? ' (both middle runs)' : ''}, so **${g.needed} more** must move under it. `;
+  if (g.needed > 0) md += `The ${g.needed} runs above the target nearest to it (|error| ${pct(g.nearestRange[0])}–${pct(g.nearestRange[1])}) are in: ${g.nearestByGroup.map((x) => `${groupLabel(x.key)} ${x.runs}`).join(', ')}. `;
+  md += `Every run above the target, by group: ${g.aboveByGroup.map((x) => `${groupLabel(x.key)} ${x.above} of ${x.n}`).join(', ')}.\n\n`;
+  md += '| group | n | above target | TTFT signed | runs to move for its median | largest term (median share) | mechanism |\n|---|---:|---:|---:|---:|---|---|\n';
+  for (const a of r.groups) {
+    const top = STEP_TERMS.map((t, j) => ({ t, s: a.medianShares[j] })).sort((x, y) => y.s - x.s)[0];
+    const m = a.mechanism;
+    const what = m.id === 'overpriced-term' ? `too slow: ${m.term}` : m.id === 'too-few-runs' ? 'too few runs' : m.id === 'missing-unsliced' ? 'too fast' : `too fast, by ${m.axis}`;
+    md += `| ${groupLabel(a.key)} | ${a.n} | ${a.above} | ${signed(a.signedMedian)} | ${a.runsToMeetMedian} | ${top.t} ${pct(top.s)} | ${what}${m.undecidedWith ? ` (or ${m.undecidedWith.join(', ')})` : ''}${m.level ? ', level' : ''} |\n`;
+  }
+  return `${md}\n`;
+}
+
+export interface TtftMissSectionInput {
+  readonly protocols: readonly { readonly protocol: HoldoutProtocol; readonly title: string; readonly target: number; readonly predictions: readonly HeldOutPrediction[]; readonly foldScopes: (heldOut: string) => readonly FittedScope[] }[];
+  /** The "Why the misses miss" bullets as rendered (the citations resolve against their titles). */
+  readonly whyBullets: readonly string[];
+}
+
+export function renderTtftMissSection({ protocols, whyBullets }: TtftMissSectionInput): string {
+  const titles = bulletTitles(whyBullets);
+  let md = `## ${TTFT_MISS_HEADING}\n\n`;
+  md += 'For every group above a TTFT target, from the same held-out rows as the tables above (docs/accuracy-rows.csv, with each fold\'s coefficients from docs/accuracy-folds.json), by one rule (models/serving/ttft-miss-attribution.ts), not by hand. ';
+  md += 'A term\'s share is its coefficient × term over Σ coefficient × term of the run\'s predicted TTFT (the sum is the fit\'s linearisation; its ratio to what was printed is given). The TTFT terms sum every iteration from arrival to the first token, so a share does not separate a prompt\'s own iterations from those it waited through; the iteration count (the step-CPU term, one unit per iteration) says how many the window holds, and `npx tsx bench/prefill-schedule.ts` splits the wait from the prompt\'s own iterations. ';
+  md += `Slices: signed median per bucket (runs, signed median, runs above the target); a bucket counts toward its axis's spread (max − min of the signed medians) when it holds at least ${MIN_BUCKET_RUNS} runs and a tenth of the group († otherwise). `;
+  md += `The rule: fewer than ${MIN_ATTRIBUTION_RUNS} runs, none. Predicted too slow (signed median > 0): the term that, removed alone, brings the most too-slow runs above the target under it. Predicted too fast: nothing in the prediction is too big, so the mechanism is where the missing time grows — the axis whose slices spread the signed error most (concurrency: the queue; OSL: a wait per decode length; TP: the per-TP terms; ISL: the prompt's price). A runner-up within ${UNDECIDED_RATIO} of the leader (runs fixed, or spread) is reported as not told apart. "Level": every counted slice misses with the group's sign. Each attribution names the bullets above that measured its mechanism, and those whose titles name the group.\n\n`;
+  for (const p of protocols) {
+    md += `### ${p.title} (TTFT ≤ ${pct(p.target)})\n\n`;
+    const report = ttftMissReport(p.predictions, p.foldScopes, p.target);
+    md += renderGap(report);
+    for (const g of report.groups) md += renderGroup(g, p.target, titles);
+    md += '\n';
+  }
+  return md;
+}
