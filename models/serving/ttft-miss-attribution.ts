@@ -78,7 +78,7 @@ export const AXIS_EDGES: Readonly<Record<Axis, readonly number[]>> = { ISL: [102
 const axisValue = (axis: Axis, r: MissRun) => (axis === 'ISL' ? r.isl : axis === 'concurrency' ? r.concurrency : axis === 'OSL' ? r.osl : r.tp);
 
 export interface Bucket {
-  /** Inclusive bounds of the bucket (hi Infinity for the last). */
+  /** The smallest and largest value the bucket's runs have (its edges are AXIS_EDGES). */
   readonly lo: number;
   readonly hi: number;
   readonly n: number;
@@ -100,6 +100,10 @@ export const MIN_BUCKET_RUNS = 3;
 export const MIN_ATTRIBUTION_RUNS = 6;
 /** A runner-up within this fraction of the leader (axis spread, or runs a term can fix) is not told apart from it. */
 export const UNDECIDED_RATIO = 0.8;
+/** A missing time that grows by this many inter-completion intervals per interval (across OSL) is one completion wait. */
+export const COMPLETION_WAIT_SLOPE: readonly [number, number] = [2 / 3, 3 / 2];
+/** Fewest TP × concurrency × ISL cells with two OSLs for that slope to be read. */
+export const MIN_COMPLETION_WAIT_CELLS = 3;
 
 export function slices(runs: readonly MissRun[], axis: Axis, target: number): AxisSlices {
   const edges = AXIS_EDGES[axis];
@@ -111,19 +115,20 @@ export function slices(runs: readonly MissRun[], axis: Axis, target: number): Ax
     const inside = runs.filter((r) => axisValue(axis, r) >= lo && axisValue(axis, r) <= hi);
     if (inside.length === 0) continue;
     const errors = inside.map(signedError);
-    buckets.push({ lo: i === 0 ? Math.min(...inside.map((r) => axisValue(axis, r))) : lo, hi, n: inside.length, above: errors.filter((e) => Math.abs(e) > target).length, signedMedian: median(errors), counted: inside.length >= minRuns });
+    const values = inside.map((r) => axisValue(axis, r));
+    buckets.push({ lo: Math.min(...values), hi: Math.max(...values), n: inside.length, above: errors.filter((e) => Math.abs(e) > target).length, signedMedian: median(errors), counted: inside.length >= minRuns });
   }
   const counted = buckets.filter((b) => b.counted).map((b) => b.signedMedian);
   return { axis, buckets, spread: counted.length >= 2 ? Math.max(...counted) - Math.min(...counted) : Number.NaN };
 }
 
-export type MechanismId = 'too-few-runs' | 'overpriced-term' | 'missing-by-concurrency' | 'missing-by-osl' | 'missing-by-tp' | 'missing-by-isl' | 'missing-unsliced';
+export type MechanismId = 'too-few-runs' | 'overpriced-term' | 'missing-completion-wait' | 'missing-by-concurrency' | 'missing-by-osl' | 'missing-by-tp' | 'missing-by-isl' | 'missing-unsliced';
 
 export interface Mechanism {
   readonly id: MechanismId;
   /** overpriced-term: the term whose removal alone brings the most too-slow runs under the target. */
   readonly term?: StepTermName;
-  /** missing-*: the axis the signed error moves most with, and the runner-up when the rows cannot tell them apart. */
+  /** Too fast: the axis the signed error moves most with; with the runner-ups the rows cannot tell from it (axis rule). */
   readonly axis?: Axis;
   readonly undecidedWith?: readonly string[];
   /** Every counted slice of every axis misses the target with the group's sign: a level, not only a shape. */
@@ -147,6 +152,13 @@ export interface GroupAttribution {
   readonly tooSlow: { readonly runs: number; readonly fixedByTerm: readonly number[]; readonly fixedByNone: number };
   /** Runs above the target predicted too fast: median missing time, and in measured TPOTs and inter-completion intervals. */
   readonly tooFast: { readonly runs: number; readonly missingSeconds: number; readonly missingTpots: number; readonly missingInterCompletions: number };
+  /**
+   * Across OSL at fixed TP, concurrency and ISL (the pairs of the lowest and highest OSL of each such cell): the change
+   * of the missing time (measured − predicted TTFT) per change of the inter-completion interval OSL × TPOT / c, median
+   * over the cells. 1 = every request waits one more completion of another request than the benchmark charges (the
+   * measure "TensorRT-LLM Llama-3.1-8B" reads on the measured TTFT), 0 = the missing time does not follow the decode length.
+   */
+  readonly completionWait: { readonly cells: number; readonly slope: number };
   readonly mechanism: Mechanism;
 }
 
@@ -156,22 +168,34 @@ export function attributeGroup(key: GroupKey, runs: readonly MissRun[], target: 
   const summary = summarizeErrors(runs.map((r) => r.predictedTtftSeconds), runs.map((r) => r.measuredTtftSeconds));
   const total = (r: MissRun) => r.contributionsSeconds.reduce((a, v) => a + v, 0);
   const medianShares = STEP_TERMS.map((_, j) => median(runs.map((r) => r.contributionsSeconds[j] / total(r))));
+  const missing = (r: MissRun) => r.measuredTtftSeconds - r.predictedTtftSeconds;
   const slow = runs.filter((r) => signedError(r) > target);
   // What must go for a too-slow run to land on the target: predicted − measured × (1 + target).
   const excess = (r: MissRun) => r.predictedTtftSeconds - r.measuredTtftSeconds * (1 + target);
   const fixedByTerm = STEP_TERMS.map((_, j) => slow.filter((r) => r.contributionsSeconds[j] >= excess(r)).length);
   const fixedByNone = slow.filter((r) => r.contributionsSeconds.every((c) => c < excess(r))).length;
   const fast = runs.filter((r) => signedError(r) < -target);
-  const missing = (r: MissRun) => r.measuredTtftSeconds - r.predictedTtftSeconds;
   const axes = (['ISL', 'concurrency', 'OSL', 'TP'] as const).map((a) => slices(runs, a, target));
+  const cells = new Map<string, MissRun[]>();
+  for (const r of [...runs].sort((a, b) => a.osl - b.osl || a.line - b.line)) {
+    const k = `${r.tp}|${r.concurrency}|${r.isl}`;
+    cells.set(k, [...(cells.get(k) ?? []), r]);
+  }
+  const interval = (r: MissRun) => (r.osl * r.measuredTpotSeconds) / r.concurrency;
+  const slopes = [...cells.values()].filter((c) => c[c.length - 1].osl > c[0].osl).map((c) => {
+    const lo = c[0];
+    const hi = c.filter((r) => r.osl === c[c.length - 1].osl)[0];
+    return (missing(hi) - missing(lo)) / (interval(hi) - interval(lo));
+  }).filter(Number.isFinite);
   const base = {
     key, n: runs.length, above: errors.filter((e) => Math.abs(e) > target).length, medianAbs: summary.medianAbs, signedMedian: summary.signedMedian,
     runsToMeetMedian: runsToMeetMedian(errors.map(Math.abs), target), medianShares, medianIterations: median(runs.map((r) => r.iterations)),
     linearisedOverPrinted: median(runs.map((r) => total(r) / r.predictedTtftSeconds)), slices: axes,
     tooSlow: { runs: slow.length, fixedByTerm, fixedByNone },
+    completionWait: { cells: slopes.length, slope: median(slopes) },
     tooFast: {
       runs: fast.length, missingSeconds: median(fast.map(missing)), missingTpots: median(fast.map((r) => missing(r) / r.measuredTpotSeconds)),
-      missingInterCompletions: median(fast.map((r) => missing(r) / ((r.osl * r.measuredTpotSeconds) / r.concurrency))),
+      missingInterCompletions: median(fast.map((r) => missing(r) / interval(r))),
     },
   };
   return { ...base, mechanism: attribute(base, target) };
@@ -181,8 +205,10 @@ export function attributeGroup(key: GroupKey, runs: readonly MissRun[], target: 
  * The rule. Fewer than MIN_ATTRIBUTION_RUNS runs: none. Predicted too slow (signed median > 0): the term that, removed
  * alone, brings the most too-slow runs above the target under it (ties: the larger median share); terms that fix at
  * least UNDECIDED_RATIO as many are not told apart from it. Predicted too fast: nothing in the prediction is too big,
- * so the mechanism is read from where the missing time grows — the axis whose counted slices spread the signed error
- * most (runner-ups within UNDECIDED_RATIO of its spread are not told apart).
+ * so the mechanism is read from where the missing time grows. First the completion wait: across OSL at fixed TP,
+ * concurrency and ISL, a missing time growing by one inter-completion interval per interval (COMPLETION_WAIT_SLOPE,
+ * over at least MIN_COMPLETION_WAIT_CELLS cells). Else the axis whose counted slices spread the signed error most
+ * (runner-ups within UNDECIDED_RATIO of its spread are not told apart). Either way the axis leader is kept.
  */
 export function attribute(g: Omit<GroupAttribution, 'mechanism'>, target: number): Mechanism {
   const counted = g.slices.flatMap((s) => s.buckets.filter((b) => b.counted));
@@ -196,8 +222,11 @@ export function attribute(g: Omit<GroupAttribution, 'mechanism'>, target: number
   }
   const ranked = g.slices.filter((s) => Number.isFinite(s.spread)).sort((a, b) => b.spread - a.spread);
   if (ranked.length === 0) return { id: 'missing-unsliced', level };
+
   const lead = ranked[0];
   const undecided = ranked.slice(1).filter((s) => s.spread >= UNDECIDED_RATIO * lead.spread).map((s) => s.axis);
+  const w = g.completionWait;
+  if (w.cells >= MIN_COMPLETION_WAIT_CELLS && w.slope >= COMPLETION_WAIT_SLOPE[0] && w.slope <= COMPLETION_WAIT_SLOPE[1]) return { id: 'missing-completion-wait', axis: lead.axis, level, ...(undecided.length > 0 ? { undecidedWith: undecided } : {}) };
   const id: MechanismId = lead.axis === 'concurrency' ? 'missing-by-concurrency' : lead.axis === 'OSL' ? 'missing-by-osl' : lead.axis === 'TP' ? 'missing-by-tp' : 'missing-by-isl';
   return { id, axis: lead.axis, level, ...(undecided.length > 0 ? { undecidedWith: undecided } : {}) };
 }

@@ -7,7 +7,7 @@
 import type { FittedScope } from './fit.js';
 import type { HeldOutPrediction, HoldoutProtocol } from './holdout.js';
 import { STEP_TERMS, type StepTermName } from './step-terms.js';
-import { MIN_ATTRIBUTION_RUNS, MIN_BUCKET_RUNS, UNDECIDED_RATIO, ttftMissReport, type AxisSlices, type Bucket, type GroupAttribution, type GroupKey, type MechanismId, type TtftMissReport } from './ttft-miss-attribution.js';
+import { COMPLETION_WAIT_SLOPE, MIN_ATTRIBUTION_RUNS, MIN_COMPLETION_WAIT_CELLS, MIN_BUCKET_RUNS, UNDECIDED_RATIO, ttftMissReport, type AxisSlices, type Bucket, type GroupAttribution, type GroupKey, type MechanismId, type TtftMissReport } from './ttft-miss-attribution.js';
 
 /** The section's heading (README links to its anchor). */
 export const TTFT_MISS_HEADING = 'Which runs miss the TTFT targets, and why (computed)';
@@ -30,6 +30,7 @@ const TERM_CITES: Partial<Record<StepTermName, readonly string[]>> = {
 };
 const MECHANISM_CITES: Readonly<Record<Exclude<MechanismId, 'overpriced-term'>, readonly string[]>> = {
   'too-few-runs': [],
+  'missing-completion-wait': [CITES.oslWait],
   'missing-by-concurrency': [CITES.schedule],
   'missing-by-osl': [CITES.oslWait],
   'missing-by-tp': [CITES.allReduce],
@@ -50,18 +51,16 @@ const TERM_MEANING: Readonly<Record<StepTermName, string>> = {
 };
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
-const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%` : '—');
+/** As the group tables above print a signed error (ASCII minus), so a figure reads the same in both. */
+const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : '—');
 const pts = (x: number) => `${(x * 100).toFixed(0)} pts`;
 const int = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const groupLabel = (k: GroupKey) => `${k.gpu} ${k.llm} ${k.precision} ${k.backend}`;
 
 const AXIS_PREFIX: Readonly<Record<AxisSlices['axis'], string>> = { ISL: 'ISL ', concurrency: 'c ', OSL: 'OSL ', TP: 'TP' };
-function bucketLabel(axis: AxisSlices['axis'], b: Bucket): string {
-  const p = AXIS_PREFIX[axis];
-  if (b.hi === Number.POSITIVE_INFINITY) return `${p}> ${int(b.lo - 1)}`;
-  return b.lo === b.hi ? `${p}${int(b.lo)}` : `${p}${int(b.lo)}–${int(b.hi)}`;
-}
-const bucketCell = (axis: AxisSlices['axis'], b: Bucket) => `${bucketLabel(axis, b)}: ${b.n} runs, ${signed(b.signedMedian)}, ${b.above} above${b.counted ? '' : '†'}`;
+const bucketLabel = (axis: AxisSlices['axis'], b: Bucket) => `${AXIS_PREFIX[axis]}${b.lo === b.hi ? int(b.lo) : `${int(b.lo)}–${int(b.hi)}`}`;
+const runsWord = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+const bucketCell = (axis: AxisSlices['axis'], b: Bucket) => `${bucketLabel(axis, b)}: ${runsWord(b.n)}, ${signed(b.signedMedian)}, ${b.above} above${b.counted ? '' : '†'}`;
 
 /** Display names the bullets use, for finding the bullets that name a group. */
 const BACKEND_LABEL: Readonly<Record<string, string>> = { vllm: 'vLLM', sglang: 'SGLang', trtllm: 'TensorRT-LLM' };
@@ -103,13 +102,16 @@ function mechanismSentence(g: GroupAttribution, target: number): string {
   let s = 'predicted too fast: nothing in the prediction is too big, so the missing time is read from where it grows';
   if (m.id === 'missing-unsliced') s += ' — no axis varies inside the group';
   else {
-    s += ` — it moves most with ${m.axis} (spread ${pts(lead!.spread)}, worst at ${bucketLabel(m.axis!, worst)}, ${signed(worst.signedMedian)})`;
-    if (m.id === 'missing-by-concurrency') s += worst === counted[counted.length - 1] ? ': a queue at high concurrency that the benchmark does not build' : ': a wait the benchmark lacks, not at the highest concurrency';
-    if (m.id === 'missing-by-osl') s += `: a wait that grows with the decode length (median missing time ${g.tooFast.missingInterCompletions.toFixed(2)} inter-completion intervals, OSL × TPOT / c)`;
-    if (m.id === 'missing-by-tp') s += ': the per-TP terms (all-reduce and per-layer floor, whose coefficients the TPOT equations cannot tell apart) price multi-GPU prompts too cheap';
-    if (m.id === 'missing-by-isl') s += ': the prompt\'s price on this GPU × backend × precision, or a per-token host cost; both grow with the prompt, and the rows cannot tell them apart';
+    s += ` — the signed error moves most with ${m.axis} (spread ${pts(lead!.spread)}, worst at ${bucketLabel(m.axis!, worst)}, ${signed(worst.signedMedian)})`;
+    if (undecided.length > 0) s += `, ${undecided.map((a) => `${a} nearly as much (spread ${pts(g.slices.find((x) => x.axis === a)!.spread)})`).join(', ')}: the rows cannot tell ${[m.axis, ...undecided].join(' from ')} apart`;
   }
-  if (undecided.length > 0) s += `; ${undecided.map((a) => `${a} (spread ${pts(g.slices.find((x) => x.axis === a)!.spread)})`).join(', ')} moves it nearly as much: the rows cannot tell ${[m.axis, ...undecided].join(' from ')} apart`;
+  const w = g.completionWait;
+  if (w.cells > 0) s += `; across OSL at fixed TP, concurrency and ISL the missing time grows by ${w.slope.toFixed(2)} inter-completion intervals (OSL × TPOT / c) per interval (median of ${w.cells} cells; ${COMPLETION_WAIT_SLOPE[0].toFixed(2)}–${COMPLETION_WAIT_SLOPE[1].toFixed(2)} over at least ${MIN_COMPLETION_WAIT_CELLS} cells reads as a completion wait)`;
+  if (m.id === 'missing-completion-wait') s += '. Mechanism: each request waits about one more completion of another request than the benchmark charges — the engine behaves as if it held one request fewer than the clients send; no documented setting gives it';
+  if (m.id === 'missing-by-concurrency') s += `. Mechanism: ${worst === counted[counted.length - 1] ? 'a queue at high concurrency that the benchmark does not build' : 'a wait the benchmark lacks, worst below the highest concurrency'}`;
+  if (m.id === 'missing-by-osl') s += '. Mechanism: a wait that grows with the decode length, but not by one completion per completion';
+  if (m.id === 'missing-by-tp') s += '. Mechanism: the per-TP terms (all-reduce and per-layer floor, whose coefficients the TPOT equations cannot tell apart) price multi-GPU prompts too cheap';
+  if (m.id === 'missing-by-isl') s += '. Mechanism: the prompt\'s price on this GPU × backend × precision, or a per-token host cost; both grow with the prompt, and the rows cannot tell them apart';
   if (m.level) s += `. Every counted slice misses the target (${pct(target)}) with the same sign: a level across the group (what the fold transfers to it), not only a shape`;
   return `${s}.`;
 }
@@ -127,9 +129,9 @@ function renderGroup(g: GroupAttribution, target: number, titles: readonly strin
   md += `Signed error by slice — ${g.slices.map((s) => `${s.axis} (spread ${Number.isFinite(s.spread) ? pts(s.spread) : '—'}): ${s.buckets.map((b) => bucketCell(s.axis, b)).join('; ')}`).join(' · ')}. `;
   if (g.tooSlow.runs > 0) {
     const fixes = STEP_TERMS.map((t, j) => ({ t, k: g.tooSlow.fixedByTerm[j] })).filter((x) => x.k > 0).sort((a, b) => b.k - a.k).map((x) => `${x.t} ${x.k}`).join(', ');
-    md += `Too slow above the target: ${g.tooSlow.runs} runs; one term removed alone brings under it: ${fixes || 'none'}${g.tooSlow.fixedByNone > 0 ? `; no single term: ${g.tooSlow.fixedByNone}` : ''}. `;
+    md += `Too slow above the target: ${runsWord(g.tooSlow.runs)}; one term removed alone brings under it: ${fixes || 'none'}${g.tooSlow.fixedByNone > 0 ? `; no single term: ${g.tooSlow.fixedByNone}` : ''}. `;
   }
-  if (g.tooFast.runs > 0) md += `Too fast beyond the target: ${g.tooFast.runs} runs; median missing time ${int(g.tooFast.missingSeconds * 1000)} ms = ${g.tooFast.missingTpots.toFixed(1)} measured TPOTs = ${g.tooFast.missingInterCompletions.toFixed(2)} inter-completion intervals (OSL × TPOT / c). `;
+  if (g.tooFast.runs > 0) md += `Too fast beyond the target: ${runsWord(g.tooFast.runs)}; median missing time ${int(g.tooFast.missingSeconds * 1000)} ms = ${g.tooFast.missingTpots.toFixed(1)} measured TPOTs = ${g.tooFast.missingInterCompletions.toFixed(2)} inter-completion intervals (OSL × TPOT / c). `;
   md += `**Attribution:** ${mechanismSentence(g, target)} Measured in: ${citedTitles(g, titles).map((t) => `«${t}»`).join(', ') || '—'}.\n`;
   return md;
 }
@@ -144,7 +146,7 @@ function renderGap(r: TtftMissReport): string {
   for (const a of r.groups) {
     const top = STEP_TERMS.map((t, j) => ({ t, s: a.medianShares[j] })).sort((x, y) => y.s - x.s)[0];
     const m = a.mechanism;
-    const what = m.id === 'overpriced-term' ? `too slow: ${m.term}` : m.id === 'too-few-runs' ? 'too few runs' : m.id === 'missing-unsliced' ? 'too fast' : `too fast, by ${m.axis}`;
+    const what = m.id === 'overpriced-term' ? `too slow: ${m.term}` : m.id === 'too-few-runs' ? 'too few runs' : m.id === 'missing-unsliced' ? 'too fast' : m.id === 'missing-completion-wait' ? `too fast: a completion wait (error moves most with ${m.axis})` : `too fast, by ${m.axis}`;
     md += `| ${groupLabel(a.key)} | ${a.n} | ${a.above} | ${signed(a.signedMedian)} | ${a.runsToMeetMedian} | ${top.t} ${pct(top.s)} | ${what}${m.undecidedWith ? ` (or ${m.undecidedWith.join(', ')})` : ''}${m.level ? ', level' : ''} |\n`;
   }
   return `${md}\n`;
