@@ -128,9 +128,12 @@ export interface Mechanism {
   readonly id: MechanismId;
   /** overpriced-term: the term whose removal alone brings the most too-slow runs under the target. */
   readonly term?: StepTermName;
-  /** Too fast: the axis the signed error moves most with; with the runner-ups the rows cannot tell from it (axis rule). */
+  /** overpriced-term: terms that fix nearly as many (UNDECIDED_RATIO): the rows cannot tell which is overpriced. */
+  readonly undecidedTerms?: readonly StepTermName[];
+  /** The axis whose counted slices spread the signed error most (absent when no axis has two counted slices). */
   readonly axis?: Axis;
-  readonly undecidedWith?: readonly string[];
+  /** Axes within UNDECIDED_RATIO of its spread: the rows cannot tell them from it. */
+  readonly undecidedAxes?: readonly Axis[];
   /** Every counted slice of every axis misses the target with the group's sign: a level, not only a shape. */
   readonly level: boolean;
 }
@@ -208,27 +211,27 @@ export function attributeGroup(key: GroupKey, runs: readonly MissRun[], target: 
  * so the mechanism is read from where the missing time grows. First the completion wait: across OSL at fixed TP,
  * concurrency and ISL, a missing time growing by one inter-completion interval per interval (COMPLETION_WAIT_SLOPE,
  * over at least MIN_COMPLETION_WAIT_CELLS cells). Else the axis whose counted slices spread the signed error most
- * (runner-ups within UNDECIDED_RATIO of its spread are not told apart). Either way the axis leader is kept.
+ * (runner-ups within UNDECIDED_RATIO of its spread are not told apart). Every rule keeps that axis leader.
  */
 export function attribute(g: Omit<GroupAttribution, 'mechanism'>, target: number): Mechanism {
   const counted = g.slices.flatMap((s) => s.buckets.filter((b) => b.counted));
   const level = counted.length > 0 && counted.every((b) => Math.abs(b.signedMedian) > target && Math.sign(b.signedMedian) === Math.sign(g.signedMedian));
   if (g.n < MIN_ATTRIBUTION_RUNS) return { id: 'too-few-runs', level };
+  const ranked = g.slices.filter((s) => Number.isFinite(s.spread)).sort((a, b) => b.spread - a.spread);
+  const lead = ranked[0];
+  const undecidedAxes = lead ? ranked.slice(1).filter((s) => s.spread >= UNDECIDED_RATIO * lead.spread).map((s) => s.axis) : [];
+  const axis = lead ? { axis: lead.axis, ...(undecidedAxes.length > 0 ? { undecidedAxes } : {}) } : {};
   if (g.signedMedian > 0) {
     const order = STEP_TERMS.map((t, j) => ({ t, fixed: g.tooSlow.fixedByTerm[j], share: g.medianShares[j] })).sort((a, b) => b.fixed - a.fixed || b.share - a.share);
     const best = order[0];
-    const undecided = order.slice(1).filter((o) => o.fixed > 0 && o.fixed >= UNDECIDED_RATIO * best.fixed).map((o) => o.t);
-    return { id: 'overpriced-term', term: best.t, level, ...(undecided.length > 0 ? { undecidedWith: undecided } : {}) };
+    const undecidedTerms = order.slice(1).filter((o) => o.fixed > 0 && o.fixed >= UNDECIDED_RATIO * best.fixed).map((o) => o.t);
+    return { id: 'overpriced-term', term: best.t, ...(undecidedTerms.length > 0 ? { undecidedTerms } : {}), ...axis, level };
   }
-  const ranked = g.slices.filter((s) => Number.isFinite(s.spread)).sort((a, b) => b.spread - a.spread);
-  if (ranked.length === 0) return { id: 'missing-unsliced', level };
-
-  const lead = ranked[0];
-  const undecided = ranked.slice(1).filter((s) => s.spread >= UNDECIDED_RATIO * lead.spread).map((s) => s.axis);
+  if (!lead) return { id: 'missing-unsliced', level };
   const w = g.completionWait;
-  if (w.cells >= MIN_COMPLETION_WAIT_CELLS && w.slope >= COMPLETION_WAIT_SLOPE[0] && w.slope <= COMPLETION_WAIT_SLOPE[1]) return { id: 'missing-completion-wait', axis: lead.axis, level, ...(undecided.length > 0 ? { undecidedWith: undecided } : {}) };
+  if (w.cells >= MIN_COMPLETION_WAIT_CELLS && w.slope >= COMPLETION_WAIT_SLOPE[0] && w.slope <= COMPLETION_WAIT_SLOPE[1]) return { id: 'missing-completion-wait', ...axis, level };
   const id: MechanismId = lead.axis === 'concurrency' ? 'missing-by-concurrency' : lead.axis === 'OSL' ? 'missing-by-osl' : lead.axis === 'TP' ? 'missing-by-tp' : 'missing-by-isl';
-  return { id, axis: lead.axis, level, ...(undecided.length > 0 ? { undecidedWith: undecided } : {}) };
+  return { id, ...axis, level };
 }
 
 export interface TargetGap {

@@ -86,39 +86,46 @@ function resolve(titles: readonly string[], prefix: string): string {
   return hits[0];
 }
 
+/** Where the signed error moves most inside the group (the axis leader), with its worst slice in the group's direction. */
+function axisClause(g: GroupAttribution): { text: string; worstIsLast: boolean } {
+  const m = g.mechanism;
+  const lead = g.slices.find((s) => s.axis === m.axis);
+  if (!lead) return { text: 'no axis varies inside the group', worstIsLast: false };
+  const counted = lead.buckets.filter((b) => b.counted);
+  const worse = (a: Bucket, b: Bucket) => (g.signedMedian > 0 ? b.signedMedian > a.signedMedian : b.signedMedian < a.signedMedian);
+  const worst = counted.reduce((a, b) => (worse(a, b) ? b : a), counted[0]);
+  let text = `the signed error moves most with ${lead.axis} (spread ${pts(lead.spread)}, worst at ${bucketLabel(lead.axis, worst)}, ${signed(worst.signedMedian)})`;
+  const undecided = m.undecidedAxes ?? [];
+  if (undecided.length > 0) text += `, ${undecided.map((a) => `${a} nearly as much (spread ${pts(g.slices.find((x) => x.axis === a)!.spread)})`).join(', ')}: the rows cannot tell ${[lead.axis, ...undecided].join(' from ')} apart`;
+  return { text, worstIsLast: worst === counted[counted.length - 1] };
+}
+
 function mechanismSentence(g: GroupAttribution, target: number): string {
   const m = g.mechanism;
-  const undecided = m.undecidedWith ?? [];
   if (m.id === 'too-few-runs') return `fewer than ${MIN_ATTRIBUTION_RUNS} runs: no mechanism is read from them, only the sign (${signed(g.signedMedian)}; ${g.above} of ${g.n} above the target).`;
+  const axis = axisClause(g);
+  const levelClause = m.level ? `. Every counted slice misses the target (${pct(target)}) with the same sign: a level across the group (what the fold transfers to it), not only a shape` : '';
   if (m.id === 'overpriced-term') {
     const j = STEP_TERMS.indexOf(m.term!);
     let s = `predicted too slow; \`${m.term}\` — ${TERM_MEANING[m.term!]} — carries a median ${pct(g.medianShares[j])} of the predicted TTFT, and removing it alone would bring ${g.tooSlow.fixedByTerm[j]} of the ${g.tooSlow.runs} too-slow runs above the target under it`;
-    if (undecided.length > 0) s += `; ${undecided.map((t) => `\`${t}\` alone ${g.tooSlow.fixedByTerm[STEP_TERMS.indexOf(t as StepTermName)]}`).join(', ')}: the rows cannot tell which of these is overpriced`;
-    return `${s}.`;
+    const undecided = m.undecidedTerms ?? [];
+    if (undecided.length > 0) s += `; ${undecided.map((t) => `\`${t}\` alone ${g.tooSlow.fixedByTerm[STEP_TERMS.indexOf(t)]}`).join(', ')}: the rows cannot tell which of these is overpriced`;
+    return `${s}; ${axis.text}${levelClause}.`;
   }
-  const lead = g.slices.find((s) => s.axis === m.axis);
-  const counted = lead ? lead.buckets.filter((b) => b.counted) : [];
-  const worst = counted.reduce((a, b) => (b.signedMedian < a.signedMedian ? b : a), counted[0]);
-  let s = 'predicted too fast: nothing in the prediction is too big, so the missing time is read from where it grows';
-  if (m.id === 'missing-unsliced') s += ' — no axis varies inside the group';
-  else {
-    s += ` — the signed error moves most with ${m.axis} (spread ${pts(lead!.spread)}, worst at ${bucketLabel(m.axis!, worst)}, ${signed(worst.signedMedian)})`;
-    if (undecided.length > 0) s += `, ${undecided.map((a) => `${a} nearly as much (spread ${pts(g.slices.find((x) => x.axis === a)!.spread)})`).join(', ')}: the rows cannot tell ${[m.axis, ...undecided].join(' from ')} apart`;
-  }
+  let s = `predicted too fast: nothing in the prediction is too big, so the missing time is read from where it grows — ${axis.text}`;
   const w = g.completionWait;
   if (w.cells > 0) s += `; across OSL at fixed TP, concurrency and ISL the missing time grows by ${w.slope.toFixed(2)} inter-completion intervals (OSL × TPOT / c) per interval (median of ${w.cells} cells; ${COMPLETION_WAIT_SLOPE[0].toFixed(2)}–${COMPLETION_WAIT_SLOPE[1].toFixed(2)} over at least ${MIN_COMPLETION_WAIT_CELLS} cells reads as a completion wait)`;
   if (m.id === 'missing-completion-wait') s += '. Mechanism: each request waits about one more completion of another request than the benchmark charges — the engine behaves as if it held one request fewer than the clients send; no documented setting gives it';
-  if (m.id === 'missing-by-concurrency') s += `. Mechanism: ${worst === counted[counted.length - 1] ? 'a queue at high concurrency that the benchmark does not build' : 'a wait the benchmark lacks, worst below the highest concurrency'}`;
+  if (m.id === 'missing-by-concurrency') s += `. Mechanism: ${axis.worstIsLast ? 'a queue at high concurrency that the benchmark does not build' : 'a wait the benchmark lacks, worst below the highest concurrency'}`;
   if (m.id === 'missing-by-osl') s += '. Mechanism: a wait that grows with the decode length, but not by one completion per completion';
   if (m.id === 'missing-by-tp') s += '. Mechanism: the per-TP terms (all-reduce and per-layer floor, whose coefficients the TPOT equations cannot tell apart) price multi-GPU prompts too cheap';
   if (m.id === 'missing-by-isl') s += '. Mechanism: the prompt\'s price on this GPU × backend × precision, or a per-token host cost; both grow with the prompt, and the rows cannot tell them apart';
-  if (m.level) s += `. Every counted slice misses the target (${pct(target)}) with the same sign: a level across the group (what the fold transfers to it), not only a shape`;
-  return `${s}.`;
+  return `${s}${levelClause}.`;
 }
 
 function citedTitles(g: GroupAttribution, titles: readonly string[]): string[] {
   const m = g.mechanism;
-  const own = m.id === 'overpriced-term' ? [m.term!, ...(m.undecidedWith ?? [])].flatMap((t) => TERM_CITES[t as StepTermName] ?? [CITES.queueProtocol]) : MECHANISM_CITES[m.id];
+  const own = m.id === 'overpriced-term' ? [m.term!, ...(m.undecidedTerms ?? [])].flatMap((t) => TERM_CITES[t] ?? [CITES.queueProtocol]) : MECHANISM_CITES[m.id];
   return [...new Set([...own.map((p) => resolve(titles, p)), ...bulletsNaming(titles, g.key)])];
 }
 
@@ -146,8 +153,8 @@ function renderGap(r: TtftMissReport): string {
   for (const a of r.groups) {
     const top = STEP_TERMS.map((t, j) => ({ t, s: a.medianShares[j] })).sort((x, y) => y.s - x.s)[0];
     const m = a.mechanism;
-    const what = m.id === 'overpriced-term' ? `too slow: ${m.term}` : m.id === 'too-few-runs' ? 'too few runs' : m.id === 'missing-unsliced' ? 'too fast' : m.id === 'missing-completion-wait' ? `too fast: a completion wait (error moves most with ${m.axis})` : `too fast, by ${m.axis}`;
-    md += `| ${groupLabel(a.key)} | ${a.n} | ${a.above} | ${signed(a.signedMedian)} | ${a.runsToMeetMedian} | ${top.t} ${pct(top.s)} | ${what}${m.undecidedWith ? ` (or ${m.undecidedWith.join(', ')})` : ''}${m.level ? ', level' : ''} |\n`;
+    const what = m.id === 'overpriced-term' ? `too slow: ${m.term} (error moves most with ${m.axis ?? '—'})` : m.id === 'too-few-runs' ? 'too few runs' : m.id === 'missing-unsliced' ? 'too fast' : m.id === 'missing-completion-wait' ? `too fast: a completion wait (error moves most with ${m.axis})` : `too fast, by ${m.axis}`;
+    md += `| ${groupLabel(a.key)} | ${a.n} | ${a.above} | ${signed(a.signedMedian)} | ${a.runsToMeetMedian} | ${top.t} ${pct(top.s)} | ${what}${m.undecidedTerms ? ` (or ${m.undecidedTerms.join(', ')})` : ''}${m.level ? ', level' : ''} |\n`;
   }
   return `${md}\n`;
 }

@@ -40,7 +40,7 @@ describe('TTFT miss attribution', () => {
     expect(g.signedMedian).toBeGreaterThan(0.2);
     expect(g.mechanism.id).toBe('overpriced-term');
     expect(g.mechanism.term).toBe('excess_compute');
-    expect(g.mechanism.undecidedWith).toBeUndefined();
+    expect(g.mechanism.undecidedTerms).toBeUndefined();
     expect(g.tooSlow.fixedByTerm[EXCESS]).toBe(runs.length);
     expect(g.tooSlow.fixedByTerm[MEMORY]).toBe(0);
     expect(g.medianShares[EXCESS]).toBeGreaterThan(0.85);
@@ -50,7 +50,7 @@ describe('TTFT miss attribution', () => {
     const runs = grid(() => ({ contributions: vector({ [EXCESS]: 0.3, [OVERHEAD]: 0.3 }), measured: 0.35 }));
     const g = attributeGroup(KEY, runs, 0.2);
     expect(g.mechanism.id).toBe('overpriced-term');
-    expect([g.mechanism.term, ...(g.mechanism.undecidedWith ?? [])].sort()).toEqual(['excess_compute', 'request_overhead']);
+    expect([g.mechanism.term, ...(g.mechanism.undecidedTerms ?? [])].sort()).toEqual(['excess_compute', 'request_overhead']);
   });
 
   it('reads a too-fast group that lacks one inter-completion interval per request as a completion wait', () => {
