@@ -162,6 +162,11 @@ export interface GroupAttribution {
    * measure "TensorRT-LLM Llama-3.1-8B" reads on the measured TTFT), 0 = the missing time does not follow the decode length.
    */
   readonly completionWait: { readonly cells: number; readonly slope: number };
+  /**
+   * Per concurrency band (the concurrency slices' buckets), the median missing time of all its runs in inter-completion
+   * intervals: about 1 where a completion wait is all that is missing, far above it where a further queue is.
+   */
+  readonly missingIntervalsByConcurrency: readonly { readonly lo: number; readonly hi: number; readonly n: number; readonly counted: boolean; readonly intervals: number }[];
   readonly mechanism: Mechanism;
 }
 
@@ -172,6 +177,7 @@ export function attributeGroup(key: GroupKey, runs: readonly MissRun[], target: 
   const total = (r: MissRun) => r.contributionsSeconds.reduce((a, v) => a + v, 0);
   const medianShares = STEP_TERMS.map((_, j) => median(runs.map((r) => r.contributionsSeconds[j] / total(r))));
   const missing = (r: MissRun) => r.measuredTtftSeconds - r.predictedTtftSeconds;
+  const interval = (r: MissRun) => (r.osl * r.measuredTpotSeconds) / r.concurrency;
   const slow = runs.filter((r) => signedError(r) > target);
   // What must go for a too-slow run to land on the target: predicted − measured × (1 + target).
   const excess = (r: MissRun) => r.predictedTtftSeconds - r.measuredTtftSeconds * (1 + target);
@@ -184,7 +190,6 @@ export function attributeGroup(key: GroupKey, runs: readonly MissRun[], target: 
     const k = `${r.tp}|${r.concurrency}|${r.isl}`;
     cells.set(k, [...(cells.get(k) ?? []), r]);
   }
-  const interval = (r: MissRun) => (r.osl * r.measuredTpotSeconds) / r.concurrency;
   const slopes = [...cells.values()].filter((c) => c[c.length - 1].osl > c[0].osl).map((c) => {
     const lo = c[0];
     const hi = c.filter((r) => r.osl === c[c.length - 1].osl)[0];
@@ -196,6 +201,10 @@ export function attributeGroup(key: GroupKey, runs: readonly MissRun[], target: 
     linearisedOverPrinted: median(runs.map((r) => total(r) / r.predictedTtftSeconds)), slices: axes,
     tooSlow: { runs: slow.length, fixedByTerm, fixedByNone },
     completionWait: { cells: slopes.length, slope: median(slopes) },
+    missingIntervalsByConcurrency: axes.find((a) => a.axis === 'concurrency')!.buckets.map((b) => {
+      const inside = runs.filter((r) => r.concurrency >= b.lo && r.concurrency <= b.hi);
+      return { lo: b.lo, hi: b.hi, n: b.n, counted: b.counted, intervals: median(inside.map((r) => missing(r) / interval(r))) };
+    }),
     tooFast: {
       runs: fast.length, missingSeconds: median(fast.map(missing)), missingTpots: median(fast.map((r) => missing(r) / r.measuredTpotSeconds)),
       missingInterCompletions: median(fast.map((r) => missing(r) / interval(r))),

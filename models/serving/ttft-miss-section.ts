@@ -39,6 +39,9 @@ const MECHANISM_CITES: Readonly<Record<Exclude<MechanismId, 'overpriced-term'>, 
 };
 
 /** What a term's seconds are, for the mechanism sentence. */
+/** A concurrency band missing more than this many inter-completion intervals holds more than one completion wait. */
+const FURTHER_WAIT_INTERVALS = 3;
+
 const TERM_MEANING: Readonly<Record<StepTermName, string>> = {
   memory: 'the weight and KV reads',
   excess_compute: 'the GEMM time beyond the weight read, at the excess-compute coefficient the TPOT equations fit (whole prompts pay the price fitted for prompt chunks riding decode steps)',
@@ -115,7 +118,12 @@ function mechanismSentence(g: GroupAttribution, target: number): string {
   let s = `predicted too fast: nothing in the prediction is too big, so the missing time is read from where it grows — ${axis.text}`;
   const w = g.completionWait;
   if (w.cells > 0) s += `; across OSL at fixed TP, concurrency and ISL the missing time grows by ${w.slope.toFixed(2)} inter-completion intervals (OSL × TPOT / c) per interval (median of ${w.cells} cells; ${COMPLETION_WAIT_SLOPE[0].toFixed(2)}–${COMPLETION_WAIT_SLOPE[1].toFixed(2)} over at least ${MIN_COMPLETION_WAIT_CELLS} cells reads as a completion wait)`;
-  if (m.id === 'missing-completion-wait') s += '. Mechanism: each request waits about one more completion of another request than the benchmark charges — the engine behaves as if it held one request fewer than the clients send; no documented setting gives it';
+  if (m.id === 'missing-completion-wait') {
+    s += '. Mechanism: each request waits about one more completion of another request than the benchmark charges — the engine behaves as if it held one request fewer than the clients send; no documented setting gives it';
+    // Bands missing far more than one completion hold a further wait, which these rows cannot separate from it.
+    const beyond = g.missingIntervalsByConcurrency.filter((b) => b.counted && b.intervals > FURTHER_WAIT_INTERVALS);
+    if (beyond.length > 0) s += `. At ${beyond.map((b) => `c ${b.lo === b.hi ? int(b.lo) : `${int(b.lo)}–${int(b.hi)}`} (${b.intervals.toFixed(1)} intervals)`).join(', ')} the missing time is more than ${FURTHER_WAIT_INTERVALS} intervals: a further wait there (a queue the benchmark does not build), on top of it`;
+  }
   if (m.id === 'missing-by-concurrency') s += `. Mechanism: ${axis.worstIsLast ? 'a queue at high concurrency that the benchmark does not build' : 'a wait the benchmark lacks, worst below the highest concurrency'}`;
   if (m.id === 'missing-by-osl') s += '. Mechanism: a wait that grows with the decode length, but not by one completion per completion';
   if (m.id === 'missing-by-tp') s += '. Mechanism: the per-TP terms (all-reduce and per-layer floor, whose coefficients the TPOT equations cannot tell apart) price multi-GPU prompts too cheap';
@@ -138,7 +146,10 @@ function renderGroup(g: GroupAttribution, target: number, titles: readonly strin
     const fixes = STEP_TERMS.map((t, j) => ({ t, k: g.tooSlow.fixedByTerm[j] })).filter((x) => x.k > 0).sort((a, b) => b.k - a.k).map((x) => `${x.t} ${x.k}`).join(', ');
     md += `Too slow above the target: ${runsWord(g.tooSlow.runs)}; one term removed alone brings under it: ${fixes || 'none'}${g.tooSlow.fixedByNone > 0 ? `; no single term: ${g.tooSlow.fixedByNone}` : ''}. `;
   }
-  if (g.tooFast.runs > 0) md += `Too fast beyond the target: ${runsWord(g.tooFast.runs)}; median missing time ${int(g.tooFast.missingSeconds * 1000)} ms = ${g.tooFast.missingTpots.toFixed(1)} measured TPOTs = ${g.tooFast.missingInterCompletions.toFixed(2)} inter-completion intervals (OSL × TPOT / c). `;
+  if (g.tooFast.runs > 0) {
+    md += `Too fast beyond the target: ${runsWord(g.tooFast.runs)}; median missing time ${int(g.tooFast.missingSeconds * 1000)} ms = ${g.tooFast.missingTpots.toFixed(1)} measured TPOTs = ${g.tooFast.missingInterCompletions.toFixed(2)} inter-completion intervals (OSL × TPOT / c); `;
+    md += `missing time in intervals by concurrency (all runs): ${g.missingIntervalsByConcurrency.map((b) => `c ${b.lo === b.hi ? int(b.lo) : `${int(b.lo)}–${int(b.hi)}`} ${b.intervals.toFixed(2)}${b.counted ? '' : '†'}`).join(', ')}. `;
+  }
   md += `**Attribution:** ${mechanismSentence(g, target)} Measured in: ${citedTitles(g, titles).map((t) => `«${t}»`).join(', ') || '—'}.\n`;
   return md;
 }
