@@ -147,8 +147,8 @@ function renderGroup(g: GroupAttribution, target: number, titles: readonly strin
     md += `Too slow above the target: ${runsWord(g.tooSlow.runs)}; one term removed alone brings under it: ${fixes || 'none'}${g.tooSlow.fixedByNone > 0 ? `; no single term: ${g.tooSlow.fixedByNone}` : ''}. `;
   }
   if (g.tooFast.runs > 0) {
-    md += `Too fast beyond the target: ${runsWord(g.tooFast.runs)}; median missing time ${int(g.tooFast.missingSeconds * 1000)} ms = ${g.tooFast.missingTpots.toFixed(1)} measured TPOTs = ${g.tooFast.missingInterCompletions.toFixed(2)} inter-completion intervals (OSL × TPOT / c); `;
-    md += `missing time in intervals by concurrency (all runs): ${g.missingIntervalsByConcurrency.map((b) => `c ${b.lo === b.hi ? int(b.lo) : `${int(b.lo)}–${int(b.hi)}`} ${b.intervals.toFixed(2)}${b.counted ? '' : '†'}`).join(', ')}. `;
+    md += `Too fast beyond the target: ${runsWord(g.tooFast.runs)}; median missing time ${int(g.tooFast.missingSeconds * 1000)} ms = ${g.tooFast.missingTpots.toFixed(1)} measured TPOTs = ${g.tooFast.missingInterCompletions.toFixed(2)} inter-completion intervals (OSL × TPOT / c)${g.signedMedian < 0 ? '; ' : '. '}`;
+    if (g.signedMedian < 0) md += `missing time in intervals by concurrency (all runs): ${g.missingIntervalsByConcurrency.map((b) => `c ${b.lo === b.hi ? int(b.lo) : `${int(b.lo)}–${int(b.hi)}`} ${b.intervals.toFixed(2)}${b.counted ? '' : '†'}`).join(', ')}. `;
   }
   md += `**Attribution:** ${mechanismSentence(g, target)} Measured in: ${citedTitles(g, titles).map((t) => `«${t}»`).join(', ') || '—'}.\n`;
   return md;
