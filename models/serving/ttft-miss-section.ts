@@ -140,7 +140,7 @@ function citedTitles(g: GroupAttribution, titles: readonly string[]): string[] {
 function renderGroup(g: GroupAttribution, target: number, titles: readonly string[]): string {
   const shares = STEP_TERMS.map((t, j) => ({ t, s: g.medianShares[j] })).filter((x) => x.s >= 0.01).sort((a, b) => b.s - a.s).map((x) => `${x.t} ${pct(x.s)}`).join(', ');
   let md = `- **${groupLabel(g.key)}** (n ${g.n}; ${g.above} above the target; signed median ${signed(g.signedMedian)}, median abs ${pct(g.medianAbs)}; ${g.runsToMeetMedian} of its runs must move under ${pct(target)} for its own median to meet it). `;
-  md += `Predicted TTFT by term (median share): ${shares}; ${g.medianIterations.toFixed(1)} iterations in the TTFT window (median; Σ coefficient × term / printed ${g.linearisedOverPrinted.toFixed(3)}). `;
+  md += `Predicted TTFT by term (median share, terms under 1% left out): ${shares}; ${g.medianIterations.toFixed(1)} iterations in the TTFT window (median; Σ coefficient × term / printed ${g.linearisedOverPrinted.toFixed(3)}). `;
   md += `Signed error by slice — ${g.slices.map((s) => `${s.axis} (spread ${Number.isFinite(s.spread) ? pts(s.spread) : '—'}): ${s.buckets.map((b) => bucketCell(s.axis, b)).join('; ')}`).join(' · ')}. `;
   if (g.tooSlow.runs > 0) {
     const fixes = STEP_TERMS.map((t, j) => ({ t, k: g.tooSlow.fixedByTerm[j] })).filter((x) => x.k > 0).sort((a, b) => b.k - a.k).map((x) => `${x.t} ${x.k}`).join(', ');
