@@ -10,7 +10,7 @@ import type { InstancePool } from '../../catalogs/types.js';
 import { defaultDisaggLink, runServingBenchmark, runServingBenchmarkWithTerms, type AggregatedSpec, type DisaggregatedSpec } from '../../planner/benchmark/index.js';
 import type { GpuSpec } from '../../catalogs/types.js';
 import type { PerfModel } from '../types.js';
-import { BACKEND_POLICIES, backendScheduling, disaggDecoderSlots, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
+import { BACKEND_POLICIES, backendScheduling, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
 import { aiconfiguratorDeploymentLimits, aiconfiguratorDisaggLimits, type DeploymentLimits } from '../serving/benchmark-deployment.js';
 import { REQUEST_OVERHEAD_TERM, type CalibrationRow } from '../serving/fit.js';
 import type { HeldOutPrediction } from '../serving/holdout.js';
@@ -167,14 +167,10 @@ export function predictMoeRun(r: MoeSiliconRun, perfModelFor: (pool: InstancePoo
  * ranks, else the backend's step budget and sequence cap, the planner's default KV link (the prefill instance's inter-node bandwidth), closed loop at its concurrency.
  */
 export function disaggSpecOf(r: MoeDisaggRun, gpu: GpuSpec): DisaggregatedSpec {
-  const decodeLimits = engineLimitsOf(r.run.backend, r.decode.tp, r.decode.ep, aiconfiguratorDisaggLimits(r.run, 'decode', r.batchPerRank.decode));
-  // The backend's bootstrap queue (SGLang): a prompt starts prefilling only once a decoder slot is pre-allocated.
-  const decoderSlots = disaggDecoderSlots(r.run.backend, decodeLimits.maxNumSeqs, Math.max(r.decode.tp, r.decode.ep) / r.decode.tp);
   return {
     mode: 'disagg', gpu: r.run.gpu, llm: r.run.llm, precision: r.run.precision, prefill: r.prefill, decode: r.decode,
     prefillLimits: engineLimitsOf(r.run.backend, r.prefill.tp, r.prefill.ep, aiconfiguratorDisaggLimits(r.run, 'prefill', r.batchPerRank.prefill)),
-    decodeLimits,
-    ...(decoderSlots !== undefined ? { decoderSlots } : {}),
+    decodeLimits: engineLimitsOf(r.run.backend, r.decode.tp, r.decode.ep, aiconfiguratorDisaggLimits(r.run, 'decode', r.batchPerRank.decode)),
     link: defaultDisaggLink(gpu, Math.max(r.prefill.tp, r.prefill.ep)),
     load: { kind: 'concurrency', concurrency: r.run.concurrency },
     isl: { kind: 'fixed', value: r.run.inputTokens }, osl: { kind: 'fixed', value: r.run.outputTokens },

@@ -51,12 +51,6 @@ export interface BackendPolicy {
   readonly from: string;
   /** Scheduler behaviour of this stack the kernel does not reproduce (said wherever its figures are shown). */
   readonly notModelled: string;
-  /**
-   * Disaggregated serving: the decode server pre-allocates a request slot and KV before the prefill server lets the
-   * prompt out of its bootstrap queue (SGLang), so a prompt cannot start prefilling while no decoder has a slot;
-   * `disaggDecoderSlots` gives the slots. False: a prompt waits only for a decoder's KV reservation (conserve).
-   */
-  readonly disaggBootstrapQueue: boolean;
 }
 
 /**
@@ -96,7 +90,6 @@ export const BACKEND_POLICIES: Readonly<Record<Backend, BackendPolicy>> = {
     kvMemory: { basis: 'total', fraction: () => 0.9, activationsInFraction: true, from: 'vLLM gpu_memory_utilization 0.9 (default): the engine\'s whole footprint, weights and profiled activations included, stays within 0.9 × GPU memory; the KV pool is what is left' },
     from: 'vLLM V1: chunked prefill always on; vllm serve defaults on ≥ 70 GiB GPUs max_num_batched_tokens 8192, max_num_seqs 1024 (planner/benchmark/defaults.ts); admission while the prompt fits, recompute preemption of the newest request',
     notModelled: 'block-granular KV allocation and the prefix cache',
-    disaggBootstrapQueue: false,
   },
   trtllm: {
     prefillPausesDecode: false, chunkedPrefill: false, admission: 'guaranteed-no-evict',
@@ -104,37 +97,14 @@ export const BACKEND_POLICIES: Readonly<Record<Backend, BackendPolicy>> = {
     kvMemory: { basis: 'free', fraction: () => 0.9, activationsInFraction: true, from: 'TensorRT-LLM KvCacheConfig.free_gpu_memory_fraction 0.9 (default): 90% of the GPU memory still free after the weights and the activation profiling run' },
     from: 'TensorRT-LLM (PyTorch backend, LLM API / trtllm-serve defaults, 1.0): in-flight batching; SchedulerConfig.capacity_scheduler_policy GUARANTEED_NO_EVICT (a request starts only when its prompt + max_tokens fit beside the running requests\' whole remaining lives; never paused); enable_chunked_prefill false (a prompt runs whole in one iteration); max_num_tokens 8192, max_batch_size 2048',
     notModelled: 'the overlap scheduler (one iteration of look-ahead), CUDA-graph padding, block-granular (32-token) KV; a prompt longer than max_num_tokens, which the engine rejects without chunking, runs whole alone here (a deployment serving it has raised max_num_tokens)',
-    disaggBootstrapQueue: false,
   },
   sglang: {
     prefillPausesDecode: true, chunkedPrefill: true, admission: 'new-token-ratio', stepTokenBudget: 8192, maxSequences: 4096,
     kvMemory: { basis: 'total', fraction: sglangMemFractionStatic, activationsInFraction: false, from: 'SGLang mem_fraction_static by TP (0.88 / 0.87 / 0.85 / 0.81 / 0.79 at TP 1 / 2 / 4 / 8 / 16, server_args.py up to 0.5.2): weights + KV pool within that share of GPU memory' },
     from: 'SGLang defaults: without --enable-mixed-chunk a prefill batch runs alone and pauses decoding whenever prompts wait (so a closed loop of equal requests stays in synchronized waves: the staged SGLang runs\' TTFT does not move with OSL and grows with concurrency × ISL, that signature); chunked_prefill_size 8192 on ≥ 25 GB GPUs; KV pool from mem_fraction_static by TP',
     notModelled: 'max_prefill_tokens; retraction picks the newest request (SGLang: fewest outputs, longest prompt first); the 0.5.3+ memory heuristic; --enable-mixed-chunk deployments (aiconfigurator\'s own SGLang rule sets it) schedule as vLLM',
-    disaggBootstrapQueue: true,
   },
 };
-
-/**
- * Request slots per decode instance under a backend with a disaggregated bootstrap queue, or undefined (no slot
- * limit). SGLang's decode server holds pre-allocated, transferring, waiting and running requests in one
- * DecodeReqToTokenPool of max_running_requests + disaggregation_decode_extra_slots rows per attention-data-parallel
- * rank (python/sglang/srt/disaggregation/decode.py; model_runner.py), the extra slots defaulting to twice the rank's
- * max_running_requests when that is ≤ 32, else 0 (server_args.py); DecodePreallocQueue.pop_preallocated stops at the
- * first request without a free row or KV room, and the prefill server's PrefillBootstrapQueue.pop_bootstrapped lets a
- * request into its waiting queue only once the decode side has pre-allocated it (disaggregation/prefill.py).
- * `decodeMaxNumSeqs` is the instance's max_running_requests summed over its `attentionDpRanks` ranks.
- * @example disaggDecoderSlots('sglang', 64, 8) // 8 per rank ≤ 32: 8 + 16 extra = 24 per rank, 192
- */
-export function disaggDecoderSlots(backend: Backend | undefined, decodeMaxNumSeqs: number, attentionDpRanks: number): number | undefined {
-  if (backend === undefined || !BACKEND_POLICIES[backend].disaggBootstrapQueue) return undefined;
-  const perRank = Math.max(1, Math.floor(decodeMaxNumSeqs / attentionDpRanks));
-  const extra = perRank <= SGLANG_DECODE_EXTRA_SLOTS_UP_TO ? 2 * perRank : 0;
-  return (perRank + extra) * attentionDpRanks;
-}
-
-/** SGLang's disaggregation_decode_extra_slots default: 2 × max_running_requests per rank up to this many, else 0. */
-export const SGLANG_DECODE_EXTRA_SLOTS_UP_TO = 32;
 
 /** The options `computeKvCapacity` takes for this backend's KV pool at TP `tp` (models/specs.ts). */
 export function backendKvCapacityOptions(backend: Backend, tp: number): { usableMemoryFraction: number; memoryBasis: 'total' | 'free'; activationReserveBytes?: number } {

@@ -6,7 +6,7 @@
  * mean TTFT and TPOT come back as term vectors (plus the KV transfer's fixed seconds in TTFT), like an agg run's.
  */
 import type { Catalog } from '../../catalogs/types.js';
-import { disaggDecoderSlots, MEASURED_RUN_REQUESTS_PER_CLIENT } from '../../models/serving/backend-policy.js';
+import { MEASURED_RUN_REQUESTS_PER_CLIENT } from '../../models/serving/backend-policy.js';
 import type { ServingCalibration } from '../../models/serving/calibration-file.js';
 import type { DenseDisaggRun } from '../../models/serving/disagg-rows.js';
 import { requestOverheadSeconds } from '../../models/serving/fit.js';
@@ -21,7 +21,6 @@ export function disaggRunSpec(r: DenseDisaggRun, catalog: Catalog, calibration?:
   if (!gpu) throw new RangeError(`GPU ${r.run.gpu} is not in the catalog`);
   const limits = backendDefaultLimits(gpu, r.run.backend);
   const overhead = calibration ? requestOverheadSeconds(calibration.scopes, r.run) : 0;
-  const decoderSlots = disaggDecoderSlots(r.run.backend, limits.maxNumSeqs, 1);
   return {
     mode: 'disagg', gpu: r.run.gpu, llm: r.run.llm, precision: r.run.precision,
     prefill: r.prefill, decode: r.decode, prefillLimits: limits, decodeLimits: limits,
@@ -30,7 +29,6 @@ export function disaggRunSpec(r: DenseDisaggRun, catalog: Catalog, calibration?:
     isl: { kind: 'fixed', value: r.run.inputTokens },
     osl: { kind: 'fixed', value: r.run.outputTokens },
     ...(overhead > 0 ? { requestOverheadSeconds: overhead } : {}),
-    ...(decoderSlots !== undefined ? { decoderSlots } : {}),
   };
 }
 

@@ -47,7 +47,6 @@ function checkSpec(spec: BenchmarkSpec): void {
     for (const [name, set] of [['prefill', spec.prefill], ['decode', spec.decode]] as const) {
       if (!(Number.isInteger(set.count) && set.count >= 1)) throw new RangeError(`${name}.count must be an integer ≥ 1, received ${set.count}`);
     }
-    if (spec.decoderSlots !== undefined && !(Number.isInteger(spec.decoderSlots) && spec.decoderSlots >= 1)) throw new RangeError(`decoderSlots must be an integer ≥ 1, received ${spec.decoderSlots}`);
   }
 }
 
@@ -67,8 +66,6 @@ function kernelOptions(spec: BenchmarkSpec, options: BenchmarkOptions): KernelOp
     maxDecodeBatch: spec.decodeLimits.maxNumSeqs,
     prefillTokenBudget: spec.prefillLimits.maxNumBatchedTokens,
     prefillMaxBatch: spec.prefillLimits.maxNumSeqs,
-    // The backend's bootstrap queue (DisaggregatedSpec.decoderSlots): a prompt starts prefilling only once a decoder slot is held.
-    ...(spec.decoderSlots !== undefined ? { decoderSlots: spec.decoderSlots } : {}),
   };
 }
 
@@ -104,7 +101,6 @@ function operatingPoint(spec: BenchmarkSpec, options: BenchmarkOptions, gpus: nu
     kv_link: agg ? null : { bandwidth_bytes_per_s: spec.link.bandwidthBytesPerSecond, latency_s: spec.link.latencySeconds },
     policy: agg ? 'colocated' : 'conserve',
     prefill_pauses_decode: agg && spec.prefillPausesDecode === true,
-    decoder_slots: agg || spec.decoderSlots === undefined ? null : spec.decoderSlots,
     seed: options.seed,
   };
 }

@@ -91,14 +91,6 @@ export interface DisaggregatedSpec extends CommonSpec {
   readonly decodeLimits: EngineLimits;
   /** Prefill → decode KV link (per instance pair). */
   readonly link: LinkModel;
-  /**
-   * The backend's bootstrap queue: the most requests one decode instance holds from arrival to its last token. A
-   * request is given a decoder at arrival, which takes its KV reservation and one of these request slots; only then
-   * does its prompt enter the prefiller's queue (SGLang: the prefill server keeps a request in its bootstrap queue
-   * until the decode server has pre-allocated it; backend-policy.ts `disaggDecoderSlots`). TTFT still counts from
-   * arrival. Absent: no slot limit — a prompt waits only for a decoder's KV reservation (conserve's default).
-   */
-  readonly decoderSlots?: number;
 }
 
 export type BenchmarkSpec = AggregatedSpec | DisaggregatedSpec;
@@ -181,8 +173,6 @@ export interface OperatingPoint {
   readonly policy: PolicyName;
   /** Agg: prompt chunks in prefill-only iterations that pause decoding (SGLang's default), not riding decode iterations. */
   readonly prefill_pauses_decode: boolean;
-  /** Disagg: request slots per decode instance a request takes at arrival, before its prefill (DisaggregatedSpec.decoderSlots, the bootstrap queue); null: none (agg, or no slot limit). */
-  readonly decoder_slots: number | null;
   readonly seed: number;
 }
 

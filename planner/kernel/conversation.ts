@@ -23,8 +23,6 @@ export interface ConvState {
   engineIndex: number;
   /** KV reservation held on that engine (admission bookkeeping, not memory). */
   reservedTokens: number;
-  /** Whether it holds one of that engine's request slots (KernelOptions.decoderSlots; admission bookkeeping). */
-  holdsDecoderSlot: boolean;
   /** Sequence number of the last join to a batch: preemption picks the newest first. */
   joinSeq: number;
   /** True while a mispredicted turn is away on a prefiller (its KV must stay). */
@@ -79,7 +77,6 @@ export function createConvState(spec: ConversationSpec, ordinal: number, measure
     swappedTokens: 0,
     engineIndex: -1,
     reservedTokens: 0,
-    holdsDecoderSlot: false,
     joinSeq: 0,
     away: false,
     turnReadySeconds: spec.arrivalSeconds,

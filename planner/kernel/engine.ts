@@ -64,8 +64,6 @@ export class Engine implements MemoryState {
   readonly idle = new Set<ConvState>();
   usedTokens = 0;
   reservedTokens = 0;
-  /** Conversations holding a request slot here from admission to release (KernelOptions.decoderSlots). */
-  slotsHeld = 0;
   runningContextTokens = 0;
   preemptions = 0;
   busyFlag = false;
@@ -442,9 +440,5 @@ export class Engine implements MemoryState {
     conv.swappedTokens = 0;
     this.reservedTokens -= conv.reservedTokens;
     conv.reservedTokens = 0;
-    if (conv.holdsDecoderSlot) {
-      this.slotsHeld--;
-      conv.holdsDecoderSlot = false;
-    }
   }
 }

@@ -125,14 +125,6 @@ export interface KernelOptions {
   /** Most sequences decoding at once on one engine (default 256). */
   readonly maxDecodeBatch?: number;
   /**
-   * conserve and per-turn-disagg: most conversations one decoder holds from admission (its KV reservation and a
-   * request slot taken together) until it releases them. A conversation no decoder has a free slot for waits in the
-   * admission queue, before its prefill starts — SGLang's disaggregated decode server pre-allocates a request slot
-   * (DecodeReqToTokenPool: max_running_requests + disaggregation_decode_extra_slots) and KV before the prefill server
-   * lets the prompt out of its bootstrap queue. Default Infinity: only the KV reservation gates admission (DESIGN.md).
-   */
-  readonly decoderSlots?: number;
-  /**
    * Decoder/colocated engines run prompt chunks in prefill-only iterations that pause decoding whenever a prompt
    * waits (SGLang's default scheduler, without --enable-mixed-chunk), instead of riding decode iterations (vLLM V1,
    * TensorRT-LLM). Default false.
@@ -196,7 +188,6 @@ export interface ResolvedOptions {
   readonly prefillMaxBatch: number;
   readonly engineTokenBudget: number;
   readonly maxDecodeBatch: number;
-  readonly decoderSlots: number;
   readonly prefillPausesDecode: boolean;
   readonly firstTokenAt: 'prefiller' | 'decoder';
   readonly wholePrompts: boolean;
@@ -242,7 +233,6 @@ export function resolveOptions(o: KernelOptions): ResolvedOptions {
     prefillMaxBatch: o.prefillMaxBatch ?? DEFAULT_PREFILL_MAX_BATCH,
     engineTokenBudget: o.engineTokenBudget ?? DEFAULT_ENGINE_TOKEN_BUDGET,
     maxDecodeBatch: o.maxDecodeBatch ?? DEFAULT_MAX_DECODE_BATCH,
-    decoderSlots: o.decoderSlots ?? Infinity,
     prefillPausesDecode: o.prefillPausesDecode ?? false,
     firstTokenAt: o.firstTokenAt ?? 'prefiller',
     wholePrompts: o.wholePrompts ?? false,
@@ -260,7 +250,6 @@ export function resolveOptions(o: KernelOptions): ResolvedOptions {
   for (const [name, v] of [['stopCheckEveryEvents', r.stopCheckEveryEvents], ['prefillTokenBudget', r.prefillTokenBudget], ['prefillMaxBatch', r.prefillMaxBatch], ['engineTokenBudget', r.engineTokenBudget], ['maxDecodeBatch', r.maxDecodeBatch]] as const) {
     if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`${name} must be an integer ≥ 1, received ${v}`);
   }
-  if (!(r.decoderSlots === Infinity || (Number.isInteger(r.decoderSlots) && r.decoderSlots >= 1))) throw new RangeError(`decoderSlots must be an integer ≥ 1 or Infinity, received ${r.decoderSlots}`);
   if (!(r.sampleIntervalSeconds > 0)) throw new RangeError(`sampleIntervalSeconds must be > 0, received ${r.sampleIntervalSeconds}`);
   return r;
 }

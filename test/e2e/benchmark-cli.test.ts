@@ -53,19 +53,6 @@ describe('fleetplan benchmark', () => {
     expect(r.stdout.split('\n')[0]).toContain('(1x TP1 EP4 prefill + 2x TP8 EP8 decode, 20 GPUs)');
   });
 
-  it('--backend sglang --mode disagg models SGLang\'s bootstrap queue (decoder slots pre-allocated before prefill); --backend trtllm does not', async () => {
-    const set = ['--gpu', 'b200', '--llm', 'deepseek-v3', '--precision', 'fp4', '--mode', 'disagg', '--prefill', '1x1ep4', '--decode', '1x1ep8', '--max-num-seqs', '64', '--concurrency', '8', '--isl', '1024', '--osl', '64', '--request-count', '16'];
-    const sglang = await runCli(['benchmark', ...set, '--backend', 'sglang']);
-    expect(sglang.code).toBe(0);
-    // 64 sequences over 8 attention-DP ranks = 8 per rank, ≤ 32: SGLang adds twice that in extra slots per rank.
-    expect(sglang.stdout).toMatch(/^bootstrap queue: a request takes a decoder's KV and one of its 192 request slots at arrival, and its prompt starts prefilling only then/m);
-    const json = JSON.parse((await runCli(['benchmark', ...set, '--backend', 'sglang', '--json'])).stdout);
-    expect(json.operating_point.decoder_slots).toBe(192);
-    const trtllm = await runCli(['benchmark', ...set, '--backend', 'trtllm', '--json']);
-    expect(JSON.parse(trtllm.stdout).operating_point.decoder_slots).toBeNull();
-    expect((await runCli(['benchmark', ...set, '--backend', 'trtllm'])).stdout).not.toContain('bootstrap queue');
-  });
-
   const BAD: Array<[string, string[], RegExp]> = [
     ['zero concurrency', [...BASE, '--concurrency', '0', '--isl', '1024', '--osl', '128'], /--concurrency: found 0, expected an integer ≥ 1/],
     ['isl 0', [...BASE, '--concurrency', '8', '--isl', '0', '--osl', '128'], /--isl: found 0, expected a whole number of tokens ≥ 1/],

@@ -5,7 +5,7 @@
  */
 import { parse } from 'yaml';
 import { checkLimit, distributionValidator, inputError, suggestId, toDistribution } from '../../../catalogs/index.js';
-import { backendScheduling, disaggDecoderSlots } from '../../../models/serving/backend-policy.js';
+import { backendScheduling } from '../../../models/serving/backend-policy.js';
 import { gpuPrecisions, layoutProblem, unsupportedPrecisionMessage } from '../../../catalogs/precision.js';
 import type { Catalog, Distribution, KvDtype, LlmSpec, Precision } from '../../../catalogs/types.js';
 import { backendDefaultLimits, defaultDisaggLink, type BenchmarkLoad, type BenchmarkSpec, type EngineLimits, type InstanceSet } from '../../benchmark/index.js';
@@ -141,17 +141,13 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
   checkLayout('--decode', llm, decode.tp, decode.ep);
   // 100000000x1: a set no cluster has, each instance kernel state — the instances limit, before the run.
   checkLimit('instances', prefill.count + decode.count, { path: '--prefill + --decode', describe: (v) => `${v.toLocaleString('en-US')} instances` });
-  const decodeLimits = limits(args.maxNumSeqs, args.maxNumBatchedTokens, defaults);
-  // SGLang's bootstrap queue: a prompt starts prefilling only once a decoder has pre-allocated its slot and KV.
-  const decoderSlots = disaggDecoderSlots(args.backend, decodeLimits.maxNumSeqs, Math.max(decode.tp, decode.ep ?? 1) / decode.tp);
   return {
     ...common,
     mode: 'disagg',
     prefill,
     decode,
     prefillLimits: limits(args.prefillMaxNumSeqs, args.prefillMaxNumBatchedTokens, defaults),
-    decodeLimits,
+    decodeLimits: limits(args.maxNumSeqs, args.maxNumBatchedTokens, defaults),
     link: defaultDisaggLink(gpu, Math.max(prefill.tp, prefill.ep ?? 1)),
-    ...(decoderSlots !== undefined ? { decoderSlots } : {}),
   };
 }

@@ -107,7 +107,6 @@ function renderBenchmark(r: BenchmarkResult, spec: BenchmarkSpec, model: ModelPr
     `${op.llm} on ${op.gpu}${op.precision !== null ? ` ${op.precision}` : ''}${op.kv_dtype !== null ? ` (KV ${op.kv_dtype})` : ''}, ${op.mode} (${set}, ${op.gpus} GPUs), ${load}, ISL ${describeLengths(spec.isl)} / OSL ${describeLengths(spec.osl)}`,
     `engine: max_num_seqs ${op.max_num_seqs}, max_num_batched_tokens ${op.max_num_batched_tokens}${op.prefill_max_num_seqs !== null ? `; prefill instances ${op.prefill_max_num_seqs} / ${op.prefill_max_num_batched_tokens}` : ''}${op.kv_link !== null ? `; KV link ${f(op.kv_link.bandwidth_bytes_per_s / 1e9, 1)} GB/s, ${f(op.kv_link.latency_s * 1e6, 0)} µs` : ''}; seed ${op.seed}`,
     `ttft: ${ttftDefinition(op.mode)}`,
-    ...(op.decoder_slots !== null ? [`bootstrap queue: a request takes a decoder's KV and one of its ${op.decoder_slots} request slots at arrival, and its prompt starts prefilling only then (SGLang: the decode server pre-allocates before the prefill server releases the prompt; max_running_requests + extra slots per rank)`] : []),
     '',
     renderTable(['latency (ms)', 'mean', 'p50', 'p90', 'p99'], [row('ttft', r.ttft_ms), row('tpot', r.tpot_ms), row('itl', r.itl_ms), row('e2e', r.e2e_ms)], { terminal, align: ['left', 'right', 'right', 'right', 'right'] }).trimEnd(),
     '',

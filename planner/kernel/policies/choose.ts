@@ -20,15 +20,14 @@ export function chooseLeastQueuedPrefiller(prefillers: readonly Prefiller[], now
 }
 
 /**
- * The decoder with the most unreserved KV among those that can hold `reservationTokens` more and have a request slot
- * free (fewer than `slotsPerEngine` conversations held; KernelOptions.decoderSlots), or undefined.
+ * The decoder with the most unreserved KV among those that can hold `reservationTokens` more, or undefined.
  * `minCapacityTokens` keeps conversations off engines too small for them ever (a kernel safety, not an observation).
  */
-export function chooseMostFreeReservation(engines: readonly Engine[], reservationTokens: number, minCapacityTokens: number, slotsPerEngine = Infinity): Engine | undefined {
+export function chooseMostFreeReservation(engines: readonly Engine[], reservationTokens: number, minCapacityTokens: number): Engine | undefined {
   let best: Engine | undefined;
   let bestFree = -Infinity;
   for (const e of engines) {
-    if (e.capacityTokens < minCapacityTokens || e.slotsHeld >= slotsPerEngine) continue;
+    if (e.capacityTokens < minCapacityTokens) continue;
     const free = e.capacityTokens - e.reservedTokens;
     if (free >= reservationTokens && free > bestFree) {
       best = e;
