@@ -36,7 +36,8 @@ const MECHANISM_CITES: Readonly<Record<Exclude<MechanismId, 'overpriced-term'>, 
   'missing-by-concurrency': [CITES.schedule],
   'missing-by-osl': [CITES.oslWait],
   'missing-by-tp': [CITES.allReduce],
-  'missing-by-isl': [CITES.whichTerm],
+  // The prompt multiplier measured that the prompt price TTFT wants depends on the prompt's length.
+  'missing-by-isl': [CITES.promptMultiplier, CITES.whichTerm],
   'missing-unsliced': [CITES.queueProtocol],
 };
 
