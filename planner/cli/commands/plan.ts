@@ -15,7 +15,6 @@ import type { KernelCheckResult } from '../../check/kernel-check.js';
 import { checkSeeds, createRobustChecker } from '../../check/robust-check.js';
 import { createThreadedCheckAt } from '../../check/threaded-check.js';
 import { createInterruptibleChecker, throwIfInterrupted } from '../interruptible.js';
-import { startHighsWarmup } from '../highs-warmup.js';
 import { fleetOptionsFor, planAndCheck, type LoopResult } from '../../check/loop.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
 import { loopToJson, planToJson } from '../../result/plan-json.js';
@@ -264,15 +263,12 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...(args.horizonYears !== undefined ? { horizonYears: args.horizonYears } : {}),
     ...(args.solver !== undefined ? { solver: args.solver } : {}),
   };
-  // HiGHS warms up on a worker thread while this one derives demand, until the first kernel check (highs-warmup.ts).
-  const warmup = startHighsWarmup();
   let firstCheckHanded = () => {};
   const firstCheck = new Promise<void>((resolve) => (firstCheckHanded = resolve));
   const check = async (fleet: Parameters<typeof checker>[0], options?: Parameters<typeof checker>[1]) => {
     // A plan's size follows the traffic: bound the fleet the kernel would build before building it.
     checkFleetInstances(fleet, 'the planned fleet');
     firstCheckHanded();
-    await warmup.stop(); // the warm-up never competes with a kernel check
     return checker(fleet, options);
   };
   let planned: LoopResult;
@@ -299,7 +295,6 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     checkedTiers = planned.plan ? await finalTiers(request, planned, check, loopOptions, Promise.resolve(side)) : undefined;
   } finally {
     await homogeneousSide.catch(() => undefined);
-    await warmup.stop();
     await threaded?.close();
   }
   const tiers = checkedTiers ? tiersToJson(checkedTiers) : undefined;

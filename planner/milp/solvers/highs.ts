@@ -18,7 +18,7 @@ let compiled: Promise<WebAssembly.Module> | undefined;
 /**
  * Instantiate this thread's HiGHS runtime from `module` (compiled once, possibly on another thread) instead of letting
  * the loader compile its own copy. V8 keeps a module's optimised (TurboFan-tiered) code with the module, so threads
- * that instantiate one module share it: a warm-up solve on a worker thread (cli/highs-warmup.ts) leaves this thread's
+ * that instantiate one module share it: a warm-up solve on a worker thread (bench/highs-warmup.ts) leaves this thread's
  * first real MILP running on optimised code. Results do not change (the same code, only compiled further). False when
  * this thread's runtime was already loaded (then the call does nothing).
  */

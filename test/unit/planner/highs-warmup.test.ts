@@ -1,13 +1,13 @@
 /**
- * The HiGHS warm-up (planner/cli/highs-warmup.ts): this thread's HiGHS is instantiated from the module the warm-up
+ * The HiGHS warm-up of the whole-catalog bench (bench/highs-warmup.ts, `--warmup`): this thread's HiGHS is instantiated from the module the warm-up
  * compiled (so it shares the worker's optimised code), solves give the same answers as a runtime the loader compiled
- * on its own, the warm-up runs to the end when left alone, and stopping it ends its thread at once, mid-solve.
+ * on its own, the warm-up runs to the end when left alone, and stopping it ends its thread at once.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LpModel } from '../../../planner/milp/lp-model.js';
 
 // Fresh module state per test (this thread's HiGHS runtime is loaded once per module instance).
-const load = async () => ({ ...(await import('../../../planner/cli/highs-warmup.js')), ...(await import('../../../planner/milp/solvers/highs.js')) });
+const load = async () => ({ ...(await import('../../../bench/highs-warmup.js')), ...(await import('../../../planner/milp/solvers/highs.js')) });
 beforeEach(() => vi.resetModules());
 
 // A small knapsack-like MILP: min 3x + 5y + 4z s.t. 2x + 4y + 3z ≥ 11, x + y ≤ 4, integers in [0, 10].

@@ -3,10 +3,10 @@
  * plans the README command's request from the built-in catalogs with HiGHS (LP relaxations and the catalog-wide MILP),
  * which leaves optimised code in the shared module. The plan is thrown away.
  */
-import { loadBuiltinCatalog } from '../../catalogs/index.js';
-import { createPerfModelFor } from '../demand/perf-adapter.js';
-import { planFleet } from '../milp/plan.js';
-import { useHighsModule } from '../milp/solvers/highs.js';
+import { loadBuiltinCatalog } from '../catalogs/index.js';
+import { createPerfModelFor } from '../planner/demand/perf-adapter.js';
+import { planFleet } from '../planner/milp/plan.js';
+import { useHighsModule } from '../planner/milp/solvers/highs.js';
 
 export interface WarmupTask {
   /** The module compiled on the main thread (a WebAssembly.Module crosses threads by reference to its code). */
