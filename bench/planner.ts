@@ -1,7 +1,7 @@
 /**
- * Planner solve benchmark (`npx tsx bench/planner.ts [--quick] [--standard] [--whole] [--no-trim] [--warmup]`): every catalog GPU
- * type × TP {1,2,4,8} × 2 roles (prefill, decode) × 4 classes (the first class of four catalog mixes), llama-3.1-70b,
- * objective tco, SLO `relaxed` (`--standard` for the standard set). Per scenario: formulation size; the default solve
+ * Planner solve benchmark (`npx tsx bench/planner.ts [--quick] [--standard] [--whole] [--no-trim] [--warmup]`): every
+ * catalog GPU type × TP {1,2,4,8} × 2 roles (prefill, decode) × 4 classes (the first class of four catalog mixes),
+ * llama-3.1-70b, objective tco, SLO `relaxed` (`--standard` for the standard set). Per scenario: formulation size; the default solve
  * exactly as `plan` calls it (javascript-lp-solver block by block, verified, HiGHS past its size rule) and whether it
  * fell back; HiGHS through the same split and on the whole model, with the ratio default / HiGHS in the same run;
  * javascript-lp-solver on the unsplit model once (what the split saves). Medians of 3 runs (1 with --quick). A second
