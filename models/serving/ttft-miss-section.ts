@@ -176,7 +176,7 @@ function renderGap(r: TtftMissReport): string {
   for (const a of r.groups) {
     const top = STEP_TERMS.map((t, j) => ({ t, s: a.medianShares[j] })).sort((x, y) => y.s - x.s)[0];
     const m = a.mechanism;
-    const what = m.id === 'overpriced-term' ? `too slow: ${m.term} (error moves most with ${m.axis ?? '—'})` : m.id === 'overpriced-unresolved' ? `too slow: no one term (best cut ${m.term}; error moves most with ${m.axis ?? '—'})` : m.id === 'too-few-runs' ? 'too few runs' : m.id === 'missing-unsliced' ? 'too fast' : m.id === 'missing-completion-wait' ? `too fast: a completion wait (error moves most with ${m.axis})` : `too fast, by ${m.axis}`;
+    const what = m.id === 'overpriced-term' ? `too slow: ${m.term} (error moves most with ${m.axis ?? '—'})` : m.id === 'overpriced-unresolved' ? `too slow: no one term (best cut ${m.term}; error moves most with ${m.axis ?? '—'})` : m.id === 'too-few-runs' ? 'too few runs' : m.id === 'missing-unsliced' ? 'too fast' : m.id === 'missing-completion-wait' ? `too fast: a completion wait (error moves most with ${m.axis})` : `too fast, moves most with ${m.axis} (a location, not a cause)`;
     md += `| ${groupLabel(a.key)} | ${a.n} | ${a.above} | ${signed(a.signedMedian)} | ${a.runsToMeetMedian} | ${top.t} ${pct(top.s)} | ${what}${m.undecidedTerms ? ` (or ${m.undecidedTerms.join(', ')})` : ''}${m.level ? ', level' : ''} |\n`;
   }
   return `${md}\n`;
