@@ -6,8 +6,10 @@
  *   - its counts (runs, runs above the target, runs that must move under it for the group's median to meet it),
  *   - which term carries the predicted TTFT (median share of coefficient × term),
  *   - how the signed error moves inside the group by ISL, concurrency, OSL and TP,
- *   - per run above the target: which single term, removed, would bring a too-slow run under it; how much time a
- *     too-fast run lacks, in decode steps and in inter-completion intervals,
+ *   - per run above the target: which single term is large enough that cutting it (by at most all of it) could bring a
+ *     too-slow run under it; how much time a too-fast run lacks, in decode steps and in inter-completion intervals,
+ *   - per term, the one common cut of its contribution across the group's runs (what a single overpriced coefficient
+ *     would be) that brings the most runs within the target,
  *   - and a mechanism chosen by one rule from those numbers (`attribute` below), with the bullets of the doc's
  *     "Why the misses miss" that measured it named by their titles (the renderer resolves them).
  * A share sums every iteration from arrival to the first token (the kernel's step accounting), so it does not separate
@@ -102,6 +104,8 @@ export const MIN_ATTRIBUTION_RUNS = 6;
 export const UNDECIDED_RATIO = 0.8;
 /** A missing time that grows by this many inter-completion intervals per interval (across OSL) is one completion wait. */
 export const COMPLETION_WAIT_SLOPE: readonly [number, number] = [2 / 3, 3 / 2];
+/** The common cut of a term is searched in steps of this fraction. */
+export const CUT_STEP = 0.01;
 /** Fewest TP × concurrency × ISL cells with two OSLs for that slope to be read. */
 export const MIN_COMPLETION_WAIT_CELLS = 3;
 
@@ -122,13 +126,13 @@ export function slices(runs: readonly MissRun[], axis: Axis, target: number): Ax
   return { axis, buckets, spread: counted.length >= 2 ? Math.max(...counted) - Math.min(...counted) : Number.NaN };
 }
 
-export type MechanismId = 'too-few-runs' | 'overpriced-term' | 'missing-completion-wait' | 'missing-by-concurrency' | 'missing-by-osl' | 'missing-by-tp' | 'missing-by-isl' | 'missing-unsliced';
+export type MechanismId = 'too-few-runs' | 'overpriced-term' | 'overpriced-unresolved' | 'missing-completion-wait' | 'missing-by-concurrency' | 'missing-by-osl' | 'missing-by-tp' | 'missing-by-isl' | 'missing-unsliced';
 
 export interface Mechanism {
   readonly id: MechanismId;
-  /** overpriced-term: the term whose removal alone brings the most too-slow runs under the target. */
+  /** overpriced-term / -unresolved: the term whose one common cut brings the most runs within the target. */
   readonly term?: StepTermName;
-  /** overpriced-term: terms that fix nearly as many (UNDECIDED_RATIO): the rows cannot tell which is overpriced. */
+  /** overpriced-term: terms whose best cut gains nearly as many runs (UNDECIDED_RATIO): the rows cannot tell which is overpriced. */
   readonly undecidedTerms?: readonly StepTermName[];
   /** The axis whose counted slices spread the signed error most (absent when no axis has two counted slices). */
   readonly axis?: Axis;
@@ -151,10 +155,25 @@ export interface GroupAttribution {
   /** Linearised (Σ coefficient × term) / printed prediction, median: how closely the shares add up to what was printed. */
   readonly linearisedOverPrinted: number;
   readonly slices: readonly AxisSlices[];
-  /** Runs above the target predicted too slow, and per term how many of them that term alone could bring under it. */
+  /**
+   * Runs above the target predicted too slow, and per term how many of them that term is large enough to bring under
+   * it when cut alone by at most all of it (removing all of it can overshoot below −target: a large term "fixes" any
+   * run; the common cut below is the test of one overpriced coefficient).
+   */
   readonly tooSlow: { readonly runs: number; readonly fixedByTerm: readonly number[]; readonly fixedByNone: number };
+  /**
+   * Per term (STEP_TERMS order): the one fraction of its contribution, cut from every run of the group (0–100% in
+   * steps of CUT_STEP), that leaves the most runs within the target, and how many that is (the smallest such cut).
+   */
+  readonly commonCut: { readonly within: number; readonly byTerm: readonly { readonly cut: number; readonly within: number }[] };
   /** Runs above the target predicted too fast: median missing time, and in measured TPOTs and inter-completion intervals. */
-  readonly tooFast: { readonly runs: number; readonly missingSeconds: number; readonly missingTpots: number; readonly missingInterCompletions: number };
+  readonly tooFast: {
+    readonly runs: number; readonly missingSeconds: number; readonly missingTpots: number; readonly missingInterCompletions: number;
+    /** Median missing time over what the per-TP terms (all_reduce + layer_kernels) charged: how many times their price the miss is. */
+    readonly missingOverPerTpTerms: number;
+    /** Median missing time over what the prompt's compute terms (excess_compute + prefill_attention) charged. */
+    readonly missingOverPromptTerms: number;
+  };
   /**
    * Across OSL at fixed TP, concurrency and ISL (the pairs of the lowest and highest OSL of each such cell): the change
    * of the missing time (measured − predicted TTFT) per change of the inter-completion interval OSL × TPOT / c, median
@@ -184,6 +203,13 @@ export function attributeGroup(key: GroupKey, runs: readonly MissRun[], target: 
   const fixedByTerm = STEP_TERMS.map((_, j) => slow.filter((r) => r.contributionsSeconds[j] >= excess(r)).length);
   const fixedByNone = slow.filter((r) => r.contributionsSeconds.every((c) => c < excess(r))).length;
   const fast = runs.filter((r) => signedError(r) < -target);
+  const withinAfter = (j: number, cut: number) => runs.filter((r) => Math.abs(r.predictedTtftSeconds - cut * r.contributionsSeconds[j] - r.measuredTtftSeconds) <= target * r.measuredTtftSeconds).length;
+  const cuts = Array.from({ length: Math.round(1 / CUT_STEP) + 1 }, (_, i) => i * CUT_STEP);
+  const commonCut = {
+    within: errors.filter((e) => Math.abs(e) <= target).length,
+    byTerm: STEP_TERMS.map((_, j) => cuts.reduce((best, cut) => { const w = withinAfter(j, cut); return w > best.within ? { cut, within: w } : best; }, { cut: 0, within: withinAfter(j, 0) })),
+  };
+  const termSum = (r: MissRun, names: readonly StepTermName[]) => names.reduce((a, t) => a + r.contributionsSeconds[STEP_TERMS.indexOf(t)], 0);
   const axes = (['ISL', 'concurrency', 'OSL', 'TP'] as const).map((a) => slices(runs, a, target));
   const cells = new Map<string, MissRun[]>();
   for (const r of [...runs].sort((a, b) => a.osl - b.osl || a.line - b.line)) {
@@ -199,7 +225,7 @@ export function attributeGroup(key: GroupKey, runs: readonly MissRun[], target: 
     key, n: runs.length, above: errors.filter((e) => Math.abs(e) > target).length, medianAbs: summary.medianAbs, signedMedian: summary.signedMedian,
     runsToMeetMedian: runsToMeetMedian(errors.map(Math.abs), target), medianShares, medianIterations: median(runs.map((r) => r.iterations)),
     linearisedOverPrinted: median(runs.map((r) => total(r) / r.predictedTtftSeconds)), slices: axes,
-    tooSlow: { runs: slow.length, fixedByTerm, fixedByNone },
+    tooSlow: { runs: slow.length, fixedByTerm, fixedByNone }, commonCut,
     completionWait: { cells: slopes.length, slope: median(slopes) },
     missingIntervalsByConcurrency: axes.find((a) => a.axis === 'concurrency')!.buckets.map((b) => {
       const inside = runs.filter((r) => r.concurrency >= b.lo && r.concurrency <= b.hi);
@@ -208,15 +234,20 @@ export function attributeGroup(key: GroupKey, runs: readonly MissRun[], target: 
     tooFast: {
       runs: fast.length, missingSeconds: median(fast.map(missing)), missingTpots: median(fast.map((r) => missing(r) / r.measuredTpotSeconds)),
       missingInterCompletions: median(fast.map((r) => missing(r) / interval(r))),
+      missingOverPerTpTerms: median(fast.map((r) => missing(r) / termSum(r, ['all_reduce', 'layer_kernels']))),
+      missingOverPromptTerms: median(fast.map((r) => missing(r) / termSum(r, ['excess_compute', 'prefill_attention']))),
     },
   };
   return { ...base, mechanism: attribute(base, target) };
 }
 
 /**
- * The rule. Fewer than MIN_ATTRIBUTION_RUNS runs: none. Predicted too slow (signed median > 0): the term that, removed
- * alone, brings the most too-slow runs above the target under it (ties: the larger median share); terms that fix at
- * least UNDECIDED_RATIO as many are not told apart from it. Predicted too fast: nothing in the prediction is too big,
+ * The rule. Fewer than MIN_ATTRIBUTION_RUNS runs: none. Predicted too slow (signed median > 0): the term whose one
+ * common cut (commonCut: one overpriced coefficient, cut from every run alike) gains the most runs within the target
+ * (ties: the larger median share); terms gaining at least UNDECIDED_RATIO as many are not told apart from it. When even
+ * that cut leaves the group's median above the target, no one coefficient carries the miss: 'overpriced-unresolved'.
+ * (Counting runs a term could fix one by one is no test: a term larger than a run's excess fixes it at some cut, so
+ * the largest term always wins.) Predicted too fast: nothing in the prediction is too big,
  * so the mechanism is read from where the missing time grows. First the completion wait: across OSL at fixed TP,
  * concurrency and ISL, a missing time growing by one inter-completion interval per interval (COMPLETION_WAIT_SLOPE,
  * over at least MIN_COMPLETION_WAIT_CELLS cells). Else the axis whose counted slices spread the signed error most
@@ -231,9 +262,10 @@ export function attribute(g: Omit<GroupAttribution, 'mechanism'>, target: number
   const undecidedAxes = lead ? ranked.slice(1).filter((s) => s.spread >= UNDECIDED_RATIO * lead.spread).map((s) => s.axis) : [];
   const axis = lead ? { axis: lead.axis, ...(undecidedAxes.length > 0 ? { undecidedAxes } : {}) } : {};
   if (g.signedMedian > 0) {
-    const order = STEP_TERMS.map((t, j) => ({ t, fixed: g.tooSlow.fixedByTerm[j], share: g.medianShares[j] })).sort((a, b) => b.fixed - a.fixed || b.share - a.share);
+    const order = STEP_TERMS.map((t, j) => ({ t, gain: g.commonCut.byTerm[j].within - g.commonCut.within, within: g.commonCut.byTerm[j].within, share: g.medianShares[j] })).sort((a, b) => b.gain - a.gain || b.share - a.share);
     const best = order[0];
-    const undecidedTerms = order.slice(1).filter((o) => o.fixed > 0 && o.fixed >= UNDECIDED_RATIO * best.fixed).map((o) => o.t);
+    if (best.within < Math.floor(g.n / 2) + 1) return { id: 'overpriced-unresolved', term: best.t, ...axis, level };
+    const undecidedTerms = order.slice(1).filter((o) => o.gain > 0 && o.gain >= UNDECIDED_RATIO * best.gain).map((o) => o.t);
     return { id: 'overpriced-term', term: best.t, ...(undecidedTerms.length > 0 ? { undecidedTerms } : {}), ...axis, level };
   }
   if (!lead) return { id: 'missing-unsliced', level };

@@ -57,6 +57,37 @@ describe.each([
   });
 });
 
+// Each fold's TTFT coefficients by scope, read straight from docs/accuracy-folds.json.
+const folds = JSON.parse(readFileSync(join(repoRoot, 'docs', 'accuracy-folds.json'), 'utf8')) as Record<'lomo' | 'logo', { held_out: string; scopes: { scope: string; ttft: Record<string, number> }[] }[]>;
+const TERM_NAMES = ['memory', 'excess_compute', 'prefill_attention', 'all_reduce', 'layer_kernels', 'step_cpu', 'sequence_cpu', 'request_overhead'];
+
+describe.each([
+  { protocol: 'lomo' as const, title: 'leave-one-model-out', target: 0.2 },
+  { protocol: 'logo' as const, title: 'leave-one-GPU-out', target: 0.3 },
+])('the TTFT miss section\'s common cuts, $title', ({ protocol, title, target }) => {
+  const part = section.slice(section.indexOf(`### ${title} (TTFT ≤ ${(target * 100).toFixed(1)}%)`)).split('\n### ')[0];
+  // A run's contribution of a term: the coefficient of the fold that held it out, at the scope the rows file names, × its stored term.
+  const contribution = (r: Record<string, string>, term: string) => {
+    const fold = folds[protocol].find((f) => f.held_out === (protocol === 'lomo' ? r.llm : r.gpu))!;
+    return fold.scopes.find((s) => s.scope === r[`${protocol}_scope`])!.ttft[term] * Number(r[`${protocol}_ttft_${term}`]);
+  };
+  const withinAfter = (runs: Record<string, string>[], term: string, cut: number) => runs.filter((r) => {
+    const measured = Number(r.measured_ttft_ms) / 1000;
+    return Math.abs(Number(r[`${protocol}_ttft_ms`]) / 1000 - cut * contribution(r, term) - measured) <= target * measured;
+  }).length;
+
+  it('recounts from the rows and the folds the runs each attributed cut leaves within the target, and no single term\'s cut does better', () => {
+    const attributed = [...part.matchAll(/^- \*\*(.+?)\*\* .*?\*\*Attribution:\*\* predicted too slow.*?`(\w+)`.*?cutting it by ([\d.]+)% in every run \(one coefficient [\d.]+% lower\) leaves (\d+) of the (\d+) runs within the target/gm)];
+    expect(attributed.length).toBeGreaterThan(0);
+    for (const [, group, term, cutPct, within, n] of attributed) {
+      const runs = targetRows.filter((r) => [r.gpu, r.llm, r.precision, r.backend].join(' ') === group);
+      expect(runs.length).toBe(Number(n));
+      expect(withinAfter(runs, term, Number(cutPct) / 100), `${group} ${term}`).toBe(Number(within));
+      for (const other of TERM_NAMES) for (let i = 0; i <= 100; i++) expect(withinAfter(runs, other, i / 100), `${group} ${other} cut ${i}%`).toBeLessThanOrEqual(Number(within));
+    }
+  });
+});
+
 describe('the TTFT miss section\'s citations', () => {
   it('cite only bullets that "Why the misses miss" has', () => {
     const cited = [...section.matchAll(/«([^»]+)»/g)].map((m) => m[1]);

@@ -53,6 +53,40 @@ describe('TTFT miss attribution', () => {
     expect([g.mechanism.term, ...(g.mechanism.undecidedTerms ?? [])].sort()).toEqual(['excess_compute', 'request_overhead']);
   });
 
+  it('finds a small overpriced term, not the largest one that could absorb each run\'s excess on its own', () => {
+    // Request overhead charged 0.3 s where the runs took 0.03 s; the GEMM term (0.3–3 s) is priced right. Every too-slow
+    // run's excess fits inside either term, so counting runs term by term cannot tell them apart (and the larger share
+    // would win); only a cut of the overhead, the same in every run, brings them all within the target.
+    const runs = grid(({ i }) => {
+      const excess = 0.3 * (1 + (i % 10));
+      return { contributions: vector({ [EXCESS]: excess, [OVERHEAD]: 0.3 }), measured: excess + 0.03 };
+    });
+    const g = attributeGroup(KEY, runs, 0.2);
+    expect(g.signedMedian).toBeGreaterThan(0);
+    expect(g.tooSlow.fixedByTerm[EXCESS]).toBe(g.tooSlow.runs);
+    expect(g.tooSlow.fixedByTerm[OVERHEAD]).toBe(g.tooSlow.runs);
+    expect(g.medianShares[EXCESS]).toBeGreaterThan(g.medianShares[OVERHEAD]);
+    // The smallest cut that brings the shortest runs (0.33 s measured) within 20%: 0.27 − 0.3 f ≤ 0.066, f ≥ 0.68.
+    expect(g.commonCut.byTerm[OVERHEAD].within).toBe(runs.length);
+    expect(g.commonCut.byTerm[OVERHEAD].cut).toBeGreaterThanOrEqual(0.68 - 1e-9);
+    expect(g.commonCut.byTerm[OVERHEAD].cut).toBeLessThanOrEqual(0.69 + 1e-9);
+    expect(g.commonCut.byTerm[EXCESS].within).toBeLessThan(runs.length);
+    expect(g.mechanism.id).toBe('overpriced-term');
+    expect(g.mechanism.term).toBe('request_overhead');
+    expect(g.mechanism.undecidedTerms).toBeUndefined();
+  });
+
+  it('says no one term carries a too-slow miss whose size no common cut of one term fits', () => {
+    // Half the runs predicted 2× too slow, half exact, by the same single term: any one cut fixes one half and breaks the other.
+    const runs = grid(({ osl }) => ({ contributions: vector({ [EXCESS]: 0.4 }), measured: osl === 128 ? 0.2 : 0.4 }));
+    const g = attributeGroup(KEY, runs, 0.2);
+    expect(g.signedMedian).toBeGreaterThan(0.2);
+    expect(g.tooSlow.fixedByTerm[EXCESS]).toBe(g.tooSlow.runs);
+    expect(g.commonCut.byTerm[EXCESS].within).toBe(runs.length / 2);
+    expect(g.mechanism.id).toBe('overpriced-unresolved');
+    expect(g.mechanism.axis).toBe('OSL');
+  });
+
   it('reads a too-fast group that lacks one inter-completion interval per request as a completion wait', () => {
     // Measured = predicted + OSL × TPOT / c (one other request's completion), TPOT 20 ms.
     const runs = grid(({ c, osl }) => ({ contributions: vector({ [EXCESS]: 0.1, [OVERHEAD]: 0.02 }), measured: 0.12 + (osl * 0.02) / c }));
