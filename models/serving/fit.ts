@@ -36,8 +36,6 @@ export interface CalibrationRow {
    * measured: models/serving/moe-step-terms.ts); 0 when absent. The fit matches coefficients × terms + these.
    */
   readonly fixedSeconds?: { readonly ttft: number; readonly tpot: number };
-  /** Layers of the run's LLM: the count of the experimental per-layer request cost (ServingFitOptions.requestCostPerLayer). */
-  readonly layers?: number;
 }
 
 const fixedOf = (r: CalibrationRow, metric: Metric) => r.fixedSeconds?.[metric] ?? 0;
@@ -50,10 +48,6 @@ export interface FittedScope {
   readonly tpot: readonly number[];
   /** In STEP_TERMS order: time to first token (TTFT equations). */
   readonly ttft: readonly number[];
-  /** Experiment: ms per layer of the run's LLM each request adds to TTFT, beside the per-request overhead. */
-  readonly perLayerMs?: number;
-  /** Experiment: multiplier on the rows' fixed kernel-table seconds, fitted on TTFT (1 when not fitted). */
-  readonly kernelTables?: number;
 }
 
 type Metric = 'ttft' | 'tpot';
@@ -63,10 +57,6 @@ export interface ServingFitOptions {
   readonly shrinkage?: number;
   /** Fewest runs a scope below `*` needs to get its own coefficients. */
   readonly minRuns?: number;
-  /** Experiment (issue #12, reverted): fit a per-layer request cost (ms per layer) beside the request overhead. */
-  readonly requestCostPerLayer?: boolean;
-  /** Experiment (issue #12, reverted): fit a multiplier on the prompts' kernel-table seconds on the TTFT equations. */
-  readonly fitKernelTables?: boolean;
 }
 
 export const DEFAULT_SHRINKAGE = 1;
@@ -87,7 +77,7 @@ export function fitServingScopes(rows: readonly CalibrationRow[], options: Servi
   const shrink = options.shrinkage ?? DEFAULT_SHRINKAGE;
   const minRuns = options.minRuns ?? DEFAULT_MIN_RUNS;
   const ones = new Array<number>(STEP_TERMS.length).fill(1);
-  const root = fitScope('*', rows, ones, 0, undefined, options);
+  const root = fitScope('*', rows, ones, 0);
   const fitted = new Map<string, FittedScope>([['*', root]]);
   for (let depth = 1; depth < 4; depth++) {
     const groups = new Map<string, CalibrationRow[]>();
@@ -98,48 +88,18 @@ export function fitServingScopes(rows: readonly CalibrationRow[], options: Servi
     for (const [key, members] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       if (members.length < minRuns) continue;
       const parent = mostSpecific(fitted, scopesOf(members[0].run).slice(0, depth));
-      fitted.set(key, fitScope(key, members, parent.ttft, shrink, parent, options));
+      fitted.set(key, fitScope(key, members, parent.ttft, shrink, parent));
     }
   }
   return [...fitted.values()];
 }
 
 /** One scope: step coefficients from the TPOT equations, then the request overhead from the TTFT equations. */
-function fitScope(scope: string, rows: readonly CalibrationRow[], parentCoefficients: readonly number[], shrinkage: number, parent: FittedScope | undefined, options: ServingFitOptions): FittedScope {
+function fitScope(scope: string, rows: readonly CalibrationRow[], parentCoefficients: readonly number[], shrinkage: number, parent?: FittedScope): FittedScope {
   const stepParent = parentCoefficients.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? 0 : parent ? parent.tpot[j] : c));
-  const parentTables = parent?.kernelTables ?? 1;
-  const tpot = fitTowardParent(rows, 'tpot', stepParent, shrinkage, parentTables).map((c, j) => (j === REQUEST_OVERHEAD_TERM ? 0 : c));
-  if (options.requestCostPerLayer || options.fitKernelTables) {
-    // Second TTFT column: layers × one request's unit (ms per layer), or the fixed kernel-table seconds (a multiplier).
-    const second = options.requestCostPerLayer ? (r: CalibrationRow) => r.terms.ttft[REQUEST_OVERHEAD_TERM] * (r.layers ?? 0) : (r: CalibrationRow) => fixedOf(r, 'ttft');
-    const parentSecond = options.requestCostPerLayer ? parent?.perLayerMs ?? 1 : parentTables;
-    const [overhead, s2] = fitTtftPair(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], parentSecond, second, options.fitKernelTables === true, shrinkage);
-    const ttft = tpot.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? overhead : c));
-    return options.requestCostPerLayer ? { scope, runs: rows.length, tpot, ttft, perLayerMs: s2 } : { scope, runs: rows.length, tpot, ttft, kernelTables: s2 };
-  }
+  const tpot = fitTowardParent(rows, 'tpot', stepParent, shrinkage).map((c, j) => (j === REQUEST_OVERHEAD_TERM ? 0 : c));
   const overhead = fitOverhead(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], shrinkage);
   return { scope, runs: rows.length, tpot, ttft: tpot.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? overhead : c)) };
-}
-
-/** Experiment: the request overhead and a second TTFT-only coefficient, multipliers on the parent's, fitted as fitOverhead does one. */
-function fitTtftPair(rows: readonly CalibrationRow[], step: readonly number[], parentOverhead: number, parentSecond: number, second: (r: CalibrationRow) => number, secondIsFixed: boolean, shrinkage: number): [number, number] {
-  const a = rows.map((r) => (r.terms.ttft[REQUEST_OVERHEAD_TERM] * parentOverhead) / r.run.ttftSeconds);
-  const b = rows.map((r) => (second(r) * parentSecond) / r.run.ttftSeconds);
-  const residual = rows.map((r) => 1 - ((secondIsFixed ? 0 : fixedOf(r, 'ttft')) + r.terms.ttft.reduce((s, v, j) => s + (j === REQUEST_OVERHEAD_TERM ? 0 : v * step[j]), 0)) / r.run.ttftSeconds);
-  let weights = rows.map(() => 1);
-  let m = [1, 1];
-  for (let iteration = 0; iteration < IRLS_ITERATIONS; iteration++) {
-    const design = rows.map((_, i) => [a[i] * Math.sqrt(weights[i]), b[i] * Math.sqrt(weights[i])]);
-    const targets = rows.map((_, i) => residual[i] * Math.sqrt(weights[i]));
-    design.push([Math.sqrt(shrinkage), 0], [0, Math.sqrt(shrinkage)]);
-    targets.push(Math.sqrt(shrinkage), Math.sqrt(shrinkage));
-    m = solveLeastSquares(design, targets, { relative: false, nonNegative: 'all' });
-    weights = a.map((ai, i) => {
-      const r = Math.abs(ai * m[0] + b[i] * m[1] - residual[i]);
-      return r <= HUBER_RELATIVE_ERROR ? 1 : HUBER_RELATIVE_ERROR / r;
-    });
-  }
-  return [m[0] * parentOverhead, m[1] * parentSecond];
 }
 
 /**
@@ -176,11 +136,11 @@ export function requestOverheadSeconds(scopes: readonly FittedScope[], run: Pick
  * Multipliers m ≥ 0 on the parent's coefficients: minimise Σ ((x·(m∘c) + f)/y − 1)² + shrinkage · Σ (m − 1)², f a
  * row's fixed seconds. A term the parent gave no weight stays at zero below it.
  */
-function fitTowardParent(rows: readonly CalibrationRow[], metric: Metric, parent: readonly number[], shrinkage: number, tables = 1): number[] {
+function fitTowardParent(rows: readonly CalibrationRow[], metric: Metric, parent: readonly number[], shrinkage: number): number[] {
   const { x, y } = equations(rows, metric);
   const relative = x.map((row, i) => row.map((v, j) => (v * parent[j]) / y[i]));
   // What the coefficients must explain: 1 less the share the fixed seconds already take.
-  const goal = rows.map((r, i) => 1 - (tables * fixedOf(r, metric)) / y[i]);
+  const goal = rows.map((r, i) => 1 - fixedOf(r, metric) / y[i]);
   let weights = y.map(() => 1);
   let m = parent.map(() => 1);
   // Iteratively reweighted: a run predicted several times off (a queue the replay gets wrong) must not set every
@@ -230,9 +190,7 @@ export interface RunPrediction {
 export function predictRun(scopes: readonly FittedScope[], row: CalibrationRow): RunPrediction {
   const s = scopeFor(scopes, row.run);
   const dot = (t: readonly number[], c: readonly number[]) => t.reduce((a, v, j) => a + v * c[j], 0);
-  const tables = s.kernelTables ?? 1;
-  const perLayer = row.terms.ttft[REQUEST_OVERHEAD_TERM] * (row.layers ?? 0) * (s.perLayerMs ?? 0);
-  return { ttftSeconds: dot(row.terms.ttft, s.ttft) + perLayer + tables * fixedOf(row, 'ttft'), tpotSeconds: dot(row.terms.tpot, s.tpot) + tables * fixedOf(row, 'tpot'), scope: s.scope };
+  return { ttftSeconds: dot(row.terms.ttft, s.ttft) + fixedOf(row, 'ttft'), tpotSeconds: dot(row.terms.tpot, s.tpot) + fixedOf(row, 'tpot'), scope: s.scope };
 }
 
 /** Coefficients by term name, for files and reports. */
