@@ -175,8 +175,7 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   const moe = llm.moe;
   const moeLayers = moe ? llm.layers - moe.denseLayers : 0;
   const dtype = kernelDtypeOf(layout.precision);
-  const ggDtype: KernelDtype = dtype === 'fp8_block' ? 'fp8' : dtype;
-  const gg = moe ? groupedGemmFor(cal, gpu, ggDtype, efficiencyFor(roofline, gpu.id).gemmGrids) : undefined;
+  const gg = moe ? groupedGemmFor(cal, gpu, dtype, efficiencyFor(roofline, gpu.id).gemmGrids) : undefined;
   const computeOf = (s: MoeLayerShape) => (gg?.computeAt ? gg.computeAt(s) : gg?.c[2] ?? 0);
   const shape = (tokens: number): MoeLayerShape => ({
     tokens, hiddenSize: llm.hiddenSize, expertIntermediateSize: moe!.expertIntermediateSize, expertsPerToken: moe!.expertsPerToken,
@@ -200,17 +199,17 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   const moeSeconds = memoized((tokens: number) => {
     if (!ggVariable || tokens <= 0) return 0;
     const s = shape(tokens);
-    const t = groupedGemmTerms(s, gpu, ggDtype, 'random', traffic);
+    const t = groupedGemmTerms(s, gpu, dtype, 'random', traffic);
     return moeLayers * (ggVariable[1] * t[1] + computeOf(s) * t[2] + ggVariable[3] * t[3]);
   });
   // A chunk riding a step that already reads the experts adds their FLOPs and token traffic, not their weights.
   const moeChunkSeconds = (tokens: number) => {
     if (!gg || tokens <= 0) return 0;
     const s = shape(tokens);
-    const t = groupedGemmTerms(s, gpu, ggDtype, 'random', traffic);
+    const t = groupedGemmTerms(s, gpu, dtype, 'random', traffic);
     return moeLayers * (computeOf(s) * t[2] + gg.c[3] * t[3]);
   };
-  const moeWeightSeconds = (tokens: number) => (gg && tokens > 0 ? moeLayers * gg.c[1] * groupedGemmTerms(shape(tokens), gpu, ggDtype, 'random')[1] : 0);
+  const moeWeightSeconds = (tokens: number) => (gg && tokens > 0 ? moeLayers * gg.c[1] * groupedGemmTerms(shape(tokens), gpu, dtype, 'random')[1] : 0);
 
   const mlaFit = isMla ? mlaFor(cal, gpu, dtype, layout.kvDtype === 'fp8' ? 'fp8' : 'bfloat16') : undefined;
   // As for the grouped GEMMs: the module's floor is inside the dense roofline's per-layer term.
