@@ -8,6 +8,7 @@ import { CLIENT_GAP_GRID_SECONDS, DEFAULT_FIXED_POINT_ROUNDS, DEFAULT_FIXED_POIN
 import type { ErrorSummary, GroupErrors, HeldOutPrediction, HoldoutProtocol } from './holdout.js';
 import { groupErrors, overallErrors } from './holdout.js';
 import type { SkippedRuns } from './runs.js';
+import { renderTtftMissSection } from './ttft-miss-section.js';
 
 /** The issue's targets (median and p90 are reported; the targets bound the median). */
 export const ACCURACY_TARGETS: Readonly<Record<HoldoutProtocol, { ttft: number; tpot: number }>> = {
@@ -105,7 +106,12 @@ export function renderAccuracyDoc({ result, dataFile, skipped, extraSections }: 
     md += `### ${PROTOCOL_TITLES[protocol]}\n\n${renderGroupTable(groupErrors(fp4))}\n`;
   }
   md += '## Why the misses miss (read with the signed medians)\n\n';
-  for (const line of [WHY_LINES[0], lockstepLine(result), ...WHY_LINES.slice(1)]) md += `- ${line}\n`;
+  const whyBullets = [WHY_LINES[0], lockstepLine(result), ...WHY_LINES.slice(1)];
+  for (const line of whyBullets) md += `- ${line}\n`;
+  md += `\n${renderTtftMissSection({ whyBullets, protocols: (['lomo', 'logo'] as const).map((protocol) => ({
+    protocol, title: PROTOCOL_TITLES[protocol], target: ACCURACY_TARGETS[protocol].ttft, predictions: result.predictions[protocol].filter(isTargetRow),
+    foldScopes: (heldOut: string) => foldScopes(result, protocol, heldOut),
+  })) })}`;
   // Sections other modules render (models/moe/accuracy-section.ts: the MoE rows), placed before the unexpressible list.
   md += `\n${extraSections ?? ''}`;
   md += '## Not yet expressible (counted, never dropped)\n\n| runs | reason |\n|---:|---|\n';
@@ -114,6 +120,13 @@ export function renderAccuracyDoc({ result, dataFile, skipped, extraSections }: 
   md += '\nMixture-of-experts rows of models in the catalog (DeepSeek-R1/V3, Qwen3-235B-A22B, gpt-oss-120b, MiniMax-M2.5, Kimi-K2.5, Qwen3.5-397B-A17B) are counted apart: the catalog and `predict`/`plan` express them (models/moe/), but the dense table\'s fits do not include them: their agg runs are fitted and scored leave-one-architecture-out in the MoE section above (MoE step terms in the dense scopes), and the DeepSeek xPyD runs that state their worker counts through the same held-out MoE calibration (and the uncalibrated MoE step model) in the MoE disagg section. GLM-5 is not in the catalog: its DeepSeek Sparse Attention reads a top-k of the cached tokens through an indexer with its own cache, which neither the KV accounting nor the step model has yet. ';
   md += 'Disaggregated rows are not in the fit (it is fitted on agg runs): dense ones are predicted through the serving calibration with held-out scopes, MoE ones through the held-out MoE calibration of their architecture, each in its own section above (prefill instances keep per-term step accounting, so `fleetplan benchmark --mode disagg` is fitted and predicted through the kernel like an agg run).\n';
   return md;
+}
+
+/** The scopes of the fold that held `heldOut` out under a protocol. */
+function foldScopes(result: CalibrateResult, protocol: HoldoutProtocol, heldOut: string) {
+  const fold = result.fixedPoint.folds[protocol].find((f) => f.heldOut === heldOut);
+  if (!fold) throw new Error(`no ${protocol} fold holds out ${heldOut}`);
+  return fold.fit.scopes;
 }
 
 /** The lockstep analysis, with the training runs' TTFT error at each candidate turnaround from the fit on every run. */
