@@ -42,12 +42,6 @@ export interface BackendPolicy {
   readonly prefillPausesDecode: boolean;
   /** Prompts may be split across iterations (chunked prefill), or each runs whole in one iteration (TensorRT-LLM's PyTorch backend default, `enable_chunked_prefill: false`). */
   readonly chunkedPrefill: boolean;
-  /**
-   * The next iteration is formed while the current one runs (TensorRT-LLM's overlap scheduler: PR #3625 "overlap
-   * execution of one iteration and preparation of next iteration"; on unless `disable_overlap_scheduler`), so a request
-   * arriving during an iteration joins the one after next.
-   */
-  readonly overlapScheduling: boolean;
   readonly admission: AdmissionPolicy;
   /** Token budget of one step (vLLM `max_num_batched_tokens`, SGLang `chunked_prefill_size`, TRT-LLM `max_num_tokens`). */
   readonly stepTokenBudget: number;
@@ -91,21 +85,21 @@ export function sglangMemFractionStatic(tp: number): number {
  */
 export const BACKEND_POLICIES: Readonly<Record<Backend, BackendPolicy>> = {
   vllm: {
-    prefillPausesDecode: false, chunkedPrefill: true, overlapScheduling: false, admission: 'current-need',
+    prefillPausesDecode: false, chunkedPrefill: true, admission: 'current-need',
     stepTokenBudget: 8192, maxSequences: 1024,
     kvMemory: { basis: 'total', fraction: () => 0.9, activationsInFraction: true, from: 'vLLM gpu_memory_utilization 0.9 (default): the engine\'s whole footprint, weights and profiled activations included, stays within 0.9 × GPU memory; the KV pool is what is left' },
     from: 'vLLM V1: chunked prefill always on; vllm serve defaults on ≥ 70 GiB GPUs max_num_batched_tokens 8192, max_num_seqs 1024 (planner/benchmark/defaults.ts); admission while the prompt fits, recompute preemption of the newest request',
     notModelled: 'block-granular KV allocation and the prefix cache',
   },
   trtllm: {
-    prefillPausesDecode: false, chunkedPrefill: false, overlapScheduling: true, admission: 'guaranteed-no-evict',
+    prefillPausesDecode: false, chunkedPrefill: false, admission: 'guaranteed-no-evict',
     stepTokenBudget: 8192, maxSequences: 2048,
     kvMemory: { basis: 'free', fraction: () => 0.9, activationsInFraction: true, from: 'TensorRT-LLM KvCacheConfig.free_gpu_memory_fraction 0.9 (default): 90% of the GPU memory still free after the weights and the activation profiling run' },
     from: 'TensorRT-LLM (PyTorch backend, LLM API / trtllm-serve defaults, 1.0): in-flight batching; SchedulerConfig.capacity_scheduler_policy GUARANTEED_NO_EVICT (a request starts only when its prompt + max_tokens fit beside the running requests\' whole remaining lives; never paused); enable_chunked_prefill false (a prompt runs whole in one iteration); max_num_tokens 8192, max_batch_size 2048',
-    notModelled: 'CUDA-graph padding, block-granular (32-token) KV; a prompt longer than max_num_tokens, which the engine rejects without chunking, runs whole alone here (a deployment serving it has raised max_num_tokens)',
+    notModelled: 'the overlap scheduler (one iteration of look-ahead), CUDA-graph padding, block-granular (32-token) KV; a prompt longer than max_num_tokens, which the engine rejects without chunking, runs whole alone here (a deployment serving it has raised max_num_tokens)',
   },
   sglang: {
-    prefillPausesDecode: true, chunkedPrefill: true, overlapScheduling: false, admission: 'new-token-ratio', stepTokenBudget: 8192, maxSequences: 4096,
+    prefillPausesDecode: true, chunkedPrefill: true, admission: 'new-token-ratio', stepTokenBudget: 8192, maxSequences: 4096,
     kvMemory: { basis: 'total', fraction: sglangMemFractionStatic, activationsInFraction: false, from: 'SGLang mem_fraction_static by TP (0.88 / 0.87 / 0.85 / 0.81 / 0.79 at TP 1 / 2 / 4 / 8 / 16, server_args.py up to 0.5.2): weights + KV pool within that share of GPU memory' },
     from: 'SGLang defaults: without --enable-mixed-chunk a prefill batch runs alone and pauses decoding whenever prompts wait (so a closed loop of equal requests stays in synchronized waves: the staged SGLang runs\' TTFT does not move with OSL and grows with concurrency × ISL, that signature); chunked_prefill_size 8192 on ≥ 25 GB GPUs; KV pool from mem_fraction_static by TP',
     notModelled: 'max_prefill_tokens; retraction picks the newest request (SGLang: fewest outputs, longest prompt first); the 0.5.3+ memory heuristic; --enable-mixed-chunk deployments (aiconfigurator\'s own SGLang rule sets it) schedule as vLLM',
@@ -119,13 +113,12 @@ export function backendKvCapacityOptions(backend: Backend, tp: number): { usable
 }
 
 /** The scheduler fields of a benchmark spec / kernel options for this backend (absent = the kernel's vLLM-like default). */
-export function backendScheduling(backend: Backend | undefined): { prefillPausesDecode?: true; wholePrompts?: true; overlapScheduling?: true; admission?: Exclude<AdmissionPolicy, 'current-need'> } {
+export function backendScheduling(backend: Backend | undefined): { prefillPausesDecode?: true; wholePrompts?: true; admission?: Exclude<AdmissionPolicy, 'current-need'> } {
   if (backend === undefined) return {};
   const p = BACKEND_POLICIES[backend];
   return {
     ...(p.prefillPausesDecode ? { prefillPausesDecode: true as const } : {}),
     ...(p.chunkedPrefill ? {} : { wholePrompts: true as const }),
-    ...(p.overlapScheduling ? { overlapScheduling: true as const } : {}),
     ...(p.admission === 'current-need' ? {} : { admission: p.admission }),
   };
 }

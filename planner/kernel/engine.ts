@@ -35,11 +35,6 @@ export interface EngineSettings {
   readonly prefillPausesDecode?: boolean;
   readonly wholePrompts?: boolean;
   readonly admission?: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
-  /**
-   * Overlap scheduling (TensorRT-LLM's default loop): the next iteration is formed while the current one runs, so work
-   * arriving during an iteration can join no earlier than the one after next.
-   */
-  readonly overlapScheduling?: boolean;
   readonly preemption: 'recompute' | 'swap';
   readonly swapBandwidthBytesPerSecond: number;
 }
@@ -76,9 +71,6 @@ export class Engine implements MemoryState {
   version = 0;
   private joinCounter = 0;
   private macro: Macro | null = null;
-  /** Overlap scheduling: when each newly enqueued item arrived, and when the last iteration (the one just run) began. */
-  private readonly arrivedAt = new WeakMap<WorkItem, number>();
-  private lastIterationStart = Number.NEGATIVE_INFINITY;
   /** Per-term accounting, when the model has a linear step model (calibrated serving models). */
   readonly termClock: TermClock | null;
   /** SGLang's new_token_ratio (admission 'new-token-ratio' only). */
@@ -128,10 +120,6 @@ export class Engine implements MemoryState {
     if (this.termClock !== null && item.conv.termsAtArrival === null) item.conv.termsAtArrival = this.termClock.stamp();
     if (front) this.waiting.unshift(item);
     else this.waiting.push(item);
-    // Overlap scheduling: an iteration is formed when the one before it starts, so even work arriving at an iteration
-    // boundary (a closed-loop client's next request, sent when the last token of its previous one came back) misses
-    // the iteration about to start, formed already.
-    if (this.settings.overlapScheduling === true && !front) this.arrivedAt.set(item, nowSeconds);
     const replan = this.replanTime(nowSeconds);
     if (this.termClock !== null && item.deliversFirstToken === true) item.conv.termsAtDecoderArrival = this.termStampAt(nowSeconds);
     return replan;
@@ -232,9 +220,6 @@ export class Engine implements MemoryState {
     let ratioReserve = ratio === null ? 0 : ratio.reserveFor(this.running) + ratio.reserveFor(this.prefilling.map((p) => p.conv));
     while (this.waiting.length > 0 && this.running.length + this.prefilling.length < s.maxBatch) {
       const item = this.waiting[0];
-      // Overlap scheduling: this iteration was formed when the last one began; what arrived after that waits for the
-      // next (FIFO: so does everything behind it), unless there is nothing else to run.
-      if (s.overlapScheduling === true && (this.arrivedAt.get(item) ?? Number.NEGATIVE_INFINITY) > this.lastIterationStart && this.running.length + this.prefilling.length > 0) break;
       const conv = item.conv;
       const missing = conv.contextTokens - conv.residentTokens + item.newTokens;
       if (s.wholePrompts === true && !this.wholePromptFits(item, budgetLeft, chunks.length)) break;
@@ -318,8 +303,6 @@ export class Engine implements MemoryState {
       n = Math.min(n, Math.floor((this.capacityTokens - this.usedTokens) / batch));
       // A decaying new_token_ratio can admit waiting work at any step: re-plan every iteration while work waits.
       if (this.ratio !== null && this.waiting.length > 0) n = 1;
-      // Overlap scheduling: work left waiting joins at the next iteration boundary, so plan one iteration at a time.
-      if (s.overlapScheduling === true && this.waiting.length > 0) n = 1;
       m.n = Math.max(1, n);
       m.singleEnd = nowSeconds + m.base + m.perToken * m.context0;
       m.powerWatts = this.model.powerWatts('decode', batch);
@@ -361,7 +344,6 @@ export class Engine implements MemoryState {
   /** Commits the planned iterations at their end `nowSeconds`. */
   finishIteration(nowSeconds: number, hooks: EngineHooks): void {
     const m = this.macro!;
-    this.lastIterationStart = m.n > 1 ? this.endOf(m.n - 1) : m.t0;
     this.busyFlag = false;
     this.macro = null;
     hooks.busy(this.index, m.t0, nowSeconds, m.powerWatts);
