@@ -1,13 +1,15 @@
 /**
- * Planner solve benchmark (`npx tsx bench/planner.ts [--quick] [--standard] [--whole] [--no-trim]`): every catalog GPU
- * type × TP {1,2,4,8} × 2 roles (prefill, decode) × 4 classes (the first class of four catalog mixes), llama-3.1-70b,
- * objective tco, SLO `relaxed` (`--standard` for the standard set). Per scenario: formulation size; the default solve
+ * Planner solve benchmark (`npx tsx bench/planner.ts [--quick] [--standard] [--whole] [--no-trim] [--warmup]`): every
+ * catalog GPU type × TP {1,2,4,8} × 2 roles (prefill, decode) × 4 classes (the first class of four catalog mixes),
+ * llama-3.1-70b, objective tco, SLO `relaxed` (`--standard` for the standard set). Per scenario: formulation size; the default solve
  * exactly as `plan` calls it (javascript-lp-solver block by block, verified, HiGHS past its size rule) and whether it
  * fell back; HiGHS through the same split and on the whole model, with the ratio default / HiGHS in the same run;
  * javascript-lp-solver on the unsplit model once (what the split saves). Medians of 3 runs (1 with --quick). A second
  * scenario adds colocated pools and 70%-capped decoders (3 roles, 2 caps); a third (`--whole` alone) times the whole
  * `plan` (LP relaxation, bound tightening, MILP, kernel check of 20 simulated minutes, tightening rounds, TRIM).
- * The whole plan reports wall and CPU time (process.cpuUsage: main thread and check threads) and the load average.
+ * The whole plan reports wall and CPU time (process.cpuUsage: main thread and check threads), the main thread's own
+ * CPU time (until the first kernel check and in all) and the load average. `--warmup` adds the HiGHS warm-up thread
+ * (bench/highs-warmup.ts: an experiment `plan` does not adopt; its file comment has the measurement).
  * `plan_default_ms` is one `planFleet` call (HiGHS LP relaxation for bounds and duals, then the default MILP solve).
  * Prints one JSON document.
  */
@@ -16,6 +18,8 @@ import { loadBuiltinCatalog } from '../catalogs/index.js';
 import type { InstancePool, Mix } from '../catalogs/types.js';
 import { createThreadedCheckAt } from '../planner/check/threaded-check.js';
 import { planAndCheck } from '../planner/check/loop.js';
+import { startHighsWarmup } from './highs-warmup.js';
+import { mainThreadCpuMs } from './thread-cpu.js';
 import { DEFAULT_CHECK_SEEDS, DEFAULT_TRIM_CHECKS } from '../planner/cli/commands/plan.js';
 import { checkSeeds, createRobustChecker } from '../planner/check/robust-check.js';
 import { deriveDemand } from '../planner/demand/demand.js';
@@ -115,14 +119,29 @@ async function wholePlan() {
   const loadBefore = loadavg().map((x) => +x.toFixed(2));
   const cpu0 = process.cpuUsage();
   const t0 = clockMs();
+  // --warmup: HiGHS warms up on a worker thread while this one derives demand, stopped before the first check.
+  const warmup = withWarmup ? startHighsWarmup() : undefined;
+  let warmupEndedMs: number | undefined;
+  void warmup?.ended.then(() => (warmupEndedMs = clockMs() - t0));
+  let firstCheckMs: number | undefined;
+  let firstCheckMainCpuMs: number | undefined;
+  const mainCpu0 = mainThreadCpuMs();
   // The loop's check options go through as `plan` passes them: a refutation may stop once its miss is certain, and
   // TRIM's next removal is screened beside the current one (check-result.ts, CheckOptions).
   const result = await planAndCheck(request, async (fleet, check) => {
+    if (firstCheckMs === undefined) {
+      firstCheckMs = clockMs() - t0;
+      firstCheckMainCpuMs = mainThreadCpuMs() - mainCpu0;
+      await warmup?.stop();
+    }
     const t = clockMs();
     const r = await checker(fleet, check);
     kernelMs += clockMs() - t;
     return r;
-  }, { clockMs, solveBesideChecks: true, ...(solverArg ? { solver: solverArg } : {}), ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) }).finally(() => threaded.close());
+  }, { clockMs, solveBesideChecks: true, ...(solverArg ? { solver: solverArg } : {}), ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) }).finally(async () => {
+    await warmup?.stop();
+    await threaded.close();
+  });
   const wallMs = clockMs() - t0;
   const cpu = process.cpuUsage(cpu0);
   return {
@@ -134,6 +153,13 @@ async function wholePlan() {
     cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
     load_before: loadBefore,
     load_after: loadavg().map((x) => +x.toFixed(2)),
+    // The HiGHS warm-up thread (--warmup, bench/highs-warmup.ts): how it ended and when; and when the first kernel
+    // check started (the warm-up is stopped then if still running).
+    highs_warmup: warmup ? { outcome: await warmup.ended, ended_ms: warmupEndedMs === undefined ? null : Math.round(warmupEndedMs) } : 'off',
+    first_check_ms: firstCheckMs === undefined ? null : Math.round(firstCheckMs),
+    // This thread's CPU time until then (demand, LP relaxations, the first MILP): what the warm-up saves, whatever else runs.
+    first_check_main_cpu_ms: firstCheckMainCpuMs === undefined ? null : Math.round(firstCheckMainCpuMs),
+    main_cpu_ms: Math.round(mainThreadCpuMs() - mainCpu0),
     // Wall time spent awaiting checks. The cheaper search's next MILP runs on this thread while a check is pending
     // (solveBesideChecks), so this includes that overlap: it is not the kernel's own time.
     kernel_ms: Math.round(kernelMs),
@@ -159,6 +185,7 @@ async function wholePlan() {
 
 const wholeOnly = process.argv.includes('--whole');
 const noTrim = process.argv.includes('--no-trim');
+const withWarmup = process.argv.includes('--warmup');
 const solverArg = process.argv.find((a) => a.startsWith('--solver='))?.slice('--solver='.length) as 'jslp' | 'highs' | undefined;
 const results: unknown[] = [];
 if (!wholeOnly) results.push(await scenario('2 roles, TDP', { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] } }));

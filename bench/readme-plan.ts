@@ -20,6 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { join } from 'node:path';
 import { main } from '../planner/cli/main.js';
+import { mainThreadCpuMs } from './thread-cpu.js';
 
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 3;
@@ -30,15 +31,6 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
-};
-/** This thread's CPU time (utime + stime of /proc/self/task/PID/stat, 10 ms ticks); NaN where /proc is missing. */
-const mainThreadCpuMs = () => {
-  try {
-    const fields = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
 };
 const loadBefore = loadavg();
 

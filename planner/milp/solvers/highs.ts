@@ -13,10 +13,37 @@ type Loader = (options?: object) => Promise<Highs>;
 const loadHighs: Loader = ((highsModule as unknown as { default?: Loader }).default ?? (highsModule as unknown as Loader));
 
 let runtime: Promise<Highs> | undefined;
+let compiled: Promise<WebAssembly.Module> | undefined;
 
-/** The shared HiGHS runtime, loaded once per process (~40 ms). */
+/**
+ * Instantiate this thread's HiGHS runtime from `module` (compiled once, possibly on another thread) instead of letting
+ * the loader compile its own copy. V8 keeps a module's optimised (TurboFan-tiered) code with the module, so threads
+ * that instantiate one module share it: a warm-up solve on a worker thread (bench/highs-warmup.ts) leaves this thread's
+ * first real MILP running on optimised code. Results do not change (the same code, only compiled further). False when
+ * this thread's runtime was already loaded (then the call does nothing).
+ */
+export function useHighsModule(module: Promise<WebAssembly.Module>): boolean {
+  if (runtime) return false;
+  compiled = module;
+  return true;
+}
+
+/** Instantiates `module` through the Emscripten loader's `instantiateWasm` hook (highs 1.15.3 supports it). */
+function loadFromModule(module: WebAssembly.Module): Promise<Highs> {
+  // The loader awaits `receive` and has no failure callback: a failed instantiation rejects through the outer promise.
+  return new Promise((resolve, reject) => {
+    const instantiateWasm = (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+      WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module), reject);
+      return {};
+    };
+    loadHighs({ instantiateWasm }).then(resolve, reject);
+  });
+}
+
+/** The shared HiGHS runtime, loaded once per thread (~40 ms), from the module given to `useHighsModule` if any. */
 export function getHighs(): Promise<Highs> {
-  runtime ??= loadHighs();
+  // A module that failed to compile (an unreadable file, say) leaves the loader to compile its own, as without one.
+  runtime ??= compiled ? compiled.then(loadFromModule, () => loadHighs()) : loadHighs();
   return runtime;
 }
 
