@@ -13,6 +13,7 @@
  * Run: npx tsx bench/batch-slot-diagnostic.ts [backend llm precision]   (default: trtllm llama-3.1-8b bf16; H100 runs)
  * Controls worth running: `trtllm qwen3-32b fp8`, `vllm qwen3-32b bf16`.
  */
+import { medianOf } from '../models/profile.js';
 import { calibratedPerfModels, measuredRunOptions, measuredRunSpec } from '../planner/benchmark/measured-run.js';
 import { runServingBenchmarkWithTerms } from '../planner/benchmark/run.js';
 import { loadDenseAggInputs } from './dense-agg-inputs.js';
@@ -39,17 +40,12 @@ const rows: Row[] = chosen.map((run) => {
   };
 });
 
-const median = (v: number[]) => {
-  const s = [...v].sort((x, y) => x - y);
-  const n = s.length;
-  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
 const ttftErr = (r: Row, v: Variant) => (r.pred[v][0] - r.ttft) / r.ttft;
 const missingMs = (r: Row, v: Variant) => r.ttft - r.pred[v][0];
 const intervalMs = (r: Row) => (r.osl * r.tpot) / r.c;
 const band = (c: number) => (c <= 16 ? 'c ≤ 16' : c <= 64 ? 'c 17–64' : 'c 65+');
-const summary = (rs: Row[], v: Variant) => `n ${rs.length}, TTFT signed ${pct(median(rs.map((r) => ttftErr(r, v))))}, abs ${(100 * median(rs.map((r) => Math.abs(ttftErr(r, v))))).toFixed(1)}%`;
+const summary = (rs: Row[], v: Variant) => `n ${rs.length}, TTFT signed ${pct(medianOf(rs.map((r) => ttftErr(r, v))))}, abs ${(100 * medianOf(rs.map((r) => Math.abs(ttftErr(r, v))))).toFixed(1)}%`;
 
 /** Per TP × C × ISL cell with more than one OSL: the change in missing time per change in Δ from lowest to highest OSL. */
 function slopes(v: Variant): Map<string, number[]> {
@@ -74,12 +70,12 @@ function slopes(v: Variant): Map<string, number[]> {
 console.log(`H100 ${backend} ${llm} ${precision}: ${rows.length} runs, built-in calibration (fitted on every run: a diagnostic of shape)`);
 for (const v of ['a', 'b'] as const) {
   console.log(v === 'a' ? '(a) max batch = concurrency, as deployed' : '(b) max batch = concurrency − 1');
-  console.log(`  all: ${summary(rows, v)}; TPOT signed ${pct(median(rows.map((r) => (r.pred[v][1] - r.tpot) / r.tpot)))}`);
+  console.log(`  all: ${summary(rows, v)}; TPOT signed ${pct(medianOf(rows.map((r) => (r.pred[v][1] - r.tpot) / r.tpot)))}`);
   for (const osl of [...new Set(rows.map((r) => r.osl))].sort((x, y) => x - y)) console.log(`  OSL ${osl}: ${summary(rows.filter((r) => r.osl === osl), v)}`);
   for (const b of ['c ≤ 16', 'c 17–64', 'c 65+']) {
     const rs = rows.filter((r) => band(r.c) === b);
-    if (rs.length > 0) console.log(`  ${b}: ${summary(rs, v)}; missing time ${median(rs.map((r) => missingMs(r, v) / intervalMs(r))).toFixed(2)} intervals`);
+    if (rs.length > 0) console.log(`  ${b}: ${summary(rs, v)}; missing time ${medianOf(rs.map((r) => missingMs(r, v) / intervalMs(r))).toFixed(2)} intervals`);
   }
   const s = slopes(v);
-  console.log(`  slope of missing time vs Δ across OSL: ${[...s].map(([b, xs]) => `${b} ${median(xs).toFixed(2)} (${xs.length} cells)`).join(', ')}`);
+  console.log(`  slope of missing time vs Δ across OSL: ${[...s].map(([b, xs]) => `${b} ${medianOf(xs).toFixed(2)} (${xs.length} cells)`).join(', ')}`);
 }

@@ -8,6 +8,7 @@ import { CLIENT_GAP_GRID_SECONDS, DEFAULT_FIXED_POINT_ROUNDS, DEFAULT_FIXED_POIN
 import type { ErrorSummary, GroupErrors, HeldOutPrediction, HoldoutProtocol } from './holdout.js';
 import { groupErrors, overallErrors } from './holdout.js';
 import type { SkippedRuns } from './runs.js';
+import { pct, signed } from './doc-format.js';
 import { renderTtftMissSection } from './ttft-miss-section.js';
 
 /** The issue's targets (median and p90 are reported; the targets bound the median). */
@@ -16,8 +17,6 @@ export const ACCURACY_TARGETS: Readonly<Record<HoldoutProtocol, { ttft: number; 
   logo: { ttft: 0.3, tpot: 0.15 },
 };
 
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
-const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : '—');
 const cells = (s: ErrorSummary) => `${pct(s.medianAbs)} | ${pct(s.p90Abs)} | ${signed(s.signedMedian)}`;
 
 export const PROTOCOL_TITLES: Readonly<Record<HoldoutProtocol, string>> = {

@@ -4,6 +4,7 @@
  * with each run's figures and the runs not scored counted by reason. Pure: the caller benchmarks.
  */
 import { renderGroupTable, PROTOCOL_TITLES } from './accuracy-doc.js';
+import { pct } from './doc-format.js';
 import type { DenseDisaggRun } from './disagg-rows.js';
 import { groupErrors, overallErrors, type HeldOutPrediction, type HoldoutProtocol } from './holdout.js';
 import { DISAGG_TTFT_DEFINITION } from '../../planner/benchmark/disagg-ttft.js';
@@ -16,7 +17,6 @@ export interface DenseDisaggScores {
   readonly exampleCommand: string;
 }
 
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
 const ms = (s: number) => (s * 1000).toPrecision(4);
 const counts = (m: ReadonlyMap<string, number>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
 

@@ -15,6 +15,7 @@
  * A share sums every iteration from arrival to the first token (the kernel's step accounting), so it does not separate
  * a prompt's own iterations from those it waited through; the iteration count says how many the window holds.
  */
+import { medianOf } from '../profile.js';
 import { scopeFor, type FittedScope } from './fit.js';
 import type { GroupErrors, HeldOutPrediction } from './holdout.js';
 import { summarizeErrors } from './holdout.js';
@@ -58,12 +59,6 @@ export function missRuns(predictions: readonly HeldOutPrediction[], foldScopes: 
   });
 }
 
-/** Median (mean of the two middle values for even n), as the accuracy tables take it. */
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const n = s.length;
-  return n === 0 ? Number.NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 /**
  * How many runs of `errors` must move to |error| ≤ target for their median |error| to be ≤ target: exact for odd n
@@ -120,7 +115,7 @@ export function slices(runs: readonly MissRun[], axis: Axis, target: number): Ax
     if (inside.length === 0) continue;
     const errors = inside.map(signedError);
     const values = inside.map((r) => axisValue(axis, r));
-    buckets.push({ lo: Math.min(...values), hi: Math.max(...values), n: inside.length, above: errors.filter((e) => Math.abs(e) > target).length, signedMedian: median(errors), counted: inside.length >= minRuns });
+    buckets.push({ lo: Math.min(...values), hi: Math.max(...values), n: inside.length, above: errors.filter((e) => Math.abs(e) > target).length, signedMedian: medianOf(errors), counted: inside.length >= minRuns });
   }
   const counted = buckets.filter((b) => b.counted).map((b) => b.signedMedian);
   return { axis, buckets, spread: counted.length >= 2 ? Math.max(...counted) - Math.min(...counted) : Number.NaN };
@@ -194,7 +189,7 @@ export function attributeGroup(key: GroupKey, runs: readonly MissRun[], target: 
   const errors = runs.map(signedError);
   const summary = summarizeErrors(runs.map((r) => r.predictedTtftSeconds), runs.map((r) => r.measuredTtftSeconds));
   const total = (r: MissRun) => r.contributionsSeconds.reduce((a, v) => a + v, 0);
-  const medianShares = STEP_TERMS.map((_, j) => median(runs.map((r) => r.contributionsSeconds[j] / total(r))));
+  const medianShares = STEP_TERMS.map((_, j) => medianOf(runs.map((r) => r.contributionsSeconds[j] / total(r))));
   const missing = (r: MissRun) => r.measuredTtftSeconds - r.predictedTtftSeconds;
   const interval = (r: MissRun) => (r.osl * r.measuredTpotSeconds) / r.concurrency;
   const slow = runs.filter((r) => signedError(r) > target);
@@ -223,19 +218,19 @@ export function attributeGroup(key: GroupKey, runs: readonly MissRun[], target: 
   }).filter(Number.isFinite);
   const base = {
     key, n: runs.length, above: errors.filter((e) => Math.abs(e) > target).length, medianAbs: summary.medianAbs, signedMedian: summary.signedMedian,
-    runsToMeetMedian: runsToMeetMedian(errors.map(Math.abs), target), medianShares, medianIterations: median(runs.map((r) => r.iterations)),
-    linearisedOverPrinted: median(runs.map((r) => total(r) / r.predictedTtftSeconds)), slices: axes,
+    runsToMeetMedian: runsToMeetMedian(errors.map(Math.abs), target), medianShares, medianIterations: medianOf(runs.map((r) => r.iterations)),
+    linearisedOverPrinted: medianOf(runs.map((r) => total(r) / r.predictedTtftSeconds)), slices: axes,
     tooSlow: { runs: slow.length, fixedByTerm, fixedByNone }, commonCut,
-    completionWait: { cells: slopes.length, slope: median(slopes) },
+    completionWait: { cells: slopes.length, slope: medianOf(slopes) },
     missingIntervalsByConcurrency: axes.find((a) => a.axis === 'concurrency')!.buckets.map((b) => {
       const inside = runs.filter((r) => r.concurrency >= b.lo && r.concurrency <= b.hi);
-      return { lo: b.lo, hi: b.hi, n: b.n, counted: b.counted, intervals: median(inside.map((r) => missing(r) / interval(r))) };
+      return { lo: b.lo, hi: b.hi, n: b.n, counted: b.counted, intervals: medianOf(inside.map((r) => missing(r) / interval(r))) };
     }),
     tooFast: {
-      runs: fast.length, missingSeconds: median(fast.map(missing)), missingTpots: median(fast.map((r) => missing(r) / r.measuredTpotSeconds)),
-      missingInterCompletions: median(fast.map((r) => missing(r) / interval(r))),
-      missingOverPerTpTerms: median(fast.map((r) => missing(r) / termSum(r, ['all_reduce', 'layer_kernels']))),
-      missingOverPromptTerms: median(fast.map((r) => missing(r) / termSum(r, ['excess_compute', 'prefill_attention']))),
+      runs: fast.length, missingSeconds: medianOf(fast.map(missing)), missingTpots: medianOf(fast.map((r) => missing(r) / r.measuredTpotSeconds)),
+      missingInterCompletions: medianOf(fast.map((r) => missing(r) / interval(r))),
+      missingOverPerTpTerms: medianOf(fast.map((r) => missing(r) / termSum(r, ['all_reduce', 'layer_kernels']))),
+      missingOverPromptTerms: medianOf(fast.map((r) => missing(r) / termSum(r, ['excess_compute', 'prefill_attention']))),
     },
   };
   return { ...base, mechanism: attribute(base, target) };

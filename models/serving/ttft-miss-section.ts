@@ -4,6 +4,7 @@
  * by their bold titles, resolved against the bullets the doc renders: a title that changes or disappears throws, so
  * the doc cannot cite a bullet it no longer has. Pure.
  */
+import { pct, signed } from './doc-format.js';
 import type { FittedScope } from './fit.js';
 import type { HeldOutPrediction, HoldoutProtocol } from './holdout.js';
 import { STEP_TERMS, type StepTermName } from './step-terms.js';
@@ -56,9 +57,6 @@ const TERM_MEANING: Readonly<Record<StepTermName, string>> = {
   request_overhead: 'the per-request overhead the fold fitted on the other runs',
 };
 
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
-/** As the group tables above print a signed error (ASCII minus), so a figure reads the same in both. */
-const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : '—');
 const pts = (x: number) => `${(x * 100).toFixed(0)} pts`;
 const int = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const groupLabel = (k: GroupKey) => `${k.gpu} ${k.llm} ${k.precision} ${k.backend}`;

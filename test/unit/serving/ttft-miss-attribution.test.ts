@@ -7,7 +7,8 @@
  * the smallest that does it.
  */
 import { describe, expect, it } from 'vitest';
-import { attributeGroup, median, runsToMeetMedian, type GroupKey, type MissRun } from '../../../models/serving/ttft-miss-attribution.js';
+import { medianOf as median } from '../../../models/profile.js';
+import { attributeGroup, runsToMeetMedian, type GroupKey, type MissRun } from '../../../models/serving/ttft-miss-attribution.js';
 import { STEP_TERMS } from '../../../models/serving/step-terms.js';
 
 const KEY: GroupKey = { gpu: 'h100-sxm', llm: 'synthetic', precision: 'bf16', backend: 'vllm', mode: 'agg' };
