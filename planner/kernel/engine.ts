@@ -73,6 +73,8 @@ export class Engine implements MemoryState {
   wakePending = false;
   version = 0;
   private joinCounter = 0;
+  private readonly affineByBatch: Array<{ readonly baseSeconds: number; readonly perContextTokenSeconds: number }> = [];
+  private readonly wattsByBatch: number[] = [];
   private macro: Macro | null = null;
   /** Per-term accounting, when the model has a linear step model (calibrated serving models). */
   readonly termClock: TermClock | null;
@@ -293,9 +295,9 @@ export class Engine implements MemoryState {
       } else if (batch > 0) dt += this.model.decodeStepSeconds(batch, decodeContext) + this.model.prefillBatchSeconds(pieces, { ridesDecodeStep: true });
       else if (chunks.length > 0) dt += this.model.prefillBatchSeconds(pieces);
       m.singleEnd = nowSeconds + dt;
-      m.powerWatts = batch > 0 ? this.model.powerWatts('decode', batch) : this.model.powerWatts('prefill');
+      m.powerWatts = batch > 0 ? this.decodeWatts(batch) : this.model.powerWatts('prefill');
     } else {
-      const affine = this.model.decodeStepAffine(batch);
+      const affine = this.decodeAffine(batch);
       m.base = affine.baseSeconds;
       m.perToken = affine.perContextTokenSeconds;
       if (clock !== null) {
@@ -309,7 +311,7 @@ export class Engine implements MemoryState {
       if (this.ratio !== null && this.waiting.length > 0) n = 1;
       m.n = Math.max(1, n);
       m.singleEnd = nowSeconds + m.base + m.perToken * m.context0;
-      m.powerWatts = this.model.powerWatts('decode', batch);
+      m.powerWatts = this.decodeWatts(batch);
     }
     const end = m.n === 1 ? m.singleEnd : nowSeconds + m.n * m.base + m.perToken * (m.n * m.context0 + (batch * m.n * (m.n - 1)) / 2);
     if (!(end >= nowSeconds && Number.isFinite(end))) throw new Error(`Perf model ${this.model.gpu}/${this.model.llm}/tp${this.model.tp} gave an iteration ending at ${end} s (started ${nowSeconds} s)`);
@@ -317,6 +319,15 @@ export class Engine implements MemoryState {
     this.busyFlag = true;
     this.version++;
     return this.endOf(m.n);
+  }
+
+  /** The model's decode step at `batch` (a pure function of it: remembered, the kernel asks for it every iteration). */
+  private decodeAffine(batch: number): { readonly baseSeconds: number; readonly perContextTokenSeconds: number } {
+    return (this.affineByBatch[batch] ??= this.model.decodeStepAffine(batch));
+  }
+
+  private decodeWatts(batch: number): number {
+    return (this.wattsByBatch[batch] ??= this.model.powerWatts('decode', batch));
   }
 
   /** Output tokens the running and prefilling sequences may still write (each writes one KV token per output token). */
@@ -399,8 +410,7 @@ export class Engine implements MemoryState {
         hooks.turnEnded(conv, nowSeconds);
       }
     }
-    for (let i = this.running.length - 1; i >= 0; i--) {
-      if (!this.batch.isDone(i)) continue;
+    for (let i = this.batch.lastDoneBelow(this.running.length); i >= 0; i = this.batch.lastDoneBelow(i)) {
       const conv = this.batch.removeAt(i);
       this.runningContextTokens -= conv.contextTokens;
       if (clock !== null) conv.termsAtLastToken = clock.stamp();

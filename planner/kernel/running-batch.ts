@@ -62,10 +62,19 @@ export class RunningBatch {
     return this.doneAt[i] <= this.tokens;
   }
 
+  /** The largest index below `below` whose sequence has written its turn's last token, or −1. */
+  lastDoneBelow(below: number): number {
+    const tokens = this.tokens;
+    const doneAt = this.doneAt;
+    for (let i = below - 1; i >= 0; i--) if (doneAt[i] <= tokens) return i;
+    return -1;
+  }
+
   /** The fewest output tokens any sequence has left (Infinity when empty). */
   minRemaining(): number {
     let least = Infinity;
-    for (const d of this.doneAt) if (d < least) least = d;
+    const doneAt = this.doneAt;
+    for (let i = 0; i < doneAt.length; i++) if (doneAt[i] < least) least = doneAt[i];
     return least - this.tokens;
   }
 
@@ -80,8 +89,15 @@ export class RunningBatch {
         if (onLastTurn(conv)) this.trackedMeasuredLast--;
       }
     }
-    this.convs.splice(i, 1);
-    this.doneAt.splice(i, 1);
+    // Shifted by hand: splice allocates the removed part, once per finished turn.
+    const convs = this.convs;
+    const doneAt = this.doneAt;
+    for (let k = i + 1; k < convs.length; k++) {
+      convs[k - 1] = convs[k];
+      doneAt[k - 1] = doneAt[k];
+    }
+    convs.pop();
+    doneAt.pop();
     return conv;
   }
 
