@@ -232,7 +232,6 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
   let done = false;
   let sinceStopCheck = 0;
   const shouldStop = o.shouldStop;
-  let spareOut: KernelEvent[] = [];
   const advance = (maxEvents: number): boolean => {
     for (let processed = 0; !done && processed < maxEvents; processed++) {
       // A cooperative stop, counted in popped events (no clock in the kernel): cheap enough to leave always on.
@@ -260,13 +259,10 @@ export function startSimulation(fleet: Fleet, workload: Iterable<ConversationSpe
       now = ev.timeSeconds;
       metrics.events++;
       handle(ev, now);
-      // The handlers' new events move to the queue; the two buffers swap instead of a new array per event.
       const out = sim.out;
       if (out.length > 0) {
-        sim.out = spareOut;
-        for (let i = 0; i < out.length; i++) queue.push(out[i]);
-        out.length = 0;
-        spareOut = out;
+        sim.out = [];
+        for (const e of out) queue.push(e);
       }
       if (stopRequested) {
         // The workload ended the run: macro-steps commit the iterations done by now (as the reference mode has), and

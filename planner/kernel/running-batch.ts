@@ -36,6 +36,8 @@ export class RunningBatch {
   /** End time of each decode iteration (macro-step) and output tokens per sequence up to its end; entry 0 is the origin. */
   private readonly ends: number[] = [NaN];
   private readonly cumulative: number[] = [0];
+  /** Entries in use (the arrays never shrink: a batch that empties out starts its log over at every decode). */
+  private logSize = 1;
   /** Counts of the last `decoded` call: measured sequences, those on their last turn, and those sharing the first gap. */
   measured = 0;
   measuredLast = 0;
@@ -44,7 +46,7 @@ export class RunningBatch {
 
   /** Output tokens each sequence decoding since the batch began has written. */
   private get tokens(): number {
-    return this.cumulative[this.cumulative.length - 1];
+    return this.cumulative[this.logSize - 1];
   }
 
   get length(): number {
@@ -112,8 +114,8 @@ export class RunningBatch {
    * after a pause) are walked now, recording their own first gap in batch order; the counts land in the fields above.
    */
   decoded(t0: number, nowSeconds: number, n: number, firstEnd: number, hooks: DecodeGapHooks): void {
-    if (this.tracked > 0 && this.ends[this.ends.length - 1] !== t0) this.untrackAll();
-    if (this.tracked === 0 || this.ends.length > LOG_COMPACT_ENTRIES) this.compact();
+    if (this.tracked > 0 && this.ends[this.logSize - 1] !== t0) this.untrackAll();
+    if (this.tracked === 0 || this.logSize > LOG_COMPACT_ENTRIES) this.compact();
     let measured = this.trackedMeasured;
     let measuredLast = this.trackedMeasuredLast;
     let sharedMeasured = this.trackedMeasured;
@@ -148,9 +150,10 @@ export class RunningBatch {
     this.measuredLast = measuredLast;
     this.sharedMeasured = sharedMeasured;
     this.sharedMeasuredLast = sharedMeasuredLast;
-    this.ends.push(nowSeconds);
-    this.cumulative.push(this.tokens + n);
-    const at = this.ends.length - 1;
+    const at = this.logSize;
+    this.cumulative[at] = this.cumulative[at - 1] + n;
+    this.ends[at] = nowSeconds;
+    this.logSize = at + 1;
     for (let i = this.tracked; i < convs.length; i++) {
       const conv = convs[i];
       conv.settledAt = at;
@@ -165,11 +168,10 @@ export class RunningBatch {
   /** Settles every tracked sequence and keeps only the log's last entry (a busy engine's log stays short). */
   private compact(): void {
     this.settleAll();
-    const last = this.ends.length - 1;
+    const last = this.logSize - 1;
     this.ends[0] = this.ends[last];
     this.cumulative[0] = this.cumulative[last];
-    this.ends.length = 1;
-    this.cumulative.length = 1;
+    this.logSize = 1;
     for (let i = 0; i < this.tracked; i++) this.convs[i].settledAt = 0;
   }
 
@@ -184,7 +186,7 @@ export class RunningBatch {
   /** Replays the decode iterations since the conversation was last settled, in order. */
   private settle(conv: ConvState): void {
     const ends = this.ends;
-    const to = ends.length - 1;
+    const to = this.logSize - 1;
     const from = conv.settledAt;
     if (from === to) return;
     const last = onLastTurn(conv);
