@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PrefillPiece } from '../../../models/types.js';
-import { analyseBatchQueue, chainFigures, extraDelayTailProbability, meanExtraDelaySeconds } from '../../../planner/demand/batch-queue.js';
+import { analyseBatchQueue, chainFigures, extraDelayTailProbability, meanExtraDelaySeconds, mixedPoissonPmf, mixedPoissonPmfSummedToJ } from '../../../planner/demand/batch-queue.js';
 import { buildBatchService, clearSeconds } from '../../../planner/demand/batch-service.js';
 import { arrivalRateCap, utilisationCap, waitTailProbability } from '../../../planner/demand/queueing.js';
+import { createStream } from '../../../models/random.js';
 
 /** Floor 20 ms, 20 µs per token, attention 1 ns per token pair; a batch pays the floor once. */
 function cost(pieces: readonly PrefillPiece[]): number {
@@ -84,5 +85,36 @@ describe('batch queue', () => {
       expect(meanExtraDelaySeconds(at, eight)).toBeGreaterThan(0);
     }
     expect(arrivalRateCap(0, 0.95, eight)).toBe(0);
+  });
+});
+
+describe('arrival pmf', () => {
+  /** Equal bit for bit: same length, every entry the same double. */
+  const identical = (a: Float64Array, b: Float64Array): boolean => a.length === b.length && a.every((x, j) => Object.is(x, b[j]));
+
+  it('stopping the sum where the 1e-15 tail is decided gives exactly the pmf summed to J', () => {
+    const u = createStream(7, 'arrival-pmf-test');
+    let shorter = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      // Service samples spread over two decades around a median, means λ s from 1e-6 to past the log-term switch (600).
+      const m = [1, 16, 64, 256][trial % 4];
+      const median = 10 ** (-3 + 3 * u());
+      const samples = Float64Array.from({ length: m }, () => median * 10 ** (2 * u() - 1));
+      const lambda = 10 ** (-6 + 8.5 * u()) / median;
+      const full = mixedPoissonPmfSummedToJ(lambda, samples);
+      const fast = mixedPoissonPmf(lambda, samples);
+      expect(identical(fast, full), `trial ${trial}: λ ${lambda}, median ${median}`).toBe(true);
+      let muMax = 0;
+      for (const s of samples) muMax = Math.max(muMax, lambda * s);
+      if (full.length < Math.ceil(muMax + 12 * Math.sqrt(muMax) + 12) + 1) shorter++;
+    }
+    // The trim cut something in most trials: the early stop was exercised, not only the sum to J.
+    expect(shorter).toBeGreaterThan(300);
+  });
+
+  it('is a probability law: the kept mass is within 1e-15 of 1', () => {
+    const pmf = mixedPoissonPmf(3, Float64Array.from([0.5, 1, 2, 4]));
+    expect(Math.abs(pmf.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-14);
+    expect(pmf[pmf.length - 1]).toBeGreaterThan(0);
   });
 });
