@@ -92,6 +92,14 @@ export function chainFigures(lambda: number, service: BatchService): BatchQueueF
     // Far from converged: skip a doubling (the tail shrinks roughly geometrically in N).
     states = Math.min(MAX_STATES, (solved.leavingPerStep > 1e-4 ? 4 : 2) * states);
   }
+  // E[S_k] and E[S_k²] for the batches the kept states form, read once (not per state).
+  const kMax = Math.min(B, states - 1);
+  const meanS = new Float64Array(kMax + 1);
+  const secondS = new Float64Array(kMax + 1);
+  for (let k = 1; k <= kMax; k++) {
+    meanS[k] = service.meanSeconds(k);
+    secondS[k] = service.secondMomentSeconds2(k);
+  }
   let cycle = 0;
   let busy = 0;
   let area = 0;
@@ -102,10 +110,10 @@ export function chainFigures(lambda: number, service: BatchService): BatchQueueF
     if (p === 0) continue;
     const k = q === 0 ? 1 : Math.min(q, B);
     const r = q === 0 ? 0 : q - k;
-    const s1 = service.meanSeconds(k);
+    const s1 = meanS[k];
     cycle += p * ((q === 0 ? 1 / lambda : 0) + s1);
     busy += p * s1;
-    area += p * (r * s1 + (lambda * service.secondMomentSeconds2(k)) / 2);
+    area += p * (r * s1 + (lambda * secondS[k]) / 2);
     jobs += p * k;
     jobService += p * k * s1;
   }
