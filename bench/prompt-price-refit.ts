@@ -1,0 +1,64 @@
+/**
+ * Experiment (issues #12, #11): the prompt's TTFT compute price as a function of the prompt's length
+ * (models/serving/prompt-price.ts, fit option `promptPriceKnotsTokens`), refitted from the stored term vectors without
+ * re-running a benchmark (with a fixed request count the schedule does not depend on the coefficients, so the fit is
+ * linear in them; the baseline reproduces the published MoE figures). MoE agg rows leave-one-architecture-out
+ * (docs/accuracy-moe-rows.json with every dense row of docs/accuracy-rows.csv in each fit), and the dense bf16 + fp8
+ * rows leave-one-model-out and leave-one-GPU-out on their stored terms (a linearisation: the published dense figures
+ * are what each fold's benchmark printed; bench/prompt-price-experiment.ts runs those). TPOT is untouched by
+ * construction (the price is fitted after the TPOT step fit and applies to the TTFT prediction only).
+ * Run: npx tsx bench/prompt-price-refit.ts
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadBuiltinCatalog } from '../catalogs/index.js';
+import { architectureGroups, moeHeldOutScopes, moeHoldOutPredictions } from '../models/serving/moe-holdout.js';
+import { holdOutPredictions, type HeldOutPrediction } from '../models/serving/holdout.js';
+import { isTargetRow } from '../models/serving/accuracy-doc.js';
+import type { CalibrationRow, ServingFitOptions } from '../models/serving/fit.js';
+import type { MeasuredRun } from '../models/serving/runs.js';
+import { denseRowsOf, DENSE_ROWS_FILE, MOE_ROWS_FILE } from './moe-accuracy-build.js';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const stored = JSON.parse(readFileSync(resolve(root, MOE_ROWS_FILE), 'utf8')) as { rows: Record<string, any>[] };
+const catalog = loadBuiltinCatalog();
+const dense = denseRowsOf(readFileSync(resolve(root, DENSE_ROWS_FILE), 'utf8'));
+const moe: CalibrationRow[] = stored.rows.map((r) => ({
+  run: { source: MOE_ROWS_FILE, line: r.line, backend: r.backend, gpu: r.gpu, llm: r.llm, modelName: r.llm, precision: r.precision, mode: 'agg', tp: r.tp, concurrency: r.concurrency, inputTokens: r.isl, outputTokens: r.osl, ttftSeconds: r.measured_ttft_ms / 1e3, tpotSeconds: r.measured_tpot_ms / 1e3 } as MeasuredRun,
+  terms: { ttft: r.ttft_terms, tpot: r.tpot_terms }, fixedSeconds: { ttft: r.ttft_kernel_tables_s, tpot: r.tpot_kernel_tables_s },
+}));
+const groups = architectureGroups([...new Set(moe.map((r) => r.run.llm))].sort().map((id) => catalog.llms.get(id)!));
+const median = (a: readonly number[]) => { const s = [...a].sort((x, y) => x - y); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
+const p90 = (a: readonly number[]) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.ceil(0.9 * s.length) - 1)]; };
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const abs = (p: HeldOutPrediction, m: 'ttft' | 'tpot') => Math.abs((m === 'ttft' ? p.ttftSeconds / p.row.run.ttftSeconds : p.tpotSeconds / p.row.run.tpotSeconds) - 1);
+const summary = (ps: readonly HeldOutPrediction[]) => {
+  const t = ps.map((p) => abs(p, 'ttft'));
+  const u = ps.map((p) => abs(p, 'tpot'));
+  return `TTFT ${pct(median(t))} (p90 ${pct(p90(t))}, ${t.filter((e) => e > 0.3).length} of ${t.length} above 30%), TPOT ${pct(median(u))} (p90 ${pct(p90(u))})`;
+};
+
+function report(name: string, options: ServingFitOptions) {
+  const p = moeHoldOutPredictions(dense, moe, groups, options);
+  const by = [...new Set(p.map((x) => x.heldOut))].sort().map((h) => `${h} ${pct(median(p.filter((x) => x.heldOut === h).map((x) => abs(x, 'ttft'))))}`);
+  console.log(`${name}\n  MoE agg held out: ${summary(p)}; ${by.join(', ')}`);
+  for (const protocol of ['lomo', 'logo'] as const) console.log(`  dense ${protocol} (stored terms): ${summary(holdOutPredictions(dense, protocol, options).filter(isTargetRow))}`);
+  const knots = options.promptPriceKnotsTokens;
+  if (!knots) return;
+  for (const held of [...new Set(groups.values())].sort()) {
+    const scopes = moeHeldOutScopes(dense, moe, groups, held, options).filter((s) => s.scope.split('/').length <= 3);
+    console.log(`  without ${held}: ${scopes.map((s) => `${s.scope} [${s.promptPrice!.map((q) => q.toFixed(2)).join(', ')}] oh ${s.ttft[7].toFixed(0)} ms`).join('; ')}`);
+  }
+}
+
+const variants: [string, ServingFitOptions][] = [
+  ['published (TTFT pays the TPOT-fitted prompt price)', {}],
+  ['one TTFT multiplier per scope (knot 1,024; the single-multiplier variant of commit c282c2b)', { promptPriceKnotsTokens: [1024] }],
+  ['price piecewise linear in log2 ISL, knots 1,024 and 8,192 (chosen before any run)', { promptPriceKnotsTokens: [1024, 8192] }],
+  ['published, TTFT stage near least-absolute (Huber 0.02)', { ttftHuberRelativeError: 0.02 }],
+  ['knots 1,024 and 8,192, TTFT stage near least-absolute (Huber 0.02)', { promptPriceKnotsTokens: [1024, 8192], ttftHuberRelativeError: 0.02 }],
+  ['knots 512 and 8,192', { promptPriceKnotsTokens: [512, 8192] }],
+  ['knots 1,024, 4,096 and 8,192', { promptPriceKnotsTokens: [1024, 4096, 8192] }],
+];
+const only = process.argv[2];
+for (const [name, options] of variants) if (!only || name.startsWith(only)) report(name, options);
