@@ -17,6 +17,7 @@ import { holdOutPredictions, type HeldOutPrediction } from '../models/serving/ho
 import { isTargetRow } from '../models/serving/accuracy-doc.js';
 import type { CalibrationRow, ServingFitOptions } from '../models/serving/fit.js';
 import type { MeasuredRun } from '../models/serving/runs.js';
+import { promptPriceAt, PROMPT_PRICE_TERMS } from '../models/serving/prompt-price.js';
 import { denseRowsOf, DENSE_ROWS_FILE, MOE_ROWS_FILE } from './moe-accuracy-build.js';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
@@ -40,8 +41,22 @@ const summary = (ps: readonly HeldOutPrediction[]) => {
 
 function report(name: string, options: ServingFitOptions) {
   const p = moeHoldOutPredictions(dense, moe, groups, options);
-  const by = [...new Set(p.map((x) => x.heldOut))].sort().map((h) => `${h} ${pct(median(p.filter((x) => x.heldOut === h).map((x) => abs(x, 'ttft'))))}`);
+  const signed = (x: HeldOutPrediction) => x.ttftSeconds / x.row.run.ttftSeconds - 1;
+  const by = [...new Set(p.map((x) => x.heldOut))].sort().map((h) => { const mine = p.filter((x) => x.heldOut === h); return `${h} ${pct(median(mine.map((x) => abs(x, 'ttft'))))} (signed ${pct(median(mine.map(signed)))})`; });
   console.log(`${name}\n  MoE agg held out: ${summary(p)}; ${by.join(', ')}`);
+  if (options.promptPriceKnotsTokens) {
+    // Were the price charged inside the step (one duration per step), the steps carrying prompt chunks would change
+    // TPOT too: linearised, the TPOT equations' prompt compute terms at the same m(ISL) (decode-only steps of these
+    // sizes have no excess compute, so those terms are the prompt chunks').
+    const knots = options.promptPriceKnotsTokens;
+    const scopesOf = new Map([...new Set(p.map((x) => x.heldOut))].map((h) => [h, moeHeldOutScopes(dense, moe, groups, h, options)]));
+    const inStep = p.map((x) => {
+      const s = scopesOf.get(x.heldOut)!.find((c) => c.scope === x.scope)!;
+      const shift = (promptPriceAt(knots, s.promptPrice!, x.row.run.inputTokens) - 1) * PROMPT_PRICE_TERMS.reduce((a, j) => a + x.row.terms.tpot[j] * s.tpot[j], 0);
+      return { ...x, tpotSeconds: x.tpotSeconds + shift };
+    });
+    console.log(`  the same price charged in every step (TPOT linearised): ${summary(inStep)}`);
+  }
   for (const protocol of ['lomo', 'logo'] as const) console.log(`  dense ${protocol} (stored terms): ${summary(holdOutPredictions(dense, protocol, options).filter(isTargetRow))}`);
   const knots = options.promptPriceKnotsTokens;
   if (!knots) return;
@@ -57,6 +72,8 @@ const variants: [string, ServingFitOptions][] = [
   ['price piecewise linear in log2 ISL, knots 1,024 and 8,192 (chosen before any run)', { promptPriceKnotsTokens: [1024, 8192] }],
   ['published, TTFT stage near least-absolute (Huber 0.02)', { ttftHuberRelativeError: 0.02 }],
   ['knots 1,024 and 8,192, TTFT stage near least-absolute (Huber 0.02)', { promptPriceKnotsTokens: [1024, 8192], ttftHuberRelativeError: 0.02 }],
+  ['knots 1,024 and 8,192, one price fitted on the root scope (every scope keeps it)', { promptPriceKnotsTokens: [1024, 8192], promptPriceRootOnly: true }],
+  ['knots 1,024 and 8,192, fitted after the request overhead (the overhead as published)', { promptPriceKnotsTokens: [1024, 8192], promptPriceAfterOverhead: true }],
   ['knots 512 and 8,192', { promptPriceKnotsTokens: [512, 8192] }],
   ['knots 1,024, 4,096 and 8,192', { promptPriceKnotsTokens: [1024, 4096, 8192] }],
 ];

@@ -67,6 +67,10 @@ export interface ServingFitOptions {
    * knots (flat outside them), fitted per scope with the request overhead after the TPOT step fit.
    */
   readonly promptPriceKnotsTokens?: readonly number[];
+  /** Experiment: the prompt price is fitted on the root scope only; every other scope keeps its parent's. */
+  readonly promptPriceRootOnly?: boolean;
+  /** Experiment: the request overhead is fitted first (as without a price) and the prompt price after it, on what it leaves. */
+  readonly promptPriceAfterOverhead?: boolean;
   /** Experiment: the Huber threshold of the TTFT stage (request overhead and prompt price); default HUBER_RELATIVE_ERROR. */
   readonly ttftHuberRelativeError?: number;
 }
@@ -91,7 +95,9 @@ export function fitServingScopes(rows: readonly CalibrationRow[], options: Servi
   const ones = new Array<number>(STEP_TERMS.length).fill(1);
   const knots = options.promptPriceKnotsTokens;
   const huber = options.ttftHuberRelativeError ?? HUBER_RELATIVE_ERROR;
-  const root = fitScope('*', rows, ones, 0, undefined, knots, huber);
+  const afterOverhead = options.promptPriceAfterOverhead ?? false;
+  const root = fitScope('*', rows, ones, 0, undefined, knots, huber, false, afterOverhead);
+  const holdPrice = options.promptPriceRootOnly ?? false;
   const fitted = new Map<string, FittedScope>([['*', root]]);
   for (let depth = 1; depth < 4; depth++) {
     const groups = new Map<string, CalibrationRow[]>();
@@ -102,18 +108,19 @@ export function fitServingScopes(rows: readonly CalibrationRow[], options: Servi
     for (const [key, members] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       if (members.length < minRuns) continue;
       const parent = mostSpecific(fitted, scopesOf(members[0].run).slice(0, depth));
-      fitted.set(key, fitScope(key, members, parent.ttft, shrink, parent, knots, huber));
+      fitted.set(key, fitScope(key, members, parent.ttft, shrink, parent, knots, huber, holdPrice, afterOverhead));
     }
   }
   return [...fitted.values()];
 }
 
 /** One scope: step coefficients from the TPOT equations, then the request overhead from the TTFT equations. */
-function fitScope(scope: string, rows: readonly CalibrationRow[], parentCoefficients: readonly number[], shrinkage: number, parent?: FittedScope, knots?: readonly number[], huber = HUBER_RELATIVE_ERROR): FittedScope {
+function fitScope(scope: string, rows: readonly CalibrationRow[], parentCoefficients: readonly number[], shrinkage: number, parent?: FittedScope, knots?: readonly number[], huber = HUBER_RELATIVE_ERROR, holdPrice = false, afterOverhead = false): FittedScope {
   const stepParent = parentCoefficients.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? 0 : parent ? parent.tpot[j] : c));
   const tpot = fitTowardParent(rows, 'tpot', stepParent, shrinkage).map((c, j) => (j === REQUEST_OVERHEAD_TERM ? 0 : c));
   if (knots) {
-    const fitted = fitOverheadAndPromptPrice(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], parent?.promptPrice ?? knots.map(() => 1), knots, shrinkage, huber);
+    const first = afterOverhead ? fitOverhead(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], shrinkage, huber) : undefined;
+    const fitted = fitOverheadAndPromptPrice(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], parent?.promptPrice ?? knots.map(() => 1), knots, shrinkage, huber, holdPrice, first);
     return { scope, runs: rows.length, tpot, ttft: tpot.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? fitted.overhead : c)), promptPrice: fitted.price, promptPriceKnotsTokens: knots };
   }
   const overhead = fitOverhead(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], shrinkage, huber);

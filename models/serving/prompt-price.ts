@@ -50,20 +50,24 @@ export function promptPriceShiftSeconds(scope: FittedScope, row: CalibrationRow)
 
 /**
  * Second stage with the step coefficients c held: minimise Σ w (x·c + m·o_p·u + (Σ_k r_k p_k φ_k − 1)·prompt + f − y)²/y²
- * + s(m − 1)² + s Σ_k (r_k − 1)² over m, r ≥ 0 (o_p, p_k the parent's overhead and knot prices).
+ * + s(m − 1)² + s Σ_k (r_k − 1)² over m, r ≥ 0 (o_p, p_k the parent's overhead and knot prices); `holdPrice` keeps
+ * the parent's prices (r = 1) and fits the overhead alone; `heldOverhead` (the request overhead fitted first, without a
+ * price, as fit.ts does) fits the prices alone.
  */
-export function fitOverheadAndPromptPrice(rows: readonly CalibrationRow[], step: readonly number[], parentOverhead: number, parentPrice: readonly number[], knotsTokens: readonly number[], shrinkage: number, huber = HUBER_RELATIVE_ERROR): { overhead: number; price: number[] } {
+export function fitOverheadAndPromptPrice(rows: readonly CalibrationRow[], step: readonly number[], parentOverhead: number, parentPrice: readonly number[], knotsTokens: readonly number[], shrinkage: number, huber = HUBER_RELATIVE_ERROR, holdPrice = false, heldOverhead?: number): { overhead: number; price: number[] } {
   const design = rows.map((r) => {
     const y = r.run.ttftSeconds;
     const prompt = promptPart(r, step);
     const w = promptPriceWeights(knotsTokens, r.run.inputTokens);
-    return [(r.terms.ttft[OVERHEAD] * parentOverhead) / y, ...w.map((wk, k) => (wk * parentPrice[k] * prompt) / y)];
+    return [...(heldOverhead === undefined ? [(r.terms.ttft[OVERHEAD] * parentOverhead) / y] : []), ...(holdPrice ? [] : w.map((wk, k) => (wk * parentPrice[k] * prompt) / y))];
   });
   const goal = rows.map((r) => {
     const rest = r.terms.ttft.reduce((s, v, j) => s + (j === OVERHEAD || PROMPT_PRICE_TERMS.includes(j) ? 0 : v * step[j]), 0);
-    return 1 - (fixedOf(r, 'ttft') + rest) / r.run.ttftSeconds;
+    const held = holdPrice ? promptPriceAt(knotsTokens, parentPrice, r.run.inputTokens) * promptPart(r, step) : 0;
+    const overhead = heldOverhead === undefined ? 0 : r.terms.ttft[OVERHEAD] * heldOverhead;
+    return 1 - (fixedOf(r, 'ttft') + rest + held + overhead) / r.run.ttftSeconds;
   });
-  const p = 1 + knotsTokens.length;
+  const p = (heldOverhead === undefined ? 1 : 0) + (holdPrice ? 0 : knotsTokens.length);
   let weights = rows.map(() => 1);
   let u = new Array<number>(p).fill(1);
   for (let iteration = 0; iteration < IRLS_ITERATIONS; iteration++) {
@@ -81,5 +85,6 @@ export function fitOverheadAndPromptPrice(rows: readonly CalibrationRow[], step:
       return r <= huber ? 1 : huber / r;
     });
   }
-  return { overhead: u[0] * parentOverhead, price: parentPrice.map((q, k) => q * u[1 + k]) };
+  const first = heldOverhead === undefined ? 1 : 0;
+  return { overhead: heldOverhead ?? u[0] * parentOverhead, price: holdPrice ? [...parentPrice] : parentPrice.map((q, k) => q * u[first + k]) };
 }
