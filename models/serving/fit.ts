@@ -15,7 +15,6 @@
  */
 import { solveLeastSquares } from '../least-squares.js';
 import type { MeasuredRun } from './runs.js';
-import { fitOverheadAndPromptPrice, promptPriceShiftSeconds } from './prompt-price.js';
 import { REQUEST_OVERHEAD_UNIT_SECONDS, STEP_TERMS } from './step-terms.js';
 
 /** Index of the per-request overhead among STEP_TERMS (the only term a step never pays). */
@@ -39,7 +38,7 @@ export interface CalibrationRow {
   readonly fixedSeconds?: { readonly ttft: number; readonly tpot: number };
 }
 
-export const fixedOf = (r: CalibrationRow, metric: Metric) => r.fixedSeconds?.[metric] ?? 0;
+const fixedOf = (r: CalibrationRow, metric: Metric) => r.fixedSeconds?.[metric] ?? 0;
 
 export interface FittedScope {
   /** `*`, `vllm`, `vllm/h100-sxm`, `vllm/h100-sxm/fp8`. */
@@ -49,30 +48,15 @@ export interface FittedScope {
   readonly tpot: readonly number[];
   /** In STEP_TERMS order: time to first token (TTFT equations). */
   readonly ttft: readonly number[];
-  /** Experiment (prompt-price.ts): the TTFT price of the prompt's compute terms at each knot of `promptPriceKnotsTokens`. */
-  readonly promptPrice?: readonly number[];
-  readonly promptPriceKnotsTokens?: readonly number[];
 }
 
-export type Metric = 'ttft' | 'tpot';
+type Metric = 'ttft' | 'tpot';
 
 export interface ServingFitOptions {
   /** Weight of the pull toward the parent scope, per coefficient, in units of one run's squared relative error. */
   readonly shrinkage?: number;
   /** Fewest runs a scope below `*` needs to get its own coefficients. */
   readonly minRuns?: number;
-  /**
-   * Experiment (prompt-price.ts): TTFT prices the prompt's compute terms (excess_compute, prefill_attention) at a
-   * multiplier of the TPOT-fitted coefficients that is piecewise linear in log2 of the prompt's tokens between these
-   * knots (flat outside them), fitted per scope with the request overhead after the TPOT step fit.
-   */
-  readonly promptPriceKnotsTokens?: readonly number[];
-  /** Experiment: the prompt price is fitted on the root scope only; every other scope keeps its parent's. */
-  readonly promptPriceRootOnly?: boolean;
-  /** Experiment: the request overhead is fitted first (as without a price) and the prompt price after it, on what it leaves. */
-  readonly promptPriceAfterOverhead?: boolean;
-  /** Experiment: the Huber threshold of the TTFT stage (request overhead and prompt price); default HUBER_RELATIVE_ERROR. */
-  readonly ttftHuberRelativeError?: number;
 }
 
 export const DEFAULT_SHRINKAGE = 1;
@@ -93,11 +77,7 @@ export function fitServingScopes(rows: readonly CalibrationRow[], options: Servi
   const shrink = options.shrinkage ?? DEFAULT_SHRINKAGE;
   const minRuns = options.minRuns ?? DEFAULT_MIN_RUNS;
   const ones = new Array<number>(STEP_TERMS.length).fill(1);
-  const knots = options.promptPriceKnotsTokens;
-  const huber = options.ttftHuberRelativeError ?? HUBER_RELATIVE_ERROR;
-  const afterOverhead = options.promptPriceAfterOverhead ?? false;
-  const root = fitScope('*', rows, ones, 0, undefined, knots, huber, false, afterOverhead);
-  const holdPrice = options.promptPriceRootOnly ?? false;
+  const root = fitScope('*', rows, ones, 0);
   const fitted = new Map<string, FittedScope>([['*', root]]);
   for (let depth = 1; depth < 4; depth++) {
     const groups = new Map<string, CalibrationRow[]>();
@@ -108,22 +88,17 @@ export function fitServingScopes(rows: readonly CalibrationRow[], options: Servi
     for (const [key, members] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       if (members.length < minRuns) continue;
       const parent = mostSpecific(fitted, scopesOf(members[0].run).slice(0, depth));
-      fitted.set(key, fitScope(key, members, parent.ttft, shrink, parent, knots, huber, holdPrice, afterOverhead));
+      fitted.set(key, fitScope(key, members, parent.ttft, shrink, parent));
     }
   }
   return [...fitted.values()];
 }
 
 /** One scope: step coefficients from the TPOT equations, then the request overhead from the TTFT equations. */
-function fitScope(scope: string, rows: readonly CalibrationRow[], parentCoefficients: readonly number[], shrinkage: number, parent?: FittedScope, knots?: readonly number[], huber = HUBER_RELATIVE_ERROR, holdPrice = false, afterOverhead = false): FittedScope {
+function fitScope(scope: string, rows: readonly CalibrationRow[], parentCoefficients: readonly number[], shrinkage: number, parent?: FittedScope): FittedScope {
   const stepParent = parentCoefficients.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? 0 : parent ? parent.tpot[j] : c));
   const tpot = fitTowardParent(rows, 'tpot', stepParent, shrinkage).map((c, j) => (j === REQUEST_OVERHEAD_TERM ? 0 : c));
-  if (knots) {
-    const first = afterOverhead ? fitOverhead(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], shrinkage, huber) : undefined;
-    const fitted = fitOverheadAndPromptPrice(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], parent?.promptPrice ?? knots.map(() => 1), knots, shrinkage, huber, holdPrice, first);
-    return { scope, runs: rows.length, tpot, ttft: tpot.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? fitted.overhead : c)), promptPrice: fitted.price, promptPriceKnotsTokens: knots };
-  }
-  const overhead = fitOverhead(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], shrinkage, huber);
+  const overhead = fitOverhead(rows, tpot, parentCoefficients[REQUEST_OVERHEAD_TERM], shrinkage);
   return { scope, runs: rows.length, tpot, ttft: tpot.map((c, j) => (j === REQUEST_OVERHEAD_TERM ? overhead : c)) };
 }
 
@@ -131,7 +106,7 @@ function fitScope(scope: string, rows: readonly CalibrationRow[], parentCoeffici
  * The request overhead o ≥ 0 (a multiplier m on the parent's): minimise Σ w (x·c + m·o_p·u − y)²/y² + shrinkage ·
  * (m − 1)², Huber-reweighted, with the step coefficients c held.
  */
-function fitOverhead(rows: readonly CalibrationRow[], step: readonly number[], parentOverhead: number, shrinkage: number, huber = HUBER_RELATIVE_ERROR): number {
+function fitOverhead(rows: readonly CalibrationRow[], step: readonly number[], parentOverhead: number, shrinkage: number): number {
   const a = rows.map((r) => (r.terms.ttft[REQUEST_OVERHEAD_TERM] * parentOverhead) / r.run.ttftSeconds);
   const residual = rows.map((r) => 1 - (fixedOf(r, 'ttft') + r.terms.ttft.reduce((s, v, j) => s + (j === REQUEST_OVERHEAD_TERM ? 0 : v * step[j]), 0)) / r.run.ttftSeconds);
   let weights = rows.map(() => 1);
@@ -146,7 +121,7 @@ function fitOverhead(rows: readonly CalibrationRow[], step: readonly number[], p
     m = den > 0 ? Math.max(0, num / den) : 1;
     weights = a.map((ai, i) => {
       const r = Math.abs(ai * m - residual[i]);
-      return r <= huber ? 1 : huber / r;
+      return r <= HUBER_RELATIVE_ERROR ? 1 : HUBER_RELATIVE_ERROR / r;
     });
   }
   return m * parentOverhead;
@@ -191,7 +166,7 @@ function fitTowardParent(rows: readonly CalibrationRow[], metric: Metric, parent
 
 /** Relative error beyond which an equation's weight falls as 1/error (Huber), and the reweighting rounds. */
 export const HUBER_RELATIVE_ERROR = 0.2;
-export const IRLS_ITERATIONS = 8;
+const IRLS_ITERATIONS = 8;
 
 function mostSpecific(fitted: ReadonlyMap<string, FittedScope>, scopes: readonly string[]): FittedScope {
   for (let i = scopes.length - 1; i >= 0; i--) {
@@ -215,7 +190,7 @@ export interface RunPrediction {
 export function predictRun(scopes: readonly FittedScope[], row: CalibrationRow): RunPrediction {
   const s = scopeFor(scopes, row.run);
   const dot = (t: readonly number[], c: readonly number[]) => t.reduce((a, v, j) => a + v * c[j], 0);
-  return { ttftSeconds: dot(row.terms.ttft, s.ttft) + fixedOf(row, 'ttft') + promptPriceShiftSeconds(s, row), tpotSeconds: dot(row.terms.tpot, s.tpot) + fixedOf(row, 'tpot'), scope: s.scope };
+  return { ttftSeconds: dot(row.terms.ttft, s.ttft) + fixedOf(row, 'ttft'), tpotSeconds: dot(row.terms.tpot, s.tpot) + fixedOf(row, 'tpot'), scope: s.scope };
 }
 
 /** Coefficients by term name, for files and reports. */
