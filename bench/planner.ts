@@ -27,6 +27,8 @@ import { formulatePlan } from '../planner/milp/formulate.js';
 import { resolveOptions } from '../planner/options.js';
 import { createPerfModelFor } from '../planner/demand/perf-adapter.js';
 import { planFleet } from '../planner/milp/plan.js';
+import { memoDemand } from '../planner/milp/demand-memo.js';
+import { createHash } from 'node:crypto';
 import { enumeratePools } from '../planner/demand/pools.js';
 import { solveModel } from '../planner/milp/solve.js';
 import { solveWithJsLp } from '../planner/milp/solvers/jslp.js';
@@ -180,6 +182,9 @@ async function wholePlan() {
     trim: result.trim ? { attempts: result.trim.attempts, removed: result.trim.removed, budget_exhausted: result.trim.budgetExhausted, objective_saved: result.trim.objectiveSaved } : null,
     tco_usd: result.plan?.cost.tcoUsd,
     conversations_checked: (result.check as { simulation?: { counts: { arrived: number } } } | undefined)?.simulation?.counts.arrived,
+    // The demand table the plan was derived from (remembered: read after the timings), to compare before and after a
+    // change to its derivation.
+    demand_entries_sha256: createHash('sha256').update(JSON.stringify(memoDemand(request, resolveOptions({ clockMs, ...(solverArg ? { solver: solverArg } : {}) }, request.datacenter.powerCapWatts)).entries)).digest('hex'),
   };
 }
 
