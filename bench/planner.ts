@@ -10,6 +10,8 @@
  * The whole plan reports wall and CPU time (process.cpuUsage: main thread and check threads), the main thread's own
  * CPU time (until the first kernel check and in all) and the load average. `--warmup` adds the HiGHS warm-up thread
  * (bench/highs-warmup.ts: an experiment `plan` does not adopt; its file comment has the measurement).
+ * `--solves` adds every HiGHS run of the whole plan's loop (bench/solve-trace.ts: step, shape, size, nodes, wall, this
+ * thread's CPU) and their totals.
  * `plan_default_ms` is one `planFleet` call (HiGHS LP relaxation for bounds and duals, then the default MILP solve).
  * Prints one JSON document.
  */
@@ -20,6 +22,7 @@ import { createThreadedCheckAt } from '../planner/check/threaded-check.js';
 import { planAndCheck } from '../planner/check/loop.js';
 import { startHighsWarmup } from './highs-warmup.js';
 import { mainThreadCpuMs } from './thread-cpu.js';
+import { traceSolves } from './solve-trace.js';
 import { DEFAULT_CHECK_SEEDS, DEFAULT_TRIM_CHECKS } from '../planner/cli/commands/plan.js';
 import { checkSeeds, createRobustChecker } from '../planner/check/robust-check.js';
 import { deriveDemand } from '../planner/demand/demand.js';
@@ -126,6 +129,7 @@ async function wholePlan() {
   let firstCheckMs: number | undefined;
   let firstCheckMainCpuMs: number | undefined;
   const mainCpu0 = mainThreadCpuMs();
+  const trace = withSolves ? traceSolves(clockMs) : undefined;
   // The loop's check options go through as `plan` passes them: a refutation may stop once its miss is certain, and
   // TRIM's next removal is screened beside the current one (check-result.ts, CheckOptions).
   const result = await planAndCheck(request, async (fleet, check) => {
@@ -135,7 +139,8 @@ async function wholePlan() {
       await warmup?.stop();
     }
     const t = clockMs();
-    const r = await checker(fleet, check);
+    trace?.checkStarted();
+    const r = await checker(fleet, check).finally(() => trace?.checkEnded());
     kernelMs += clockMs() - t;
     return r;
   }, { clockMs, solveBesideChecks: true, ...(solverArg ? { solver: solverArg } : {}), ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) }).finally(async () => {
@@ -180,12 +185,15 @@ async function wholePlan() {
     trim: result.trim ? { attempts: result.trim.attempts, removed: result.trim.removed, budget_exhausted: result.trim.budgetExhausted, objective_saved: result.trim.objectiveSaved } : null,
     tco_usd: result.plan?.cost.tcoUsd,
     conversations_checked: (result.check as { simulation?: { counts: { arrived: number } } } | undefined)?.simulation?.counts.arrived,
+    // --solves: every HiGHS run of the loop on this thread (bench/solve-trace.ts), and their totals per step and kind.
+    ...(trace ? { highs_runs: trace.stop() } : {}),
   };
 }
 
 const wholeOnly = process.argv.includes('--whole');
 const noTrim = process.argv.includes('--no-trim');
 const withWarmup = process.argv.includes('--warmup');
+const withSolves = process.argv.includes('--solves');
 const solverArg = process.argv.find((a) => a.startsWith('--solver='))?.slice('--solver='.length) as 'jslp' | 'highs' | undefined;
 const results: unknown[] = [];
 if (!wholeOnly) results.push(await scenario('2 roles, TDP', { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] } }));

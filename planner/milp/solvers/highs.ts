@@ -2,7 +2,7 @@
  * HiGHS (WebAssembly, npm `highs`) behind `LpSolver`. The model is passed as CSC arrays through the persistent API,
  * never as LP text (malformed LP text is silently accepted: LIBS.md). Always `mip_max_nodes` (the limit meant to bind:
  * HiGHS is deterministic, so a node count gives the same answer on any machine), `time_limit` (the wall-clock safety
- * net), `mip_rel_gap` and `output_flag: false`; every native model is disposed in `finally`.
+ * net), `mip_rel_gap`, `output_flag: false`; every native model is disposed in `finally`.
  */
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
@@ -60,6 +60,34 @@ export function mapHighsStatus(code: number): LpStatus {
   return 'error';
 }
 
+/** What one HiGHS run was and did (a bench's per-solve breakdown; nothing the planner decides reads it). */
+export interface HighsRunRecord {
+  readonly columns: number;
+  readonly rows: number;
+  /** Integer columns (0 for an LP or a relaxation). */
+  readonly integers: number;
+  readonly status: LpStatus;
+  /** Branch-and-bound nodes (0 for an LP). */
+  readonly nodes: number;
+  readonly simplexIterations: number;
+  /** The model's row names (callers classify the solve by them: refuted-fleet cuts, an objective bound). */
+  readonly rowNames: readonly string[];
+  readonly columnNames: readonly string[];
+}
+
+/** Told around every HiGHS run on this thread: `before` just before the native run, `after` right after it. */
+export interface HighsRunObserver {
+  before(): void;
+  after(record: HighsRunRecord): void;
+}
+
+let observer: HighsRunObserver | undefined;
+
+/** Sets (or with undefined clears) this thread's observer of HiGHS runs; for measurement (bench/solve-trace.ts). */
+export function observeHighsRuns(next: HighsRunObserver | undefined): void {
+  observer = next;
+}
+
 /** Converts the row list into compressed sparse columns. */
 function toCsc(model: LpModel): { starts: number[]; indices: number[]; values: number[] } {
   const perColumn: Array<Array<[number, number]>> = model.variables.map(() => []);
@@ -107,7 +135,20 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions): P
       mip_max_nodes: options.maxNodes ?? DEFAULT_MAX_NODES,
       mip_rel_gap: options.mipRelGap ?? 1e-9,
     });
+    observer?.before();
     native.run();
+    if (observer) {
+      observer.after({
+        columns: model.variables.length,
+        rows: model.rows.length,
+        integers: hasIntegers ? model.variables.filter((v) => v.integer).length : 0,
+        status: mapHighsStatus(native.getModelStatus()),
+        nodes: hasIntegers ? Number(native.info.get('mip_node_count')) : 0,
+        simplexIterations: Number(native.info.get('simplex_iteration_count')),
+        rowNames: model.rows.map((r) => r.name),
+        columnNames: model.variables.map((v) => v.name),
+      });
+    }
     const status = mapHighsStatus(native.getModelStatus());
     const wallSeconds = start !== undefined && options.clockMs ? (options.clockMs() - start) / 1000 : native.getRunTime();
     const primal = Number(native.info.get('primal_solution_status'));
