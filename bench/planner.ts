@@ -10,7 +10,8 @@
  * The whole plan reports wall and CPU time (process.cpuUsage: main thread and check threads), the main thread's own
  * CPU time (until the first kernel check and in all) and the load average. `--warmup` adds the HiGHS warm-up thread
  * (bench/highs-warmup.ts: an experiment `plan` does not adopt; its file comment has the measurement).
- * `--solves` adds every HiGHS run of the whole plan's loop (bench/solve-trace.ts: step, shape, size, nodes, wall, this
+ * `--highs-option NAME=VALUE` (repeatable) sets a HiGHS option on every MILP of the run, to measure a setting in the
+ * whole loop (planner/milp/solvers/highs.ts setExperimentalMipOptions). `--solves` adds every HiGHS run of the whole plan's loop (bench/solve-trace.ts: step, shape, size, nodes, wall, this
  * thread's CPU) and their totals.
  * `plan_default_ms` is one `planFleet` call (HiGHS LP relaxation for bounds and duals, then the default MILP solve).
  * Prints one JSON document.
@@ -33,7 +34,7 @@ import { planFleet } from '../planner/milp/plan.js';
 import { enumeratePools } from '../planner/demand/pools.js';
 import { solveModel } from '../planner/milp/solve.js';
 import { solveWithJsLp } from '../planner/milp/solvers/jslp.js';
-import { solveWithHighs } from '../planner/milp/solvers/highs.js';
+import { setExperimentalMipOptions, solveWithHighs } from '../planner/milp/solvers/highs.js';
 import type { PlanOptions, PlanRequest } from '../planner/types.js';
 
 const quick = process.argv.includes('--quick');
@@ -187,6 +188,7 @@ async function wholePlan() {
     conversations_checked: (result.check as { simulation?: { counts: { arrived: number } } } | undefined)?.simulation?.counts.arrived,
     // --solves: every HiGHS run of the loop on this thread (bench/solve-trace.ts), and their totals per step and kind.
     ...(trace ? { highs_runs: trace.stop() } : {}),
+    highs_options: highsOptions,
   };
 }
 
@@ -194,6 +196,9 @@ const wholeOnly = process.argv.includes('--whole');
 const noTrim = process.argv.includes('--no-trim');
 const withWarmup = process.argv.includes('--warmup');
 const withSolves = process.argv.includes('--solves');
+// --highs-option NAME=VALUE (repeatable): HiGHS options for every MILP of this run (an experiment; `plan` sets none).
+const highsOptions = Object.fromEntries(process.argv.flatMap((a, i, all) => (a === '--highs-option' && all[i + 1]?.includes('=') ? [all[i + 1].split('=')] : [])).map(([k, v]) => [k, v === 'true' ? true : v === 'false' ? false : Number.isFinite(Number(v)) ? Number(v) : v]));
+setExperimentalMipOptions(highsOptions);
 const solverArg = process.argv.find((a) => a.startsWith('--solver='))?.slice('--solver='.length) as 'jslp' | 'highs' | undefined;
 const results: unknown[] = [];
 if (!wholeOnly) results.push(await scenario('2 roles, TDP', { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] } }));

@@ -2,7 +2,7 @@
  * HiGHS (WebAssembly, npm `highs`) behind `LpSolver`. The model is passed as CSC arrays through the persistent API,
  * never as LP text (malformed LP text is silently accepted: LIBS.md). Always `mip_max_nodes` (the limit meant to bind:
  * HiGHS is deterministic, so a node count gives the same answer on any machine), `time_limit` (the wall-clock safety
- * net), `mip_rel_gap`, `output_flag: false`; every native model is disposed in `finally`.
+ * net), `mip_rel_gap` and `output_flag: false`; every native model is disposed in `finally`.
  */
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
@@ -82,10 +82,19 @@ export interface HighsRunObserver {
 }
 
 let observer: HighsRunObserver | undefined;
+let experimentalMipOptions: Readonly<Record<string, boolean | number | string>> = {};
 
 /** Sets (or with undefined clears) this thread's observer of HiGHS runs; for measurement (bench/solve-trace.ts). */
 export function observeHighsRuns(next: HighsRunObserver | undefined): void {
   observer = next;
+}
+
+/**
+ * HiGHS options added to every MILP run on this thread, for measuring a setting in the whole loop
+ * (`npx tsx bench/planner.ts --whole --highs-option NAME=VALUE`); `plan` never sets any. Empty clears them.
+ */
+export function setExperimentalMipOptions(next: Readonly<Record<string, boolean | number | string>>): void {
+  experimentalMipOptions = next;
 }
 
 /** Converts the row list into compressed sparse columns. */
@@ -134,6 +143,7 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions): P
       time_limit: Math.max(0.001, options.deadlineMs / 1000),
       mip_max_nodes: options.maxNodes ?? DEFAULT_MAX_NODES,
       mip_rel_gap: options.mipRelGap ?? 1e-9,
+      ...(hasIntegers ? experimentalMipOptions : {}),
     });
     observer?.before();
     native.run();
