@@ -11,8 +11,9 @@
  * CPU time (until the first kernel check and in all) and the load average. `--warmup` adds the HiGHS warm-up thread
  * (bench/highs-warmup.ts: an experiment `plan` does not adopt; its file comment has the measurement).
  * `--highs-option NAME=VALUE` (repeatable) sets a HiGHS option on every MILP of the run, to measure a setting in the
- * whole loop (planner/milp/solvers/highs.ts setExperimentalMipOptions). `--solves` adds every HiGHS run of the whole plan's loop (bench/solve-trace.ts: step, shape, size, nodes, wall, this
- * thread's CPU) and their totals.
+ * whole loop (planner/milp/solvers/highs.ts setExperimentalMipOptions; `mip_heuristic_run_root_reduced_cost=true`
+ * restores the HiGHS default that HIGHS_MIP_HEURISTICS turns off). `--solves` adds every HiGHS run of the whole
+ * plan's loop (bench/solve-trace.ts: step, shape, size, nodes, wall, this thread's CPU) and their totals.
  * `plan_default_ms` is one `planFleet` call (HiGHS LP relaxation for bounds and duals, then the default MILP solve).
  * Prints one JSON document.
  */

@@ -2,7 +2,7 @@
  * HiGHS (WebAssembly, npm `highs`) behind `LpSolver`. The model is passed as CSC arrays through the persistent API,
  * never as LP text (malformed LP text is silently accepted: LIBS.md). Always `mip_max_nodes` (the limit meant to bind:
  * HiGHS is deterministic, so a node count gives the same answer on any machine), `time_limit` (the wall-clock safety
- * net), `mip_rel_gap` and `output_flag: false`; every native model is disposed in `finally`.
+ * net), `mip_rel_gap`, `output_flag: false` and `HIGHS_MIP_HEURISTICS`; every native model is disposed in `finally`.
  */
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
@@ -59,6 +59,21 @@ export function mapHighsStatus(code: number): LpStatus {
   if (code === 13 || code === 17) return 'time-limit';
   return 'error';
 }
+
+/**
+ * HiGHS's root reduced-cost heuristic is off. At the root it solves a sub-MIP with the columns of large reduced cost
+ * fixed; on the catalog-wide models (3,200–3,400 columns, ~170 integer counts) that sub-MIP was most of each MILP's
+ * time and found nothing the search does not find anyway. Measured (bench/planner.ts --whole --solves, 3 alternating
+ * pairs on, off, load 7–11 on 2 cores): the six loop MILPs took 6.7–7.6 s of main-thread CPU instead of 9.5–12.5 s,
+ * the whole run 11.4–12.6 s instead of 14.0–18.1 s, with the same loop (fleets, rounds, cuts, TRIM) and the same
+ * $2,591,854.56 (its last float digit moved: the final plan's routing shares differ by ~1e-13); branch-and-bound took
+ * 18–56 nodes where it took 9–29, far inside the node limit. The README command's MILPs return bit-identical points.
+ * Every optimum is still proved (mip_rel_gap), but among tied optima HiGHS may return another: of 753 MILPs the
+ * planner's tests solve, 6 returned another fleet of the same objective and 40 the same fleet routed otherwise; no
+ * objective moved. Turning feasibility jump off as well saves ~15% more on these models but picks another tied
+ * fleet on 41 of those 753, so it stays on.
+ */
+export const HIGHS_MIP_HEURISTICS: Readonly<Record<string, boolean>> = { mip_heuristic_run_root_reduced_cost: false };
 
 /** What one HiGHS run was and did (a bench's per-solve breakdown; nothing the planner decides reads it). */
 export interface HighsRunRecord {
@@ -143,7 +158,7 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions): P
       time_limit: Math.max(0.001, options.deadlineMs / 1000),
       mip_max_nodes: options.maxNodes ?? DEFAULT_MAX_NODES,
       mip_rel_gap: options.mipRelGap ?? 1e-9,
-      ...(hasIntegers ? experimentalMipOptions : {}),
+      ...(hasIntegers ? { ...HIGHS_MIP_HEURISTICS, ...experimentalMipOptions } : {}),
     });
     observer?.before();
     native.run();
