@@ -62,10 +62,11 @@ export function mapHighsStatus(code: number): LpStatus {
 
 /**
  * HiGHS's root reduced-cost heuristic is off. At the root it solves a sub-MIP with the columns of large reduced cost
- * fixed; on the catalog-wide models (3,200–3,400 columns, ~170 integer counts) that sub-MIP was most of each MILP's
- * time and found nothing the search does not find anyway. Measured (bench/planner.ts --whole --solves, 3 alternating
- * pairs on, off, load 7–11 on 2 cores): the six loop MILPs took 6.7–7.6 s of main-thread CPU instead of 9.5–12.5 s,
- * the whole run 11.4–12.6 s instead of 14.0–18.1 s, with the same loop (fleets, rounds, cuts, TRIM) and the same
+ * fixed; on the catalog-wide models (3,200–3,400 columns, ~170 integer counts) that sub-MIP was the larger part of
+ * the costliest MILPs' time, and the search reaches the same optima without it. Measured (bench/planner.ts --whole
+ * --solves, 3 alternating pairs on/off, load 7–11 on 2 cores): the loop's six MILPs took 6.7–7.6 s of main-thread CPU
+ * instead of 9.5–12.5 s, the whole run's main thread 11.4–12.6 s instead of 14.0–18.1 s (until the first kernel check
+ * 4.7–5.4 s instead of 6.9–9.2 s), with the same loop (fleets, rounds, cuts, TRIM) and the same
  * $2,591,854.56 (its last float digit moved: the final plan's routing shares differ by ~1e-13); branch-and-bound took
  * 18–56 nodes where it took 9–29, far inside the node limit. The README command's MILPs return bit-identical points.
  * Every optimum is still proved (mip_rel_gap), but among tied optima HiGHS may return another: of 753 MILPs the
