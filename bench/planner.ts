@@ -10,6 +10,10 @@
  * The whole plan reports wall and CPU time (process.cpuUsage: main thread and check threads), the main thread's own
  * CPU time (until the first kernel check and in all) and the load average. `--warmup` adds the HiGHS warm-up thread
  * (bench/highs-warmup.ts: an experiment `plan` does not adopt; its file comment has the measurement).
+ * `--highs-option NAME=VALUE` (repeatable) sets a HiGHS option on every MILP of the run, to measure a setting in the
+ * whole loop (planner/milp/solvers/highs.ts setExperimentalMipOptions; `mip_heuristic_run_root_reduced_cost=true`
+ * restores the HiGHS default that HIGHS_MIP_HEURISTICS turns off). `--solves` adds every HiGHS run of the whole
+ * plan's loop (bench/solve-trace.ts: step, shape, size, nodes, wall, this thread's CPU) and their totals.
  * `plan_default_ms` is one `planFleet` call (HiGHS LP relaxation for bounds and duals, then the default MILP solve).
  * Prints one JSON document.
  */
@@ -20,6 +24,7 @@ import { createThreadedCheckAt } from '../planner/check/threaded-check.js';
 import { planAndCheck } from '../planner/check/loop.js';
 import { startHighsWarmup } from './highs-warmup.js';
 import { mainThreadCpuMs } from './thread-cpu.js';
+import { traceSolves } from './solve-trace.js';
 import { DEFAULT_CHECK_SEEDS, DEFAULT_TRIM_CHECKS } from '../planner/cli/commands/plan.js';
 import { checkSeeds, createRobustChecker } from '../planner/check/robust-check.js';
 import { deriveDemand } from '../planner/demand/demand.js';
@@ -27,10 +32,12 @@ import { formulatePlan } from '../planner/milp/formulate.js';
 import { resolveOptions } from '../planner/options.js';
 import { createPerfModelFor } from '../planner/demand/perf-adapter.js';
 import { planFleet } from '../planner/milp/plan.js';
+import { memoDemand } from '../planner/milp/demand-memo.js';
+import { createHash } from 'node:crypto';
 import { enumeratePools } from '../planner/demand/pools.js';
 import { solveModel } from '../planner/milp/solve.js';
 import { solveWithJsLp } from '../planner/milp/solvers/jslp.js';
-import { solveWithHighs } from '../planner/milp/solvers/highs.js';
+import { setExperimentalMipOptions, solveWithHighs } from '../planner/milp/solvers/highs.js';
 import type { PlanOptions, PlanRequest } from '../planner/types.js';
 
 const quick = process.argv.includes('--quick');
@@ -126,6 +133,7 @@ async function wholePlan() {
   let firstCheckMs: number | undefined;
   let firstCheckMainCpuMs: number | undefined;
   const mainCpu0 = mainThreadCpuMs();
+  const trace = withSolves ? traceSolves(clockMs) : undefined;
   // The loop's check options go through as `plan` passes them: a refutation may stop once its miss is certain, and
   // TRIM's next removal is screened beside the current one (check-result.ts, CheckOptions).
   const result = await planAndCheck(request, async (fleet, check) => {
@@ -135,7 +143,8 @@ async function wholePlan() {
       await warmup?.stop();
     }
     const t = clockMs();
-    const r = await checker(fleet, check);
+    trace?.checkStarted();
+    const r = await checker(fleet, check).finally(() => trace?.checkEnded());
     kernelMs += clockMs() - t;
     return r;
   }, { clockMs, solveBesideChecks: true, ...(solverArg ? { solver: solverArg } : {}), ...(noTrim ? {} : { trim: { maxChecks: DEFAULT_TRIM_CHECKS } }) }).finally(async () => {
@@ -180,12 +189,22 @@ async function wholePlan() {
     trim: result.trim ? { attempts: result.trim.attempts, removed: result.trim.removed, budget_exhausted: result.trim.budgetExhausted, objective_saved: result.trim.objectiveSaved } : null,
     tco_usd: result.plan?.cost.tcoUsd,
     conversations_checked: (result.check as { simulation?: { counts: { arrived: number } } } | undefined)?.simulation?.counts.arrived,
+    // The demand table the plan was derived from (remembered: read after the timings), to compare before and after a
+    // change to its derivation.
+    demand_entries_sha256: createHash('sha256').update(JSON.stringify(memoDemand(request, resolveOptions({ clockMs, ...(solverArg ? { solver: solverArg } : {}) }, request.datacenter.powerCapWatts)).entries)).digest('hex'),
+    // --solves: every HiGHS run of the loop on this thread (bench/solve-trace.ts), and their totals per step and kind.
+    ...(trace ? { highs_runs: trace.stop() } : {}),
+    highs_options: highsOptions,
   };
 }
 
 const wholeOnly = process.argv.includes('--whole');
 const noTrim = process.argv.includes('--no-trim');
 const withWarmup = process.argv.includes('--warmup');
+const withSolves = process.argv.includes('--solves');
+// --highs-option NAME=VALUE (repeatable): HiGHS options for every MILP of this run (an experiment; `plan` sets none).
+const highsOptions = Object.fromEntries(process.argv.flatMap((a, i, all) => (a === '--highs-option' && all[i + 1]?.includes('=') ? [all[i + 1].split('=')] : [])).map(([k, v]) => [k, v === 'true' ? true : v === 'false' ? false : Number.isFinite(Number(v)) ? Number(v) : v]));
+setExperimentalMipOptions(highsOptions);
 const solverArg = process.argv.find((a) => a.startsWith('--solver='))?.slice('--solver='.length) as 'jslp' | 'highs' | undefined;
 const results: unknown[] = [];
 if (!wholeOnly) results.push(await scenario('2 roles, TDP', { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] } }));

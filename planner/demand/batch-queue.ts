@@ -92,6 +92,14 @@ export function chainFigures(lambda: number, service: BatchService): BatchQueueF
     // Far from converged: skip a doubling (the tail shrinks roughly geometrically in N).
     states = Math.min(MAX_STATES, (solved.leavingPerStep > 1e-4 ? 4 : 2) * states);
   }
+  // E[S_k] and E[S_k²] for the batches the kept states form, read once (not per state).
+  const kMax = Math.min(B, states - 1);
+  const meanS = new Float64Array(kMax + 1);
+  const secondS = new Float64Array(kMax + 1);
+  for (let k = 1; k <= kMax; k++) {
+    meanS[k] = service.meanSeconds(k);
+    secondS[k] = service.secondMomentSeconds2(k);
+  }
   let cycle = 0;
   let busy = 0;
   let area = 0;
@@ -102,45 +110,142 @@ export function chainFigures(lambda: number, service: BatchService): BatchQueueF
     if (p === 0) continue;
     const k = q === 0 ? 1 : Math.min(q, B);
     const r = q === 0 ? 0 : q - k;
-    const s1 = service.meanSeconds(k);
+    const s1 = meanS[k];
     cycle += p * ((q === 0 ? 1 / lambda : 0) + s1);
     busy += p * s1;
-    area += p * (r * s1 + (lambda * service.secondMomentSeconds2(k)) / 2);
+    area += p * (r * s1 + (lambda * secondS[k]) / 2);
     jobs += p * k;
     jobService += p * k * s1;
   }
   return { arrivalRatePerSecond: lambda, stable: true, busyFraction: busy / cycle, meanWaitSeconds: area / cycle / lambda, meanOwnIterationSeconds: jobService / jobs, meanBatch: jobs };
 }
 
-/** P(j arrivals during one service) for j = 0 … J, mixing Poisson(λ s) over the equally likely samples s. */
-function mixedPoissonPmf(lambda: number, samples: Float64Array): Float64Array {
-  let muMax = 0;
-  for (const s of samples) muMax = Math.max(muMax, lambda * s);
-  const J = Math.ceil(muMax + 12 * Math.sqrt(muMax) + 12);
+/**
+ * P(j arrivals during one service) for j = 0 … J, mixing Poisson(λ s) over the equally likely samples s, with the far
+ * tail (below 1e-15 in all) dropped: it only widens the band the chain solve sweeps. J = μmax + 12√μmax + 12 bounds
+ * the computation; the terms a sample adds are exp(−μ) μ^j / j! by the recurrence p_{j+1} = p_j μ / (j + 1).
+ *
+ * The kept entries end well below J (on the whole-catalog table at 63% of it on average), so the sum runs in blocks
+ * of j and stops as soon as the entries computed so far decide where the 1e-15 tail starts (tailCut): each entry is
+ * the same sum of the same terms in the same order (sample by sample), and the cut is the one a sum up to J would
+ * find, so the result is bit-identical to summing to J — only the terms beyond the cut are not computed.
+ */
+export function mixedPoissonPmf(lambda: number, samples: Float64Array): Float64Array {
+  const { mu, muMax, J } = means(lambda, samples);
+  if (!(muMax < LOG_TERMS_MU)) return summedToJ(mu, J);
+  const m = samples.length;
   const pmf = new Float64Array(J + 1);
-  const w = 1 / samples.length;
-  for (const s of samples) {
-    const mu = lambda * s;
-    if (mu < 600) {
-      let p = Math.exp(-mu);
+  const w = 1 / m;
+  // p[i]: sample i's next term (at index `done`), carried from block to block.
+  const p = new Float64Array(m);
+  for (let i = 0; i < m; i++) p[i] = Math.exp(-mu[i]);
+  const step = Math.ceil(Math.sqrt(muMax) / 2) + 2;
+  let done = 0;
+  let next = Math.min(J + 1, Math.ceil(muMax + 8 * Math.sqrt(muMax)) + 8);
+  for (;;) {
+    for (let i = 0; i < m; i++) {
+      const mi = mu[i];
+      let pi = p[i];
+      for (let j = done; j < next; j++) {
+        pmf[j] += w * pi;
+        pi *= mi / (j + 1);
+      }
+      p[i] = pi;
+    }
+    done = next;
+    if (done === J + 1) return trimmed(pmf, tailCut(pmf, done, 0) ?? 1);
+    const beyond = massBeyond(mu, p, w, done);
+    if (beyond < 1e-16) {
+      const end = tailCut(pmf, done, beyond);
+      if (end !== undefined) return trimmed(pmf, end);
+    }
+    next = Math.min(J + 1, done + step);
+  }
+}
+
+/** Above this mean exp(−μ) underflows: the terms are computed in logs, all of them up to J. */
+const LOG_TERMS_MU = 600;
+/** The cut the trim makes, from 1e-15 of tail mass. */
+const TAIL_DROP = 1e-15;
+
+/**
+ * An upper bound on Σ_{j ≥ from} of the mixture (the terms not yet summed): beyond j ≥ μ a sample's terms fall at least
+ * geometrically, by μ / (from + 1) per step, from its next term p[i]. Infinity while some sample has not passed its
+ * mode. Doubled against the rounding of the carried terms.
+ */
+function massBeyond(mu: Float64Array, p: Float64Array, w: number, from: number): number {
+  let bound = 0;
+  for (let i = 0; i < mu.length; i++) {
+    const ratio = mu[i] / (from + 1);
+    if (!(ratio < 0.9)) return Infinity;
+    bound += (w * p[i]) / (1 - ratio);
+  }
+  return 2 * bound + 1e-300;
+}
+
+/**
+ * Where the trim cuts pmf[0 … J]: scanning down from the top, entries are dropped while the dropped mass plus the next
+ * entry stays below TAIL_DROP. Only pmf[0 … top − 1] is known here and the rest of the mass is at most `beyond`; each
+ * comparison is then decided as the full scan (starting from J) would decide it unless it lies within that much (plus
+ * the scan's own rounding) of TAIL_DROP — then undefined, and the caller sums further. With beyond = 0 and top = J + 1
+ * this is the full scan itself.
+ */
+function tailCut(pmf: Float64Array, top: number, beyond: number): number | undefined {
+  const margin = beyond > 0 ? 2 * beyond + 1e-26 : 0;
+  let tail = 0;
+  let end = top;
+  while (end > 1) {
+    const withNext = tail + pmf[end - 1];
+    if (margin > 0 && Math.abs(withNext - TAIL_DROP) <= margin) return undefined;
+    if (!(withNext < TAIL_DROP)) break;
+    tail = withNext;
+    end--;
+  }
+  return end;
+}
+
+function trimmed(pmf: Float64Array, end: number): Float64Array {
+  return end === pmf.length ? pmf : pmf.slice(0, end);
+}
+
+/** Each sample's Poisson mean λ s, the largest, and the last index J the sum may need. */
+function means(lambda: number, samples: Float64Array): { mu: Float64Array; muMax: number; J: number } {
+  const mu = new Float64Array(samples.length);
+  let muMax = 0;
+  for (let i = 0; i < samples.length; i++) {
+    mu[i] = lambda * samples[i];
+    muMax = Math.max(muMax, mu[i]);
+  }
+  return { mu, muMax, J: Math.ceil(muMax + 12 * Math.sqrt(muMax) + 12) };
+}
+
+/** The same pmf summed to J outright, then trimmed: what mixedPoissonPmf must equal bit for bit (tests compare them). */
+export function mixedPoissonPmfSummedToJ(lambda: number, samples: Float64Array): Float64Array {
+  const { mu, J } = means(lambda, samples);
+  return summedToJ(mu, J);
+}
+
+/** The mixture summed to J outright (every term, in logs for a mean at or above LOG_TERMS_MU), then trimmed. */
+function summedToJ(mu: Float64Array, J: number): Float64Array {
+  const pmf = new Float64Array(J + 1);
+  const w = 1 / mu.length;
+  for (const m of mu) {
+    if (m < LOG_TERMS_MU) {
+      let p = Math.exp(-m);
       for (let j = 0; j <= J; j++) {
         pmf[j] += w * p;
-        p *= mu / (j + 1);
+        p *= m / (j + 1);
       }
     } else {
       // exp(−μ) underflows: the same terms in logs.
       let logFactorial = 0;
       for (let j = 0; j <= J; j++) {
         if (j > 0) logFactorial += Math.log(j);
-        pmf[j] += w * Math.exp(-mu + j * Math.log(mu) - logFactorial);
+        pmf[j] += w * Math.exp(-m + j * Math.log(m) - logFactorial);
       }
     }
   }
-  // Drop the far tail (below 1e-15 in all): it only widens the band the chain solve sweeps.
-  let tail = 0;
-  let end = pmf.length;
-  while (end > 1 && tail + pmf[end - 1] < 1e-15) tail += pmf[--end];
-  return end === pmf.length ? pmf : pmf.slice(0, end);
+  return trimmed(pmf, tailCut(pmf, J + 1, 0)!);
 }
 
 /**
@@ -155,6 +260,11 @@ function stationary(N: number, B: number, arrivals: readonly Float64Array[]): { 
   // P(i, j) lives at i·W + (j − i + B).
   const P = new Float64Array(N * W);
   const kept = new Float64Array(N);
+  // firstRow[n]: the lowest state whose row reaches column n. Rows below it hold exact zeros in column n (a row never
+  // reaches past its own last arrival, and the reduction only fills in columns below the state it removes), so the
+  // reduction skips them as the full sweep would (f = 0) without the division.
+  const firstRow = new Int32Array(N);
+  let unreached = 0;
   for (let q = 0; q < N; q++) {
     const k = q === 0 ? 1 : Math.min(q, B);
     const r = q === 0 ? 0 : q - k;
@@ -166,7 +276,9 @@ function stationary(N: number, B: number, arrivals: readonly Float64Array[]): { 
       P[q * W + (r + j - q + B)] += a[j];
       kept[q] += a[j];
     }
+    for (; unreached <= r + cut - 1; unreached++) firstRow[unreached] = q;
   }
+  for (; unreached < N; unreached++) firstRow[unreached] = unreached;
   const exitRate = new Float64Array(N);
   for (let n = N - 1; n >= 1; n--) {
     const lowJ = Math.max(0, n - B);
@@ -175,9 +287,11 @@ function stationary(N: number, B: number, arrivals: readonly Float64Array[]): { 
     for (let j = lowJ; j < n; j++) s += P[rowN + j];
     exitRate[n] = s;
     if (!(s > 0)) continue;
-    for (let i = Math.max(0, n - reach + 1); i < n; i++) {
+    for (let i = Math.max(firstRow[n], n - reach + 1); i < n; i++) {
       const rowI = i * W - i + B;
-      const f = P[rowI + n] / s;
+      const toN = P[rowI + n];
+      if (toN === 0) continue;
+      const f = toN / s;
       if (f === 0) continue;
       for (let j = lowJ; j < n; j++) P[rowI + j] += f * P[rowN + j];
     }

@@ -44,6 +44,8 @@ export function prefillAloneSeconds(perf: PerfModel, role: Role, newTokens: numb
  * load rarely forms large batches, and each S_k costs samplesPerBatch(k) · k iteration prices).
  */
 export interface BatchService {
+  /** The prompt sizes it was built on (the same array object: services of one class share it). */
+  readonly promptGrid: readonly number[];
   /** The largest batch the queue forms (see the file comment). */
   readonly maxBatch: number;
   /** Equally likely values of S_k, seconds. */
@@ -127,6 +129,7 @@ export function buildBatchService(promptGrid: readonly number[], limits: BatchLi
     if (means[k - 1] === undefined) build(k);
   };
   return {
+    promptGrid,
     maxBatch,
     samples: (k) => (check(k), samples[k - 1]),
     meanSeconds: (k) => (check(k), means[k - 1]),

@@ -61,13 +61,62 @@ export function utilisationCap(waitBudgetSeconds: number, percentile: number, se
  * answer when the server cannot form a batch (prompts that fill the token budget alone).
  */
 export function arrivalRateCap(waitBudgetSeconds: number, percentile: number, service: BatchService): number {
-  let caps = rateCaps.get(service);
-  if (!caps) rateCaps.set(service, (caps = new Map()));
   const key = `${waitBudgetSeconds}|${percentile}`;
-  let cap = caps.get(key);
-  if (cap === undefined) caps.set(key, (cap = searchArrivalRateCap(waitBudgetSeconds, percentile, service)));
+  const own = capsOf(service);
+  let cap = own.get(key);
+  if (cap === undefined) {
+    // A twin (the same samples: another GPU type whose prefill is timed alike) may have searched this budget already.
+    // Without a positive budget the search solves no chain, so it is not worth building every batch size to look.
+    const twin = waitBudgetSeconds > 0 ? twinOf(service) : service;
+    const theirs = capsOf(twin);
+    cap = theirs.get(key) ?? searchArrivalRateCap(waitBudgetSeconds, percentile, twin);
+    theirs.set(key, cap);
+    own.set(key, cap);
+  }
   return cap;
 }
+
+function capsOf(service: BatchService): Map<string, number> {
+  let caps = rateCaps.get(service);
+  if (!caps) rateCaps.set(service, (caps = new Map()));
+  return caps;
+}
+
+/**
+ * Largest batch for which twins are looked for: the first chain solve (16 states) builds S_1 … S_15 anyway, so
+ * comparing them costs no extra pricing; beyond it the comparison would build sizes the search may never need.
+ */
+const TWIN_MAX_BATCH = 15;
+
+/**
+ * The first service seen with the same prompt grid and bit-identical S_1 … S_B (B = its largest batch), or itself.
+ * The queue's figures and rate caps are functions of those samples alone (chainFigures and the search read nothing
+ * else), so a twin's answers are this service's answers: on the whole-catalog table 11 of the 137 batching services
+ * were twins (GPU types with the same prefill roofline: gb200, gb300 and mi355x at one TP and format). Registered per
+ * grid object (a class profile's, memoised per request: piece-memo.ts), so nothing outlives the request.
+ */
+export function twinOf(service: BatchService): BatchService {
+  const B = service.maxBatch;
+  if (B < 2 || B > TWIN_MAX_BATCH) return service;
+  let known = twins.get(service);
+  if (known) return known;
+  let byContent = servicesBySamples.get(service.promptGrid);
+  if (!byContent) servicesBySamples.set(service.promptGrid, (byContent = new Map()));
+  const parts: string[] = [String(B)];
+  for (let k = 1; k <= B; k++) {
+    const s = service.samples(k);
+    // The samples' bits as UTF-16 code units: equal strings exactly when every double is the same.
+    parts.push(String.fromCharCode(...new Uint16Array(s.buffer, s.byteOffset, s.length * 4)));
+  }
+  const key = parts.join('|');
+  known = byContent.get(key);
+  if (!known) byContent.set(key, (known = service));
+  twins.set(service, known);
+  return known;
+}
+
+const twins = new WeakMap<BatchService, BatchService>();
+const servicesBySamples = new WeakMap<readonly number[], Map<string, BatchService>>();
 
 /**
  * Both memos are of pure functions of their keys (a batch service's figures do not depend on the order they are asked

@@ -2,7 +2,7 @@
  * HiGHS (WebAssembly, npm `highs`) behind `LpSolver`. The model is passed as CSC arrays through the persistent API,
  * never as LP text (malformed LP text is silently accepted: LIBS.md). Always `mip_max_nodes` (the limit meant to bind:
  * HiGHS is deterministic, so a node count gives the same answer on any machine), `time_limit` (the wall-clock safety
- * net), `mip_rel_gap` and `output_flag: false`; every native model is disposed in `finally`.
+ * net), `mip_rel_gap`, `output_flag: false` and `HIGHS_MIP_HEURISTICS`; every native model is disposed in `finally`.
  */
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
@@ -60,6 +60,59 @@ export function mapHighsStatus(code: number): LpStatus {
   return 'error';
 }
 
+/**
+ * HiGHS's root reduced-cost heuristic is off. At the root it solves a sub-MIP with the columns of large reduced cost
+ * fixed; on the catalog-wide models (3,200–3,400 columns, ~170 integer counts) that sub-MIP was the larger part of
+ * the costliest MILPs' time, and the search reaches the same optima without it. Measured (bench/planner.ts --whole
+ * --solves, 3 alternating pairs on/off, load 7–11 on 2 cores): the loop's six MILPs took 6.7–7.6 s of main-thread CPU
+ * instead of 9.5–12.5 s, the whole run's main thread 11.4–12.6 s instead of 14.0–18.1 s (until the first kernel check
+ * 4.7–5.4 s instead of 6.9–9.2 s), with the same loop (fleets, rounds, cuts, TRIM) and the same
+ * $2,591,854.56 (its last float digit moved: the final plan's routing shares differ by ~1e-13); branch-and-bound took
+ * 18–56 nodes where it took 9–29, far inside the node limit. The README command's MILPs return bit-identical points.
+ * Every optimum is still proved (mip_rel_gap), but among tied optima HiGHS may return another: of 753 MILPs the
+ * planner's tests solve, 6 returned another fleet of the same objective and 40 the same fleet routed otherwise; no
+ * objective moved. Turning feasibility jump off as well saves ~15% more on these models but picks another tied
+ * fleet on 41 of those 753, so it stays on.
+ */
+export const HIGHS_MIP_HEURISTICS: Readonly<Record<string, boolean>> = { mip_heuristic_run_root_reduced_cost: false };
+
+/** What one HiGHS run was and did (a bench's per-solve breakdown; nothing the planner decides reads it). */
+export interface HighsRunRecord {
+  readonly columns: number;
+  readonly rows: number;
+  /** Integer columns (0 for an LP or a relaxation). */
+  readonly integers: number;
+  readonly status: LpStatus;
+  /** Branch-and-bound nodes (0 for an LP). */
+  readonly nodes: number;
+  readonly simplexIterations: number;
+  /** The model's row names (callers classify the solve by them: refuted-fleet cuts, an objective bound). */
+  readonly rowNames: readonly string[];
+  readonly columnNames: readonly string[];
+}
+
+/** Told around every HiGHS run on this thread: `before` just before the native run, `after` right after it. */
+export interface HighsRunObserver {
+  before(): void;
+  after(record: HighsRunRecord): void;
+}
+
+let observer: HighsRunObserver | undefined;
+let experimentalMipOptions: Readonly<Record<string, boolean | number | string>> = {};
+
+/** Sets (or with undefined clears) this thread's observer of HiGHS runs; for measurement (bench/solve-trace.ts). */
+export function observeHighsRuns(next: HighsRunObserver | undefined): void {
+  observer = next;
+}
+
+/**
+ * HiGHS options added to every MILP run on this thread, for measuring a setting in the whole loop
+ * (`npx tsx bench/planner.ts --whole --highs-option NAME=VALUE`); `plan` never sets any. Empty clears them.
+ */
+export function setExperimentalMipOptions(next: Readonly<Record<string, boolean | number | string>>): void {
+  experimentalMipOptions = next;
+}
+
 /** Converts the row list into compressed sparse columns. */
 function toCsc(model: LpModel): { starts: number[]; indices: number[]; values: number[] } {
   const perColumn: Array<Array<[number, number]>> = model.variables.map(() => []);
@@ -106,8 +159,22 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions): P
       time_limit: Math.max(0.001, options.deadlineMs / 1000),
       mip_max_nodes: options.maxNodes ?? DEFAULT_MAX_NODES,
       mip_rel_gap: options.mipRelGap ?? 1e-9,
+      ...(hasIntegers ? { ...HIGHS_MIP_HEURISTICS, ...experimentalMipOptions } : {}),
     });
+    observer?.before();
     native.run();
+    if (observer) {
+      observer.after({
+        columns: model.variables.length,
+        rows: model.rows.length,
+        integers: hasIntegers ? model.variables.filter((v) => v.integer).length : 0,
+        status: mapHighsStatus(native.getModelStatus()),
+        nodes: hasIntegers ? Number(native.info.get('mip_node_count')) : 0,
+        simplexIterations: Number(native.info.get('simplex_iteration_count')),
+        rowNames: model.rows.map((r) => r.name),
+        columnNames: model.variables.map((v) => v.name),
+      });
+    }
     const status = mapHighsStatus(native.getModelStatus());
     const wallSeconds = start !== undefined && options.clockMs ? (options.clockMs() - start) / 1000 : native.getRunTime();
     const primal = Number(native.info.get('primal_solution_status'));

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PrefillPiece } from '../../../models/types.js';
-import { analyseBatchQueue, chainFigures, extraDelayTailProbability, meanExtraDelaySeconds } from '../../../planner/demand/batch-queue.js';
+import { analyseBatchQueue, chainFigures, extraDelayTailProbability, meanExtraDelaySeconds, mixedPoissonPmf, mixedPoissonPmfSummedToJ } from '../../../planner/demand/batch-queue.js';
 import { buildBatchService, clearSeconds } from '../../../planner/demand/batch-service.js';
-import { arrivalRateCap, utilisationCap, waitTailProbability } from '../../../planner/demand/queueing.js';
+import { arrivalRateCap, twinOf, utilisationCap, waitTailProbability } from '../../../planner/demand/queueing.js';
+import { createStream } from '../../../models/random.js';
 
 /** Floor 20 ms, 20 µs per token, attention 1 ns per token pair; a batch pays the floor once. */
 function cost(pieces: readonly PrefillPiece[]): number {
@@ -84,5 +85,62 @@ describe('batch queue', () => {
       expect(meanExtraDelaySeconds(at, eight)).toBeGreaterThan(0);
     }
     expect(arrivalRateCap(0, 0.95, eight)).toBe(0);
+  });
+});
+
+describe('arrival pmf', () => {
+  /** Equal bit for bit: same length, every entry the same double. */
+  const identical = (a: Float64Array, b: Float64Array): boolean => a.length === b.length && a.every((x, j) => Object.is(x, b[j]));
+
+  it('stopping the sum where the 1e-15 tail is decided gives exactly the pmf summed to J', () => {
+    const u = createStream(7, 'arrival-pmf-test');
+    let shorter = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      // Service samples spread over two decades around a median, means λ s from 1e-6 to past the log-term switch (600).
+      const m = [1, 16, 64, 256][trial % 4];
+      const median = 10 ** (-3 + 3 * u());
+      const samples = Float64Array.from({ length: m }, () => median * 10 ** (2 * u() - 1));
+      const lambda = 10 ** (-6 + 8.5 * u()) / median;
+      const full = mixedPoissonPmfSummedToJ(lambda, samples);
+      const fast = mixedPoissonPmf(lambda, samples);
+      expect(identical(fast, full), `trial ${trial}: λ ${lambda}, median ${median}`).toBe(true);
+      let muMax = 0;
+      for (const s of samples) muMax = Math.max(muMax, lambda * s);
+      if (full.length < Math.ceil(muMax + 12 * Math.sqrt(muMax) + 12) + 1) shorter++;
+    }
+    // The trim cut something in most trials: the early stop was exercised, not only the sum to J.
+    expect(shorter).toBeGreaterThan(300);
+  });
+
+  it('is a probability law: the kept mass is within 1e-15 of 1', () => {
+    const pmf = mixedPoissonPmf(3, Float64Array.from([0.5, 1, 2, 4]));
+    expect(Math.abs(pmf.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-14);
+    expect(pmf[pmf.length - 1]).toBeGreaterThan(0);
+  });
+});
+
+describe('twin services', () => {
+  it('a service with bit-identical samples on the same grid shares the first one\'s rate caps; one that differs only in its largest batch does not', () => {
+    // A grid object of this test's own (twins are registered per grid object, and the tests above used `grid`).
+    const classGrid = [...grid];
+    const first = buildBatchService(classGrid, { maxBatch: 8, tokenBudget: unbounded }, cost);
+    // Another cost function with the same figures (another GPU type timed alike): a twin.
+    const same = buildBatchService(classGrid, { maxBatch: 8, tokenBudget: unbounded }, (pieces) => cost(pieces));
+    // The same up to batches of 7; an 8-prompt iteration costs 1% more.
+    const eighth = buildBatchService(classGrid, { maxBatch: 8, tokenBudget: unbounded }, (pieces) => cost(pieces) * (pieces.length === 8 ? 1.01 : 1));
+    // Same samples, another grid object: not registered together.
+    const otherGrid = buildBatchService([...grid], { maxBatch: 8, tokenBudget: unbounded }, cost);
+    expect(twinOf(first)).toBe(first);
+    expect(twinOf(same)).toBe(first);
+    expect(twinOf(eighth)).toBe(eighth);
+    expect(twinOf(otherGrid)).toBe(otherGrid);
+    // The twin's answer is the one its own search gives (a fresh copy of the grid: nothing shared with it).
+    for (const budget of [0.05, 0.3]) {
+      expect(arrivalRateCap(budget, 0.95, same)).toBe(arrivalRateCap(budget, 0.95, otherGrid));
+      expect(arrivalRateCap(budget, 0.95, first)).toBe(arrivalRateCap(budget, 0.95, same));
+    }
+    // Batches of one: no twin lookup (the closed form is cheaper than the comparison).
+    const one = buildBatchService(classGrid, { maxBatch: 1, tokenBudget: unbounded }, cost);
+    expect(twinOf(buildBatchService(classGrid, { maxBatch: 1, tokenBudget: unbounded }, cost))).not.toBe(one);
   });
 });
