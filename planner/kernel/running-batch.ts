@@ -36,7 +36,10 @@ export class RunningBatch {
   /** End time of each decode iteration (macro-step) and output tokens per sequence up to its end; entry 0 is the origin. */
   private readonly ends: number[] = [NaN];
   private readonly cumulative: number[] = [0];
-  /** Entries in use (the arrays never shrink: a batch that empties out starts its log over at every decode). */
+  /**
+   * Entries in use. The arrays never shrink: a batch with no tracked sequence restarts its log at every decode, and
+   * truncating the arrays each time cost more, on small batches, than the loop this class replaces.
+   */
   private logSize = 1;
   /** Counts of the last `decoded` call: measured sequences, those on their last turn, and those sharing the first gap. */
   measured = 0;
@@ -44,7 +47,7 @@ export class RunningBatch {
   sharedMeasured = 0;
   sharedMeasuredLast = 0;
 
-  /** Output tokens each sequence decoding since the batch began has written. */
+  /** Output tokens per sequence written by every decode iteration so far (the log's last entry; never reset). */
   private get tokens(): number {
     return this.cumulative[this.logSize - 1];
   }
