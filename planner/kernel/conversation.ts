@@ -25,6 +25,8 @@ export interface ConvState {
   reservedTokens: number;
   /** Sequence number of the last join to a batch: preemption picks the newest first. */
   joinSeq: number;
+  /** While decoding: the engine's decode-log entry its fields were last brought up to (running-batch.ts). */
+  settledAt: number;
   /** True while a mispredicted turn is away on a prefiller (its KV must stay). */
   away: boolean;
   turnReadySeconds: number;
@@ -78,6 +80,7 @@ export function createConvState(spec: ConversationSpec, ordinal: number, measure
     engineIndex: -1,
     reservedTokens: 0,
     joinSeq: 0,
+    settledAt: 0,
     away: false,
     turnReadySeconds: spec.arrivalSeconds,
     lastTokenSeconds: NaN,

@@ -29,7 +29,9 @@ export interface WorkItem {
 export interface MemoryState {
   readonly capacityTokens: number;
   usedTokens: number;
-  readonly running: ConvState[];
+  readonly running: readonly ConvState[];
+  /** Takes running[i] out (its fields brought up to date). */
+  removeRunning(i: number): ConvState;
   readonly waiting: WorkItem[];
   readonly prefilling: WorkItem[];
   /** Conversations whose KV is resident through a tool wait, in least-recently-used order. */
@@ -81,8 +83,7 @@ function evictOne(m: MemoryState, p: MemoryPolicy, protect: ConvState | null, al
     if (victimIndex < 0 || c.joinSeq > m.running[victimIndex].joinSeq) victimIndex = i;
   }
   if (victimIndex < 0) return false;
-  const victim = m.running[victimIndex];
-  m.running.splice(victimIndex, 1);
+  const victim = m.removeRunning(victimIndex);
   m.runningContextTokens -= victim.contextTokens;
   const swap = p.preemption === 'swap';
   dropResident(m, victim, swap);

@@ -10,6 +10,7 @@ import type { ConvState } from './conversation.js';
 import { NewTokenRatio, sglangAdmissionTokens } from './admission.js';
 import { makeRoom, planAdmission, prospectiveNeedTokens, type MemoryState, type WorkItem } from './engine-memory.js';
 import { TermClock } from './step-accounting.js';
+import { RunningBatch } from './running-batch.js';
 
 /** What an engine reports back to the kernel while it runs. */
 export interface EngineHooks {
@@ -58,7 +59,9 @@ interface Macro {
 }
 
 export class Engine implements MemoryState {
-  readonly running: ConvState[] = [];
+  /** The decoding sequences; their per-iteration fields are settled lazily (running-batch.ts). */
+  private readonly batch = new RunningBatch();
+  readonly running: readonly ConvState[] = this.batch.convs;
   readonly waiting: WorkItem[] = [];
   readonly prefilling: WorkItem[] = [];
   readonly idle = new Set<ConvState>();
@@ -70,6 +73,8 @@ export class Engine implements MemoryState {
   wakePending = false;
   version = 0;
   private joinCounter = 0;
+  private readonly affineByBatch: Array<{ readonly baseSeconds: number; readonly perContextTokenSeconds: number }> = [];
+  private readonly wattsByBatch: number[] = [];
   private macro: Macro | null = null;
   /** Per-term accounting, when the model has a linear step model (calibrated serving models). */
   readonly termClock: TermClock | null;
@@ -197,6 +202,8 @@ export class Engine implements MemoryState {
   startIteration(nowSeconds: number, hooks: EngineHooks): number {
     if (this.busyFlag) return NaN;
     const s = this.settings;
+    // TensorRT-LLM's guarantee and SGLang's ratio read the running sequences' remaining output.
+    if (s.admission === 'guaranteed-no-evict' || this.ratio !== null) this.batch.settleAll();
     // Prefill-first (SGLang): prompt chunks get the whole budget and, when there are any, run without the decoders.
     const pause = s.prefillPausesDecode === true;
     let budgetLeft = pause ? s.tokenBudget : s.tokenBudget - this.running.length;
@@ -288,9 +295,9 @@ export class Engine implements MemoryState {
       } else if (batch > 0) dt += this.model.decodeStepSeconds(batch, decodeContext) + this.model.prefillBatchSeconds(pieces, { ridesDecodeStep: true });
       else if (chunks.length > 0) dt += this.model.prefillBatchSeconds(pieces);
       m.singleEnd = nowSeconds + dt;
-      m.powerWatts = batch > 0 ? this.model.powerWatts('decode', batch) : this.model.powerWatts('prefill');
+      m.powerWatts = batch > 0 ? this.decodeWatts(batch) : this.model.powerWatts('prefill');
     } else {
-      const affine = this.model.decodeStepAffine(batch);
+      const affine = this.decodeAffine(batch);
       m.base = affine.baseSeconds;
       m.perToken = affine.perContextTokenSeconds;
       if (clock !== null) {
@@ -298,14 +305,13 @@ export class Engine implements MemoryState {
         m.terms = terms.base;
         m.termsPerToken = terms.perContextToken;
       }
-      let n = Infinity;
-      for (const c of this.running) if (c.remainingOutputTokens < n) n = c.remainingOutputTokens;
+      let n = this.batch.minRemaining();
       n = Math.min(n, Math.floor((this.capacityTokens - this.usedTokens) / batch));
       // A decaying new_token_ratio can admit waiting work at any step: re-plan every iteration while work waits.
       if (this.ratio !== null && this.waiting.length > 0) n = 1;
       m.n = Math.max(1, n);
       m.singleEnd = nowSeconds + m.base + m.perToken * m.context0;
-      m.powerWatts = this.model.powerWatts('decode', batch);
+      m.powerWatts = this.decodeWatts(batch);
     }
     const end = m.n === 1 ? m.singleEnd : nowSeconds + m.n * m.base + m.perToken * (m.n * m.context0 + (batch * m.n * (m.n - 1)) / 2);
     if (!(end >= nowSeconds && Number.isFinite(end))) throw new Error(`Perf model ${this.model.gpu}/${this.model.llm}/tp${this.model.tp} gave an iteration ending at ${end} s (started ${nowSeconds} s)`);
@@ -313,6 +319,15 @@ export class Engine implements MemoryState {
     this.busyFlag = true;
     this.version++;
     return this.endOf(m.n);
+  }
+
+  /** The model's decode step at `batch` (a pure function of it: remembered, the kernel asks for it every iteration). */
+  private decodeAffine(batch: number): { readonly baseSeconds: number; readonly perContextTokenSeconds: number } {
+    return (this.affineByBatch[batch] ??= this.model.decodeStepAffine(batch));
+  }
+
+  private decodeWatts(batch: number): number {
+    return (this.wattsByBatch[batch] ??= this.model.powerWatts('decode', batch));
   }
 
   /** Output tokens the running and prefilling sequences may still write (each writes one KV token per output token). */
@@ -337,7 +352,7 @@ export class Engine implements MemoryState {
 
   private join(conv: ConvState): void {
     conv.joinSeq = ++this.joinCounter;
-    this.running.push(conv);
+    this.batch.join(conv);
     this.runningContextTokens += conv.contextTokens;
   }
 
@@ -362,34 +377,9 @@ export class Engine implements MemoryState {
       // step_k = base + perToken·(C0 + (k − 1)·B), k = 2..n, shared by all.
       const firstEnd = n === 1 ? nowSeconds : m.t0 + m.base + m.perToken * m.context0;
       const sharedGap = firstEnd - m.t0;
-      let measured = 0;
-      let measuredLast = 0;
-      let sharedMeasured = 0;
-      let sharedMeasuredLast = 0;
-      for (const conv of this.running) {
-        const last = conv.turn === conv.spec.turns.length - 1;
-        const span = nowSeconds - conv.lastTokenSeconds;
-        if (conv.lastTokenSeconds === m.t0) {
-          if (conv.measured) {
-            sharedMeasured++;
-            if (last) sharedMeasuredLast++;
-          }
-        } else if (conv.measured) hooks.recordGap(firstEnd - conv.lastTokenSeconds, 1, last ? 1 : 0);
-        conv.tbtSumSeconds += span;
-        conv.tbtCount += n;
-        if (last) {
-          conv.lastTurnTbtSumSeconds += span;
-          conv.lastTurnTbtCount += n;
-        }
-        if (conv.measured) {
-          measured++;
-          if (last) measuredLast++;
-        }
-        conv.remainingOutputTokens -= n;
-        conv.lastTokenSeconds = nowSeconds;
-        conv.contextTokens += n;
-        conv.residentTokens += n;
-      }
+      const running = this.batch;
+      running.decoded(m.t0, nowSeconds, n, firstEnd, hooks);
+      const { measured, measuredLast, sharedMeasured, sharedMeasuredLast } = running;
       hooks.countTokens(n * batch);
       if (sharedMeasured > 0) hooks.recordGap(sharedGap, sharedMeasured, sharedMeasuredLast);
       if (n > 1) hooks.addTbtSeries(m.base + m.perToken * (m.context0 + batch), m.perToken * batch, n - 1, measured, measuredLast);
@@ -420,16 +410,19 @@ export class Engine implements MemoryState {
         hooks.turnEnded(conv, nowSeconds);
       }
     }
-    for (let i = this.running.length - 1; i >= 0; i--) {
-      const conv = this.running[i];
-      if (conv.remainingOutputTokens > 0) continue;
-      this.running.splice(i, 1);
+    for (let i = this.batch.lastDoneBelow(this.running.length); i >= 0; i = this.batch.lastDoneBelow(i)) {
+      const conv = this.batch.removeAt(i);
       this.runningContextTokens -= conv.contextTokens;
       if (clock !== null) conv.termsAtLastToken = clock.stamp();
       this.idle.add(conv);
       hooks.turnEnded(conv, nowSeconds);
     }
     if (this.usedTokens > this.capacityTokens) throw new Error(`KV accounting: engine ${this.index} holds ${this.usedTokens} > ${this.capacityTokens} tokens`);
+  }
+
+  /** Takes running[i] out of the batch (a preemption), its fields settled. */
+  removeRunning(i: number): ConvState {
+    return this.batch.removeAt(i);
   }
 
   /** Releases a conversation's KV and reservation (it finished, or its KV is not kept between turns). */

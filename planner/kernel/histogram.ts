@@ -48,11 +48,13 @@ interface ExactSample {
   weights: number[];
   /** Whether values are in ascending order (sorted lazily by the first quantile after an add). */
   sorted: boolean;
+  /** Whether every weight is 1 (the kernel's per-conversation metrics): then the values sort on their own. */
+  unitWeights: boolean;
 }
 
 /** An empty histogram; `exact` keeps the sample for exact quantiles while it fits (see above). */
 export function createHistogram(options: { readonly exact?: boolean } = {}): Histogram {
-  return { buckets: new Float64Array(NUM_BUCKETS), zeroCount: 0, count: 0, sum: 0, min: Infinity, max: -Infinity, exact: options.exact ? { values: [], weights: [], sorted: true } : null };
+  return { buckets: new Float64Array(NUM_BUCKETS), zeroCount: 0, count: 0, sum: 0, min: Infinity, max: -Infinity, exact: options.exact ? { values: [], weights: [], sorted: true, unitWeights: true } : null };
 }
 
 /** Whether quantiles of `h` are exact (its whole sample is kept). */
@@ -68,6 +70,7 @@ function keep(h: Histogram, value: number, weight: number): void {
     return;
   }
   if (e.sorted && e.values.length > 0 && value < e.values[e.values.length - 1]) e.sorted = false;
+  if (weight !== 1) e.unitWeights = false;
   e.values.push(value);
   e.weights.push(weight);
 }
@@ -159,7 +162,28 @@ export function quantile(h: Histogram, q: number): number {
   return h.max;
 }
 
+/**
+ * The sample's values in ascending order as a typed-array sort gives them (native, no comparator: the kernel's 45,000
+ * TTFT values sort ~20× faster), or null where it could differ from the stable comparator sort below: NaN (the
+ * comparator leaves it where it was) or a zero (−0 and +0 compare equal there, not here). With unit weights, equal
+ * values are interchangeable, so the quantiles are the same bit for bit.
+ */
+function sortedUnitValues(e: ExactSample): number[] | null {
+  if (!e.unitWeights) return null;
+  const values = new Float64Array(e.values);
+  for (let i = 0; i < values.length; i++) if (values[i] === 0 || Number.isNaN(values[i])) return null;
+  values.sort();
+  const out = e.values;
+  for (let i = 0; i < values.length; i++) out[i] = values[i];
+  return out;
+}
+
 function exactQuantile(e: ExactSample, rank: number): number {
+  const fast = e.sorted ? null : sortedUnitValues(e);
+  if (fast !== null) {
+    e.values = fast;
+    e.sorted = true;
+  }
   if (!e.sorted) {
     const order = e.values.map((_, i) => i).sort((a, b) => e.values[a] - e.values[b] || a - b);
     e.values = order.map((i) => e.values[i]);

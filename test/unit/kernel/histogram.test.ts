@@ -77,6 +77,27 @@ describe('histogram', () => {
     expect(quantile(h, 1 / h.count)).toBe(1);
   });
 
+  it('unit-weight samples with ties, negatives and zeros give the nearest-rank quantiles whichever sort ran', () => {
+    // Unit weights sort natively; a zero sends the sample to the stable comparator sort (−0 and +0 tie there).
+    const u = createStream(5, 'histogram-ties');
+    for (const extra of [[], [-2.5], [0], [-0, 0, -1]]) {
+      const h = createHistogram({ exact: true });
+      const values: number[] = [];
+      for (let i = 0; i < 5_000; i++) {
+        const v = 0.1 + Math.round(100 * u()) / 10;
+        values.push(v);
+        addValue(h, v);
+      }
+      for (const v of extra) {
+        values.push(v);
+        addValue(h, v);
+      }
+      values.sort((a, b) => a - b);
+      for (const q of [0.0001, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.9999]) expect(quantile(h, q)).toBe(exactQuantile(values, q));
+      expect(isExact(h)).toBe(true);
+    }
+  });
+
   it('weights count as repeated values in exact quantiles', () => {
     const h = createHistogram({ exact: true });
     addValue(h, 3, 9);
