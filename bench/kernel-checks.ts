@@ -10,21 +10,16 @@
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { loadBuiltinCatalog } from '../catalogs/index.js';
-import type { Fleet, Mix } from '../catalogs/types.js';
-import runCheckTask, { type CheckSpec } from '../planner/check/check-worker.js';
+import type { Fleet } from '../catalogs/types.js';
+import runCheckTask from '../planner/check/check-worker.js';
 import { planAndCheck } from '../planner/check/loop.js';
 import { checkSeeds, createRobustChecker } from '../planner/check/robust-check.js';
 import { createThreadedCheckAt } from '../planner/check/threaded-check.js';
 import { DEFAULT_CHECK_SEEDS, DEFAULT_TRIM_CHECKS } from '../planner/cli/commands/plan.js';
-import { createPerfModelFor } from '../planner/demand/perf-adapter.js';
-import type { PlanRequest } from '../planner/types.js';
+import { wholeCatalogCheckSpec, wholeCatalogRequest } from './whole-catalog-request.js';
 
-// The same request as bench/planner.ts --whole.
-const catalog = loadBuiltinCatalog();
-const mixIds = ['coding-agent', 'research-agent', 'multi-turn-chat', 'long-context-rag'];
-const mix: Mix = { id: 'bench-4-classes', name: 'bench', description: 'first class of four catalog mixes', classes: mixIds.map((id) => ({ ...catalog.mixes.get(id)!.classes[0], id, arrivalRatePerSecond: 2 })), sources: {} };
-const request: PlanRequest = { mix, slo: catalog.slos.get('relaxed')!, datacenter: catalog.datacenters.get('default')!, gpus: [...catalog.gpus.values()], llm: catalog.llms.get('llama-3.1-70b')!, perfModelFor: createPerfModelFor() };
-const spec: CheckSpec = { mix, slo: request.slo, durationSeconds: 1200, gpus: [...catalog.gpus.values()], llms: [request.llm] };
+const request = wholeCatalogRequest(loadBuiltinCatalog(), 'relaxed');
+const spec = wholeCatalogCheckSpec(request);
 
 const calls: Array<{ fleet: Fleet; seed: number; mayStopAtMiss: boolean }> = [];
 const threaded = createThreadedCheckAt(spec, 2);

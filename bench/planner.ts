@@ -19,18 +19,18 @@
  */
 import { loadavg } from 'node:os';
 import { loadBuiltinCatalog } from '../catalogs/index.js';
-import type { InstancePool, Mix } from '../catalogs/types.js';
+import type { InstancePool } from '../catalogs/types.js';
 import { createThreadedCheckAt } from '../planner/check/threaded-check.js';
 import { planAndCheck } from '../planner/check/loop.js';
 import { startHighsWarmup } from './highs-warmup.js';
 import { mainThreadCpuMs } from './thread-cpu.js';
 import { traceSolves } from './solve-trace.js';
+import { wholeCatalogCheckSpec, wholeCatalogRequest } from './whole-catalog-request.js';
 import { DEFAULT_CHECK_SEEDS, DEFAULT_TRIM_CHECKS } from '../planner/cli/commands/plan.js';
 import { checkSeeds, createRobustChecker } from '../planner/check/robust-check.js';
 import { deriveDemand } from '../planner/demand/demand.js';
 import { formulatePlan } from '../planner/milp/formulate.js';
 import { resolveOptions } from '../planner/options.js';
-import { createPerfModelFor } from '../planner/demand/perf-adapter.js';
 import { planFleet } from '../planner/milp/plan.js';
 import { memoDemand } from '../planner/milp/demand-memo.js';
 import { createHash } from 'node:crypto';
@@ -38,26 +38,11 @@ import { enumeratePools } from '../planner/demand/pools.js';
 import { solveModel } from '../planner/milp/solve.js';
 import { solveWithJsLp } from '../planner/milp/solvers/jslp.js';
 import { setExperimentalMipOptions, solveWithHighs } from '../planner/milp/solvers/highs.js';
-import type { PlanOptions, PlanRequest } from '../planner/types.js';
+import type { PlanOptions } from '../planner/types.js';
 
 const quick = process.argv.includes('--quick');
 const catalog = loadBuiltinCatalog();
-const mixIds = ['coding-agent', 'research-agent', 'multi-turn-chat', 'long-context-rag'];
-const mix: Mix = {
-  id: 'bench-4-classes',
-  name: 'bench',
-  description: 'first class of four catalog mixes',
-  classes: mixIds.map((id) => ({ ...catalog.mixes.get(id)!.classes[0], id, arrivalRatePerSecond: 2 })),
-  sources: {},
-};
-const request: PlanRequest = {
-  mix,
-  slo: catalog.slos.get(process.argv.includes('--standard') ? 'standard' : 'relaxed')!,
-  datacenter: catalog.datacenters.get('default')!,
-  gpus: [...catalog.gpus.values()],
-  llm: catalog.llms.get('llama-3.1-70b')!,
-  perfModelFor: createPerfModelFor(),
-};
+const request = wholeCatalogRequest(catalog, process.argv.includes('--standard') ? 'standard' : 'relaxed');
 const clockMs = () => performance.now();
 
 async function scenario(name: string, planOptions: PlanOptions) {
@@ -120,7 +105,7 @@ async function scenario(name: string, planOptions: PlanOptions) {
 /** The whole `plan`: solve → kernel check of 20 simulated minutes (conserve) → tighten → TRIM (plan's default budget of checks; `--no-trim` skips), as the CLI runs it. */
 async function wholePlan() {
   // As `plan` checks: at every check seed (1, 2, 3), stopping at the first miss, two seeds at once on worker threads.
-  const threaded = createThreadedCheckAt({ mix, slo: request.slo, durationSeconds: 1200, gpus: [...catalog.gpus.values()], llms: [request.llm] }, 2);
+  const threaded = createThreadedCheckAt(wholeCatalogCheckSpec(request), 2);
   const checker = createRobustChecker(threaded.checkAt, checkSeeds(1, DEFAULT_CHECK_SEEDS), { concurrency: 2 });
   let kernelMs = 0;
   const loadBefore = loadavg().map((x) => +x.toFixed(2));
@@ -210,4 +195,4 @@ const results: unknown[] = [];
 if (!wholeOnly) results.push(await scenario('2 roles, TDP', { roles: ['prefill', 'decode'], powerCapFractions: { decode: [1] } }));
 if (!quick && !wholeOnly) results.push(await scenario('3 roles, decoders also at 70% TDP', {}));
 if (!quick || wholeOnly) results.push(await wholePlan());
-console.log(JSON.stringify({ node: process.version, gpus: request.gpus.length, classes: mix.classes.length, llm: request.llm.id, slo: request.slo.id, results }, null, 2));
+console.log(JSON.stringify({ node: process.version, gpus: request.gpus.length, classes: request.mix.classes.length, llm: request.llm.id, slo: request.slo.id, results }, null, 2));
