@@ -84,7 +84,6 @@ export function importSiliconRuns(text: string, file: string, ids: CatalogIds): 
     runs.push({
       source: file, line, deployment: 'aiconfigurator', backend: backend as Backend, gpu, llm, modelName: cells.model_path, precision, mode,
       tp, concurrency, inputTokens: isl, outputTokens: osl, ttftSeconds: ttftMs / 1000, tpotSeconds: tpotMs / 1000,
-      ...(cells.backend_version ? { backendVersion: cells.backend_version } : {}),
     });
   }
   if (issues.length > 0) throw new InputError(capIssues(issues, file));

@@ -93,14 +93,14 @@ export function deployedRankLimitsOf(run: MoeSiliconRun['run'], tp: number, ep: 
 /**
  * The benchmark a run was: one agg instance, closed loop at its concurrency, its backend's step budget, sequence cap
  * and scheduling (backendScheduling: SGLang's prefill batches pause decoding, TensorRT-LLM's whole prompts and
- * guaranteed-no-evict admission, SGLang's new-token-ratio reserve, overlap scheduling where the run's release has it), the same protocol as the dense rows (planner/benchmark/
+ * guaranteed-no-evict admission, SGLang's new-token-ratio reserve), the same protocol as the dense rows (planner/benchmark/
  * measured-run.ts: `MEASURED_RUN_REQUESTS_PER_CLIENT` requests per client, all measured).
  */
 export function benchmarkSpecOf(r: MoeSiliconRun): AggregatedSpec {
   return {
     mode: 'agg', gpu: r.run.gpu, llm: r.run.llm, tp: r.run.tp, ep: r.ep, precision: r.run.precision,
     limits: engineLimitsOf(r.run.backend, r.run.tp, r.ep, deployedRankLimitsOf(r.run, r.run.tp, r.ep)),
-    ...backendScheduling(r.run.backend, r.run.backendVersion),
+    ...backendScheduling(r.run.backend),
     load: { kind: 'concurrency', concurrency: r.run.concurrency },
     isl: { kind: 'fixed', value: r.run.inputTokens }, osl: { kind: 'fixed', value: r.run.outputTokens },
   };

@@ -26,19 +26,6 @@ import type { Backend } from './runs.js';
  */
 export type AdmissionPolicy = 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
 
-/**
- * Overlap (asynchronous) scheduling: the engine forms iteration n+1 and launches it while iteration n still runs on the
- * GPU, and handles iteration n's outputs (stop checks, responses) only after that launch. So work that arrives while an
- * iteration runs — a closed-loop client's next request included, sent when its previous one's last token came back —
- * misses the iteration already formed and joins no earlier than the one after next; an idle engine takes it at once.
- * vLLM V1 `async_scheduling`, TensorRT-LLM's overlap scheduler, SGLang's overlap ("zero-overhead") scheduler.
- */
-export interface OverlapPolicy {
-  /** First release where it is on by default; absent: on in every release the policy covers. */
-  readonly sinceVersion?: string;
-  readonly from: string;
-}
-
 /** Where an engine's KV pool comes from (what `computeKvCapacity` is given). */
 export interface KvMemoryPolicy {
   /** `total`: fraction × GPU memory, less weights and the activation reserve; `free`: fraction × (GPU memory − weights − activation reserve). */
@@ -55,8 +42,6 @@ export interface BackendPolicy {
   readonly prefillPausesDecode: boolean;
   /** Prompts may be split across iterations (chunked prefill), or each runs whole in one iteration (TensorRT-LLM's PyTorch backend default, `enable_chunked_prefill: false`). */
   readonly chunkedPrefill: boolean;
-  /** Whether the next iteration is formed while the current one runs (OverlapPolicy), and from which release. */
-  readonly overlapScheduling: OverlapPolicy;
   readonly admission: AdmissionPolicy;
   /** Token budget of one step (vLLM `max_num_batched_tokens`, SGLang `chunked_prefill_size`, TRT-LLM `max_num_tokens`). */
   readonly stepTokenBudget: number;
@@ -101,7 +86,6 @@ export function sglangMemFractionStatic(tp: number): number {
 export const BACKEND_POLICIES: Readonly<Record<Backend, BackendPolicy>> = {
   vllm: {
     prefillPausesDecode: false, chunkedPrefill: true, admission: 'current-need',
-    overlapScheduling: { sinceVersion: '0.14.0', from: 'vLLM 0.14.0 release notes: "Async scheduling is now enabled by default" (PR #27614, issue #27679; off before, `--async-scheduling` opt-in since PR #19970), except pipeline parallelism, the CPU backend and non-EAGLE/MTP speculative decoding; `--no-async-scheduling` turns it off' },
     stepTokenBudget: 8192, maxSequences: 1024,
     kvMemory: { basis: 'total', fraction: () => 0.9, activationsInFraction: true, from: 'vLLM gpu_memory_utilization 0.9 (default): the engine\'s whole footprint, weights and profiled activations included, stays within 0.9 × GPU memory; the KV pool is what is left' },
     from: 'vLLM V1: chunked prefill always on; vllm serve defaults on ≥ 70 GiB GPUs max_num_batched_tokens 8192, max_num_seqs 1024 (planner/benchmark/defaults.ts); admission while the prompt fits, recompute preemption of the newest request',
@@ -109,15 +93,13 @@ export const BACKEND_POLICIES: Readonly<Record<Backend, BackendPolicy>> = {
   },
   trtllm: {
     prefillPausesDecode: false, chunkedPrefill: false, admission: 'guaranteed-no-evict',
-    overlapScheduling: { from: 'TensorRT-LLM PyTorch backend overlap scheduler (docs/source/features/overlap-scheduler.md: "Enabled by default", `disable_overlap_scheduler` turns it off; PR #3625); aiconfigurator\'s agg rule sets disable_overlap_scheduler = false' },
     stepTokenBudget: 8192, maxSequences: 2048,
     kvMemory: { basis: 'free', fraction: () => 0.9, activationsInFraction: true, from: 'TensorRT-LLM KvCacheConfig.free_gpu_memory_fraction 0.9 (default): 90% of the GPU memory still free after the weights and the activation profiling run' },
     from: 'TensorRT-LLM (PyTorch backend, LLM API / trtllm-serve defaults, 1.0): in-flight batching; SchedulerConfig.capacity_scheduler_policy GUARANTEED_NO_EVICT (a request starts only when its prompt + max_tokens fit beside the running requests\' whole remaining lives; never paused); enable_chunked_prefill false (a prompt runs whole in one iteration); max_num_tokens 8192, max_batch_size 2048',
-    notModelled: 'CUDA-graph padding, block-granular (32-token) KV; a prompt longer than max_num_tokens, which the engine rejects without chunking, runs whole alone here (a deployment serving it has raised max_num_tokens)',
+    notModelled: 'the overlap scheduler (one iteration of look-ahead), CUDA-graph padding, block-granular (32-token) KV; a prompt longer than max_num_tokens, which the engine rejects without chunking, runs whole alone here (a deployment serving it has raised max_num_tokens)',
   },
   sglang: {
     prefillPausesDecode: true, chunkedPrefill: true, admission: 'new-token-ratio', stepTokenBudget: 8192, maxSequences: 4096,
-    overlapScheduling: { from: 'SGLang overlap scheduler ("zero-overhead batch scheduler", on by default since 0.4, `--disable-overlap-schedule` turns it off): Scheduler.event_loop_overlap receives requests and forms batch n+1 before processing batch n\'s results; a prefill batch formed so still pauses decoding (its one-batch sync for consecutive prefills, SGLANG_DISABLE_CONSECUTIVE_PREFILL_OVERLAP, is off by default). Off for pipeline parallelism and, before spec v2, EAGLE speculative decoding: the staged runs record neither' },
     kvMemory: { basis: 'total', fraction: sglangMemFractionStatic, activationsInFraction: false, from: 'SGLang mem_fraction_static by TP (0.88 / 0.87 / 0.85 / 0.81 / 0.79 at TP 1 / 2 / 4 / 8 / 16, server_args.py up to 0.5.2): weights + KV pool within that share of GPU memory' },
     from: 'SGLang defaults: without --enable-mixed-chunk a prefill batch runs alone and pauses decoding whenever prompts wait (so a closed loop of equal requests stays in synchronized waves: the staged SGLang runs\' TTFT does not move with OSL and grows with concurrency × ISL, that signature); chunked_prefill_size 8192 on ≥ 25 GB GPUs; KV pool from mem_fraction_static by TP',
     notModelled: 'max_prefill_tokens; retraction picks the newest request (SGLang: fewest outputs, longest prompt first); the 0.5.3+ memory heuristic; --enable-mixed-chunk deployments (aiconfigurator\'s own SGLang rule sets it) schedule as vLLM',
@@ -130,39 +112,13 @@ export function backendKvCapacityOptions(backend: Backend, tp: number): { usable
   return { usableMemoryFraction: k.fraction(tp), memoryBasis: k.basis, ...(k.activationsInFraction ? {} : { activationReserveBytes: 0 }) };
 }
 
-/**
- * Whether `backend` at release `version` forms each iteration while the previous one runs (OverlapPolicy). A version
- * not recorded is the stack's current default, as `plan` and `predict` assume for a deployment they plan (the staged
- * vLLM runs without one were collected in the batch whose recorded vLLM versions are 0.15.1–0.19.0 but for six 0.11.2
- * rows); a nightly build is newer than every release.
- */
-export function overlapSchedulingAt(backend: Backend, version: string | undefined): boolean {
-  const since = BACKEND_POLICIES[backend].overlapScheduling.sinceVersion;
-  if (since === undefined || version === undefined || version === '') return true;
-  const at = releaseNumbers(version);
-  if (at === undefined) return true;
-  const from = releaseNumbers(since)!;
-  for (let i = 0; i < 3; i++) if (at[i] !== from[i]) return at[i] > from[i];
-  return true;
-}
-
-/** `0.12.0` → [0, 12, 0] (`1.2.0rc6.post2` → [1, 2, 0]); undefined for a nightly or other non-release tag. */
-function releaseNumbers(version: string): [number, number, number] | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim());
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
-}
-
-/**
- * The scheduler fields of a benchmark spec / kernel options for this backend at release `version` (absent: the
- * current default), absent fields = the kernel's vLLM-like synchronous default.
- */
-export function backendScheduling(backend: Backend | undefined, version?: string): { prefillPausesDecode?: true; wholePrompts?: true; overlapScheduling?: true; admission?: Exclude<AdmissionPolicy, 'current-need'> } {
+/** The scheduler fields of a benchmark spec / kernel options for this backend (absent = the kernel's vLLM-like default). */
+export function backendScheduling(backend: Backend | undefined): { prefillPausesDecode?: true; wholePrompts?: true; admission?: Exclude<AdmissionPolicy, 'current-need'> } {
   if (backend === undefined) return {};
   const p = BACKEND_POLICIES[backend];
   return {
     ...(p.prefillPausesDecode ? { prefillPausesDecode: true as const } : {}),
     ...(p.chunkedPrefill ? {} : { wholePrompts: true as const }),
-    ...(overlapSchedulingAt(backend, version) ? { overlapScheduling: true as const } : {}),
     ...(p.admission === 'current-need' ? {} : { admission: p.admission }),
   };
 }

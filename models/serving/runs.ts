@@ -36,8 +36,6 @@ export interface MeasuredRun {
    * engine limits apply: models/serving/benchmark-deployment.ts). Absent: the engine's defaults.
    */
   readonly deployment?: 'aiconfigurator';
-  /** The serving stack's release as the file records it (e.g. `0.12.0`, `1.2.0rc6.post2`, `nightly-…`); absent: not recorded. */
-  readonly backendVersion?: string;
 }
 
 /** Rows an importer read but could not use, counted by reason (e.g. `model Qwen/Qwen3-235B-A22B-FP8 not in the catalog`). */

@@ -83,6 +83,5 @@ export function siliconMeasuredRun(r: Readonly<Record<string, string>>, source: 
     source, line, backend: r.backend as Backend, gpu: t.gpu, llm: t.llm, modelName: r.model_path, precision: t.precision, mode: t.mode,
     tp: t.tp, concurrency: t.concurrency, inputTokens: Number(r.isl), outputTokens: Number(r.osl),
     ttftSeconds: Number(r.silicon_ttft_ms) / 1000, tpotSeconds: Number(r.silicon_tpot_ms) / 1000,
-    ...(r.backend_version ? { backendVersion: r.backend_version } : {}),
   };
 }

@@ -37,7 +37,7 @@ export function measuredRunSpec(run: MeasuredRun, catalog: Catalog, calibration?
   return {
     mode: 'agg', gpu: run.gpu, llm: run.llm, tp: run.tp, precision: run.precision,
     limits: measuredRunLimits(run, catalog),
-    ...backendScheduling(run.backend, run.backendVersion),
+    ...backendScheduling(run.backend),
     load: { kind: 'concurrency', concurrency: run.concurrency },
     isl: { kind: 'fixed', value: run.inputTokens },
     osl: { kind: 'fixed', value: run.outputTokens },

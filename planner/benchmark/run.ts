@@ -53,7 +53,7 @@ function checkSpec(spec: BenchmarkSpec): void {
 function kernelOptions(spec: BenchmarkSpec, options: BenchmarkOptions): KernelOptions {
   // A fixed-count run measures from the first request; otherwise the client ends the warm-up when it has seen enough.
   const common = { seed: options.seed, mode: options.kernelMode ?? 'fast', warmupSeconds: options.requestCount !== undefined ? 0 : Infinity, preemption: 'recompute' as const };
-  if (spec.mode === 'agg') return { ...common, policy: 'colocated', engineTokenBudget: spec.limits.maxNumBatchedTokens, maxDecodeBatch: spec.limits.maxNumSeqs, prefillPausesDecode: spec.prefillPausesDecode === true, wholePrompts: spec.wholePrompts === true, overlapScheduling: spec.overlapScheduling === true, admission: spec.admission ?? 'current-need' };
+  if (spec.mode === 'agg') return { ...common, policy: 'colocated', engineTokenBudget: spec.limits.maxNumBatchedTokens, maxDecodeBatch: spec.limits.maxNumSeqs, prefillPausesDecode: spec.prefillPausesDecode === true, wholePrompts: spec.wholePrompts === true, admission: spec.admission ?? 'current-need' };
   return {
     ...common,
     policy: 'conserve',

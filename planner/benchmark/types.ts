@@ -67,8 +67,6 @@ export interface AggregatedSpec extends CommonSpec, BenchmarkLayout {
   readonly prefillPausesDecode?: boolean;
   /** Each prompt runs whole in one iteration (chunked prefill off, TensorRT-LLM's default); absent: prompts are chunked to the step budget. */
   readonly wholePrompts?: boolean;
-  /** The next iteration is formed while the current one runs (overlap / async scheduling: models/serving/backend-policy.ts OverlapPolicy); absent: arrivals join the next iteration. */
-  readonly overlapScheduling?: boolean;
   /** Admission policy (models/serving/backend-policy.ts AdmissionPolicy); absent: 'current-need' (vLLM). */
   readonly admission?: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
 }

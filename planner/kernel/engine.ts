@@ -36,11 +36,6 @@ export interface EngineSettings {
   readonly prefillPausesDecode?: boolean;
   readonly wholePrompts?: boolean;
   readonly admission?: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
-  /**
-   * Overlap (asynchronous) scheduling: each iteration is formed while the one before it runs, so work arriving during
-   * an iteration joins no earlier than the one after next (models/serving/backend-policy.ts OverlapPolicy).
-   */
-  readonly overlapScheduling?: boolean;
   readonly preemption: 'recompute' | 'swap';
   readonly swapBandwidthBytesPerSecond: number;
 }
@@ -81,9 +76,6 @@ export class Engine implements MemoryState {
   private readonly affineByBatch: Array<{ readonly baseSeconds: number; readonly perContextTokenSeconds: number }> = [];
   private readonly wattsByBatch: number[] = [];
   private macro: Macro | null = null;
-  /** Overlap scheduling: when each item enqueued at the back arrived, and when the last iteration run began. */
-  private readonly arrivedAt = new WeakMap<WorkItem, number>();
-  private lastIterationStart = Number.NEGATIVE_INFINITY;
   /** Per-term accounting, when the model has a linear step model (calibrated serving models). */
   readonly termClock: TermClock | null;
   /** SGLang's new_token_ratio (admission 'new-token-ratio' only). */
@@ -133,10 +125,6 @@ export class Engine implements MemoryState {
     if (this.termClock !== null && item.conv.termsAtArrival === null) item.conv.termsAtArrival = this.termClock.stamp();
     if (front) this.waiting.unshift(item);
     else this.waiting.push(item);
-    // Overlap scheduling: the iteration about to start was formed when the one before it began, so even work arriving
-    // at an iteration boundary (a closed-loop client's next request, sent when its previous one's last token came
-    // back) misses it. Work put back at the front (preempted) was there before.
-    if (this.settings.overlapScheduling === true && !front) this.arrivedAt.set(item, nowSeconds);
     const replan = this.replanTime(nowSeconds);
     if (this.termClock !== null && item.deliversFirstToken === true) item.conv.termsAtDecoderArrival = this.termStampAt(nowSeconds);
     return replan;
@@ -237,15 +225,8 @@ export class Engine implements MemoryState {
     const ratio = this.ratio;
     if (ratio !== null && this.running.length + this.prefilling.length === 0) ratio.reset();
     let ratioReserve = ratio === null ? 0 : ratio.reserveFor(this.running) + ratio.reserveFor(this.prefilling.map((p) => p.conv));
-    // Overlap scheduling: this iteration was formed when the last one began; what arrived after that waits for the
-    // next (first come, first served: so does everything behind it), unless there is nothing else to run.
-    let overlapHeld = false;
     while (this.waiting.length > 0 && this.running.length + this.prefilling.length < s.maxBatch) {
       const item = this.waiting[0];
-      if (s.overlapScheduling === true && (this.arrivedAt.get(item) ?? Number.NEGATIVE_INFINITY) > this.lastIterationStart && this.running.length + this.prefilling.length > 0) {
-        overlapHeld = true;
-        break;
-      }
       const conv = item.conv;
       const missing = conv.contextTokens - conv.residentTokens + item.newTokens;
       if (s.wholePrompts === true && !this.wholePromptFits(item, budgetLeft, chunks.length)) break;
@@ -328,8 +309,6 @@ export class Engine implements MemoryState {
       n = Math.min(n, Math.floor((this.capacityTokens - this.usedTokens) / batch));
       // A decaying new_token_ratio can admit waiting work at any step: re-plan every iteration while work waits.
       if (this.ratio !== null && this.waiting.length > 0) n = 1;
-      // Work held back by overlap scheduling joins at the next iteration boundary.
-      if (overlapHeld) n = 1;
       m.n = Math.max(1, n);
       m.singleEnd = nowSeconds + m.base + m.perToken * m.context0;
       m.powerWatts = this.decodeWatts(batch);
@@ -380,7 +359,6 @@ export class Engine implements MemoryState {
   /** Commits the planned iterations at their end `nowSeconds`. */
   finishIteration(nowSeconds: number, hooks: EngineHooks): void {
     const m = this.macro!;
-    if (this.settings.overlapScheduling === true) this.lastIterationStart = m.n > 1 ? this.endOf(m.n - 1) : m.t0;
     this.busyFlag = false;
     this.macro = null;
     hooks.busy(this.index, m.t0, nowSeconds, m.powerWatts);

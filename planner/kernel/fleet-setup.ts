@@ -56,7 +56,6 @@ export function setUpFleet(fleet: Fleet, perfModelFor: PerfModelFor, o: Resolved
           maxBatch: o.maxDecodeBatch,
           prefillPausesDecode: o.prefillPausesDecode,
           wholePrompts: o.wholePrompts,
-          overlapScheduling: o.overlapScheduling,
           admission: o.admission,
           preemption: o.preemption,
           swapBandwidthBytesPerSecond: o.swapBandwidthBytesPerSecond,

@@ -146,13 +146,6 @@ export interface KernelOptions {
    */
   readonly wholePrompts?: boolean;
   /**
-   * Decoder/colocated engines form each iteration while the previous one runs (overlap / async scheduling: vLLM ≥ 0.14,
-   * TensorRT-LLM's and SGLang's defaults; models/serving/backend-policy.ts OverlapPolicy): work arriving during an
-   * iteration joins no earlier than the one after next, unless the engine has nothing else to run. Default false (a
-   * synchronous loop: it joins the next iteration).
-   */
-  readonly overlapScheduling?: boolean;
-  /**
    * Admission of waiting work on decoder/colocated engines: 'current-need' (default: while its prompt fits the free
    * KV, running work preempted later when decode growth runs out; vLLM) or 'guaranteed-no-evict' (only while its
    * whole life, prompt + remaining output, fits beside the remaining lives of everything admitted, so nothing
@@ -198,7 +191,6 @@ export interface ResolvedOptions {
   readonly prefillPausesDecode: boolean;
   readonly firstTokenAt: 'prefiller' | 'decoder';
   readonly wholePrompts: boolean;
-  readonly overlapScheduling: boolean;
   readonly admission: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
   readonly sampleIntervalSeconds: number;
   readonly slo?: SloSet;
@@ -244,7 +236,6 @@ export function resolveOptions(o: KernelOptions): ResolvedOptions {
     prefillPausesDecode: o.prefillPausesDecode ?? false,
     firstTokenAt: o.firstTokenAt ?? 'prefiller',
     wholePrompts: o.wholePrompts ?? false,
-    overlapScheduling: o.overlapScheduling ?? false,
     admission: o.admission ?? 'current-need',
     sampleIntervalSeconds: o.sampleIntervalSeconds ?? 5,
     slo: o.slo,

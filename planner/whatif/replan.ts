@@ -21,7 +21,7 @@ export interface ReplanModels {
   /** The kernel's lookup over the same models. */
   readonly kernelPerfModelFor: (pool: InstancePool) => PerfModel;
   /** The serving stack's scheduler on the check's engines (`--backend`, models/serving/backend-policy.ts backendScheduling); absent: vLLM's. */
-  readonly engineScheduling?: Pick<KernelOptions, 'prefillPausesDecode' | 'wholePrompts' | 'overlapScheduling' | 'admission'>;
+  readonly engineScheduling?: Pick<KernelOptions, 'prefillPausesDecode' | 'wholePrompts' | 'admission'>;
 }
 
 export interface ReplanSettings {

@@ -2,13 +2,12 @@
  * The serving stacks' documented scheduler defaults as the kernel's engine runs them (models/serving/backend-policy.ts):
  * TensorRT-LLM's GUARANTEED_NO_EVICT admission (a request starts only when its whole life fits beside the running
  * requests' remaining lives) against the default admission (vLLM, TensorRT-LLM MAX_UTILIZATION: while the prompt fits),
- * whole prompts per iteration (TensorRT-LLM's chunked prefill off) against chunked ones, overlap (asynchronous)
- * scheduling against a synchronous loop, and each stack's KV pool.
+ * whole prompts per iteration (TensorRT-LLM's chunked prefill off) against chunked ones, and each stack's KV pool.
  */
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog } from '../../../catalogs/index.js';
 import { createPerfModel } from '../../../models/index.js';
-import { backendKvCapacityOptions, backendScheduling, BACKEND_POLICIES, overlapSchedulingAt, sglangMemFractionStatic } from '../../../models/serving/backend-policy.js';
+import { backendKvCapacityOptions, backendScheduling, BACKEND_POLICIES, sglangMemFractionStatic } from '../../../models/serving/backend-policy.js';
 import { computeKvCapacity, kvBytesPerToken, weightBytes, DEFAULT_ACTIVATION_RESERVE_BYTES } from '../../../models/specs.js';
 import { measuredRunSpec, singleScopeCalibration } from '../../../planner/benchmark/measured-run.js';
 import { simulateConversations } from '../../../planner/kernel/kernel.js';
@@ -119,67 +118,15 @@ describe('whole prompts (chunked prefill off) against chunked prefill', () => {
   });
 });
 
-describe('overlap scheduling: each iteration is formed while the one before it runs', () => {
-  const c = DEFAULT_COEFFICIENTS;
-  const prefill = (tokens: number, ridesDecodeStep: boolean) => (ridesDecodeStep ? 0 : c.prefillInterceptSeconds) + c.prefillPerTokenSeconds * tokens + c.prefillAttentionSeconds * tokens * (tokens / 2);
-  const decode = (context: number) => c.decodeBaseSeconds + c.decodePerSequenceSeconds * 1 + c.decodePerContextTokenSeconds * context;
-
-  it('takes an arrival at once when nothing else runs', () => {
-    const alone = [request('a', 0, 600, 5)];
-    expect(run(alone, { overlapScheduling: true }).ttfet_s.mean).toBeCloseTo(prefill(600, false), 12);
-    expect(run(alone, { overlapScheduling: true }).ttfet_s.mean).toBe(run(alone, {}).ttfet_s.mean);
-  });
-
-  it('makes an arrival during an iteration join the one after next', () => {
-    // A's prompt runs alone over [0, p]. B arrives at 1 ms, during it. Synchronous: B's prompt rides A's first decode
-    // step (the next iteration). Overlapped: that iteration was formed at 0, before B came, so it is A's decode alone
-    // and B rides the one after.
-    const requests = [request('a', 0, 600, 50), request('b', 0.001, 600, 50)];
-    const p = prefill(600, false);
-    const sync = run(requests, {});
-    const overlap = run(requests, { overlapScheduling: true });
-    const bSync = p + decode(601) + prefill(600, true) - 0.001;
-    const bOverlap = p + decode(601) + decode(602) + prefill(600, true) - 0.001;
-    expect(sync.ttfet_s.mean).toBeCloseTo((p + bSync) / 2, 12);
-    expect(overlap.ttfet_s.mean).toBeCloseTo((p + bOverlap) / 2, 12);
-  });
-
-  it('holds a closed-loop arrival at an iteration boundary back one iteration, and gives the same run in closed form as iteration by iteration', () => {
-    const requests = [request('a', 0, 600, 400), request('b', 0.001, 300, 30), request('c', 0.05, 200, 20)];
-    const fast = run(requests, { overlapScheduling: true, mode: 'fast' });
-    const reference = run(requests, { overlapScheduling: true, mode: 'reference' });
-    expect(fast.ttfet_s.mean).toBeCloseTo(reference.ttfet_s.mean, 9);
-    expect(fast.tbt_ms.mean).toBeCloseTo(reference.tbt_ms.mean, 6);
-    expect(reference.ttfet_s.mean).toBeGreaterThan(run(requests, { mode: 'reference' }).ttfet_s.mean);
-  });
-
-  it('is on where each stack has it by default: vLLM from 0.14.0 (a run without a version: the current default), TensorRT-LLM and SGLang always', () => {
-    expect(overlapSchedulingAt('vllm', '0.11.2')).toBe(false);
-    expect(overlapSchedulingAt('vllm', '0.12.0')).toBe(false);
-    expect(overlapSchedulingAt('vllm', '0.14.0')).toBe(true);
-    expect(overlapSchedulingAt('vllm', '0.15.1')).toBe(true);
-    expect(overlapSchedulingAt('vllm', 'nightly-5b8c30d62b754b57')).toBe(true);
-    expect(overlapSchedulingAt('vllm', undefined)).toBe(true);
-    expect(overlapSchedulingAt('trtllm', '1.0.0rc3')).toBe(true);
-    expect(overlapSchedulingAt('sglang', '0.5.1.post1')).toBe(true);
-    const run012: MeasuredRun = { source: 'x.csv', line: 2, backend: 'vllm', backendVersion: '0.12.0', gpu: 'h100-sxm', llm: 'llama-3.1-8b', modelName: 'meta-llama/Llama-3.1-8B-Instruct', precision: 'bf16', mode: 'agg', tp: 1, concurrency: 8, inputTokens: 1024, outputTokens: 128, ttftSeconds: 0.2, tpotSeconds: 0.008 };
-    const catalog = loadBuiltinCatalog();
-    expect(measuredRunSpec(run012, catalog)).not.toHaveProperty('overlapScheduling');
-    expect(measuredRunSpec({ ...run012, backendVersion: '0.19.0' }, catalog)).toMatchObject({ overlapScheduling: true });
-  });
-});
-
 describe('the kernel default is unchanged', () => {
   it('chunks prompts and admits on current need unless a benchmark names a backend that does otherwise', () => {
     const r = resolveOptions({ policy: 'colocated', seed: 1 });
     expect(r.wholePrompts).toBe(false);
     expect(r.admission).toBe('current-need');
-    expect(r.overlapScheduling).toBe(false);
     expect(backendScheduling(undefined)).toEqual({});
-    expect(backendScheduling('vllm', '0.12.0')).toEqual({});
-    expect(backendScheduling('vllm')).toEqual({ overlapScheduling: true });
-    expect(backendScheduling('sglang')).toEqual({ prefillPausesDecode: true, overlapScheduling: true, admission: 'new-token-ratio' });
-    expect(backendScheduling('trtllm')).toEqual({ wholePrompts: true, overlapScheduling: true, admission: 'guaranteed-no-evict' });
+    expect(backendScheduling('vllm')).toEqual({});
+    expect(backendScheduling('sglang')).toEqual({ prefillPausesDecode: true, admission: 'new-token-ratio' });
+    expect(backendScheduling('trtllm')).toEqual({ wholePrompts: true, admission: 'guaranteed-no-evict' });
   });
 });
 
