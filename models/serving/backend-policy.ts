@@ -89,20 +89,20 @@ export const BACKEND_POLICIES: Readonly<Record<Backend, BackendPolicy>> = {
     stepTokenBudget: 8192, maxSequences: 1024,
     kvMemory: { basis: 'total', fraction: () => 0.9, activationsInFraction: true, from: 'vLLM gpu_memory_utilization 0.9 (default): the engine\'s whole footprint, weights and profiled activations included, stays within 0.9 × GPU memory; the KV pool is what is left' },
     from: 'vLLM V1: chunked prefill always on; vllm serve defaults on ≥ 70 GiB GPUs max_num_batched_tokens 8192, max_num_seqs 1024 (planner/benchmark/defaults.ts); admission while the prompt fits, recompute preemption of the newest request',
-    notModelled: 'block-granular KV allocation and the prefix cache',
+    notModelled: 'block-granular KV allocation and the prefix cache; async scheduling (on by default from 0.14.0: the next iteration is formed while the current one runs; tried, not adopted: docs/accuracy.md)',
   },
   trtllm: {
     prefillPausesDecode: false, chunkedPrefill: false, admission: 'guaranteed-no-evict',
     stepTokenBudget: 8192, maxSequences: 2048,
     kvMemory: { basis: 'free', fraction: () => 0.9, activationsInFraction: true, from: 'TensorRT-LLM KvCacheConfig.free_gpu_memory_fraction 0.9 (default): 90% of the GPU memory still free after the weights and the activation profiling run' },
     from: 'TensorRT-LLM (PyTorch backend, LLM API / trtllm-serve defaults, 1.0): in-flight batching; SchedulerConfig.capacity_scheduler_policy GUARANTEED_NO_EVICT (a request starts only when its prompt + max_tokens fit beside the running requests\' whole remaining lives; never paused); enable_chunked_prefill false (a prompt runs whole in one iteration); max_num_tokens 8192, max_batch_size 2048',
-    notModelled: 'the overlap scheduler (one iteration of look-ahead), CUDA-graph padding, block-granular (32-token) KV; a prompt longer than max_num_tokens, which the engine rejects without chunking, runs whole alone here (a deployment serving it has raised max_num_tokens)',
+    notModelled: 'the overlap scheduler (one iteration of look-ahead; tried, not adopted: docs/accuracy.md), CUDA-graph padding, block-granular (32-token) KV; a prompt longer than max_num_tokens, which the engine rejects without chunking, runs whole alone here (a deployment serving it has raised max_num_tokens)',
   },
   sglang: {
     prefillPausesDecode: true, chunkedPrefill: true, admission: 'new-token-ratio', stepTokenBudget: 8192, maxSequences: 4096,
     kvMemory: { basis: 'total', fraction: sglangMemFractionStatic, activationsInFraction: false, from: 'SGLang mem_fraction_static by TP (0.88 / 0.87 / 0.85 / 0.81 / 0.79 at TP 1 / 2 / 4 / 8 / 16, server_args.py up to 0.5.2): weights + KV pool within that share of GPU memory' },
     from: 'SGLang defaults: without --enable-mixed-chunk a prefill batch runs alone and pauses decoding whenever prompts wait (so a closed loop of equal requests stays in synchronized waves: the staged SGLang runs\' TTFT does not move with OSL and grows with concurrency × ISL, that signature); chunked_prefill_size 8192 on ≥ 25 GB GPUs; KV pool from mem_fraction_static by TP',
-    notModelled: 'max_prefill_tokens; retraction picks the newest request (SGLang: fewest outputs, longest prompt first); the 0.5.3+ memory heuristic; --enable-mixed-chunk deployments (aiconfigurator\'s own SGLang rule sets it) schedule as vLLM',
+    notModelled: 'the overlap scheduler (on by default: the next batch is formed before the last one\'s results are processed; tried, not adopted: docs/accuracy.md); max_prefill_tokens; retraction picks the newest request (SGLang: fewest outputs, longest prompt first); the 0.5.3+ memory heuristic; --enable-mixed-chunk deployments (aiconfigurator\'s own SGLang rule sets it) schedule as vLLM',
   },
 };
 
