@@ -54,7 +54,7 @@ describe('docs/accuracy-moe-rows.json', () => {
   it('refits every held-out prediction from the stored terms, never with its own architecture', () => {
     const plain = stored.rows.map((r) => ({ ...r, predicted_ttft_ms: r.uncalibrated_ttft_ms!, predicted_tpot_ms: r.uncalibrated_tpot_ms! }));
     // (the dense-runs-only predictions are refitted here too: moeHeldOutRows recomputes them from the dense rows)
-    expect(moeHeldOutRows(inputs.runs, inputs.dense, storedRows, inputs.groups, plain)).toEqual(stored.rows);
+    expect(moeHeldOutRows(inputs.runs, inputs.dense, storedRows, inputs.groups, plain, inputs.builtin)).toEqual(stored.rows);
     expect(new Set(stored.rows.map((r) => r.held_out))).toEqual(new Set(['deepseek-r1+deepseek-v3', 'gpt-oss-120b', 'kimi-k2.5', 'minimax-m2.5', 'qwen3-235b-a22b', 'qwen3.5-397b-a17b']));
     for (const r of stored.rows) expect(r.held_out).toBe(inputs.groups.get(r.llm));
   }, 60_000);
