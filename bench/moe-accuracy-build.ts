@@ -13,7 +13,7 @@ import { resolveLayout } from '../catalogs/precision.js';
 import type { StoredMoeAccuracy } from '../models/moe/accuracy-section.js';
 import { BUILTIN_MOE_CALIBRATION } from '../models/moe/builtin.js';
 import { moeCalibrationRow, moeHeldOutDisaggRow, moeHeldOutRow, predictMoeDisaggRun, predictMoeRun, type MoeRowPrediction } from '../models/moe/serving-accuracy.js';
-import { fitServingScopes, predictRun, REQUEST_OVERHEAD_TERM, scopeFor, type CalibrationRow, type FittedScope } from '../models/serving/fit.js';
+import { predictRun, REQUEST_OVERHEAD_TERM, scopeFor, type CalibrationRow, type FittedScope } from '../models/serving/fit.js';
 import { buildMoeCalibratedPerfModel } from '../models/serving/moe-calibrated-model.js';
 import { architectureGroups, moeHeldOutScopes, moeHoldOutPredictions } from '../models/serving/moe-holdout.js';
 import type { Backend, MeasuredRun } from '../models/serving/runs.js';
@@ -21,6 +21,7 @@ import { REQUEST_OVERHEAD_UNIT_SECONDS, STEP_TERMS } from '../models/serving/ste
 import { moeDispatchOf } from '../models/moe/dispatch.js';
 import { moeSiliconDisaggRuns, type MoeDisaggRun } from '../models/moe/silicon-disagg-rows.js';
 import { moeSiliconRuns, type MoeSiliconRun } from '../models/moe/silicon-rows.js';
+import { loadCalibrationFile } from '../planner/cli/calibration.js';
 
 export const MOE_SILICON_FILE = 'aiconfigurator/silicon/silicon_runs_h100_b200.csv';
 export const MOE_ROWS_FILE = 'docs/accuracy-moe-rows.json';
@@ -40,6 +41,11 @@ export interface MoeAccuracyInputs {
   readonly groups: ReadonlyMap<string, string>;
   /** The dense agg runs' calibration rows (docs/accuracy-rows.csv, `npm run accuracy`): in every MoE fit. */
   readonly dense: readonly CalibrationRow[];
+  /**
+   * The shipped calibration's scopes (`--calibration builtin`: catalogs/coefficients/serving-calibration.json, written
+   * by `npm run accuracy`), fitted on the dense agg runs alone: no MoE run is in it, so it is held out for every MoE row.
+   */
+  readonly builtin: readonly FittedScope[];
   readonly disaggRuns: readonly MoeDisaggRun[];
   readonly disaggUnexpressible: ReadonlyMap<string, number>;
   /** The disagg run's benchmark on the uncalibrated kernel-table model. */
@@ -86,6 +92,9 @@ export function moeAccuracyInputs(root: string): MoeAccuracyInputs {
     return f;
   };
   const llmIds = [...new Set(runs.map((r) => r.run.llm))].sort();
+  const builtin = loadCalibrationFile('builtin', root, catalog).calibration;
+  // The MoE rows are benchmarked with clients starting together (no turnaround), as the CLI runs this calibration today.
+  if (builtin.clientGapSeconds !== 0) throw new Error(`the builtin calibration has a ${builtin.clientGapSeconds} s client turnaround; predictMoeRun/predictMoeDisaggRun benchmark without one: pass it through before scoring with it`);
   return {
     runs, unexpressible, sha256: createHash('sha256').update(text).digest('hex'),
     predictUncalibrated: (r) => predictMoeRun(r, perfModelFor(r.run.backend)),
@@ -93,6 +102,7 @@ export function moeAccuracyInputs(root: string): MoeAccuracyInputs {
     modelsWith,
     groups: architectureGroups(llmIds.map((id) => catalog.llms.get(id)!)),
     dense: denseRowsOf(readFileSync(resolve(root, DENSE_ROWS_FILE), 'utf8')),
+    builtin: builtin.scopes,
     disaggRuns: disagg.runs, disaggUnexpressible: disagg.unexpressible,
     predictDisagg: (r) => predictMoeDisaggRun(r, catalog.gpus.get(r.run.gpu)!, perfModelFor(r.run.backend)),
     predictDisaggWith: (r, coefficients, overhead) => predictMoeDisaggRun(r, catalog.gpus.get(r.run.gpu)!, modelsWith(coefficients, r.run.backend), overhead),
@@ -131,23 +141,28 @@ export function denseRowsOf(text: string): CalibrationRow[] {
   });
 }
 
-/** Every agg run's terms and its leave-one-architecture-out prediction, in run order. */
-export function moeHeldOutRows(runs: readonly MoeSiliconRun[], dense: readonly CalibrationRow[], rows: readonly CalibrationRow[], groups: ReadonlyMap<string, string>, uncalibrated: readonly MoeRowPrediction[]): MoeRowPrediction[] {
+/**
+ * Every agg run's terms, its leave-one-architecture-out prediction and the builtin calibration's (`builtin`: the shipped
+ * scopes, fitted on the dense runs alone; coefficients × terms, which is what the benchmark prints: the schedule of an
+ * agg run with a fixed request count does not depend on them), in run order.
+ */
+export function moeHeldOutRows(runs: readonly MoeSiliconRun[], dense: readonly CalibrationRow[], rows: readonly CalibrationRow[], groups: ReadonlyMap<string, string>, uncalibrated: readonly MoeRowPrediction[], builtin: readonly FittedScope[]): MoeRowPrediction[] {
   const predictions = new Map(moeHoldOutPredictions(dense, rows, groups).map((p) => [p.row, p]));
-  const denseOnly = fitServingScopes([...dense]);
   return runs.map((r, i) => {
     const p = predictions.get(rows[i]);
     if (!p) throw new Error(`${r.id}: no held-out prediction (its architecture is the only one with runs)`);
-    return moeHeldOutRow(r, p, uncalibrated[i], predictRun(denseOnly, rows[i]));
+    return moeHeldOutRow(r, p, uncalibrated[i], predictRun(builtin, rows[i]));
   });
 }
 
 /**
  * Every disagg run benchmarked through the held-out calibration of its architecture — the scopes fitted on the dense
  * agg runs and the other MoE architectures' agg runs (moeHeldOutScopes, the fold that predicts the same architecture's
- * agg rows; no disagg run is in any fit) — and on the uncalibrated model, in run order.
+ * agg rows; no disagg run is in any fit) —, through the builtin calibration (fitted on the dense agg runs alone), and on
+ * the uncalibrated model, in run order. Each calibration is its own kernel run: which requests share a disagg
+ * iteration depends on the coefficients, so its figures are not coefficients × one run's terms.
  */
-export function moeHeldOutDisaggRows(inputs: Pick<MoeAccuracyInputs, 'disaggRuns' | 'dense' | 'groups' | 'predictDisagg' | 'predictDisaggWith'>, rows: readonly CalibrationRow[]): MoeRowPrediction[] {
+export function moeHeldOutDisaggRows(inputs: Pick<MoeAccuracyInputs, 'disaggRuns' | 'dense' | 'builtin' | 'groups' | 'predictDisagg' | 'predictDisaggWith'>, rows: readonly CalibrationRow[]): MoeRowPrediction[] {
   const folds = new Map<string, FittedScope[]>();
   return inputs.disaggRuns.map((r) => {
     const held = inputs.groups.get(r.run.llm) ?? r.run.llm;
@@ -155,7 +170,10 @@ export function moeHeldOutDisaggRows(inputs: Pick<MoeAccuracyInputs, 'disaggRuns
     if (scopes === undefined) folds.set(held, (scopes = moeHeldOutScopes(inputs.dense, rows, inputs.groups, held)));
     const scope = scopeFor(scopes, r.run);
     const fitted = inputs.predictDisaggWith(r, scope.tpot, scope.ttft[REQUEST_OVERHEAD_TERM] * REQUEST_OVERHEAD_UNIT_SECONDS);
-    return moeHeldOutDisaggRow(fitted, inputs.predictDisagg(r), scope.scope, held);
+    // What `fleetplan benchmark --mode disagg --calibration builtin` prints (createPerfModel → buildMoeServingModel).
+    const shipped = scopeFor(inputs.builtin, r.run);
+    const builtin = inputs.predictDisaggWith(r, shipped.tpot, shipped.ttft[REQUEST_OVERHEAD_TERM] * REQUEST_OVERHEAD_UNIT_SECONDS);
+    return moeHeldOutDisaggRow(fitted, inputs.predictDisagg(r), scope.scope, held, builtin);
   });
 }
 
@@ -163,12 +181,12 @@ export function moeHeldOutDisaggRows(inputs: Pick<MoeAccuracyInputs, 'disaggRuns
 export function buildMoeAccuracy(inputs: MoeAccuracyInputs): StoredMoeAccuracy {
   const rows = inputs.runs.map(inputs.termsOf);
   return {
-    description: 'Per-run predictions of `fleetplan benchmark` (runServingBenchmark, seed 1) for the agg and disagg MoE runs of the staged aiconfigurator silicon CSV (rows and disagg_rows), with the measured means. Agg rows: the benchmark\'s MoE step terms (ttft_terms, tpot_terms, fitted; ttft_kernel_tables_s, tpot_kernel_tables_s, the kernel tables\' seconds charged as measured; models/serving/moe-step-terms.ts), the prediction of the scope fitted on the dense runs (docs/accuracy-rows.csv) and the other MoE architectures (held_out names the architecture left out), the dense-runs-only fit\'s and the uncalibrated kernel-table model\'s. Disagg rows: the benchmark of the xPyD set through the same held-out scope its architecture\'s agg rows are predicted with (fitted on agg runs only) and the uncalibrated model\'s. Generated; do not edit. docs/accuracy.md renders its MoE section from this file.',
+    description: 'Per-run predictions of `fleetplan benchmark` (runServingBenchmark, seed 1) for the agg and disagg MoE runs of the staged aiconfigurator silicon CSV (rows and disagg_rows), with the measured means. Agg rows: the benchmark\'s MoE step terms (ttft_terms, tpot_terms, fitted; ttft_kernel_tables_s, tpot_kernel_tables_s, the kernel tables\' seconds charged as measured; models/serving/moe-step-terms.ts), the prediction of the scope fitted on the dense runs (docs/accuracy-rows.csv) and the other MoE architectures (held_out names the architecture left out), the builtin calibration\'s (dense_fit_*: `--calibration builtin`, catalogs/coefficients/serving-calibration.json, fitted on the dense agg runs alone) and the uncalibrated kernel-table model\'s. Disagg rows: the benchmark of the xPyD set through the same held-out scope its architecture\'s agg rows are predicted with (fitted on agg runs only), through the builtin calibration (dense_fit_*, its own kernel run) and on the uncalibrated model. Generated; do not edit. docs/accuracy.md renders its MoE section from this file.',
     command: MOE_ACCURACY_COMMAND,
     data_file: MOE_SILICON_FILE,
     data_sha256: inputs.sha256,
     unexpressible: counted(inputs.unexpressible),
-    rows: moeHeldOutRows(inputs.runs, inputs.dense, rows, inputs.groups, inputs.runs.map(inputs.predictUncalibrated)),
+    rows: moeHeldOutRows(inputs.runs, inputs.dense, rows, inputs.groups, inputs.runs.map(inputs.predictUncalibrated), inputs.builtin),
     disagg_unexpressible: counted(inputs.disaggUnexpressible),
     disagg_rows: moeHeldOutDisaggRows(inputs, rows),
   };

@@ -16,5 +16,6 @@ writeFileSync(resolve(root, MOE_ROWS_FILE), formatMoeAccuracy(stored));
 const o = overallErrors(asHeldOut(stored.rows));
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const d = overallErrors(asHeldOut(stored.disagg_rows));
-console.log(`disagg: ${d.tpot.n} runs; TTFT median ${pct(d.ttft.medianAbs)} p90 ${pct(d.ttft.p90Abs)}; TPOT median ${pct(d.tpot.medianAbs)} p90 ${pct(d.tpot.p90Abs)}`);
-console.log(`wrote ${MOE_ROWS_FILE}: ${o.tpot.n} agg runs in ${((performance.now() - t0) / 1000).toFixed(0)} s; TTFT median ${pct(o.ttft.medianAbs)} p90 ${pct(o.ttft.p90Abs)}; TPOT median ${pct(o.tpot.medianAbs)} p90 ${pct(o.tpot.p90Abs)}`);
+const line = (e: ReturnType<typeof overallErrors>) => `TTFT median ${pct(e.ttft.medianAbs)} p90 ${pct(e.ttft.p90Abs)}; TPOT median ${pct(e.tpot.medianAbs)} p90 ${pct(e.tpot.p90Abs)}`;
+console.log(`disagg: ${d.tpot.n} runs; ${line(d)}; builtin calibration (dense runs only): ${line(overallErrors(asHeldOut(stored.disagg_rows, 'dense-fit')))}`);
+console.log(`wrote ${MOE_ROWS_FILE}: ${o.tpot.n} agg runs in ${((performance.now() - t0) / 1000).toFixed(0)} s; ${line(o)}; builtin calibration (dense runs only): ${line(overallErrors(asHeldOut(stored.rows, 'dense-fit')))}`);

@@ -9,6 +9,7 @@ import { MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
 import { groupErrors, overallErrors, type ErrorSummary, type HeldOutPrediction } from '../serving/holdout.js';
 import type { StoredMoeAccuracy } from './accuracy-section.js';
 import { asHeldOut, moeDisaggRunCommand, type MoeRowPrediction } from './serving-accuracy.js';
+import { renderBuiltinDisagg } from './builtin-disagg-section.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
 const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)}%` : '—');
@@ -81,6 +82,7 @@ export function renderMoeDisaggSection(stored: StoredMoeAccuracy): string {
   md += renderGroupTable(groupErrors(fitted), TARGETS);
   md += 'Uncalibrated kernel-table model, per group:\n\n';
   md += renderGroupTable(groupErrors(plain));
+  md += '\n' + renderBuiltinDisagg(rows, example);
   md += '\nWhere TTFT misses (signed = predicted / measured − 1, median over the slice):\n\n';
   md += renderTtftBreakdown(rows);
   md += whyDisaggMisses(rows, fitted, plain);

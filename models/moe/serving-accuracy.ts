@@ -60,7 +60,10 @@ export interface MoeRowPrediction {
   /** The uncalibrated kernel-table model's benchmark (what plan and predict use for MoE pools), ms. */
   readonly uncalibrated_ttft_ms?: number;
   readonly uncalibrated_tpot_ms?: number;
-  /** Agg rows: predicted by a fit on the dense runs alone (what a calibration without MoE runs, e.g. the built-in one, gives an MoE pool), ms. */
+  /**
+   * The builtin calibration's prediction (`--calibration builtin`: fitted on the dense agg runs alone, no MoE run in it),
+   * ms: agg rows its coefficients × the row's terms, disagg rows its own benchmark of the xPyD set.
+   */
   readonly dense_fit_ttft_ms?: number;
   readonly dense_fit_tpot_ms?: number;
 }
@@ -203,10 +206,14 @@ export function moeDisaggRunCommand(r: MoeRowPrediction, calibrationFile: string
 
 /**
  * A disagg run's stored row: the benchmark through its architecture's held-out calibration (`fitted`: the scope fitted
- * on the dense agg runs and the other MoE architectures' agg runs, never a disagg run) and the uncalibrated model's.
+ * on the dense agg runs and the other MoE architectures' agg runs, never a disagg run), the uncalibrated model's and
+ * the builtin calibration's (`builtin`: fitted on the dense agg runs alone).
  */
-export function moeHeldOutDisaggRow(fitted: MoeRowPrediction, uncalibrated: MoeRowPrediction, scope: string, heldOut: string): MoeRowPrediction {
-  return { ...fitted, scope, held_out: heldOut, uncalibrated_ttft_ms: uncalibrated.predicted_ttft_ms, uncalibrated_tpot_ms: uncalibrated.predicted_tpot_ms };
+export function moeHeldOutDisaggRow(fitted: MoeRowPrediction, uncalibrated: MoeRowPrediction, scope: string, heldOut: string, builtin: MoeRowPrediction): MoeRowPrediction {
+  return {
+    ...fitted, scope, held_out: heldOut, uncalibrated_ttft_ms: uncalibrated.predicted_ttft_ms, uncalibrated_tpot_ms: uncalibrated.predicted_tpot_ms,
+    dense_fit_ttft_ms: builtin.predicted_ttft_ms, dense_fit_tpot_ms: builtin.predicted_tpot_ms,
+  };
 }
 
 /**

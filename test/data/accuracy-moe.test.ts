@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { counted, moeAccuracyInputs, moeHeldOutDisaggRows, moeHeldOutRows, MOE_ROWS_FILE } from '../../bench/moe-accuracy-build.js';
 import { writeFileSync } from 'node:fs';
 import { moeDisaggExampleRow } from '../../models/moe/disagg-accuracy-section.js';
-import { moeDisaggRunCommand } from '../../models/moe/serving-accuracy.js';
+import { benchmarkSpecOf, moeDisaggRunCommand } from '../../models/moe/serving-accuracy.js';
+import { MEASURED_RUN_REQUESTS_PER_CLIENT } from '../../models/serving/backend-policy.js';
 import { calibrationDocument } from '../../models/serving/calibration-file.js';
 import { loadCalibrationFile } from '../../planner/cli/calibration.js';
 import { loadBuiltinCatalog } from '../../catalogs/index.js';
@@ -12,7 +13,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { scratchDir } from '../helpers/paths.js';
 import type { StoredMoeAccuracy } from '../../models/moe/accuracy-section.js';
 import { benchmarkMoeRunWith } from '../../models/moe/serving-accuracy.js';
-import { REQUEST_OVERHEAD_TERM, scopeFor, type CalibrationRow } from '../../models/serving/fit.js';
+import { fitServingScopes, REQUEST_OVERHEAD_TERM, scopeFor, type CalibrationRow } from '../../models/serving/fit.js';
 import { moeHeldOutScopes } from '../../models/serving/moe-holdout.js';
 import { REQUEST_OVERHEAD_UNIT_SECONDS } from '../../models/serving/step-terms.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -53,8 +54,8 @@ describe('docs/accuracy-moe-rows.json', () => {
 
   it('refits every held-out prediction from the stored terms, never with its own architecture', () => {
     const plain = stored.rows.map((r) => ({ ...r, predicted_ttft_ms: r.uncalibrated_ttft_ms!, predicted_tpot_ms: r.uncalibrated_tpot_ms! }));
-    // (the dense-runs-only predictions are refitted here too: moeHeldOutRows recomputes them from the dense rows)
-    expect(moeHeldOutRows(inputs.runs, inputs.dense, storedRows, inputs.groups, plain)).toEqual(stored.rows);
+    // (the builtin calibration's predictions are recomputed here too: moeHeldOutRows takes its coefficients × the stored terms)
+    expect(moeHeldOutRows(inputs.runs, inputs.dense, storedRows, inputs.groups, plain, inputs.builtin)).toEqual(stored.rows);
     expect(new Set(stored.rows.map((r) => r.held_out))).toEqual(new Set(['deepseek-r1+deepseek-v3', 'gpt-oss-120b', 'kimi-k2.5', 'minimax-m2.5', 'qwen3-235b-a22b', 'qwen3.5-397b-a17b']));
     for (const r of stored.rows) expect(r.held_out).toBe(inputs.groups.get(r.llm));
   }, 60_000);
@@ -94,4 +95,41 @@ describe('docs/accuracy-moe-rows.json', () => {
     // The calibration moves the figure off the uncalibrated model's (the fold's coefficients are applied).
     expect(row.predicted_tpot_ms).not.toBe(row.uncalibrated_tpot_ms);
   }, 120_000);
+
+  it('the builtin calibration is the fit on the dense agg runs alone (no MoE run in it)', () => {
+    const again = fitServingScopes([...inputs.dense]);
+    expect(inputs.builtin.map((b) => [b.scope, b.runs])).toEqual(again.map((f) => [f.scope, f.runs]));
+    expect(inputs.builtin.find((b) => b.scope === '*')!.runs).toBe(inputs.dense.length);
+    // docs/accuracy-rows.csv keeps the measured means to 6 significant digits: the refit differs by ~1e-6 relative.
+    inputs.builtin.forEach((b, i) => {
+      for (const m of ['tpot', 'ttft'] as const) b[m].forEach((c, j) => expect(Math.abs(c - again[i][m][j])).toBeLessThanOrEqual(1e-5 * Math.max(Math.abs(c), 1e-9)));
+    });
+    const llms = loadBuiltinCatalog().llms;
+    for (const row of inputs.dense) expect(llms.get(row.run.llm)!.moe).toBeUndefined();
+  });
+
+  it('agg rows: `fleetplan benchmark --calibration builtin` prints the stored builtin (dense_fit) figures', async () => {
+    const smallest = (keep: (r: (typeof stored.rows)[number]) => boolean) => stored.rows.reduce((best, r, i) => (keep(r) && (best < 0 || r.concurrency < stored.rows[best].concurrency) ? i : best), -1);
+    for (const i of [smallest((r) => r.backend === 'trtllm' && r.llm === 'deepseek-r1' && r.precision === 'fp4'), smallest((r) => r.backend === 'vllm' && r.llm === 'minimax-m2.5')]) {
+      const run = inputs.runs[i];
+      const limits = (benchmarkSpecOf(run) as { limits: { maxNumSeqs: number; maxNumBatchedTokens: number } }).limits;
+      const r = await runCli(['benchmark', '--gpu', run.run.gpu, '--llm', run.run.llm, '--precision', run.run.precision, '--backend', run.run.backend, '--tp', String(run.run.tp), '--ep', String(run.ep),
+        '--max-num-seqs', String(limits.maxNumSeqs), '--max-num-batched-tokens', String(limits.maxNumBatchedTokens), '--concurrency', String(run.run.concurrency),
+        '--isl', String(run.run.inputTokens), '--osl', String(run.run.outputTokens), '--request-count', String(run.run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT), '--calibration', 'builtin', '--json']);
+      expect(r.stderr).toBe('');
+      const out = JSON.parse(r.stdout) as { ttft_ms: { mean: number }; tpot_ms: { mean: number } };
+      expect([Number(out.ttft_ms.mean.toPrecision(4)), Number(out.tpot_ms.mean.toPrecision(4))]).toEqual([stored.rows[i].dense_fit_ttft_ms, stored.rows[i].dense_fit_tpot_ms]);
+    }
+  }, 60_000);
+
+  it('disagg rows: `fleetplan benchmark --mode disagg --calibration builtin` prints the stored builtin (dense_fit) figures', async () => {
+    const row = moeDisaggExampleRow(stored.disagg_rows);
+    const r = await runCli([...moeDisaggRunCommand(row, 'builtin').split(' ').slice(1), '--json']);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { ttft_ms: { mean: number }; tpot_ms: { mean: number } };
+    expect([Number(out.ttft_ms.mean.toPrecision(4)), Number(out.tpot_ms.mean.toPrecision(4))]).toEqual([row.dense_fit_ttft_ms, row.dense_fit_tpot_ms]);
+    // Its own figures, not the held-out calibration's or the uncalibrated model's.
+    expect(row.dense_fit_tpot_ms).not.toBe(row.predicted_tpot_ms);
+    expect(row.dense_fit_tpot_ms).not.toBe(row.uncalibrated_tpot_ms);
+  }, 60_000);
 });
