@@ -172,9 +172,6 @@ export function disaggSpecOf(r: MoeDisaggRun, gpu: GpuSpec): DisaggregatedSpec {
     prefillLimits: engineLimitsOf(r.run.backend, r.prefill.tp, r.prefill.ep, aiconfiguratorDisaggLimits(r.run, 'prefill', r.batchPerRank.prefill)),
     decodeLimits: engineLimitsOf(r.run.backend, r.decode.tp, r.decode.ep, aiconfiguratorDisaggLimits(r.run, 'decode', r.batchPerRank.decode)),
     link: defaultDisaggLink(gpu, Math.max(r.prefill.tp, r.prefill.ep)),
-    // aiconfigurator's generator launches Dynamo's frontend without --router-mode kv (only with a prefix), so requests
-    // go to the workers round-robin (Dynamo's default router mode), not to the least-loaded one.
-    ...(r.run.deployment === 'aiconfigurator' ? { workerRouting: 'round-robin' as const } : {}),
     load: { kind: 'concurrency', concurrency: r.run.concurrency },
     isl: { kind: 'fixed', value: r.run.inputTokens }, osl: { kind: 'fixed', value: r.run.outputTokens },
   };

@@ -62,7 +62,6 @@ function kernelOptions(spec: BenchmarkSpec, options: BenchmarkOptions): KernelOp
     // TTFT as disaggregated servers measure it: the first token reaches the client from the decoder, after the KV
     // transfer, when the decoder takes the request into a batch (KernelOptions.firstTokenAt).
     firstTokenAt: 'decoder',
-    ...(spec.workerRouting !== undefined ? { workerRouting: spec.workerRouting } : {}),
     engineTokenBudget: spec.decodeLimits.maxNumBatchedTokens,
     maxDecodeBatch: spec.decodeLimits.maxNumSeqs,
     prefillTokenBudget: spec.prefillLimits.maxNumBatchedTokens,

@@ -91,8 +91,6 @@ export interface DisaggregatedSpec extends CommonSpec {
   readonly decodeLimits: EngineLimits;
   /** Prefill → decode KV link (per instance pair). */
   readonly link: LinkModel;
-  /** How requests are routed to prefill and decode instances (KernelOptions.workerRouting; default 'least-loaded'). */
-  readonly workerRouting?: 'least-loaded' | 'round-robin';
 }
 
 export type BenchmarkSpec = AggregatedSpec | DisaggregatedSpec;

@@ -140,15 +140,6 @@ export interface KernelOptions {
    */
   readonly firstTokenAt?: 'prefiller' | 'decoder';
   /**
-   * conserve and per-turn-predict, turn 1: how a conversation is routed to its prefiller and decoder. 'least-loaded'
-   * (default): the prefiller with the least queued work and the decoder with the most unreserved KV. 'round-robin':
-   * the n-th conversation to the prefiller n mod P and the next decoder in turn that can hold its reservation, however
-   * busy each is — Dynamo's frontend without its KV router (`--router-mode` defaults to round-robin), which is how
-   * aiconfigurator's generator launches its disaggregated benchmarks; a decoder whose batch is full then queues the
-   * request until one of its own sequences finishes.
-   */
-  readonly workerRouting?: 'least-loaded' | 'round-robin';
-  /**
    * Decoder/colocated engines schedule each prompt whole in one iteration (chunked prefill off: TensorRT-LLM's PyTorch
    * backend default), a prompt that does not fit the iteration's remaining token budget waiting for the next one;
    * default false (prompts are chunked to the budget, vLLM V1).
@@ -199,7 +190,6 @@ export interface ResolvedOptions {
   readonly maxDecodeBatch: number;
   readonly prefillPausesDecode: boolean;
   readonly firstTokenAt: 'prefiller' | 'decoder';
-  readonly workerRouting: 'least-loaded' | 'round-robin';
   readonly wholePrompts: boolean;
   readonly admission: 'current-need' | 'guaranteed-no-evict' | 'new-token-ratio';
   readonly sampleIntervalSeconds: number;
@@ -245,7 +235,6 @@ export function resolveOptions(o: KernelOptions): ResolvedOptions {
     maxDecodeBatch: o.maxDecodeBatch ?? DEFAULT_MAX_DECODE_BATCH,
     prefillPausesDecode: o.prefillPausesDecode ?? false,
     firstTokenAt: o.firstTokenAt ?? 'prefiller',
-    workerRouting: o.workerRouting ?? 'least-loaded',
     wholePrompts: o.wholePrompts ?? false,
     admission: o.admission ?? 'current-need',
     sampleIntervalSeconds: o.sampleIntervalSeconds ?? 5,

@@ -31,10 +31,9 @@ function kvManagementSeconds(engine: Engine, historyTokens: number): number {
 
 /** Builds the conserve flow; `mispredict` turns it into per-turn-predict. */
 export function createConserveFlow(mispredict: boolean): PolicyFlow {
-  const turns = { decoder: 0, prefiller: 0 };
   return {
     tryAdmit(sim, conv, now) {
-      return admitToDecoderAndPrefill(sim, conv, firstReservation(sim, conv), conv.spec.turns[0].inputTokens, now, turns);
+      return admitToDecoderAndPrefill(sim, conv, firstReservation(sim, conv), conv.spec.turns[0].inputTokens, now);
     },
 
     prefillDone(sim, conv, job: PrefillJob, now) {
