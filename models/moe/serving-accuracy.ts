@@ -185,25 +185,13 @@ export function disaggSpecOf(r: MoeDisaggRun, gpu: GpuSpec): DisaggregatedSpec {
 export function predictMoeDisaggRun(r: MoeDisaggRun, gpu: GpuSpec, perfModelFor: (pool: InstancePool) => PerfModel, requestOverheadSeconds = 0): MoeRowPrediction {
   const spec = { ...disaggSpecOf(r, gpu), ...(requestOverheadSeconds > 0 ? { requestOverheadSeconds } : {}) };
   const stored = (l: { maxNumSeqs: number; maxNumBatchedTokens: number }): StoredLimits => ({ max_num_seqs: l.maxNumSeqs, max_num_batched_tokens: l.maxNumBatchedTokens });
-  const result = runServingBenchmark(spec, perfModelFor, { seed: 1, requestCount: r.run.concurrency * disaggRequestsPerClient(r) });
+  const result = runServingBenchmark(spec, perfModelFor, { seed: 1, requestCount: r.run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT });
   return {
     id: r.id, mode: 'disagg', prefill: r.prefill, decode: r.decode, prefill_limits: stored(spec.prefillLimits), decode_limits: stored(spec.decodeLimits), line: r.run.line, backend: r.run.backend, gpu: r.run.gpu, llm: r.run.llm,
     precision: r.run.precision, tp: r.decode.tp, ep: r.decode.ep, concurrency: r.run.concurrency, isl: r.run.inputTokens, osl: r.run.outputTokens,
     measured_ttft_ms: sig(r.run.ttftSeconds * 1e3), measured_tpot_ms: sig(r.run.tpotSeconds * 1e3),
     predicted_ttft_ms: sig(result.ttft_ms.mean), predicted_tpot_ms: sig(result.tpot_ms.mean),
   };
-}
-
-/**
- * Requests per client of a disagg run's benchmark: aiconfigurator's generator benchmarks its deployments with
- * generator/config/backend_templates/benchmark/bench_run.sh.j2, `aiperf profile --concurrency C --num-requests C×50
- * --warmup-request-count C×2` (both stored versions of the template), and aiperf drains the warm-up before profiling
- * starts (its warmup guide: "waits indefinitely for all warmup responses before starting profiling"), so the measured
- * phase is C×50 requests from clients starting together; other sources keep the measured-run convention.
- */
-export const AICONFIGURATOR_BENCH_REQUESTS_PER_CLIENT = 50;
-export function disaggRequestsPerClient(r: MoeDisaggRun): number {
-  return r.run.deployment === 'aiconfigurator' ? AICONFIGURATOR_BENCH_REQUESTS_PER_CLIENT : MEASURED_RUN_REQUESTS_PER_CLIENT;
 }
 
 /** The `fleetplan benchmark --mode disagg` command that prints a stored disagg row's prediction with a calibration file. */
