@@ -6,13 +6,13 @@
  * GPU, precision, backend and ISL at concurrency ≤ 4, the lowest-concurrency one's measured TTFT (a measured prompt on
  * that hardware, plus its first decode step) and its stored held-out and uncalibrated predictions. Models at the
  * held-out DeepSeek scope's coefficients (the fold that predicts these rows, rebuilt from the stored agg terms) and
- * uncalibrated. Reads the stored rows; run `npx tsx bench/moe-accuracy.ts` first if the model changed. About 5 s.
+ * uncalibrated, then a verdict per row (models/moe/disagg-diagnosis.ts ttftVerdict) and per group the verdict counts and the modelled decode step at the measured occupancy over the measured TPOT. Reads the stored rows; run `npx tsx bench/moe-accuracy.ts` first if the model changed. About 3 s.
  * Run: npx tsx bench/disagg-diagnosis.ts
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadBuiltinCatalog } from '../catalogs/index.js';
-import { disaggRunLoad } from '../models/moe/disagg-diagnosis.js';
+import { disaggRunLoad, ttftVerdict, type DisaggTtftVerdict } from '../models/moe/disagg-diagnosis.js';
 import type { StoredMoeAccuracy } from '../models/moe/accuracy-section.js';
 import { disaggSpecOf, type MoeRowPrediction } from '../models/moe/serving-accuracy.js';
 import { REQUEST_OVERHEAD_TERM, scopeFor, type CalibrationRow } from '../models/serving/fit.js';
@@ -40,7 +40,8 @@ const aggRef = (r: MoeRowPrediction): MoeRowPrediction | undefined => stored.row
   .filter((a) => a.gpu === r.gpu && a.precision === r.precision && a.backend === r.backend && inputs.groups.get(a.llm) === inputs.groups.get(r.llm) && a.isl === r.isl && a.concurrency <= 4)
   .sort((a, b) => a.concurrency - b.concurrency || a.line - b.line)[0];
 
-console.log('line gpu prec backend  P set    D set    c     ISL  | TTFT meas / held-out (signed) | λ/s   | calibrated: μ/s (k × iter ms) λ/μ  1-prompt ms | uncal: μ/s λ/μ 1-prompt ms | dec occ  step ms cal/uncal vs TPOT | agg ref: line c TTFT meas / held-out / uncal');
+console.log('line gpu prec backend  P set    D set    c     ISL  | TTFT meas / held-out (signed) | λ/s   | calibrated: μ/s (k × iter ms; iter at λ) λ/μ  1-prompt+overhead ms | uncal: μ/s λ/μ 1-prompt ms | dec occ  step ms cal/uncal vs TPOT | agg ref: line c layout TTFT meas / held-out / uncal | verdict');
+const groups = new Map<string, { verdicts: DisaggTtftVerdict[]; stepRatios: number[]; plainStepRatios: number[] }>();
 const folds = new Map<string, ReturnType<typeof moeHeldOutScopes>>();
 for (const r of inputs.disaggRuns) {
   const held = inputs.groups.get(r.run.llm) ?? r.run.llm;
@@ -59,13 +60,33 @@ for (const r of inputs.disaggRuns) {
   const overheadS = scope.ttft[REQUEST_OVERHEAD_TERM] * 1e-3;
   const set = (x: { count: number; tp: number; ep: number }) => `${x.count}x${x.tp}ep${x.ep}`;
   const ref = s ? aggRef(s) : undefined;
+  const verdict = ttftVerdict(a, r.run.ttftSeconds, (s?.predicted_ttft_ms ?? NaN) / 1e3, overheadS);
   console.log([
     r.run.line, r.run.gpu, r.run.precision, r.run.backend.padEnd(6), set(r.prefill).padEnd(8), set(r.decode).padEnd(8), String(r.run.concurrency).padEnd(5), r.run.inputTokens,
     `| ${ms(r.run.ttftSeconds)} / ${s ? s.predicted_ttft_ms.toFixed(0) : '?'} (${s ? pct(s.predicted_ttft_ms / (r.run.ttftSeconds * 1e3) - 1) : '?'})`,
     `| ${a.measuredRatePerS.toFixed(2)}`,
-    `| ${a.prefillCapacityPerS.toFixed(2)} (${a.promptsPerIteration} × ${ms(a.fullIterationS)}) ${a.prefillLoad.toFixed(2)} ${ms(a.singlePromptS)}+${ms(overheadS)}`,
+    `| ${a.prefillCapacityPerS.toFixed(2)} (${a.promptsPerIteration} × ${ms(a.fullIterationS)}; ${ms(a.iterationAtMeasuredRateS)}) ${a.prefillLoad.toFixed(2)} ${ms(a.singlePromptS)}+${ms(overheadS)}`,
     `| ${u.prefillCapacityPerS.toFixed(2)} ${u.prefillLoad.toFixed(2)} ${ms(u.singlePromptS)}`,
     `| ${a.decodeOccupancy.toFixed(0)} ${ms(a.modelDecodeStepS)}/${ms(u.modelDecodeStepS)} vs ${ms(a.measuredTpotS)}`,
     ref ? `| ${ref.line} c${ref.concurrency} tp${ref.tp}ep${ref.ep} ${ref.measured_ttft_ms} / ${ref.predicted_ttft_ms} / ${ref.uncalibrated_ttft_ms}` : '| —',
+    `| ${verdict}`,
   ].join(' '));
+  const key = `${r.run.gpu} ${r.run.precision} ${r.run.backend}`;
+  const g = groups.get(key) ?? { verdicts: [], stepRatios: [], plainStepRatios: [] };
+  g.verdicts.push(verdict);
+  g.stepRatios.push(a.modelDecodeStepS / a.measuredTpotS);
+  g.plainStepRatios.push(u.modelDecodeStepS / u.measuredTpotS);
+  groups.set(key, g);
+}
+
+// Per group: how many rows each verdict covers, and the modelled decode step at the measured occupancy / the measured TPOT.
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+console.log('\ngroup | runs | TTFT verdicts (held-out) | decode step at measured occupancy / measured TPOT, median: held-out, uncalibrated');
+for (const [key, g] of [...groups.entries()].sort()) {
+  const counts = new Map<string, number>();
+  for (const v of g.verdicts) counts.set(v, (counts.get(v) ?? 0) + 1);
+  console.log(`${key} | ${g.verdicts.length} | ${[...counts.entries()].map(([v, n]) => `${v} ${n}`).join(', ')} | ${median(g.stepRatios).toFixed(2)}, ${median(g.plainStepRatios).toFixed(2)}`);
 }

@@ -19,6 +19,8 @@ export interface DisaggRunLoad {
   readonly fullIterationS: number;
   /** Modelled prefill-set capacity, prompts/s: prefill instances × promptsPerIteration / fullIterationS. */
   readonly prefillCapacityPerS: number;
+  /** The longest a full prefill iteration can take for the prefill set to serve the measured rate: prefill instances × promptsPerIteration / measuredRatePerS. */
+  readonly iterationAtMeasuredRateS: number;
   /** measuredRatePerS / prefillCapacityPerS: ≥ 1 means the modelled prefill set cannot serve the measured rate. */
   readonly prefillLoad: number;
   /** Modelled seconds of one prompt prefilled alone. */
@@ -60,8 +62,32 @@ export function disaggRunLoad(measured: { readonly concurrency: number; readonly
   const decodeOccupancy = (measured.concurrency * decodingS) / cycleS / spec.decode.count;
   const batch = Math.max(1, Math.round(decodeOccupancy));
   return {
-    measuredRatePerS, promptsPerIteration, fullIterationS, prefillCapacityPerS, prefillLoad: measuredRatePerS / prefillCapacityPerS,
+    measuredRatePerS, promptsPerIteration, fullIterationS, prefillCapacityPerS, iterationAtMeasuredRateS: (spec.prefill.count * promptsPerIteration) / measuredRatePerS, prefillLoad: measuredRatePerS / prefillCapacityPerS,
     singlePromptS: iterationSeconds(prefill, 0, 0, [{ newTokens: isl, cachedTokens: 0 }]),
     decodeOccupancy, modelDecodeStepS: iterationSeconds(decode, batch, batch * (isl + osl / 2), []), measuredTpotS: measured.tpotS,
   };
+}
+
+/** What a row's TTFT miss is, read from its load figures (thresholds are reading aids, not fitted to any row). */
+export type DisaggTtftVerdict = 'within 30%' | 'prefill capacity' | 'near saturation' | 'first wave' | 'prompt price' | 'unexplained delay' | 'too fast, unsaturated';
+
+/**
+ * Predicted too slow:
+ * - 'prefill capacity': the measured rate is at or above the modelled prefill set's capacity (λ/μ ≥ 1), so the
+ *   modelled queue grows where the measured loop kept up: the full prefill iteration is priced too slow.
+ * - 'near saturation': 0.8 ≤ λ/μ < 1, where a closed loop's TTFT multiplies any error in the prompt's price.
+ * - below that, 'prompt price' where the prediction is within 2× one prompt + the request overhead (nothing queues),
+ *   else 'first wave': only the synchronized first round queues in the model.
+ * Predicted too fast:
+ * - 'near saturation' (λ/μ ≥ 0.8: the measured loop ran at the modelled prefill's limit, so a slightly dearer prompt,
+ *   or the model's own slower decode thinning its load, decides the queue);
+ * - 'unexplained delay': below 0.8 of capacity with a measured TTFT over 3× one prompt + the request overhead, a wait
+ *   neither the modelled prefill nor its queue accounts for; else 'too fast, unsaturated'.
+ */
+export function ttftVerdict(load: DisaggRunLoad, measuredTtftS: number, predictedTtftS: number, overheadS: number): DisaggTtftVerdict {
+  const err = predictedTtftS / measuredTtftS - 1;
+  if (Math.abs(err) <= 0.3) return 'within 30%';
+  if (err > 0) return load.prefillLoad >= 1 ? 'prefill capacity' : load.prefillLoad >= 0.8 ? 'near saturation' : predictedTtftS <= 2 * (load.singlePromptS + overheadS) ? 'prompt price' : 'first wave';
+  if (load.prefillLoad >= 0.8) return 'near saturation';
+  return measuredTtftS > 3 * (load.singlePromptS + overheadS) ? 'unexplained delay' : 'too fast, unsaturated';
 }
