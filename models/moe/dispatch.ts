@@ -17,11 +17,19 @@
 import type { Backend } from '../serving/runs.js';
 import type { TokenTraffic } from './grouped-gemm.js';
 
-/** `all-gather`: every rank holds every token of the step; `all-to-all`: each rank receives only its experts' copies. */
-export type MoeDispatch = 'all-gather' | 'all-to-all';
+/**
+ * `all-gather`: every rank holds every token of the step; `all-to-all`: each rank receives only its experts' copies;
+ * `gather-local`: TensorRT-LLM's CutlassFusedMoE without its all-to-all — `select_alltoall_method_type` returns
+ * NotEnabled unless attention is data-parallel, moe_ep_size > top_k and the GPUs share multi-node NVLink (MNNVL) or
+ * DeepEP is asked for, so on HGX B200/H100 every rank all-gathers the step's tokens (NVFP4-quantized for NVFP4
+ * experts, else bf16), fused_moe expands only the rows routed to the rank's own experts, and the outputs are
+ * reduce-scattered in bf16 (tensorrt_llm/_torch/modules/fused_moe/fused_moe_cutlass.py, forward_chunk and
+ * reducescatter_or_allreduce).
+ */
+export type MoeDispatch = 'all-gather' | 'all-to-all' | 'gather-local';
 
 export function moeDispatchOf(backend: Backend | undefined): MoeDispatch {
-  return backend === 'trtllm' ? 'all-to-all' : 'all-gather';
+  return backend === 'trtllm' ? 'gather-local' : 'all-gather';
 }
 
 /**
@@ -30,5 +38,5 @@ export function moeDispatchOf(backend: Backend | undefined): MoeDispatch {
  * every rank whatever the stack.
  */
 export function tokenTrafficOf(dispatch: MoeDispatch, attentionDp: number, ep: number): TokenTraffic {
-  return dispatch === 'all-to-all' && attentionDp > 1 && ep > 1 ? 'dispatched' : 'gathered';
+  return dispatch !== 'all-gather' && attentionDp > 1 && ep > 1 ? 'dispatched' : 'gathered';
 }
