@@ -8,10 +8,12 @@
  * - SGLang: `--moe-a2a-backend` defaults to `none`, "Disables all-to-all for EP. Uses All-Reduce or All-Gather for
  *   token dispatch" (docs.sglang.io/advanced_features/expert_parallelism.html); DeepEP's all-to-all only when a
  *   deployment asks for it, which the staged runs do not record, so the default (gathered) is priced.
- * - TensorRT-LLM: with `enable_attention_dp` the MoE layer dispatches and combines tokens by all-to-all over NVLink
+ * - TensorRT-LLM: with `enable_attention_dp` a rank computes only the copies routed to its experts, 1/ep of them
  *   ("Parallelism in TensorRT LLM", nvidia.github.io/TensorRT-LLM/features/parallel-strategy.html, attention DP with
- *   EP; tech blog 18 "Optimizing MoE Communication with One-Sided AlltoAll Over NVLink"): a rank receives only the
- *   copies routed to its experts, 1/ep of them.
+ *   EP). How they arrive depends on the layout: its CutlassFusedMoE (the backend aiconfigurator deploys) all-to-alls
+ *   only when moe_ep_size > top_k on GPUs sharing multi-node NVLink (tech blog 18, "One-Sided AlltoAll Over NVLink",
+ *   is that case); otherwise, as on every HGX B200/H100 run here, it all-gathers the tokens and reduce-scatters the
+ *   outputs (`gather-local` below), expanding only its own experts' rows.
  * Without a named backend (plan, predict and simulate without `--backend`) the tables' own gathered form is priced.
  */
 import type { Backend } from '../serving/runs.js';
