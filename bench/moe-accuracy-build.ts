@@ -31,6 +31,8 @@ export interface MoeAccuracyInputs {
   readonly runs: readonly MoeSiliconRun[];
   readonly unexpressible: ReadonlyMap<string, number>;
   readonly sha256: string;
+  /** The uncalibrated kernel-table models of a backend's pools (what plan and predict use for MoE pools, with its stack's token dispatch). */
+  readonly uncalibratedModels: (backend: Backend) => (pool: InstancePool) => PerfModel;
   /** The run's benchmark on the uncalibrated kernel-table model (what plan and predict use for MoE pools). */
   readonly predictUncalibrated: (r: MoeSiliconRun) => MoeRowPrediction;
   /** The run's benchmark as a calibration row (its TTFT and TPOT as MoE step-term vectors). */
@@ -97,6 +99,7 @@ export function moeAccuracyInputs(root: string): MoeAccuracyInputs {
   if (builtin.clientGapSeconds !== 0) throw new Error(`the builtin calibration has a ${builtin.clientGapSeconds} s client turnaround; predictMoeRun/predictMoeDisaggRun benchmark without one: pass it through before scoring with it`);
   return {
     runs, unexpressible, sha256: createHash('sha256').update(text).digest('hex'),
+    uncalibratedModels: perfModelFor,
     predictUncalibrated: (r) => predictMoeRun(r, perfModelFor(r.run.backend)),
     termsOf: (r) => moeCalibrationRow(r, termModelFor(r.run.backend)),
     modelsWith,

@@ -8,20 +8,30 @@
  * - SGLang: `--moe-a2a-backend` defaults to `none`, "Disables all-to-all for EP. Uses All-Reduce or All-Gather for
  *   token dispatch" (docs.sglang.io/advanced_features/expert_parallelism.html); DeepEP's all-to-all only when a
  *   deployment asks for it, which the staged runs do not record, so the default (gathered) is priced.
- * - TensorRT-LLM: with `enable_attention_dp` the MoE layer dispatches and combines tokens by all-to-all over NVLink
+ * - TensorRT-LLM: with `enable_attention_dp` a rank computes only the copies routed to its experts, 1/ep of them
  *   ("Parallelism in TensorRT LLM", nvidia.github.io/TensorRT-LLM/features/parallel-strategy.html, attention DP with
- *   EP; tech blog 18 "Optimizing MoE Communication with One-Sided AlltoAll Over NVLink"): a rank receives only the
- *   copies routed to its experts, 1/ep of them.
+ *   EP). How they arrive depends on the layout: its CutlassFusedMoE (the backend aiconfigurator deploys) all-to-alls
+ *   only when moe_ep_size > top_k on GPUs sharing multi-node NVLink (tech blog 18, "One-Sided AlltoAll Over NVLink",
+ *   is that case); otherwise, as on every HGX B200/H100 run here, it all-gathers the tokens and reduce-scatters the
+ *   outputs (`gather-local` below), expanding only its own experts' rows.
  * Without a named backend (plan, predict and simulate without `--backend`) the tables' own gathered form is priced.
  */
 import type { Backend } from '../serving/runs.js';
 import type { TokenTraffic } from './grouped-gemm.js';
 
-/** `all-gather`: every rank holds every token of the step; `all-to-all`: each rank receives only its experts' copies. */
-export type MoeDispatch = 'all-gather' | 'all-to-all';
+/**
+ * `all-gather`: every rank holds every token of the step; `all-to-all`: each rank receives only its experts' copies;
+ * `gather-local`: TensorRT-LLM's CutlassFusedMoE without its all-to-all — `select_alltoall_method_type` returns
+ * NotEnabled unless attention is data-parallel, moe_ep_size > top_k and the GPUs share multi-node NVLink (MNNVL) or
+ * DeepEP is asked for, so on HGX B200/H100 every rank all-gathers the step's tokens (NVFP4-quantized for NVFP4
+ * experts, else bf16), fused_moe expands only the rows routed to the rank's own experts, and the outputs are
+ * reduce-scattered in bf16 (tensorrt_llm/_torch/modules/fused_moe/fused_moe_cutlass.py, forward_chunk and
+ * reducescatter_or_allreduce).
+ */
+export type MoeDispatch = 'all-gather' | 'all-to-all' | 'gather-local';
 
 export function moeDispatchOf(backend: Backend | undefined): MoeDispatch {
-  return backend === 'trtllm' ? 'all-to-all' : 'all-gather';
+  return backend === 'trtllm' ? 'gather-local' : 'all-gather';
 }
 
 /**
@@ -30,5 +40,5 @@ export function moeDispatchOf(backend: Backend | undefined): MoeDispatch {
  * every rank whatever the stack.
  */
 export function tokenTrafficOf(dispatch: MoeDispatch, attentionDp: number, ep: number): TokenTraffic {
-  return dispatch === 'all-to-all' && attentionDp > 1 && ep > 1 ? 'dispatched' : 'gathered';
+  return dispatch !== 'all-gather' && attentionDp > 1 && ep > 1 ? 'dispatched' : 'gathered';
 }

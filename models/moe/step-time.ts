@@ -184,8 +184,15 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   const table: AllToAllCalibration | undefined = cal.allToAll.find((a) => a.gpu === gpu.id);
   const general = fallbackAllToAll(cal.allToAll);
   // Dispatch and combine: each GPU sends its share of the step's tokens, k copies of a bf16 hidden state each.
+  // TensorRT-LLM without its all-to-all under attention DP (dispatch.ts `gather-local`): an all-gather of the step's
+  // tokens (NVFP4: 0.5 B an element + one fp8 scale per 16) and a reduce-scatter of the bf16 outputs, each moving what
+  // an all-to-all of the whole gathered tensor per GPU moves.
+  const gatherLocal = dispatch === 'gather-local' && dp > 1;
+  const gatheredBytesPerElement = layout.precision === 'fp4' ? 0.5 + 1 / 16 : 2;
   const a2aSeconds = memoized((tokens: number) => (moe && layout.ep > 1 && tokens > 0
-    ? moeLayers * 2 * allToAllSeconds(gpu, layout.gpus, (tokens * moe.expertsPerToken * llm.hiddenSize * 2) / layout.gpus, table, general)
+    ? gatherLocal
+      ? moeLayers * (allToAllSeconds(gpu, layout.gpus, tokens * llm.hiddenSize * gatheredBytesPerElement, table, general) + allToAllSeconds(gpu, layout.gpus, tokens * llm.hiddenSize * 2, table, general))
+      : moeLayers * 2 * allToAllSeconds(gpu, layout.gpus, (tokens * moe.expertsPerToken * llm.hiddenSize * 2) / layout.gpus, table, general)
     : 0));
   // The tables' per-call floors (launch and setup of one module call, measured eagerly: 30–120 µs) are not added: the
   // dense roofline's per-layer kernel term already prices every layer's kernel floors once (fitted on whole-model runs),

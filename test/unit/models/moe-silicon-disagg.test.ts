@@ -80,8 +80,10 @@ describe("aiconfigurator's disagg deployment (rule_plugin/benchmark/{trtllm,sgla
     expect(deployed.p99).toBeGreaterThan(0.8 * 45 * onePromptPerRank);
     // From then on the clients are apart: the median request is prefilled with at most a few others.
     expect(deployed.p50).toBeLessThan(2 * onePromptPerRank + 60);
-    // The engine default (8192 tokens × 4 ranks per iteration) keeps prompts together in big iterations every round.
-    expect(engineDefault.p50).toBeGreaterThan(1.5 * deployed.p50);
+    // The engine default (8192 tokens × 4 ranks per iteration) keeps prompts together in big iterations every round
+    // (p50 145 ms against 117 ms deployed with TensorRT-LLM's all-gather priced, dispatch.ts; above 1.5× when its
+    // communication was priced as two all-to-alls of k copies).
+    expect(engineDefault.p50).toBeGreaterThan(1.2 * deployed.p50);
     const stored = predictMoeDisaggRun(run, b200, perfModelFor);
     expect(stored.prefill_limits).toEqual({ max_num_seqs: 4, max_num_batched_tokens: 10096 });
     expect(stored.predicted_ttft_ms).toBeCloseTo(deployed.mean, 0);

@@ -1,6 +1,6 @@
 /**
- * The grouped GEMMs' routed-token traffic under attention data parallelism: with an all-to-all dispatch (TensorRT-LLM)
- * a rank permutes only the copies the all-to-all brings it (1/ep); under an all-gather dispatch (vLLM's and SGLang's
+ * The grouped GEMMs' routed-token traffic under attention data parallelism: with an all-to-all dispatch, or TensorRT-LLM's
+ * gather that expands only the rank's own experts' rows, a rank permutes only its copies (1/ep); under an all-gather dispatch (vLLM's and SGLang's
  * defaults) and under tensor-parallel attention every rank holds, and the tables' fused_moe permutes, every token's copies.
  */
 import { describe, expect, it } from 'vitest';
@@ -44,8 +44,10 @@ describe('routed-token traffic', () => {
     expect(tpAttention.moeSeconds(tokens) - dp.moeSeconds(tokens)).toBeCloseTo(moeLayers * trafficGathered * (7 / 8), 9);
   });
 
-  it('follows each stack\'s documented dispatch: all-to-all for TensorRT-LLM, all-gather for vLLM, SGLang and no backend', () => {
-    expect(moeDispatchOf('trtllm')).toBe('all-to-all');
+  it('follows each stack\'s dispatch: TensorRT-LLM\'s gather of its own experts\' rows, all-gather for vLLM, SGLang and no backend', () => {
+    expect(moeDispatchOf('trtllm')).toBe('gather-local');
+    expect(tokenTrafficOf('gather-local', 8, 8)).toBe('dispatched');
+    expect(tokenTrafficOf('gather-local', 1, 8)).toBe('gathered');
     expect(moeDispatchOf('vllm')).toBe('all-gather');
     expect(moeDispatchOf('sglang')).toBe('all-gather');
     expect(moeDispatchOf(undefined)).toBe('all-gather');
@@ -63,5 +65,17 @@ describe('routed-token traffic', () => {
     expect(partsAt(1, 8, 'all-to-all').moeSeconds(tokens)).toBeLessThan(gatheredDp.moeSeconds(tokens));
     const byDefault = buildMoeStepParts(b200, r1, resolveLayout(r1, { tp: 1, ep: 8, precision: 'fp8' }), BUILTIN_MOE_CALIBRATION, BUILTIN_COEFFICIENTS.roofline);
     expect(byDefault.moeSeconds(tokens)).toBe(gatheredDp.moeSeconds(tokens));
+  });
+
+  it('TensorRT-LLM\'s gather moves the gathered tokens and the outputs: the all-to-all\'s bytes on fp8 EP8, fewer on NVFP4 EP4, more on EP16', () => {
+    const at = (precision: 'fp8' | 'fp4', ep: number, dispatch: MoeDispatch) => buildMoeStepParts(b200, r1, resolveLayout(r1, { tp: 1, ep, precision }), BUILTIN_MOE_CALIBRATION, BUILTIN_COEFFICIENTS.roofline, dispatch);
+    const tokens = 8 * 8192;
+    // fp8 EP8: all-gather (bf16) + reduce-scatter (bf16) of the whole step = two all-to-alls of k = 8 copies over 8 GPUs.
+    expect(at('fp8', 8, 'gather-local').a2aSeconds(tokens)).toBeCloseTo(at('fp8', 8, 'all-to-all').a2aSeconds(tokens), 12);
+    // The routed experts' own work is the dispatched one either way.
+    expect(at('fp8', 8, 'gather-local').moeSeconds(tokens)).toBe(at('fp8', 8, 'all-to-all').moeSeconds(tokens));
+    // NVFP4 EP4: (0.5625 + 2) bytes an element gathered and scattered against 2 × 8 × 2 / 4.
+    expect(at('fp4', 4, 'gather-local').a2aSeconds(tokens)).toBeLessThan(0.4 * at('fp4', 4, 'all-to-all').a2aSeconds(tokens));
+    expect(at('fp8', 16, 'gather-local').a2aSeconds(tokens)).toBeGreaterThan(at('fp8', 16, 'all-to-all').a2aSeconds(tokens));
   });
 });
