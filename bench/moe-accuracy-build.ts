@@ -64,11 +64,13 @@ export function moeAccuracyInputs(root: string): MoeAccuracyInputs {
   const models = new Map<string, PerfModel>();
   // The uncalibrated model as plan and predict use it (the default KV rule), with the run's stack's token dispatch.
   const perfModelFor = (backend: Backend) => (pool: InstancePool): PerfModel => {
-    const dispatch = moeDispatchOf(backend);
+    const llm = catalog.llms.get(pool.llm)!;
+    const gpu = catalog.gpus.get(pool.gpu)!;
+    const dispatch = moeDispatchOf(backend, gpu, llm, resolveLayout(llm, pool));
     const key = `${pool.gpu}/${pool.llm}/${layoutCacheKey(pool)}/${pool.powerCapWatts ?? ''}/${dispatch}`;
     let m = models.get(key);
     if (m === undefined) {
-      m = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { moeDispatch: dispatch, ...(pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {}) });
+      m = createPerfModel(gpu, llm, pool, { moeDispatch: dispatch, ...(pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {}) });
       models.set(key, m);
     }
     return m;
