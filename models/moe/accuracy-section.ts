@@ -4,7 +4,7 @@
  * a stored figure drifts from the code). Group rows are rendered by the dense table's renderer.
  */
 import { renderGroupTable } from '../serving/accuracy-doc.js';
-import { pct } from '../serving/doc-format.js';
+import { pct, signedWhole as signed } from '../serving/doc-format.js';
 import { MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
 import { groupErrors, overallErrors, type ErrorSummary, type GroupErrors, type HeldOutPrediction } from '../serving/holdout.js';
 import { renderMoeDisaggSection } from './disagg-accuracy-section.js';
@@ -94,7 +94,6 @@ function whyMoeMisses(groups: readonly GroupErrors[], plain: readonly GroupError
   ].join('\n') + '\n\n';
 }
 
-const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)}%` : '—');
 const verdict = (s: ErrorSummary, target: number) => (s.medianAbs <= target ? 'yes' : '**no**');
 const cells = (s: ErrorSummary) => `${pct(s.medianAbs)} | ${pct(s.p90Abs)} | ${signed(s.signedMedian)}`;
 

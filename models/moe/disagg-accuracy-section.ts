@@ -5,14 +5,14 @@
  * read from the stored rows so the text cannot drift from them.
  */
 import { renderGroupTable } from '../serving/accuracy-doc.js';
+import { pct, signedWhole as signed } from '../serving/doc-format.js';
 import { MEASURED_RUN_REQUESTS_PER_CLIENT } from '../serving/backend-policy.js';
 import { groupErrors, overallErrors, type ErrorSummary, type HeldOutPrediction } from '../serving/holdout.js';
 import type { StoredMoeAccuracy } from './accuracy-section.js';
 import { asHeldOut, moeDisaggRunCommand, type MoeRowPrediction } from './serving-accuracy.js';
 import { renderBuiltinDisagg } from './builtin-disagg-section.js';
+import { closedLoopRatePerS } from './disagg-diagnosis.js';
 
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
-const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)}%` : '—');
 const verdict = (s: ErrorSummary, target: number) => (s.medianAbs <= target ? 'yes' : '**no**');
 
 /** The issue's MoE targets (median abs error), as the agg section's. */
@@ -93,10 +93,10 @@ export function renderMoeDisaggSection(stored: StoredMoeAccuracy): string {
 const ms = (x: number) => `${Math.round(x).toLocaleString('en-US')} ms`;
 const runOf = (rows: readonly MoeRowPrediction[], keep: (r: MoeRowPrediction) => boolean) => rows.filter(keep).sort((a, b) => a.concurrency - b.concurrency);
 const measuredVsPredicted = (rs: readonly MoeRowPrediction[]) => rs.map((r) => `c${r.concurrency}: ${ms(r.measured_ttft_ms)} measured, ${ms(r.predicted_ttft_ms)} predicted`).join('; ');
-/** A stored run's measured closed-loop request rate, c / (TTFT + (OSL − 1) · TPOT), per second, by its CSV line. */
+/** A stored run's measured closed-loop request rate (disagg-diagnosis.ts closedLoopRatePerS), per second, by its CSV line. */
 const rateAt = (rows: readonly MoeRowPrediction[], line: number) => {
   const r = rows.find((x) => x.line === line);
-  return r ? ((r.concurrency * 1e3) / (r.measured_ttft_ms + (r.osl - 1) * r.measured_tpot_ms)).toFixed(1) : '—';
+  return r ? closedLoopRatePerS(r.concurrency, r.measured_ttft_ms / 1e3, r.measured_tpot_ms / 1e3, r.osl).toFixed(1) : '—';
 };
 const linesMeasuredVsHeldOut = (rs: readonly MoeRowPrediction[]) => rs.map((r) => `line ${r.line}, c${r.concurrency}: ${ms(r.measured_ttft_ms)} measured, ${ms(r.predicted_ttft_ms)} held out`).join('; ');
 
