@@ -53,6 +53,9 @@ describe('TensorRT-LLM MoE dispatch by layout', () => {
     const step = (m: ReturnType<typeof createPerfModel>) => m.decodeStepSeconds(64, 64 * 2048);
     const plain = (moeDispatch?: MoeDispatch) => createPerfModel(gpu('gb200'), r1, layout, { backend: 'trtllm', ...(moeDispatch ? { moeDispatch } : {}) });
     expect(plain().provenance.note).toContain('routed tokens by all-to-all');
+    expect(plain().provenance.note).toContain('dispatch/combine all-to-all');
+    // On HGX the provenance names the gather it prices.
+    expect(createPerfModel(gpu('b200'), r1, { tp: 1, ep: 8, precision: 'fp8' }, { backend: 'trtllm' }).provenance.note).toContain('dispatch/combine all-gather + reduce-scatter');
     expect(step(plain())).toBe(step(plain('all-to-all')));
     expect(step(plain())).not.toBe(step(plain('gather-local')));
     const calibration = loadCalibrationFile('builtin', repoRoot, catalog).calibration;
