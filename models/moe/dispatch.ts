@@ -61,8 +61,8 @@ export function moeDispatchOf(backend: Backend | undefined, gpu: GpuSpec, llm: L
 
 /**
  * The routed-token traffic of one rank: dispatched (1/ep) only where attention is data-parallel, experts are spread
- * (ep > 1) and the stack dispatches by all-to-all; under tensor-parallel attention the all-reduce leaves every token on
- * every rank whatever the stack.
+ * (ep > 1) and the stack permutes only its experts' copies (an all-to-all, or TensorRT-LLM's gather-local); under
+ * tensor-parallel attention the all-reduce leaves every token on every rank, and every dispatch is priced gathered.
  */
 export function tokenTrafficOf(dispatch: MoeDispatch, attentionDp: number, ep: number): TokenTraffic {
   return dispatch !== 'all-gather' && attentionDp > 1 && ep > 1 ? 'dispatched' : 'gathered';
