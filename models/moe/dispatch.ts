@@ -65,6 +65,5 @@ export function moeDispatchOf(backend: Backend | undefined, gpu: GpuSpec, llm: L
  * tensor-parallel attention the all-reduce leaves every token on every rank, and every dispatch is priced gathered.
  */
 export function tokenTrafficOf(dispatch: MoeDispatch, attentionDp: number, ep: number): TokenTraffic {
-  // Experiment: TensorRT-LLM's fused_moe expands only its own experts' rows under tensor-parallel attention too.
-  return ep > 1 && (dispatch === 'gather-local' || (dispatch === 'all-to-all' && attentionDp > 1)) ? 'dispatched' : 'gathered';
+  return dispatch !== 'all-gather' && attentionDp > 1 && ep > 1 ? 'dispatched' : 'gathered';
 }
