@@ -16,7 +16,8 @@
  *   the tokens and reduce-scatters the outputs (`gather-local` below), expanding only its own experts' rows.
  *   Without attention DP it has no dispatch at all (every rank holds every token after the attention all-reduce and
  *   the MoE output is all-reduced); every dispatch prices that layout alike, two all-to-alls of k copies and the
- *   gathered traffic (step-time.ts; the all-reduce form was run for sensitivity and not adopted: docs/accuracy.md).
+ *   gathered traffic (step-time.ts; the all-reduce form was run for sensitivity and not adopted, and so was the rank's
+ *   own-experts traffic that TensorRT-LLM's fused_moe permutes there: docs/accuracy.md).
  * Without a named backend (plan, predict and simulate without `--backend`) the tables' own gathered form is priced.
  * moeDispatchOf is the one choice: plan, predict, simulate and benchmark, calibrated or not, all go through it
  * (models/create.ts, models/serving/moe-calibrated-model.ts).
