@@ -15,10 +15,10 @@ import { loadBuiltinCatalog } from '../catalogs/index.js';
 import { disaggRunLoad, ttftVerdict, type DisaggTtftVerdict } from '../models/moe/disagg-diagnosis.js';
 import type { StoredMoeAccuracy } from '../models/moe/accuracy-section.js';
 import { disaggSpecOf, type MoeRowPrediction } from '../models/moe/serving-accuracy.js';
-import { REQUEST_OVERHEAD_TERM, scopeFor, type CalibrationRow } from '../models/serving/fit.js';
-import { moeHeldOutScopes } from '../models/serving/moe-holdout.js';
+import { medianOf } from '../models/profile.js';
+import type { CalibrationRow } from '../models/serving/fit.js';
 import { benchmarkFleet } from '../planner/benchmark/run.js';
-import { moeAccuracyInputs, MOE_ROWS_FILE } from './moe-accuracy-build.js';
+import { heldOutDisaggScopes, moeAccuracyInputs, MOE_ROWS_FILE, requestOverheadSeconds } from './moe-accuracy-build.js';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const inputs = moeAccuracyInputs(root);
@@ -42,12 +42,9 @@ const aggRef = (r: MoeRowPrediction): MoeRowPrediction | undefined => stored.row
 
 console.log('line gpu prec backend  P set    D set    c     ISL  | TTFT meas / held-out (signed) | λ/s   | calibrated: μ/s (k × iter ms; iter at λ) λ/μ  1-prompt+overhead ms | uncal: μ/s λ/μ 1-prompt ms | dec occ  step ms cal/uncal vs TPOT | agg ref: line c layout TTFT meas / held-out / uncal | verdict');
 const groups = new Map<string, { verdicts: DisaggTtftVerdict[]; stepRatios: number[]; plainStepRatios: number[] }>();
-const folds = new Map<string, ReturnType<typeof moeHeldOutScopes>>();
+const heldOutScope = heldOutDisaggScopes(inputs, aggRows);
 for (const r of inputs.disaggRuns) {
-  const held = inputs.groups.get(r.run.llm) ?? r.run.llm;
-  let scopes = folds.get(held);
-  if (scopes === undefined) folds.set(held, (scopes = moeHeldOutScopes(inputs.dense, aggRows, inputs.groups, held)));
-  const scope = scopeFor(scopes, r.run);
+  const { scope } = heldOutScope(r);
   const gpu = catalog.gpus.get(r.run.gpu)!;
   const spec = disaggSpecOf(r, gpu);
   const [prefillPool, decodePool] = benchmarkFleet(spec).instances;
@@ -57,7 +54,7 @@ for (const r of inputs.disaggRuns) {
   const a = disaggRunLoad(measured, spec, cal(prefillPool), cal(decodePool));
   const u = disaggRunLoad(measured, spec, plain(prefillPool), plain(decodePool));
   const s = storedDisagg.get(r.run.line);
-  const overheadS = scope.ttft[REQUEST_OVERHEAD_TERM] * 1e-3;
+  const overheadS = requestOverheadSeconds(scope);
   const set = (x: { count: number; tp: number; ep: number }) => `${x.count}x${x.tp}ep${x.ep}`;
   const ref = s ? aggRef(s) : undefined;
   const verdict = ttftVerdict(a, r.run.ttftSeconds, (s?.predicted_ttft_ms ?? NaN) / 1e3, overheadS);
@@ -80,13 +77,9 @@ for (const r of inputs.disaggRuns) {
 }
 
 // Per group: how many rows each verdict covers, and the modelled decode step at the measured occupancy / the measured TPOT.
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 console.log('\ngroup | runs | TTFT verdicts (held-out) | decode step at measured occupancy / measured TPOT, median: held-out, uncalibrated');
 for (const [key, g] of [...groups.entries()].sort()) {
   const counts = new Map<string, number>();
   for (const v of g.verdicts) counts.set(v, (counts.get(v) ?? 0) + 1);
-  console.log(`${key} | ${g.verdicts.length} | ${[...counts.entries()].map(([v, n]) => `${v} ${n}`).join(', ')} | ${median(g.stepRatios).toFixed(2)}, ${median(g.plainStepRatios).toFixed(2)}`);
+  console.log(`${key} | ${g.verdicts.length} | ${[...counts.entries()].map(([v, n]) => `${v} ${n}`).join(', ')} | ${medianOf(g.stepRatios).toFixed(2)}, ${medianOf(g.plainStepRatios).toFixed(2)}`);
 }

@@ -64,11 +64,13 @@ export function moeAccuracyInputs(root: string): MoeAccuracyInputs {
   const models = new Map<string, PerfModel>();
   // The uncalibrated model as plan and predict use it (the default KV rule), with the run's stack's token dispatch.
   const perfModelFor = (backend: Backend) => (pool: InstancePool): PerfModel => {
-    const dispatch = moeDispatchOf(backend);
+    const llm = catalog.llms.get(pool.llm)!;
+    const gpu = catalog.gpus.get(pool.gpu)!;
+    const dispatch = moeDispatchOf(backend, gpu, llm, resolveLayout(llm, pool));
     const key = `${pool.gpu}/${pool.llm}/${layoutCacheKey(pool)}/${pool.powerCapWatts ?? ''}/${dispatch}`;
     let m = models.get(key);
     if (m === undefined) {
-      m = createPerfModel(catalog.gpus.get(pool.gpu)!, catalog.llms.get(pool.llm)!, pool, { moeDispatch: dispatch, ...(pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {}) });
+      m = createPerfModel(gpu, llm, pool, { moeDispatch: dispatch, ...(pool.powerCapWatts !== undefined ? { powerCapWatts: pool.powerCapWatts } : {}) });
       models.set(key, m);
     }
     return m;
@@ -166,18 +168,34 @@ export function moeHeldOutRows(runs: readonly MoeSiliconRun[], dense: readonly C
  * iteration depends on the coefficients, so its figures are not coefficients × one run's terms.
  */
 export function moeHeldOutDisaggRows(inputs: Pick<MoeAccuracyInputs, 'disaggRuns' | 'dense' | 'builtin' | 'groups' | 'predictDisagg' | 'predictDisaggWith'>, rows: readonly CalibrationRow[]): MoeRowPrediction[] {
-  const folds = new Map<string, FittedScope[]>();
+  const heldOutScope = heldOutDisaggScopes(inputs, rows);
   return inputs.disaggRuns.map((r) => {
+    const { scope, held } = heldOutScope(r);
+    const fitted = inputs.predictDisaggWith(r, scope.tpot, requestOverheadSeconds(scope));
+    // What `fleetplan benchmark --mode disagg --calibration builtin` prints (createPerfModel → buildMoeServingModel).
+    const shipped = scopeFor(inputs.builtin, r.run);
+    const builtin = inputs.predictDisaggWith(r, shipped.tpot, requestOverheadSeconds(shipped));
+    return moeHeldOutDisaggRow(fitted, inputs.predictDisagg(r), scope.scope, held, builtin);
+  });
+}
+
+/**
+ * The held-out scope a disagg run is predicted with: its architecture's fold (moeHeldOutScopes on the dense rows and the
+ * agg `rows`, one fit per architecture, cached), the scope the run falls in. Shared by the build and the diagnosis.
+ */
+export function heldOutDisaggScopes(inputs: Pick<MoeAccuracyInputs, 'dense' | 'groups'>, rows: readonly CalibrationRow[]): (r: MoeDisaggRun) => { scope: FittedScope; held: string } {
+  const folds = new Map<string, FittedScope[]>();
+  return (r) => {
     const held = inputs.groups.get(r.run.llm) ?? r.run.llm;
     let scopes = folds.get(held);
     if (scopes === undefined) folds.set(held, (scopes = moeHeldOutScopes(inputs.dense, rows, inputs.groups, held)));
-    const scope = scopeFor(scopes, r.run);
-    const fitted = inputs.predictDisaggWith(r, scope.tpot, scope.ttft[REQUEST_OVERHEAD_TERM] * REQUEST_OVERHEAD_UNIT_SECONDS);
-    // What `fleetplan benchmark --mode disagg --calibration builtin` prints (createPerfModel → buildMoeServingModel).
-    const shipped = scopeFor(inputs.builtin, r.run);
-    const builtin = inputs.predictDisaggWith(r, shipped.tpot, shipped.ttft[REQUEST_OVERHEAD_TERM] * REQUEST_OVERHEAD_UNIT_SECONDS);
-    return moeHeldOutDisaggRow(fitted, inputs.predictDisagg(r), scope.scope, held, builtin);
-  });
+    return { scope: scopeFor(scopes, r.run), held };
+  };
+}
+
+/** A scope's per-request overhead (the benchmark client's, fitted on TTFT), in seconds. */
+export function requestOverheadSeconds(scope: FittedScope): number {
+  return scope.ttft[REQUEST_OVERHEAD_TERM] * REQUEST_OVERHEAD_UNIT_SECONDS;
 }
 
 /** Benchmarks every run: the document stored at MOE_ROWS_FILE. */

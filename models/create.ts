@@ -31,7 +31,7 @@ export interface CreatePerfModelOptions {
   readonly backend?: Backend;
   /** MoE/MLA kernel fits to use instead of the built-in ones (catalogs/coefficients/moe.json). */
   readonly moeCalibration?: MoeCalibration;
-  /** How MoE pools move routed tokens (models/moe/dispatch.ts); default: `backend`'s documented dispatch (all-gather without one). */
+  /** How MoE pools move routed tokens (models/moe/dispatch.ts), calibrated or not; default: moeDispatchOf(`backend`, the GPU, the LLM, the layout) (all-gather without a backend). */
   readonly moeDispatch?: MoeDispatch;
 }
 
@@ -71,6 +71,16 @@ function layoutNotes(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, eff: Gp
   return notes;
 }
 
+/**
+ * How an MoE pool built with `options` moves routed tokens: the override, else the stack's dispatch on this GPU and
+ * layout (moe/dispatch.ts), the stack being the calibrated model's (`backend`, else the calibration's default) or, without a
+ * calibration, `backend` (none: all-gather). Both createPerfModel paths and the inter-node counterfactual use it.
+ */
+export function moeDispatchFor(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, options: CreatePerfModelOptions): MoeDispatch {
+  const backend = options.calibration ? (options.backend ?? options.calibration.defaultBackend) : options.backend;
+  return options.moeDispatch ?? moeDispatchOf(backend, gpu, llm, layout);
+}
+
 /** The performance and power model of one instance laid out as `layout` (tp, ep, precision, KV dtype). */
 export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, options: CreatePerfModelOptions = {}): PerfModel {
   const l = resolveLayout(llm, layout);
@@ -83,7 +93,7 @@ export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayo
     });
     if (calibrated) return calibrated;
     // MoE/MLA pools: the MoE step terms (dense slots and meanings) × the same scope's coefficients.
-    if (llm.moe || llm.attention?.kind === 'mla') return buildMoeServingModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.calibration, options.backend);
+    if (llm.moe || llm.attention?.kind === 'mla') return buildMoeServingModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.calibration, options.backend, moeDispatchFor(gpu, llm, l, options));
   }
   // A named backend without a calibration still sizes the KV pool by its memory default, as the calibrated models do
   // (models/serving/calibrated-model.ts, moe-calibrated-model.ts); without one, computeKvCapacity's (vLLM's) rule.
@@ -91,7 +101,7 @@ export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayo
   const kvRule = b === undefined ? '' : `; KV capacity by ${b}'s memory rule`;
   // MoE and MLA models: per-layer composition of the kernel fits (models/moe/) and the dense roofline for the rest.
   if (llm.moe || llm.attention?.kind === 'mla') {
-    const m = buildMoePerfModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.powerCapWatts, b === undefined ? {} : moeBackendKvCapacityOptions(b, l), options.moeDispatch ?? moeDispatchOf(b));
+    const m = buildMoePerfModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.powerCapWatts, b === undefined ? {} : moeBackendKvCapacityOptions(b, l), moeDispatchFor(gpu, llm, l, options));
     return b === undefined ? m : { ...m, provenance: { ...m.provenance, note: `${m.provenance.note ?? ''}${kvRule}` } };
   }
   const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');

@@ -56,7 +56,7 @@ export function importSiliconRuns(text: string, file: string, ids: CatalogIds): 
     const isl = number('isl', 'whole');
     const osl = number('osl', 'whole');
     if (mode === 'disagg') {
-      skipped.add('disaggregated run (xPyD): not in the fit, which is fitted on agg runs; scored in the disagg sections (dense through held-out calibrations, MoE through the held-out MoE calibration and uncalibrated) where its xPyD set is known', line);
+      skipped.add('disaggregated run (xPyD): not in the fit, which is fitted on agg runs; scored in the disagg sections (dense through held-out calibrations, MoE through the held-out MoE calibration, the builtin calibration and uncalibrated) where its xPyD set is known', line);
       continue;
     }
     const concurrency = number('batch_size', 'whole');

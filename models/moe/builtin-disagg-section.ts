@@ -5,11 +5,9 @@
  * the uncalibrated model's figures on the same runs. Pure: renders the stored rows.
  */
 import { renderGroupTable } from '../serving/accuracy-doc.js';
+import { pct, signedWhole as signed } from '../serving/doc-format.js';
 import { groupErrors, overallErrors, type HeldOutPrediction } from '../serving/holdout.js';
 import { asHeldOut, moeDisaggRunCommand, type MoeRowPrediction } from './serving-accuracy.js';
-
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
-const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)}%` : '—');
 
 const summaryRow = (label: string, ps: readonly HeldOutPrediction[]) => {
   const o = overallErrors(ps);

@@ -32,6 +32,11 @@ export interface DisaggRunLoad {
   readonly measuredTpotS: number;
 }
 
+/** A closed loop's request rate, requests/s: each of `concurrency` clients has one request in flight, c / (TTFT + (OSL − 1) · TPOT). */
+export function closedLoopRatePerS(concurrency: number, ttftS: number, tpotS: number, osl: number): number {
+  return concurrency / (ttftS + (osl - 1) * tpotS);
+}
+
 /** Seconds of one iteration as the kernel charges it: the step terms × coefficients where the model keeps them. */
 function iterationSeconds(m: PerfModel, batch: number, contextTokens: number, pieces: readonly PrefillPiece[]): number {
   const a = m.stepAccounting;
@@ -54,7 +59,7 @@ export function disaggRunLoad(measured: { readonly concurrency: number; readonly
   const osl = spec.osl.value;
   const decodingS = (osl - 1) * measured.tpotS;
   const cycleS = measured.ttftS + decodingS;
-  const measuredRatePerS = measured.concurrency / cycleS;
+  const measuredRatePerS = closedLoopRatePerS(measured.concurrency, measured.ttftS, measured.tpotS, osl);
   const promptsPerIteration = Math.max(1, Math.min(spec.prefillLimits.maxNumSeqs, Math.floor(spec.prefillLimits.maxNumBatchedTokens / isl)));
   const pieces = Array.from({ length: promptsPerIteration }, () => ({ newTokens: isl, cachedTokens: 0 }));
   const fullIterationS = iterationSeconds(prefill, 0, 0, pieces);

@@ -46,9 +46,10 @@ export type Routing = 'balanced' | 'random';
 /**
  * Where a rank's routed tokens come from. `gathered`: every rank holds every token of the step and permutes all their
  * routed copies (vLLM's fused_moe in the tables; tensor-parallel attention, where the all-reduce leaves every token on
- * every rank). `dispatched`: attention data parallelism, where each rank holds only its own sequences and the
- * all-to-all (priced apart, all-to-all.ts) delivers to a rank only the copies routed to its experts, so the rank
- * permutes its 1/ep share.
+ * every rank). `dispatched`: attention data parallelism, where each rank holds only its own sequences and either an
+ * all-to-all delivers to a rank only the copies routed to its experts or, in TensorRT-LLM's gather (dispatch.ts
+ * `gather-local`), fused_moe expands only those rows of the gathered tokens (communication priced apart, step-time.ts),
+ * so the rank permutes its 1/ep share.
  */
 export type TokenTraffic = 'gathered' | 'dispatched';
 

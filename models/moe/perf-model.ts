@@ -29,7 +29,8 @@ export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   const notes = [
     llm.moe ? `routed experts: ${s.groupedGemm.measured ? 'grouped-GEMM fit' : 'fallback'} from ${s.groupedGemm.from}, held out ${pct(s.groupedGemm.heldOutMape)} (${s.groupedGemm.heldOut ?? (s.groupedGemm.measured ? 'leave-one-shape-out' : 'leave-one-GPU-out')})` : '',
     s.mla ? `MLA: ${s.mla.measured ? 'module fit' : 'fallback'} from ${s.mla.from}, held out ${pct(s.mla.heldOutMape)}` : '',
-    s.allToAll ? `ep ${layout.ep} dispatch/combine all-to-all ${s.allToAll.measured ? `from ${s.allToAll.from}` : `estimated (${s.allToAll.from})`}` : '',
+    // TensorRT-LLM's gather under attention DP moves its bytes through the same NCCL table (step-time.ts).
+    s.allToAll ? `ep ${layout.ep} dispatch/combine ${dispatch === 'gather-local' && layout.attentionDp > 1 ? 'all-gather + reduce-scatter, priced on the all-to-all table' : 'all-to-all'} ${s.allToAll.measured ? `from ${s.allToAll.from}` : `estimated (${s.allToAll.from})`}` : '',
     `rest of the model: dense roofline (${set.roofline.from}), decode held out ${pct(set.roofline.heldOutMape.decode)}`,
     layout.attentionDp > 1 ? `attention data-parallel ${layout.attentionDp} × tp ${layout.tp}${layout.ep > 1 ? `, routed tokens by ${dispatch}` : ''}` : '',
     nodes > 1 ? `spans ${nodes} nodes of ${gpu.gpusPerNode}: traffic beyond the scale-up domain at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU` : '',

@@ -7,7 +7,8 @@
  *   top-k routing expects, per rank at the layout's ep and moe_tp; floor, FLOPs and token traffic at the multipliers
  *   fitted on the tables' power-law-routed rows (aiconfigurator's own routing for a served layer);
  * - MLA attention: the module fit (mla.ts) at heads/tp per GPU, per attention data-parallel group;
- * - expert-parallel dispatch and combine: two all-to-alls per MoE layer (all-to-all.ts) when ep > 1.
+ * - expert-parallel dispatch and combine: two all-to-alls per MoE layer (all-to-all.ts) when ep > 1, or, for
+ *   TensorRT-LLM's gather under attention DP (dispatch.ts `gather-local`), an all-gather and a reduce-scatter.
  * Attention data parallelism (gpus/tp groups) splits sequences over groups; a step waits for its busiest group, so
  * per-sequence work is scaled by dp·ceil(b/dp)/b (one prefill on a dp-8 instance runs on one group of tp GPUs).
  * The kernel-table parts carry no framework multiplier and no per-call floor: each layer's kernel floors are the dense
@@ -198,8 +199,8 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   // dense roofline's per-layer kernel term already prices every layer's kernel floors once (fitted on whole-model runs),
   // and counting both made a DeepSeek-R1 decode step at batch 4 on B200 15 ms where TRT-LLM measured 5.4 ms.
   const ggVariable = gg ? withoutFloor(gg.c) : undefined;
-  // Under attention data parallelism with an all-to-all dispatch (dispatch.ts: TensorRT-LLM's default) a rank permutes
-  // only the routed copies the all-to-all brings it (1/ep of them); the tables' every-rank gather (vLLM's fused_moe
+  // Under attention data parallelism with an all-to-all dispatch, or TensorRT-LLM's gather that expands only its own
+  // experts' rows (dispatch.ts), a rank permutes only its experts' routed copies (1/ep of them); the tables' every-rank gather (vLLM's fused_moe
   // after its default all-gather) priced an 8-prompt step of 8192 tokens on a DP-8 B200 prefiller at 0.9 s of token
   // traffic alone, more than its expert FLOPs.
   const traffic = tokenTrafficOf(dispatch, dp, layout.ep);

@@ -9,7 +9,7 @@ import type { ResolvedLayout } from '../../catalogs/precision.js';
 import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { CoefficientSet } from '../coefficients.js';
 import type { MoeCalibration } from '../moe/calibration.js';
-import { moeDispatchOf } from '../moe/dispatch.js';
+import { moeDispatchOf, type MoeDispatch } from '../moe/dispatch.js';
 import { backendKvCapacityTokens } from '../moe/memory.js';
 import { buildMoePerfModel } from '../moe/perf-model.js';
 import type { PerfModel, PrefillPiece } from '../types.js';
@@ -25,13 +25,16 @@ export interface MoeCalibratedOptions {
    */
   readonly coefficients: readonly number[];
   readonly backend: Backend;
+  /** How routed tokens move (models/moe/dispatch.ts); default: moeDispatchOf(backend, gpu, llm, layout), as uncalibrated. */
+  readonly dispatch?: MoeDispatch;
   /** Where the coefficients came from (provenance). */
   readonly from: string;
 }
 
 export function buildMoeCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, o: MoeCalibratedOptions): PerfModel {
-  // The stack's documented token dispatch (moe/dispatch.ts) decides the routed-token traffic of the step terms.
-  const dispatch = moeDispatchOf(o.backend);
+  // The stack's token dispatch on this GPU and layout (moe/dispatch.ts) decides the routed-token traffic and the
+  // dispatch communication of the step terms, as it does for the uncalibrated model (models/create.ts).
+  const dispatch = o.dispatch ?? moeDispatchOf(o.backend, gpu, llm, layout);
   const base = buildMoePerfModel(gpu, llm, layout, set, cal, undefined, {}, dispatch);
   const terms = buildMoeStepTerms(gpu, llm, layout, cal, set.roofline, dispatch);
   const secondsPerUnit = MOE_STEP_TERMS.map((name, j) => (j === MOE_KERNEL_TABLES_TERM ? 1 : name === 'request_overhead' ? 0 : o.coefficients[j]));
@@ -84,19 +87,19 @@ export function buildMoeCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: 
 /**
  * The MoE model a serving calibration gives a pool (createPerfModel with `--calibration`): its most specific scope for
  * backend × GPU × precision applied to the MoE step terms. A calibration fitted on dense runs only (the built-in one)
- * has never seen an MoE step: docs/accuracy.md's MoE section gives the error of exactly that (its "dense runs only"
- * line) next to the leave-one-architecture-out figures.
+ * has never seen an MoE step: docs/accuracy.md's MoE section gives the error of exactly that (its "builtin calibration"
+ * row, agg and disagg) next to the leave-one-architecture-out figures.
  */
-export function buildMoeServingModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, calibration: ServingCalibration, backend?: Backend): PerfModel {
+export function buildMoeServingModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, calibration: ServingCalibration, backend?: Backend, dispatch?: MoeDispatch): PerfModel {
   const b = backend ?? calibration.defaultBackend;
   const scope = scopeFor(calibration.scopes, { backend: b, gpu: gpu.id, precision: layout.precision });
   const from = `serving calibration ${calibration.file ?? '(built in)'} (source ${calibration.sourceHash.slice(0, 12)}), scope ${scope.scope} (${scope.runs} runs), ${b} ${layout.precision}, on MoE step terms`;
-  const m = buildMoeCalibratedPerfModel(gpu, llm, layout, set, cal, { coefficients: scope.tpot, backend: b, from });
+  const m = buildMoeCalibratedPerfModel(gpu, llm, layout, set, cal, { coefficients: scope.tpot, backend: b, from, ...(dispatch ? { dispatch } : {}) });
   return {
     ...m,
     provenance: {
       kind: 'fitted', from, rows: scope.runs,
-      note: `MoE step terms (models/serving/moe-step-terms.ts) × the scope's coefficients, a prompt's kernel-table seconds as measured; KV capacity by ${b}'s memory rule; held-out error on MoE runs: docs/accuracy.md, MoE section (leave-one-architecture-out, and the dense-runs-only line for a calibration without MoE runs)`,
+      note: `MoE step terms (models/serving/moe-step-terms.ts) × the scope's coefficients, a prompt's kernel-table seconds as measured; KV capacity by ${b}'s memory rule; held-out error on MoE runs: docs/accuracy.md, MoE section (leave-one-architecture-out, and the builtin calibration's row for a calibration without MoE runs)`,
     },
   };
 }

@@ -64,7 +64,7 @@ export function calibrationRows(runs: readonly MeasuredRun[], specs: SpecSource,
       continue;
     }
     if (llm.moe) {
-      skip('mixture-of-experts model: not in the dense fit; scored in the MoE sections (agg: MoE step terms, fitted leave-one-architecture-out)');
+      skip('mixture-of-experts model: not in the dense fit; scored in the MoE sections (agg: MoE step terms, fitted leave-one-architecture-out, and through the builtin calibration\'s dense-only scopes)');
       continue;
     }
     const units = instanceUnits(gpu, llm, run.tp, run.precision, efficiencyFor(specs.roofline, gpu.id));

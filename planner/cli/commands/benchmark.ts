@@ -121,7 +121,7 @@ function renderBenchmark(r: BenchmarkResult, spec: BenchmarkSpec, model: ModelPr
     `run: ${r.run.measured_requests} requests measured in ${r.run.batches} batches of ${r.run.batch_requests} after ${r.run.warmup_requests} warm-up completions; ${f(r.run.window_s, 1)} s simulated window; relative standard error ${r.run.relative_standard_error === null ? 'not estimated (under 2 batches)' : `${f(r.run.relative_standard_error * 100, 2)}%`}${r.run.overloaded ? ` — OVERLOADED: ${r.run.max_in_flight} requests in flight at once, the offered rate exceeds what this set serves; there is no steady state, so the figures above are not one` : r.run.converged ? '' : ' — NOT converged: the run hit its bound before the means settled'}; ${r.run.refused_requests} requests refused (longer than an instance's KV), ${r.run.clipped_draws} length draws clipped; wall ${wallSeconds} s`,
     model.from.startsWith('serving calibration')
       ? `model: ${model.kind} from ${model.from}${model.note ? ` (${model.note})` : ''}`
-      : `model: ${model.kind} from ${model.from}${model.heldOutMape !== undefined ? ` (held-out MAPE ${f(model.heldOutMape * 100, 1)}%)` : ''}; not calibrated against serving runs: serving overheads (CPU scheduling, mixed-batch interference) are not in it (--calibration builtin applies the fit on the staged runs; docs/accuracy.md)`,
+      : `model: ${model.kind} from ${model.from}${model.heldOutMape !== undefined ? ` (held-out MAPE ${f(model.heldOutMape * 100, 1)}%)` : ''}; not calibrated against serving runs: serving overheads (CPU scheduling, mixed-batch interference) are not in it (--calibration builtin applies the fit on the staged dense runs, MoE pools included; docs/accuracy.md)`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -84,7 +84,7 @@ function toJson(r: PredictResult) {
 }
 
 /** Said under every uncalibrated prediction: how the same models fare against measured serving runs, and how to use them. */
-const SERVING_NOTE = 'serving runs: these figures are not calibrated against measured serving benchmarks; --calibration builtin applies the one fitted on the staged vLLM/SGLang/TensorRT-LLM runs (held-out error: docs/accuracy.md)';
+const SERVING_NOTE = 'serving runs: these figures are not calibrated against measured serving benchmarks; --calibration builtin applies the one fitted on the staged dense vLLM/SGLang/TensorRT-LLM runs (held-out error, MoE runs included: docs/accuracy.md)';
 
 function renderPrediction(r: PredictResult, terminal: boolean, calibrated = false): string {
   if (!r.fits) {

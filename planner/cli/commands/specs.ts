@@ -52,7 +52,7 @@ export interface CommandSpec {
 const POLICIES = ['conserve', 'per-turn-predict', 'per-turn-disagg', 'colocated'] as const;
 
 const catalogOption: OptionSpec = { flags: '--catalog <file>', description: 'a catalog file (gpu, llm, mix, slo, datacenter) that adds or overrides entries by id; repeatable', parse: collect as never };
-const calibrationOption: OptionSpec = { flags: '--calibration <file>', description: 'a serving calibration written by fleetplan calibrate, or "builtin" (fitted on the staged silicon runs, docs/accuracy.md): step times from measured serving runs (recorded in the result\'s inputs and hash)' };
+const calibrationOption: OptionSpec = { flags: '--calibration <file>', description: 'a serving calibration written by fleetplan calibrate, or "builtin" (fitted on the staged dense silicon runs; MoE pools get its scopes on their MoE step terms; docs/accuracy.md): step times from measured serving runs (recorded in the result\'s inputs and hash)' };
 const backendOption: OptionSpec = { flags: '--backend <name>', description: 'serving engine, with or without --calibration: every pool\'s KV is what its memory default leaves and the simulated engines run its scheduler (admission, prefill pausing, whole prompts); with --calibration, its fitted overheads apply (default: the calibration\'s default_backend; without either flag, vLLM\'s KV rule and scheduler)', choices: ['vllm', 'sglang', 'trtllm'] };
 const jsonOption: OptionSpec = { flags: '--json', description: 'print one JSON document on stdout and nothing else there' };
 const seedOption: OptionSpec = { flags: '--seed <n>', description: 'random seed (one seed, separate streams per consumer)', parse: numberFlag({ integer: true, min: 0 }) as never };

@@ -45,12 +45,13 @@ describe('routed-token traffic', () => {
   });
 
   it('follows each stack\'s dispatch: TensorRT-LLM\'s gather of its own experts\' rows, all-gather for vLLM, SGLang and no backend', () => {
-    expect(moeDispatchOf('trtllm')).toBe('gather-local');
+    const hgx = resolveLayout(r1, { tp: 1, ep: 8, precision: 'fp8' });
+    expect(moeDispatchOf('trtllm', b200, r1, hgx)).toBe('gather-local');
     expect(tokenTrafficOf('gather-local', 8, 8)).toBe('dispatched');
     expect(tokenTrafficOf('gather-local', 1, 8)).toBe('gathered');
-    expect(moeDispatchOf('vllm')).toBe('all-gather');
-    expect(moeDispatchOf('sglang')).toBe('all-gather');
-    expect(moeDispatchOf(undefined)).toBe('all-gather');
+    expect(moeDispatchOf('vllm', b200, r1, hgx)).toBe('all-gather');
+    expect(moeDispatchOf('sglang', b200, r1, hgx)).toBe('all-gather');
+    expect(moeDispatchOf(undefined, b200, r1, hgx)).toBe('all-gather');
     expect(tokenTrafficOf('all-to-all', 8, 8)).toBe('dispatched');
     expect(tokenTrafficOf('all-to-all', 1, 8)).toBe('gathered');
     expect(tokenTrafficOf('all-to-all', 8, 1)).toBe('gathered');
