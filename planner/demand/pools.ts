@@ -62,11 +62,13 @@ export const MAX_MULTI_NODE_DOMAINS = 4;
  * (models/layouts.ts) that does, keeping attention TP within the searched degrees (inside a node) and spreading experts
  * (EP) and attention data-parallel groups across nodes, as DeepSeek-V3 deployments on HGX H100 do.
  */
-export function multiNodeLayouts(gpu: GpuSpec, llm: LlmSpec, precision: Precision, options: Pick<ResolvedOptions, 'tpDegrees'>): Array<{ tp: number; ep: number }> {
+export function multiNodeLayouts(gpu: GpuSpec, llm: LlmSpec, precision: Precision, options: Pick<ResolvedOptions, 'tpDegrees' | 'requestedEpDegrees'>): Array<{ tp: number; ep: number }> {
   const weightBytesPerParameter = precision === nativePrecision(llm) ? llm.weightDtypeBytes : BYTES_PER_WEIGHT[precision];
   const all = enumerateLayouts(gpu, llm, { weightBytesPerParameter, maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...options.tpDegrees) });
   if (all.some((l) => l.nodes === 1)) return [];
-  const found = all.filter((l) => options.tpDegrees.includes(l.tp));
+  // A user's `--ep` list bounds this search as it bounds the one-node one: a restriction that drops every layout
+  // leaves the GPU unfit (the no-plan reason then says what would fit), never a layout the user ruled out.
+  const found = all.filter((l) => options.tpDegrees.includes(l.tp) && (options.requestedEpDegrees?.includes(l.ep) ?? true));
   if (found.length === 0) return [];
   const smallest = found[0].gpus;
   return found.filter((l) => l.gpus === smallest).map(({ tp, ep }) => ({ tp, ep }));

@@ -86,7 +86,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--llm <id>', description: 'LLM to serve (default: the mix\'s)' },
       { flags: '--gpus <list>', description: 'candidate GPU type ids, comma separated (default: all in the catalog)', parse: listFlag as never },
       { flags: '--precisions <list>', description: 'weight formats to consider, comma separated: bf16, fp8, fp4 (default: every format each GPU has)', parse: listFlag as never },
-      { flags: '--ep <list>', description: 'expert-parallel degrees to consider on a mixture-of-experts LLM, comma separated (default 1,2,4,8; dense LLMs run ep 1)', parse: listFlag as never },
+      { flags: '--ep <list>', description: 'expert-parallel degrees to consider on a mixture-of-experts LLM, comma separated (default 1,2,4,8, and as wide as a model no node holds needs, up to 4 nodes; given, the list bounds that multi-node search too; dense LLMs run ep 1)', parse: listFlag as never },
       { flags: '--slo <id|file>', description: 'SLO set (catalog id or file)' },
       { flags: '--ttfet-p95-s <n>', description: 'p95 TTFET target in seconds (instead of --slo)', parse: numberFlag({ exclusiveMin: 0 }) as never },
       { flags: '--tbt-p95-ms <n>', description: 'p95 TBT target in milliseconds (instead of --slo)', parse: numberFlag({ exclusiveMin: 0 }) as never },

@@ -31,3 +31,17 @@ describe('multi-node candidate layouts', () => {
     expect(c.decodeStepExtraSeconds).toBeLessThan(c.decodeStepSeconds);
   });
 });
+
+describe('a user-restricted ep list bounds the multi-node search too (plan --ep)', () => {
+  it('DeepSeek-V3 FP8 on H100 with --ep 8: no 16-GPU ep 16 layout the user ruled out', () => {
+    expect(multiNodeLayouts(h100, dsv3, 'fp8', { tpDegrees, requestedEpDegrees: [8] })).toEqual([]);
+  });
+  it('--ep 16 keeps the ep 16 layouts, and only them', () => {
+    const eps = multiNodeLayouts(h100, dsv3, 'fp8', { tpDegrees, requestedEpDegrees: [16] });
+    expect(eps.length).toBeGreaterThan(0);
+    expect(eps.every(({ ep }) => ep === 16)).toBe(true);
+  });
+  it('no --ep: the search spreads experts as wide as the model needs (ep 16 on two nodes)', () => {
+    expect(multiNodeLayouts(h100, dsv3, 'fp8', { tpDegrees })).toContainEqual({ tp: 8, ep: 16 });
+  });
+});
