@@ -3,7 +3,7 @@
  * candidates let the solver find heterogeneous tiers (e.g. decoders capped below TDP next to uncapped prefillers);
  * precision is searched the same way (every format the GPU has, unless restricted), and so is ep on an MoE LLM.
  */
-import { BYTES_PER_WEIGHT, gpuPrecisions, layoutLabel, layoutProblem, nativeKvDtype, nativePrecision } from '../../catalogs/precision.js';
+import { BYTES_PER_WEIGHT, gpuPrecisions, layoutLabel, layoutProblem, nativeKvDtype, nativePrecision, scaleUpProblem } from '../../catalogs/precision.js';
 import { enumerateLayouts } from '../../models/layouts.js';
 import { interNodeCost } from '../../models/moe/inter-node.js';
 import type { GpuSpec, LlmSpec, Precision, Role } from '../../catalogs/types.js';
@@ -85,9 +85,11 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
   const kvDtype = nativeKvDtype(llm);
   for (const gpu of gpus) {
     let fitted = false;
+    // A user's --ep may reach past the domain of a GPU with no inter-node link: those layouts cannot run on it.
+    const gpuLayouts = layouts.filter(({ tp, ep }) => scaleUpProblem(gpu, tp, ep) === undefined);
     for (const precision of candidatePrecisions(gpu, options.precisions)) {
-      const oneNode = layouts.some(({ tp, ep }) => perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, undefined)?.kvCapacityTokens);
-      const searched = oneNode ? layouts : multiNodeLayouts(gpu, llm, precision, options);
+      const oneNode = gpuLayouts.some(({ tp, ep }) => perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, undefined)?.kvCapacityTokens);
+      const searched = oneNode ? gpuLayouts : multiNodeLayouts(gpu, llm, precision, options);
       if (!oneNode) {
         for (const { tp, ep } of searched) {
           const c = interNodeCost(gpu, llm, { tp, ep, precision, kvDtype });
@@ -95,8 +97,11 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
           multiNode.push(`${gpu.id}/${layoutLabel(tp, ep)}/${precision}: ${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes; traffic beyond the NVLink domain at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU adds ${ms(c.decodeStepExtraSeconds)} ms to a ${ms(c.decodeStepSeconds)} ms decode step (batch 64, 4K context) and ${ms(c.prefillExtraSeconds)} ms to a ${ms(c.prefillSeconds)} ms 4K-token prefill`);
         }
       }
+      // A GPU with no inter-node link (inter_node_bytes_per_s 0) ships no KV off its node, so without a configured
+      // link it serves whole conversations only: prefill and decode pools would need a transfer it cannot make.
+      const roles = gpu.interNodeBandwidthBytesPerSecond > 0 || options.link !== undefined ? options.roles : options.roles.filter((r) => r === 'colocated');
       for (const { tp, ep } of searched) {
-        for (const role of options.roles) {
+        for (const role of roles) {
           const caps = new Set<number | undefined>(options.powerCapFractions[role].map((f) => capWattsFor(gpu, f)));
           for (const cap of caps) {
             const perf = perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, cap);
