@@ -19,3 +19,11 @@ describe('simulate table on an expert-parallel fleet', () => {
     expect(run.stdout).toMatch(/pool 1 h200 tp1ep8 fp8 ×1 \(decode\)/);
   });
 });
+
+describe('predict table on an expert-parallel layout', () => {
+  it('opens with the operating point: tp × ep, GPUs, nodes, formats', async () => {
+    const run = await runCli(['predict', '--gpu', 'h100-sxm', '--llm', 'deepseek-v3', '--tp', '8', '--ep', '16', '--batch', '8', '--input-tokens', '1024', '--output-tokens', '128']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe('deepseek-v3 on h100-sxm: tp 8 × ep 16 (16 GPUs over 2 nodes, attention data-parallel 2), fp8 weights, KV bf16; batch 8, 1024 input / 128 output tokens');
+  });
+});
