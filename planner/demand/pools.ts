@@ -90,12 +90,16 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
     for (const precision of candidatePrecisions(gpu, options.precisions)) {
       const oneNode = gpuLayouts.some(({ tp, ep }) => perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, undefined)?.kvCapacityTokens);
       const searched = oneNode ? gpuLayouts : multiNodeLayouts(gpu, llm, precision, options);
-      if (!oneNode) {
-        for (const { tp, ep } of searched) {
-          const c = interNodeCost(gpu, llm, { tp, ep, precision, kvDtype });
-          const ms = (x: number) => (x * 1e3).toFixed(1);
-          multiNode.push(`${gpu.id}/${layoutLabel(tp, ep)}/${precision}: ${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes; traffic beyond the NVLink domain at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU adds ${ms(c.decodeStepExtraSeconds)} ms to a ${ms(c.decodeStepSeconds)} ms decode step (batch 64, 4K context) and ${ms(c.prefillExtraSeconds)} ms to a ${ms(c.prefillSeconds)} ms 4K-token prefill`);
-        }
+      // Every candidate that spans nodes says what that costs: the layouts a model no node holds needs, and those a
+      // user's --ep makes span nodes although one node would hold the model (e.g. ep 16 on HGX H200).
+      for (const { tp, ep } of searched) {
+        const gpusPerInstance = Math.max(tp, ep);
+        if (gpusPerInstance <= gpu.gpusPerNode) continue;
+        if (oneNode && !perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, undefined)?.kvCapacityTokens) continue;
+        const c = interNodeCost(gpu, llm, { tp, ep, precision, kvDtype });
+        const ms = (x: number) => (x * 1e3).toFixed(1);
+        const why = oneNode ? `tp ${tp} × ep ${ep} is ${gpusPerInstance} GPUs, so ${llm.id} spans ${c.nodes} nodes of ${gpu.gpusPerNode}` : `${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes`;
+        multiNode.push(`${gpu.id}/${layoutLabel(tp, ep)}/${precision}: ${why}; traffic beyond the NVLink domain at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU adds ${ms(c.decodeStepExtraSeconds)} ms to a ${ms(c.decodeStepSeconds)} ms decode step (batch 64, 4K context) and ${ms(c.prefillExtraSeconds)} ms to a ${ms(c.prefillSeconds)} ms 4K-token prefill`);
       }
       // A GPU with no inter-node link (inter_node_bytes_per_s 0) ships no KV off its node, so without a configured
       // link it serves whole conversations only: prefill and decode pools would need a transfer it cannot make.
