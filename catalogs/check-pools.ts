@@ -5,7 +5,7 @@
  */
 import type { InputIssue } from './issues.js';
 import type { ParsedDocument } from './parse-document.js';
-import { gpuPrecisions, layoutProblem, unsupportedPrecisionMessage } from './precision.js';
+import { gpuPrecisions, layoutProblem, scaleUpProblem, unsupportedPrecisionMessage, widerDegree } from './precision.js';
 import type { Catalog, GpuSpec, InstanceLayout, LlmSpec } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the input has passed its JSON Schema */
@@ -41,16 +41,23 @@ export function checkLayoutFlags(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLay
   if (ep !== 1 && !llm.moe) out.push(flag('--ep', `found ${ep}, expected 1: ${llm.id} is a dense LLM (no experts to spread)`));
   else if (llm.moe && llm.moe.experts % ep !== 0) out.push(flag('--ep', `found ${ep}, expected a divisor of ${llm.id}'s ${llm.moe.experts} experts`));
   else if (layoutProblem(layout.tp, ep)) out.push(flag('--ep', `found ep ${ep} with tp ${layout.tp}, expected an ep that divides tp or that tp divides (an instance is max(tp, ep) GPUs)`));
+  const span = scaleUpProblem(gpu, layout.tp, ep);
+  if (span !== undefined && out.length === 0) out.push(flag(`--${widerDegree(layout.tp, ep)}`, span));
   return out;
 }
 
-/** Formats the GPU lacks, ep on a dense LLM, ep that does not divide the experts. */
+/** Formats the GPU lacks, a layout past the domain of a GPU with no inter-node link, ep on a dense LLM, ep that does not divide the experts. */
 export function checkPoolsAgainstCatalog(raw: Raw, doc: ParsedDocument, catalog: Catalog): InputIssue[] {
   const out: InputIssue[] = [];
   raw.instances.forEach((pool: Raw, i: number) => {
     const gpu = catalog.gpus.get(pool.gpu);
     if (gpu && pool.precision !== undefined && !gpuPrecisions(gpu).includes(pool.precision)) {
       out.push(issueAt(doc, ['instances', i, 'precision'], `instances[${i}].precision`, unsupportedPrecisionMessage(gpu, pool.precision)));
+    }
+    const span = gpu && typeof pool.tp === 'number' ? scaleUpProblem(gpu, pool.tp, pool.ep ?? 1) : undefined;
+    if (span !== undefined) {
+      const field = widerDegree(pool.tp, pool.ep ?? 1);
+      out.push(issueAt(doc, ['instances', i, field], `instances[${i}].${field}`, span));
     }
     const llm = catalog.llms.get(pool.llm ?? raw.llm);
     if (!llm || pool.ep === undefined || pool.ep === 1) return;

@@ -66,6 +66,19 @@ export function layoutProblem(tp: number, ep: number): string | undefined {
   return undefined;
 }
 
+/**
+ * Why a layout cannot run on this GPU type: it spans nodes (max(tp, ep) > gpus_per_node) and the GPU has no
+ * inter-node link (inter_node_bytes_per_s 0), so nothing joins the nodes. Undefined when it can.
+ */
+export function scaleUpProblem(gpu: GpuSpec, tp: number, ep = 1): string | undefined {
+  const gpus = Math.max(tp, ep);
+  if (gpu.interNodeBandwidthBytesPerSecond > 0 || gpus <= gpu.gpusPerNode) return undefined;
+  return `found tp ${tp}${ep > 1 ? ` × ep ${ep}` : ''} (${gpus} GPUs), expected at most ${gpu.id}'s scale-up domain of ${gpu.gpusPerNode} GPUs: ${gpu.id} has no inter-node link (inter_node_bytes_per_s 0)`;
+}
+
+/** The field a scale-up problem is reported on: the degree that makes the instance as large as it is. */
+export const widerDegree = (tp: number, ep = 1): 'tp' | 'ep' => (ep > tp ? 'ep' : 'tp');
+
 /** Applies the defaults (native formats, ep 1) and derives the GPU count; throws on a (tp, ep) that is no layout. */
 export function resolveLayout(llm: LlmSpec, layout: InstanceLayout): ResolvedLayout {
   const ep = layout.ep ?? 1;

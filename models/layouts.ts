@@ -84,14 +84,18 @@ export function explainNoLayout(gpu: GpuSpec, llm: LlmSpec, options: EnumerateLa
   const maxGpus = Math.min(options.maxGpus ?? Math.max(16, 2 * gpu.gpusPerNode), multiNode ? Number.POSITIVE_INFINITY : gpu.gpusPerNode);
   const widest = (limit: number, n: number) => powersOfTwoUpTo(limit).filter((d) => n % d === 0).pop() ?? 1;
   const tp = widest(Math.min(maxGpus, Math.max(...(options.tps ?? [maxGpus]))), llm.attentionHeads);
-  const ep = llm.moe ? widest(maxGpus, llm.moe.experts) : 1;
+  // Under a restricted ep list (`plan --ep`) the largest searched layout is the widest ep the user allowed.
+  const allowedEp = (d: number) => options.eps === undefined || options.eps.includes(d);
+  const ep = llm.moe ? powersOfTwoUpTo(maxGpus).filter((d) => llm.moe!.experts % d === 0 && allowedEp(d)).pop() ?? 1 : 1;
   const cap = layoutKvCapacity(gpu, llm, { tp: Math.min(tp, Math.max(tp, ep)), ep }, options);
   const gib = (x: number) => (x / 1024 ** 3).toFixed(1);
   const lacks = cap.fits ? '' : `, short by ${gib(cap.shortfallBytesPerGpu)} GiB per GPU`;
   const searched = `the largest searched, tp ${tp}${ep > 1 ? ` ep ${ep}` : ''} (${Math.max(tp, ep)} GPUs), holds ${gib(cap.weightBytesPerGpu)} GiB of weights per GPU${lacks}`;
-  const bigger = enumerateLayouts(gpu, llm, { ...options, maxGpus: 1024, multiNode: true, tps: (options.tps ?? powersOfTwoUpTo(1024)).filter((t) => t <= tp) })[0];
+  // What would fit is searched over every ep (the restriction may be the very reason nothing fit), and says so.
+  const bigger = enumerateLayouts(gpu, llm, { ...options, eps: undefined, maxGpus: 1024, multiNode: true, tps: (options.tps ?? powersOfTwoUpTo(1024)).filter((t) => t <= tp) })[0];
+  const outsideEps = bigger && !allowedEp(bigger.ep) ? `, an ep outside the degrees searched (${options.eps!.join(', ')})` : '';
   const would = bigger
-    ? `; the smallest layout that would fit is tp ${bigger.tp}${bigger.ep > 1 ? ` ep ${bigger.ep}` : ''}: ${bigger.gpus} GPUs over ${bigger.nodes} node(s)${multiNode ? '' : `, which needs an inter-node link ${gpu.id} lacks`}`
+    ? `; the smallest layout that would fit is tp ${bigger.tp}${bigger.ep > 1 ? ` ep ${bigger.ep}` : ''}: ${bigger.gpus} GPUs over ${bigger.nodes} node(s)${outsideEps}${multiNode ? '' : `, which needs an inter-node link ${gpu.id} lacks`}`
     : '; no layout of up to 1,024 GPUs fits it';
   return `${llm.id} fits no layout of up to ${maxGpus}× ${gpu.id}: ${searched}${would}`;
 }

@@ -16,6 +16,12 @@ export interface ResolvedOptions {
   readonly tpDegrees: readonly number[];
   /** Expert-parallel degrees tried on an MoE LLM (a dense one gets ep 1 only). */
   readonly epDegrees: readonly number[];
+  /**
+   * The ep degrees the caller named (PlanOptions.epDegrees, `plan --ep`): then the multi-node search (a model no
+   * candidate layout holds, demand/pools.ts) keeps to them too. Undefined = it spreads experts as wide as the model
+   * needs, beyond `epDegrees`' one-node default.
+   */
+  readonly requestedEpDegrees?: readonly number[];
   /** Formats tried; undefined = every format each GPU has. */
   readonly precisions?: readonly Precision[];
   readonly roles: readonly Role[];
@@ -51,6 +57,7 @@ export function resolveOptions(options: PlanOptions, datacenterPowerCapWatts?: n
     tpDegrees: options.tpDegrees ?? [1, 2, 4, 8],
     // One node's worth, as tp: an instance is max(tp, ep) GPUs, so these stay inside an 8-GPU node by default.
     epDegrees: options.epDegrees ?? [1, 2, 4, 8],
+    ...(options.epDegrees !== undefined ? { requestedEpDegrees: options.epDegrees } : {}),
     ...(options.precisions !== undefined ? { precisions: options.precisions } : {}),
     roles: options.roles ?? ['prefill', 'decode', 'colocated'],
     // Decoders are offered capped at 70% of TDP as well: the paper's tier (A40 300 W → 200 W) shows decode barely

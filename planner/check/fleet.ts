@@ -31,7 +31,9 @@ export function planToFleet(plan: Plan, options: FleetOptions = {}): Fleet {
   const links: Link[] = [];
   const prefill = plan.instances.filter((i) => i.role === 'prefill');
   if (prefill.length > 0 && plan.instances.some((i) => i.role === 'decode')) {
-    const perInstance = prefill.map((i) => (options.interNodeBandwidthBytesPerSecond?.[i.gpu] ?? 0) * i.tp).filter((b) => b > 0);
+    // An instance is max(tp, ep) GPUs, each with its NIC share: the link the planner priced (demand/pool-facts.ts) and
+    // a fleet file without links gets (catalogs/default-links.ts); tp alone undercounts an expert-parallel prefiller.
+    const perInstance = prefill.map((i) => (options.interNodeBandwidthBytesPerSecond?.[i.gpu] ?? 0) * Math.max(i.tp, i.ep ?? 1)).filter((b) => b > 0);
     const bandwidth = options.link?.bandwidthBytesPerSecond ?? (perInstance.length > 0 ? Math.min(...perInstance) : undefined);
     if (bandwidth !== undefined) {
       const latencySeconds = options.link?.latencySeconds ?? DEFAULT_LINK_LATENCY_SECONDS;

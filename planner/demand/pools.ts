@@ -3,7 +3,7 @@
  * candidates let the solver find heterogeneous tiers (e.g. decoders capped below TDP next to uncapped prefillers);
  * precision is searched the same way (every format the GPU has, unless restricted), and so is ep on an MoE LLM.
  */
-import { BYTES_PER_WEIGHT, gpuPrecisions, layoutLabel, layoutProblem, nativeKvDtype, nativePrecision } from '../../catalogs/precision.js';
+import { BYTES_PER_WEIGHT, gpuPrecisions, layoutLabel, layoutProblem, nativeKvDtype, nativePrecision, scaleUpProblem } from '../../catalogs/precision.js';
 import { enumerateLayouts } from '../../models/layouts.js';
 import { interNodeCost } from '../../models/moe/inter-node.js';
 import type { GpuSpec, LlmSpec, Precision, Role } from '../../catalogs/types.js';
@@ -62,11 +62,13 @@ export const MAX_MULTI_NODE_DOMAINS = 4;
  * (models/layouts.ts) that does, keeping attention TP within the searched degrees (inside a node) and spreading experts
  * (EP) and attention data-parallel groups across nodes, as DeepSeek-V3 deployments on HGX H100 do.
  */
-export function multiNodeLayouts(gpu: GpuSpec, llm: LlmSpec, precision: Precision, options: Pick<ResolvedOptions, 'tpDegrees'>): Array<{ tp: number; ep: number }> {
+export function multiNodeLayouts(gpu: GpuSpec, llm: LlmSpec, precision: Precision, options: Pick<ResolvedOptions, 'tpDegrees' | 'requestedEpDegrees'>): Array<{ tp: number; ep: number }> {
   const weightBytesPerParameter = precision === nativePrecision(llm) ? llm.weightDtypeBytes : BYTES_PER_WEIGHT[precision];
   const all = enumerateLayouts(gpu, llm, { weightBytesPerParameter, maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...options.tpDegrees) });
   if (all.some((l) => l.nodes === 1)) return [];
-  const found = all.filter((l) => options.tpDegrees.includes(l.tp));
+  // A user's `--ep` list bounds this search as it bounds the one-node one: a restriction that drops every layout
+  // leaves the GPU unfit (the no-plan reason then says what would fit), never a layout the user ruled out.
+  const found = all.filter((l) => options.tpDegrees.includes(l.tp) && (options.requestedEpDegrees?.includes(l.ep) ?? true));
   if (found.length === 0) return [];
   const smallest = found[0].gpus;
   return found.filter((l) => l.gpus === smallest).map(({ tp, ep }) => ({ tp, ep }));
@@ -83,18 +85,27 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
   const kvDtype = nativeKvDtype(llm);
   for (const gpu of gpus) {
     let fitted = false;
+    // A user's --ep may reach past the domain of a GPU with no inter-node link: those layouts cannot run on it.
+    const gpuLayouts = layouts.filter(({ tp, ep }) => scaleUpProblem(gpu, tp, ep) === undefined);
     for (const precision of candidatePrecisions(gpu, options.precisions)) {
-      const oneNode = layouts.some(({ tp, ep }) => perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, undefined)?.kvCapacityTokens);
-      const searched = oneNode ? layouts : multiNodeLayouts(gpu, llm, precision, options);
-      if (!oneNode) {
-        for (const { tp, ep } of searched) {
-          const c = interNodeCost(gpu, llm, { tp, ep, precision, kvDtype });
-          const ms = (x: number) => (x * 1e3).toFixed(1);
-          multiNode.push(`${gpu.id}/${layoutLabel(tp, ep)}/${precision}: ${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes; traffic beyond the NVLink domain at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU adds ${ms(c.decodeStepExtraSeconds)} ms to a ${ms(c.decodeStepSeconds)} ms decode step (batch 64, 4K context) and ${ms(c.prefillExtraSeconds)} ms to a ${ms(c.prefillSeconds)} ms 4K-token prefill`);
-        }
-      }
+      const oneNode = gpuLayouts.some(({ tp, ep }) => perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, undefined)?.kvCapacityTokens);
+      const searched = oneNode ? gpuLayouts : multiNodeLayouts(gpu, llm, precision, options);
+      // Every candidate that spans nodes says what that costs: the layouts a model no node holds needs, and those a
+      // user's --ep makes span nodes although one node would hold the model (e.g. ep 16 on HGX H200).
       for (const { tp, ep } of searched) {
-        for (const role of options.roles) {
+        const gpusPerInstance = Math.max(tp, ep);
+        if (gpusPerInstance <= gpu.gpusPerNode) continue;
+        if (oneNode && !perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, undefined)?.kvCapacityTokens) continue;
+        const c = interNodeCost(gpu, llm, { tp, ep, precision, kvDtype });
+        const ms = (x: number) => (x * 1e3).toFixed(1);
+        const why = oneNode ? `tp ${tp} × ep ${ep} is ${gpusPerInstance} GPUs, so ${llm.id} spans ${c.nodes} nodes of ${gpu.gpusPerNode}` : `${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes`;
+        multiNode.push(`${gpu.id}/${layoutLabel(tp, ep)}/${precision}: ${why}; traffic beyond the NVLink domain at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU adds ${ms(c.decodeStepExtraSeconds)} ms to a ${ms(c.decodeStepSeconds)} ms decode step (batch 64, 4K context) and ${ms(c.prefillExtraSeconds)} ms to a ${ms(c.prefillSeconds)} ms 4K-token prefill`);
+      }
+      // A GPU with no inter-node link (inter_node_bytes_per_s 0) ships no KV off its node, so without a configured
+      // link it serves whole conversations only: prefill and decode pools would need a transfer it cannot make.
+      const roles = gpu.interNodeBandwidthBytesPerSecond > 0 || options.link !== undefined ? options.roles : options.roles.filter((r) => r === 'colocated');
+      for (const { tp, ep } of searched) {
+        for (const role of roles) {
           const caps = new Set<number | undefined>(options.powerCapFractions[role].map((f) => capWattsFor(gpu, f)));
           for (const cap of caps) {
             const perf = perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, cap);

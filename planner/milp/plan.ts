@@ -8,11 +8,11 @@ import { dropDominatedPools } from './dominance.js';
 import { memoDemand, memoPools } from './demand-memo.js';
 import { explainBinding, explainUnroutable } from './explain.js';
 import { explainInfeasible } from './infeasible.js';
-import { resolveOptions } from '../options.js';
+import { resolveOptions, type ResolvedOptions } from '../options.js';
 import { buildPlan } from './plan-result.js';
 import { candidatePrecisions, MAX_MULTI_NODE_DOMAINS } from '../demand/pools.js';
 import { explainNoLayout } from '../../models/layouts.js';
-import type { GpuSpec, LlmSpec } from '../../catalogs/types.js';
+import type { GpuSpec, LlmSpec, Precision } from '../../catalogs/types.js';
 import { solveShapes } from './solve-shapes.js';
 import type { PlanOptions, PlanOutcome, PlanRequest } from '../types.js';
 
@@ -43,7 +43,7 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     return {
       ok: false,
       reason: `${request.llm.id} (${gb(weights)} of weights${inFormat}) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp} with ${gb(largest.memoryBytesAtMaxTp)}` +
-        noLayoutDetail(request.gpus.find((g) => g.id === largest.gpu), request.llm, options.tpDegrees, BYTES_PER_WEIGHT[narrowest]),
+        noLayoutDetail(request.gpus.find((g) => g.id === largest.gpu), request.llm, options),
       binding: [],
       notes,
     };
@@ -94,9 +94,21 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
   return { ok: true, plan };
 }
 
-/** What the largest candidate GPU would need (models/layouts.ts), within the multi-node search's reach. */
-function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, tpDegrees: readonly number[], weightBytesPerParameter: number): string {
+/**
+ * What the largest candidate GPU would need (models/layouts.ts), within the multi-node search's reach: in the
+ * narrowest format that GPU has (another candidate's fp8 would size an A40 as if it had fp8, find room that is not
+ * there and say nothing), and within the ep degrees the user named.
+ */
+function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, options: Pick<ResolvedOptions, 'tpDegrees' | 'requestedEpDegrees' | 'precisions'>): string {
   if (!gpu || !llm.moe) return '';
-  const why = explainNoLayout(gpu, llm, { maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...tpDegrees), tps: tpDegrees, weightBytesPerParameter });
+  const native = nativePrecision(llm);
+  const bytesOf = (p: Precision) => (p === native ? llm.weightDtypeBytes : BYTES_PER_WEIGHT[p]);
+  const formats = candidatePrecisions(gpu, options.precisions);
+  if (formats.length === 0) return '';
+  const weightBytesPerParameter = Math.min(...formats.map(bytesOf));
+  const why = explainNoLayout(gpu, llm, {
+    maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...options.tpDegrees), tps: options.tpDegrees, weightBytesPerParameter,
+    ...(options.requestedEpDegrees !== undefined ? { eps: options.requestedEpDegrees } : {}),
+  });
   return why ? `; ${why}` : '';
 }

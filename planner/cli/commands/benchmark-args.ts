@@ -6,8 +6,8 @@
 import { parse } from 'yaml';
 import { checkLimit, distributionValidator, inputError, suggestId, toDistribution } from '../../../catalogs/index.js';
 import { backendScheduling } from '../../../models/serving/backend-policy.js';
-import { gpuPrecisions, layoutProblem, unsupportedPrecisionMessage } from '../../../catalogs/precision.js';
-import type { Catalog, Distribution, KvDtype, LlmSpec, Precision } from '../../../catalogs/types.js';
+import { gpuPrecisions, layoutProblem, scaleUpProblem, unsupportedPrecisionMessage, widerDegree } from '../../../catalogs/precision.js';
+import type { Catalog, Distribution, GpuSpec, KvDtype, LlmSpec, Precision } from '../../../catalogs/types.js';
 import { backendDefaultLimits, defaultDisaggLink, type BenchmarkLoad, type BenchmarkSpec, type EngineLimits, type InstanceSet } from '../../benchmark/index.js';
 
 export interface BenchmarkArgs {
@@ -76,7 +76,10 @@ function parseSet(flag: string, text: string, ep: number | undefined): InstanceS
 }
 
 /** tp and ep must nest; ep > 1 only on an MoE LLM, dividing its experts. */
-function checkLayout(flag: string, llm: LlmSpec, tp: number, ep: number | undefined): void {
+function checkLayout(flag: string, gpu: GpuSpec, llm: LlmSpec, tp: number, ep: number | undefined): void {
+  const span = scaleUpProblem(gpu, tp, ep ?? 1);
+  // Agg names its layout with --tp/--ep; a disagg set with --prefill/--decode.
+  if (span !== undefined) throw inputError('usage', '', flag === '--ep' ? `--${widerDegree(tp, ep ?? 1)}` : flag, span);
   if (ep === undefined || ep === 1) return;
   const problem = layoutProblem(tp, ep);
   if (problem !== undefined) throw inputError('usage', '', flag, problem);
@@ -128,8 +131,12 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
       if (args[flag] !== undefined) throw inputError('usage', '', `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, 'found a disaggregated-mode flag, expected it only with --mode disagg');
     }
     const tp = args.tp ?? 1;
-    checkLayout('--ep', llm, tp, args.ep);
+    checkLayout('--ep', gpu, llm, tp, args.ep);
     return { ...common, mode: 'agg', tp, ...(args.ep !== undefined ? { ep: args.ep } : {}), limits: limits(args.maxNumSeqs, args.maxNumBatchedTokens, defaults), ...backendScheduling(args.backend) };
+  }
+  // Disagg moves each prompt's KV over the prefill instance's inter-node share (defaultDisaggLink): none, no run.
+  if (gpu.interNodeBandwidthBytesPerSecond === 0) {
+    throw inputError('usage', '', '--mode', `found disagg on ${gpu.id}, expected agg: ${gpu.id} has no inter-node link (inter_node_bytes_per_s 0) to move KV from prefill to decode instances`);
   }
   if (args.prefill === undefined || args.decode === undefined) {
     throw inputError('usage', '', args.prefill === undefined ? '--prefill' : '--decode', 'found nothing, expected --prefill COUNTxTP and --decode COUNTxTP with --mode disagg (e.g. --prefill 1x4 --decode 1x4)');
@@ -137,8 +144,8 @@ export function benchmarkSpecFromArgs(args: BenchmarkArgs, catalog: Catalog): Be
   if (args.tp !== undefined) throw inputError('usage', '', '--tp', 'found --tp with --mode disagg, expected the TP of each set in --prefill COUNTxTP and --decode COUNTxTP');
   const prefill = parseSet('--prefill', args.prefill, args.ep);
   const decode = parseSet('--decode', args.decode, args.ep);
-  checkLayout('--prefill', llm, prefill.tp, prefill.ep);
-  checkLayout('--decode', llm, decode.tp, decode.ep);
+  checkLayout('--prefill', gpu, llm, prefill.tp, prefill.ep);
+  checkLayout('--decode', gpu, llm, decode.tp, decode.ep);
   // 100000000x1: a set no cluster has, each instance kernel state — the instances limit, before the run.
   checkLimit('instances', prefill.count + decode.count, { path: '--prefill + --decode', describe: (v) => `${v.toLocaleString('en-US')} instances` });
   return {

@@ -112,16 +112,36 @@ export function catalogToJson(catalog: Catalog, sections: readonly CatalogSectio
 
 const fmt = (x: number | undefined, digits = 3) => (x === undefined ? '-' : String(round(x, digits)));
 
+/**
+ * Whether a GPU's price is a labelled estimate or has a source (a quote, a list price): the catalog's prices are
+ * street estimates a buyer should replace, so the table says which is which. Per figure (`price.capex_usd`,
+ * `price.rent_usd_per_h`, or one `price` source for both); "unsourced" when neither has one.
+ */
+function priceBasis(g: GpuSpec): string {
+  const basis = (key: string): string | undefined => {
+    const source = g.sources[key] ?? g.sources.price;
+    if (source === undefined) return undefined;
+    return /^\s*estimate\b/i.test(source) ? 'estimate' : 'sourced';
+  };
+  const capex = g.capexUsd !== undefined ? basis('price.capex_usd') ?? 'unsourced' : undefined;
+  const rent = g.rentUsdPerHour !== undefined ? basis('price.rent_usd_per_h') ?? 'unsourced' : undefined;
+  if (capex === undefined || rent === undefined || capex === rent) return capex ?? rent ?? '-';
+  return `capex ${capex}, rent ${rent}`;
+}
+
+/** Printed under the GPU and LLM tables: the figures' sources are in the JSON and catalogs/SOURCE.md. */
+const SOURCES_LINE = (section: 'gpus' | 'llms') => `sources: every figure's, with \`fleetplan catalog ${section} --json\` (catalogs/SOURCE.md)\n`;
+
 function sectionTable(catalog: Catalog, section: CatalogSection, terminal: boolean): string {
   switch (section) {
     case 'gpus':
       return renderTable(
-        ['id', 'name', 'memory GB', 'mem BW TB/s', 'BF16 TFLOP/s', 'FP8 TFLOP/s', 'FP4 TFLOP/s', 'TDP W', 'idle W', 'scale-up GPUs', 'capex USD', 'rent USD/h'],
+        ['id', 'name', 'memory GB', 'mem BW TB/s', 'BF16 TFLOP/s', 'FP8 TFLOP/s', 'FP4 TFLOP/s', 'TDP W', 'idle W', 'scale-up GPUs', 'scale-out GB/s', 'capex USD', 'rent USD/h', 'price'],
         [...catalog.gpus.values()].map((g) => [g.id, g.name, fmt(g.memoryBytes / 1e9), fmt(g.memoryBandwidthBytesPerSecond / 1e12), fmt(g.bf16FlopsPerSecond / 1e12, 4),
           fmt(g.fp8FlopsPerSecond === undefined ? undefined : g.fp8FlopsPerSecond / 1e12, 4), fmt(g.fp4FlopsPerSecond === undefined ? undefined : g.fp4FlopsPerSecond / 1e12, 4),
-          g.tdpWatts, g.idleWatts, g.gpusPerNode, fmt(g.capexUsd, 5), fmt(g.rentUsdPerHour)]),
-        { terminal, align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
-      );
+          g.tdpWatts, g.idleWatts, g.gpusPerNode, fmt(g.interNodeBandwidthBytesPerSecond / 1e9), fmt(g.capexUsd, 5), fmt(g.rentUsdPerHour), priceBasis(g)]),
+        { terminal, align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] },
+      ) + SOURCES_LINE('gpus');
     case 'llms':
       return renderTable(
         ['id', 'name', 'params B', 'active B', 'experts', 'attention', 'layers', 'heads', 'KV heads', 'head dim', 'KV KiB/token', 'max context'],
@@ -129,7 +149,7 @@ function sectionTable(catalog: Catalog, section: CatalogSection, terminal: boole
           l.moe ? `${l.moe.expertsPerToken} of ${l.moe.experts}${l.moe.sharedExperts > 0 ? ` +${l.moe.sharedExperts}` : ''}` : '-', l.attention?.kind ?? 'gqa',
           l.layers, l.attentionHeads, l.kvHeads, l.headDim, fmt(kvBytesPerToken(l) / 1024), l.maxContextTokens]),
         { terminal, align: ['left', 'left', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] },
-      );
+      ) + SOURCES_LINE('llms');
     case 'mixes':
       return renderTable(
         ['id', 'class', 'conv/s', 'turns', 'first input', 'appended', 'output/turn', 'tool s', 'llm'],

@@ -41,6 +41,8 @@ export interface PlanArgs {
   readonly precisions?: readonly string[];
   /** Expert-parallel degrees to consider on an MoE LLM (default 1, 2, 4, 8). */
   readonly ep?: readonly string[];
+  /** Attention tensor-parallel degrees to consider (default 1, 2, 4, 8). */
+  readonly tp?: readonly string[];
   readonly slo?: string;
   readonly ttfetP95S?: number;
   readonly tbtP95Ms?: number;
@@ -157,6 +159,17 @@ function candidateEpFlag(args: PlanArgs, llm: { id: string; moe?: { experts: num
   return eps;
 }
 
+/** `--tp 4,8`: the attention-TP degrees searched; each must split the LLM's attention heads (models/layouts.ts). */
+function candidateTpFlag(args: PlanArgs, llm: { id: string; attentionHeads: number }): number[] | undefined {
+  if (args.tp === undefined) return undefined;
+  return args.tp.map((text) => {
+    const tp = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isInteger(tp) || tp < 1) throw inputError('usage', '', '--tp', `found "${text}", expected whole numbers ≥ 1, comma separated`);
+    if (llm.attentionHeads % tp !== 0) throw inputError('usage', '', '--tp', `found ${tp}, expected a degree that divides ${llm.id}'s ${llm.attentionHeads} attention heads`);
+    return tp;
+  });
+}
+
 /** A reference as plan.yaml should hold it: catalog ids as they are, file paths relative to the plan's folder. */
 function refFrom(ref: string, catalogIds: Iterable<string>, cwd: string, outDir: string): string {
   if ([...catalogIds].includes(ref)) return ref;
@@ -253,11 +266,13 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const gpus = candidateGpus(args, catalog);
   const precisions = candidatePrecisionFlag(args, gpus);
   const epDegrees = candidateEpFlag(args, llm);
+  const tpDegrees = candidateTpFlag(args, llm);
   const request = { mix, slo, datacenter, gpus, llm, perfModelFor };
   const planOptions = {
     objective: args.objective ?? 'tco',
     ...(precisions !== undefined ? { precisions } : {}),
     ...(epDegrees !== undefined ? { epDegrees } : {}),
+    ...(tpDegrees !== undefined ? { tpDegrees } : {}),
     ...(args.powerCapKw !== undefined ? { powerCapWatts: args.powerCapKw * 1000 } : {}),
     ...(args.budgetUsd !== undefined ? { budgetUsd: args.budgetUsd } : {}),
     ...(args.horizonYears !== undefined ? { horizonYears: args.horizonYears } : {}),
@@ -310,7 +325,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
     ...pareto,
     ...(simulation ? { check: simulation } : {}),
     inputs: {
-      mix: mix.id, llm: llm.id, slo: slo.id, gpus: gpus.map((g) => g.id), ...(precisions !== undefined ? { precisions } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}), seed, check_seeds: seeds, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded, args.backend) },
+      mix: mix.id, llm: llm.id, slo: slo.id, gpus: gpus.map((g) => g.id), ...(precisions !== undefined ? { precisions } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}), ...(tpDegrees !== undefined ? { tp: tpDegrees } : {}), seed, check_seeds: seeds, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded, args.backend) },
   };
   throwIfInterrupted(ctx);
   if (outDir !== undefined) {

@@ -7,6 +7,8 @@ import { resolve } from 'node:path';
 import { predictOperatingPoint, type PredictResult } from '../../../models/index.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
+import { nodesSpanned, resolveLayout } from '../../../catalogs/precision.js';
+import type { GpuSpec, LlmSpec } from '../../../catalogs/types.js';
 import { loadCalibrationFile } from '../calibration.js';
 import type { Backend } from '../../../models/serving/runs.js';
 
@@ -73,8 +75,20 @@ export async function runPredict(args: PredictArgs, ctx: CommandContext): Promis
     ...(args.backend !== undefined ? { backend: args.backend } : {}),
   });
   if (args.json) ctx.stdout(`${JSON.stringify({ ...toJson(result), ...(loaded ? { inputs: { calibration: loaded.record } } : {}) }, null, 2)}\n`);
-  else ctx.stdout(renderPrediction(result, ctx.stdoutIsTTY, loaded !== undefined));
+  else ctx.stdout((result.fits ? operatingPointLine(gpu, llm, layout, args) : '') + renderPrediction(result, ctx.stdoutIsTTY, loaded !== undefined));
   return result.fits ? EXIT_OK : EXIT_FAILS;
+}
+
+/**
+ * The operating point the figures are for, as `benchmark` opens with one: the layout (tp × ep, GPUs, nodes, attention
+ * data-parallel degree) and formats are otherwise only in the flags the user typed or the defaults applied to them.
+ * Not in --json: its fields are DESIGN.md's contract.
+ */
+function operatingPointLine(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, args: PredictArgs): string {
+  const l = resolveLayout(llm, layout);
+  const nodes = nodesSpanned(gpu, l.gpus);
+  const shape = `tp ${l.tp}${l.ep > 1 ? ` × ep ${l.ep}` : ''} (${l.gpus} GPU${l.gpus > 1 ? 's' : ''}${nodes > 1 ? ` over ${nodes} nodes` : ''}${l.attentionDp > 1 ? `, attention data-parallel ${l.attentionDp}` : ''})`;
+  return `${llm.id} on ${gpu.id}: ${shape}, ${l.precision} weights, KV ${l.kvDtype}; batch ${args.batch ?? 1}, ${args.inputTokens} input / ${args.outputTokens ?? 128} output tokens\n`;
 }
 
 function toJson(r: PredictResult) {

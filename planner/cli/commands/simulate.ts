@@ -22,6 +22,7 @@ import { prepareOutputDir } from '../output-set.js';
 import { withFleetFile } from '../setup-errors.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { renderTable } from '../table.js';
+import { layoutLabel } from '../../../catalogs/precision.js';
 import { runProvenance, type RunProvenance } from '../provenance.js';
 import { servingFromFlags } from '../calibration.js';
 import { backendScheduling } from '../../../models/serving/backend-policy.js';
@@ -282,7 +283,8 @@ export function renderResult(r: SimulationResult, terminal: boolean): string {
     ['warmup_s / sim_time_s / wall_s', `${r.warmup_s} / ${f(r.sim_time_s, 1)} / ${r.wall_s ?? '–'}`],
   ];
   for (const [i, p] of r.pools.entries()) {
-    rows.push([`pool ${i} ${p.gpu} ×${p.count} (${p.served_as})`, `utilization ${f(p.utilization)}${p.kv_occupancy ? `, kv ${f(p.kv_occupancy.mean)} mean / ${f(p.kv_occupancy.p95)} p95` : ''}`]);
+    // The layout and format tell apart pools of one GPU type (an MoE plan's tp8ep16 prefiller and tp1ep16 decoder).
+    rows.push([`pool ${i} ${p.gpu} ${layoutLabel(p.tp, p.ep)} ${p.precision} ×${p.count} (${p.served_as})`, `utilization ${f(p.utilization)}${p.kv_occupancy ? `, kv ${f(p.kv_occupancy.mean)} mean / ${f(p.kv_occupancy.p95)} p95` : ''}`]);
   }
   return renderTable(['metric', 'value'], rows, { terminal });
 }

@@ -86,7 +86,8 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--llm <id>', description: 'LLM to serve (default: the mix\'s)' },
       { flags: '--gpus <list>', description: 'candidate GPU type ids, comma separated (default: all in the catalog)', parse: listFlag as never },
       { flags: '--precisions <list>', description: 'weight formats to consider, comma separated: bf16, fp8, fp4 (default: every format each GPU has)', parse: listFlag as never },
-      { flags: '--ep <list>', description: 'expert-parallel degrees to consider on a mixture-of-experts LLM, comma separated (default 1,2,4,8; dense LLMs run ep 1)', parse: listFlag as never },
+      { flags: '--tp <list>', description: 'attention tensor-parallel degrees to consider, comma separated (default 1,2,4,8; a model no node holds keeps its attention TP among them and spreads experts across nodes)', parse: listFlag as never },
+      { flags: '--ep <list>', description: 'expert-parallel degrees to consider on a mixture-of-experts LLM, comma separated (default 1,2,4,8, and as wide as a model no node holds needs, up to 4 nodes; given, the list bounds that multi-node search too; dense LLMs run ep 1)', parse: listFlag as never },
       { flags: '--slo <id|file>', description: 'SLO set (catalog id or file)' },
       { flags: '--ttfet-p95-s <n>', description: 'p95 TTFET target in seconds (instead of --slo)', parse: numberFlag({ exclusiveMin: 0 }) as never },
       { flags: '--tbt-p95-ms <n>', description: 'p95 TBT target in milliseconds (instead of --slo)', parse: numberFlag({ exclusiveMin: 0 }) as never },
@@ -104,7 +105,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     ],
     run: (_p, o, ctx) =>
       runPlan({
-        mix: str(o.mix), llm: str(o.llm), gpus: o.gpus as string[] | undefined, precisions: o.precisions as string[] | undefined, ep: o.ep as string[] | undefined, slo: str(o.slo), ttfetP95S: num(o.ttfetP95S), tbtP95Ms: num(o.tbtP95Ms),
+        mix: str(o.mix), llm: str(o.llm), gpus: o.gpus as string[] | undefined, precisions: o.precisions as string[] | undefined, ep: o.ep as string[] | undefined, tp: o.tp as string[] | undefined, slo: str(o.slo), ttfetP95S: num(o.ttfetP95S), tbtP95Ms: num(o.tbtP95Ms),
         objective: str(o.objective) as never, powerCapKw: num(o.powerCapKw), budgetUsd: num(o.budgetUsd), horizonYears: num(o.horizonYears),
         solver: str(o.solver) as never, pareto: Boolean(o.pareto), noTrim: o.trim === false, checkSeeds: num(o.checkSeeds), seed: num(o.seed), out: str(o.out), json: Boolean(o.json), catalogFiles: files(o.catalog), calibration: str(o.calibration), backend: str(o.backend) as never,
       }, ctx),

@@ -1,7 +1,9 @@
 /** A model no single node holds is planned multi-node, and what spanning nodes costs is computed, not assumed. */
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog } from '../../../catalogs/index.js';
-import { multiNodeLayouts } from '../../../planner/demand/pools.js';
+import { enumeratePools, multiNodeLayouts } from '../../../planner/demand/pools.js';
+import { createPerfModelFor } from '../../../planner/demand/perf-adapter.js';
+import { resolveOptions } from '../../../planner/options.js';
 import { interNodeCost } from '../../../models/moe/inter-node.js';
 
 const catalog = loadBuiltinCatalog();
@@ -29,5 +31,30 @@ describe('multi-node candidate layouts', () => {
     expect(c.decodeStepExtraSeconds).toBeGreaterThan(0);
     expect(c.prefillExtraSeconds).toBeGreaterThan(c.decodeStepExtraSeconds);
     expect(c.decodeStepExtraSeconds).toBeLessThan(c.decodeStepSeconds);
+  });
+});
+
+describe('a user-restricted ep list bounds the multi-node search too (plan --ep)', () => {
+  it('DeepSeek-V3 FP8 on H100 with --ep 8: no 16-GPU ep 16 layout the user ruled out', () => {
+    expect(multiNodeLayouts(h100, dsv3, 'fp8', { tpDegrees, requestedEpDegrees: [8] })).toEqual([]);
+  });
+  it('--ep 16 keeps the ep 16 layouts, and only them', () => {
+    const eps = multiNodeLayouts(h100, dsv3, 'fp8', { tpDegrees, requestedEpDegrees: [16] });
+    expect(eps.length).toBeGreaterThan(0);
+    expect(eps.every(({ ep }) => ep === 16)).toBe(true);
+  });
+  it('no --ep: the search spreads experts as wide as the model needs (ep 16 on two nodes)', () => {
+    expect(multiNodeLayouts(h100, dsv3, 'fp8', { tpDegrees })).toContainEqual({ tp: 8, ep: 16 });
+  });
+});
+
+describe('a layout the user makes span nodes (plan --ep 16 on HGX H200) is priced in the notes too', () => {
+  it('DeepSeek-V3 on H200 with ep 16: each fitting 16-GPU layout says it spans 2 nodes and what that adds', () => {
+    const set = enumeratePools([catalog.gpus.get('h200')!], dsv3, createPerfModelFor(), resolveOptions({ epDegrees: [16], precisions: ['fp8'] }));
+    expect(set.pools.some((p) => p.gpus === 16)).toBe(true);
+    expect(set.multiNode.some((n) => /^h200\/tp8ep16\/fp8: .*spans 2 nodes of 8; traffic beyond the NVLink domain at 50 GB\/s per GPU adds \d+\.\d ms to a/.test(n))).toBe(true);
+  });
+  it('no note where every layout stays in one node (the default search on H200)', () => {
+    expect(enumeratePools([catalog.gpus.get('h200')!], dsv3, createPerfModelFor(), resolveOptions({ precisions: ['fp8'] })).multiNode).toEqual([]);
   });
 });

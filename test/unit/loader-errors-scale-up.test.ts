@@ -1,0 +1,74 @@
+/**
+ * Issue #12's bad input "a layout larger than the scale-up domain where the GPU has no inter-node link": a GPU may
+ * declare `inter_node_bytes_per_s: 0` (a box with no scale-out NIC), and then an instance of more GPUs than
+ * `gpus_per_node` is refused before any work — exit 2, one line naming the file, line and field, nothing on stdout.
+ * Such a GPU also moves no KV between instances: the planner offers it colocated pools only, and a disaggregated
+ * benchmark on it is refused.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../catalogs/index.js';
+import { resolveOptions } from '../../planner/options.js';
+import { createPerfModelFor } from '../../planner/demand/perf-adapter.js';
+import { enumeratePools } from '../../planner/demand/pools.js';
+import { runCli } from '../helpers/run-cli.js';
+import { repoRoot, scratchDir } from '../helpers/paths.js';
+
+let dir: string;
+let gpuFile: string;
+beforeAll(() => {
+  dir = scratchDir();
+  const h100 = readFileSync(join(repoRoot, 'catalogs/gpus/h100-sxm.yaml'), 'utf8');
+  gpuFile = join(dir, 'island.yaml');
+  writeFileSync(gpuFile, h100.replace(/^\$schema:.*\n/m, '').replace('id: h100-sxm', 'id: island').replace(/inter_node_bytes_per_s: 50e9.*/, 'inter_node_bytes_per_s: 0'));
+});
+
+const oneLine = (stderr: string) => stderr.split(dir).join('DIR');
+
+describe('a GPU with no inter-node link', () => {
+  it('is a valid catalog entry', async () => {
+    const run = await runCli(['catalog', 'gpus', '--json', '--catalog', gpuFile]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).gpus.find((g: { id: string }) => g.id === 'island').interconnect.inter_node_bytes_per_s).toBe(0);
+  });
+
+  it('a fleet pool spanning two of its nodes: exit 2, one line with file, line and field', async () => {
+    const fleet = join(dir, 'fleet.yaml');
+    writeFileSync(fleet, 'kind: fleet\nllm: deepseek-v3\ninstances:\n  - {gpu: island, tp: 8, ep: 16, precision: fp8, role: colocated, count: 1}\n');
+    const run = await runCli(['simulate', '--fleet', fleet, '--mix', 'coding-agent', '--policy', 'colocated', '--duration-s', '60', '--json', '--catalog', gpuFile]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(oneLine(run.stderr)).toBe("fleetplan: DIR/fleet.yaml:4: instances[0].ep: found tp 8 × ep 16 (16 GPUs), expected at most island's scale-up domain of 8 GPUs: island has no inter-node link (inter_node_bytes_per_s 0)\n");
+  });
+
+  it('predict and benchmark with such a layout: exit 2, one line naming the flag', async () => {
+    const predict = await runCli(['predict', '--gpu', 'island', '--llm', 'deepseek-v3', '--tp', '8', '--ep', '16', '--input-tokens', '100', '--catalog', gpuFile]);
+    expect(predict.code).toBe(2);
+    expect(predict.stdout).toBe('');
+    expect(predict.stderr).toMatch(/^fleetplan: --ep: found tp 8 × ep 16 \(16 GPUs\), expected at most island's scale-up domain of 8 GPUs: island has no inter-node link \(inter_node_bytes_per_s 0\)\n$/);
+    const bench = await runCli(['benchmark', '--gpu', 'island', '--llm', 'deepseek-v3', '--tp', '8', '--ep', '16', '--concurrency', '4', '--isl', '100', '--osl', '10', '--catalog', gpuFile]);
+    expect(bench.code).toBe(2);
+    expect(bench.stdout).toBe('');
+    expect(bench.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bench.stderr).toMatch(/^fleetplan: --ep: found tp 8 × ep 16 \(16 GPUs\)/);
+  });
+
+  it('a disaggregated benchmark on it (no link to move KV): exit 2, one line', async () => {
+    const run = await runCli(['benchmark', '--gpu', 'island', '--llm', 'llama-3.1-8b', '--mode', 'disagg', '--prefill', '1x1', '--decode', '1x1', '--concurrency', '4', '--isl', '100', '--osl', '10', '--catalog', gpuFile]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^fleetplan: --mode: found disagg on island, expected agg: island has no inter-node link .*\n$/);
+  });
+
+  it('the planner offers it colocated pools only, and none past its domain', () => {
+    const catalog = loadCatalog({ userFiles: [gpuFile] });
+    const island = catalog.gpus.get('island')!;
+    const llama = enumeratePools([island], catalog.llms.get('llama-3.1-70b')!, createPerfModelFor(), resolveOptions({}));
+    expect(llama.pools.length).toBeGreaterThan(0);
+    expect(llama.pools.every((p) => p.role === 'colocated')).toBe(true);
+    const dsv3 = enumeratePools([island], catalog.llms.get('deepseek-v3')!, createPerfModelFor(), resolveOptions({}));
+    expect(dsv3.pools.every((p) => p.gpus <= 8)).toBe(true);
+  });
+});

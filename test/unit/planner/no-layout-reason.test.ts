@@ -1,0 +1,35 @@
+/**
+ * A model that fits no candidate layout: `plan` exits 1 with the smallest layout that would fit and what the largest
+ * searched one lacks (issue 12, "Bad input"). The reason must hold for the GPU it names, in the formats that GPU has,
+ * and under the ep degrees the user allowed.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadBuiltinCatalog } from '../../../catalogs/index.js';
+import { createPerfModelFor } from '../../../planner/demand/perf-adapter.js';
+import { planFleet } from '../../../planner/milp/plan.js';
+import type { PlanOptions } from '../../../planner/types.js';
+
+const catalog = loadBuiltinCatalog();
+const reasonFor = async (llm: string, gpus: string[], options: PlanOptions = {}): Promise<string> => {
+  const out = await planFleet({
+    mix: catalog.mixes.get('coding-agent')!, slo: catalog.slos.get('standard')!, datacenter: catalog.datacenters.get('default')!,
+    gpus: gpus.map((g) => catalog.gpus.get(g)!), llm: catalog.llms.get(llm)!, perfModelFor: createPerfModelFor(),
+  }, options);
+  expect(out.ok).toBe(false);
+  return out.ok ? '' : out.reason;
+};
+
+describe('no-plan reason when no candidate layout holds the model', () => {
+  it('Kimi-K2 on L4 and A40: the A40 (no fp8) is explained in bf16, with the smallest layout that would fit', async () => {
+    // Before: the A40 was sized in the narrowest format of any candidate (L4's fp8), where 32 A40s would hold it,
+    // so the explanation was silently dropped.
+    const reason = await reasonFor('kimi-k2', ['l4', 'a40']);
+    expect(reason).toMatch(/kimi-k2 fits no layout of up to 32× a40: .*short by \d+\.\d GiB per GPU; the smallest layout that would fit is tp \d+ ep \d+: \d+ GPUs over \d+ node\(s\)/);
+  });
+
+  it('DeepSeek-V3 on H100 under --ep 8: the largest searched layout keeps ep 8, and the fit is said to need another ep', async () => {
+    const reason = await reasonFor('deepseek-v3', ['h100-sxm'], { epDegrees: [8] });
+    expect(reason).toMatch(/the largest searched, tp 8 ep 8 \(8 GPUs\), holds \d+\.\d GiB of weights per GPU, short by \d+\.\d GiB per GPU/);
+    expect(reason).toMatch(/the smallest layout that would fit is tp \d ep 16: 16 GPUs over 2 node\(s\), an ep outside the degrees searched \(8\)/);
+  });
+});
