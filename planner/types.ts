@@ -5,11 +5,22 @@
 import type { Datacenter, GpuSpec, InstanceLayout, InstancePool, KvDtype, LlmSpec, Mix, Precision, Role, SloSet } from '../catalogs/types.js';
 import type { LinkModel, PerfModel } from '../models/types.js';
 import type { SolverInfo, SolverName } from './milp/solve.js';
+import type { ServingCalibration } from '../models/serving/calibration-file.js';
+import type { Backend } from '../models/serving/runs.js';
 
 /** The model factory the planner is given; undefined means the LLM does not fit this GPU in this layout. */
 export type PerfModelFor = (gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, powerCapWatts?: number) => PerfModel | undefined;
 
 export type Objective = 'tco' | 'energy' | 'gpus';
+
+/**
+ * A serving calibration and/or the backend (`--calibration FILE`, `--backend B`): with a calibration, its step times and
+ * the backend's fitted overheads; with a backend, with or without a calibration, the KV pool its memory rule leaves.
+ */
+export interface ServingChoice {
+  readonly calibration?: ServingCalibration;
+  readonly backend?: Backend;
+}
 
 /** Everything the planner needs, already validated and typed. */
 export interface PlanRequest {
@@ -19,6 +30,8 @@ export interface PlanRequest {
   readonly gpus: readonly GpuSpec[];
   readonly llm: LlmSpec;
   readonly perfModelFor: PerfModelFor;
+  /** The serving choice `perfModelFor` was built with (none: the default models); the multi-node notes price on it too. */
+  readonly serving?: ServingChoice;
 }
 
 /** Knobs with defaults; every default is stated where it is applied (options.ts). */

@@ -14,7 +14,7 @@ import { computeInstanceSaving } from './trim.js';
 /** Every candidate pool as a PlannedPool of one instance (with its layout and formats, as plan-result.ts writes them). */
 export function candidatePools(request: PlanRequest, options: PlanOptions): PlannedPool[] {
   const resolved = resolveOptions(options, request.datacenter.powerCapWatts);
-  return enumeratePools(request.gpus, request.llm, request.perfModelFor, resolved).pools.map((p) => ({ gpu: p.gpu.id, llm: request.llm.id, tp: p.tp, ...(p.ep > 1 ? { ep: p.ep } : {}), precision: p.precision, kvDtype: p.kvDtype, role: p.role, count: 1, powerCapWatts: p.powerCapWatts, poolKey: p.key }));
+  return enumeratePools(request.gpus, request.llm, request.perfModelFor, resolved, request.serving).pools.map((p) => ({ gpu: p.gpu.id, llm: request.llm.id, tp: p.tp, ...(p.ep > 1 ? { ep: p.ep } : {}), precision: p.precision, kvDtype: p.kvDtype, role: p.role, count: 1, powerCapWatts: p.powerCapWatts, poolKey: p.key }));
 }
 
 /** `plan` with every instance of `from` moved to `to` (same count); figures adjusted by the two pools' per-instance shares. */

@@ -7,21 +7,15 @@ import type { GpuSpec, InstanceLayout, LlmSpec } from '../../catalogs/types.js';
 import { createPerfModel, type CoefficientSet, type PerfModel } from '../../models/index.js';
 import type { ServingCalibration } from '../../models/serving/calibration-file.js';
 import type { Backend } from '../../models/serving/runs.js';
+import type { PerfModelFor, ServingChoice } from '../types.js';
 
-/**
- * A serving calibration and/or the backend (`--calibration FILE`, `--backend B`): with a calibration, its step times and
- * the backend's fitted overheads; with a backend, with or without a calibration, the KV pool its memory rule leaves.
- */
-export interface ServingChoice {
-  readonly calibration?: ServingCalibration;
-  readonly backend?: Backend;
-}
+// ServingChoice is declared in ../types.ts (a plan request carries one) and re-exported here, where the CLI imports it.
+export type { ServingChoice };
 
 /** createPerfModel options for a serving choice (none without one). */
 export function servingOptions(serving?: ServingChoice): { calibration?: ServingCalibration; backend?: Backend } {
   return { ...(serving?.calibration ? { calibration: serving.calibration } : {}), ...(serving?.backend ? { backend: serving.backend } : {}) };
 }
-import type { PerfModelFor } from '../types.js';
 
 /** A memoising PerfModelFor over createPerfModel (optionally with user-fitted coefficients). */
 export function createPerfModelFor(coefficients?: CoefficientSet, serving?: ServingChoice): PerfModelFor {

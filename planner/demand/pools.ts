@@ -9,6 +9,7 @@ import { interNodeCost } from '../../models/moe/inter-node.js';
 import type { GpuSpec, LlmSpec, Precision, Role } from '../../catalogs/types.js';
 import type { ResolvedOptions } from '../options.js';
 import type { PerfModelFor, Pool } from '../types.js';
+import { servingOptions, type ServingChoice } from './perf-adapter.js';
 
 /** Why a GPU type yielded no pool at any TP (for explanations). */
 export interface UnfitGpu {
@@ -74,8 +75,12 @@ export function multiNodeLayouts(gpu: GpuSpec, llm: LlmSpec, precision: Precisio
   return found.filter((l) => l.gpus === smallest).map(({ tp, ep }) => ({ tp, ep }));
 }
 
-/** Enumerates candidate pools in a deterministic order (GPU order as given, then precision, TP, EP, role, cap). */
-export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModelFor: PerfModelFor, options: ResolvedOptions): PoolSet {
+/**
+ * Enumerates candidate pools in a deterministic order (GPU order as given, then precision, TP, EP, role, cap).
+ * `serving` is the choice `perfModelFor` was built with (`--backend`, `--calibration`): the multi-node notes price
+ * crossing nodes on that same model, not on the default one.
+ */
+export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModelFor: PerfModelFor, options: ResolvedOptions, serving?: ServingChoice): PoolSet {
   const pools: Pool[] = [];
   const unfit: UnfitGpu[] = [];
   const broken: string[] = [];
@@ -96,7 +101,8 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
         const gpusPerInstance = Math.max(tp, ep);
         if (gpusPerInstance <= gpu.gpusPerNode) continue;
         if (oneNode && !perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, undefined)?.kvCapacityTokens) continue;
-        const c = interNodeCost(gpu, llm, { tp, ep, precision, kvDtype });
+        // Not through perfModelFor: its cache is keyed by GPU id, and the one-domain counterfactual widens the GPU.
+        const c = interNodeCost(gpu, llm, { tp, ep, precision, kvDtype }, servingOptions(serving));
         const ms = (x: number) => (x * 1e3).toFixed(1);
         const why = oneNode ? `tp ${tp} × ep ${ep} is ${gpusPerInstance} GPUs, so ${llm.id} spans ${c.nodes} nodes of ${gpu.gpusPerNode}` : `${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes`;
         multiNode.push(`${gpu.id}/${layoutLabel(tp, ep)}/${precision}: ${why}; traffic beyond the NVLink domain at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU adds ${ms(c.decodeStepExtraSeconds)} ms to a ${ms(c.decodeStepSeconds)} ms decode step (batch 64, 4K context) and ${ms(c.prefillExtraSeconds)} ms to a ${ms(c.prefillSeconds)} ms 4K-token prefill`);

@@ -32,11 +32,11 @@ function entryFor(request: PlanRequest, options: ResolvedOptions): Entry {
   if (!byOptions) memo.set(request, (byOptions = new Map()));
   const key = keyOf(options);
   let entry = byOptions.get(key);
-  if (!entry) byOptions.set(key, (entry = { poolSet: enumeratePools(request.gpus, request.llm, request.perfModelFor, options) }));
+  if (!entry) byOptions.set(key, (entry = { poolSet: enumeratePools(request.gpus, request.llm, request.perfModelFor, options, request.serving) }));
   return entry;
 }
 
-/** enumeratePools(request.gpus, request.llm, request.perfModelFor, options), remembered. */
+/** enumeratePools(request.gpus, request.llm, request.perfModelFor, options, request.serving), remembered. */
 export function memoPools(request: PlanRequest, options: ResolvedOptions): PoolSet {
   return entryFor(request, options).poolSet;
 }

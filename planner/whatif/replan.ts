@@ -10,7 +10,7 @@ import { generateConversations, simulateConversations, type ConversationSpec, ty
 import { toCheckResult, type KernelCheckResult } from '../check/kernel-check.js';
 import { fleetOptionsFor, planAndCheck, type LoopResult } from '../check/loop.js';
 import { planToFleet } from '../check/fleet.js';
-import type { PerfModelFor, Plan } from '../types.js';
+import type { PerfModelFor, Plan, ServingChoice } from '../types.js';
 import type { Materialized } from './materialize.js';
 import { effectivePolicy } from '../check/check-policy.js';
 
@@ -18,6 +18,8 @@ export interface ReplanModels {
   readonly llm: LlmSpec;
   /** The planner's memoised model factory (shared across steps, so models are built once). */
   readonly perfModelFor: PerfModelFor;
+  /** The serving choice `perfModelFor` was built with (`--backend`, `--calibration`), for the plan's multi-node notes. */
+  readonly serving?: ServingChoice;
   /** The kernel's lookup over the same models. */
   readonly kernelPerfModelFor: (pool: InstancePool) => PerfModel;
   /** The serving stack's scheduler on the check's engines (`--backend`, models/serving/backend-policy.ts backendScheduling); absent: vLLM's. */
@@ -51,7 +53,7 @@ export interface ReplanResult {
 
 /** Solves once and checks the plan in the kernel for `checkDurationS` simulated seconds under `policy`. */
 export async function replan(m: Materialized, models: ReplanModels, settings: ReplanSettings): Promise<ReplanResult> {
-  const request = { mix: m.mix, slo: m.slo, datacenter: m.datacenter, gpus: m.gpus, llm: models.llm, perfModelFor: models.perfModelFor };
+  const request = { mix: m.mix, slo: m.slo, datacenter: m.datacenter, gpus: m.gpus, llm: models.llm, perfModelFor: models.perfModelFor, ...(models.serving ? { serving: models.serving } : {}) };
   const loop = await planAndCheck(request, async (fleet): Promise<KernelCheckResult> => {
     const conversations = generateConversations(m.mix, { seed: settings.seed, durationSeconds: settings.checkDurationS });
     const simulation = await (settings.simulate ?? simulateConversations)(fleet, conversations, models.kernelPerfModelFor, {

@@ -267,7 +267,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const precisions = candidatePrecisionFlag(args, gpus);
   const epDegrees = candidateEpFlag(args, llm);
   const tpDegrees = candidateTpFlag(args, llm);
-  const request = { mix, slo, datacenter, gpus, llm, perfModelFor };
+  const request = { mix, slo, datacenter, gpus, llm, perfModelFor, ...(serving ? { serving } : {}) };
   const planOptions = {
     objective: args.objective ?? 'tco',
     ...(precisions !== undefined ? { precisions } : {}),

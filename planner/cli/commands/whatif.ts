@@ -204,7 +204,7 @@ export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScr
   const { inputs, base } = startInputs(args, fromScript, catalog, ctx);
   const { serving } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
   const perfModelFor = createPerfModelFor(undefined, serving);
-  const models: ReplanModels = { llm: catalog.llms.get(inputs.llm)!, perfModelFor, kernelPerfModelFor: kernelPerfModels(catalog, perfModelFor), engineScheduling: backendScheduling(args.backend) };
+  const models: ReplanModels = { llm: catalog.llms.get(inputs.llm)!, perfModelFor, ...(serving ? { serving } : {}), kernelPerfModelFor: kernelPerfModels(catalog, perfModelFor), engineScheduling: backendScheduling(args.backend) };
   const state = startWhatIf(inputs, { gpus: [...catalog.gpus.keys()], classes: base.mix.classes.map((c) => c.id) });
   checkMixConversations(materialize(inputs, base).mix, inputs.checkDurationS, 'the mix rates × check_duration_s');
   dryRunChanges(state, base, changes);

@@ -1,10 +1,16 @@
 /** A model no single node holds is planned multi-node, and what spanning nodes costs is computed, not assumed. */
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog } from '../../../catalogs/index.js';
-import { enumeratePools, multiNodeLayouts } from '../../../planner/demand/pools.js';
-import { createPerfModelFor } from '../../../planner/demand/perf-adapter.js';
-import { resolveOptions } from '../../../planner/options.js';
+import { resolveLayout } from '../../../catalogs/precision.js';
+import { createPerfModel } from '../../../models/create.js';
+import { moeDispatchOf, type MoeDispatch } from '../../../models/moe/dispatch.js';
 import { interNodeCost } from '../../../models/moe/inter-node.js';
+import type { PerfModel } from '../../../models/types.js';
+import { loadCalibrationFile } from '../../../planner/cli/calibration.js';
+import { createPerfModelFor, servingOptions, type ServingChoice } from '../../../planner/demand/perf-adapter.js';
+import { enumeratePools, multiNodeLayouts } from '../../../planner/demand/pools.js';
+import { resolveOptions } from '../../../planner/options.js';
+import { repoRoot } from '../../helpers/paths.js';
 
 const catalog = loadBuiltinCatalog();
 const h100 = catalog.gpus.get('h100-sxm')!;
@@ -31,6 +37,41 @@ describe('multi-node candidate layouts', () => {
     expect(c.decodeStepExtraSeconds).toBeGreaterThan(0);
     expect(c.prefillExtraSeconds).toBeGreaterThan(c.decodeStepExtraSeconds);
     expect(c.decodeStepExtraSeconds).toBeLessThan(c.decodeStepSeconds);
+  });
+
+  // Issue 12 review: the note priced crossing nodes on the default model whatever --backend/--calibration planned the pool.
+  const calibration = loadCalibrationFile('builtin', repoRoot, catalog).calibration;
+  const choices: Array<[string, ServingChoice]> = [['--calibration builtin', { calibration }], ['--backend trtllm', { backend: 'trtllm' }], ['both', { calibration, backend: 'trtllm' }]];
+  const NOTE = /^h100-sxm\/(tp(\d+)ep(\d+))\/fp8: .* adds ([\d.]+) ms to a ([\d.]+) ms decode step .* and ([\d.]+) ms to a ([\d.]+) ms 4K-token prefill$/;
+  const notesOf = (serving?: ServingChoice) => {
+    const options = resolveOptions({ precisions: ['fp8'] });
+    return enumeratePools([h100], dsv3, createPerfModelFor(undefined, serving), options, serving);
+  };
+  const defaultNotes = notesOf().multiNode;
+
+  it.each(choices)('with %s the inter-node note is the pool\'s own model at its layout minus that model over one domain', (_, serving) => {
+    const { pools, multiNode } = notesOf(serving);
+    expect(multiNode.length).toBeGreaterThan(0);
+    const ms = (x: number) => (x * 1e3).toFixed(1);
+    const step = (m: PerfModel) => m.decodeStepSeconds(64, 64 * 4096);
+    const prefill = (m: PerfModel) => m.prefillSeconds(4096, 0, 1);
+    for (const note of multiNode) {
+      const [, label, tp, ep, stepExtra, stepMs, prefillExtra, prefillMs] = NOTE.exec(note)!;
+      const layout = { tp: Number(tp), ep: Number(ep), precision: 'fp8' as const };
+      // The pool's own model, as the planner searched it (its cache, the real 8-GPU domain).
+      const own = pools.find((p) => p.key === `h100-sxm/${label}/fp8/prefill/tdp`)!.perf;
+      // The same model over one 16-GPU domain, built outside that cache, keeping TensorRT-LLM's HGX gather (the
+      // widened domain alone would read as NVL72 and switch to its all-to-all).
+      const dispatch = moeDispatchOf('trtllm', h100, dsv3, resolveLayout(dsv3, layout));
+      expect(dispatch).toBe('gather-local');
+      const overOneDomain = (moeDispatch: MoeDispatch) => createPerfModel({ ...h100, gpusPerNode: 16 }, dsv3, layout, { ...servingOptions(serving), moeDispatch });
+      const figures = (oneDomain: PerfModel) => [ms(step(own)), ms(step(own) - step(oneDomain)), ms(prefill(own)), ms(prefill(own) - prefill(oneDomain))];
+      expect([stepMs, stepExtra, prefillMs, prefillExtra]).toEqual(figures(overOneDomain(dispatch)));
+      // Attention DP 16/tp with EP 16 > top-k 8: the all-to-all would price other figures, so keeping the gather matters.
+      if (layout.tp === 1) expect(figures(overOneDomain('all-to-all'))).not.toEqual(figures(overOneDomain(dispatch)));
+    }
+    // And not the default model's figures (what the note said before the fix).
+    expect(multiNode).not.toEqual(defaultNotes);
   });
 });
 
