@@ -136,6 +136,14 @@ export interface PlanFile {
   readonly seed?: number;
   readonly durationSeconds?: number;
   readonly objective?: 'tco' | 'energy' | 'gpus';
+  /**
+   * The layout search's restriction the plan was made under (`plan --tp/--ep`; plan.yaml `tp`/`ep`, plan.json
+   * `inputs.tp`/`inputs.ep`), with the lines that hold them; undefined = every layout was searched.
+   */
+  readonly tpDegrees?: readonly number[];
+  readonly epDegrees?: readonly number[];
+  /** Where each is written (`tp` in plan.yaml, `inputs.tp` in plan.json) and its line, for messages about them. */
+  readonly layoutAt?: { readonly tp: FieldAt; readonly ep: FieldAt };
 }
 
 /**
@@ -160,17 +168,20 @@ function planResultAsPlanFile(value: unknown): object | undefined {
     ...(inputs.seed !== undefined ? { seed: inputs.seed } : {}),
     ...(inputs.duration_s !== undefined ? { duration_s: inputs.duration_s } : {}),
     ...(v.objective !== undefined ? { objective: v.objective } : {}),
+    ...(inputs.tp !== undefined ? { tp: inputs.tp } : {}),
+    ...(inputs.ep !== undefined ? { ep: inputs.ep } : {}),
     ...(typeof v.holds === 'boolean' ? { summary: { holds: v.holds } } : {}),
     // A result without a plan (no instances) fails the schema's `required: instances` below, with its reason.
     ...(v.instances !== undefined ? { instances: v.instances } : {}),
   };
 }
 
-function loadPlanDocument(path: string, displayName: string): { raw: unknown; doc: ParsedDocument } {
+/** `inputsPath`: where the plan's inputs (tp, ep) sit in the file as written: top level in plan.yaml, `inputs` in plan.json. */
+function loadPlanDocument(path: string, displayName: string): { raw: unknown; doc: ParsedDocument; inputsPath: readonly string[] } {
   const text = readTextFile(path, { displayName });
   const doc = parseStructuredText(text, displayName);
   const projected = planResultAsPlanFile(doc.value);
-  if (projected === undefined) return loadDocumentText(text, displayName, ['plan']);
+  if (projected === undefined) return { ...loadDocumentText(text, displayName, ['plan']), inputsPath: [] };
   const validate = validatorFor('plan');
   if (!validate(projected)) {
     const reason = (doc.value as { reason?: unknown }).reason;
@@ -181,7 +192,19 @@ function loadPlanDocument(path: string, displayName: string): { raw: unknown; do
     );
     throw new InputError(issues);
   }
-  return { raw: projected, doc };
+  return { raw: projected, doc, inputsPath: ['inputs'] };
+}
+
+/** A field's dot path and line in a file, for a one-line message about its value. */
+export interface FieldAt {
+  readonly path: string;
+  readonly line?: number;
+}
+
+function fieldAt(loaded: { doc: ParsedDocument; inputsPath: readonly string[] }, field: string): FieldAt {
+  const path = [...loaded.inputsPath, field];
+  const line = loaded.doc.lineOf(path);
+  return { path: path.join('.'), ...(line !== undefined ? { line } : {}) };
 }
 
 /** A plan file written by `fleetplan plan --out` (plan.yaml, or the plan.json result), or edited by hand: validated as given. */
@@ -202,5 +225,8 @@ export function loadPlanFile(path: string, catalog: Catalog, options: { displayN
     ...(raw.seed !== undefined ? { seed: raw.seed } : {}),
     ...(raw.duration_s !== undefined ? { durationSeconds: raw.duration_s } : {}),
     ...(raw.objective !== undefined ? { objective: raw.objective } : {}),
+    ...(raw.tp !== undefined ? { tpDegrees: raw.tp } : {}),
+    ...(raw.ep !== undefined ? { epDegrees: raw.ep } : {}),
+    ...(raw.tp !== undefined || raw.ep !== undefined ? { layoutAt: { tp: fieldAt(loaded, 'tp'), ep: fieldAt(loaded, 'ep') } } : {}),
   };
 }

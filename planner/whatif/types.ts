@@ -28,6 +28,12 @@ export interface WhatIfInputs {
   readonly llm: string;
   /** Candidate GPU type ids, in the order given. */
   readonly gpus: readonly string[];
+  /**
+   * The layout search's restriction (`--tp`/`--ep`, or the plan's or scenario's `tp`/`ep`): attention-TP and
+   * expert-parallel degrees the re-plans keep to; undefined = every layout, as `plan` searches by default.
+   */
+  readonly tpDegrees?: readonly number[];
+  readonly epDegrees?: readonly number[];
   /** Arrival-rate multipliers per class id; `*` applies to every class (both compound). */
   readonly rateScale: Readonly<Record<string, number>>;
   /** Targets that replace (same metric and percentile) or extend the SLO set's. */

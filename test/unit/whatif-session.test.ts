@@ -78,6 +78,13 @@ describe('materialize()', () => {
     expect(materialize({ ...START, powerCapKw: null }, { catalog, mix, slo, datacenter }).datacenter.powerCapWatts).toBeUndefined();
   });
 
+  it('carries the layout restriction into the plan options, and nothing without one', () => {
+    const m = materialize({ ...START, tpDegrees: [4, 8], epDegrees: [8] }, { catalog, mix, slo, datacenter });
+    expect([m.options.tpDegrees, m.options.epDegrees]).toEqual([[4, 8], [8]]);
+    const open = materialize(START, { catalog, mix, slo, datacenter });
+    expect(['tpDegrees' in open.options, 'epDegrees' in open.options]).toEqual([false, false]);
+  });
+
   it('overriddenSlo() keeps the other targets', () => {
     const o = overriddenSlo(slo, [{ metric: slo.targets[0]!.metric, percentile: slo.targets[0]!.percentile, max: 99 }]);
     expect(o.targets).toHaveLength(slo.targets.length);
@@ -102,6 +109,19 @@ describe('scenario file', () => {
     const parsed = parseScenario(scenarioToYaml(s), 'x.yaml');
     expect(parsed.changes).toEqual(changes);
     expect(parsed.start).toEqual({ mix: 'coding-agent', slo: 'standard', llm: 'llama-3.1-70b', gpus: ['h100-sxm', 'l40s'], objective: 'tco', policy: 'conserve', seed: 1, checkDurationS: 300 });
+  });
+
+  it('round-trips the layout restriction in the start, and writes none when every layout is searched', () => {
+    const restricted = startWhatIf({ ...START, tpDegrees: [8], epDegrees: [4, 8] }, KNOWN);
+    expect(parseScenario(scenarioToYaml(restricted), 'x.yaml').start).toMatchObject({ tpDegrees: [8], epDegrees: [4, 8] });
+    const text = scenarioToYaml(startWhatIf(START, KNOWN));
+    expect(text).not.toMatch(/^ {2}(tp|ep):/m);
+    expect(parseScenario(text, 'x.yaml').start).not.toHaveProperty('epDegrees');
+  });
+
+  it('refuses a layout restriction that is not a list of whole numbers ≥ 1, at its line', () => {
+    expect(() => parseScenario('kind: whatif-scenario\nstart:\n  mix: coding-agent\n  ep: [8, 0]\n', 's.yaml')).toThrow('s.yaml:4: start.ep[1]: found 0, expected a whole number ≥ 1');
+    expect(() => parseScenario('kind: whatif-scenario\nstart: { tp: 8 }\n', 's.yaml')).toThrow('s.yaml:2: start.tp: found 8, expected a list of whole numbers ≥ 1');
   });
 
   it('reports every bad entry with file, line, path, found and expected', () => {

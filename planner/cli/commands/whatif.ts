@@ -7,12 +7,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type ReferencedFrom } from '../../../catalogs/index.js';
+import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type PlanFile, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { checkMixConversations } from '../work-bounds.js';
 import { MAX_FLAG_MAGNITUDE } from '../flags.js';
 import { interruptibleSimulate, throwIfInterrupted } from '../interruptible.js';
-import type { Catalog, SloMetric } from '../../../catalogs/types.js';
+import type { Catalog, LlmSpec, SloMetric } from '../../../catalogs/types.js';
 import { renderReport } from '../../../reports/index.js';
 import type { PolicyName } from '../../kernel/index.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
@@ -30,13 +30,16 @@ import { startProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { prepareOutputFile } from '../output-set.js';
-import { checkGpuList, kernelPerfModels } from './plan.js';
+import { candidateEpFlag, candidateTpFlag, checkGpuList, checkLayoutDegrees, kernelPerfModels } from './plan.js';
 
 export interface WhatIfArgs {
   readonly mix?: string;
   readonly slo?: string;
   readonly llm?: string;
   readonly gpus?: readonly string[];
+  /** `--tp`/`--ep`: the layout search's restriction, as `plan`'s flags (they override the plan's or scenario's). */
+  readonly tp?: readonly string[];
+  readonly ep?: readonly string[];
   readonly plan?: string;
   readonly script?: string;
   readonly scaleRate?: readonly string[];
@@ -146,14 +149,46 @@ function startInputs(args: WhatIfArgs, fromScript: Partial<WhatIfInputs>, catalo
   const gpus = args.gpus ?? (plan ? [...new Set(plan.fleet.instances.map((i) => i.gpu))] : fromScript.gpus ?? [...catalog.gpus.keys()]);
   if (args.gpus !== undefined) checkGpuList(args.gpus, '--gpus');
   for (const g of gpus) if (!catalog.gpus.has(g)) throw inputError('unknown_reference', '', '--gpus', `found "${g}", expected a GPU type id${suggestId(g, catalog.gpus.keys())}`);
+  const layouts = startLayouts(args, plan, fromScript, catalog.llms.get(llm)!);
   const inputs: WhatIfInputs = {
-    mix: mixRef, slo: sloRef, llm, gpus, rateScale: {}, sloTargets: [], prices: {},
+    mix: mixRef, slo: sloRef, llm, gpus, ...layouts, rateScale: {}, sloTargets: [], prices: {},
     objective: plan?.objective ?? fromScript.objective ?? 'tco',
     policy: fromScript.policy ?? 'conserve',
     seed: args.seed ?? plan?.seed ?? fromScript.seed ?? 1,
     checkDurationS: args.checkDurationS ?? fromScript.checkDurationS ?? DEFAULT_WHATIF_CHECK_SECONDS,
   };
   return { inputs, base: { catalog, mix, slo, datacenter: catalog.datacenters.get('default')! } };
+}
+
+/**
+ * The layout search's restriction the session starts with, per degree kind: `--tp`/`--ep` (plan's parser and
+ * messages), else what the plan recorded (plan.yaml `tp`/`ep`, plan.json `inputs.tp`/`inputs.ep`), else the scenario's
+ * start; none = every layout, as `plan` without the flags. Degrees from a file are checked against the session's LLM
+ * too (it may differ from the one the file was written for), in one line naming the file and field.
+ */
+function startLayouts(args: WhatIfArgs, plan: PlanFile | undefined, fromScript: Partial<WhatIfInputs>, llm: LlmSpec): Pick<WhatIfInputs, 'tpDegrees' | 'epDegrees'> {
+  const pick = (kind: 'tp' | 'ep'): readonly number[] | undefined => {
+    const flag = kind === 'tp' ? candidateTpFlag(args, llm) : candidateEpFlag(args, llm);
+    if (flag !== undefined) return flag;
+    const planned = kind === 'tp' ? plan?.tpDegrees : plan?.epDegrees;
+    if (plan && planned !== undefined) {
+      const at = plan.layoutAt![kind];
+      checkLayoutDegrees(kind, planned, llm, { file: plan.file, path: at.path, code: 'invalid_value', ...(at.line !== undefined ? { line: at.line } : {}) });
+      return planned;
+    }
+    const scripted = kind === 'tp' ? fromScript.tpDegrees : fromScript.epDegrees;
+    if (scripted !== undefined) checkLayoutDegrees(kind, scripted, llm, { file: args.script ?? '', path: `start.${kind}`, code: 'invalid_value' });
+    return scripted;
+  };
+  const tp = pick('tp');
+  const ep = pick('ep');
+  return { ...(tp !== undefined ? { tpDegrees: tp } : {}), ...(ep !== undefined ? { epDegrees: ep } : {}) };
+}
+
+/** The restriction as the start line says it (nothing when every layout is searched). */
+function layoutsNote(inputs: WhatIfInputs): string {
+  const parts = [...(inputs.tpDegrees ? [`tp ${inputs.tpDegrees.join(',')}`] : []), ...(inputs.epDegrees ? [`ep ${inputs.epDegrees.join(',')}`] : [])];
+  return parts.length > 0 ? `, layouts searched: ${parts.join(', ')}` : '';
 }
 
 async function replanState(session: Pick<Session, 'base' | 'models' | 'ctx'>, inputs: WhatIfInputs, previous?: ReplanResult): Promise<{ result: ReplanResult; seconds: number }> {
@@ -213,7 +248,7 @@ export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScr
   session.results.push(result);
   session.snapshots.push(snapshotOf(result));
   if (!args.json) {
-    ctx.stdout(`start: ${base.mix.id} (${base.mix.classes.map((c) => `${c.id} ${c.arrivalRatePerSecond} conv/s`).join(', ')}), SLO ${base.slo.id}, ${inputs.llm} on ${inputs.gpus.join(', ')}, objective ${inputs.objective}; ${timing(seconds, inputs, result)}\n`);
+    ctx.stdout(`start: ${base.mix.id} (${base.mix.classes.map((c) => `${c.id} ${c.arrivalRatePerSecond} conv/s`).join(', ')}), SLO ${base.slo.id}, ${inputs.llm} on ${inputs.gpus.join(', ')}${layoutsNote(inputs)}, objective ${inputs.objective}; ${timing(seconds, inputs, result)}\n`);
     const s = session.snapshots[0]!;
     ctx.stdout(renderTable(['', 'start'], diffRows(s, s, s).map((r) => [r[0]!, r[3]!]), { terminal: ctx.stdoutIsTTY }));
     ctx.stdout(`${verdict(s)}\n`);
@@ -252,7 +287,12 @@ export function currentDocument(session: Session) {
     format_version: 1,
     ...loopToJson(result.loop),
     ...(result.simulation ? { check: result.simulation } : {}),
-    inputs: { mix: session.base.mix.id, llm: inputs.llm, slo: session.base.slo.id, gpus: [...inputs.gpus], seed: inputs.seed, duration_s: inputs.checkDurationS },
+    inputs: {
+      mix: session.base.mix.id, llm: inputs.llm, slo: session.base.slo.id, gpus: [...inputs.gpus],
+      // As plan.json records them (inputs.tp / inputs.ep), only when the search was restricted.
+      ...(inputs.epDegrees !== undefined ? { ep: [...inputs.epDegrees] } : {}), ...(inputs.tpDegrees !== undefined ? { tp: [...inputs.tpDegrees] } : {}),
+      seed: inputs.seed, duration_s: inputs.checkDurationS,
+    },
     whatif: { changes: session.state.applied.map(describeChange) },
   };
 }
