@@ -2,7 +2,7 @@
  * The what-if session's values: the inputs a plan is made from (as the user can change them), the changes the
  * session applies, and the state (current inputs, the start, and the undo history). Pure data; see apply.ts.
  */
-import type { SloMetric } from '../../catalogs/types.js';
+import type { Precision, SloMetric } from '../../catalogs/types.js';
 import type { PolicyName } from '../kernel/index.js';
 import type { Objective } from '../types.js';
 
@@ -34,6 +34,11 @@ export interface WhatIfInputs {
    */
   readonly tpDegrees?: readonly number[];
   readonly epDegrees?: readonly number[];
+  /**
+   * The weight formats the re-plans search (`--precisions`, or the plan's or scenario's `precisions`); undefined =
+   * every format each GPU has, as `plan` searches by default.
+   */
+  readonly precisions?: readonly Precision[];
   /** Arrival-rate multipliers per class id; `*` applies to every class (both compound). */
   readonly rateScale: Readonly<Record<string, number>>;
   /** Targets that replace (same metric and percentile) or extend the SLO set's. */

@@ -85,6 +85,11 @@ describe('materialize()', () => {
     expect(['tpDegrees' in open.options, 'epDegrees' in open.options]).toEqual([false, false]);
   });
 
+  it('carries the format restriction into the plan options, and nothing without one', () => {
+    expect(materialize({ ...START, precisions: ['fp8'] }, { catalog, mix, slo, datacenter }).options.precisions).toEqual(['fp8']);
+    expect('precisions' in materialize(START, { catalog, mix, slo, datacenter }).options).toBe(false);
+  });
+
   it('overriddenSlo() keeps the other targets', () => {
     const o = overriddenSlo(slo, [{ metric: slo.targets[0]!.metric, percentile: slo.targets[0]!.percentile, max: 99 }]);
     expect(o.targets).toHaveLength(slo.targets.length);
@@ -117,6 +122,24 @@ describe('scenario file', () => {
     const text = scenarioToYaml(startWhatIf(START, KNOWN));
     expect(text).not.toMatch(/^ {2}(tp|ep):/m);
     expect(parseScenario(text, 'x.yaml').start).not.toHaveProperty('epDegrees');
+  });
+
+  it('round-trips the format restriction in the start (with its line), and writes none when every format is searched', () => {
+    const text = scenarioToYaml(startWhatIf({ ...START, precisions: ['fp8', 'bf16'] }, KNOWN));
+    const parsed = parseScenario(text, 'x.yaml');
+    expect(parsed.start).toMatchObject({ precisions: ['fp8', 'bf16'] });
+    // The line of its value (the block list's first entry), as for every field read from YAML.
+    expect(parsed.startLines.precisions).toBe(text.split('\n').indexOf('  precisions:') + 2);
+    const open = scenarioToYaml(startWhatIf(START, KNOWN));
+    expect(open).not.toMatch(/^ {2}precisions:/m);
+    expect(parseScenario(open, 'x.yaml').start).not.toHaveProperty('precisions');
+    expect(parseScenario(open, 'x.yaml').startLines).toEqual({});
+  });
+
+  it('refuses a format restriction that is not a list of known formats, at its line', () => {
+    expect(() => parseScenario('kind: whatif-scenario\nstart:\n  mix: coding-agent\n  precisions: [fp8, int4]\n', 's.yaml')).toThrow('s.yaml:4: start.precisions[1]: found "int4", expected one of bf16, fp8, fp4');
+    expect(() => parseScenario('kind: whatif-scenario\nstart: { precisions: fp8 }\n', 's.yaml')).toThrow('s.yaml:2: start.precisions: found "fp8", expected a list of formats among bf16, fp8, fp4');
+    expect(() => parseScenario('kind: whatif-scenario\nstart: { precisions: [] }\n', 's.yaml')).toThrow('s.yaml:2: start.precisions: found a list of 0, expected a list of formats among bf16, fp8, fp4');
   });
 
   it('refuses a layout restriction that is not a list of whole numbers ≥ 1, at its line', () => {

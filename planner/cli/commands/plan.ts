@@ -128,20 +128,30 @@ export function checkGpuList(ids: readonly string[], flag: string): void {
 }
 
 /**
- * `--precisions bf16,fp8`: known formats only, and at least one that some candidate GPU has (a format no candidate
- * has would leave it without pools: said, not silently planned around).
+ * A format restriction against the candidate GPUs, wherever it comes from (a flag: file '' and the flag as path;
+ * plan.yaml, plan.json or a what-if scenario: the file and field): known formats only, and at least one that each
+ * candidate GPU has (a format no candidate has would leave it without pools: said, not silently planned around).
+ * The first problem is one line.
  */
-function candidatePrecisionFlag(args: PlanArgs, gpus: readonly GpuSpec[]): Precision[] | undefined {
-  if (args.precisions === undefined) return undefined;
-  for (const p of args.precisions) {
-    if (!(PRECISIONS as readonly string[]).includes(p)) throw inputError('usage', '', '--precisions', `found "${p}", expected formats among ${PRECISIONS.join(', ')}`);
+export function checkPrecisions(precisions: readonly string[], gpus: readonly GpuSpec[], at: { file: string; path: string; code?: 'usage' | 'invalid_value'; line?: number }): Precision[] {
+  const code = at.code ?? 'usage';
+  // `--precisions ,` parses to no format: said as such, not as "found , expected …" against the first GPU.
+  if (precisions.length === 0) throw inputError(code, at.file, at.path, `found an empty list, expected formats among ${PRECISIONS.join(', ')}`, at.line);
+  for (const p of precisions) {
+    if (!(PRECISIONS as readonly string[]).includes(p)) throw inputError(code, at.file, at.path, `found "${p}", expected formats among ${PRECISIONS.join(', ')}`, at.line);
   }
-  const wanted = args.precisions as Precision[];
+  const wanted = precisions as Precision[];
   for (const gpu of gpus) {
     const has = gpuPrecisions(gpu);
-    if (!wanted.some((p) => has.includes(p))) throw inputError('usage', '', '--precisions', `found ${wanted.join(', ')}, expected at least one of the formats ${gpu.id} has (${has.join(', ')}), or ${gpu.id} left out of --gpus`);
+    if (!wanted.some((p) => has.includes(p))) throw inputError(code, at.file, at.path, `found ${wanted.join(', ')}, expected at least one of the formats ${gpu.id} has (${has.join(', ')}), or ${gpu.id} left out of --gpus`, at.line);
   }
   return wanted;
+}
+
+/** `--precisions bf16,fp8`: the weight formats searched (checkPrecisions). Shared with `whatif --precisions`. */
+export function candidatePrecisionFlag(args: { readonly precisions?: readonly string[] }, gpus: readonly GpuSpec[]): Precision[] | undefined {
+  if (args.precisions === undefined) return undefined;
+  return checkPrecisions(args.precisions, gpus, { file: '', path: '--precisions' });
 }
 
 /** The LLM fields a layout restriction is checked against. */
@@ -196,13 +206,14 @@ function refFrom(ref: string, catalogIds: Iterable<string>, cwd: string, outDir:
   return relative(outDir, absolute) || absolute;
 }
 
-/** The layout search's restriction as a plan records it (`plan --tp/--ep`; absent = every layout was searched). */
-export interface LayoutRestriction {
+/** The search's restriction as a plan records it (`plan --precisions/--tp/--ep`; absent = every format/layout was searched). */
+export interface SearchRestriction {
+  readonly precisions?: readonly Precision[];
   readonly tp?: readonly number[];
   readonly ep?: readonly number[];
 }
 
-function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, sloRef: string, seed: number, durationS: number, layouts: LayoutRestriction, catalog: Catalog, cwd: string, outDir: string): string {
+function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, sloRef: string, seed: number, durationS: number, searched: SearchRestriction, catalog: Catalog, cwd: string, outDir: string): string {
   const plan = result.plan!;
   const doc = {
     $schema: 'https://fleetplan.dev/schemas/plan.schema.json',
@@ -215,9 +226,10 @@ function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, slo
     seed,
     duration_s: durationS,
     objective: plan.objective,
-    // The search's restriction, so `whatif --plan` re-plans within it (plan.json: inputs.tp / inputs.ep).
-    ...(layouts.tp !== undefined ? { tp: [...layouts.tp] } : {}),
-    ...(layouts.ep !== undefined ? { ep: [...layouts.ep] } : {}),
+    // The search's restriction, so `whatif --plan` re-plans within it (plan.json: inputs.precisions / tp / ep).
+    ...(searched.precisions !== undefined ? { precisions: [...searched.precisions] } : {}),
+    ...(searched.tp !== undefined ? { tp: [...searched.tp] } : {}),
+    ...(searched.ep !== undefined ? { ep: [...searched.ep] } : {}),
     instances: plan.instances.map((i) => ({
       gpu: i.gpu, tp: i.tp, ...(i.ep !== undefined && i.ep > 1 ? { ep: i.ep } : {}), ...(i.precision !== undefined ? { precision: i.precision } : {}),
       ...(i.kvDtype !== undefined ? { kv_dtype: i.kvDtype } : {}), role: i.role, count: i.count, ...(i.powerCapWatts !== undefined ? { power_cap_w: i.powerCapWatts } : {}),
@@ -365,7 +377,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
       sloRef = 'slo.yaml';
     }
     // No plan → no plan.yaml: the previous run's is removed with the rest of its set (a stale one would pass validate).
-    if (result.plan) files.push({ name: 'plan.yaml', content: planYaml(args, result, mix, llm.id, sloRef, seed, durationS, { ...(tpDegrees !== undefined ? { tp: tpDegrees } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}) }, catalog, ctx.cwd, outDir.path) });
+    if (result.plan) files.push({ name: 'plan.yaml', content: planYaml(args, result, mix, llm.id, sloRef, seed, durationS, { ...(precisions !== undefined ? { precisions } : {}), ...(tpDegrees !== undefined ? { tp: tpDegrees } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}) }, catalog, ctx.cwd, outDir.path) });
     files.push({ name: 'plan.json', content: `${JSON.stringify(document, null, 2)}\n` });
     files.push({ name: 'report.html', content: renderReport(document, join(args.out!, 'plan.json')) });
     outDir.write(files);
