@@ -13,7 +13,7 @@ import { isInsideRoots } from './confine.js';
 import { suggestId } from './catalog.js';
 import { InputError, describeValue, inputError, type InputIssue } from './issues.js';
 import { toDatacenter, toFleet, toMix, toSloSet } from './convert.js';
-import type { Catalog, Datacenter, Fleet, Mix, SloSet } from './types.js';
+import type { Catalog, Datacenter, Fleet, Mix, Precision, SloSet } from './types.js';
 import type { ParsedDocument } from './parse-document.js';
 import { checkPoolsAgainstCatalog } from './check-pools.js';
 import { withDefaultLinks } from './default-links.js';
@@ -136,6 +136,20 @@ export interface PlanFile {
   readonly seed?: number;
   readonly durationSeconds?: number;
   readonly objective?: 'tco' | 'energy' | 'gpus';
+  /**
+   * The layout search's restriction the plan was made under (`plan --tp/--ep`; plan.yaml `tp`/`ep`, plan.json
+   * `inputs.tp`/`inputs.ep`), with the lines that hold them; undefined = every layout was searched.
+   */
+  readonly tpDegrees?: readonly number[];
+  readonly epDegrees?: readonly number[];
+  /** Where each is written (`tp` in plan.yaml, `inputs.tp` in plan.json) and its line, for messages about them. */
+  readonly layoutAt?: { readonly tp: FieldAt; readonly ep: FieldAt };
+  /**
+   * The weight formats the search was restricted to (`plan --precisions`; plan.yaml `precisions`, plan.json
+   * `inputs.precisions`), and where that is written; undefined = every format each GPU has was searched.
+   */
+  readonly precisions?: readonly Precision[];
+  readonly precisionsAt?: FieldAt;
 }
 
 /**
@@ -160,28 +174,51 @@ function planResultAsPlanFile(value: unknown): object | undefined {
     ...(inputs.seed !== undefined ? { seed: inputs.seed } : {}),
     ...(inputs.duration_s !== undefined ? { duration_s: inputs.duration_s } : {}),
     ...(v.objective !== undefined ? { objective: v.objective } : {}),
+    ...(inputs.precisions !== undefined ? { precisions: inputs.precisions } : {}),
+    ...(inputs.tp !== undefined ? { tp: inputs.tp } : {}),
+    ...(inputs.ep !== undefined ? { ep: inputs.ep } : {}),
     ...(typeof v.holds === 'boolean' ? { summary: { holds: v.holds } } : {}),
     // A result without a plan (no instances) fails the schema's `required: instances` below, with its reason.
     ...(v.instances !== undefined ? { instances: v.instances } : {}),
   };
 }
 
-function loadPlanDocument(path: string, displayName: string): { raw: unknown; doc: ParsedDocument } {
+/** The plan-file fields planResultAsPlanFile takes from plan.json's `inputs`. */
+const PROJECTED_INPUTS: readonly string[] = ['mix', 'slo', 'llm', 'seed', 'duration_s', 'precisions', 'tp', 'ep'];
+
+/** `inputsPath`: where the plan's inputs (precisions, tp, ep) sit in the file as written: top level in plan.yaml, `inputs` in plan.json. */
+function loadPlanDocument(path: string, displayName: string): { raw: unknown; doc: ParsedDocument; inputsPath: readonly string[] } {
   const text = readTextFile(path, { displayName });
   const doc = parseStructuredText(text, displayName);
   const projected = planResultAsPlanFile(doc.value);
-  if (projected === undefined) return loadDocumentText(text, displayName, ['plan']);
+  if (projected === undefined) return { ...loadDocumentText(text, displayName, ['plan']), inputsPath: [] };
   const validate = validatorFor('plan');
   if (!validate(projected)) {
     const reason = (doc.value as { reason?: unknown }).reason;
-    const issues = schemaErrorsToIssues(validate.errors ?? [], doc).map((issue) =>
+    // A problem in a field taken from plan.json's `inputs` is said where it is written (inputs.ep[0] at its line),
+    // not at the projected path (ep[0], line 1).
+    const fromInputs = (segments: ReadonlyArray<string | number>) => typeof segments[0] === 'string' && PROJECTED_INPUTS.includes(segments[0]);
+    const asWritten: ParsedDocument = { file: doc.file, value: projected, lineOf: (segments) => doc.lineOf(fromInputs(segments) ? ['inputs', ...segments] : segments) };
+    const issues = schemaErrorsToIssues(validate.errors ?? [], asWritten).map((issue) =>
       issue.path === '' && /instances/.test(issue.message) && typeof reason === 'string'
         ? { ...issue, message: `found a plan result with no plan (${reason}), expected one whose plan exists` }
-        : issue,
+        : fromInputs([issue.path.split(/[.[]/)[0]!]) ? { ...issue, path: `inputs.${issue.path}` } : issue,
     );
     throw new InputError(issues);
   }
-  return { raw: projected, doc };
+  return { raw: projected, doc, inputsPath: ['inputs'] };
+}
+
+/** A field's dot path and line in a file, for a one-line message about its value. */
+export interface FieldAt {
+  readonly path: string;
+  readonly line?: number;
+}
+
+function fieldAt(loaded: { doc: ParsedDocument; inputsPath: readonly string[] }, field: string): FieldAt {
+  const path = [...loaded.inputsPath, field];
+  const line = loaded.doc.lineOf(path);
+  return { path: path.join('.'), ...(line !== undefined ? { line } : {}) };
 }
 
 /** A plan file written by `fleetplan plan --out` (plan.yaml, or the plan.json result), or edited by hand: validated as given. */
@@ -202,5 +239,9 @@ export function loadPlanFile(path: string, catalog: Catalog, options: { displayN
     ...(raw.seed !== undefined ? { seed: raw.seed } : {}),
     ...(raw.duration_s !== undefined ? { durationSeconds: raw.duration_s } : {}),
     ...(raw.objective !== undefined ? { objective: raw.objective } : {}),
+    ...(raw.tp !== undefined ? { tpDegrees: raw.tp } : {}),
+    ...(raw.ep !== undefined ? { epDegrees: raw.ep } : {}),
+    ...(raw.tp !== undefined || raw.ep !== undefined ? { layoutAt: { tp: fieldAt(loaded, 'tp'), ep: fieldAt(loaded, 'ep') } } : {}),
+    ...(raw.precisions !== undefined ? { precisions: raw.precisions, precisionsAt: fieldAt(loaded, 'precisions') } : {}),
   };
 }

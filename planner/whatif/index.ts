@@ -4,4 +4,4 @@ export { applyWhatIf, changeInputs, describeChange, startWhatIf } from './apply.
 export { materialize, overriddenSlo, scaledClass, type Materialized, type WhatIfBase } from './materialize.js';
 export { effectivePolicy, replan, type ReplanModels, type ReplanResult, type ReplanSettings } from './replan.js';
 export { DIFF_HEAD, diffRows, snapshotOf, snapshotToJson, type Snapshot } from './snapshot.js';
-export { parseScenario, scenarioToYaml, SCENARIO_KIND, type Scenario } from './scenario.js';
+export { parseScenario, scenarioToYaml, SCENARIO_KIND, type Scenario, type RestrictionField } from './scenario.js';

@@ -55,6 +55,9 @@ export function materialize(inputs: WhatIfInputs, base: WhatIfBase): Materialize
   const datacenter = inputs.electricityUsdPerKwh !== undefined ? { ...capped, electricityUsdPerKwh: inputs.electricityUsdPerKwh } : capped;
   const options: PlanOptions = {
     objective: inputs.objective,
+    ...(inputs.precisions !== undefined ? { precisions: inputs.precisions } : {}),
+    ...(inputs.tpDegrees !== undefined ? { tpDegrees: inputs.tpDegrees } : {}),
+    ...(inputs.epDegrees !== undefined ? { epDegrees: inputs.epDegrees } : {}),
     ...(typeof inputs.powerCapKw === 'number' ? { powerCapWatts: inputs.powerCapKw * 1000 } : {}),
   };
   return { mix, slo: overriddenSlo(base.slo, inputs.sloTargets), gpus, datacenter, options };

@@ -6,7 +6,8 @@
  * kind: whatif-scenario
  * format_version: 1
  * start: { mix: coding-agent, slo: standard, llm: llama-3.1-70b, gpus: [h100-sxm, l40s],
- *          objective: tco, policy: conserve, seed: 1, check_duration_s: 300 }
+ *          objective: tco, policy: conserve, seed: 1, check_duration_s: 300,
+ *          precisions: [fp8], tp: [4, 8], ep: [8] }  # optional: the search's restriction (plan --precisions/--tp/--ep)
  * changes:
  *   - scale_rate: { class: "*", factor: 1.5 }          # "*" = every class, or a class id of the mix
  *   - set_slo: { metric: ttfet_s, percentile: 95, max: 20 }   # or max_slowdown: 5; max in the metric's unit
@@ -22,8 +23,8 @@
  * Pure: parses text (the CLI reads the file) and prints a state back as text.
  */
 import { stringify } from 'yaml';
-import { describeValue, InputError, parseStructuredText, type InputIssue } from '../../catalogs/index.js';
-import type { SloMetric } from '../../catalogs/types.js';
+import { describeValue, InputError, parseStructuredText, PRECISIONS, type InputIssue } from '../../catalogs/index.js';
+import type { Precision, SloMetric } from '../../catalogs/types.js';
 import { POLICY_NAMES, type PolicyName } from '../kernel/index.js';
 import type { Objective } from '../types.js';
 import type { WhatIfChange, WhatIfInputs, WhatIfState } from './types.js';
@@ -32,8 +33,13 @@ export const SCENARIO_KIND = 'whatif-scenario';
 const OBJECTIVES: readonly Objective[] = ['tco', 'energy', 'gpus'];
 const METRICS: readonly SloMetric[] = ['ttfet_s', 'ttft_s', 'tbt_ms', 'last_turn_tbt_ms'];
 
+/** The start fields checked only once the session's LLM and GPUs are known (by the CLI), whose lines it names. */
+export type RestrictionField = 'precisions' | 'tp' | 'ep';
+
 export interface Scenario {
   readonly start: Partial<WhatIfInputs>;
+  /** Lines of the start's `precisions`/`tp`/`ep`, for the CLI's one-line messages about them. */
+  readonly startLines: Readonly<Partial<Record<RestrictionField, number>>>;
   readonly changes: readonly WhatIfChange[];
 }
 
@@ -57,6 +63,16 @@ class Reader {
   }
   strings(v: unknown, path: Array<string | number>): string[] | undefined {
     return Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string') ? (v as string[]) : this.fail(path, v, 'a list of GPU type ids');
+  }
+  degrees(v: unknown, path: Array<string | number>): number[] | undefined {
+    if (!Array.isArray(v) || v.length === 0) return this.fail(path, v, 'a list of whole numbers ≥ 1');
+    const bad = v.findIndex((d) => !Number.isInteger(d) || (d as number) < 1);
+    return bad < 0 ? (v as number[]) : this.fail([...path, bad], v[bad], 'a whole number ≥ 1');
+  }
+  formats(v: unknown, path: Array<string | number>): Precision[] | undefined {
+    if (!Array.isArray(v) || v.length === 0) return this.fail(path, v, `a list of formats among ${PRECISIONS.join(', ')}`);
+    const bad = v.findIndex((p) => !(PRECISIONS as readonly unknown[]).includes(p));
+    return bad < 0 ? (v as Precision[]) : this.fail([...path, bad], v[bad], `one of ${PRECISIONS.join(', ')}`);
   }
   record(v: unknown, path: Array<string | number>): Record<string, unknown> | undefined {
     return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : this.fail(path, v, 'a mapping');
@@ -105,7 +121,7 @@ function readStart(r: Reader, raw: unknown): Partial<WhatIfInputs> {
   if (raw === undefined) return {};
   const s = r.record(raw, ['start']) ?? {};
   const out: Record<string, unknown> = {};
-  const known = ['mix', 'slo', 'llm', 'gpus', 'objective', 'policy', 'seed', 'check_duration_s'];
+  const known = ['mix', 'slo', 'llm', 'gpus', 'objective', 'policy', 'seed', 'check_duration_s', 'precisions', 'tp', 'ep'];
   for (const k of Object.keys(s)) if (!known.includes(k)) r.fail(['start', k], k, `one of ${known.join(', ')}`);
   for (const k of ['mix', 'slo', 'llm'] as const) if (s[k] !== undefined) out[k] = r.str(s[k], ['start', k]);
   if (s.gpus !== undefined) out.gpus = r.strings(s.gpus, ['start', 'gpus']);
@@ -113,6 +129,11 @@ function readStart(r: Reader, raw: unknown): Partial<WhatIfInputs> {
   if (s.policy !== undefined) out.policy = r.oneOf(s.policy, POLICY_NAMES as readonly PolicyName[], ['start', 'policy']);
   if (s.seed !== undefined) out.seed = Number.isInteger(s.seed) && (s.seed as number) >= 0 ? s.seed : r.fail(['start', 'seed'], s.seed, 'an integer ≥ 0');
   if (s.check_duration_s !== undefined) out.checkDurationS = r.num(s.check_duration_s, ['start', 'check_duration_s']);
+  // Known formats here; whether each candidate GPU has one of them is checked with the GPUs known (the CLI).
+  if (s.precisions !== undefined) out.precisions = r.formats(s.precisions, ['start', 'precisions']);
+  // Whole numbers here; whether each splits the LLM's heads or experts is checked once the LLM is known (the CLI).
+  if (s.tp !== undefined) out.tpDegrees = r.degrees(s.tp, ['start', 'tp']);
+  if (s.ep !== undefined) out.epDegrees = r.degrees(s.ep, ['start', 'ep']);
   return out as Partial<WhatIfInputs>;
 }
 
@@ -134,7 +155,13 @@ export function parseScenario(text: string, file: string): Scenario {
   const list = raw.changes === undefined || raw.changes === null ? [] : Array.isArray(raw.changes) ? raw.changes : (r.fail(['changes'], raw.changes, 'a list of changes'), []);
   const changes = list.map((entry, i) => readChange(r, entry, i));
   if (r.issues.length > 0) throw new InputError(r.issues);
-  return { start, changes: changes as WhatIfChange[] };
+  const given = raw.start !== null && typeof raw.start === 'object' ? (raw.start as Record<string, unknown>) : {};
+  const startLines: Partial<Record<RestrictionField, number>> = {};
+  for (const k of ['precisions', 'tp', 'ep'] as const) {
+    const line = given[k] !== undefined ? parsed.lineOf(['start', k]) : undefined;
+    if (line !== undefined) startLines[k] = line;
+  }
+  return { start, startLines, changes: changes as WhatIfChange[] };
 }
 
 function changeYaml(c: Exclude<WhatIfChange, { kind: 'undo' }>): unknown {
@@ -157,7 +184,11 @@ export function scenarioToYaml(state: WhatIfState): string {
   const doc = {
     kind: SCENARIO_KIND,
     format_version: 1,
-    start: { mix: s.mix, slo: s.slo, llm: s.llm, gpus: [...s.gpus], objective: s.objective, policy: s.policy, seed: s.seed, check_duration_s: s.checkDurationS },
+    start: {
+      mix: s.mix, slo: s.slo, llm: s.llm, gpus: [...s.gpus], objective: s.objective, policy: s.policy, seed: s.seed, check_duration_s: s.checkDurationS,
+      ...(s.precisions !== undefined ? { precisions: [...s.precisions] } : {}),
+      ...(s.tpDegrees !== undefined ? { tp: [...s.tpDegrees] } : {}), ...(s.epDegrees !== undefined ? { ep: [...s.epDegrees] } : {}),
+    },
     changes: state.applied.map(changeYaml),
   };
   return `# fleetplan what-if scenario: replay with \`fleetplan whatif --script THIS_FILE\`\n${stringify(doc, { lineWidth: 0 })}`;

@@ -2,7 +2,7 @@
  * The what-if session's values: the inputs a plan is made from (as the user can change them), the changes the
  * session applies, and the state (current inputs, the start, and the undo history). Pure data; see apply.ts.
  */
-import type { SloMetric } from '../../catalogs/types.js';
+import type { Precision, SloMetric } from '../../catalogs/types.js';
 import type { PolicyName } from '../kernel/index.js';
 import type { Objective } from '../types.js';
 
@@ -28,6 +28,17 @@ export interface WhatIfInputs {
   readonly llm: string;
   /** Candidate GPU type ids, in the order given. */
   readonly gpus: readonly string[];
+  /**
+   * The layout search's restriction (`--tp`/`--ep`, or the plan's or scenario's `tp`/`ep`): attention-TP and
+   * expert-parallel degrees the re-plans keep to; undefined = every layout, as `plan` searches by default.
+   */
+  readonly tpDegrees?: readonly number[];
+  readonly epDegrees?: readonly number[];
+  /**
+   * The weight formats the re-plans search (`--precisions`, or the plan's or scenario's `precisions`); undefined =
+   * every format each GPU has, as `plan` searches by default.
+   */
+  readonly precisions?: readonly Precision[];
   /** Arrival-rate multipliers per class id; `*` applies to every class (both compound). */
   readonly rateScale: Readonly<Record<string, number>>;
   /** Targets that replace (same metric and percentile) or extend the SLO set's. */

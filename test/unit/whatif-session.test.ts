@@ -78,6 +78,18 @@ describe('materialize()', () => {
     expect(materialize({ ...START, powerCapKw: null }, { catalog, mix, slo, datacenter }).datacenter.powerCapWatts).toBeUndefined();
   });
 
+  it('carries the layout restriction into the plan options, and nothing without one', () => {
+    const m = materialize({ ...START, tpDegrees: [4, 8], epDegrees: [8] }, { catalog, mix, slo, datacenter });
+    expect([m.options.tpDegrees, m.options.epDegrees]).toEqual([[4, 8], [8]]);
+    const open = materialize(START, { catalog, mix, slo, datacenter });
+    expect(['tpDegrees' in open.options, 'epDegrees' in open.options]).toEqual([false, false]);
+  });
+
+  it('carries the format restriction into the plan options, and nothing without one', () => {
+    expect(materialize({ ...START, precisions: ['fp8'] }, { catalog, mix, slo, datacenter }).options.precisions).toEqual(['fp8']);
+    expect('precisions' in materialize(START, { catalog, mix, slo, datacenter }).options).toBe(false);
+  });
+
   it('overriddenSlo() keeps the other targets', () => {
     const o = overriddenSlo(slo, [{ metric: slo.targets[0]!.metric, percentile: slo.targets[0]!.percentile, max: 99 }]);
     expect(o.targets).toHaveLength(slo.targets.length);
@@ -102,6 +114,37 @@ describe('scenario file', () => {
     const parsed = parseScenario(scenarioToYaml(s), 'x.yaml');
     expect(parsed.changes).toEqual(changes);
     expect(parsed.start).toEqual({ mix: 'coding-agent', slo: 'standard', llm: 'llama-3.1-70b', gpus: ['h100-sxm', 'l40s'], objective: 'tco', policy: 'conserve', seed: 1, checkDurationS: 300 });
+  });
+
+  it('round-trips the layout restriction in the start, and writes none when every layout is searched', () => {
+    const restricted = startWhatIf({ ...START, tpDegrees: [8], epDegrees: [4, 8] }, KNOWN);
+    expect(parseScenario(scenarioToYaml(restricted), 'x.yaml').start).toMatchObject({ tpDegrees: [8], epDegrees: [4, 8] });
+    const text = scenarioToYaml(startWhatIf(START, KNOWN));
+    expect(text).not.toMatch(/^ {2}(tp|ep):/m);
+    expect(parseScenario(text, 'x.yaml').start).not.toHaveProperty('epDegrees');
+  });
+
+  it('round-trips the format restriction in the start (with its line), and writes none when every format is searched', () => {
+    const text = scenarioToYaml(startWhatIf({ ...START, precisions: ['fp8', 'bf16'] }, KNOWN));
+    const parsed = parseScenario(text, 'x.yaml');
+    expect(parsed.start).toMatchObject({ precisions: ['fp8', 'bf16'] });
+    // The line of its value (the block list's first entry), as for every field read from YAML.
+    expect(parsed.startLines.precisions).toBe(text.split('\n').indexOf('  precisions:') + 2);
+    const open = scenarioToYaml(startWhatIf(START, KNOWN));
+    expect(open).not.toMatch(/^ {2}precisions:/m);
+    expect(parseScenario(open, 'x.yaml').start).not.toHaveProperty('precisions');
+    expect(parseScenario(open, 'x.yaml').startLines).toEqual({});
+  });
+
+  it('refuses a format restriction that is not a list of known formats, at its line', () => {
+    expect(() => parseScenario('kind: whatif-scenario\nstart:\n  mix: coding-agent\n  precisions: [fp8, int4]\n', 's.yaml')).toThrow('s.yaml:4: start.precisions[1]: found "int4", expected one of bf16, fp8, fp4');
+    expect(() => parseScenario('kind: whatif-scenario\nstart: { precisions: fp8 }\n', 's.yaml')).toThrow('s.yaml:2: start.precisions: found "fp8", expected a list of formats among bf16, fp8, fp4');
+    expect(() => parseScenario('kind: whatif-scenario\nstart: { precisions: [] }\n', 's.yaml')).toThrow('s.yaml:2: start.precisions: found a list of 0, expected a list of formats among bf16, fp8, fp4');
+  });
+
+  it('refuses a layout restriction that is not a list of whole numbers ≥ 1, at its line', () => {
+    expect(() => parseScenario('kind: whatif-scenario\nstart:\n  mix: coding-agent\n  ep: [8, 0]\n', 's.yaml')).toThrow('s.yaml:4: start.ep[1]: found 0, expected a whole number ≥ 1');
+    expect(() => parseScenario('kind: whatif-scenario\nstart: { tp: 8 }\n', 's.yaml')).toThrow('s.yaml:2: start.tp: found 8, expected a list of whole numbers ≥ 1');
   });
 
   it('reports every bad entry with file, line, path, found and expected', () => {

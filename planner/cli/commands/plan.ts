@@ -128,44 +128,73 @@ export function checkGpuList(ids: readonly string[], flag: string): void {
 }
 
 /**
- * `--precisions bf16,fp8`: known formats only, and at least one that some candidate GPU has (a format no candidate
- * has would leave it without pools: said, not silently planned around).
+ * A format restriction against the candidate GPUs, wherever it comes from (a flag: file '' and the flag as path;
+ * plan.yaml, plan.json or a what-if scenario: the file and field): known formats only, and at least one that each
+ * candidate GPU has (a format no candidate has would leave it without pools: said, not silently planned around).
+ * The first problem is one line.
  */
-function candidatePrecisionFlag(args: PlanArgs, gpus: readonly GpuSpec[]): Precision[] | undefined {
-  if (args.precisions === undefined) return undefined;
-  for (const p of args.precisions) {
-    if (!(PRECISIONS as readonly string[]).includes(p)) throw inputError('usage', '', '--precisions', `found "${p}", expected formats among ${PRECISIONS.join(', ')}`);
+export function checkPrecisions(precisions: readonly string[], gpus: readonly GpuSpec[], at: { file: string; path: string; code?: 'usage' | 'invalid_value'; line?: number }): Precision[] {
+  const code = at.code ?? 'usage';
+  // `--precisions ,` parses to no format: said as such, not as "found , expected …" against the first GPU.
+  if (precisions.length === 0) throw inputError(code, at.file, at.path, `found an empty list, expected formats among ${PRECISIONS.join(', ')}`, at.line);
+  for (const p of precisions) {
+    if (!(PRECISIONS as readonly string[]).includes(p)) throw inputError(code, at.file, at.path, `found "${p}", expected formats among ${PRECISIONS.join(', ')}`, at.line);
   }
-  const wanted = args.precisions as Precision[];
+  const wanted = precisions as Precision[];
   for (const gpu of gpus) {
     const has = gpuPrecisions(gpu);
-    if (!wanted.some((p) => has.includes(p))) throw inputError('usage', '', '--precisions', `found ${wanted.join(', ')}, expected at least one of the formats ${gpu.id} has (${has.join(', ')}), or ${gpu.id} left out of --gpus`);
+    if (!wanted.some((p) => has.includes(p))) throw inputError(code, at.file, at.path, `found ${wanted.join(', ')}, expected at least one of the formats ${gpu.id} has (${has.join(', ')}), or ${gpu.id} left out of --gpus`, at.line);
   }
   return wanted;
 }
 
-/** `--ep 1,8`: only meaningful on a mixture-of-experts LLM; a dense one runs ep 1. */
-function candidateEpFlag(args: PlanArgs, llm: { id: string; moe?: { experts: number } }): number[] | undefined {
-  if (args.ep === undefined) return undefined;
-  const eps = args.ep.map((text) => {
-    const ep = Number(text);
-    if (!/^\d+$/.test(text.trim()) || !Number.isInteger(ep) || ep < 1) throw inputError('usage', '', '--ep', `found "${text}", expected whole numbers ≥ 1, comma separated`);
-    return ep;
+/** `--precisions bf16,fp8`: the weight formats searched (checkPrecisions). Shared with `whatif --precisions`. */
+export function candidatePrecisionFlag(args: { readonly precisions?: readonly string[] }, gpus: readonly GpuSpec[]): Precision[] | undefined {
+  if (args.precisions === undefined) return undefined;
+  return checkPrecisions(args.precisions, gpus, { file: '', path: '--precisions' });
+}
+
+/** The LLM fields a layout restriction is checked against. */
+type LayoutLlm = { readonly id: string; readonly attentionHeads: number; readonly moe?: { readonly experts: number } };
+
+/** `--ep`/`--tp` text: whole numbers ≥ 1, else one usage line naming the flag. */
+function degreeList(texts: readonly string[], flag: '--ep' | '--tp'): number[] {
+  return texts.map((text) => {
+    const degree = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isInteger(degree) || degree < 1) throw inputError('usage', '', flag, `found "${text}", expected whole numbers ≥ 1, comma separated`);
+    return degree;
   });
-  for (const ep of eps) {
-    if (!llm.moe && ep !== 1) throw inputError('usage', '', '--ep', `found ${ep}, expected 1: ${llm.id} is a dense LLM (no experts to spread)`);
-    if (llm.moe && llm.moe.experts % ep !== 0) throw inputError('usage', '', '--ep', `found ${ep}, expected a divisor of ${llm.id}'s ${llm.moe.experts} experts`);
+}
+
+/**
+ * A layout restriction's degrees against the LLM, wherever they come from (a flag: file '' and the flag as path;
+ * plan.yaml or a what-if scenario: the file and field): an ep must divide the experts (a dense LLM runs ep 1 only),
+ * a tp the attention heads (models/layouts.ts). The first bad degree is one line.
+ */
+export function checkLayoutDegrees(kind: 'ep' | 'tp', degrees: readonly number[], llm: LayoutLlm, at: { file: string; path: string; code?: 'usage' | 'invalid_value'; line?: number }): void {
+  const code = at.code ?? 'usage';
+  for (const degree of degrees) {
+    if (kind === 'ep' && !llm.moe && degree !== 1) throw inputError(code, at.file, at.path, `found ${degree}, expected 1: ${llm.id} is a dense LLM (no experts to spread)`, at.line);
+    if (kind === 'ep' && llm.moe && llm.moe.experts % degree !== 0) throw inputError(code, at.file, at.path, `found ${degree}, expected a divisor of ${llm.id}'s ${llm.moe.experts} experts`, at.line);
+    if (kind === 'tp' && llm.attentionHeads % degree !== 0) throw inputError(code, at.file, at.path, `found ${degree}, expected a degree that divides ${llm.id}'s ${llm.attentionHeads} attention heads`, at.line);
   }
+}
+
+/** `--ep 1,8`: only meaningful on a mixture-of-experts LLM; a dense one runs ep 1. Shared with `whatif --ep`. */
+export function candidateEpFlag(args: { readonly ep?: readonly string[] }, llm: LayoutLlm): number[] | undefined {
+  if (args.ep === undefined) return undefined;
+  const eps = degreeList(args.ep, '--ep');
+  checkLayoutDegrees('ep', eps, llm, { file: '', path: '--ep' });
   return eps;
 }
 
-/** `--tp 4,8`: the attention-TP degrees searched; each must split the LLM's attention heads (models/layouts.ts). */
-function candidateTpFlag(args: PlanArgs, llm: { id: string; attentionHeads: number }): number[] | undefined {
+/** `--tp 4,8`: the attention-TP degrees searched; each must split the LLM's attention heads. Shared with `whatif --tp`. */
+export function candidateTpFlag(args: { readonly tp?: readonly string[] }, llm: LayoutLlm): number[] | undefined {
   if (args.tp === undefined) return undefined;
+  // Each degree read and checked in turn, as before whatif shared this parser (the first bad entry is the one named).
   return args.tp.map((text) => {
-    const tp = Number(text);
-    if (!/^\d+$/.test(text.trim()) || !Number.isInteger(tp) || tp < 1) throw inputError('usage', '', '--tp', `found "${text}", expected whole numbers ≥ 1, comma separated`);
-    if (llm.attentionHeads % tp !== 0) throw inputError('usage', '', '--tp', `found ${tp}, expected a degree that divides ${llm.id}'s ${llm.attentionHeads} attention heads`);
+    const [tp] = degreeList([text], '--tp') as [number];
+    checkLayoutDegrees('tp', [tp], llm, { file: '', path: '--tp' });
     return tp;
   });
 }
@@ -177,7 +206,14 @@ function refFrom(ref: string, catalogIds: Iterable<string>, cwd: string, outDir:
   return relative(outDir, absolute) || absolute;
 }
 
-function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, sloRef: string, seed: number, durationS: number, catalog: Catalog, cwd: string, outDir: string): string {
+/** The search's restriction as a plan records it (`plan --precisions/--tp/--ep`; absent = every format/layout was searched). */
+export interface SearchRestriction {
+  readonly precisions?: readonly Precision[];
+  readonly tp?: readonly number[];
+  readonly ep?: readonly number[];
+}
+
+function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, sloRef: string, seed: number, durationS: number, searched: SearchRestriction, catalog: Catalog, cwd: string, outDir: string): string {
   const plan = result.plan!;
   const doc = {
     $schema: 'https://fleetplan.dev/schemas/plan.schema.json',
@@ -190,6 +226,10 @@ function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, slo
     seed,
     duration_s: durationS,
     objective: plan.objective,
+    // The search's restriction, so `whatif --plan` re-plans within it (plan.json: inputs.precisions / tp / ep).
+    ...(searched.precisions !== undefined ? { precisions: [...searched.precisions] } : {}),
+    ...(searched.tp !== undefined ? { tp: [...searched.tp] } : {}),
+    ...(searched.ep !== undefined ? { ep: [...searched.ep] } : {}),
     instances: plan.instances.map((i) => ({
       gpu: i.gpu, tp: i.tp, ...(i.ep !== undefined && i.ep > 1 ? { ep: i.ep } : {}), ...(i.precision !== undefined ? { precision: i.precision } : {}),
       ...(i.kvDtype !== undefined ? { kv_dtype: i.kvDtype } : {}), role: i.role, count: i.count, ...(i.powerCapWatts !== undefined ? { power_cap_w: i.powerCapWatts } : {}),
@@ -337,7 +377,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
       sloRef = 'slo.yaml';
     }
     // No plan → no plan.yaml: the previous run's is removed with the rest of its set (a stale one would pass validate).
-    if (result.plan) files.push({ name: 'plan.yaml', content: planYaml(args, result, mix, llm.id, sloRef, seed, durationS, catalog, ctx.cwd, outDir.path) });
+    if (result.plan) files.push({ name: 'plan.yaml', content: planYaml(args, result, mix, llm.id, sloRef, seed, durationS, { ...(precisions !== undefined ? { precisions } : {}), ...(tpDegrees !== undefined ? { tp: tpDegrees } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}) }, catalog, ctx.cwd, outDir.path) });
     files.push({ name: 'plan.json', content: `${JSON.stringify(document, null, 2)}\n` });
     files.push({ name: 'report.html', content: renderReport(document, join(args.out!, 'plan.json')) });
     outDir.write(files);

@@ -204,7 +204,10 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flags: '--slo <id|file>', description: 'starting SLO set (default: standard)' },
       { flags: '--llm <id>', description: 'LLM to serve (default: the mix\'s)' },
       { flags: '--gpus <list>', description: 'starting candidate GPU type ids, comma separated (default: all; fewer re-plan faster)', parse: listFlag as never },
-      { flags: '--plan <file>', description: 'start from a saved plan\'s inputs (mix, SLO set, LLM, GPU types, objective, seed), re-planned by the fast path' },
+      { flags: '--tp <list>', description: 'attention tensor-parallel degrees the re-plans search, comma separated, as plan --tp (default: the plan\'s or scenario\'s restriction, else 1,2,4,8)', parse: listFlag as never },
+      { flags: '--ep <list>', description: 'expert-parallel degrees the re-plans search on a mixture-of-experts LLM, comma separated, as plan --ep (default: the plan\'s or scenario\'s restriction, else every layout plan searches)', parse: listFlag as never },
+      { flags: '--precisions <list>', description: 'weight formats the re-plans search, comma separated: bf16, fp8, fp4, as plan --precisions (default: the plan\'s or scenario\'s restriction, else every format each GPU has)', parse: listFlag as never },
+      { flags: '--plan <file>', description: 'start from a saved plan\'s inputs (mix, SLO set, LLM, GPU types, format and layout restriction, objective, seed), re-planned by the fast path' },
       { flags: '--script <file>', description: 'replay a scenario file (kind: whatif-scenario) without prompting' },
       { flags: '--scale-rate <class=factor>', description: 'change: multiply a class\'s arrival rate ("*" = every class); repeatable', parse: collect as never },
       { flags: '--slo-target <metric[:pN]=value>', description: 'change: set an SLO target, e.g. ttfet_s=20, tbt_ms:p99=80, ttfet_s=5x (slowdown); repeatable', parse: collect as never },
@@ -222,7 +225,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     ],
     run: (_p, o, ctx) =>
       runWhatIf({
-        mix: str(o.mix), slo: str(o.slo), llm: str(o.llm), gpus: o.gpus as string[] | undefined, plan: str(o.plan), script: str(o.script),
+        mix: str(o.mix), slo: str(o.slo), llm: str(o.llm), gpus: o.gpus as string[] | undefined, tp: o.tp as string[] | undefined, ep: o.ep as string[] | undefined, precisions: o.precisions as string[] | undefined, plan: str(o.plan), script: str(o.script),
         scaleRate: files(o.scaleRate), sloTarget: files(o.sloTarget), addGpus: o.addGpus as string[] | undefined, removeGpus: o.removeGpus as string[] | undefined,
         price: files(o.price), electricityUsdPerKwh: num(o.electricityUsdPerKwh), powerCapKw: str(o.powerCapKw), objective: str(o.objective) as never,
         policy: str(o.policy) as never, checkDurationS: num(o.checkDurationS), save: str(o.save), report: str(o.report), seed: num(o.seed),

@@ -7,12 +7,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type ReferencedFrom } from '../../../catalogs/index.js';
+import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type PlanFile, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { checkMixConversations } from '../work-bounds.js';
 import { MAX_FLAG_MAGNITUDE } from '../flags.js';
 import { interruptibleSimulate, throwIfInterrupted } from '../interruptible.js';
-import type { Catalog, SloMetric } from '../../../catalogs/types.js';
+import type { Catalog, GpuSpec, LlmSpec, Precision, SloMetric } from '../../../catalogs/types.js';
 import { renderReport } from '../../../reports/index.js';
 import type { PolicyName } from '../../kernel/index.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
@@ -23,20 +23,25 @@ import { loopToJson } from '../../result/plan-json.js';
 import type { Objective } from '../../types.js';
 import {
   applyWhatIf, changeInputs, describeChange, DIFF_HEAD, diffRows, materialize, parseScenario, replan, scenarioToYaml, snapshotOf, snapshotToJson, startWhatIf,
-  type ReplanModels, type ReplanResult, type Snapshot, type WhatIfBase, type WhatIfChange, type WhatIfInputs, type WhatIfState,
+  type ReplanModels, type ReplanResult, type RestrictionField, type Snapshot, type WhatIfBase, type WhatIfChange, type WhatIfInputs, type WhatIfState,
 } from '../../whatif/index.js';
 import { EXIT_BAD_INPUT, EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { startProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { prepareOutputFile } from '../output-set.js';
-import { checkGpuList, kernelPerfModels } from './plan.js';
+import { candidateEpFlag, candidatePrecisionFlag, candidateTpFlag, checkGpuList, checkLayoutDegrees, checkPrecisions, kernelPerfModels } from './plan.js';
 
 export interface WhatIfArgs {
   readonly mix?: string;
   readonly slo?: string;
   readonly llm?: string;
   readonly gpus?: readonly string[];
+  /** `--tp`/`--ep`: the layout search's restriction, as `plan`'s flags (they override the plan's or scenario's). */
+  readonly tp?: readonly string[];
+  readonly ep?: readonly string[];
+  /** `--precisions`: the weight formats searched, as `plan`'s flag (it overrides the plan's or scenario's). */
+  readonly precisions?: readonly string[];
   readonly plan?: string;
   readonly script?: string;
   readonly scaleRate?: readonly string[];
@@ -117,8 +122,17 @@ export function changesFromFlags(args: WhatIfArgs): WhatIfChange[] {
   return out;
 }
 
+/** A scenario file's start, with the lines of the fields checked here (`precisions`, `tp`, `ep`). */
+type ScriptStart = Partial<WhatIfInputs> & { readonly lines?: Readonly<Partial<Record<RestrictionField, number>>> };
+
+/** Where a scenario start's field is, for a one-line message about its value (file, field, line). */
+function scriptAt(args: WhatIfArgs, fromScript: ScriptStart, field: RestrictionField): { file: string; path: string; code: 'invalid_value'; line?: number } {
+  const line = fromScript.lines?.[field];
+  return { file: args.script ?? '', path: `start.${field}`, code: 'invalid_value', ...(line !== undefined ? { line } : {}) };
+}
+
 /** The starting inputs: flags win over a saved plan, which wins over the scenario file's start. */
-function startInputs(args: WhatIfArgs, fromScript: Partial<WhatIfInputs>, catalog: Catalog, ctx: CommandContext): { inputs: WhatIfInputs; base: WhatIfBase } {
+function startInputs(args: WhatIfArgs, fromScript: ScriptStart, catalog: Catalog, ctx: CommandContext): { inputs: WhatIfInputs; base: WhatIfBase } {
   const plan = args.plan !== undefined ? loadPlanFile(resolve(ctx.cwd, args.plan), catalog, { displayName: args.plan }) : undefined;
   // References resolve against the file that holds them (the plan's or the script's folder) and stay under the
   // directories named on the command line; flags resolve against the working directory. File references are kept
@@ -146,14 +160,65 @@ function startInputs(args: WhatIfArgs, fromScript: Partial<WhatIfInputs>, catalo
   const gpus = args.gpus ?? (plan ? [...new Set(plan.fleet.instances.map((i) => i.gpu))] : fromScript.gpus ?? [...catalog.gpus.keys()]);
   if (args.gpus !== undefined) checkGpuList(args.gpus, '--gpus');
   for (const g of gpus) if (!catalog.gpus.has(g)) throw inputError('unknown_reference', '', '--gpus', `found "${g}", expected a GPU type id${suggestId(g, catalog.gpus.keys())}`);
+  const precisions = startPrecisions(args, plan, fromScript, gpus.map((g) => catalog.gpus.get(g)!));
+  const layouts = startLayouts(args, plan, fromScript, catalog.llms.get(llm)!);
   const inputs: WhatIfInputs = {
-    mix: mixRef, slo: sloRef, llm, gpus, rateScale: {}, sloTargets: [], prices: {},
+    mix: mixRef, slo: sloRef, llm, gpus, ...(precisions !== undefined ? { precisions } : {}), ...layouts, rateScale: {}, sloTargets: [], prices: {},
     objective: plan?.objective ?? fromScript.objective ?? 'tco',
     policy: fromScript.policy ?? 'conserve',
     seed: args.seed ?? plan?.seed ?? fromScript.seed ?? 1,
     checkDurationS: args.checkDurationS ?? fromScript.checkDurationS ?? DEFAULT_WHATIF_CHECK_SECONDS,
   };
   return { inputs, base: { catalog, mix, slo, datacenter: catalog.datacenters.get('default')! } };
+}
+
+/**
+ * The layout search's restriction the session starts with, per degree kind: `--tp`/`--ep` (plan's parser and
+ * messages), else what the plan recorded (plan.yaml `tp`/`ep`, plan.json `inputs.tp`/`inputs.ep`), else the scenario's
+ * start; none = every layout, as `plan` without the flags. Degrees from a file are checked against the session's LLM
+ * too (it may differ from the one the file was written for), in one line naming the file and field.
+ */
+function startLayouts(args: WhatIfArgs, plan: PlanFile | undefined, fromScript: ScriptStart, llm: LlmSpec): Pick<WhatIfInputs, 'tpDegrees' | 'epDegrees'> {
+  const pick = (kind: 'tp' | 'ep'): readonly number[] | undefined => {
+    const flag = kind === 'tp' ? candidateTpFlag(args, llm) : candidateEpFlag(args, llm);
+    if (flag !== undefined) return flag;
+    const planned = kind === 'tp' ? plan?.tpDegrees : plan?.epDegrees;
+    if (plan && planned !== undefined) {
+      const at = plan.layoutAt![kind];
+      checkLayoutDegrees(kind, planned, llm, { file: plan.file, path: at.path, code: 'invalid_value', ...(at.line !== undefined ? { line: at.line } : {}) });
+      return planned;
+    }
+    const scripted = kind === 'tp' ? fromScript.tpDegrees : fromScript.epDegrees;
+    if (scripted !== undefined) checkLayoutDegrees(kind, scripted, llm, scriptAt(args, fromScript, kind));
+    return scripted;
+  };
+  const tp = pick('tp');
+  const ep = pick('ep');
+  return { ...(tp !== undefined ? { tpDegrees: tp } : {}), ...(ep !== undefined ? { epDegrees: ep } : {}) };
+}
+
+/**
+ * The weight formats the session starts with, in tp/ep's order of precedence: `--precisions` (plan's parser and
+ * messages), else what the plan recorded (plan.yaml `precisions`, plan.json `inputs.precisions`), else the scenario's
+ * start; none = every format each GPU has. Formats from a file are checked against the session's starting GPUs too
+ * (`--gpus` may differ from the file's), in one line naming the file, field and line.
+ */
+function startPrecisions(args: WhatIfArgs, plan: PlanFile | undefined, fromScript: ScriptStart, gpus: readonly GpuSpec[]): readonly Precision[] | undefined {
+  const flag = candidatePrecisionFlag(args, gpus);
+  if (flag !== undefined) return flag;
+  if (plan && plan.precisions !== undefined) {
+    const at = plan.precisionsAt!;
+    return checkPrecisions(plan.precisions, gpus, { file: plan.file, path: at.path, code: 'invalid_value', ...(at.line !== undefined ? { line: at.line } : {}) });
+  }
+  if (fromScript.precisions !== undefined) checkPrecisions(fromScript.precisions, gpus, scriptAt(args, fromScript, 'precisions'));
+  return fromScript.precisions;
+}
+
+/** The restriction as the start line says it (nothing when every format and layout is searched). */
+function layoutsNote(inputs: WhatIfInputs): string {
+  const formats = inputs.precisions ? `, formats searched: ${inputs.precisions.join(',')}` : '';
+  const parts = [...(inputs.tpDegrees ? [`tp ${inputs.tpDegrees.join(',')}`] : []), ...(inputs.epDegrees ? [`ep ${inputs.epDegrees.join(',')}`] : [])];
+  return `${formats}${parts.length > 0 ? `, layouts searched: ${parts.join(', ')}` : ''}`;
 }
 
 async function replanState(session: Pick<Session, 'base' | 'models' | 'ctx'>, inputs: WhatIfInputs, previous?: ReplanResult): Promise<{ result: ReplanResult; seconds: number }> {
@@ -199,7 +264,7 @@ function dryRunChanges(state: WhatIfState, base: WhatIfBase, changes: readonly W
   }
 }
 
-export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScript: Partial<WhatIfInputs> = {}, changes: readonly WhatIfChange[] = []): Promise<Session> {
+export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScript: ScriptStart = {}, changes: readonly WhatIfChange[] = []): Promise<Session> {
   const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
   const { inputs, base } = startInputs(args, fromScript, catalog, ctx);
   const { serving } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
@@ -213,7 +278,7 @@ export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScr
   session.results.push(result);
   session.snapshots.push(snapshotOf(result));
   if (!args.json) {
-    ctx.stdout(`start: ${base.mix.id} (${base.mix.classes.map((c) => `${c.id} ${c.arrivalRatePerSecond} conv/s`).join(', ')}), SLO ${base.slo.id}, ${inputs.llm} on ${inputs.gpus.join(', ')}, objective ${inputs.objective}; ${timing(seconds, inputs, result)}\n`);
+    ctx.stdout(`start: ${base.mix.id} (${base.mix.classes.map((c) => `${c.id} ${c.arrivalRatePerSecond} conv/s`).join(', ')}), SLO ${base.slo.id}, ${inputs.llm} on ${inputs.gpus.join(', ')}${layoutsNote(inputs)}, objective ${inputs.objective}; ${timing(seconds, inputs, result)}\n`);
     const s = session.snapshots[0]!;
     ctx.stdout(renderTable(['', 'start'], diffRows(s, s, s).map((r) => [r[0]!, r[3]!]), { terminal: ctx.stdoutIsTTY }));
     ctx.stdout(`${verdict(s)}\n`);
@@ -252,7 +317,13 @@ export function currentDocument(session: Session) {
     format_version: 1,
     ...loopToJson(result.loop),
     ...(result.simulation ? { check: result.simulation } : {}),
-    inputs: { mix: session.base.mix.id, llm: inputs.llm, slo: session.base.slo.id, gpus: [...inputs.gpus], seed: inputs.seed, duration_s: inputs.checkDurationS },
+    inputs: {
+      mix: session.base.mix.id, llm: inputs.llm, slo: session.base.slo.id, gpus: [...inputs.gpus],
+      // As plan.json records them (inputs.precisions / ep / tp), only when the search was restricted.
+      ...(inputs.precisions !== undefined ? { precisions: [...inputs.precisions] } : {}),
+      ...(inputs.epDegrees !== undefined ? { ep: [...inputs.epDegrees] } : {}), ...(inputs.tpDegrees !== undefined ? { tp: [...inputs.tpDegrees] } : {}),
+      seed: inputs.seed, duration_s: inputs.checkDurationS,
+    },
     whatif: { changes: session.state.applied.map(describeChange) },
   };
 }
@@ -289,7 +360,7 @@ export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<
     const { runInteractive } = await import('./whatif-prompts.js');
     return runInteractive(await openSession(args, ctx), inputs);
   }
-  const session = await openSession(args, ctx, scenario?.start ?? {}, [...(scenario?.changes ?? []), ...flagChanges]);
+  const session = await openSession(args, ctx, scenario ? { ...scenario.start, lines: scenario.startLines } : {}, [...(scenario?.changes ?? []), ...flagChanges]);
   const steps: Array<{ change: string } & ReturnType<typeof snapshotToJson>> = [];
   for (const change of [...(scenario?.changes ?? []), ...flagChanges]) {
     // Ctrl-C between steps: main reports "interrupted; no output was written" (files are written only at the end).
