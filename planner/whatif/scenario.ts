@@ -41,6 +41,8 @@ export interface Scenario {
   /** Lines of the start's `precisions`/`tp`/`ep`, for the CLI's one-line messages about them. */
   readonly startLines: Readonly<Partial<Record<RestrictionField, number>>>;
   readonly changes: readonly WhatIfChange[];
+  /** Line of each change entry (parallel to `changes`), for the CLI's one line refusing a step at replay. */
+  readonly changeLines: readonly (number | undefined)[];
 }
 
 class Reader {
@@ -161,7 +163,7 @@ export function parseScenario(text: string, file: string): Scenario {
     const line = given[k] !== undefined ? parsed.lineOf(['start', k]) : undefined;
     if (line !== undefined) startLines[k] = line;
   }
-  return { start, startLines, changes: changes as WhatIfChange[] };
+  return { start, startLines, changes: changes as WhatIfChange[], changeLines: list.map((_, i) => parsed.lineOf(['changes', i])) };
 }
 
 function changeYaml(c: Exclude<WhatIfChange, { kind: 'undo' }>): unknown {

@@ -159,4 +159,27 @@ describe('whatif keeps to the plan\'s format restriction', () => {
       'fleetplan: fp4-scenario.yaml:7: start.precisions: found fp4, expected at least one of the formats h100-sxm has (bf16, fp8), or h100-sxm left out of --gpus\n',
     );
   }, 60_000);
+  it('refuses --add-gpus of a GPU without the formats searched: exit 2, one line in plan\'s words naming the flag, before any re-plan', async () => {
+    const flag = await runCli(['whatif', '--plan', 'plan/plan.yaml', '--add-gpus', 'a100-80gb-sxm', ...SHORT], { cwd: dir });
+    expect([flag.code, flag.stdout, flag.stderr]).toEqual([
+      2, '', 'fleetplan: --add-gpus: found fp8, expected at least one of the formats a100-80gb-sxm has (bf16), or a100-80gb-sxm left out of --add-gpus\n',
+    ]);
+  }, 60_000);
+
+  it('refuses a scenario step adding a GPU without the formats searched: said at the step\'s line, the replay goes on without it', async () => {
+    writeFileSync(join(dir, 'add-a100.yaml'), [
+      'kind: whatif-scenario',
+      'start: { mix: swe-agent-paper, slo: relaxed, llm: qwen3-30b-a3b, gpus: [b200], precisions: [fp8] }',
+      'changes:',
+      '  - add_gpus: [a100-80gb-sxm]',
+      '  - scale_rate: { class: "*", factor: 2 }',
+      '',
+    ].join('\n'));
+    const replay = await runCli(['whatif', '--script', 'add-a100.yaml', '--save', 'add-a100-saved.yaml', ...SHORT], { cwd: dir });
+    expect(replay.stderr).toBe('fleetplan: add-a100.yaml:4: add_gpus[0]: found fp8, expected at least one of the formats a100-80gb-sxm has (bf16), or a100-80gb-sxm left out of add_gpus\n');
+    const out = JSON.parse(replay.stdout);
+    expect(out.steps.map((s: { change: string }) => s.change)).toEqual(['arrival rate of every class × 2']);
+    expect(out.plan.inputs.gpus).toEqual(['b200']);
+    expect(parse(readFileSync(join(dir, 'add-a100-saved.yaml'), 'utf8')).changes).toEqual([{ scale_rate: { class: '*', factor: 2 } }]);
+  }, 120_000);
 });

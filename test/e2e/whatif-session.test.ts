@@ -85,4 +85,26 @@ describe('fleetplan whatif (interactive)', () => {
       "
     `);
   });
+
+  it('refuses adding a GPU without the formats searched in the session\'s words and goes on', async () => {
+    const dir = scratchDir('fleetplan-whatif-tty-');
+    let stdout = '';
+    let stderr = '';
+    const done = main(['whatif', '--mix', 'swe-agent-paper', '--llm', 'qwen3-0.6b', '--gpus', 'h100-sxm', '--precisions', 'fp8', '--slo', 'relaxed', '--check-duration-s', '60'], {
+      stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t),
+      stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: true, cwd: dir, env: {}, signal: new AbortController().signal,
+    });
+    await waitForPrompt('What next?');
+    choose(3); // add candidate GPU types
+    await waitForPrompt('Add which GPU types?');
+    screen.keypress('space'); // the first listed, a100-40gb: bf16 only
+    screen.keypress('enter');
+    await vi.waitFor(() => expect(stderr).not.toBe(''), { timeout: 30_000 });
+    expect(stderr).toBe('fleetplan: add_gpus[0]: found fp8, expected at least one of the formats a100-40gb has (bf16), or a100-40gb left out of add_gpus\n');
+    await waitForPrompt('What next?');
+    choose(13); // quit
+    expect(await done).toBe(0);
+    expect(stdout).not.toContain('change 1');
+    expect(stdout).toMatch(/session ended\n$/);
+  });
 });

@@ -71,4 +71,24 @@ describe('a GPU with no inter-node link', () => {
     const dsv3 = enumeratePools([island], catalog.llms.get('deepseek-v3')!, createPerfModelFor(), resolveOptions({}));
     expect(dsv3.pools.every((p) => p.gpus <= 8)).toBe(true);
   });
+
+  it('a layout restriction it runs none of: plan and whatif refuse it up front (exit 2, one line); a scenario step adding it is said at its line and skipped', async () => {
+    const why = "found tp 1 × ep 16 (16 GPUs), expected at most island's scale-up domain of 8 GPUs: island has no inter-node link (inter_node_bytes_per_s 0)";
+    const start = ['--mix', 'swe-agent-paper', '--llm', 'qwen3-30b-a3b', '--slo', 'relaxed', '--ep', '16', '--catalog', gpuFile];
+    const plan = await runCli(['plan', ...start, '--gpus', 'h100-sxm,island', '--check-seeds', '1']);
+    expect([plan.code, plan.stdout, plan.stderr]).toEqual([2, '', `fleetplan: --ep: ${why}, or island left out of --gpus\n`]);
+    const whatif = await runCli(['whatif', ...start, '--gpus', 'h100-sxm', '--add-gpus', 'island', '--check-duration-s', '60', '--json']);
+    expect([whatif.code, whatif.stdout, whatif.stderr]).toEqual([2, '', `fleetplan: --add-gpus: ${why}, or island left out of --add-gpus\n`]);
+    writeFileSync(join(dir, 'add-island.yaml'), [
+      'kind: whatif-scenario',
+      'start: { mix: swe-agent-paper, slo: relaxed, llm: qwen3-30b-a3b, gpus: [h100-sxm], ep: [16], check_duration_s: 60 }',
+      'changes:',
+      '  - add_gpus: [island]',
+      '  - set_objective: gpus',
+      '',
+    ].join('\n'));
+    const replay = await runCli(['whatif', '--script', 'add-island.yaml', '--catalog', gpuFile, '--json'], { cwd: dir });
+    expect(replay.stderr).toBe(`fleetplan: add-island.yaml:4: add_gpus[0]: ${why}, or island left out of add_gpus\n`);
+    expect(JSON.parse(replay.stdout).steps.map((s: { change: string }) => s.change)).toEqual(['objective gpus']);
+  }, 120_000);
 });

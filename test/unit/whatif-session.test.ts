@@ -181,3 +181,17 @@ describe('diffRows()', () => {
     expect(rows.at(-1)).toEqual(['holds', 'yes', 'yes', 'no plan', '', '']);
   });
 });
+
+describe('refusedChange()', () => {
+  it('refuses adding a GPU without the formats searched, in plan\'s words; nothing without a restriction or for a GPU that has one', async () => {
+    const { refusedChange } = await import('../../planner/cli/commands/whatif.js');
+    const catalog = loadBuiltinCatalog();
+    const fp8 = { ...START, precisions: ['fp8' as const] };
+    const add: WhatIfChange = { kind: 'add-gpus', gpus: ['h200', 'a40'] };
+    // The interactive session: no flag, no file; the field as a scenario names it.
+    expect(refusedChange(catalog, fp8, add, {})?.message).toBe('add_gpus[1]: found fp8, expected at least one of the formats a40 has (bf16), or a40 left out of add_gpus');
+    expect(refusedChange(catalog, fp8, add, { flag: '--add-gpus' })?.message).toBe('--add-gpus: found fp8, expected at least one of the formats a40 has (bf16), or a40 left out of --add-gpus');
+    expect(refusedChange(catalog, START, add, {})).toBeUndefined();
+    expect(refusedChange(catalog, fp8, { kind: 'add-gpus', gpus: ['h200'] }, {})).toBeUndefined();
+  });
+});

@@ -8,7 +8,10 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { gpuPrecisions, inputError, layoutLabel, loadCatalog, PRECISIONS, resolveMix, resolveSloSet, suggestId } from '../../../catalogs/index.js';
-import type { Catalog, GpuSpec, InstancePool, Mix, Precision, SloSet } from '../../../catalogs/types.js';
+import { scaleUpProblem, widerDegree } from '../../../catalogs/precision.js';
+import { candidateLayouts } from '../../demand/pools.js';
+import { resolveOptions } from '../../options.js';
+import type { Catalog, GpuSpec, InstancePool, LlmSpec, Mix, Precision, SloSet } from '../../../catalogs/types.js';
 import type { PerfModel } from '../../../models/index.js';
 import { renderReport } from '../../../reports/index.js';
 import type { KernelCheckResult } from '../../check/kernel-check.js';
@@ -131,9 +134,9 @@ export function checkGpuList(ids: readonly string[], flag: string): void {
  * A format restriction against the candidate GPUs, wherever it comes from (a flag: file '' and the flag as path;
  * plan.yaml, plan.json or a what-if scenario: the file and field): known formats only, and at least one that each
  * candidate GPU has (a format no candidate has would leave it without pools: said, not silently planned around).
- * The first problem is one line.
+ * The first problem is one line; `leaveOutOf` names where the GPU came from (default `--gpus`; whatif's `--add-gpus`).
  */
-export function checkPrecisions(precisions: readonly string[], gpus: readonly GpuSpec[], at: { file: string; path: string; code?: 'usage' | 'invalid_value'; line?: number }): Precision[] {
+export function checkPrecisions(precisions: readonly string[], gpus: readonly GpuSpec[], at: { file: string; path: string; code?: 'usage' | 'invalid_value'; line?: number; leaveOutOf?: string }): Precision[] {
   const code = at.code ?? 'usage';
   // `--precisions ,` parses to no format: said as such, not as "found , expected …" against the first GPU.
   if (precisions.length === 0) throw inputError(code, at.file, at.path, `found an empty list, expected formats among ${PRECISIONS.join(', ')}`, at.line);
@@ -143,7 +146,7 @@ export function checkPrecisions(precisions: readonly string[], gpus: readonly Gp
   const wanted = precisions as Precision[];
   for (const gpu of gpus) {
     const has = gpuPrecisions(gpu);
-    if (!wanted.some((p) => has.includes(p))) throw inputError(code, at.file, at.path, `found ${wanted.join(', ')}, expected at least one of the formats ${gpu.id} has (${has.join(', ')}), or ${gpu.id} left out of --gpus`, at.line);
+    if (!wanted.some((p) => has.includes(p))) throw inputError(code, at.file, at.path, `found ${wanted.join(', ')}, expected at least one of the formats ${gpu.id} has (${has.join(', ')}), or ${gpu.id} left out of ${at.leaveOutOf ?? '--gpus'}`, at.line);
   }
   return wanted;
 }
@@ -177,6 +180,36 @@ export function checkLayoutDegrees(kind: 'ep' | 'tp', degrees: readonly number[]
     if (kind === 'ep' && !llm.moe && degree !== 1) throw inputError(code, at.file, at.path, `found ${degree}, expected 1: ${llm.id} is a dense LLM (no experts to spread)`, at.line);
     if (kind === 'ep' && llm.moe && llm.moe.experts % degree !== 0) throw inputError(code, at.file, at.path, `found ${degree}, expected a divisor of ${llm.id}'s ${llm.moe.experts} experts`, at.line);
     if (kind === 'tp' && llm.attentionHeads % degree !== 0) throw inputError(code, at.file, at.path, `found ${degree}, expected a degree that divides ${llm.id}'s ${llm.attentionHeads} attention heads`, at.line);
+  }
+}
+
+/** Where a check's one line points: file ('' for a flag), field or flag (default the degree's flag), line, and where the GPU came from. */
+export interface LayoutAt {
+  readonly file: string;
+  readonly path?: string;
+  readonly code?: 'usage' | 'invalid_value';
+  readonly line?: number;
+  readonly leaveOutOf?: string;
+}
+
+/**
+ * A layout restriction against the candidate GPUs: each must run at least one of the layouts searched. A GPU with no
+ * inter-node link runs none wider than its node (scaleUpProblem); the planner drops those layouts, so a restriction
+ * leaving none would leave the GPU without pools, silently. Said in one line at the smallest layout searched, where
+ * `at` says (given the degree kind that makes that layout as wide as it is: its flag, or its field in a file);
+ * nothing to check without a restriction.
+ */
+export function checkLayoutsRun(llm: LlmSpec, gpus: readonly GpuSpec[], restriction: { readonly tp?: readonly number[]; readonly ep?: readonly number[] }, at: LayoutAt | ((kind: 'tp' | 'ep') => LayoutAt)): void {
+  if (restriction.tp === undefined && restriction.ep === undefined) return;
+  const { tpDegrees, epDegrees } = resolveOptions({ ...(restriction.tp ? { tpDegrees: restriction.tp } : {}), ...(restriction.ep ? { epDegrees: restriction.ep } : {}) });
+  const layouts = candidateLayouts(llm, { tpDegrees, epDegrees });
+  if (layouts.length === 0) return;
+  const smallest = layouts.reduce((a, b) => (Math.max(b.tp, b.ep) < Math.max(a.tp, a.ep) ? b : a));
+  for (const gpu of gpus) {
+    if (layouts.some(({ tp, ep }) => scaleUpProblem(gpu, tp, ep) === undefined)) continue;
+    const kind = widerDegree(smallest.tp, smallest.ep);
+    const where = typeof at === 'function' ? at(kind) : at;
+    throw inputError(where.code ?? 'usage', where.file, where.path ?? `--${kind}`, `${scaleUpProblem(gpu, smallest.tp, smallest.ep)!}, or ${gpu.id} left out of ${where.leaveOutOf ?? '--gpus'}`, where.line);
   }
 }
 
@@ -307,6 +340,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
   const precisions = candidatePrecisionFlag(args, gpus);
   const epDegrees = candidateEpFlag(args, llm);
   const tpDegrees = candidateTpFlag(args, llm);
+  checkLayoutsRun(llm, gpus, { ...(tpDegrees ? { tp: tpDegrees } : {}), ...(epDegrees ? { ep: epDegrees } : {}) }, { file: '' });
   const request = { mix, slo, datacenter, gpus, llm, perfModelFor, ...(serving ? { serving } : {}) };
   const planOptions = {
     objective: args.objective ?? 'tco',

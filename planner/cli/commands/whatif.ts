@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type PlanFile, type ReferencedFrom } from '../../../catalogs/index.js';
+import { InputError, inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type PlanFile, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { checkMixConversations } from '../work-bounds.js';
 import { MAX_FLAG_MAGNITUDE } from '../flags.js';
@@ -30,7 +30,7 @@ import { startProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { prepareOutputFile } from '../output-set.js';
-import { candidateEpFlag, candidatePrecisionFlag, candidateTpFlag, checkGpuList, checkLayoutDegrees, checkPrecisions, kernelPerfModels } from './plan.js';
+import { candidateEpFlag, candidatePrecisionFlag, candidateTpFlag, checkGpuList, checkLayoutDegrees, checkLayoutsRun, checkPrecisions, kernelPerfModels, type LayoutAt } from './plan.js';
 
 export interface WhatIfArgs {
   readonly mix?: string;
@@ -162,6 +162,8 @@ function startInputs(args: WhatIfArgs, fromScript: ScriptStart, catalog: Catalog
   for (const g of gpus) if (!catalog.gpus.has(g)) throw inputError('unknown_reference', '', '--gpus', `found "${g}", expected a GPU type id${suggestId(g, catalog.gpus.keys())}`);
   const precisions = startPrecisions(args, plan, fromScript, gpus.map((g) => catalog.gpus.get(g)!));
   const layouts = startLayouts(args, plan, fromScript, catalog.llms.get(llm)!);
+  // Each starting GPU must run a layout searched, said where the restriction's wider degree came from.
+  checkLayoutsRun(catalog.llms.get(llm)!, gpus.map((g) => catalog.gpus.get(g)!), { ...(layouts.tpDegrees ? { tp: layouts.tpDegrees } : {}), ...(layouts.epDegrees ? { ep: layouts.epDegrees } : {}) }, (kind) => layoutSourceAt(args, plan, fromScript, kind));
   const inputs: WhatIfInputs = {
     mix: mixRef, slo: sloRef, llm, gpus, ...(precisions !== undefined ? { precisions } : {}), ...layouts, rateScale: {}, sloTargets: [], prices: {},
     objective: plan?.objective ?? fromScript.objective ?? 'tco',
@@ -195,6 +197,16 @@ function startLayouts(args: WhatIfArgs, plan: PlanFile | undefined, fromScript: 
   const tp = pick('tp');
   const ep = pick('ep');
   return { ...(tp !== undefined ? { tpDegrees: tp } : {}), ...(ep !== undefined ? { epDegrees: ep } : {}) };
+}
+
+/** Where the session's tp or ep restriction came from, for a one-line message about it: flag, plan file or scenario. */
+function layoutSourceAt(args: WhatIfArgs, plan: PlanFile | undefined, fromScript: ScriptStart, kind: 'tp' | 'ep'): LayoutAt {
+  if (args[kind] !== undefined) return { file: '', path: `--${kind}` };
+  if (plan && (kind === 'tp' ? plan.tpDegrees : plan.epDegrees) !== undefined) {
+    const at = plan.layoutAt![kind];
+    return { file: plan.file, path: at.path, code: 'invalid_value', ...(at.line !== undefined ? { line: at.line } : {}) };
+  }
+  return scriptAt(args, fromScript, kind);
 }
 
 /**
@@ -246,25 +258,72 @@ function verdict(s: Snapshot): string {
   return s.holds ? 'the plan holds in the short check' : 'the plan misses an SLO in the short check';
 }
 
-/** Opens a session at `inputs` and prints the starting plan. */
 /**
- * Applies `changes` to the start on paper (no re-plan): a change the session would refuse (an unknown id, an
- * infinite price) or traffic past the conversations limit is reported before the first, costly, re-plan.
+ * Where a change came from, for the one line refusing it: a flag (`--add-gpus`), a scenario entry (file and line),
+ * or neither (a prompt in the interactive session, said as the scenario field).
  */
-function dryRunChanges(state: WhatIfState, base: WhatIfBase, changes: readonly WhatIfChange[]): void {
+export interface ChangeAt {
+  readonly flag?: string;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+/** One change to apply, with where it came from. */
+export interface Step {
+  readonly change: WhatIfChange;
+  readonly at: ChangeAt;
+}
+
+/**
+ * A GPU type a change adds that has none of the formats searched, or runs none of the layouts searched, would get no
+ * pools in every re-plan: the change is refused in plan's words (checkPrecisions, checkLayoutsRun), not silently
+ * planned around. Ids the catalog lacks are left to applyWhatIf's own check. Returns the refusal (one line) or undefined.
+ */
+export function refusedChange(catalog: Catalog, inputs: WhatIfInputs, change: WhatIfChange, at: ChangeAt): InputError | undefined {
+  if (change.kind !== 'add-gpus') return undefined;
+  const restriction = { ...(inputs.tpDegrees ? { tp: inputs.tpDegrees } : {}), ...(inputs.epDegrees ? { ep: inputs.epDegrees } : {}) };
+  for (const [i, id] of change.gpus.entries()) {
+    const gpu = catalog.gpus.get(id);
+    if (gpu === undefined || inputs.gpus.includes(id)) continue;
+    const where = {
+      file: at.file ?? '', path: at.flag ?? `add_gpus[${i}]`, code: at.flag !== undefined ? 'usage' as const : 'invalid_value' as const,
+      leaveOutOf: at.flag ?? 'add_gpus', ...(at.line !== undefined ? { line: at.line } : {}),
+    };
+    try {
+      if (inputs.precisions !== undefined) checkPrecisions(inputs.precisions, [gpu], where);
+      checkLayoutsRun(catalog.llms.get(inputs.llm)!, [gpu], restriction, where);
+    } catch (error) {
+      if (error instanceof InputError) return error;
+      throw error;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Applies the steps to the start on paper (no re-plan): a change the session would refuse (an unknown id, an
+ * infinite price, a flag adding a GPU without the formats or layouts searched) or traffic past the conversations
+ * limit is reported before the first, costly, re-plan. A scenario entry refused for its formats or layouts is skipped
+ * here, as the replay skips it (and says so there, at its line).
+ */
+function dryRunChanges(state: WhatIfState, base: WhatIfBase, catalog: Catalog, steps: readonly Step[]): void {
   const stack: WhatIfInputs[] = [state.inputs];
-  for (const change of changes) {
+  for (const { change, at } of steps) {
     if (change.kind === 'undo') {
       if (stack.length > 1) stack.pop();
       continue;
     }
+    const refused = refusedChange(catalog, stack[stack.length - 1]!, change, at);
+    if (refused !== undefined && at.flag !== undefined) throw refused;
+    if (refused !== undefined) continue;
     const next = changeInputs(stack[stack.length - 1]!, change, state.known);
     checkMixConversations(materialize(next, base).mix, next.checkDurationS, 'the scaled mix rates × check_duration_s');
     stack.push(next);
   }
 }
 
-export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScript: ScriptStart = {}, changes: readonly WhatIfChange[] = []): Promise<Session> {
+/** Opens a session at `inputs` and prints the starting plan. */
+export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScript: ScriptStart = {}, steps: readonly Step[] = []): Promise<Session> {
   const catalog = loadCatalog({ userFiles: (args.catalogFiles ?? []).map((f) => resolve(ctx.cwd, f)) });
   const { inputs, base } = startInputs(args, fromScript, catalog, ctx);
   const { serving } = servingFromFlags(args.calibration, args.backend, ctx.cwd, catalog);
@@ -272,7 +331,7 @@ export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScr
   const models: ReplanModels = { llm: catalog.llms.get(inputs.llm)!, perfModelFor, ...(serving ? { serving } : {}), kernelPerfModelFor: kernelPerfModels(catalog, perfModelFor), engineScheduling: backendScheduling(args.backend) };
   const state = startWhatIf(inputs, { gpus: [...catalog.gpus.keys()], classes: base.mix.classes.map((c) => c.id) });
   checkMixConversations(materialize(inputs, base).mix, inputs.checkDurationS, 'the mix rates × check_duration_s');
-  dryRunChanges(state, base, changes);
+  dryRunChanges(state, base, catalog, steps);
   const session: Session = { state, base, models, results: [], snapshots: [], ctx, catalog };
   const { result, seconds } = await replanState(session, inputs);
   session.results.push(result);
@@ -287,8 +346,10 @@ export async function openSession(args: WhatIfArgs, ctx: CommandContext, fromScr
 }
 
 /** Applies one change, re-plans (undo reuses the earlier result) and prints the diff table. */
-export async function stepSession(session: Session, change: WhatIfChange, options: { quiet?: boolean } = {}): Promise<void> {
+export async function stepSession(session: Session, change: WhatIfChange, options: { quiet?: boolean; at?: ChangeAt } = {}): Promise<void> {
   const n = session.state.applied.length;
+  const refused = refusedChange(session.catalog, session.state.inputs, change, options.at ?? {});
+  if (refused !== undefined) throw refused;
   session.state = applyWhatIf(session.state, change);
   const out = (t: string) => (options.quiet ? undefined : session.ctx.stdout(t));
   if (change.kind === 'undo') {
@@ -343,6 +404,12 @@ export function writeSessionReport(session: Session, file: string, inputs: reado
   return path;
 }
 
+/** The flag each flag change comes from (changesFromFlags), for the one line refusing it. */
+const FLAG_OF: Readonly<Record<WhatIfChange['kind'], string>> = {
+  'scale-rate': '--scale-rate', 'set-slo': '--slo-target', 'add-gpus': '--add-gpus', 'remove-gpus': '--remove-gpus', 'set-price': '--price',
+  'set-electricity': '--electricity-usd-per-kwh', 'set-power-cap': '--power-cap-kw', 'set-objective': '--objective', 'set-policy': '--policy', undo: 'undo',
+};
+
 /** `fleetplan whatif`. */
 export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<number> {
   const flagChanges = changesFromFlags(args);
@@ -360,12 +427,23 @@ export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<
     const { runInteractive } = await import('./whatif-prompts.js');
     return runInteractive(await openSession(args, ctx), inputs);
   }
-  const session = await openSession(args, ctx, scenario ? { ...scenario.start, lines: scenario.startLines } : {}, [...(scenario?.changes ?? []), ...flagChanges]);
+  const planned: Step[] = [
+    ...(scenario?.changes ?? []).map((change, i) => ({ change, at: { file: args.script!, ...(scenario!.changeLines[i] !== undefined ? { line: scenario!.changeLines[i] } : {}) } })),
+    ...flagChanges.map((change) => ({ change, at: { flag: FLAG_OF[change.kind] } })),
+  ];
+  const session = await openSession(args, ctx, scenario ? { ...scenario.start, lines: scenario.startLines } : {}, planned);
   const steps: Array<{ change: string } & ReturnType<typeof snapshotToJson>> = [];
-  for (const change of [...(scenario?.changes ?? []), ...flagChanges]) {
+  for (const { change, at } of planned) {
     // Ctrl-C between steps: main reports "interrupted; no output was written" (files are written only at the end).
     throwIfInterrupted(ctx);
-    await stepSession(session, change, { quiet: Boolean(args.json) });
+    // A scenario entry the session refuses for its formats or layouts is said at its line and skipped; the replay goes on, as an
+    // interactive session does (a flag's was refused before the start, exit 2).
+    const refused = refusedChange(session.catalog, session.state.inputs, change, at);
+    if (refused !== undefined) {
+      ctx.stderr(`fleetplan: ${refused.message}\n`);
+      continue;
+    }
+    await stepSession(session, change, { quiet: Boolean(args.json), at });
     steps.push({ change: describeChange(change), ...snapshotToJson(session.snapshots[session.snapshots.length - 1]!) });
   }
   throwIfInterrupted(ctx);
