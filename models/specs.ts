@@ -143,6 +143,34 @@ export type KvCapacity =
   | { readonly fits: true; readonly kvCapacityTokens: number; readonly freeBytes: number }
   | { readonly fits: false; readonly kvCapacityTokens: 0; readonly reason: string; readonly shortfallBytes: number };
 
+/** The memory terms of one instance that do not depend on its weights: computeKvCapacity and weightRoomBytes share them. */
+function memoryTerms(gpu: GpuSpec, llm: LlmSpec, l: ResolvedLayout, options: KvCapacityOptions) {
+  const fraction = options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION;
+  const usable = fraction * gpu.memoryBytes * l.gpus;
+  const reserve = (options.activationReserveBytes ?? DEFAULT_ACTIVATION_RESERVE_BYTES) * l.gpus;
+  // Per token over the instance's GPUs: the copies one attention group keeps (MLA on every TP rank).
+  const replication = kvReplication(llm, l.tp);
+  // Sliding-window layers hold a fixed window per sequence, not per token: set aside for the sequences an engine runs.
+  // Linear-attention layers likewise hold a fixed state per sequence (split over TP by heads, not replicated).
+  const windows = SLIDING_WINDOW_RESERVE_SEQUENCES * (kvWindowBytesPerSequence(llm, l.kvDtype) * replication + linearStateBytesPerSequence(llm));
+  const perToken = kvBytesPerToken(llm, l.kvDtype) * replication;
+  return { fraction, usable, reserve, windows, perToken };
+}
+
+/**
+ * The most weight bytes an instance can hold and still fit (computeKvCapacity's rule solved for the weights: the
+ * activation reserve, sliding windows and one 16-token KV block come first). It is what a "does not fit" message
+ * compares the weights with: total memory alone reads as room to spare (671 GB of weights next to 8× 85.5 GB).
+ */
+export function weightRoomBytes(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, options: KvCapacityOptions = {}): number {
+  const l = resolveLayout(llm, layout);
+  const { fraction, usable, reserve, windows, perToken } = memoryTerms(gpu, llm, l, options);
+  const room = options.memoryBasis === 'free'
+    ? gpu.memoryBytes * l.gpus - reserve - (windows + perToken * 16) / fraction
+    : usable - reserve - windows - perToken * 16;
+  return Math.max(0, room);
+}
+
 /**
  * (memory × usable fraction − resident weights − activation reserve) / KV bytes per token, over all max(tp, ep) GPUs
  * (with `memoryBasis: 'free'`: fraction × (memory − weights − reserve) instead of the first three terms)
@@ -151,19 +179,11 @@ export type KvCapacity =
  */
 export function computeKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, options: KvCapacityOptions = {}): KvCapacity {
   const l = resolveLayout(llm, layout);
-  const fraction = options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION;
-  const usable = fraction * gpu.memoryBytes * l.gpus;
-  const reserve = (options.activationReserveBytes ?? DEFAULT_ACTIVATION_RESERVE_BYTES) * l.gpus;
+  const { fraction, usable, reserve, windows, perToken } = memoryTerms(gpu, llm, l, options);
   const weights = residentWeightBytes(llm, l);
-  // Per token over the instance's GPUs: the copies one attention group keeps (MLA on every TP rank).
-  const replication = kvReplication(llm, l.tp);
-  // Sliding-window layers hold a fixed window per sequence, not per token: set aside for the sequences an engine runs.
-  // Linear-attention layers likewise hold a fixed state per sequence (split over TP by heads, not replicated).
-  const windows = SLIDING_WINDOW_RESERVE_SEQUENCES * (kvWindowBytesPerSequence(llm, l.kvDtype) * replication + linearStateBytesPerSequence(llm));
   const free = options.memoryBasis === 'free'
     ? fraction * Math.max(0, gpu.memoryBytes * l.gpus - weights - reserve) - windows
     : usable - weights - reserve - windows;
-  const perToken = kvBytesPerToken(llm, l.kvDtype) * replication;
   // A pool must at least hold one maximal-length sequence is too strict for planning; one block of 16 tokens is not.
   if (free < perToken * 16) {
     const gib = (x: number) => (x / 1024 ** 3).toFixed(1);

@@ -3,7 +3,8 @@
  * reason there is none. No I/O; the caller supplies typed inputs and (optionally) a clock.
  */
 import { BYTES_PER_WEIGHT, nativePrecision, PRECISIONS } from '../../catalogs/precision.js';
-import { weightBytes } from '../../models/specs.js';
+import { weightBytes, weightRoomBytes } from '../../models/specs.js';
+import { backendKvCapacityOptions } from '../../models/serving/backend-policy.js';
 import { dropDominatedPools } from './dominance.js';
 import { memoDemand, memoPools } from './demand-memo.js';
 import { explainBinding, explainUnroutable } from './explain.js';
@@ -42,7 +43,7 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     const inFormat = narrowest === nativePrecision(request.llm) ? '' : ` in ${narrowest}`;
     return {
       ok: false,
-      reason: `${request.llm.id} (${gb(weights)} of weights${inFormat}) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp} with ${gb(largest.memoryBytesAtMaxTp)}` +
+      reason: `${request.llm.id} (${gb(weights)} of weights${inFormat}) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp}${roomAt(request, options, largest.gpu, largest.maxTp, largest.memoryBytesAtMaxTp, weights)}` +
         noLayoutDetail(request.gpus.find((g) => g.id === largest.gpu), request.llm, options),
       binding: [],
       notes,
@@ -92,6 +93,23 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     notes,
   });
   return { ok: true, plan };
+}
+
+/**
+ * The largest GPU's memory and the weights it has room for, under the serving choice's memory rule (--backend): the
+ * room, not the memory, is what the weights missed, so "671 GB of weights" is never set next to a larger figure alone.
+ */
+function roomAt(request: PlanRequest, options: Pick<ResolvedOptions, 'precisions'>, gpuId: string, tp: number, memoryBytes: number, headlineBytes: number): string {
+  const gpu = request.gpus.find((g) => g.id === gpuId);
+  const backend = request.serving?.backend;
+  if (!gpu) return ` with ${gb(memoryBytes)}`;
+  const room = weightRoomBytes(gpu, request.llm, { tp }, backend !== undefined ? backendKvCapacityOptions(backend, tp) : {});
+  // Its own weights: in the narrowest format it has, which need not be the format the headline sized them in (an A40
+  // has no fp8, so a Kimi-K2 that is 1026 GB in fp8 is 2 TB on it).
+  const own = candidatePrecisions(gpu, options.precisions).reduce<Precision | undefined>((a, b) => (a === undefined || BYTES_PER_WEIGHT[b] < BYTES_PER_WEIGHT[a] ? b : a), undefined);
+  const ownWeights = own === undefined ? undefined : weightBytes(request.llm, own);
+  const theirs = ownWeights !== undefined && gb(ownWeights) !== gb(headlineBytes) ? ` (${request.llm.id}'s weights are ${gb(ownWeights)} in ${own}, the narrowest format ${gpu.id} has)` : '';
+  return ` with ${gb(memoryBytes)} of memory, room for at most ${gb(room)} of weights once the runtime's share and a KV block are set aside${theirs}`;
 }
 
 /**

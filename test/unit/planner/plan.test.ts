@@ -69,7 +69,7 @@ describe('planFleet()', () => {
   });
 
   it('explains an LLM that fits on no candidate GPU at any TP', async () => {
-    expect(await reason(request({ gpus: [L4] }), { tpDegrees: [1, 2] })).toMatchInlineSnapshot(`"llama-3.1-70b (141 GB of weights) fits on no candidate GPU at any TP ≤ 2; the largest is l4 at TP2 with 48 GB"`);
+    expect(await reason(request({ gpus: [L4] }), { tpDegrees: [1, 2] })).toMatchInlineSnapshot(`"llama-3.1-70b (141 GB of weights) fits on no candidate GPU at any TP ≤ 2; the largest is l4 at TP2 with 48 GB of memory, room for at most 39 GB of weights once the runtime's share and a KV block are set aside"`);
   });
 
   it('explains a TBT target no candidate GPU reaches, naming the best one', async () => {
