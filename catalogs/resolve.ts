@@ -16,6 +16,7 @@ import { toDatacenter, toFleet, toMix, toSloSet } from './convert.js';
 import type { Catalog, Datacenter, Fleet, Mix, Precision, SloSet } from './types.js';
 import type { ParsedDocument } from './parse-document.js';
 import { checkPoolsAgainstCatalog } from './check-pools.js';
+import { checkKvLinks } from './check-kv-links.js';
 import { withDefaultLinks } from './default-links.js';
 
 /** True when the text names a file rather than an id. */
@@ -99,7 +100,7 @@ function checkFleetReferences(raw: any, doc: ParsedDocument, catalog: Catalog): 
       });
     }
   });
-  issues.push(...checkPoolsAgainstCatalog(raw, doc, catalog));
+  issues.push(...checkPoolsAgainstCatalog(raw, doc, catalog), ...checkKvLinks(raw, doc, catalog));
   let datacenter: Datacenter | undefined;
   if (typeof raw.datacenter === 'string') {
     datacenter = catalog.datacenters.get(raw.datacenter);

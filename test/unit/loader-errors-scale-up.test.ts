@@ -5,10 +5,10 @@
  * Such a GPU also moves no KV between instances: the planner offers it colocated pools only, and a disaggregated
  * benchmark on it is refused.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../catalogs/index.js';
+import { loadCatalog, loadFleetFile } from '../../catalogs/index.js';
 import { resolveOptions } from '../../planner/options.js';
 import { createPerfModelFor } from '../../planner/demand/perf-adapter.js';
 import { enumeratePools } from '../../planner/demand/pools.js';
@@ -60,6 +60,31 @@ describe('a GPU with no inter-node link', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^fleetplan: --mode: found disagg on island, expected agg: island has no inter-node link .*\n$/);
+  });
+
+  // Review: a hand-written disaggregated plan on it was refused by validate/simulate with "found no link from
+  // \"prefill\" to \"decode\"" (not saying why) and exported with KV-transfer wiring (exit 0).
+  it('a disaggregated plan on it with no links: validate and export refuse it, naming the pools that would move KV', async () => {
+    const plan = join(dir, 'disagg-plan.yaml');
+    writeFileSync(plan, 'kind: plan\nformat_version: 1\nmix: coding-agent\nslo: standard\nllm: llama-3.1-8b\ninstances:\n  - {gpu: island, tp: 1, role: prefill, count: 1}\n  - {gpu: h100-sxm, tp: 1, role: decode, count: 1}\n');
+    const expected = "fleetplan: DIR/disagg-plan.yaml:7: instances[0].role: found prefill on island with no link from prefill in links, expected such a link or role colocated: island has no inter-node link (inter_node_bytes_per_s 0) to send KV over\n";
+    const validate = await runCli(['validate', plan, '--catalog', gpuFile]);
+    expect([validate.code, validate.stdout, oneLine(validate.stderr)]).toEqual([2, '', expected]);
+    const out = join(dir, 'export-out');
+    const exported = await runCli(['export', plan, '--to', 'dynamo', '--out', out, '--catalog', gpuFile]);
+    expect([exported.code, exported.stdout, oneLine(exported.stderr)]).toEqual([2, '', expected]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a receiving decoder on it is refused too; a file that names its link loads', () => {
+    const catalog = loadCatalog({ userFiles: [gpuFile] });
+    const pools = '  - {gpu: h100-sxm, tp: 1, role: prefill, count: 1}\n  - {gpu: island, tp: 1, role: decode, count: 1}\n';
+    const bare = join(dir, 'receiver.yaml');
+    writeFileSync(bare, `kind: fleet\nllm: llama-3.1-8b\ninstances:\n${pools}`);
+    expect(() => loadFleetFile(bare, catalog)).toThrow(/receiver\.yaml:5: instances\[1\]\.role: found decode on island with no link from prefill to decode in links, .* to receive KV over/);
+    const linked = join(dir, 'linked.yaml');
+    writeFileSync(linked, `kind: fleet\nllm: llama-3.1-8b\ninstances:\n${pools}links:\n  - {from: prefill, to: decode, bandwidth_bytes_per_s: 100e9, latency_s: 1e-5}\n`);
+    expect(loadFleetFile(linked, catalog).links.find((l) => l.from === 'prefill')!.bandwidthBytesPerSecond).toBe(100e9);
   });
 
   it('the planner offers it colocated pools only, and none past its domain', () => {
