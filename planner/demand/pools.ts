@@ -104,7 +104,7 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
         // Not through perfModelFor: its cache is keyed by GPU id, and the one-domain counterfactual widens the GPU.
         const c = interNodeCost(gpu, llm, { tp, ep, precision, kvDtype }, servingOptions(serving));
         const ms = (x: number) => (x * 1e3).toFixed(1);
-        const why = oneNode ? `tp ${tp} × ep ${ep} is ${gpusPerInstance} GPUs, so ${llm.id} spans ${c.nodes} nodes of ${gpu.gpusPerNode}` : `${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes`;
+        const why = oneNode ? `tp ${tp}${ep > 1 ? ` × ep ${ep}` : ''} is ${gpusPerInstance} GPUs, so ${llm.id} spans ${c.nodes} nodes of ${gpu.gpusPerNode}` : `${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes`;
         multiNode.push(`${gpu.id}/${layoutLabel(tp, ep)}/${precision}: ${why}; traffic beyond the NVLink domain at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU adds ${ms(c.decodeStepExtraSeconds)} ms to a ${ms(c.decodeStepSeconds)} ms decode step (batch 64, 4K context) and ${ms(c.prefillExtraSeconds)} ms to a ${ms(c.prefillSeconds)} ms 4K-token prefill`);
       }
       // A GPU with no inter-node link (inter_node_bytes_per_s 0) ships no KV off its node, so without a configured

@@ -99,3 +99,12 @@ describe('a layout the user makes span nodes (plan --ep 16 on HGX H200) is price
     expect(enumeratePools([catalog.gpus.get('h200')!], dsv3, createPerfModelFor(), resolveOptions({ precisions: ['fp8'] })).multiNode).toEqual([]);
   });
 });
+
+describe('a dense LLM a user spreads past one node (plan --tp 16)', () => {
+  it('its note names the layout as tp 16, with no "ep 1", and prices the traffic beyond the domain', () => {
+    const set = enumeratePools([h100], catalog.llms.get('llama-3.1-70b')!, createPerfModelFor(), resolveOptions({ tpDegrees: [16], precisions: ['fp8'] }));
+    expect(set.pools.every((p) => p.gpus === 16)).toBe(true);
+    expect(set.multiNode).toHaveLength(1);
+    expect(set.multiNode[0]).toMatch(/^h100-sxm\/tp16\/fp8: tp 16 is 16 GPUs, so llama-3\.1-70b spans 2 nodes of 8; traffic beyond the NVLink domain at 50 GB\/s per GPU adds \d+\.\d ms to a \d+\.\d ms decode step/);
+  });
+});
