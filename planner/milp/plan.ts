@@ -2,7 +2,7 @@
  * One planning solve: candidate pools → demand → pre-solve explanations → MILP → verified solution → Plan, or the
  * reason there is none. No I/O; the caller supplies typed inputs and (optionally) a clock.
  */
-import { BYTES_PER_WEIGHT, nativePrecision, PRECISIONS } from '../../catalogs/precision.js';
+import { BYTES_PER_WEIGHT, nativePrecision, PRECISIONS, scaleUpProblem } from '../../catalogs/precision.js';
 import { weightBytes, weightRoomBytes } from '../../models/specs.js';
 import { backendKvCapacityOptions } from '../../models/serving/backend-policy.js';
 import { dropDominatedPools } from './dominance.js';
@@ -11,7 +11,7 @@ import { explainBinding, explainUnroutable } from './explain.js';
 import { explainInfeasible } from './infeasible.js';
 import { resolveOptions, type ResolvedOptions } from '../options.js';
 import { buildPlan } from './plan-result.js';
-import { candidatePrecisions, MAX_MULTI_NODE_DOMAINS } from '../demand/pools.js';
+import { candidatePrecisions, MAX_MULTI_NODE_DOMAINS, type UnfitGpu } from '../demand/pools.js';
 import { explainNoLayout } from '../../models/layouts.js';
 import type { GpuSpec, LlmSpec, Precision } from '../../catalogs/types.js';
 import { solveShapes } from './solve-shapes.js';
@@ -43,7 +43,7 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     const inFormat = narrowest === nativePrecision(request.llm) ? '' : ` in ${narrowest}`;
     return {
       ok: false,
-      reason: `${request.llm.id} (${gb(weights)} of weights${inFormat}) fits on no candidate GPU at any TP ≤ ${maxTp}; the largest is ${largest.gpu} at TP${largest.maxTp}${roomAt(request, options, largest.gpu, largest.maxTp, largest.memoryBytesAtMaxTp, weights)}` +
+      reason: `${request.llm.id} (${gb(weights)} of weights${inFormat}) fits on no candidate GPU at any TP ≤ ${maxTp}; ${largestClause(request, options, largest, weights)}` +
         noLayoutDetail(request.gpus.find((g) => g.id === largest.gpu), request.llm, options),
       binding: [],
       notes,
@@ -98,18 +98,24 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
 /**
  * The largest GPU's memory and the weights it has room for, under the serving choice's memory rule (--backend): the
  * room, not the memory, is what the weights missed, so "671 GB of weights" is never set next to a larger figure alone.
+ * At the widest TP it can run: past its node only with an inter-node link.
  */
-function roomAt(request: PlanRequest, options: Pick<ResolvedOptions, 'precisions'>, gpuId: string, tp: number, memoryBytes: number, headlineBytes: number): string {
-  const gpu = request.gpus.find((g) => g.id === gpuId);
+function largestClause(request: PlanRequest, options: Pick<ResolvedOptions, 'precisions' | 'tpDegrees'>, largest: UnfitGpu, headlineBytes: number): string {
+  const gpu = request.gpus.find((g) => g.id === largest.gpu);
+  if (!gpu) return `the largest is ${largest.gpu} at TP${largest.maxTp} with ${gb(largest.memoryBytesAtMaxTp)}`;
+  const runnable = options.tpDegrees.filter((t) => scaleUpProblem(gpu, t) === undefined);
+  const noLink = `its ${gpu.gpusPerNode}-GPU node, and ${gpu.id} has no inter-node link: inter_node_bytes_per_s is 0`;
+  if (runnable.length === 0) return `the largest is ${gpu.id}, but every TP searched (${options.tpDegrees.join(', ')}) is past ${noLink}`;
+  const tp = Math.max(...runnable);
   const backend = request.serving?.backend;
-  if (!gpu) return ` with ${gb(memoryBytes)}`;
   const room = weightRoomBytes(gpu, request.llm, { tp }, backend !== undefined ? backendKvCapacityOptions(backend, tp) : {});
   // Its own weights: in the narrowest format it has, which need not be the format the headline sized them in (an A40
   // has no fp8, so a Kimi-K2 that is 1026 GB in fp8 is 2 TB on it).
   const own = candidatePrecisions(gpu, options.precisions).reduce<Precision | undefined>((a, b) => (a === undefined || BYTES_PER_WEIGHT[b] < BYTES_PER_WEIGHT[a] ? b : a), undefined);
   const ownWeights = own === undefined ? undefined : weightBytes(request.llm, own);
   const theirs = ownWeights !== undefined && gb(ownWeights) !== gb(headlineBytes) ? ` (${request.llm.id}'s weights are ${gb(ownWeights)} in ${own}, the narrowest format ${gpu.id} has)` : '';
-  return ` with ${gb(memoryBytes)} of memory, room for at most ${gb(room)} of weights once the runtime's share and a KV block are set aside${theirs}`;
+  const wider = tp < largest.maxTp ? ` (TP${largest.maxTp} is past ${noLink})` : '';
+  return `the largest is ${gpu.id} at TP${tp} with ${gb(gpu.memoryBytes * tp)} of memory, room for at most ${gb(room)} of weights once the runtime's share and a KV block are set aside${theirs}${wider}`;
 }
 
 /**

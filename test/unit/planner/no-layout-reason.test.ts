@@ -4,13 +4,16 @@
  * and under the ep degrees the user allowed.
  */
 import { describe, expect, it } from 'vitest';
-import { loadBuiltinCatalog } from '../../../catalogs/index.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBuiltinCatalog, loadCatalog } from '../../../catalogs/index.js';
+import { repoRoot, scratchDir } from '../../helpers/paths.js';
 import { createPerfModelFor } from '../../../planner/demand/perf-adapter.js';
 import { planFleet } from '../../../planner/milp/plan.js';
 import type { PlanOptions } from '../../../planner/types.js';
 
-const catalog = loadBuiltinCatalog();
-const reasonFor = async (llm: string, gpus: string[], options: PlanOptions = {}): Promise<string> => {
+const builtin = loadBuiltinCatalog();
+const reasonFor = async (llm: string, gpus: string[], options: PlanOptions = {}, catalog = builtin): Promise<string> => {
   const out = await planFleet({
     mix: catalog.mixes.get('coding-agent')!, slo: catalog.slos.get('standard')!, datacenter: catalog.datacenters.get('default')!,
     gpus: gpus.map((g) => catalog.gpus.get(g)!), llm: catalog.llms.get(llm)!, perfModelFor: createPerfModelFor(),
@@ -36,4 +39,24 @@ describe('no-plan reason when no candidate layout holds the model', () => {
     expect(reason).toMatch(/the largest searched, tp 8 ep 8 \(8 GPUs\), holds \d+\.\d GiB of weights per GPU, short by \d+\.\d GiB per GPU/);
     expect(reason).toMatch(/the smallest layout that would fit is tp \d ep 16: 16 GPUs over 2 node\(s\), an ep outside the degrees searched \(8\)/);
   });
+
+  // Review: with --tp 16 the largest was sized as 16 GPUs of a GPU that can run no instance past its node, so
+  // "71 GB of weights" stood next to "room for at most 1197 GB"; the TP it can run is used, and the reason is said.
+  describe('a GPU with no inter-node link (inter_node_bytes_per_s 0)', () => {
+    const dir = scratchDir();
+    const file = join(dir, 'island.yaml');
+    writeFileSync(file, readFileSync(join(repoRoot, 'catalogs/gpus/h100-sxm.yaml'), 'utf8').replace(/^\$schema:.*\n/m, '').replace('id: h100-sxm', 'id: island').replace(/inter_node_bytes_per_s: 50e9.*/, 'inter_node_bytes_per_s: 0'));
+    const withIsland = loadCatalog({ userFiles: [file] });
+
+    it('every TP searched past its node: says so, with no room figure', async () => {
+      const reason = await reasonFor('llama-3.1-70b', ['island'], { tpDegrees: [16] }, withIsland);
+      expect(reason).toBe('llama-3.1-70b (71 GB of weights in fp8) fits on no candidate GPU at any TP ≤ 16; the largest is island, but every TP searched (16) is past its 8-GPU node, and island has no inter-node link: inter_node_bytes_per_s is 0');
+    });
+
+    it('some TP within its node: sized at that TP, the wider one said to be out of reach', async () => {
+      const reason = await reasonFor('deepseek-v3', ['island'], { tpDegrees: [8, 16] }, withIsland);
+      expect(reason).toContain('the largest is island at TP8 with 684 GB of memory, room for at most 599 GB of weights once the runtime\'s share and a KV block are set aside (TP16 is past its 8-GPU node, and island has no inter-node link: inter_node_bytes_per_s is 0); deepseek-v3 fits no layout of up to 8× island');
+    });
+  });
 });
+
