@@ -50,14 +50,17 @@ export interface ResolvedOptions {
   readonly explain: boolean;
 }
 
+const unique = (xs: readonly number[]): number[] => [...new Set(xs)];
+
 /** Applies defaults. `datacenterPowerCapWatts` is used when the options give none. */
 export function resolveOptions(options: PlanOptions, datacenterPowerCapWatts?: number): ResolvedOptions {
   return {
     objective: options.objective ?? 'tco',
-    tpDegrees: options.tpDegrees ?? [1, 2, 4, 8],
+    // Each degree once (`--tp 8,8` would enumerate every pool twice: duplicate keys, twice the MILP columns).
+    tpDegrees: unique(options.tpDegrees ?? [1, 2, 4, 8]),
     // One node's worth, as tp: an instance is max(tp, ep) GPUs, so these stay inside an 8-GPU node by default.
-    epDegrees: options.epDegrees ?? [1, 2, 4, 8],
-    ...(options.epDegrees !== undefined ? { requestedEpDegrees: options.epDegrees } : {}),
+    epDegrees: unique(options.epDegrees ?? [1, 2, 4, 8]),
+    ...(options.epDegrees !== undefined ? { requestedEpDegrees: unique(options.epDegrees) } : {}),
     ...(options.precisions !== undefined ? { precisions: options.precisions } : {}),
     roles: options.roles ?? ['prefill', 'decode', 'colocated'],
     // Decoders are offered capped at 70% of TDP as well: the paper's tier (A40 300 W → 200 W) shows decode barely

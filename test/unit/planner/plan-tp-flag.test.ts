@@ -6,6 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
 import { repoRoot } from '../../helpers/paths.js';
+import { loadBuiltinCatalog } from '../../../catalogs/index.js';
+import { createPerfModelFor } from '../../../planner/demand/perf-adapter.js';
+import { enumeratePools } from '../../../planner/demand/pools.js';
+import { resolveOptions } from '../../../planner/options.js';
+import type { PlanOptions } from '../../../planner/types.js';
 
 describe('plan --tp', () => {
   it('DeepSeek-V3 on H200 with --tp 8 --ep 8: every pool is tp8ep8, and the inputs say so', async () => {
@@ -22,5 +27,16 @@ describe('plan --tp', () => {
     expect([three.code, three.stdout, three.stderr]).toEqual([2, '', "fleetplan: --tp: found 3, expected a degree that divides deepseek-v3's 128 attention heads\n"]);
     const word = await runCli(['plan', '--mix', 'coding-agent', '--llm', 'deepseek-v3', '--tp', 'eight'], { cwd: repoRoot });
     expect([word.code, word.stderr]).toEqual([2, 'fleetplan: --tp: found "eight", expected whole numbers ≥ 1, comma separated\n']);
+  });
+});
+
+describe('a degree given twice (--tp 8,8, --ep 8,8)', () => {
+  it('is searched once: every candidate pool key is unique', () => {
+    const catalog = loadBuiltinCatalog();
+    const keys = (llm: string, options: PlanOptions) => enumeratePools([catalog.gpus.get('h200')!], catalog.llms.get(llm)!, createPerfModelFor(), resolveOptions({ precisions: ['fp8'], ...options })).pools.map((p) => p.key);
+    for (const k of [keys('llama-3.1-70b', { tpDegrees: [8, 8] }), keys('deepseek-v3', { tpDegrees: [8, 8], epDegrees: [8, 8] })]) {
+      expect(k.length).toBeGreaterThan(0);
+      expect(new Set(k).size).toBe(k.length);
+    }
   });
 });
