@@ -58,13 +58,22 @@ export function candidateLayouts(llm: LlmSpec, options: Pick<ResolvedOptions, 't
 /** Instances of up to this many scale-up domains are tried for a model no single-domain candidate holds. */
 export const MAX_MULTI_NODE_DOMAINS = 4;
 
+const bytesPerWeight = (llm: LlmSpec, precision: Precision): number => (precision === nativePrecision(llm) ? llm.weightDtypeBytes : BYTES_PER_WEIGHT[precision]);
+
+/**
+ * Whether any layout within one node holds the model, whatever degrees the user allowed: a multi-node note says
+ * "fits no single node" only when that is so, not when a user's `--ep 16` alone made the instance span nodes.
+ */
+const fitsOneNode = (gpu: GpuSpec, llm: LlmSpec, precision: Precision): boolean =>
+  enumerateLayouts(gpu, llm, { weightBytesPerParameter: bytesPerWeight(llm, precision), multiNode: false, maxGpus: gpu.gpusPerNode }).length > 0;
+
 /**
  * Multi-node layouts for a (GPU, precision) on which no candidate layout holds the weights: the smallest instance
  * (models/layouts.ts) that does, keeping attention TP within the searched degrees (inside a node) and spreading experts
  * (EP) and attention data-parallel groups across nodes, as DeepSeek-V3 deployments on HGX H100 do.
  */
 export function multiNodeLayouts(gpu: GpuSpec, llm: LlmSpec, precision: Precision, options: Pick<ResolvedOptions, 'tpDegrees' | 'requestedEpDegrees'>): Array<{ tp: number; ep: number }> {
-  const weightBytesPerParameter = precision === nativePrecision(llm) ? llm.weightDtypeBytes : BYTES_PER_WEIGHT[precision];
+  const weightBytesPerParameter = bytesPerWeight(llm, precision);
   const all = enumerateLayouts(gpu, llm, { weightBytesPerParameter, maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...options.tpDegrees) });
   if (all.some((l) => l.nodes === 1)) return [];
   // A user's `--ep` list bounds this search as it bounds the one-node one: a restriction that drops every layout
@@ -104,7 +113,7 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
         // Not through perfModelFor: its cache is keyed by GPU id, and the one-domain counterfactual widens the GPU.
         const c = interNodeCost(gpu, llm, { tp, ep, precision, kvDtype }, servingOptions(serving));
         const ms = (x: number) => (x * 1e3).toFixed(1);
-        const why = oneNode ? `tp ${tp}${ep > 1 ? ` × ep ${ep}` : ''} is ${gpusPerInstance} GPUs, so ${llm.id} spans ${c.nodes} nodes of ${gpu.gpusPerNode}` : `${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes`;
+        const why = fitsOneNode(gpu, llm, precision) ? `tp ${tp}${ep > 1 ? ` × ep ${ep}` : ''} is ${gpusPerInstance} GPUs, so ${llm.id} spans ${c.nodes} nodes of ${gpu.gpusPerNode}` : `${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes`;
         multiNode.push(`${gpu.id}/${layoutLabel(tp, ep)}/${precision}: ${why}; traffic beyond the NVLink domain at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU adds ${ms(c.decodeStepExtraSeconds)} ms to a ${ms(c.decodeStepSeconds)} ms decode step (batch 64, 4K context) and ${ms(c.prefillExtraSeconds)} ms to a ${ms(c.prefillSeconds)} ms 4K-token prefill`);
       }
       // A GPU with no inter-node link (inter_node_bytes_per_s 0) ships no KV off its node, so without a configured

@@ -108,3 +108,11 @@ describe('a dense LLM a user spreads past one node (plan --tp 16)', () => {
     expect(set.multiNode[0]).toMatch(/^h100-sxm\/tp16\/fp8: tp 16 is 16 GPUs, so llama-3\.1-70b spans 2 nodes of 8; traffic beyond the NVLink domain at 50 GB\/s per GPU adds \d+\.\d ms to a \d+\.\d ms decode step/);
   });
 });
+
+describe('plan --ep 16 on H100, where no single node holds DeepSeek-V3 FP8 anyway', () => {
+  it('the notes say the model fits no single node, not that the ep made it span', () => {
+    const set = enumeratePools([h100], dsv3, createPerfModelFor(), resolveOptions({ epDegrees: [16], precisions: ['fp8'] }));
+    expect(set.multiNode.length).toBeGreaterThan(0);
+    for (const note of set.multiNode) expect(note).toMatch(/^h100-sxm\/tp\d+ep16\/fp8: deepseek-v3 fits no single 8-GPU node, so it spans 2 nodes; /);
+  });
+});
