@@ -24,7 +24,7 @@ import { loopToJson, planToJson } from '../../result/plan-json.js';
 import { sweepCostEnergy } from '../../sweep/tiers.js';
 import { cheapestProved, finalTiers, startHomogeneousSide } from '../../sweep/final-tiers.js';
 import { describeTiers, paretoPointToJson, tiersToJson } from '../../result/tiers-json.js';
-import { planToFleet } from '../../check/fleet.js';
+import { planToFleet, type FleetOptions } from '../../check/fleet.js';
 import type { SolverName } from '../../milp/solve.js';
 import type { Objective, PerfModelFor } from '../../types.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
@@ -246,7 +246,8 @@ export interface SearchRestriction {
   readonly ep?: readonly number[];
 }
 
-function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, sloRef: string, seed: number, durationS: number, searched: SearchRestriction, catalog: Catalog, cwd: string, outDir: string): string {
+/** `fleetOptions`: the ones the kernel check built its fleets with (check/loop.ts fleetOptionsFor), so the links written are the links checked. */
+function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, sloRef: string, seed: number, durationS: number, searched: SearchRestriction, catalog: Catalog, fleetOptions: FleetOptions, cwd: string, outDir: string): string {
   const plan = result.plan!;
   const doc = {
     $schema: 'https://fleetplan.dev/schemas/plan.schema.json',
@@ -267,7 +268,7 @@ function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, slo
       gpu: i.gpu, tp: i.tp, ...(i.ep !== undefined && i.ep > 1 ? { ep: i.ep } : {}), ...(i.precision !== undefined ? { precision: i.precision } : {}),
       ...(i.kvDtype !== undefined ? { kv_dtype: i.kvDtype } : {}), role: i.role, count: i.count, ...(i.powerCapWatts !== undefined ? { power_cap_w: i.powerCapWatts } : {}),
     })),
-    links: planToFleet(plan, { interNodeBandwidthBytesPerSecond: Object.fromEntries([...catalog.gpus.values()].map((g) => [g.id, g.interNodeBandwidthBytesPerSecond])) }).links.map((l) => ({
+    links: planToFleet(plan, fleetOptions).links.map((l) => ({
       from: l.from,
       to: l.to,
       bandwidth_bytes_per_s: l.bandwidthBytesPerSecond,
@@ -411,7 +412,7 @@ export async function runPlan(args: PlanArgs, ctx: CommandContext): Promise<numb
       sloRef = 'slo.yaml';
     }
     // No plan → no plan.yaml: the previous run's is removed with the rest of its set (a stale one would pass validate).
-    if (result.plan) files.push({ name: 'plan.yaml', content: planYaml(args, result, mix, llm.id, sloRef, seed, durationS, { ...(precisions !== undefined ? { precisions } : {}), ...(tpDegrees !== undefined ? { tp: tpDegrees } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}) }, catalog, ctx.cwd, outDir.path) });
+    if (result.plan) files.push({ name: 'plan.yaml', content: planYaml(args, result, mix, llm.id, sloRef, seed, durationS, { ...(precisions !== undefined ? { precisions } : {}), ...(tpDegrees !== undefined ? { tp: tpDegrees } : {}), ...(epDegrees !== undefined ? { ep: epDegrees } : {}) }, catalog, fleetOptionsFor(request, loopOptions), ctx.cwd, outDir.path) });
     files.push({ name: 'plan.json', content: `${JSON.stringify(document, null, 2)}\n` });
     files.push({ name: 'report.html', content: renderReport(document, join(args.out!, 'plan.json')) });
     outDir.write(files);
