@@ -183,3 +183,24 @@ describe('whatif keeps to the plan\'s format restriction', () => {
     expect(parse(readFileSync(join(dir, 'add-a100-saved.yaml'), 'utf8')).changes).toEqual([{ scale_rate: { class: '*', factor: 2 } }]);
   }, 120_000);
 });
+
+describe('a scenario entry refused at replay, then undone', () => {
+  // Review: the refused add_gpus was skipped but its `undo` was not, so the undo took back the change before it
+  // (the rate × 2 here), in the replay and in the saved scenario.
+  it('its undo is skipped with it: the change before it stays in force', async () => {
+    const dir = scratchDir('fleetplan-whatif-refused-undo-');
+    writeFileSync(join(dir, 'add-undo.yaml'), [
+      'kind: whatif-scenario',
+      'start: { mix: swe-agent-paper, slo: relaxed, llm: qwen3-30b-a3b, gpus: [b200], precisions: [fp8] }',
+      'changes:',
+      '  - scale_rate: { class: "*", factor: 2 }',
+      '  - add_gpus: [a100-80gb-sxm]',
+      '  - undo',
+      '',
+    ].join('\n'));
+    const replay = await runCli(['whatif', '--script', 'add-undo.yaml', '--save', 'add-undo-saved.yaml', ...SHORT], { cwd: dir });
+    expect(replay.stderr).toBe('fleetplan: add-undo.yaml:5: add_gpus[0]: found fp8, expected at least one of the formats a100-80gb-sxm has (bf16), or a100-80gb-sxm left out of add_gpus\n');
+    expect(JSON.parse(replay.stdout).steps.map((s: { change: string }) => s.change)).toEqual(['arrival rate of every class × 2']);
+    expect(parse(readFileSync(join(dir, 'add-undo-saved.yaml'), 'utf8')).changes).toEqual([{ scale_rate: { class: '*', factor: 2 } }]);
+  }, 120_000);
+});

@@ -315,7 +315,11 @@ function dryRunChanges(state: WhatIfState, base: WhatIfBase, catalog: Catalog, s
     }
     const refused = refusedChange(catalog, stack[stack.length - 1]!, change, at);
     if (refused !== undefined && at.flag !== undefined) throw refused;
-    if (refused !== undefined) continue;
+    // Skipped, but kept on the stack unchanged: an `undo` after it takes it back, not the change before it.
+    if (refused !== undefined) {
+      stack.push(stack[stack.length - 1]!);
+      continue;
+    }
     const next = changeInputs(stack[stack.length - 1]!, change, state.known);
     checkMixConversations(materialize(next, base).mix, next.checkDurationS, 'the scaled mix rates × check_duration_s');
     stack.push(next);
@@ -433,12 +437,17 @@ export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<
   ];
   const session = await openSession(args, ctx, scenario ? { ...scenario.start, lines: scenario.startLines } : {}, planned);
   const steps: Array<{ change: string } & ReturnType<typeof snapshotToJson>> = [];
+  // The scenario's undo stack, entry by entry: false for a refused (skipped) entry, whose `undo` is skipped with it
+  // rather than taking back the change before it.
+  const undoable: boolean[] = [];
   for (const { change, at } of planned) {
     // Ctrl-C between steps: main reports "interrupted; no output was written" (files are written only at the end).
     throwIfInterrupted(ctx);
+    if (change.kind === 'undo' && undoable.pop() === false) continue;
     // A scenario entry the session refuses for its formats or layouts is said at its line and skipped; the replay goes on, as an
     // interactive session does (a flag's was refused before the start, exit 2).
     const refused = refusedChange(session.catalog, session.state.inputs, change, at);
+    if (change.kind !== 'undo') undoable.push(refused === undefined);
     if (refused !== undefined) {
       ctx.stderr(`fleetplan: ${refused.message}\n`);
       continue;
