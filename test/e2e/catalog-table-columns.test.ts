@@ -33,12 +33,13 @@ describe('catalog gpus table', () => {
     expect(rowOf(run.stdout, 'quoted')).toMatch(/\ssourced$/);
   });
 
-  it('a user price labelled "Estimated …" reads "estimate", not "sourced"', async () => {
+  // Review: "Estimates from …" (plural) read "sourced".
+  it.each(['Estimated', 'Estimates'])('a user price labelled "%s from …" reads "estimate", not "sourced"', async (word) => {
     const dir = scratchDir();
     const original = readFileSync(join(repoRoot, 'catalogs', 'gpus', 'h100-sxm.yaml'), 'utf8');
     const file = join(dir, 'guess.yaml');
     writeFileSync(file, original.replace(/^\$schema:.*\n/m, '').replace('id: h100-sxm', 'id: guessed')
-      .replace(/ {2}price\.capex_usd: .*\n/, '  price.capex_usd: "Estimated from 2026 reseller listings"\n').replace(/ {2}price\.rent_usd_per_h: .*\n/, '  price.rent_usd_per_h: "Estimated from 2026 reseller listings"\n'));
+      .replace(/ {2}price\.capex_usd: .*\n/, `  price.capex_usd: "${word} from 2026 reseller listings"\n`).replace(/ {2}price\.rent_usd_per_h: .*\n/, `  price.rent_usd_per_h: "${word} from 2026 reseller listings"\n`));
     const run = await runCli(['catalog', 'gpus', '--catalog', file]);
     expect(run.code).toBe(0);
     expect(rowOf(run.stdout, 'guessed')).toMatch(/\sestimate$/);

@@ -121,8 +121,8 @@ function priceBasis(g: GpuSpec): string {
   const basis = (key: string): string | undefined => {
     const source = g.sources[key] ?? g.sources.price;
     if (source === undefined) return undefined;
-    // "estimate: …" is the catalog's label; a user's "Estimated …" or "estimation …" is one too, not a source.
-    return /^\s*estimat(e|ed|ion)\b/i.test(source) ? 'estimate' : 'sourced';
+    // "estimate: …" is the catalog's label; a user's "Estimated …", "Estimates …" or "estimation …" is one too, not a source.
+    return /^\s*estimat(e|ed|es|ion)\b/i.test(source) ? 'estimate' : 'sourced';
   };
   const capex = g.capexUsd !== undefined ? basis('price.capex_usd') ?? 'unsourced' : undefined;
   const rent = g.rentUsdPerHour !== undefined ? basis('price.rent_usd_per_h') ?? 'unsourced' : undefined;
