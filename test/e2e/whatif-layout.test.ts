@@ -18,6 +18,31 @@ type Pool = { tp: number; ep?: number; count: number };
 const PLAN = ['plan', '--mix', 'swe-agent-paper', '--llm', 'qwen3-30b-a3b', '--gpus', 'h100-sxm', '--slo', 'relaxed', '--check-seeds', '1'];
 const SHORT = ['--check-duration-s', '60', '--json'];
 
+/**
+ * The four runs both restriction describes make from the plan recorded in `dir`: from plan.yaml (saving
+ * scenario.yaml), from plan.json, replaying the saved scenario, and from plan.yaml with `override` (the flag that wins
+ * over the record). Checks what the two share (exit 0, no stderr, some pools, the same pools from plan.json and the
+ * replay as from plan.yaml) and returns the first and last runs for each describe's own checks.
+ */
+async function whatifFromRecord(dir: string, override: readonly string[]) {
+  const pools = (stdout: string): unknown[] => JSON.parse(stdout).plan.instances;
+  const fromYaml = await runCli(['whatif', '--plan', 'plan/plan.yaml', '--scale-rate', '*=2', '--save', 'scenario.yaml', ...SHORT], { cwd: dir });
+  expect([fromYaml.code, fromYaml.stderr]).toEqual([0, '']);
+  expect(pools(fromYaml.stdout).length).toBeGreaterThan(0);
+
+  const fromJson = await runCli(['whatif', '--plan', 'plan/plan.json', '--scale-rate', '*=2', ...SHORT], { cwd: dir });
+  expect(fromJson.code).toBe(0);
+  expect(pools(fromJson.stdout)).toEqual(pools(fromYaml.stdout));
+
+  const replayed = await runCli(['whatif', '--script', 'scenario.yaml', ...SHORT], { cwd: dir });
+  expect([replayed.code, replayed.stderr]).toEqual([0, '']);
+  expect(pools(replayed.stdout)).toEqual(pools(fromYaml.stdout));
+
+  const overridden = await runCli(['whatif', '--plan', 'plan/plan.yaml', ...override, '--scale-rate', '*=2', ...SHORT], { cwd: dir });
+  expect(overridden.code).toBe(0);
+  return { fromYaml, overridden };
+}
+
 describe('whatif keeps to the plan\'s layout restriction', () => {
   let dir = '';
   beforeAll(async () => {
@@ -33,24 +58,12 @@ describe('whatif keeps to the plan\'s layout restriction', () => {
 
   it('re-plans only ep-8 layouts from plan.yaml or plan.json; the saved scenario replays it; --ep overrides it', async () => {
     const pools = (stdout: string): Pool[] => JSON.parse(stdout).plan.instances;
-    const fromYaml = await runCli(['whatif', '--plan', 'plan/plan.yaml', '--scale-rate', '*=2', '--save', 'scenario.yaml', ...SHORT], { cwd: dir });
-    expect([fromYaml.code, fromYaml.stderr]).toEqual([0, '']);
-    expect(pools(fromYaml.stdout).length).toBeGreaterThan(0);
+    // The flag wins over the plan's record (as --gpus does): ep 1 only, so no pool spreads experts.
+    const { fromYaml, overridden: widened } = await whatifFromRecord(dir, ['--ep', '1']);
     expect(pools(fromYaml.stdout).every((p) => p.ep === 8)).toBe(true);
     expect(JSON.parse(fromYaml.stdout).plan.inputs.ep).toEqual([8]);
     expect(parse(readFileSync(join(dir, 'scenario.yaml'), 'utf8')).start.ep).toEqual([8]);
 
-    const fromJson = await runCli(['whatif', '--plan', 'plan/plan.json', '--scale-rate', '*=2', ...SHORT], { cwd: dir });
-    expect(fromJson.code).toBe(0);
-    expect(pools(fromJson.stdout)).toEqual(pools(fromYaml.stdout));
-
-    const replayed = await runCli(['whatif', '--script', 'scenario.yaml', ...SHORT], { cwd: dir });
-    expect([replayed.code, replayed.stderr]).toEqual([0, '']);
-    expect(pools(replayed.stdout)).toEqual(pools(fromYaml.stdout));
-
-    // The flag wins over the plan's record (as --gpus does): ep 1 only, so no pool spreads experts.
-    const widened = await runCli(['whatif', '--plan', 'plan/plan.yaml', '--ep', '1', '--scale-rate', '*=2', ...SHORT], { cwd: dir });
-    expect(widened.code).toBe(0);
     expect(pools(widened.stdout).every((p) => (p.ep ?? 1) === 1)).toBe(true);
     expect(JSON.parse(widened.stdout).plan.inputs.ep).toEqual([1]);
   }, 120_000);
@@ -105,24 +118,12 @@ describe('whatif keeps to the plan\'s format restriction', () => {
 
   it('re-plans only fp8 pools from plan.yaml or plan.json; the saved scenario replays it; --precisions overrides it', async () => {
     const pools = (stdout: string): FormatPool[] => JSON.parse(stdout).plan.instances;
-    const fromYaml = await runCli(['whatif', '--plan', 'plan/plan.yaml', '--scale-rate', '*=2', '--save', 'scenario.yaml', ...SHORT], { cwd: dir });
-    expect([fromYaml.code, fromYaml.stderr]).toEqual([0, '']);
-    expect(pools(fromYaml.stdout).length).toBeGreaterThan(0);
+    // The flag wins over the plan's record: fp4 only.
+    const { fromYaml, overridden: fp4 } = await whatifFromRecord(dir, ['--precisions', 'fp4']);
     expect(pools(fromYaml.stdout).map((p) => p.precision)).toEqual(pools(fromYaml.stdout).map(() => 'fp8'));
     expect(JSON.parse(fromYaml.stdout).plan.inputs.precisions).toEqual(['fp8']);
     expect(parse(readFileSync(join(dir, 'scenario.yaml'), 'utf8')).start.precisions).toEqual(['fp8']);
 
-    const fromJson = await runCli(['whatif', '--plan', 'plan/plan.json', '--scale-rate', '*=2', ...SHORT], { cwd: dir });
-    expect(fromJson.code).toBe(0);
-    expect(pools(fromJson.stdout)).toEqual(pools(fromYaml.stdout));
-
-    const replayed = await runCli(['whatif', '--script', 'scenario.yaml', ...SHORT], { cwd: dir });
-    expect([replayed.code, replayed.stderr]).toEqual([0, '']);
-    expect(pools(replayed.stdout)).toEqual(pools(fromYaml.stdout));
-
-    // The flag wins over the plan's record: fp4 only.
-    const fp4 = await runCli(['whatif', '--plan', 'plan/plan.yaml', '--precisions', 'fp4', '--scale-rate', '*=2', ...SHORT], { cwd: dir });
-    expect(fp4.code).toBe(0);
     expect(pools(fp4.stdout).map((p) => p.precision)).toEqual(pools(fp4.stdout).map(() => 'fp4'));
     expect(JSON.parse(fp4.stdout).plan.inputs.precisions).toEqual(['fp4']);
   }, 120_000);

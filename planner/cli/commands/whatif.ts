@@ -7,12 +7,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { InputError, inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type PlanFile, type ReferencedFrom } from '../../../catalogs/index.js';
+import { inputError, loadCatalog, loadPlanFile, readTextFile, resolveMix, resolveSloSet, suggestId, type ReferencedFrom } from '../../../catalogs/index.js';
 import { referenceRoots, referencedFrom } from '../input-roots.js';
 import { checkMixConversations } from '../work-bounds.js';
 import { MAX_FLAG_MAGNITUDE } from '../flags.js';
 import { interruptibleSimulate, throwIfInterrupted } from '../interruptible.js';
-import type { Catalog, GpuSpec, LlmSpec, Precision, SloMetric } from '../../../catalogs/types.js';
+import type { Catalog, SloMetric } from '../../../catalogs/types.js';
 import { renderReport } from '../../../reports/index.js';
 import type { PolicyName } from '../../kernel/index.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
@@ -23,14 +23,18 @@ import { loopToJson } from '../../result/plan-json.js';
 import type { Objective } from '../../types.js';
 import {
   applyWhatIf, changeInputs, describeChange, DIFF_HEAD, diffRows, materialize, parseScenario, replan, scenarioToYaml, snapshotOf, snapshotToJson, startWhatIf,
-  type ReplanModels, type ReplanResult, type RestrictionField, type Snapshot, type WhatIfBase, type WhatIfChange, type WhatIfInputs, type WhatIfState,
+  type ReplanModels, type ReplanResult, type Snapshot, type WhatIfBase, type WhatIfChange, type WhatIfInputs, type WhatIfState,
 } from '../../whatif/index.js';
 import { EXIT_BAD_INPUT, EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
 import { startProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { prepareOutputFile } from '../output-set.js';
-import { candidateEpFlag, candidatePrecisionFlag, candidateTpFlag, checkGpuList, checkLayoutDegrees, checkLayoutsRun, checkPrecisions, kernelPerfModels, type LayoutAt } from './plan.js';
+import { checkGpuList, kernelPerfModels } from './plan.js';
+import { layoutsNote, refusedChange, replayUndoTracker, startRestriction, type ChangeAt, type ScriptStart } from './whatif-restriction.js';
+
+// The refusal stays reachable from the session's module: stepSession takes a ChangeAt, and the unit tests import refusedChange here.
+export { refusedChange, type ChangeAt } from './whatif-restriction.js';
 
 export interface WhatIfArgs {
   readonly mix?: string;
@@ -122,15 +126,6 @@ export function changesFromFlags(args: WhatIfArgs): WhatIfChange[] {
   return out;
 }
 
-/** A scenario file's start, with the lines of the fields checked here (`precisions`, `tp`, `ep`). */
-type ScriptStart = Partial<WhatIfInputs> & { readonly lines?: Readonly<Partial<Record<RestrictionField, number>>> };
-
-/** Where a scenario start's field is, for a one-line message about its value (file, field, line). */
-function scriptAt(args: WhatIfArgs, fromScript: ScriptStart, field: RestrictionField): { file: string; path: string; code: 'invalid_value'; line?: number } {
-  const line = fromScript.lines?.[field];
-  return { file: args.script ?? '', path: `start.${field}`, code: 'invalid_value', ...(line !== undefined ? { line } : {}) };
-}
-
 /** The starting inputs: flags win over a saved plan, which wins over the scenario file's start. */
 function startInputs(args: WhatIfArgs, fromScript: ScriptStart, catalog: Catalog, ctx: CommandContext): { inputs: WhatIfInputs; base: WhatIfBase } {
   const plan = args.plan !== undefined ? loadPlanFile(resolve(ctx.cwd, args.plan), catalog, { displayName: args.plan }) : undefined;
@@ -160,77 +155,15 @@ function startInputs(args: WhatIfArgs, fromScript: ScriptStart, catalog: Catalog
   const gpus = args.gpus ?? (plan ? [...new Set(plan.fleet.instances.map((i) => i.gpu))] : fromScript.gpus ?? [...catalog.gpus.keys()]);
   if (args.gpus !== undefined) checkGpuList(args.gpus, '--gpus');
   for (const g of gpus) if (!catalog.gpus.has(g)) throw inputError('unknown_reference', '', '--gpus', `found "${g}", expected a GPU type id${suggestId(g, catalog.gpus.keys())}`);
-  const precisions = startPrecisions(args, plan, fromScript, gpus.map((g) => catalog.gpus.get(g)!));
-  const layouts = startLayouts(args, plan, fromScript, catalog.llms.get(llm)!);
-  // Each starting GPU must run a layout searched, said where the restriction's wider degree came from.
-  checkLayoutsRun(catalog.llms.get(llm)!, gpus.map((g) => catalog.gpus.get(g)!), { ...(layouts.tpDegrees ? { tp: layouts.tpDegrees } : {}), ...(layouts.epDegrees ? { ep: layouts.epDegrees } : {}) }, (kind) => layoutSourceAt(args, plan, fromScript, kind));
+  const restriction = startRestriction(args, plan, fromScript, catalog.llms.get(llm)!, gpus.map((g) => catalog.gpus.get(g)!));
   const inputs: WhatIfInputs = {
-    mix: mixRef, slo: sloRef, llm, gpus, ...(precisions !== undefined ? { precisions } : {}), ...layouts, rateScale: {}, sloTargets: [], prices: {},
+    mix: mixRef, slo: sloRef, llm, gpus, ...restriction, rateScale: {}, sloTargets: [], prices: {},
     objective: plan?.objective ?? fromScript.objective ?? 'tco',
     policy: fromScript.policy ?? 'conserve',
     seed: args.seed ?? plan?.seed ?? fromScript.seed ?? 1,
     checkDurationS: args.checkDurationS ?? fromScript.checkDurationS ?? DEFAULT_WHATIF_CHECK_SECONDS,
   };
   return { inputs, base: { catalog, mix, slo, datacenter: catalog.datacenters.get('default')! } };
-}
-
-/**
- * The layout search's restriction the session starts with, per degree kind: `--tp`/`--ep` (plan's parser and
- * messages), else what the plan recorded (plan.yaml `tp`/`ep`, plan.json `inputs.tp`/`inputs.ep`), else the scenario's
- * start; none = every layout, as `plan` without the flags. Degrees from a file are checked against the session's LLM
- * too (it may differ from the one the file was written for), in one line naming the file and field.
- */
-function startLayouts(args: WhatIfArgs, plan: PlanFile | undefined, fromScript: ScriptStart, llm: LlmSpec): Pick<WhatIfInputs, 'tpDegrees' | 'epDegrees'> {
-  const pick = (kind: 'tp' | 'ep'): readonly number[] | undefined => {
-    const flag = kind === 'tp' ? candidateTpFlag(args, llm) : candidateEpFlag(args, llm);
-    if (flag !== undefined) return flag;
-    const planned = kind === 'tp' ? plan?.tpDegrees : plan?.epDegrees;
-    if (plan && planned !== undefined) {
-      const at = plan.layoutAt![kind];
-      checkLayoutDegrees(kind, planned, llm, { file: plan.file, path: at.path, code: 'invalid_value', ...(at.line !== undefined ? { line: at.line } : {}) });
-      return planned;
-    }
-    const scripted = kind === 'tp' ? fromScript.tpDegrees : fromScript.epDegrees;
-    if (scripted !== undefined) checkLayoutDegrees(kind, scripted, llm, scriptAt(args, fromScript, kind));
-    return scripted;
-  };
-  const tp = pick('tp');
-  const ep = pick('ep');
-  return { ...(tp !== undefined ? { tpDegrees: tp } : {}), ...(ep !== undefined ? { epDegrees: ep } : {}) };
-}
-
-/** Where the session's tp or ep restriction came from, for a one-line message about it: flag, plan file or scenario. */
-function layoutSourceAt(args: WhatIfArgs, plan: PlanFile | undefined, fromScript: ScriptStart, kind: 'tp' | 'ep'): LayoutAt {
-  if (args[kind] !== undefined) return { file: '', path: `--${kind}` };
-  if (plan && (kind === 'tp' ? plan.tpDegrees : plan.epDegrees) !== undefined) {
-    const at = plan.layoutAt![kind];
-    return { file: plan.file, path: at.path, code: 'invalid_value', ...(at.line !== undefined ? { line: at.line } : {}) };
-  }
-  return scriptAt(args, fromScript, kind);
-}
-
-/**
- * The weight formats the session starts with, in tp/ep's order of precedence: `--precisions` (plan's parser and
- * messages), else what the plan recorded (plan.yaml `precisions`, plan.json `inputs.precisions`), else the scenario's
- * start; none = every format each GPU has. Formats from a file are checked against the session's starting GPUs too
- * (`--gpus` may differ from the file's), in one line naming the file, field and line.
- */
-function startPrecisions(args: WhatIfArgs, plan: PlanFile | undefined, fromScript: ScriptStart, gpus: readonly GpuSpec[]): readonly Precision[] | undefined {
-  const flag = candidatePrecisionFlag(args, gpus);
-  if (flag !== undefined) return flag;
-  if (plan && plan.precisions !== undefined) {
-    const at = plan.precisionsAt!;
-    return checkPrecisions(plan.precisions, gpus, { file: plan.file, path: at.path, code: 'invalid_value', ...(at.line !== undefined ? { line: at.line } : {}) });
-  }
-  if (fromScript.precisions !== undefined) checkPrecisions(fromScript.precisions, gpus, scriptAt(args, fromScript, 'precisions'));
-  return fromScript.precisions;
-}
-
-/** The restriction as the start line says it (nothing when every format and layout is searched). */
-function layoutsNote(inputs: WhatIfInputs): string {
-  const formats = inputs.precisions ? `, formats searched: ${inputs.precisions.join(',')}` : '';
-  const parts = [...(inputs.tpDegrees ? [`tp ${inputs.tpDegrees.join(',')}`] : []), ...(inputs.epDegrees ? [`ep ${inputs.epDegrees.join(',')}`] : [])];
-  return `${formats}${parts.length > 0 ? `, layouts searched: ${parts.join(', ')}` : ''}`;
 }
 
 async function replanState(session: Pick<Session, 'base' | 'models' | 'ctx'>, inputs: WhatIfInputs, previous?: ReplanResult): Promise<{ result: ReplanResult; seconds: number }> {
@@ -258,46 +191,10 @@ function verdict(s: Snapshot): string {
   return s.holds ? 'the plan holds in the short check' : 'the plan misses an SLO in the short check';
 }
 
-/**
- * Where a change came from, for the one line refusing it: a flag (`--add-gpus`), a scenario entry (file and line),
- * or neither (a prompt in the interactive session, said as the scenario field).
- */
-export interface ChangeAt {
-  readonly flag?: string;
-  readonly file?: string;
-  readonly line?: number;
-}
-
 /** One change to apply, with where it came from. */
 export interface Step {
   readonly change: WhatIfChange;
   readonly at: ChangeAt;
-}
-
-/**
- * A GPU type a change adds that has none of the formats searched, or runs none of the layouts searched, would get no
- * pools in every re-plan: the change is refused in plan's words (checkPrecisions, checkLayoutsRun), not silently
- * planned around. Ids the catalog lacks are left to applyWhatIf's own check. Returns the refusal (one line) or undefined.
- */
-export function refusedChange(catalog: Catalog, inputs: WhatIfInputs, change: WhatIfChange, at: ChangeAt): InputError | undefined {
-  if (change.kind !== 'add-gpus') return undefined;
-  const restriction = { ...(inputs.tpDegrees ? { tp: inputs.tpDegrees } : {}), ...(inputs.epDegrees ? { ep: inputs.epDegrees } : {}) };
-  for (const [i, id] of change.gpus.entries()) {
-    const gpu = catalog.gpus.get(id);
-    if (gpu === undefined || inputs.gpus.includes(id)) continue;
-    const where = {
-      file: at.file ?? '', path: at.flag ?? `add_gpus[${i}]`, code: at.flag !== undefined ? 'usage' as const : 'invalid_value' as const,
-      leaveOutOf: at.flag ?? 'add_gpus', ...(at.line !== undefined ? { line: at.line } : {}),
-    };
-    try {
-      if (inputs.precisions !== undefined) checkPrecisions(inputs.precisions, [gpu], where);
-      checkLayoutsRun(catalog.llms.get(inputs.llm)!, [gpu], restriction, where);
-    } catch (error) {
-      if (error instanceof InputError) return error;
-      throw error;
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -437,17 +334,15 @@ export async function runWhatIf(args: WhatIfArgs, ctx: CommandContext): Promise<
   ];
   const session = await openSession(args, ctx, scenario ? { ...scenario.start, lines: scenario.startLines } : {}, planned);
   const steps: Array<{ change: string } & ReturnType<typeof snapshotToJson>> = [];
-  // The scenario's undo stack, entry by entry: false for a refused (skipped) entry, whose `undo` is skipped with it
-  // rather than taking back the change before it.
-  const undoable: boolean[] = [];
+  const undo = replayUndoTracker();
   for (const { change, at } of planned) {
     // Ctrl-C between steps: main reports "interrupted; no output was written" (files are written only at the end).
     throwIfInterrupted(ctx);
-    if (change.kind === 'undo' && undoable.pop() === false) continue;
+    if (undo.skips(change)) continue;
     // A scenario entry the session refuses for its formats or layouts is said at its line and skipped; the replay goes on, as an
     // interactive session does (a flag's was refused before the start, exit 2).
     const refused = refusedChange(session.catalog, session.state.inputs, change, at);
-    if (change.kind !== 'undo') undoable.push(refused === undefined);
+    undo.record(change, refused);
     if (refused !== undefined) {
       ctx.stderr(`fleetplan: ${refused.message}\n`);
       continue;
