@@ -13,6 +13,8 @@ import { resolveOptions, type ResolvedOptions } from '../options.js';
 import { buildPlan } from './plan-result.js';
 import { candidatePrecisions, MAX_MULTI_NODE_DOMAINS, type UnfitGpu } from '../demand/pools.js';
 import { explainNoLayout } from '../../models/layouts.js';
+import type { Backend } from '../../models/serving/runs.js';
+import { memoryRuleBackend } from '../demand/perf-adapter.js';
 import type { GpuSpec, LlmSpec, Precision } from '../../catalogs/types.js';
 import { solveShapes } from './solve-shapes.js';
 import type { PlanOptions, PlanOutcome, PlanRequest } from '../types.js';
@@ -44,7 +46,7 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     return {
       ok: false,
       reason: `${request.llm.id} (${gb(weights)} of weights${inFormat}) fits on no candidate GPU at any TP ≤ ${maxTp}; ${largestClause(request, options, largest, weights)}` +
-        noLayoutDetail(request.gpus.find((g) => g.id === largest.gpu), request.llm, options),
+        noLayoutDetail(request.gpus.find((g) => g.id === largest.gpu), request.llm, options, memoryRuleBackend(request.serving)),
       binding: [],
       notes,
     };
@@ -123,7 +125,7 @@ function largestClause(request: PlanRequest, options: Pick<ResolvedOptions, 'pre
  * narrowest format that GPU has (another candidate's fp8 would size an A40 as if it had fp8, find room that is not
  * there and say nothing), and within the ep degrees the user named.
  */
-function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, options: Pick<ResolvedOptions, 'tpDegrees' | 'requestedEpDegrees' | 'precisions'>): string {
+function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, options: Pick<ResolvedOptions, 'tpDegrees' | 'requestedEpDegrees' | 'precisions'>, backend?: Backend): string {
   if (!gpu || !llm.moe) return '';
   const native = nativePrecision(llm);
   const bytesOf = (p: Precision) => (p === native ? llm.weightDtypeBytes : BYTES_PER_WEIGHT[p]);
@@ -133,6 +135,8 @@ function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, options: Pick<Re
   const why = explainNoLayout(gpu, llm, {
     maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...options.tpDegrees), tps: options.tpDegrees, weightBytesPerParameter,
     ...(options.requestedEpDegrees !== undefined ? { eps: options.requestedEpDegrees } : {}),
+    // Under the memory rule the pools' models use (`--backend`), as the search that found no layout did.
+    ...(backend ? { backend } : {}),
   });
   return why ? `; ${why}` : '';
 }
