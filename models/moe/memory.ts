@@ -60,14 +60,17 @@ export function layoutKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: MemoryLayou
   // Linear-attention state (Qwen3.5) is fixed per sequence too, split over the TP ranks by heads and never replicated.
   const windowsPerGpu = (SLIDING_WINDOW_RESERVE_SEQUENCES / dataParallel) * (kvWindowBytesPerSequence(llm) * dtypeScale * kvReplication(llm, layout.tp) + linearStateBytesPerSequence(llm)) / layout.tp;
   // TensorRT-LLM's rule (`free`): the fraction of what the weights and activations leave, as computeKvCapacity has it.
-  const free = options.memoryBasis === 'free'
-    ? (options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION) * Math.max(0, gpu.memoryBytes - weights - reserve) - windowsPerGpu
-    : usable - weights - reserve - windowsPerGpu;
+  const freeBasis = options.memoryBasis === 'free';
+  const fraction = options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION;
+  const free = freeBasis ? fraction * Math.max(0, gpu.memoryBytes - weights - reserve) - windowsPerGpu : usable - weights - reserve - windowsPerGpu;
   // One 16-token KV block per data-parallel group, as computeKvCapacity asks of a dense instance.
   if (free < perTokenPerGpu * 16) {
     const gib = (x: number) => (x / 1024 ** 3).toFixed(1);
+    // Under `free` the KV room is floored at 0 once the weights pass the memory, so the shortfall is the weights past
+    // the most this GPU could hold and still fit (models/specs.ts weightRoomBytes, per GPU), not the KV block missing.
+    const shortfall = freeBasis ? weights - (gpu.memoryBytes - reserve - (windowsPerGpu + perTokenPerGpu * 16) / fraction) : perTokenPerGpu * 16 - free;
     return {
-      fits: false, kvCapacityTokens: 0, weightBytesPerGpu: weights, shortfallBytesPerGpu: perTokenPerGpu * 16 - free,
+      fits: false, kvCapacityTokens: 0, weightBytesPerGpu: weights, shortfallBytesPerGpu: shortfall,
       reason: `${llm.id} does not fit on ${gpusOf(layout)}× ${gpu.id} (tp ${layout.tp}, ep ${layout.ep}): ${gib(weights)} GiB of weights + ${gib(reserve)} GiB reserve per GPU exceed ${gib(options.memoryBasis === 'free' ? gpu.memoryBytes : usable)} GiB usable`,
     };
   }

@@ -4,7 +4,7 @@
  */
 import { BYTES_PER_WEIGHT, nativePrecision, PRECISIONS, scaleUpProblem } from '../../catalogs/precision.js';
 import { weightBytes, weightRoomBytes } from '../../models/specs.js';
-import { backendKvCapacityOptions } from '../../models/serving/backend-policy.js';
+import { servingKvCapacityOptions } from '../../models/moe/memory.js';
 import { dropDominatedPools } from './dominance.js';
 import { memoDemand, memoPools } from './demand-memo.js';
 import { explainBinding, explainUnroutable } from './explain.js';
@@ -109,8 +109,8 @@ function largestClause(request: PlanRequest, options: Pick<ResolvedOptions, 'pre
   const noLink = `its ${gpu.gpusPerNode}-GPU node, and ${gpu.id} has no inter-node link: inter_node_bytes_per_s is 0`;
   if (runnable.length === 0) return `the largest is ${gpu.id}, but every TP searched (${options.tpDegrees.join(', ')}) is past ${noLink}`;
   const tp = Math.max(...runnable);
-  const backend = request.serving?.backend;
-  const room = weightRoomBytes(gpu, request.llm, { tp }, backend !== undefined ? backendKvCapacityOptions(backend, tp) : {});
+  // The rule the pools' perf models use (an MoE LLM under SGLang keeps the default rule: models/moe/memory.ts).
+  const room = weightRoomBytes(gpu, request.llm, { tp }, servingKvCapacityOptions(request.llm, memoryRuleBackend(request.serving), { tp, gpus: tp }));
   // Its own weights: in the narrowest format it has, which need not be the format the headline sized them in (an A40
   // has no fp8, so a Kimi-K2 that is 1026 GB in fp8 is 2 TB on it).
   const own = candidatePrecisions(gpu, options.precisions).reduce<Precision | undefined>((a, b) => (a === undefined || BYTES_PER_WEIGHT[b] < BYTES_PER_WEIGHT[a] ? b : a), undefined);

@@ -12,6 +12,8 @@ import type { Precision } from '../../../catalogs/types.js';
 import { createPerfModelFor } from '../../../planner/demand/perf-adapter.js';
 import { enumeratePools, multiNodeLayouts } from '../../../planner/demand/pools.js';
 import { resolveOptions } from '../../../planner/options.js';
+import { planFleet } from '../../../planner/milp/plan.js';
+import type { PlanRequest } from '../../../planner/types.js';
 import type { Backend } from '../../../models/serving/runs.js';
 
 const catalog = loadBuiltinCatalog();
@@ -61,5 +63,18 @@ describe('the MoE layout search uses the backend\'s memory rule', () => {
     const some = enumeratePools([gpu('a40')], llm('deepseek-v3'), createPerfModelFor(undefined, serving), options, serving);
     expect(some.pools.length).toBeGreaterThan(0);
     expect(new Set(some.pools.map((p) => p.gpus))).toEqual(new Set([32]));
+  });
+
+  it('the no-plan reason under --backend trtllm names the smallest layout TensorRT-LLM\'s rule fits, and what the largest lacks by it', async () => {
+    const reason = async (backend?: Backend) => {
+      const serving = backend ? { backend } : undefined;
+      const request = { mix: catalog.mixes.get('coding-agent')!, slo: catalog.slos.get('standard')!, datacenter: catalog.datacenters.get('default')!, gpus: [gpu('a40')], llm: llm('kimi-k2'), perfModelFor: createPerfModelFor(undefined, serving), ...(serving ? { serving } : {}) } as PlanRequest;
+      const outcome = await planFleet(request, { precisions: ['bf16'] });
+      expect(outcome.ok).toBe(false);
+      return outcome.ok ? '' : outcome.reason;
+    };
+    const trtllm = await reason('trtllm');
+    expect(trtllm).toContain('short by 18.8 GiB per GPU; the smallest layout that would fit is tp 2 ep 64: 64 GPUs');
+    expect(await reason()).toContain('short by 23.3 GiB per GPU; the smallest layout that would fit is tp 4 ep 64: 64 GPUs');
   });
 });
