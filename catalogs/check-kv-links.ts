@@ -24,7 +24,8 @@ export function checkKvLinks(raw: Raw, doc: ParsedDocument, catalog: Pick<Catalo
   pools.forEach((pool, i) => {
     const gpu = catalog.gpus.get(pool.gpu);
     if (!gpu || gpu.interNodeBandwidthBytesPerSecond > 0) return;
-    const sends = pool.role === 'prefill' && !named('prefill');
+    // A prefill pool sends over a role-level link or its own (`from_pool`: its index).
+    const sends = pool.role === 'prefill' && !links.some((l) => l?.from === 'prefill' && (l?.from_pool === undefined || l?.from_pool === i));
     const receives = pool.role === receiver && !named('prefill', receiver);
     if (!sends && !receives) return;
     const line = doc.lineOf(['instances', i, 'role']);

@@ -6,6 +6,7 @@ import { describeValue, toDotPath, type InputIssue } from './issues.js';
 import { currentLimits } from './limits.js';
 import type { ParsedDocument } from './parse-document.js';
 import { checkPoolLayouts } from './check-pools.js';
+import { checkLinkPools } from './check-link-pools.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the input has passed its JSON Schema */
 type Raw = any;
@@ -219,7 +220,7 @@ export function checkSemantics(kind: string, raw: Raw, doc: ParsedDocument): Inp
   else if (kind === 'llm') checkLlm(raw, doc, out);
   else if (kind === 'fleet' || kind === 'plan') {
     checkFleet(raw, doc, out);
-    out.push(...checkPoolLayouts(raw, doc));
+    out.push(...checkPoolLayouts(raw, doc), ...checkLinkPools(raw, doc));
   }
   // The generic magnitude rule last, and only where no specific rule has spoken already (one line per problem).
   const magnitudes: InputIssue[] = [];

@@ -196,7 +196,7 @@ export function toInstancePool(raw: Raw, defaultLlm: string | undefined): Instan
 }
 
 export function toLink(raw: Raw): Link {
-  return { from: raw.from, to: raw.to, bandwidthBytesPerSecond: raw.bandwidth_bytes_per_s, latencySeconds: raw.latency_s };
+  return { from: raw.from, to: raw.to, bandwidthBytesPerSecond: raw.bandwidth_bytes_per_s, latencySeconds: raw.latency_s, ...(raw.from_pool !== undefined ? { fromPool: raw.from_pool } : {}) };
 }
 
 /** Fleet or plan data → a Fleet; the datacenter is resolved by the caller (an id needs the catalog). */

@@ -227,6 +227,11 @@ export interface Link {
   readonly to: Role;
   readonly bandwidthBytesPerSecond: number;
   readonly latencySeconds: number;
+  /**
+   * The prefill pool (index into `Fleet.instances`) whose KV transfers this link carries, in the direction
+   * from → to (one end is `prefill`); undefined: every prefill pool without a link of its own for that direction.
+   */
+  readonly fromPool?: number;
 }
 
 export interface Fleet {

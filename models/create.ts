@@ -9,12 +9,11 @@ import type { CoefficientSet, GpuEfficiency, PairFitRecord } from './coefficient
 import { buildPerfModel } from './perf-model.js';
 import { BUILTIN_MOE_CALIBRATION } from './moe/builtin.js';
 import type { MoeCalibration } from './moe/calibration.js';
-import { moeBackendKvCapacityOptions } from './moe/memory.js';
+import { servingKvCapacityOptions } from './moe/memory.js';
 import { buildMoePerfModel } from './moe/perf-model.js';
 import { computeFractionFor, deriveRooflineCoefficients, efficiencyFor } from './roofline.js';
 import type { PerfModel } from './types.js';
 import { moeDispatchOf, type MoeDispatch } from './moe/dispatch.js';
-import { backendKvCapacityOptions } from './serving/backend-policy.js';
 import type { ServingCalibration } from './serving/calibration-file.js';
 import { buildCalibratedPerfModel } from './serving/calibrated-model.js';
 import { buildMoeServingModel } from './serving/moe-calibrated-model.js';
@@ -101,13 +100,13 @@ export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayo
   const kvRule = b === undefined ? '' : `; KV capacity by ${b}'s memory rule`;
   // MoE and MLA models: per-layer composition of the kernel fits (models/moe/) and the dense roofline for the rest.
   if (llm.moe || llm.attention?.kind === 'mla') {
-    const m = buildMoePerfModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.powerCapWatts, b === undefined ? {} : moeBackendKvCapacityOptions(b, l), moeDispatchFor(gpu, llm, l, options));
+    const m = buildMoePerfModel(gpu, llm, l, set, options.moeCalibration ?? BUILTIN_MOE_CALIBRATION, options.powerCapWatts, servingKvCapacityOptions(llm, b, l), moeDispatchFor(gpu, llm, l, options));
     return b === undefined ? m : { ...m, provenance: { ...m.provenance, note: `${m.provenance.note ?? ''}${kvRule}` } };
   }
   const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
   const record = fittedPairApplies(l) ? findPairRecord(set, gpu.id, llm.id, l.tp, options.powerCapWatts) : undefined;
   const cap = options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {};
-  const kv = b === undefined ? {} : { kvCapacity: backendKvCapacityOptions(b, l.tp) };
+  const kv = b === undefined ? {} : { kvCapacity: servingKvCapacityOptions(llm, b, l) };
   if (record) {
     return buildPerfModel({
       gpu, llm, layout: l, latency: record, power: set.power, ...cap, ...kv,

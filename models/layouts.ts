@@ -6,7 +6,8 @@
  * room for KV are returned, each with the KV it leaves.
  */
 import type { GpuSpec, LlmSpec } from '../catalogs/types.js';
-import { layoutKvCapacity, residentWeightBytesPerGpu, type LayoutCapacity, type MemoryOptions } from './moe/memory.js';
+import { layoutKvCapacity, residentWeightBytesPerGpu, servingKvCapacityOptions, type LayoutCapacity, type MemoryOptions } from './moe/memory.js';
+import type { Backend } from './serving/runs.js';
 
 export interface Layout {
   readonly tp: number;
@@ -28,7 +29,17 @@ export interface EnumerateLayoutsOptions extends MemoryOptions {
   /** Restrict the degrees searched (e.g. a user's `--tp 8`). */
   readonly tps?: readonly number[];
   readonly eps?: readonly number[];
+  /**
+   * The serving backend whose memory rule decides what fits (models/moe/memory.ts servingKvCapacityOptions: the rule
+   * the pool's perf model will size its KV by, e.g. TensorRT-LLM's 0.9 of the memory free after the weights); absent,
+   * the default rule. Its fraction, basis and reserve override the ones above.
+   */
+  readonly backend?: Backend;
 }
+
+/** The memory options of one layout: the caller's, under the backend's rule when one is named. */
+const memoryOf = (llm: LlmSpec, layout: Layout, options: EnumerateLayoutsOptions): MemoryOptions =>
+  options.backend === undefined ? options : { ...options, ...servingKvCapacityOptions(llm, options.backend, layout) };
 
 const powersOfTwoUpTo = (n: number): number[] => {
   const out: number[] = [];
@@ -66,8 +77,9 @@ export function enumerateLayouts(gpu: GpuSpec, llm: LlmSpec, options: EnumerateL
   for (const tp of tps) {
     for (const ep of eps) {
       if (Math.max(tp, ep) > maxGpus || layoutShapeProblem(llm, tp, ep) !== undefined) continue;
-      const cap = layoutKvCapacity(gpu, llm, { tp, ep }, options);
-      if (cap.fits) out.push({ ...layoutOf(gpu, tp, ep), kvCapacityTokens: cap.kvCapacityTokens, weightBytesPerGpu: cap.weightBytesPerGpu });
+      const layout = layoutOf(gpu, tp, ep);
+      const cap = layoutKvCapacity(gpu, llm, { tp, ep }, memoryOf(llm, layout, options));
+      if (cap.fits) out.push({ ...layout, kvCapacityTokens: cap.kvCapacityTokens, weightBytesPerGpu: cap.weightBytesPerGpu });
     }
   }
   return out.sort((a, b) => a.gpus - b.gpus || a.tp - b.tp || a.ep - b.ep);
@@ -87,7 +99,7 @@ export function explainNoLayout(gpu: GpuSpec, llm: LlmSpec, options: EnumerateLa
   // Under a restricted ep list (`plan --ep`) the largest searched layout is the widest ep the user allowed.
   const allowedEp = (d: number) => options.eps === undefined || options.eps.includes(d);
   const ep = llm.moe ? powersOfTwoUpTo(maxGpus).filter((d) => llm.moe!.experts % d === 0 && allowedEp(d)).pop() ?? 1 : 1;
-  const cap = layoutKvCapacity(gpu, llm, { tp: Math.min(tp, Math.max(tp, ep)), ep }, options);
+  const cap = layoutKvCapacity(gpu, llm, { tp: Math.min(tp, Math.max(tp, ep)), ep }, memoryOf(llm, layoutOf(gpu, tp, ep), options));
   const gib = (x: number) => (x / 1024 ** 3).toFixed(1);
   const lacks = cap.fits ? '' : `, short by ${gib(cap.shortfallBytesPerGpu)} GiB per GPU`;
   const searched = `the largest searched, tp ${tp}${ep > 1 ? ` ep ${ep}` : ''} (${Math.max(tp, ep)} GPUs), holds ${gib(cap.weightBytesPerGpu)} GiB of weights per GPU${lacks}`;

@@ -25,6 +25,8 @@ export interface MemoryOptions {
   readonly kvBytesPerToken?: number;
   readonly usableMemoryFraction?: number;
   readonly activationReserveBytes?: number;
+  /** What the fraction applies to: all of the memory (default), or what the weights and reserve leave (models/specs.ts KvCapacityOptions). */
+  readonly memoryBasis?: 'total' | 'free';
 }
 
 export const gpusOf = (l: MemoryLayout): number => Math.max(l.tp, l.ep);
@@ -57,13 +59,19 @@ export function layoutKvCapacity(gpu: GpuSpec, llm: LlmSpec, layout: MemoryLayou
   // Sliding-window layers' fixed KV per sequence, for the sequences one instance runs (spread over its DP groups).
   // Linear-attention state (Qwen3.5) is fixed per sequence too, split over the TP ranks by heads and never replicated.
   const windowsPerGpu = (SLIDING_WINDOW_RESERVE_SEQUENCES / dataParallel) * (kvWindowBytesPerSequence(llm) * dtypeScale * kvReplication(llm, layout.tp) + linearStateBytesPerSequence(llm)) / layout.tp;
-  const free = usable - weights - reserve - windowsPerGpu;
+  // TensorRT-LLM's rule (`free`): the fraction of what the weights and activations leave, as computeKvCapacity has it.
+  const freeBasis = options.memoryBasis === 'free';
+  const fraction = options.usableMemoryFraction ?? DEFAULT_USABLE_MEMORY_FRACTION;
+  const free = freeBasis ? fraction * Math.max(0, gpu.memoryBytes - weights - reserve) - windowsPerGpu : usable - weights - reserve - windowsPerGpu;
   // One 16-token KV block per data-parallel group, as computeKvCapacity asks of a dense instance.
   if (free < perTokenPerGpu * 16) {
     const gib = (x: number) => (x / 1024 ** 3).toFixed(1);
+    // Under `free` the KV room is floored at 0 once the weights pass the memory, so the shortfall is the weights past
+    // the most this GPU could hold and still fit (models/specs.ts weightRoomBytes, per GPU), not the KV block missing.
+    const shortfall = freeBasis ? weights - (gpu.memoryBytes - reserve - (windowsPerGpu + perTokenPerGpu * 16) / fraction) : perTokenPerGpu * 16 - free;
     return {
-      fits: false, kvCapacityTokens: 0, weightBytesPerGpu: weights, shortfallBytesPerGpu: perTokenPerGpu * 16 - free,
-      reason: `${llm.id} does not fit on ${gpusOf(layout)}× ${gpu.id} (tp ${layout.tp}, ep ${layout.ep}): ${gib(weights)} GiB of weights + ${gib(reserve)} GiB reserve per GPU exceed ${gib(usable)} GiB usable`,
+      fits: false, kvCapacityTokens: 0, weightBytesPerGpu: weights, shortfallBytesPerGpu: shortfall,
+      reason: `${llm.id} does not fit on ${gpusOf(layout)}× ${gpu.id} (tp ${layout.tp}, ep ${layout.ep}): ${gib(weights)} GiB of weights + ${gib(reserve)} GiB reserve per GPU exceed ${gib(options.memoryBasis === 'free' ? gpu.memoryBytes : usable)} GiB usable`,
     };
   }
   return { fits: true, kvCapacityTokens: dataParallel * Math.floor(free / perTokenPerGpu), weightBytesPerGpu: weights, freeBytesPerGpu: free };
@@ -83,6 +91,17 @@ export function backendKvCapacityTokens(gpu: GpuSpec, llm: LlmSpec, layout: Reso
 }
 
 /** The computeKvCapacity options of that rule (backendKvCapacityTokens), for a model that reports the capacity's reason too. */
-export function moeBackendKvCapacityOptions(backend: Backend, layout: ResolvedLayout): KvCapacityOptions {
+export function moeBackendKvCapacityOptions(backend: Backend, layout: Pick<ResolvedLayout, 'gpus'>): KvCapacityOptions {
   return backend === 'sglang' ? {} : backendKvCapacityOptions(backend, layout.gpus);
+}
+
+/**
+ * The memory rule a pool's perf model sizes its KV pool by under a serving backend (models/create.ts, both the MoE and
+ * the dense path): the MoE rule above for MoE/MLA LLMs, the backend's rule at the attention TP for dense ones, and
+ * computeKvCapacity's default without a backend. The layout search (models/layouts.ts, planner/demand/pools.ts) keeps
+ * the layouts that fit by this same rule, so the search, the pool's pricing and the kernel agree on what fits.
+ */
+export function servingKvCapacityOptions(llm: LlmSpec, backend: Backend | undefined, layout: { readonly tp: number; readonly gpus: number }): KvCapacityOptions {
+  if (backend === undefined) return {};
+  return llm.moe || llm.attention?.kind === 'mla' ? moeBackendKvCapacityOptions(backend, layout) : backendKvCapacityOptions(backend, layout.tp);
 }

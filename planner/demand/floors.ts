@@ -24,8 +24,6 @@ import type { ResolvedOptions } from '../options.js';
 import { boundSeconds, type PlanTargets } from './slo-targets.js';
 import type { Pool } from '../types.js';
 
-const DEFAULT_LINK_LATENCY_SECONDS = 10e-6;
-
 /**
  * Prefill allowances in seconds: 2^k for k = −15 … 20 (31 µs to 12 days), a factor 2 apart, the same grid for every
  * class, pool and SLO. Absolute levels (not fractions of the target, not read off the candidates) keep a prefill
@@ -60,13 +58,14 @@ export interface ClassFloors {
   decoderMissReason(pool: Pool): string;
 }
 
-function prefillPath(pool: Pool, p: ClassProfile, facts: PoolFacts, options: ResolvedOptions): number {
+function prefillPath(pool: Pool, p: ClassProfile, facts: PoolFacts): number {
   const perf = pool.perf;
   // As the kernel prefills it alone on this role: chunked when it exceeds the iteration's token budget.
   const prefill = prefillAloneSeconds(perf, pool.role, p.firstInputAtPercentileTokens);
   if (pool.role === 'colocated') return prefill;
   const bytes = p.firstInputAtPercentileTokens * perf.kvBytesPerToken;
-  return prefill + (options.link?.latencySeconds ?? DEFAULT_LINK_LATENCY_SECONDS) + bytes / facts.linkBytesPerSecond;
+  // Summed in this order (not via kvTransferSeconds) so the figure stays bit-identical to the one goldens pin.
+  return prefill + facts.link.latencySeconds + bytes / facts.link.bandwidthBytesPerSecond;
 }
 
 function decoderPathAtBatch1(perf: PerfModel, p: ClassProfile): number {
@@ -78,7 +77,7 @@ export function computeFloors(p: ClassProfile, pools: readonly Pool[], facts: re
   const pre = new Map<string, number>();
   const dec = new Map<string, number>();
   pools.forEach((pool, j) => {
-    if (pool.role !== 'decode') pre.set(pool.key, prefillPath(pool, p, facts[j], options));
+    if (pool.role !== 'decode') pre.set(pool.key, prefillPath(pool, p, facts[j]));
     if (pool.role !== 'prefill') dec.set(pool.key, decoderPathAtBatch1(pool.perf, p));
   });
   const bestOf = (role: 'prefill' | 'decode', map: Map<string, number>): [string, number] | undefined => {

@@ -17,6 +17,15 @@ export function servingOptions(serving?: ServingChoice): { calibration?: Serving
   return { ...(serving?.calibration ? { calibration: serving.calibration } : {}), ...(serving?.backend ? { backend: serving.backend } : {}) };
 }
 
+/**
+ * The backend whose memory rule the pools' perf models size KV by (models/create.ts): the named one, else a
+ * calibration's default backend (its calibrated models use it), else none (the default rule). The layout search
+ * filters layouts by the same rule (planner/demand/pools.ts, planner/milp/plan.ts).
+ */
+export function memoryRuleBackend(serving?: ServingChoice): Backend | undefined {
+  return serving?.backend ?? serving?.calibration?.defaultBackend;
+}
+
 /** A memoising PerfModelFor over createPerfModel (optionally with user-fitted coefficients). */
 export function createPerfModelFor(coefficients?: CoefficientSet, serving?: ServingChoice): PerfModelFor {
   const cache = new Map<string, PerfModel | undefined>();

@@ -9,7 +9,8 @@ import { interNodeCost } from '../../models/moe/inter-node.js';
 import type { GpuSpec, LlmSpec, Precision, Role } from '../../catalogs/types.js';
 import type { ResolvedOptions } from '../options.js';
 import type { PerfModelFor, Pool } from '../types.js';
-import { servingOptions, type ServingChoice } from './perf-adapter.js';
+import { memoryRuleBackend, servingOptions, type ServingChoice } from './perf-adapter.js';
+import type { Backend } from '../../models/serving/runs.js';
 
 /** Why a GPU type yielded no pool at any TP (for explanations). */
 export interface UnfitGpu {
@@ -64,17 +65,19 @@ const bytesPerWeight = (llm: LlmSpec, precision: Precision): number => (precisio
  * Whether any layout within one node holds the model, whatever degrees the user allowed: a multi-node note says
  * "fits no single node" only when that is so, not when a user's `--ep 16` alone made the instance span nodes.
  */
-const fitsOneNode = (gpu: GpuSpec, llm: LlmSpec, precision: Precision): boolean =>
-  enumerateLayouts(gpu, llm, { weightBytesPerParameter: bytesPerWeight(llm, precision), multiNode: false, maxGpus: gpu.gpusPerNode }).length > 0;
+const fitsOneNode = (gpu: GpuSpec, llm: LlmSpec, precision: Precision, backend?: Backend): boolean =>
+  enumerateLayouts(gpu, llm, { weightBytesPerParameter: bytesPerWeight(llm, precision), multiNode: false, maxGpus: gpu.gpusPerNode, ...(backend ? { backend } : {}) }).length > 0;
 
 /**
  * Multi-node layouts for a (GPU, precision) on which no candidate layout holds the weights: the smallest instance
  * (models/layouts.ts) that does, keeping attention TP within the searched degrees (inside a node) and spreading experts
  * (EP) and attention data-parallel groups across nodes, as DeepSeek-V3 deployments on HGX H100 do.
  */
-export function multiNodeLayouts(gpu: GpuSpec, llm: LlmSpec, precision: Precision, options: Pick<ResolvedOptions, 'tpDegrees' | 'requestedEpDegrees'>): Array<{ tp: number; ep: number }> {
+export function multiNodeLayouts(gpu: GpuSpec, llm: LlmSpec, precision: Precision, options: Pick<ResolvedOptions, 'tpDegrees' | 'requestedEpDegrees'>, backend?: Backend): Array<{ tp: number; ep: number }> {
   const weightBytesPerParameter = bytesPerWeight(llm, precision);
-  const all = enumerateLayouts(gpu, llm, { weightBytesPerParameter, maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...options.tpDegrees) });
+  // What fits is decided by the memory rule the pools' perf models use (`--backend`): TensorRT-LLM's 0.9 of the free
+  // memory holds weights the whole-memory rule does not, so its smallest instance may be smaller.
+  const all = enumerateLayouts(gpu, llm, { weightBytesPerParameter, maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...options.tpDegrees), ...(backend ? { backend } : {}) });
   if (all.some((l) => l.nodes === 1)) return [];
   // A user's `--ep` list bounds this search as it bounds the one-node one: a restriction that drops every layout
   // leaves the GPU unfit (the no-plan reason then says what would fit), never a layout the user ruled out.
@@ -97,13 +100,14 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
   const layouts = candidateLayouts(llm, options);
   // The planner does not search the KV format: pools keep the LLM's own (a fleet file may set kv_dtype per pool).
   const kvDtype = nativeKvDtype(llm);
+  const backend = memoryRuleBackend(serving);
   for (const gpu of gpus) {
     let fitted = false;
     // A user's --ep may reach past the domain of a GPU with no inter-node link: those layouts cannot run on it.
     const gpuLayouts = layouts.filter(({ tp, ep }) => scaleUpProblem(gpu, tp, ep) === undefined);
     for (const precision of candidatePrecisions(gpu, options.precisions)) {
       const oneNode = gpuLayouts.some(({ tp, ep }) => perfModelFor(gpu, llm, { tp, ep, precision, kvDtype }, undefined)?.kvCapacityTokens);
-      const searched = oneNode ? gpuLayouts : multiNodeLayouts(gpu, llm, precision, options);
+      const searched = oneNode ? gpuLayouts : multiNodeLayouts(gpu, llm, precision, options, backend);
       // Every candidate that spans nodes says what that costs: the layouts a model no node holds needs, and those a
       // user's --ep makes span nodes although one node would hold the model (e.g. ep 16 on HGX H200).
       for (const { tp, ep } of searched) {
@@ -113,7 +117,7 @@ export function enumeratePools(gpus: readonly GpuSpec[], llm: LlmSpec, perfModel
         // Not through perfModelFor: its cache is keyed by GPU id, and the one-domain counterfactual widens the GPU.
         const c = interNodeCost(gpu, llm, { tp, ep, precision, kvDtype }, servingOptions(serving));
         const ms = (x: number) => (x * 1e3).toFixed(1);
-        const why = fitsOneNode(gpu, llm, precision) ? `tp ${tp}${ep > 1 ? ` × ep ${ep}` : ''} is ${gpusPerInstance} GPUs, so ${llm.id} spans ${c.nodes} nodes of ${gpu.gpusPerNode}` : `${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes`;
+        const why = fitsOneNode(gpu, llm, precision, backend) ? `tp ${tp}${ep > 1 ? ` × ep ${ep}` : ''} is ${gpusPerInstance} GPUs, so ${llm.id} spans ${c.nodes} nodes of ${gpu.gpusPerNode}` : `${llm.id} fits no single ${gpu.gpusPerNode}-GPU node, so it spans ${c.nodes} nodes`;
         multiNode.push(`${gpu.id}/${layoutLabel(tp, ep)}/${precision}: ${why}; traffic beyond the NVLink domain at ${(gpu.interNodeBandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s per GPU adds ${ms(c.decodeStepExtraSeconds)} ms to a ${ms(c.decodeStepSeconds)} ms decode step (batch 64, 4K context) and ${ms(c.prefillExtraSeconds)} ms to a ${ms(c.prefillSeconds)} ms 4K-token prefill`);
       }
       // A GPU with no inter-node link (inter_node_bytes_per_s 0) ships no KV off its node, so without a configured

@@ -18,15 +18,21 @@ export interface FleetSetup {
   readonly kindOf: ('engine' | 'prefiller')[];
   readonly byInstance: (Engine | Prefiller)[];
   readonly models: PerfModel[];
-  readonly toDecoder: LinkModel;
-  readonly toPrefiller: LinkModel;
+  /**
+   * The link KV takes from a prefiller to a decoder and back, by the prefiller's pool index (fleet.instances): the
+   * pool's own link (`fromPool`) when the fleet names one, else the role-level link. Only prefill pools' entries are
+   * read; a transfer is priced at its prefiller's link, as the planner priced that pool (demand/pool-facts.ts).
+   */
+  readonly toDecoder: readonly LinkModel[];
+  readonly toPrefiller: readonly LinkModel[];
   /** The model standalone latencies are computed on: the first decode pool, else colocated, else any (by role). */
   readonly referenceModel: PerfModel;
   readonly maxEngineCapacityTokens: number;
 }
 
-function findLink(links: readonly Link[], from: Role, to: Role): Link | undefined {
-  return links.find((l) => l.from === from && l.to === to);
+/** The link for (from, to) of one prefill pool (`pool`), or the role-level one (`pool` undefined, no `fromPool`). */
+function findLink(links: readonly Link[], from: Role, to: Role, pool?: number): Link | undefined {
+  return links.find((l) => l.from === from && l.to === to && l.fromPool === pool);
 }
 
 /** Builds engines and prefillers; throws an InputError when the fleet lacks a role or link the policy needs. */
@@ -75,10 +81,22 @@ export function setUpFleet(fleet: Fleet, perfModelFor: PerfModelFor, o: Resolved
     throw inputError('invalid_value', '', 'instances', `found no decode-capable instance, expected at least one with ${need} for policy "${o.policy}"`);
   }
   const decodeRole: Role = fleet.instances.some((p) => p.role === 'decode' && p.count > 0) ? 'decode' : 'colocated';
-  const forward = findLink(fleet.links, 'prefill', decodeRole) ?? findLink(fleet.links, 'prefill', 'decode');
-  if (disaggregated && forward === undefined) throw inputError('invalid_value', '', 'links', `found no link from "prefill" to "${decodeRole}", expected one for policy "${o.policy}"`);
-  const backward = findLink(fleet.links, decodeRole, 'prefill') ?? forward;
+  const forwardOf = (pool?: number) => findLink(fleet.links, 'prefill', decodeRole, pool) ?? findLink(fleet.links, 'prefill', 'decode', pool);
   const none: LinkModel = { bandwidthBytesPerSecond: Infinity, latencySeconds: 0 };
+  const toDecoder: LinkModel[] = [];
+  const toPrefiller: LinkModel[] = [];
+  fleet.instances.forEach((pool, poolIndex) => {
+    // A pool's own link wins over the role-level one for the same direction; the way back falls back to the way there.
+    const forward = forwardOf(poolIndex) ?? forwardOf();
+    const needed = disaggregated && pool.role === 'prefill' && pool.count > 0;
+    if (needed && forward === undefined) {
+      const own = fleet.links.some((l) => l.fromPool !== undefined) ? ` (nor one with from_pool ${poolIndex} for instances[${poolIndex}])` : '';
+      throw inputError('invalid_value', '', 'links', `found no link from "prefill" to "${decodeRole}"${own}, expected one for policy "${o.policy}"`);
+    }
+    const backward = findLink(fleet.links, decodeRole, 'prefill', poolIndex) ?? findLink(fleet.links, decodeRole, 'prefill') ?? forward;
+    toDecoder.push(forward ?? none);
+    toPrefiller.push(backward ?? none);
+  });
   let maxCap = 0;
   for (const e of engines) maxCap = Math.max(maxCap, e.capacityTokens);
   return {
@@ -87,8 +105,8 @@ export function setUpFleet(fleet: Fleet, perfModelFor: PerfModelFor, o: Resolved
     kindOf,
     byInstance,
     models,
-    toDecoder: forward ?? none,
-    toPrefiller: backward ?? none,
+    toDecoder,
+    toPrefiller,
     referenceModel: referenceModel!,
     maxEngineCapacityTokens: maxCap,
   };

@@ -4,7 +4,7 @@
  */
 import { BYTES_PER_WEIGHT, nativePrecision, PRECISIONS, scaleUpProblem } from '../../catalogs/precision.js';
 import { weightBytes, weightRoomBytes } from '../../models/specs.js';
-import { backendKvCapacityOptions } from '../../models/serving/backend-policy.js';
+import { servingKvCapacityOptions } from '../../models/moe/memory.js';
 import { dropDominatedPools } from './dominance.js';
 import { memoDemand, memoPools } from './demand-memo.js';
 import { explainBinding, explainUnroutable } from './explain.js';
@@ -13,6 +13,8 @@ import { resolveOptions, type ResolvedOptions } from '../options.js';
 import { buildPlan } from './plan-result.js';
 import { candidatePrecisions, MAX_MULTI_NODE_DOMAINS, type UnfitGpu } from '../demand/pools.js';
 import { explainNoLayout } from '../../models/layouts.js';
+import type { Backend } from '../../models/serving/runs.js';
+import { memoryRuleBackend } from '../demand/perf-adapter.js';
 import type { GpuSpec, LlmSpec, Precision } from '../../catalogs/types.js';
 import { solveShapes } from './solve-shapes.js';
 import type { PlanOptions, PlanOutcome, PlanRequest } from '../types.js';
@@ -44,7 +46,7 @@ export async function planFleet(request: PlanRequest, planOptions: PlanOptions =
     return {
       ok: false,
       reason: `${request.llm.id} (${gb(weights)} of weights${inFormat}) fits on no candidate GPU at any TP ≤ ${maxTp}; ${largestClause(request, options, largest, weights)}` +
-        noLayoutDetail(request.gpus.find((g) => g.id === largest.gpu), request.llm, options),
+        noLayoutDetail(request.gpus.find((g) => g.id === largest.gpu), request.llm, options, memoryRuleBackend(request.serving)),
       binding: [],
       notes,
     };
@@ -107,8 +109,8 @@ function largestClause(request: PlanRequest, options: Pick<ResolvedOptions, 'pre
   const noLink = `its ${gpu.gpusPerNode}-GPU node, and ${gpu.id} has no inter-node link: inter_node_bytes_per_s is 0`;
   if (runnable.length === 0) return `the largest is ${gpu.id}, but every TP searched (${options.tpDegrees.join(', ')}) is past ${noLink}`;
   const tp = Math.max(...runnable);
-  const backend = request.serving?.backend;
-  const room = weightRoomBytes(gpu, request.llm, { tp }, backend !== undefined ? backendKvCapacityOptions(backend, tp) : {});
+  // The rule the pools' perf models use (an MoE LLM under SGLang keeps the default rule: models/moe/memory.ts).
+  const room = weightRoomBytes(gpu, request.llm, { tp }, servingKvCapacityOptions(request.llm, memoryRuleBackend(request.serving), { tp, gpus: tp }));
   // Its own weights: in the narrowest format it has, which need not be the format the headline sized them in (an A40
   // has no fp8, so a Kimi-K2 that is 1026 GB in fp8 is 2 TB on it).
   const own = candidatePrecisions(gpu, options.precisions).reduce<Precision | undefined>((a, b) => (a === undefined || BYTES_PER_WEIGHT[b] < BYTES_PER_WEIGHT[a] ? b : a), undefined);
@@ -123,7 +125,7 @@ function largestClause(request: PlanRequest, options: Pick<ResolvedOptions, 'pre
  * narrowest format that GPU has (another candidate's fp8 would size an A40 as if it had fp8, find room that is not
  * there and say nothing), and within the ep degrees the user named.
  */
-function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, options: Pick<ResolvedOptions, 'tpDegrees' | 'requestedEpDegrees' | 'precisions'>): string {
+function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, options: Pick<ResolvedOptions, 'tpDegrees' | 'requestedEpDegrees' | 'precisions'>, backend?: Backend): string {
   if (!gpu || !llm.moe) return '';
   const native = nativePrecision(llm);
   const bytesOf = (p: Precision) => (p === native ? llm.weightDtypeBytes : BYTES_PER_WEIGHT[p]);
@@ -133,6 +135,8 @@ function noLayoutDetail(gpu: GpuSpec | undefined, llm: LlmSpec, options: Pick<Re
   const why = explainNoLayout(gpu, llm, {
     maxGpus: MAX_MULTI_NODE_DOMAINS * Math.max(gpu.gpusPerNode, ...options.tpDegrees), tps: options.tpDegrees, weightBytesPerParameter,
     ...(options.requestedEpDegrees !== undefined ? { eps: options.requestedEpDegrees } : {}),
+    // Under the memory rule the pools' models use (`--backend`), as the search that found no layout did.
+    ...(backend ? { backend } : {}),
   });
   return why ? `; ${why}` : '';
 }

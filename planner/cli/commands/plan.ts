@@ -11,7 +11,7 @@ import { gpuPrecisions, inputError, layoutLabel, loadCatalog, PRECISIONS, resolv
 import { scaleUpProblem, widerDegree } from '../../../catalogs/precision.js';
 import { candidateLayouts } from '../../demand/pools.js';
 import { resolveOptions } from '../../options.js';
-import type { Catalog, GpuSpec, InstancePool, LlmSpec, Mix, Precision, SloSet } from '../../../catalogs/types.js';
+import type { Catalog, GpuSpec, InstancePool, Link, LlmSpec, Mix, Precision, SloSet } from '../../../catalogs/types.js';
 import type { PerfModel } from '../../../models/index.js';
 import { renderReport } from '../../../reports/index.js';
 import type { KernelCheckResult } from '../../check/kernel-check.js';
@@ -246,6 +246,17 @@ export interface SearchRestriction {
   readonly ep?: readonly number[];
 }
 
+/** A fleet's links as plan.yaml writes them (fleet.schema.json `link`; catalogs/convert.ts toLink reads them back). */
+export function planFileLinks(links: readonly Link[]): Array<Record<string, string | number>> {
+  return links.map((l) => ({
+    from: l.from,
+    to: l.to,
+    bandwidth_bytes_per_s: l.bandwidthBytesPerSecond,
+    latency_s: l.latencySeconds,
+    ...(l.fromPool !== undefined ? { from_pool: l.fromPool } : {}),
+  }));
+}
+
 /** `fleetOptions`: the ones the kernel check built its fleets with (check/loop.ts fleetOptionsFor), so the links written are the links checked. */
 function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, sloRef: string, seed: number, durationS: number, searched: SearchRestriction, catalog: Catalog, fleetOptions: FleetOptions, cwd: string, outDir: string): string {
   const plan = result.plan!;
@@ -268,12 +279,7 @@ function planYaml(args: PlanArgs, result: LoopResult, mix: Mix, llm: string, slo
       gpu: i.gpu, tp: i.tp, ...(i.ep !== undefined && i.ep > 1 ? { ep: i.ep } : {}), ...(i.precision !== undefined ? { precision: i.precision } : {}),
       ...(i.kvDtype !== undefined ? { kv_dtype: i.kvDtype } : {}), role: i.role, count: i.count, ...(i.powerCapWatts !== undefined ? { power_cap_w: i.powerCapWatts } : {}),
     })),
-    links: planToFleet(plan, fleetOptions).links.map((l) => ({
-      from: l.from,
-      to: l.to,
-      bandwidth_bytes_per_s: l.bandwidthBytesPerSecond,
-      latency_s: l.latencySeconds,
-    })),
+    links: planFileLinks(planToFleet(plan, fleetOptions).links),
     datacenter: 'default',
     summary: { holds: result.holds, tco_usd: plan.cost.tcoUsd, power_w: plan.powerWatts, j_per_output_token: plan.energy.jPerOutputToken, rounds: result.rounds.length },
   };

@@ -56,7 +56,7 @@ export function createConserveFlow(mispredict: boolean): PolicyFlow {
         return;
       }
       const p = sim.fleet.byInstance[conv.prefillerIndex];
-      const seconds = sim.transfer(conv, conv.contextTokens, sim.fleet.toDecoder, p.model.kvBytesPerToken, now, true);
+      const seconds = sim.transfer(conv, conv.contextTokens, sim.fleet.toDecoder[p.poolIndex]!, p.model.kvBytesPerToken, now, true);
       if (atDecoder) {
         conv.firstTokenPending = true;
         conv.firstTokenFixedSeconds = seconds;
@@ -89,9 +89,9 @@ export function createConserveFlow(mispredict: boolean): PolicyFlow {
         const p = chooseLeastQueuedPrefiller(sim.fleet.prefillers, now);
         const history = conv.contextTokens;
         const bytesPerToken = engine.model.kvBytesPerToken;
-        const inSeconds = sim.transfer(conv, history, sim.fleet.toPrefiller, bytesPerToken, now, false);
+        const inSeconds = sim.transfer(conv, history, sim.fleet.toPrefiller[p.poolIndex]!, bytesPerToken, now, false);
         const prefill = p.model.prefillSeconds(turn.inputTokens, history);
-        const outSeconds = sim.transfer(conv, history + turn.inputTokens, sim.fleet.toDecoder, bytesPerToken, now, false);
+        const outSeconds = sim.transfer(conv, history + turn.inputTokens, sim.fleet.toDecoder[p.poolIndex]!, bytesPerToken, now, false);
         const service = inSeconds + prefill + outSeconds + kvManagementSeconds(engine, history);
         sim.submitPrefill(p, { conv, kind: 'composite', newTokens: turn.inputTokens, cachedTokens: history, serviceSeconds: service }, now);
         return;

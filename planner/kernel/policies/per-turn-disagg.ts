@@ -40,7 +40,7 @@ export function createPerTurnDisaggFlow(): PolicyFlow {
         return;
       }
       const p = sim.fleet.byInstance[conv.prefillerIndex];
-      sim.transfer(conv, conv.contextTokens, sim.fleet.toDecoder, p.model.kvBytesPerToken, now, true);
+      sim.transfer(conv, conv.contextTokens, sim.fleet.toDecoder[p.poolIndex]!, p.model.kvBytesPerToken, now, true);
     },
 
     transferDone(sim, conv, now) {
