@@ -8,7 +8,6 @@ import { catalogsDir, packageRoot } from './paths.js';
 import { listDataFiles, loadDocumentFile, type LoadedDocument } from './load.js';
 import { InputError, describeValue, type InputIssue } from './issues.js';
 import { readBuiltinSnapshot } from './builtin-snapshot.js';
-import { KERNEL_TABLE_GPU_IDS } from './kernel-table-gpus.js';
 import { toDatacenter, toGpuSpec, toLlmSpec, toMix, toSloSet } from './convert.js';
 import type { Catalog, Datacenter, GpuSpec, LlmSpec, Mix, SloSet } from './types.js';
 
@@ -69,21 +68,6 @@ export function suggestId(found: string, known: Iterable<string>): string {
 }
 
 function checkReferences(tables: Tables, issues: InputIssue[]): void {
-  // A GPU's `kernel_tables_from` names another catalog GPU that has measured kernel tables (models/kernel-tables.ts).
-  for (const entry of tables.gpu.values()) {
-    const from = (entry.loaded.raw as { kernel_tables_from?: string }).kernel_tables_from;
-    if (from === undefined) continue;
-    const line = entry.loaded.doc.lineOf(['kernel_tables_from']);
-    const at = { file: entry.file, path: 'kernel_tables_from', ...(line !== undefined ? { line } : {}) };
-    const measured = KERNEL_TABLE_GPU_IDS.join(', ');
-    if (KERNEL_TABLE_GPU_IDS.includes(entry.id)) {
-      issues.push({ code: 'invalid_value', ...at, message: `found ${describeValue(from)}, expected no kernel_tables_from: ${entry.id} has measured kernel tables of its own` });
-    } else if (!tables.gpu.has(from)) {
-      issues.push({ code: 'unknown_reference', ...at, message: `found ${describeValue(from)}, expected a known GPU id with measured kernel tables (${measured})${suggestId(from, KERNEL_TABLE_GPU_IDS)}` });
-    } else if (!KERNEL_TABLE_GPU_IDS.includes(from)) {
-      issues.push({ code: 'invalid_value', ...at, message: `found ${describeValue(from)}, expected a GPU with measured kernel tables (${measured}): ${from} has none` });
-    }
-  }
   for (const entry of tables.mix.values()) {
     const llm = (entry.loaded.raw as { llm?: string }).llm;
     if (llm !== undefined && !tables.llm.has(llm)) {

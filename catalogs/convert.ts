@@ -32,7 +32,6 @@ export function toGpuSpec(raw: Raw): GpuSpec {
     gpusPerNode: raw.interconnect.gpus_per_node,
     ...(raw.price?.capex_usd !== undefined ? { capexUsd: raw.price.capex_usd } : {}),
     ...(raw.price?.rent_usd_per_h !== undefined ? { rentUsdPerHour: raw.price.rent_usd_per_h } : {}),
-    ...(raw.kernel_tables_from !== undefined ? { kernelTablesFrom: raw.kernel_tables_from } : {}),
     sources: sources(raw),
   };
 }

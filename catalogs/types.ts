@@ -37,12 +37,6 @@ export interface GpuSpec {
   readonly gpusPerNode: number;
   readonly capexUsd?: number;
   readonly rentUsdPerHour?: number;
-  /**
-   * A GPU without kernel tables of its own: the measured GPU of the same architecture (SM generation, tensor-core
-   * kernels) whose tables' efficiency multipliers it takes (`kernel_tables_from`), scaled by its own peaks and
-   * bandwidths; absent, the median over every measured GPU (models/kernel-tables.ts).
-   */
-  readonly kernelTablesFrom?: string;
   readonly sources: SourceMap;
 }
 

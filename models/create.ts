@@ -11,8 +11,7 @@ import { BUILTIN_MOE_CALIBRATION } from './moe/builtin.js';
 import type { MoeCalibration } from './moe/calibration.js';
 import { moeBackendKvCapacityOptions } from './moe/memory.js';
 import { buildMoePerfModel } from './moe/perf-model.js';
-import { computeFractionFor, deriveRooflineCoefficients, efficiencyFor, sameArchitectureLabel } from './roofline.js';
-import { kernelTableGpu } from './kernel-tables.js';
+import { computeFractionFor, deriveRooflineCoefficients, efficiencyFor } from './roofline.js';
 import type { PerfModel } from './types.js';
 import { moeDispatchOf, type MoeDispatch } from './moe/dispatch.js';
 import { backendKvCapacityOptions } from './serving/backend-policy.js';
@@ -82,19 +81,13 @@ export function moeDispatchFor(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayou
   return options.moeDispatch ?? moeDispatchOf(backend, gpu, llm, layout);
 }
 
-/** Said first when a GPU without tables takes a same-architecture GPU's kernel fractions (catalog `kernel_tables_from`). */
-function sameArchitectureFrom(gpu: GpuSpec, set: CoefficientSet): string {
-  const tables = kernelTableGpu(gpu, (id) => set.roofline.efficiencies[id] !== undefined);
-  return tables !== undefined && tables !== gpu.id ? `${sameArchitectureLabel(tables)}; ` : '';
-}
-
 /** The performance and power model of one instance laid out as `layout` (tp, ep, precision, KV dtype). */
 export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, options: CreatePerfModelOptions = {}): PerfModel {
   const l = resolveLayout(llm, layout);
   const set = options.coefficients ?? BUILTIN_COEFFICIENTS;
   if (options.calibration) {
     const calibrated = buildCalibratedPerfModel(gpu, llm, l, {
-      calibration: options.calibration, efficiency: efficiencyFor(set.roofline, gpu), power: set.power,
+      calibration: options.calibration, efficiency: efficiencyFor(set.roofline, gpu.id), power: set.power,
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {}),
     });
@@ -129,13 +122,13 @@ export function createPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayo
       },
     });
   }
-  const eff = efficiencyFor(set.roofline, gpu);
+  const eff = efficiencyFor(set.roofline, gpu.id);
   const extra = layoutNotes(gpu, llm, l, eff);
   return buildPerfModel({
     gpu, llm, layout: l, latency: deriveRooflineCoefficients(gpu, llm, l, set.roofline), power: set.power, ...cap, ...kv,
     provenance: {
       kind: 'roofline',
-      from: `${gpu.id} and ${llm.id} spec sheets; ${sameArchitectureFrom(gpu, set)}${set.roofline.from}`,
+      from: `${gpu.id} and ${llm.id} spec sheets; ${set.roofline.from}`,
       rows: set.roofline.rows,
       heldOutMape: Math.max(set.roofline.heldOutMape.prefill, set.roofline.heldOutMape.decode),
       note: `kernel fractions compute ${eff.computeFraction.toFixed(2)}, memory ${eff.memoryFraction.toFixed(2)} (${eff.from}); ` +

@@ -155,24 +155,9 @@ export function rooflineDecodeTerms(p: PhysicalTimes, batch: number, totalContex
   return [p.stepSeconds, p.layerKernelSeconds, p.weightReadSeconds, p.kvReadSecondsPerContextToken * totalContextTokens + p.kvWindowReadSecondsPerSequence * batch, p.computeSecondsPerToken * batch, p.allReduceLatencySeconds];
 }
 
-/**
- * The kernel-level efficiency of a GPU: measured when aiconfigurator has it; else, for a GPU that names a measured GPU
- * of its architecture (`kernelTablesFrom`), that GPU's (fractions of peak and floors, applied to this GPU's own peaks
- * and bandwidths); else the calibration's default (the median of the measured GPUs).
- */
-export function efficiencyFor(calibration: RooflineCalibration, gpu: GpuSpec | string): GpuEfficiency {
-  const id = typeof gpu === 'string' ? gpu : gpu.id;
-  const own = calibration.efficiencies[id];
-  if (own) return own;
-  const sibling = typeof gpu === 'string' ? undefined : gpu.kernelTablesFrom;
-  const theirs = sibling !== undefined ? calibration.efficiencies[sibling] : undefined;
-  if (sibling !== undefined && theirs) return { ...theirs, from: `${sameArchitectureLabel(sibling)}: ${theirs.from}` };
-  return calibration.defaultEfficiency;
-}
-
-/** How provenance names a same-architecture GPU's kernel tables. */
-export function sameArchitectureLabel(sibling: string): string {
-  return `kernel tables of ${sibling} (same architecture)`;
+/** The kernel-level efficiency of a GPU: measured when aiconfigurator has it, else the calibration's default. */
+export function efficiencyFor(calibration: RooflineCalibration, gpuId: string): GpuEfficiency {
+  return calibration.efficiencies[gpuId] ?? calibration.defaultEfficiency;
 }
 
 // The roofline has no per-sequence or hinge terms: zeros for the rest of the fitted prefill form.
@@ -180,7 +165,7 @@ const UNUSED_PREFILL_TERMS: readonly number[] = new Array(PREFILL_FEATURE_NAMES.
 
 /** A roofline model in the fitted forms: prefill/decode coefficient vectors of features.ts. */
 export function deriveRooflineCoefficients(gpu: GpuSpec, llm: LlmSpec, layout: InstanceLayout, calibration: RooflineCalibration): LatencyCoefficients {
-  const p = computePhysicalTimes(gpu, llm, layout, efficiencyFor(calibration, gpu));
+  const p = computePhysicalTimes(gpu, llm, layout, efficiencyFor(calibration, gpu.id));
   const [xs, xl, xw, xc, xa, xr, xn] = calibration.prefill;
   const [zs, zl, zw, zk, zc, zn] = calibration.decode;
   return {

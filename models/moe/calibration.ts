@@ -8,9 +8,8 @@ import type { GpuSpec } from '../../catalogs/types.js';
 import { importAicNccl } from '../importers/aiconfigurator.js';
 import { importAicMla, importAicMoe, type MoeKernelRow } from '../importers/aiconfigurator-moe.js';
 import { fitAllToAll, type AllToAllCalibration } from './all-to-all.js';
-import { crossGpuGroupedGemmMape, fitGroupedGemm, SERVING_ROUTING, siblingGroupedGemmMape, type GroupedGemmFit } from './grouped-gemm.js';
-import { fitMla, siblingMlaMape, type MlaFit } from './mla.js';
-import type { MlaKernelRow } from '../importers/aiconfigurator-moe.js';
+import { crossGpuGroupedGemmMape, fitGroupedGemm, SERVING_ROUTING, type GroupedGemmFit } from './grouped-gemm.js';
+import { fitMla, type MlaFit } from './mla.js';
 import type { KernelDtype } from './rates.js';
 
 export interface MoeCalibration {
@@ -25,11 +24,6 @@ export interface MoeCalibration {
   readonly allToAll: readonly AllToAllCalibration[];
   /** Leave-one-GPU-out MAPE of the grouped-GEMM fallback, by dtype (what a GPU without tables can expect at best). */
   readonly crossGpuGroupedGemmMape: Readonly<Partial<Record<KernelDtype, number>>>;
-  /**
-   * The same-architecture rule's error (catalog `kernel_tables_from`) on the one staged pair of one architecture with
-   * every table, each GPU predicted from the other's fits: grouped GEMM by dtype, MLA pooled over its tables.
-   */
-  readonly sameArchitecture?: { readonly pair: readonly [string, string]; readonly groupedGemmMape: Readonly<Partial<Record<KernelDtype, number>>>; readonly mlaMape: number };
   readonly from: string;
 }
 
@@ -39,9 +33,6 @@ export const AIC_MOE_GPU_IDS: Readonly<Record<string, string>> = {
   h200_sxm: 'h200',
   b200_sxm: 'b200',
 };
-
-/** The staged pair of one architecture (Hopper, GH100) with every kernel table: where the same-architecture rule is checked. */
-export const SAME_ARCHITECTURE_PAIR: readonly [string, string] = ['h100-sxm', 'h200'];
 
 export interface MoeCalibrationInputs {
   /** By catalog GPU id: the three kernel tables and the NCCL table, as text. */
@@ -55,7 +46,6 @@ export function fitMoeCalibration(inputs: MoeCalibrationInputs, gpus: ReadonlyMa
   const mla: MlaFit[] = [];
   const allToAll: AllToAllCalibration[] = [];
   const rowsByGpu = new Map<string, { gpu: GpuSpec; rows: readonly MoeKernelRow[] }>();
-  const mlaRowsByGpu = new Map<string, { gpu: GpuSpec; context: readonly MlaKernelRow[]; generation: readonly MlaKernelRow[] }>();
   for (const [id, t] of Object.entries(inputs.tables).sort(([a], [b]) => a.localeCompare(b))) {
     const gpu = gpus.get(id);
     if (!gpu) continue;
@@ -65,26 +55,14 @@ export function fitMoeCalibration(inputs: MoeCalibrationInputs, gpus: ReadonlyMa
     rowsByGpu.set(id, { gpu, rows });
     groupedGemm.push(...fitGroupedGemm(rows, gpu, src('moe_perf.csv')));
     groupedGemmServing.push(...fitGroupedGemm(rows, gpu, src('moe_perf.csv'), SERVING_ROUTING));
-    const context = importAicMla(t.mlaContext, 'context', src('mla_context_module_perf.csv'));
-    const generation = importAicMla(t.mlaGeneration, 'generation', src('mla_generation_module_perf.csv'));
-    mlaRowsByGpu.set(id, { gpu, context, generation });
-    mla.push(...fitMla(context, 'context', gpu, src('mla_context_module_perf.csv')));
-    mla.push(...fitMla(generation, 'generation', gpu, src('mla_generation_module_perf.csv')));
+    mla.push(...fitMla(importAicMla(t.mlaContext, 'context', src('mla_context_module_perf.csv')), 'context', gpu, src('mla_context_module_perf.csv')));
+    mla.push(...fitMla(importAicMla(t.mlaGeneration, 'generation', src('mla_generation_module_perf.csv')), 'generation', gpu, src('mla_generation_module_perf.csv')));
     allToAll.push(fitAllToAll(importAicNccl(t.nccl, `aiconfigurator/${dir}/nccl/nccl_perf.csv`), gpu, `aiconfigurator/${dir}/nccl/nccl_perf.csv`));
   }
   const dtypes = [...new Set(groupedGemm.map((f) => f.dtype))].sort();
-  const pair = SAME_ARCHITECTURE_PAIR;
-  const checked = pair.every((id) => rowsByGpu.has(id));
   return {
     groupedGemm, groupedGemmServing, mla, allToAll,
     crossGpuGroupedGemmMape: Object.fromEntries(dtypes.map((d) => [d, crossGpuGroupedGemmMape(groupedGemm, rowsByGpu, d)])),
-    ...(checked ? {
-      sameArchitecture: {
-        pair,
-        groupedGemmMape: Object.fromEntries(dtypes.map((d) => [d, siblingGroupedGemmMape(groupedGemm, rowsByGpu, pair, d)])),
-        mlaMape: siblingMlaMape(mla, mlaRowsByGpu, pair),
-      },
-    } : {}),
     from: `aiconfigurator moe_perf.csv, mla_{context,generation}_module_perf.csv (vLLM 0.19) and nccl_perf.csv of ${[...rowsByGpu.keys()].join(', ')}`,
   };
 }

@@ -158,23 +158,3 @@ export function crossGpuGroupedGemmMape(fits: readonly GroupedGemmFit[], rowsByG
   }
   return meanAbsolutePercentageError(predicted, measured);
 }
-
-/**
- * Error of the same-architecture rule (a GPU without tables takes the fits of a measured GPU of its architecture,
- * catalog `kernel_tables_from`): each GPU of `pair` predicted with the other's multipliers, on its balanced rows.
- * H100 and H200 (both Hopper, every table measured) are the only such pair staged.
- */
-export function siblingGroupedGemmMape(fits: readonly GroupedGemmFit[], rowsByGpu: ReadonlyMap<string, { gpu: GpuSpec; rows: readonly MoeKernelRow[] }>, pair: readonly [string, string], dtype: KernelDtype): number {
-  const predicted: number[] = [];
-  const measured: number[] = [];
-  for (const [target, sibling] of [[pair[0], pair[1]], [pair[1], pair[0]]]) {
-    const c = fits.find((f) => f.gpu === sibling && f.dtype === dtype)?.coefficients;
-    const t = rowsByGpu.get(target);
-    if (!c || !t) continue;
-    for (const r of t.rows.filter((x) => x.dtype === dtype && x.distribution === 'balanced')) {
-      predicted.push(evaluateLinear(c, groupedGemmTerms(shapeOf(r), t.gpu, dtype, 'balanced')));
-      measured.push(r.latencySeconds);
-    }
-  }
-  return meanAbsolutePercentageError(predicted, measured);
-}

@@ -15,7 +15,6 @@ import type { AttentionSpec, GpuSpec, LlmSpec } from '../../catalogs/types.js';
 import type { MlaKernelRow } from '../importers/aiconfigurator-moe.js';
 import { evaluateLinear } from '../features.js';
 import { medianOf } from '../profile.js';
-import { meanAbsolutePercentageError } from '../least-squares.js';
 import { fitWithGroupHoldout } from './group-fit.js';
 import { isKernelDtype, peakFlopsOf, weightBytesOf, type KernelDtype } from './rates.js';
 
@@ -118,29 +117,6 @@ export function fallbackMla(fits: readonly MlaFit[], phase: MlaPhase, gemm: Kern
   if (same.length === 0) throw new Error(`no fitted MLA ${phase} table for ${gemm} weights and ${kv} KV`);
   const n = same[0].coefficients.length;
   return Array.from({ length: n }, (_, j) => medianOf(same.map((f) => f.coefficients[j])));
-}
-
-/**
- * Error of the same-architecture rule on MLA: each GPU of `pair` predicted with the other's module fits, pooled over
- * every (phase, KV dtype, GEMM dtype) table both measured (the rows each fit is on: BF16 attention kernels).
- */
-export function siblingMlaMape(fits: readonly MlaFit[], rowsByGpu: ReadonlyMap<string, { gpu: GpuSpec; context: readonly MlaKernelRow[]; generation: readonly MlaKernelRow[] }>, pair: readonly [string, string]): number {
-  const predicted: number[] = [];
-  const measured: number[] = [];
-  for (const [target, sibling] of [[pair[0], pair[1]], [pair[1], pair[0]]]) {
-    const t = rowsByGpu.get(target);
-    if (!t) continue;
-    for (const f of fits.filter((x) => x.gpu === sibling)) {
-      const rows = t[f.phase].filter((r) => r.mlaDtype === 'bfloat16' && r.kvDtype === f.kvDtype && r.gemmDtype === f.gemmDtype);
-      for (const r of rows) {
-        const g: MlaGeometry = { hiddenSize: DEEPSEEK_V3_MLA.hiddenSize, heads: r.heads, mla: DEEPSEEK_V3_MLA.mla };
-        const terms = f.phase === 'context' ? mlaContextTerms(g, t.gpu, f.gemmDtype, r.batch, r.tokens) : mlaGenerationTerms(g, t.gpu, f.gemmDtype, f.kvDtype, r.batch, r.batch * r.tokens);
-        predicted.push(evaluateLinear(f.coefficients, terms));
-        measured.push(r.latencySeconds);
-      }
-    }
-  }
-  return meanAbsolutePercentageError(predicted, measured);
 }
 
 export function mlaContextSeconds(c: readonly number[], g: MlaGeometry, gpu: GpuSpec, gemm: KernelDtype, batch: number, newTokens: number, cachedTokens = 0): number {

@@ -12,19 +12,9 @@ import { computeKvCapacity, kvBytesPerToken, weightBytes, type KvCapacityOptions
 import { perfModelIdentity, type PerfModel, type PowerState } from '../types.js';
 import type { MoeCalibration } from './calibration.js';
 import type { MoeDispatch } from './dispatch.js';
-import { buildMoeStepModel, type MoeStepSources } from './step-time.js';
-import { kernelTableGpu } from '../kernel-tables.js';
-import { sameArchitectureLabel } from '../roofline.js';
+import { buildMoeStepModel } from './step-time.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
-
-/** Said first when a GPU without tables is priced from a same-architecture GPU's (catalog `kernel_tables_from`). */
-function sameArchitectureNote(gpu: GpuSpec, cal: MoeCalibration, s: MoeStepSources): string {
-  const tables = kernelTableGpu(gpu, (id) => cal.groupedGemm.some((f) => f.gpu === id));
-  if (tables === undefined || tables === gpu.id) return '';
-  const pair = cal.sameArchitecture ? ` on the ${cal.sameArchitecture.pair.join(' ↔ ')} pair` : '';
-  return `${sameArchitectureLabel(tables)}, held-out error ${pct(s.groupedGemm.heldOutMape)}${pair}; `;
-}
 
 /** `kvCapacity`: the serving stack's KV pool rule (memory.ts moeBackendKvCapacityOptions); default computeKvCapacity's. */
 export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, powerCapWatts?: number, kvCapacity: KvCapacityOptions = {}, dispatch: MoeDispatch = 'all-gather'): PerfModel {
@@ -73,7 +63,7 @@ export function buildMoePerfModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
     },
     provenance: {
       kind: measured ? 'fitted' : 'roofline',
-      from: `${gpu.id} and ${llm.id} spec sheets; ${sameArchitectureNote(gpu, cal, s)}${cal.from}; ${set.roofline.from}`,
+      from: `${gpu.id} and ${llm.id} spec sheets; ${cal.from}; ${set.roofline.from}`,
       rows: set.roofline.rows,
       heldOutMape: Math.max(...errors),
       note: notes.join('; '),

@@ -19,8 +19,7 @@ import type { ResolvedLayout } from '../../catalogs/precision.js';
 import type { GpuSpec, LlmSpec, Precision } from '../../catalogs/types.js';
 import type { RooflineCalibration } from '../coefficients.js';
 import { evaluateLinear } from '../features.js';
-import { computePhysicalTimes, efficiencyFor, rooflineDecodeTerms, rooflinePrefillTerms, sameArchitectureLabel, type PhysicalTimes } from '../roofline.js';
-import { kernelTableGpu } from '../kernel-tables.js';
+import { computePhysicalTimes, efficiencyFor, rooflineDecodeTerms, rooflinePrefillTerms, type PhysicalTimes } from '../roofline.js';
 import { routedExpertParameters } from '../specs.js';
 import { allToAllSeconds, fallbackAllToAll, type AllToAllCalibration } from './all-to-all.js';
 import type { MoeCalibration } from './calibration.js';
@@ -71,29 +70,18 @@ function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype, g
   // routing itself (expert-touch.ts), where the skewed fit's multiplier absorbed the skew's fewer distinct experts.
   // Floor, expert FLOPs and token traffic take the skewed rows' (the busiest expert's tile sets the kernel's time).
   const serving = (balanced: readonly number[], routed: readonly number[]) => (skewed ? [routed[0], balanced[1], routed[2], routed[3]] : balanced);
-  // A GPU without tables of its own takes those of the measured GPU of its architecture it names (kernel-tables.ts).
-  const tables = kernelTableGpu(gpu, (id) => cal.groupedGemm.some((f) => f.gpu === id));
-  const sibling = tables !== undefined && tables !== gpu.id;
-  const label = sibling ? `${sameArchitectureLabel(tables)}: ` : '';
-  const pairCheck = sibling && cal.sameArchitecture ? ` (the same-architecture rule, ${cal.sameArchitecture.pair.join(' ↔ ')}: each predicted from the other's fits)` : '';
-  const siblingMape = (d: KernelDtype) => cal.sameArchitecture?.groupedGemmMape[d] ?? Number.NaN;
-  const ownBalanced = cal.groupedGemm.find((f) => f.gpu === tables && f.dtype === dtype);
-  const own = fits.find((f) => f.gpu === tables && f.dtype === dtype);
-  if (own && ownBalanced) {
-    return {
-      c: serving(ownBalanced.coefficients, own.coefficients), measured: !sibling, from: `${label}${own.from} (${routing} rows)`,
-      heldOutMape: sibling ? siblingMape(dtype) : own.heldOutMape, ...(sibling ? { heldOut: `leave-one-GPU-out${pairCheck}` } : {}),
-    };
-  }
+  const ownBalanced = cal.groupedGemm.find((f) => f.gpu === gpu.id && f.dtype === dtype);
+  const own = fits.find((f) => f.gpu === gpu.id && f.dtype === dtype);
+  if (own && ownBalanced) return { c: serving(ownBalanced.coefficients, own.coefficients), measured: true, from: `${own.from} (${routing} rows)`, heldOutMape: own.heldOutMape };
   // NVFP4 without its own table: the GPU's own bf16 fit, FLOPs scaled by its dense tables' NVFP4 : bf16 time ratio.
-  const bf16Balanced = cal.groupedGemm.find((f) => f.gpu === tables && f.dtype === 'bfloat16');
-  const bf16 = fits.find((f) => f.gpu === tables && f.dtype === 'bfloat16');
+  const bf16Balanced = cal.groupedGemm.find((f) => f.gpu === gpu.id && f.dtype === 'bfloat16');
+  const bf16 = fits.find((f) => f.gpu === gpu.id && f.dtype === 'bfloat16');
   const computeAt = dtype === 'nvfp4' && bf16 && bf16Balanced ? nvfp4ExpertComputeMultiplier(bf16.coefficients[2], grids) : undefined;
   if (bf16 && bf16Balanced && computeAt) {
     return {
-      c: serving(bf16Balanced.coefficients, bf16.coefficients), computeAt, measured: false, heldOutMape: sibling ? siblingMape('bfloat16') : bf16.heldOutMape,
-      heldOut: sibling ? `the bf16 fit, leave-one-GPU-out${pairCheck}; the NVFP4 ratio is checked against no grouped-GEMM table` : 'the bf16 fit, leave-one-shape-out; the NVFP4 ratio is checked against no grouped-GEMM table',
-      from: `${label}${bf16.from} bfloat16 fit (${routing} rows), expert FLOPs × the NVFP4 : bf16 time ratio of ${tables}'s dense GEMM table at the step's shape (no NVFP4 grouped-GEMM table is staged)`,
+      c: serving(bf16Balanced.coefficients, bf16.coefficients), computeAt, measured: false, heldOutMape: bf16.heldOutMape,
+      heldOut: 'the bf16 fit, leave-one-shape-out; the NVFP4 ratio is checked against no grouped-GEMM table',
+      from: `${bf16.from} bfloat16 fit (${routing} rows), expert FLOPs × the NVFP4 : bf16 time ratio of ${gpu.id}'s dense GEMM table at the step's shape (no NVFP4 grouped-GEMM table is staged)`,
     };
   }
   const crossKey = dtype === 'nvfp4' ? 'fp8' : dtype;
@@ -105,18 +93,10 @@ function groupedGemmFor(cal: MoeCalibration, gpu: GpuSpec, dtype: KernelDtype, g
 }
 
 function mlaFor(cal: MoeCalibration, gpu: GpuSpec, gemm: KernelDtype, kv: KvKernelDtype) {
-  const tables = kernelTableGpu(gpu, (id) => cal.mla.some((f) => f.gpu === id));
-  const sibling = tables !== undefined && tables !== gpu.id;
-  const own = (phase: 'context' | 'generation') => cal.mla.find((f) => f.gpu === tables && f.phase === phase && f.gemmDtype === gemm && f.kvDtype === kv);
+  const own = (phase: 'context' | 'generation') => cal.mla.find((f) => f.gpu === gpu.id && f.phase === phase && f.gemmDtype === gemm && f.kvDtype === kv);
   const ctx = own('context');
   const gen = own('generation');
-  if (ctx && gen) {
-    return {
-      ctx: ctx.coefficients, gen: gen.coefficients, measured: !sibling,
-      from: sibling ? `${sameArchitectureLabel(tables)}: ${ctx.from}, ${gen.from}` : `${ctx.from}, ${gen.from}`,
-      heldOutMape: sibling ? cal.sameArchitecture?.mlaMape ?? Number.NaN : Math.max(ctx.heldOutMape, gen.heldOutMape),
-    };
-  }
+  if (ctx && gen) return { ctx: ctx.coefficients, gen: gen.coefficients, measured: true, from: `${ctx.from}, ${gen.from}`, heldOutMape: Math.max(ctx.heldOutMape, gen.heldOutMape) };
   const all = cal.mla.filter((f) => f.kvDtype === kv);
   return {
     ctx: fallbackMla(cal.mla, 'context', gemm, kv), gen: fallbackMla(cal.mla, 'generation', gemm, kv), measured: false,
@@ -178,7 +158,7 @@ export interface MoeStepParts {
 export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, cal: MoeCalibration, roofline: RooflineCalibration, dispatch: MoeDispatch = 'all-gather'): MoeStepParts {
   const dp = layout.attentionDp;
   const isMla = llm.attention?.kind === 'mla';
-  const base = computePhysicalTimes(gpu, denseRemainder(llm), layout, efficiencyFor(roofline, gpu));
+  const base = computePhysicalTimes(gpu, denseRemainder(llm), layout, efficiencyFor(roofline, gpu.id));
   // Under expert parallelism an MoE layer's second all-reduce (after the MLP) is replaced by dispatch and combine,
   // priced below: the TP group all-reduces once per MoE layer (attention) and twice per dense layer.
   const denseLayers = llm.moe?.denseLayers ?? llm.layers;
@@ -196,17 +176,13 @@ export function buildMoeStepParts(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLa
   const moe = llm.moe;
   const moeLayers = moe ? llm.layers - moe.denseLayers : 0;
   const dtype = kernelDtypeOf(layout.precision);
-  const gg = moe ? groupedGemmFor(cal, gpu, dtype, efficiencyFor(roofline, gpu).gemmGrids) : undefined;
+  const gg = moe ? groupedGemmFor(cal, gpu, dtype, efficiencyFor(roofline, gpu.id).gemmGrids) : undefined;
   const computeOf = (s: MoeLayerShape) => (gg?.computeAt ? gg.computeAt(s) : gg?.c[2] ?? 0);
   const shape = (tokens: number): MoeLayerShape => ({
     tokens, hiddenSize: llm.hiddenSize, expertIntermediateSize: moe!.expertIntermediateSize, expertsPerToken: moe!.expertsPerToken,
     experts: moe!.experts, moeTp: layout.moeTp, moeEp: layout.ep,
   });
-  const a2aTables = kernelTableGpu(gpu, (id) => cal.allToAll.some((a) => a.gpu === id));
-  const measuredA2a = cal.allToAll.find((a) => a.gpu === a2aTables);
-  // A same-architecture GPU's NCCL table: its points for the GPU counts it measured inside this GPU's scale-up domain,
-  // its floor and link share (of this GPU's own link) beyond them.
-  const table: AllToAllCalibration | undefined = measuredA2a && a2aTables !== gpu.id ? { ...measuredA2a, from: `${sameArchitectureLabel(measuredA2a.gpu)}: ${measuredA2a.from}` } : measuredA2a;
+  const table: AllToAllCalibration | undefined = cal.allToAll.find((a) => a.gpu === gpu.id);
   const general = fallbackAllToAll(cal.allToAll);
   // Dispatch and combine: each GPU sends its share of the step's tokens, k copies of a bf16 hidden state each.
   // TensorRT-LLM without its all-to-all under attention DP (dispatch.ts `gather-local`): an all-gather of the step's

@@ -67,7 +67,7 @@ export function calibrationRows(runs: readonly MeasuredRun[], specs: SpecSource,
       skip('mixture-of-experts model: not in the dense fit; scored in the MoE sections (agg: MoE step terms, fitted leave-one-architecture-out, and through the builtin calibration\'s dense-only scopes)');
       continue;
     }
-    const units = instanceUnits(gpu, llm, run.tp, run.precision, efficiencyFor(specs.roofline, gpu));
+    const units = instanceUnits(gpu, llm, run.tp, run.precision, efficiencyFor(specs.roofline, gpu.id));
     if (!units) {
       skip(`${run.precision} on ${gpu.id}: the catalog gives no ${run.precision} tensor rate`);
       continue;

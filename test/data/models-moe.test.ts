@@ -10,8 +10,7 @@ import { loadBuiltinCatalog } from '../../catalogs/index.js';
 import { importAicMoe } from '../../models/importers/aiconfigurator-moe.js';
 import { AIC_MOE_GPU_IDS, fitMoeCalibration, type MoeCalibration } from '../../models/moe/calibration.js';
 import { BUILTIN_MOE_CALIBRATION } from '../../models/moe/builtin.js';
-import { fallbackGroupedGemm, groupedGemmSeconds, groupedGemmTerms, SERVING_ROUTING } from '../../models/moe/grouped-gemm.js';
-import { meanAbsolutePercentageError } from '../../models/least-squares.js';
+import { groupedGemmSeconds, groupedGemmTerms, SERVING_ROUTING } from '../../models/moe/grouped-gemm.js';
 import { evaluateLinear } from '../../models/features.js';
 import { sharedData } from '../helpers/paths.js';
 
@@ -133,43 +132,5 @@ describe('shipped catalogs/coefficients/moe.json', () => {
     (cal.groupedGemmServing ?? []).forEach((f, i) => expect(close(f.coefficients, BUILTIN_MOE_CALIBRATION.groupedGemmServing![i].coefficients), `${f.gpu}/${f.dtype} ${SERVING_ROUTING}`).toBe(true));
     cal.mla.forEach((f, i) => expect(close(f.coefficients, BUILTIN_MOE_CALIBRATION.mla[i].coefficients), `${f.gpu}/${f.phase}`).toBe(true));
     expect(BUILTIN_MOE_CALIBRATION.allToAll.map((a) => a.linkFraction)).toEqual(cal.allToAll.map((a) => a.linkFraction));
-    expect(BUILTIN_MOE_CALIBRATION.sameArchitecture?.pair).toEqual(cal.sameArchitecture?.pair);
-    for (const [d, m] of Object.entries(cal.sameArchitecture!.groupedGemmMape)) expect(BUILTIN_MOE_CALIBRATION.sameArchitecture!.groupedGemmMape[d as 'bfloat16']).toBeCloseTo(m as number, 9);
-    expect(BUILTIN_MOE_CALIBRATION.sameArchitecture!.mlaMape).toBeCloseTo(cal.sameArchitecture!.mlaMape, 9);
-  }, 120_000);
-});
-
-describe('the same-architecture rule on the Hopper pair (H100 ↔ H200, each predicted from the other)', () => {
-  // Today's rule for the same rows: each of the pair predicted from the median of every other measured GPU's fits.
-  const medianRule = (cal: MoeCalibration, dtype: 'bfloat16' | 'fp8' | 'fp8_block') => {
-    const predicted: number[] = [];
-    const measured: number[] = [];
-    for (const [dir, id] of [['h100_sxm', 'h100-sxm'], ['h200_sxm', 'h200']]) {
-      const gpu = catalog.gpus.get(id)!;
-      const c = fallbackGroupedGemm(cal.groupedGemm.filter((f) => f.gpu !== id), dtype);
-      for (const r of importAicMoe(read(`${dir}/vllm-0.19.0/moe_perf.csv`)).filter((x) => x.dtype === dtype && x.distribution === 'balanced')) {
-        const shape = { tokens: r.tokens, hiddenSize: r.hiddenSize, expertIntermediateSize: r.expertIntermediateSize, expertsPerToken: r.topK, experts: r.experts, moeTp: r.moeTp, moeEp: r.moeEp };
-        predicted.push(evaluateLinear(c, groupedGemmTerms(shape, gpu, dtype, 'balanced')));
-        measured.push(r.latencySeconds);
-      }
-    }
-    return meanAbsolutePercentageError(predicted, measured);
-  };
-
-  it('grouped GEMM: the sibling\'s fits beat the median of the other GPUs\' on every dtype, and stay within 16%', () => {
-    const cal = calibration();
-    for (const dtype of ['bfloat16', 'fp8', 'fp8_block'] as const) {
-      const sibling = cal.sameArchitecture!.groupedGemmMape[dtype]!;
-      const median = medianRule(cal, dtype);
-      console.log(`grouped GEMM ${dtype} on the Hopper pair: sibling ${pct(sibling)}, median of the others ${pct(median)}`);
-      expect(sibling, dtype).toBeLessThan(median);
-      expect(sibling, dtype).toBeLessThanOrEqual(0.16);
-    }
-  }, 120_000);
-
-  it('MLA: the sibling\'s module fits within 10%, pooled over every table', () => {
-    const m = calibration().sameArchitecture!.mlaMape;
-    console.log(`MLA on the Hopper pair, sibling: ${pct(m)}`);
-    expect(m).toBeLessThanOrEqual(0.1);
   }, 120_000);
 });
