@@ -4,7 +4,7 @@
  * more and faster HBM). Each GPU of the pair is predicted (i) from the other's fits (sibling rule) and (ii) from the
  * median of the fits of every other measured GPU (today's rule), kernel table by kernel table, then at serving level:
  * the H100 agg runs of the staged silicon CSV on the uncalibrated model (what plan and predict use), with H100's own
- * tables withheld. Nothing is fitted to a row scored here. Run: npx tsx bench/sibling-fallback-experiment.ts [--serving]
+ * tables withheld. Nothing is fitted to a row scored here. Run: npx tsx bench/sibling-fallback-experiment.ts [--serving [--decompose]]
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -191,6 +191,15 @@ if (process.argv.includes('--serving')) {
       moe: { ...cal, groupedGemm: without(cal.groupedGemm), groupedGemmServing: without(cal.groupedGemmServing ?? []), mla: without(cal.mla), allToAll: without(cal.allToAll) },
     },
   };
+  // --decompose: which half moves the serving figures (the MoE tables, or the dense efficiency: fractions, floors,
+  // all-reduce latencies), and the sibling without H200's per-tensor fp8 grid, which is an estimate derived from H100's
+  // own fp8 : bf16 ratio (models/builtin-fit.ts) and so leaks H100 into the calibrated dense fp8 rows.
+  if (process.argv.includes('--decompose')) {
+    const { fp8: _leak, ...h200Grids } = effs[sibling].gemmGrids ?? {};
+    variants['sibling MoE tables, median dense efficiency'] = { set: variants.median.set, moe: variants.sibling.moe };
+    variants['median MoE tables, sibling dense efficiency'] = { set: variants.sibling.set, moe: variants.median.moe };
+    variants['sibling without the estimated fp8 grid'] = { set: { ...BUILTIN_COEFFICIENTS, roofline: { ...BUILTIN_COEFFICIENTS.roofline, efficiencies: { ...restEffs, [target]: { ...effs[sibling], gemmGrids: h200Grids } } } }, moe: variants.sibling.moe };
+  }
   const silicon = readFileSync(resolve(aic, 'silicon', 'silicon_runs_h100_b200.csv'), 'utf8');
   const moeRuns = moeSiliconRuns(silicon, 'silicon_runs_h100_b200.csv', catalog.gpus, catalog.llms).runs.filter((r) => r.run.gpu === target);
   const denseRuns = importSiliconRuns(silicon, 'silicon_runs_h100_b200.csv', { hasGpu: (g) => catalog.gpus.has(g), hasLlm: (l) => catalog.llms.has(l) }).runs
@@ -248,7 +257,7 @@ if (process.argv.includes('--serving')) {
   const gap = (a: readonly MoeRowPrediction[], b: readonly MoeRowPrediction[], k: 'predicted_ttft_ms' | 'predicted_tpot_ms') => medianOf(a.map((x, i) => Math.abs(x[k] / b[i][k] - 1)));
   for (const suffix of ['', '/calibrated']) {
     const own = predictions.get(`own${suffix}`)!;
-    for (const name of ['sibling', 'median']) {
+    for (const name of Object.keys(variants).filter((n) => n !== 'own')) {
       const v = predictions.get(`${name}${suffix}`)!;
       report(`${name}${suffix} vs own tables' prediction, median |ratio − 1|: MoE TTFT ${pct(gap(v.moe, own.moe, 'predicted_ttft_ms'))}, TPOT ${pct(gap(v.moe, own.moe, 'predicted_tpot_ms'))}; dense TTFT ${pct(gap(v.dense, own.dense, 'predicted_ttft_ms'))}, TPOT ${pct(gap(v.dense, own.dense, 'predicted_tpot_ms'))}`);
     }
