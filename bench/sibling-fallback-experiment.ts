@@ -175,17 +175,20 @@ for (const [target, sibling] of PAIR) {
 
 // ---- serving level: H100 agg runs on the uncalibrated model, H100's tables withheld
 if (process.argv.includes('--serving')) {
-  const target = 'h100-sxm';
-  const sibling = 'h200';
+  // --target b200: the Blackwell case a GPU without tables (GB200, B300) is in today: B200's runs priced by its own
+  // tables against the median of the others (H100, H200: Hopper's multipliers), no sibling to compare.
+  const ti = process.argv.indexOf('--target');
+  const target = ti > 0 ? process.argv[ti + 1] : 'h100-sxm';
+  const sibling = target === 'h100-sxm' ? 'h200' : undefined;
   const relabel = <T extends { gpu: string }>(xs: readonly T[]) => [...xs.filter((x) => x.gpu !== target), ...xs.filter((x) => x.gpu === sibling).map((x) => ({ ...x, gpu: target }))];
   const without = <T extends { gpu: string }>(xs: readonly T[]) => xs.filter((x) => x.gpu !== target);
   const restEffs: Record<string, GpuEfficiency> = Object.fromEntries(Object.entries(effs).filter(([id]) => id !== target));
   const variants: Record<string, { set: CoefficientSet; moe: MoeCalibration }> = {
     own: { set: BUILTIN_COEFFICIENTS, moe: cal },
-    sibling: {
+    ...(sibling === undefined ? {} : { sibling: {
       set: { ...BUILTIN_COEFFICIENTS, roofline: { ...BUILTIN_COEFFICIENTS.roofline, efficiencies: { ...restEffs, [target]: effs[sibling] } } },
       moe: { ...cal, groupedGemm: relabel(cal.groupedGemm), groupedGemmServing: relabel(cal.groupedGemmServing ?? []), mla: relabel(cal.mla), allToAll: relabel(cal.allToAll) },
-    },
+    } }),
     median: {
       set: { ...BUILTIN_COEFFICIENTS, roofline: { ...BUILTIN_COEFFICIENTS.roofline, efficiencies: restEffs, defaultEfficiency: medianEfficiency(restEffs) } },
       moe: { ...cal, groupedGemm: without(cal.groupedGemm), groupedGemmServing: without(cal.groupedGemmServing ?? []), mla: without(cal.mla), allToAll: without(cal.allToAll) },
@@ -194,11 +197,11 @@ if (process.argv.includes('--serving')) {
   // --decompose: which half moves the serving figures (the MoE tables, or the dense efficiency: fractions, floors,
   // all-reduce latencies), and the sibling without H200's per-tensor fp8 grid, which is an estimate derived from H100's
   // own fp8 : bf16 ratio (models/builtin-fit.ts) and so leaks H100 into the calibrated dense fp8 rows.
-  if (process.argv.includes('--decompose')) {
+  if (sibling !== undefined && process.argv.includes('--decompose')) {
     const { fp8: _leak, ...h200Grids } = effs[sibling].gemmGrids ?? {};
-    variants['sibling MoE tables, median dense efficiency'] = { set: variants.median.set, moe: variants.sibling.moe };
+    variants['sibling MoE tables, median dense efficiency'] = { set: variants.median.set, moe: variants.sibling!.moe };
     variants['median MoE tables, sibling dense efficiency'] = { set: variants.sibling.set, moe: variants.median.moe };
-    variants['sibling without the estimated fp8 grid'] = { set: { ...BUILTIN_COEFFICIENTS, roofline: { ...BUILTIN_COEFFICIENTS.roofline, efficiencies: { ...restEffs, [target]: { ...effs[sibling], gemmGrids: h200Grids } } } }, moe: variants.sibling.moe };
+    variants['sibling without the estimated fp8 grid'] = { set: { ...BUILTIN_COEFFICIENTS, roofline: { ...BUILTIN_COEFFICIENTS.roofline, efficiencies: { ...restEffs, [target]: { ...effs[sibling], gemmGrids: h200Grids } } } }, moe: variants.sibling!.moe };
   }
   const silicon = readFileSync(resolve(aic, 'silicon', 'silicon_runs_h100_b200.csv'), 'utf8');
   const moeRuns = moeSiliconRuns(silicon, 'silicon_runs_h100_b200.csv', catalog.gpus, catalog.llms).runs.filter((r) => r.run.gpu === target);
@@ -220,12 +223,12 @@ if (process.argv.includes('--serving')) {
     };
     const moePred = moeRuns.map((r) => predictMoeRun(r, modelsFor(r.run.backend)));
     const byLlm = [...new Set(moePred.map((p) => `${p.llm} ${p.precision} ${p.backend}`))].map((k) => `${k} (${moePred.filter((p) => `${p.llm} ${p.precision} ${p.backend}` === k).length}): ${summary(moePred.filter((p) => `${p.llm} ${p.precision} ${p.backend}` === k))}`);
-    report(`serving ${name}: H100 MoE agg uncalibrated, ${moePred.length} runs: ${summary(moePred)}\n  ${byLlm.join('\n  ')}`);
+    report(`serving ${name}: ${target} MoE agg uncalibrated, ${moePred.length} runs: ${summary(moePred)}\n  ${byLlm.join('\n  ')}`);
     const densePred: MoeRowPrediction[] = denseRuns.map((run) => {
       const res = runServingBenchmark(measuredRunSpec(run, catalog), modelsFor(undefined), measuredRunOptions(run));
       return { id: String(run.line), mode: 'agg', line: run.line, backend: run.backend, gpu: run.gpu, llm: run.llm, precision: run.precision, tp: run.tp, ep: 1, concurrency: run.concurrency, isl: run.inputTokens, osl: run.outputTokens, measured_ttft_ms: run.ttftSeconds * 1e3, measured_tpot_ms: run.tpotSeconds * 1e3, predicted_ttft_ms: res.ttft_ms.mean, predicted_tpot_ms: res.tpot_ms.mean };
     });
-    report(`serving ${name}: H100 dense agg uncalibrated, ${densePred.length} runs: ${summary(densePred)}`);
+    report(`serving ${name}: ${target} dense agg uncalibrated, ${densePred.length} runs: ${summary(densePred)}`);
     predictions.set(name, { moe: moePred, dense: densePred });
     // Through the leave-one-GPU-out calibration without H100 (docs/accuracy-folds.json logo fold 'h100-sxm': scopes
     // fitted on the B200 dense runs only), as a GPU without runs of its own is predicted with --calibration.
@@ -244,12 +247,12 @@ if (process.argv.includes('--serving')) {
       const res = runServingBenchmark({ ...benchmarkSpecOf(r), ...(overhead > 0 ? { requestOverheadSeconds: overhead } : {}), ...(fold.clientGapSeconds ? { clientGapSeconds: fold.clientGapSeconds } : {}) }, calModels(r.run.backend), { seed: 1, requestCount: r.run.concurrency * MEASURED_RUN_REQUESTS_PER_CLIENT });
       return asRow(r.run, res.ttft_ms.mean, res.tpot_ms.mean, r.ep);
     });
-    report(`calibrated (logo fold without H100, client gap ${fold.clientGapSeconds} s) ${name}: H100 MoE agg, ${moeCal.length} runs: ${summary(moeCal)}`);
+    report(`calibrated (logo fold without ${target}, client gap ${fold.clientGapSeconds} s) ${name}: ${target} MoE agg, ${moeCal.length} runs: ${summary(moeCal)}`);
     const denseCal = denseRuns.map((run) => {
       const res = runServingBenchmark(measuredRunSpec(run, catalog, calibration), calModels(run.backend), measuredRunOptions(run));
       return asRow(run, res.ttft_ms.mean, res.tpot_ms.mean);
     });
-    report(`calibrated (logo fold without H100) ${name}: H100 dense agg, ${denseCal.length} runs: ${summary(denseCal)}`);
+    report(`calibrated (logo fold without ${target}) ${name}: ${target} dense agg, ${denseCal.length} runs: ${summary(denseCal)}`);
     predictions.set(`${name}/calibrated`, { moe: moeCal, dense: denseCal });
   }
   // How far each fallback moves a prediction from what H100's own tables give (the fallback's own error, apart from
