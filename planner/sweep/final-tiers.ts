@@ -6,10 +6,11 @@
  * TRIM.
  */
 import { planAndCheck, type CheckPlan, type LoopOptions, type LoopResult } from '../check/loop.js';
+import { planFleet } from '../milp/plan.js';
 import type { PlanRequest } from '../types.js';
 import { bestHomogeneous, homogeneousOptions, singleTypeRequest, type CheckedTiers } from './tiers.js';
 
-/** The single-type side: the best homogeneous first solve and the loop run on its GPU type. */
+/** The single-type side: the first solve of the GPU type whose loop proved the cheapest fleet, and that loop. */
 export interface HomogeneousSide {
   readonly first: Awaited<ReturnType<typeof bestHomogeneous>>;
   readonly loop?: LoopResult;
@@ -19,13 +20,32 @@ export interface HomogeneousSide {
  * Starts the single-type side. It needs nothing from the heterogeneous loop, so `plan` starts it first: its kernel
  * checks run on the worker threads while this thread solves the catalog-wide MILP. Each loop is a pure function of
  * its inputs (the shared checker only remembers runs), so the plan and the comparison do not depend on the overlap.
+ *
+ * The loop runs first on the type whose first solve is cheapest; the kernel can then make that type dearer than
+ * another type's first solve (seen: Kimi-K2 on gb200 + b300, where b300's first solve won and its loop proved
+ * $740,261, while gb200's loop proves $561,918 and the plan itself was gb200 alone). A type's loop proves only fleets
+ * its MILP allows (the loop's cuts remove fleets, never add them), so each other type is solved below the best
+ * fleet proved so far and looped only if that solve finds a fleet there. TRIM can prove a fleet below its type's
+ * MILP optimum, which this bound does not chase.
  */
 export async function startHomogeneousSide(request: PlanRequest, checkPlan: CheckPlan, options: LoopOptions): Promise<HomogeneousSide> {
-  // Only the winning type is used (the loop solves it again), so the other types are solved below the best so far.
+  // The other types are solved below the best first solve so far: only the cheapest type is needed to start.
   const first = await bestHomogeneous(request, options, { belowBest: true });
   const gpu = request.gpus.find((g) => g.id === first.homogeneousGpu);
   if (!gpu) return { first };
-  return { first, loop: await planAndCheck(singleTypeRequest(request, gpu.id), checkPlan, { ...homogeneousOptions(options, first.floorsByClass!), candidate: undefined }) };
+  const single = homogeneousOptions(options, first.floorsByClass!);
+  const loopOn = (id: string) => planAndCheck(singleTypeRequest(request, id), checkPlan, { ...single, candidate: undefined });
+  let best = { gpu: gpu.id, firstPlan: first.homogeneous, loop: await loopOn(gpu.id) };
+  for (const other of request.gpus) {
+    const bound = best.loop.holds ? best.loop.plan?.objectiveValue : undefined;
+    // A loop that did not hold bounds nothing; the comparison then reports that type's loop, as before.
+    if (other.id === gpu.id || bound === undefined) continue;
+    const below = await planFleet(singleTypeRequest(request, other.id), { ...single, explain: false, objectiveBelow: bound });
+    if (!below.ok) continue;
+    const loop = await loopOn(other.id);
+    if (loop.holds && loop.plan && loop.plan.objectiveValue < bound) best = { gpu: other.id, firstPlan: below.plan, loop };
+  }
+  return { first: { ...first, homogeneous: best.firstPlan, homogeneousGpu: best.gpu }, loop: best.loop };
 }
 
 /** The plan's own loop result beside the homogeneous loop's; deltas only when both hold. */
