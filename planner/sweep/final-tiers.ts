@@ -48,21 +48,32 @@ export async function startHomogeneousSide(request: PlanRequest, checkPlan: Chec
   return { first: { ...first, homogeneous: best.firstPlan, homogeneousGpu: best.gpu }, loop: best.loop };
 }
 
+/** `b` when it holds with a strictly lower objective than `a` (or `a` does not hold), else `a`. */
+function cheaperLoop(a: LoopResult, b: LoopResult): LoopResult {
+  return b.holds && b.plan && (!a.holds || !a.plan || b.plan.objectiveValue < a.plan.objectiveValue) ? b : a;
+}
+
 /** The plan's own loop result beside the homogeneous loop's; deltas only when both hold. */
 export async function finalTiers(request: PlanRequest, loop: LoopResult, checkPlan: CheckPlan, options: LoopOptions, side?: Promise<HomogeneousSide>): Promise<CheckedTiers & { readonly homogeneousLoop?: LoopResult }> {
-  // Only the single-type side is solved here: the heterogeneous side is the loop's own answer.
+  // Only the single-type side is solved here: the heterogeneous side is the loop's own answer or, when cheaper, the
+  // single-type side's.
   const { first, loop: singleType } = await (side ?? startHomogeneousSide(request, checkPlan, options));
   const gpu = request.gpus.find((g) => g.id === first.homogeneousGpu);
   const planGpus = new Set(loop.plan?.instances.map((i) => i.gpu) ?? []);
-  // Already homogeneous: the plan is its own best single-type plan (a cheaper one would have been found by the loop).
-  const homogeneousLoop = gpu && singleType && !(planGpus.size === 1 && planGpus.has(gpu.id)) ? singleType : loop;
-  const heterogeneous = loop.holds ? loop.plan : undefined;
+  // A plan of that type alone is a single-type fleet too: the side is whichever of the two proved the cheaper one.
+  const planIsThatType = gpu !== undefined && planGpus.size === 1 && planGpus.has(gpu.id);
+  const homogeneousLoop = !gpu || !singleType ? loop : planIsThatType ? cheaperLoop(loop, singleType) : singleType;
+  // Every single-type fleet is a candidate of the unrestricted plan, so the best over all candidate pools is the
+  // cheaper of the two proved fleets (seen: DeepSeek-V3 on h200, b200, mi325x, where the mi325x loop's TRIM proved
+  // $368,703 below the heterogeneous loop's $452,208); the user gets that plan too (cheapestProved).
+  const best = cheaperLoop(loop, homogeneousLoop);
+  const heterogeneous = best.holds ? best.plan : undefined;
   const homogeneous = homogeneousLoop.holds ? homogeneousLoop.plan : undefined;
   return {
-    heterogeneous: loop.plan,
+    heterogeneous: best.plan,
     homogeneous: homogeneousLoop.plan,
     homogeneousGpu: gpu?.id ?? first.homogeneousGpu,
-    ...(loop.check ? { heterogeneousCheck: loop.check } : {}),
+    ...(best.check ? { heterogeneousCheck: best.check } : {}),
     ...(homogeneousLoop.check ? { homogeneousCheck: homogeneousLoop.check } : {}),
     ...(heterogeneous && homogeneous
       ? { deltaTcoUsd: heterogeneous.cost.tcoUsd - homogeneous.cost.tcoUsd, deltaJPerOutputToken: heterogeneous.energy.jPerOutputToken - homogeneous.energy.jPerOutputToken }

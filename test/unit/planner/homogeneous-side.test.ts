@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fleet } from '../../../catalogs/types.js';
 import { planAndCheck, type CheckResult } from '../../../planner/check/loop.js';
 import { planFleet } from '../../../planner/milp/plan.js';
-import { startHomogeneousSide } from '../../../planner/sweep/final-tiers.js';
+import { cheapestProved, finalTiers, startHomogeneousSide } from '../../../planner/sweep/final-tiers.js';
 import { singleTypeRequest } from '../../../planner/sweep/tiers.js';
 import type { PlanRequest } from '../../../planner/types.js';
 import { DATACENTER, LLAMA_8B, makeClass, makeGpu, makeMix, makeSlo, syntheticPerfFor } from './synthetic.js';
@@ -70,5 +70,20 @@ describe('startHomogeneousSide()', () => {
     expect(side.first.homogeneousGpu).toBe('cheap');
     expect(side.loop?.holds).toBe(true);
     expect(seen.some((f) => f.instances.some((i) => i.gpu === 'steady'))).toBe(false);
+  });
+
+  it('reports the cheaper single-type fleet as the best over all candidate pools too, and the plan is that fleet', async () => {
+    const steady = await firstSolve('steady');
+    const needed = Math.ceil(steady.cost.tcoUsd / 20_000) + 1;
+    const { check } = checker(needed);
+    // A loop that returned a dearer fleet than the single-type side proved (as the DeepSeek-V3 h200/b200/mi325x plan's did).
+    const dearer = await planAndCheck(singleTypeRequest(request, 'cheap'), check, options);
+    const side = await startHomogeneousSide(request, check, options);
+    expect(side.loop!.plan!.objectiveValue).toBeLessThan(dearer.plan!.objectiveValue);
+    const tiers = await finalTiers(request, dearer, check, options, Promise.resolve(side));
+    expect(tiers.heterogeneous).toBe(side.loop!.plan);
+    expect(tiers.homogeneous).toBe(side.loop!.plan);
+    expect(tiers.deltaTcoUsd).toBe(0);
+    expect(cheapestProved(dearer, tiers.homogeneousLoop).plan!.objectiveValue).toBe(tiers.heterogeneous!.objectiveValue);
   });
 });
