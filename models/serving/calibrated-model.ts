@@ -11,7 +11,7 @@ import { computeKvCapacity } from '../specs.js';
 import { perfModelIdentity, type PerfModel, type PowerState, type PrefillPiece } from '../types.js';
 import { backendKvCapacityOptions } from './backend-policy.js';
 import type { ServingCalibration } from './calibration-file.js';
-import { scopeFor } from './fit.js';
+import { otherGpusNote, scopeFor } from './fit.js';
 import type { Backend } from './runs.js';
 import { instanceUnits, STEP_TERMS, stepTerms, type StepComposition } from './step-terms.js';
 
@@ -76,6 +76,7 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
   };
   // The serving stack's own KV pool (its memory default), so `plan` and `benchmark` with this calibration see one capacity.
   const capacity = computeKvCapacity(gpu, llm, layout, backendKvCapacityOptions(backend, layout.tp));
+  const otherGpus = otherGpusNote(scope, backend, gpu.id);
   const lomo = o.calibration.heldOut.lomo;
   const logo = o.calibration.heldOut.logo;
   return {
@@ -98,7 +99,7 @@ export function buildCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: Res
       from: `serving calibration ${o.calibration.file ?? '(built in)'} (source ${o.calibration.sourceHash.slice(0, 12)}), scope ${scope.scope} (${scope.runs} runs), ${backend} ${precision}`,
       rows: scope.runs,
       ...(lomo ? { heldOutMape: lomo.tpot.medianAbs } : {}),
-      note: `held-out median abs error of benchmark TPOT: leave-one-model-out ${pct(lomo?.tpot.medianAbs)} (p90 ${pct(lomo?.tpot.p90Abs)}), leave-one-GPU-out ${pct(logo?.tpot.medianAbs)} (p90 ${pct(logo?.tpot.p90Abs)}); TTFT ${pct(lomo?.ttft.medianAbs)} / ${pct(logo?.ttft.medianAbs)}` +
+      note: (otherGpus ? `${otherGpus}; ` : '') + `held-out median abs error of benchmark TPOT: leave-one-model-out ${pct(lomo?.tpot.medianAbs)} (p90 ${pct(lomo?.tpot.p90Abs)}), leave-one-GPU-out ${pct(logo?.tpot.medianAbs)} (p90 ${pct(logo?.tpot.p90Abs)}); TTFT ${pct(lomo?.ttft.medianAbs)} / ${pct(logo?.ttft.medianAbs)}` +
         (capacity.fits ? '' : `; ${capacity.reason}`),
     },
   };

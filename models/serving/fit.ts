@@ -176,6 +176,16 @@ function mostSpecific(fitted: ReadonlyMap<string, FittedScope>, scopes: readonly
   throw new Error('the root scope is always fitted');
 }
 
+/**
+ * Said beside a prediction whose scope is wider than backend × GPU (the calibration has no or too few runs of that GPU
+ * on that backend: H200, B300, GB200, GB300 in the built-in one): its coefficients come from other GPUs' runs, so the
+ * error to expect is the leave-one-GPU-out one, not the leave-one-model-out one.
+ */
+export function otherGpusNote(scope: FittedScope, backend: string, gpuId: string): string | undefined {
+  if (scope.scope.split('/')[1] === gpuId) return undefined;
+  return `no ${backend} × ${gpuId} scope in this calibration (no or too few runs): scope ${scope.scope} is fitted on other GPUs' runs, so expect the leave-one-GPU-out error`;
+}
+
 /** The coefficients that apply to a run: its most specific fitted scope. */
 export function scopeFor(scopes: readonly FittedScope[], run: Pick<MeasuredRun, 'backend' | 'gpu' | 'precision'>): FittedScope {
   return mostSpecific(new Map(scopes.map((s) => [s.scope, s])), scopesOf(run));

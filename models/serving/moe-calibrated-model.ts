@@ -15,7 +15,8 @@ import { buildMoePerfModel } from '../moe/perf-model.js';
 import type { PerfModel, PrefillPiece } from '../types.js';
 import { buildMoeStepTerms, MOE_KERNEL_TABLES_TERM, MOE_STEP_TERMS } from './moe-step-terms.js';
 import type { ServingCalibration } from './calibration-file.js';
-import { scopeFor } from './fit.js';
+import { pct } from './doc-format.js';
+import { otherGpusNote, scopeFor } from './fit.js';
 import type { Backend } from './runs.js';
 
 export interface MoeCalibratedOptions {
@@ -93,13 +94,17 @@ export function buildMoeCalibratedPerfModel(gpu: GpuSpec, llm: LlmSpec, layout: 
 export function buildMoeServingModel(gpu: GpuSpec, llm: LlmSpec, layout: ResolvedLayout, set: CoefficientSet, cal: MoeCalibration, calibration: ServingCalibration, backend?: Backend, dispatch?: MoeDispatch): PerfModel {
   const b = backend ?? calibration.defaultBackend;
   const scope = scopeFor(calibration.scopes, { backend: b, gpu: gpu.id, precision: layout.precision });
+  const otherGpus = otherGpusNote(scope, b, gpu.id);
+  const logo = calibration.heldOut.logo;
   const from = `serving calibration ${calibration.file ?? '(built in)'} (source ${calibration.sourceHash.slice(0, 12)}), scope ${scope.scope} (${scope.runs} runs), ${b} ${layout.precision}, on MoE step terms`;
   const m = buildMoeCalibratedPerfModel(gpu, llm, layout, set, cal, { coefficients: scope.tpot, backend: b, from, ...(dispatch ? { dispatch } : {}) });
   return {
     ...m,
     provenance: {
       kind: 'fitted', from, rows: scope.runs,
-      note: `MoE step terms (models/serving/moe-step-terms.ts) × the scope's coefficients, a prompt's kernel-table seconds as measured; KV capacity by ${b}'s memory rule; held-out error on MoE runs: docs/accuracy.md, MoE section (leave-one-architecture-out, and the builtin calibration's row for a calibration without MoE runs)`,
+      note: `MoE step terms (models/serving/moe-step-terms.ts) × the scope's coefficients, a prompt's kernel-table seconds as measured; KV capacity by ${b}'s memory rule; ` +
+        (otherGpus ? `${otherGpus} (dense runs: TTFT ${logo ? pct(logo.ttft.medianAbs) : 'n/a'}, TPOT ${logo ? pct(logo.tpot.medianAbs) : 'n/a'} median abs; MoE runs: docs/accuracy.md, the same-architecture bullet of the MoE section, B200's runs through a fit on H100's alone); ` : '') +
+        `held-out error on MoE runs: docs/accuracy.md, MoE section (leave-one-architecture-out, and the builtin calibration's row for a calibration without MoE runs)`,
     },
   };
 }
