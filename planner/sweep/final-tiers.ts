@@ -1,8 +1,8 @@
 /**
  * The heterogeneous-vs-homogeneous comparison procurement quotes, made between final plans (DESIGN.md, "What makes a
- * plan right"): the heterogeneous side is the plan the loop returned (trimmed, proved at every check seed); the
- * homogeneous side is the same loop (same checker, same TRIM) run on the one GPU type whose first solve is cheapest.
- * Comparing two untrimmed first solves once put "heterogeneous saves $7,199" beside a plan that cost $264,812 after
+ * plan right"): the homogeneous side is the same loop (same checker, same TRIM) run on one GPU type at a time, for
+ * the types whose MILP can still beat the best single-type fleet proved (startHomogeneousSide); the heterogeneous side
+ * is the cheaper of the plan the loop returned (trimmed, proved at every check seed) and that fleet. Comparing two untrimmed first solves once put "heterogeneous saves $7,199" beside a plan that cost $264,812 after
  * TRIM.
  */
 import { planAndCheck, type CheckPlan, type LoopOptions, type LoopResult } from '../check/loop.js';
