@@ -14,6 +14,15 @@ export interface SloVerdict {
   readonly holds: boolean;
 }
 
+/** A prefill pool measured busier than the limit a steady state allows. */
+export interface SaturatedPool {
+  readonly gpu: string;
+  readonly tp: number;
+  readonly ep?: number;
+  readonly utilization: number;
+  readonly limit: number;
+}
+
 /** What the checker saw per pool, when it reports it (used to pick the pool behind a miss). */
 export interface PoolObservation {
   readonly gpu: string;
@@ -40,6 +49,11 @@ export interface CheckResult {
     /** Targets read at the percentile joint attainment needs, worst first (attainment.ts), when measured. */
     readonly contributors?: readonly AttainmentContributor[];
   };
+  /**
+   * Prefill pools busier than the planner's utilisation limit over the loaded window (check/saturation.ts): their queue
+   * has no steady state, so the fleet misses however its SLOs read over this run.
+   */
+  readonly saturated?: readonly SaturatedPool[];
   /** Conversations preempted for lack of KV memory, fleet-wide. */
   readonly preemptions?: number;
   readonly pools?: readonly PoolObservation[];

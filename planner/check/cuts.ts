@@ -55,6 +55,8 @@ export function cutsForMisses(plan: Plan, check: CheckResult): PlanCut[] {
       misses.push({ metric: worst.metric, factor, why: `${why}; worst contributor p${worst.percentile} ${worst.metric} ≈ ${worst.value.toPrecision(4)} vs ${worst.bound}` });
     } else misses.push({ metric: 'ttfet_s', factor: 0.9, why });
   }
+  // A saturated prefiller (check/saturation.ts) needs prefill capacity whatever the SLOs read.
+  for (const s of check.saturated ?? []) add(prefillRoles, 'prefill', Math.min(0.9, Math.max(0.5, s.limit / s.utilization)), `prefill ${s.gpu}/tp${s.tp} busy ${s.utilization.toFixed(3)} > ${s.limit}`);
   for (const m of misses) {
     if (m.metric !== 'ttfet_s') {
       add(decodeRoles, 'decode', m.factor, m.why);

@@ -11,6 +11,7 @@ import { certainMiss, measuredAtMost, type CertainMiss } from './early-miss.js';
 import { rankAttainmentContributors, type MetricSummary } from '../demand/attainment.js';
 import { effectivePolicy } from './check-policy.js';
 import { CHECK_POLICY } from '../options.js';
+import { saturatedPrefillPools } from './saturation.js';
 
 export interface KernelCheckOptions {
   readonly mix: Mix;
@@ -124,9 +125,10 @@ export function toCheckResult(fleet: Fleet, simulation: SimulationResult): Kerne
     utilization: p.utilization,
     kvOccupancyP95: p.kv_occupancy?.p95,
   }));
-  const holds = simulation.slo?.met ?? slos.every((s) => s.holds);
+  const saturated = saturatedPrefillPools(simulation);
+  const holds = (simulation.slo?.met ?? slos.every((s) => s.holds)) && saturated.length === 0;
   const contributors = attainment ? attainmentContributors(simulation, attainment.required) : [];
-  return { holds, slos, ...(attainment ? { attainment: { ...attainment, ...(contributors.length > 0 ? { contributors } : {}) } } : {}), preemptions: simulation.preemptions, pools, simulation };
+  return { holds, slos, ...(attainment ? { attainment: { ...attainment, ...(contributors.length > 0 ? { contributors } : {}) } } : {}), ...(saturated.length > 0 ? { saturated } : {}), preemptions: simulation.preemptions, pools, simulation };
 }
 
 /** A CheckPlan backed by the kernel. */

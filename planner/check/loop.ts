@@ -19,6 +19,7 @@ import { planFleet } from '../milp/plan.js';
 import { trimPlan } from './trim.js';
 import { cutsForMisses } from './cuts.js';
 import { candidatePools, cheaperSwaps } from './swap.js';
+import { describeSaturation } from './saturation.js';
 import { isDominatedBy } from '../milp/fleet-shape-rows.js';
 import type { CheckPlan, CheckResult } from './check-result.js';
 import type { Plan, PlanCut, PlanOptions, PlanOutcome, PlanRequest } from '../types.js';
@@ -103,6 +104,7 @@ function describeMisses(check: CheckResult | undefined): string {
       ? `slo_attainment ≤ ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required} (${early.failedConversations} of at most ${early.measuredConversations} measured conversations were certain to miss an SLO by ${early.atSeconds.toFixed(0)} s; run stopped there)`
       : `slo_attainment ${check.attainment.observed.toPrecision(4)} < ${check.attainment.required}`);
   }
+  misses.push(...describeSaturation(check.saturated ?? []));
   return misses.length > 0 ? misses.join(', ') : 'an SLO';
 }
 

@@ -23,6 +23,7 @@ export function checkMargin(check: CheckResult): number {
   let margin = Infinity;
   for (const v of check.slos) if (v.target > 0) margin = Math.min(margin, (v.target - v.observed) / v.target);
   if (check.attainment && check.attainment.required > 0) margin = Math.min(margin, (check.attainment.observed - check.attainment.required) / check.attainment.required);
+  for (const p of check.saturated ?? []) margin = Math.min(margin, (p.limit - p.utilization) / p.limit);
   return Number.isFinite(margin) ? margin : check.holds ? 0 : -1;
 }
 

@@ -9,6 +9,7 @@ import type { SimulationResult } from '../../kernel/index.js';
 import { simulateForCheckInterruptible, throwIfInterrupted } from '../interruptible.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
+import { saturatedPrefillPools } from '../../check/saturation.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { prepareOutputFile } from '../output-set.js';
 import { withFleetFile } from '../setup-errors.js';
@@ -61,6 +62,11 @@ export function verdictsOf(sim: SimulationResult): Verdict[] {
     const required = sim.slo.required_attainment;
     out.push({ name: 'slo_attainment', metric: 'slo_attainment', value: sim.slo_attainment, target: required, pass: sim.slo_attainment >= required, margin: (sim.slo_attainment - required) / required });
   }
+  // A prefiller past the planner's utilisation limit has no steady state (check/saturation.ts): `plan` refuses such a
+  // fleet, so validate does too, however the SLOs read over this run.
+  for (const p of saturatedPrefillPools(sim)) {
+    out.push({ name: `prefill_utilization ${p.gpu}/tp${p.tp}${p.ep ? `ep${p.ep}` : ''}`, metric: 'prefill_utilization', value: p.utilization, target: p.limit, pass: false, margin: (p.limit - p.utilization) / p.limit });
+  }
   return out;
 }
 
@@ -111,7 +117,7 @@ export async function runValidate(args: ValidateArgs, ctx: CommandContext): Prom
   const simulation = await withFleetFile(args.plan, planPath, () => simulateForCheckInterruptible(plan.fleet, { mix, slo, perfModelFor: kernelPerfModels(catalog, createPerfModelFor(undefined, serving)), seed, durationSeconds: durationS, kernel: backendScheduling(args.backend) }, ctx));
   throwIfInterrupted(ctx);
   const verdicts = verdictsOf(simulation);
-  const holds = simulation.slo?.met ?? verdicts.every((v) => v.pass);
+  const holds = (simulation.slo?.met ?? true) && verdicts.every((v) => v.pass);
   if (junitPath !== undefined) writeFileAtomic(junitPath, toJunit(args.plan, verdicts), { inputs, shown: args.junit });
   const document = { kind: 'validation' as const, format_version: 1, holds, slos: verdicts, check: simulation, inputs: { plan: args.plan, mix: mix.id, slo: slo.id, seed, duration_s: durationS, ...runProvenance(catalog, [JSON.stringify(mix), JSON.stringify(slo)], loaded, args.backend) } };
   if (args.json) ctx.stdout(`${JSON.stringify(document, null, 2)}\n`);
