@@ -1,6 +1,7 @@
 /**
  * What a user gets without flags: vLLM's own defaults for `vllm serve` and the disaggregated link the planner assumes.
  */
+import { DEFAULT_LINK_LATENCY_SECONDS } from '../../catalogs/default-links.js';
 import type { GpuSpec } from '../../catalogs/types.js';
 import { BACKEND_POLICIES } from '../../models/serving/backend-policy.js';
 import type { Backend } from '../../models/serving/runs.js';
@@ -20,10 +21,7 @@ export function vllmDefaultLimits(gpu: GpuSpec): EngineLimits {
   return large ? { maxNumSeqs: 1024, maxNumBatchedTokens: 8192 } : { maxNumSeqs: 256, maxNumBatchedTokens: 2048 };
 }
 
-/** Latency of the default prefill → decode link (the planner's, planner/fleet.ts). */
-const DEFAULT_LINK_LATENCY_SECONDS = 10e-6;
-
-/** The planner's default KV link: the prefill instance's GPUs' inter-node share (per-GPU bandwidth × GPUs). */
+/** The planner's default KV link (catalogs/default-links.ts): the prefill instance's GPUs' inter-node share, its latency. */
 export function defaultDisaggLink(gpu: GpuSpec, prefillGpus: number): LinkModel {
   return { bandwidthBytesPerSecond: gpu.interNodeBandwidthBytesPerSecond * prefillGpus, latencySeconds: DEFAULT_LINK_LATENCY_SECONDS };
 }

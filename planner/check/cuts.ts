@@ -6,6 +6,7 @@
  */
 import type { Role } from '../../catalogs/types.js';
 import type { CheckResult, PoolObservation } from './check-result.js';
+import { saturatedPoolLabel } from './saturation.js';
 import type { CapacityFamily, Plan, PlanCut, PlannedPool } from '../types.js';
 
 function samePool(p: PlannedPool, o: PoolObservation): boolean {
@@ -56,7 +57,7 @@ export function cutsForMisses(plan: Plan, check: CheckResult): PlanCut[] {
     } else misses.push({ metric: 'ttfet_s', factor: 0.9, why });
   }
   // A saturated prefiller (check/saturation.ts) needs prefill capacity whatever the SLOs read.
-  for (const s of check.saturated ?? []) add(prefillRoles, 'prefill', Math.min(0.9, Math.max(0.5, s.limit / s.utilization)), `prefill ${s.gpu}/tp${s.tp} busy ${s.utilization.toFixed(3)} > ${s.limit}`);
+  for (const s of check.saturated ?? []) add(prefillRoles, 'prefill', Math.min(0.9, Math.max(0.5, s.limit / s.utilization)), `prefill ${saturatedPoolLabel(s)} busy ${s.utilization.toFixed(3)} > ${s.limit}`);
   for (const m of misses) {
     if (m.metric !== 'ttfet_s') {
       add(decodeRoles, 'decode', m.factor, m.why);

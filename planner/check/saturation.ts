@@ -18,7 +18,12 @@ export function saturatedPrefillPools(simulation: Pick<SimulationResult, 'pools'
     .map((p) => ({ gpu: p.gpu, tp: p.tp, ...(p.ep !== undefined && p.ep > 1 ? { ep: p.ep } : {}), utilization: p.utilization, limit: MAX_UTILISATION }));
 }
 
+/** `mi325x/tp4ep2`: how rounds, cuts, plan.json and validate name a saturated pool. */
+export function saturatedPoolLabel(p: SaturatedPool): string {
+  return `${p.gpu}/tp${p.tp}${p.ep ? `ep${p.ep}` : ''}`;
+}
+
 /** One line per saturated pool, for round descriptions and reports. */
 export function describeSaturation(pools: readonly SaturatedPool[]): string[] {
-  return pools.map((p) => `prefill ${p.gpu}/tp${p.tp}${p.ep ? `ep${p.ep}` : ''} busy ${p.utilization.toFixed(3)} > ${p.limit} (no steady state: its queue grows)`);
+  return pools.map((p) => `prefill ${saturatedPoolLabel(p)} busy ${p.utilization.toFixed(3)} > ${p.limit} (no steady state: its queue grows)`);
 }

@@ -3,6 +3,7 @@
  */
 import type { CheckResult, LoopResult, Round } from '../check/loop.js';
 import type { BindingConstraint, Plan, PlanCut } from '../types.js';
+import { saturatedPoolLabel } from '../check/saturation.js';
 
 function bindingJson(b: BindingConstraint) {
   return {
@@ -76,7 +77,7 @@ export function checkToJson(check: CheckResult) {
   const misses = check.slos.filter((v) => !v.holds).map((v) => ({ slo: `p${v.percentile} ${v.metric}`, value: v.observed, target: v.target }));
   if (check.attainment && !check.attainment.holds) misses.push({ slo: 'slo_attainment', value: check.attainment.observed, target: check.attainment.required });
   // A saturated prefiller (check/saturation.ts): its busy share against the planner's utilisation limit.
-  for (const p of check.saturated ?? []) misses.push({ slo: `prefill_utilization ${p.gpu}/tp${p.tp}${p.ep ? `ep${p.ep}` : ''}`, value: p.utilization, target: p.limit });
+  for (const p of check.saturated ?? []) misses.push({ slo: `prefill_utilization ${saturatedPoolLabel(p)}`, value: p.utilization, target: p.limit });
   return {
     holds: check.holds,
     ...(check.attainment ? { slo_attainment: check.attainment.observed, required_attainment: check.attainment.required } : {}),

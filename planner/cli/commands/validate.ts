@@ -9,7 +9,7 @@ import type { SimulationResult } from '../../kernel/index.js';
 import { simulateForCheckInterruptible, throwIfInterrupted } from '../interruptible.js';
 import { createPerfModelFor } from '../../demand/perf-adapter.js';
 import { EXIT_FAILS, EXIT_OK, type CommandContext } from '../context.js';
-import { saturatedPrefillPools } from '../../check/saturation.js';
+import { saturatedPoolLabel, saturatedPrefillPools } from '../../check/saturation.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { prepareOutputFile } from '../output-set.js';
 import { withFleetFile } from '../setup-errors.js';
@@ -65,7 +65,7 @@ export function verdictsOf(sim: SimulationResult): Verdict[] {
   // A prefiller past the planner's utilisation limit has no steady state (check/saturation.ts): `plan` refuses such a
   // fleet, so validate does too, however the SLOs read over this run.
   for (const p of saturatedPrefillPools(sim)) {
-    out.push({ name: `prefill_utilization ${p.gpu}/tp${p.tp}${p.ep ? `ep${p.ep}` : ''}`, metric: 'prefill_utilization', value: p.utilization, target: p.limit, pass: false, margin: (p.limit - p.utilization) / p.limit });
+    out.push({ name: `prefill_utilization ${saturatedPoolLabel(p)}`, metric: 'prefill_utilization', value: p.utilization, target: p.limit, pass: false, margin: (p.limit - p.utilization) / p.limit });
   }
   return out;
 }
